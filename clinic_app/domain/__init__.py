@@ -1,0 +1,1 @@
+"""The clinic's records (SQLModel tables), value vocabularies and validators."""

@@ -1,0 +1,163 @@
+"""SQLModel tables: every record the vault keeps, in the clinic's own words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class StaffMember(SQLModel, table=True):
+    __tablename__ = "staff_member"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    role: str = "paralegal"
+    email: str = ""
+    active: bool = True
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "client"
+    id: int | None = Field(default=None, primary_key=True)
+    first_name: str
+    last_name: str = ""
+    other_names: str = ""  # one per line, as the person writes them
+    date_of_birth: date | None = None
+    a_number: str | None = Field(default=None, index=True)
+    country_of_birth: str = ""
+    preferred_languages: str = ""  # comma-separated language codes, first is preferred
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    safe_contact: str = ""
+    notes: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class Employer(SQLModel, table=True):
+    __tablename__ = "employer"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    address: str = ""
+    city: str = ""
+    state: str = ""
+
+
+class Worksite(SQLModel, table=True):
+    __tablename__ = "worksite"
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    name: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+
+
+class LaborDispute(SQLModel, table=True):
+    __tablename__ = "labor_dispute"
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    worksite_id: int | None = Field(default=None, foreign_key="worksite.id")
+    agency: str = ""
+    case_number: str = ""
+    violation_kind: str = ""
+    opened_on: date | None = None
+    status: str = "open"
+
+
+class StoredFile(SQLModel, table=True):
+    __tablename__ = "stored_file"
+    id: int | None = Field(default=None, primary_key=True)
+    blob: str = Field(unique=True)
+    filename: str
+    media_type: str = "application/octet-stream"
+    size: int
+    sha256: str
+    created_at: datetime
+
+
+class AgencyLetter(SQLModel, table=True):
+    __tablename__ = "agency_letter"
+    id: int | None = Field(default=None, primary_key=True)
+    agency: str
+    date_issued: date | None = None
+    employer_id: int = Field(foreign_key="employer.id", index=True)
+    worksite_id: int | None = Field(default=None, foreign_key="worksite.id")
+    dispute_id: int | None = Field(default=None, foreign_key="labor_dispute.id")
+    period_start: date | None = None
+    period_end: date | None = None
+    reference: str = ""
+    file_id: int | None = Field(default=None, foreign_key="stored_file.id")
+
+
+class Matter(SQLModel, table=True):
+    __tablename__ = "matter"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    program: str = "labor-deferred-action"
+    kind: str = "initial"
+    status: str = "intake"
+    agency_letter_id: int | None = Field(default=None, foreign_key="agency_letter.id", index=True)
+    employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)
+    worksite_id: int | None = Field(default=None, foreign_key="worksite.id")
+    assigned_staff_id: int | None = Field(default=None, foreign_key="staff_member.id")
+    filed_on: date | None = None
+    receipt_number: str | None = Field(default=None, index=True)
+    decision: str | None = None
+    decided_on: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Grant(SQLModel, table=True):
+    __tablename__ = "grant"
+    id: int | None = Field(default=None, primary_key=True)
+    matter_id: int = Field(foreign_key="matter.id", index=True)
+    kind: str  # deferred_action | work_permit
+    start: date | None = None
+    end: date | None = None
+    category: str = ""  # work-permit category, e.g. c14
+    terminated_on: date | None = None
+
+
+class MatterEvent(SQLModel, table=True):
+    __tablename__ = "matter_event"
+    id: int | None = Field(default=None, primary_key=True)
+    matter_id: int = Field(foreign_key="matter.id", index=True)
+    kind: str
+    occurred_on: date | None = None  # notice date, filing date, decision date
+    due_on: date | None = None  # RFE response due, appointment day
+    mailed: bool = False  # RFE sent by mail: three more days to answer
+    details: str = ""
+    file_id: int | None = Field(default=None, foreign_key="stored_file.id")
+    created_at: datetime
+
+
+class Note(SQLModel, table=True):
+    __tablename__ = "note"
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    matter_id: int | None = Field(default=None, foreign_key="matter.id", index=True)
+    author: str = ""
+    body: str
+    created_at: datetime
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str
+    action: str
+    record_kind: str
+    record_id: int | None = None
+    summary: str = ""  # never client data: counts, field names, ids
+    prev_hash: str
+    hash: str

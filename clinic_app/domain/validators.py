@@ -1,0 +1,166 @@
+"""Validators for identifiers, dates and names; each error is one sentence naming the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from clinic_app.errors import ValidationError
+
+_A_NUMBER = re.compile(r"^A?(\d{7,9})$")
+_RECEIPT = re.compile(r"^([A-Z]{3})(\d{10})$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Common ways clinics write a language in a spreadsheet, mapped to ISO 639 codes.
+LANGUAGE_NAMES = {
+    "english": "en",
+    "ingles": "en",
+    "inglés": "en",
+    "spanish": "es",
+    "espanol": "es",
+    "español": "es",
+    "portuguese": "pt",
+    "portugues": "pt",
+    "português": "pt",
+    "french": "fr",
+    "haitian creole": "ht",
+    "kreyol": "ht",
+    "kreyòl": "ht",
+    "creole": "ht",
+    "arabic": "ar",
+    "chinese": "zh",
+    "mandarin": "zh",
+    "cantonese": "yue",
+    "hindi": "hi",
+    "hmong": "hmn",
+    "korean": "ko",
+    "mixtec": "mix",
+    "tagalog": "tl",
+    "filipino": "tl",
+    "vietnamese": "vi",
+    "mam": "mam",
+    "k'iche'": "quc",
+    "kiche": "quc",
+    "quiche": "quc",
+    "q'anjob'al": "kjb",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "nepali": "ne",
+    "bengali": "bn",
+    "punjabi": "pa",
+}
+_LANG_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
+
+
+def normalize_a_number(value: str | None, field: str = "A-number") -> str | None:
+    """'A-12-345-678', 'a 012345678', '12345678' -> 'A012345678'; blank -> None."""
+    if value is None:
+        return None
+    cleaned = re.sub(r"[\s\-.]", "", str(value)).upper()
+    if not cleaned:
+        return None
+    match = _A_NUMBER.match(cleaned)
+    if not match:
+        raise ValidationError(
+            field, "must be 7 to 9 digits, optionally after an 'A' (for example A012345678)."
+        )
+    return "A" + match.group(1).zfill(9)
+
+
+def looks_like_a_number(text: str) -> str | None:
+    """The normalized A-number if a search text is one, else None."""
+    try:
+        return normalize_a_number(text)
+    except ValidationError:
+        return None
+
+
+def normalize_receipt_number(value: str | None, field: str = "receipt number") -> str | None:
+    """'ioe-0123456789' -> 'IOE0123456789'; blank -> None."""
+    if value is None:
+        return None
+    cleaned = re.sub(r"[\s\-]", "", str(value)).upper()
+    if not cleaned:
+        return None
+    if not _RECEIPT.match(cleaned):
+        raise ValidationError(field, "must be 3 letters and 10 digits (for example IOE0123456789).")
+    return cleaned
+
+
+def parse_date(value: str | date | None, field: str = "date") -> date | None:
+    """Accept ISO (2027-03-01) or US (03/01/2027) dates; blank -> None; impossible dates fail."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    iso = _ISO_DATE.match(text)
+    us = _US_DATE.match(text)
+    try:
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        if us:
+            return date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+    except ValueError as exc:
+        raise ValidationError(field, f"'{text}' is not a real calendar date.") from exc
+    raise ValidationError(field, f"'{text}' is not a date; write YYYY-MM-DD or MM/DD/YYYY.")
+
+
+def check_order(start: date | None, end: date | None, start_field: str, end_field: str) -> None:
+    """An end before its start is an error, never a warning."""
+    if start and end and end < start:
+        raise ValidationError(
+            end_field, f"{end.isoformat()} is before {start_field} {start.isoformat()}."
+        )
+
+
+def require_text(value: str | None, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(field, "is required.")
+    return text
+
+
+def normalize_email(value: str | None) -> str:
+    text = (value or "").strip()
+    if text and not _EMAIL.match(text):
+        raise ValidationError("email", f"'{text}' is not an email address.")
+    return text
+
+
+def normalize_languages(value: str | None) -> str:
+    """'Spanish, mam' -> 'es,mam'. Unknown names fail so a typo is not stored as a language."""
+    codes: list[str] = []
+    for part in re.split(r"[,;/]", value or ""):
+        item = part.strip()
+        if not item:
+            continue
+        code = LANGUAGE_NAMES.get(item.casefold())
+        if code is None:
+            if _LANG_CODE.match(item):
+                code = item.lower().replace("_", "-")
+            else:
+                raise ValidationError(
+                    "preferred language",
+                    f"'{item}' is not a language code (such as es) or a known language name.",
+                )
+        if code not in codes:
+            codes.append(code)
+    return ",".join(codes)
+
+
+def choice(
+    value: str | None, allowed: tuple[str, ...], field: str, default: str | None = None
+) -> str:
+    text = (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if not text and default is not None:
+        return default
+    if text not in allowed:
+        raise ValidationError(field, f"'{value}' is not one of: {', '.join(allowed)}.")
+    return text

@@ -1,0 +1,49 @@
+"""Controlled vocabularies: matter kinds, pipeline stages, grant kinds, event kinds, roles."""
+
+from __future__ import annotations
+
+MATTER_KINDS = ("initial", "renewal", "extension", "other")
+
+# The pipeline a matter moves through, in order.
+MATTER_STATUSES = (
+    "intake",
+    "gathering_evidence",
+    "drafting",
+    "attorney_review",
+    "filed",
+    "receipt",
+    "biometrics",
+    "rfe",
+    "decision",
+    "closed",
+)
+
+DECISIONS = ("granted", "denied", "withdrawn", "terminated")
+
+GRANT_KINDS = ("deferred_action", "work_permit")
+
+EVENT_KINDS = (
+    "filed",
+    "receipt",
+    "biometrics",
+    "rfe",
+    "rfe_response",
+    "decision",
+    "termination",
+    "other",
+)
+
+STAFF_ROLES = ("attorney", "accredited_representative", "paralegal", "organizer", "other")
+
+DISPUTE_STATUSES = ("open", "investigating", "settled", "closed")
+
+DEFAULT_PROGRAM = "labor-deferred-action"
+
+# Agencies clinics name most; any other text (a state or city agency) is accepted as written.
+KNOWN_AGENCIES = {
+    "DOL-WHD": "U.S. Department of Labor, Wage and Hour Division",
+    "OSHA": "Occupational Safety and Health Administration",
+    "NLRB": "National Labor Relations Board",
+    "EEOC": "Equal Employment Opportunity Commission",
+    "DOJ-CRT": "U.S. Department of Justice, Civil Rights Division",
+}

@@ -1,0 +1,50 @@
+"""Errors a person can cause, each carrying one clear sentence and a CLI exit code."""
+
+from __future__ import annotations
+
+
+class ClinicError(Exception):
+    """Base of every error the app reports to a person as one sentence."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(ClinicError):
+    """Bad input or a request that cannot be carried out; nothing was changed."""
+
+
+class ValidationError(UserError):
+    """A field value is not acceptable."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class NotFoundError(UserError):
+    """A record asked for by id does not exist."""
+
+
+class VaultError(ClinicError):
+    """The vault cannot be used as asked (missing, already exists, busy)."""
+
+
+class VaultLockedError(VaultError):
+    """Another process has the vault open."""
+
+
+class UnlockError(ClinicError):
+    """Wrong passphrase or recovery code, or a vault that cannot be read."""
+
+    exit_code = 3
+
+
+class DamagedError(ClinicError):
+    """The vault or a backup has been damaged or tampered with."""
+
+    exit_code = 3

@@ -1,0 +1,95 @@
+"""Client search over an FTS5 index kept inside the encrypted database (no plaintext index)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from clinic_app.domain.text import fold, words
+from clinic_app.domain.validators import looks_like_a_number
+
+# Rebuilt from the records, so it can always be dropped and recreated.
+_DOCS_SQL = """
+SELECT c.id, c.first_name, c.last_name, c.other_names, c.a_number,
+       (SELECT group_concat(m.receipt_number, ' ') FROM matter m WHERE m.client_id = c.id),
+       (SELECT group_concat(e.name, ' ') FROM matter m JOIN employer e ON e.id = m.employer_id
+         WHERE m.client_id = c.id)
+FROM client c
+"""
+
+
+def _a_number_terms(a_number: str | None) -> list[str]:
+    if not a_number:
+        return []
+    digits = a_number[1:]
+    return [a_number.lower(), digits, digits.lstrip("0")]
+
+
+def _document(row: tuple[object, ...]) -> str:
+    _id, first, last, other, a_number, receipts, employers = row
+    parts = [
+        str(first or ""),
+        str(last or ""),
+        str(other or ""),
+        str(receipts or ""),
+        str(employers or ""),
+    ]
+    return " ".join(
+        [fold(" ".join(parts)), *_a_number_terms(a_number if isinstance(a_number, str) else None)]
+    )
+
+
+def reindex_clients(session: Session, client_ids: Iterable[int] | None = None) -> None:
+    """Refresh the index entries of some clients (or of every client when ids is None)."""
+    conn = session.connection()
+    if client_ids is None:
+        conn.execute(text("DELETE FROM client_search"))
+        rows = conn.execute(text(_DOCS_SQL)).all()
+    else:
+        ids = sorted(set(client_ids))
+        if not ids:
+            return
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join(str(int(i)) for i in chunk)
+            conn.execute(text(f"DELETE FROM client_search WHERE rowid IN ({marks})"))
+            rows.extend(conn.execute(text(_DOCS_SQL + f" WHERE c.id IN ({marks})")).all())
+    if rows:
+        conn.execute(
+            text("INSERT INTO client_search(rowid, body) VALUES (:id, :body)"),
+            [{"id": row[0], "body": _document(tuple(row))} for row in rows],
+        )
+
+
+def remove_clients(session: Session, client_ids: Iterable[int]) -> None:
+    for client_id in client_ids:
+        session.connection().execute(
+            text("DELETE FROM client_search WHERE rowid = :id"), {"id": client_id}
+        )
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word must start a word of the record (prefix search)."""
+    a_number = looks_like_a_number(query)
+    if a_number:
+        return f'"{a_number[1:].lstrip("0")}"* OR "{a_number.lower()}"'
+    terms = words(query)
+    if not terms:
+        return None
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def search_client_ids(session: Session, query: str, limit: int | None = None) -> list[int]:
+    """Ids of clients matching `query`, best match first."""
+    expression = match_expression(query)
+    if expression is None:
+        return []
+    sql = "SELECT rowid FROM client_search WHERE client_search MATCH :q ORDER BY rank"
+    params: dict[str, object] = {"q": expression}
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [int(row[0]) for row in session.connection().execute(text(sql), params)]

@@ -1,0 +1,62 @@
+"""Encrypted file store: each file sealed with AES-256-GCM under its own random name."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.vault.fsutil import atomic_write
+
+MAGIC = b"CAF1"
+
+
+class FileStore:
+    """Blobs under <vault>/files/, named by random ids that say nothing about their content."""
+
+    def __init__(self, folder: Path, key: bytes) -> None:
+        self.folder = folder
+        self._aead = AESGCM(key)
+
+    def _path(self, blob: str) -> Path:
+        if not blob.isalnum():
+            raise NotFoundError(f"No stored file named {blob!r}.")
+        return self.folder / blob[:2] / blob
+
+    def put(self, data: bytes) -> str:
+        """Encrypt and store `data`; returns its blob name."""
+        blob = secrets.token_hex(16)
+        nonce = os.urandom(12)
+        sealed = MAGIC + nonce + self._aead.encrypt(nonce, data, blob.encode())
+        atomic_write(self._path(blob), sealed)
+        return blob
+
+    def get(self, blob: str) -> bytes:
+        """Decrypt a stored file; tampering or damage raises DamagedError."""
+        path = self._path(blob)
+        try:
+            sealed = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise DamagedError(f"The stored file {blob} is missing from the vault.") from exc
+        if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
+            raise DamagedError(f"The stored file {blob} is damaged.")
+        nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
+        try:
+            return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
+        except InvalidTag as exc:
+            raise DamagedError(f"The stored file {blob} has been altered or damaged.") from exc
+
+    def delete(self, blob: str) -> None:
+        self._path(blob).unlink(missing_ok=True)
+
+    def blobs(self) -> list[str]:
+        """Every blob name present on disk."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.folder.glob("*/*") if p.is_file() and not p.name.startswith(".")
+        )

@@ -1,0 +1,218 @@
+"""Key slots: the random data key, wrapped with AES-256-GCM under Argon2id-derived keys."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from clinic_app.errors import DamagedError, UnlockError
+from clinic_app.vault.fsutil import atomic_write
+
+FORMAT = 1
+KEY_BYTES = 32
+PASSPHRASE = "passphrase"
+RECOVERY = "recovery"
+# Base32 without the look-alikes a person misreads when typing a printed code back in.
+_CODE_FIXES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost; stored with each slot so later vaults can raise it without breaking old ones."""
+
+    memory_kib: int = 256 * 1024  # about half a second on a 2-core laptop (see bench/)
+    iterations: int = 3
+    lanes: int = 4
+
+    def derive(self, secret: bytes, salt: bytes) -> bytes:
+        kdf = Argon2id(
+            salt=salt,
+            length=KEY_BYTES,
+            iterations=self.iterations,
+            lanes=self.lanes,
+            memory_cost=self.memory_kib,
+        )
+        return kdf.derive(secret)
+
+
+DEFAULT_KDF = KdfParams()
+
+
+def subkey(data_key: bytes, purpose: str) -> bytes:
+    """A key for one purpose (database, file store, audit chain...) derived from the data key."""
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=None,
+        info=f"clinic-app/{purpose}".encode(),
+    ).derive(data_key)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def normalize_passphrase(passphrase: str) -> bytes:
+    # NFC so that "é" typed on different keyboards unlocks the same vault.
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def new_recovery_code() -> str:
+    """160 random bits as eight groups of four base32 characters."""
+    raw = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def normalize_recovery_code(code: str) -> bytes:
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum()).translate(_CODE_FIXES)
+    return cleaned.encode("ascii", errors="replace")
+
+
+@dataclass
+class KeySlot:
+    """One wrapped copy of the data key."""
+
+    id: str
+    kind: str
+    kdf: dict[str, Any]
+    salt: str
+    nonce: str
+    wrapped: str
+    mac: str = ""
+
+    def aad(self, vault_id: str) -> bytes:
+        header = {
+            "vault": vault_id,
+            "id": self.id,
+            "kind": self.kind,
+            "kdf": self.kdf,
+            "salt": self.salt,
+        }
+        return json.dumps(header, sort_keys=True).encode()
+
+    def params(self) -> KdfParams:
+        if self.kdf.get("name") != "argon2id":
+            raise DamagedError(
+                "The key slot file names an unknown key derivation; it may be damaged."
+            )
+        return KdfParams(
+            memory_kib=int(self.kdf["memory_kib"]),
+            iterations=int(self.kdf["iterations"]),
+            lanes=int(self.kdf["lanes"]),
+        )
+
+    def body_for_mac(self) -> bytes:
+        body = asdict(self)
+        body.pop("mac")
+        return json.dumps(body, sort_keys=True).encode()
+
+
+def make_slot(
+    *, slot_id: str, kind: str, secret: bytes, data_key: bytes, vault_id: str, kdf: KdfParams
+) -> KeySlot:
+    salt = os.urandom(16)
+    kdf_doc = {"name": "argon2id", **asdict(kdf)}
+    slot = KeySlot(id=slot_id, kind=kind, kdf=kdf_doc, salt=_b64(salt), nonce="", wrapped="")
+    nonce = os.urandom(12)
+    wrapping_key = kdf.derive(secret, salt)
+    slot.nonce = _b64(nonce)
+    slot.wrapped = _b64(AESGCM(wrapping_key).encrypt(nonce, data_key, slot.aad(vault_id)))
+    slot.mac = _b64(
+        hmac.new(subkey(data_key, "keyslot-mac"), slot.body_for_mac(), hashlib.sha256).digest()
+    )
+    return slot
+
+
+def try_unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytes | None:
+    """The data key if `secret` opens this slot, else None."""
+    try:
+        wrapping_key = slot.params().derive(secret, _unb64(slot.salt))
+        return AESGCM(wrapping_key).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), slot.aad(vault_id)
+        )
+    except (InvalidTag, ValueError):
+        return None
+
+
+@dataclass
+class KeySlotFile:
+    """The key slot file of one vault (keyslots.json)."""
+
+    vault_id: str
+    slots: list[KeySlot] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+            if doc.get("format") != FORMAT:
+                raise DamagedError(f"The key slot file {path.name} has an unknown format.")
+            slots = [KeySlot(**slot) for slot in doc["slots"]]
+            return cls(vault_id=str(doc["vault_id"]), slots=slots)
+        except FileNotFoundError as exc:
+            raise UnlockError(
+                f"No key slot file in {path.parent}; this is not a vault folder."
+            ) from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DamagedError(
+                f"The key slot file {path.name} is damaged; restore the vault from a backup."
+            ) from exc
+
+    def save(self, path: Path) -> None:
+        doc = {
+            "format": FORMAT,
+            "vault_id": self.vault_id,
+            "slots": [asdict(s) for s in self.slots],
+        }
+        atomic_write(path, json.dumps(doc, indent=2).encode("utf-8"))
+
+    def unlock(self, secret: bytes, kind: str) -> bytes:
+        """The data key from the first slot of `kind` that `secret` opens."""
+        for slot in self.slots:
+            if slot.kind == kind:
+                key = try_unwrap(slot, secret, self.vault_id)
+                if key is not None:
+                    return key
+        if kind == RECOVERY:
+            raise UnlockError("That recovery code does not open this vault.")
+        raise UnlockError("Wrong passphrase for this vault.")
+
+    def replace(self, kind: str, slot: KeySlot) -> None:
+        """Put `slot` in place of the slots of its kind (changing a passphrase rewrites one slot)."""
+        self.slots = [s for s in self.slots if s.kind != kind] + [slot]
+
+    def verify(self, data_key: bytes) -> list[str]:
+        """Problems found in the slots, given the correct data key."""
+        problems = []
+        mac_key = subkey(data_key, "keyslot-mac")
+        kinds = {s.kind for s in self.slots}
+        for slot in self.slots:
+            expected = hmac.new(mac_key, slot.body_for_mac(), hashlib.sha256).digest()
+            try:
+                ok = hmac.compare_digest(expected, _unb64(slot.mac))
+            except ValueError:
+                ok = False
+            if not ok:
+                problems.append(f"key slot '{slot.id}' has been altered or damaged")
+        for needed in (PASSPHRASE, RECOVERY):
+            if needed not in kinds:
+                problems.append(f"the {needed} key slot is missing")
+        return problems

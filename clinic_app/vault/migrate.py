@@ -1,0 +1,54 @@
+"""Alembic migrations run against an open vault, with a backup before upgrading an old one."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, db_path: Path, target: str = "head") -> bool:
+    """Bring the schema to `target`; returns True if anything ran.
+
+    An existing vault at an older revision is copied (still encrypted) to backups/ first.
+    """
+    current = current_revision(engine)
+    wanted = head_revision() if target == "head" else target
+    if current == wanted:
+        return False
+    if current is not None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        backups = db_path.parent / "backups"
+        backups.mkdir(exist_ok=True)
+        engine.dispose()  # no open connection while the file is copied
+        shutil.copy2(db_path, backups / f"vault-before-{wanted}-from-{current}-{stamp}.db")
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+    return True

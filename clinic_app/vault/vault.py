@@ -1,0 +1,280 @@
+"""The Vault: one folder holding the encrypted database, key slots and encrypted files."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from clinic_app.errors import DamagedError, UnlockError, VaultError
+from clinic_app.vault import audit, migrate
+from clinic_app.vault.engine import make_engine
+from clinic_app.vault.filestore import FileStore
+from clinic_app.vault.fsutil import atomic_write
+from clinic_app.vault.keyslots import (
+    DEFAULT_KDF,
+    PASSPHRASE,
+    RECOVERY,
+    KdfParams,
+    KeySlotFile,
+    make_slot,
+    new_recovery_code,
+    normalize_passphrase,
+    normalize_recovery_code,
+    subkey,
+)
+from clinic_app.vault.lock import VaultLock
+
+DB_NAME = "vault.db"
+SLOTS_NAME = "keyslots.json"
+META_NAME = "vault.json"
+FILES_DIR = "files"
+MIN_PASSPHRASE = 8
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / SLOTS_NAME).is_file()
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise VaultError(f"The passphrase must be at least {MIN_PASSPHRASE} characters long.")
+
+
+class Vault:
+    """An unlocked vault. Holds the folder lock until `close()`."""
+
+    def __init__(self, folder: Path, data_key: bytes, lock: VaultLock, actor: str) -> None:
+        self.folder = folder
+        self.actor = actor
+        self._lock = lock
+        self._data_key = data_key
+        self._audit_key = subkey(data_key, "audit")
+        self.files = FileStore(folder / FILES_DIR, subkey(data_key, "files"))
+        self.engine: Engine = make_engine(folder / DB_NAME, subkey(data_key, "sqlcipher"))
+
+    # -- opening and creating -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls, folder: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF, actor: str = ""
+    ) -> tuple[Vault, str]:
+        """Create a new vault; returns it (open) and the recovery code to show once."""
+        folder = Path(folder)
+        if is_vault(folder) or (folder / DB_NAME).exists():
+            raise VaultError(f"There is already a vault in {folder}; choose another folder.")
+        if folder.exists() and any(p for p in folder.iterdir() if p.name != ".DS_Store"):
+            raise VaultError(f"The folder {folder} is not empty; choose an empty or new folder.")
+        check_new_passphrase(passphrase)
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            data_key = os.urandom(32)
+            vault_id = str(uuid.uuid4())
+            code = new_recovery_code()
+            slots = KeySlotFile(vault_id=vault_id)
+            slots.slots.append(
+                make_slot(
+                    slot_id="passphrase",
+                    kind=PASSPHRASE,
+                    secret=normalize_passphrase(passphrase),
+                    data_key=data_key,
+                    vault_id=vault_id,
+                    kdf=kdf,
+                )
+            )
+            slots.slots.append(
+                make_slot(
+                    slot_id="recovery",
+                    kind=RECOVERY,
+                    secret=normalize_recovery_code(code),
+                    data_key=data_key,
+                    vault_id=vault_id,
+                    kdf=kdf,
+                )
+            )
+            atomic_write(
+                folder / META_NAME, json.dumps({"format": 1, "vault_id": vault_id}).encode()
+            )
+            vault = cls(folder, data_key, lock, actor)
+            migrate.upgrade(vault.engine, folder / DB_NAME)
+            with vault.session() as session:
+                audit.record(session, action="create", record_kind="vault")
+            # The key slots go last: a folder without them is not yet a vault.
+            slots.save(folder / SLOTS_NAME)
+        except BaseException:
+            lock.release()
+            raise
+        return vault, code
+
+    @classmethod
+    def open(cls, folder: Path, passphrase: str, *, actor: str = "") -> Vault:
+        """Unlock with the passphrase."""
+        return cls._open(Path(folder), normalize_passphrase(passphrase), PASSPHRASE, actor)
+
+    @classmethod
+    def open_with_recovery(cls, folder: Path, recovery_code: str, *, actor: str = "") -> Vault:
+        """Unlock with the printed recovery code (then set a new passphrase)."""
+        return cls._open(Path(folder), normalize_recovery_code(recovery_code), RECOVERY, actor)
+
+    @classmethod
+    def _open(cls, folder: Path, secret: bytes, kind: str, actor: str) -> Vault:
+        if not is_vault(folder):
+            raise VaultError(f"There is no vault in {folder}; create one with 'clinic-app init'.")
+        lock = VaultLock(folder)
+        lock.acquire()
+        try:
+            slots = KeySlotFile.load(folder / SLOTS_NAME)
+            data_key = slots.unlock(secret, kind)
+            vault = cls(folder, data_key, lock, actor)
+            vault._probe()
+            migrate.upgrade(vault.engine, folder / DB_NAME)
+        except BaseException:
+            lock.release()
+            raise
+        return vault
+
+    def _probe(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM sqlite_master")).one()
+        except SADatabaseError as exc:
+            self.engine.dispose()
+            raise DamagedError(
+                "The vault database cannot be read: it is damaged or was altered. "
+                "Restore it from a backup."
+            ) from exc
+
+    # -- sessions --------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        self._require_open()
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                session.info.update(audit_key=self._audit_key, actor=self.actor)
+                with session.begin():
+                    yield session
+        except OperationalError as exc:
+            raise _operational_error(exc, self.folder) from exc
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only view that does not take the write lock (for lists and searches)."""
+        self._require_open()
+        try:
+            with Session(self.engine.execution_options(clinic_readonly=True)) as session:
+                session.info.update(audit_key=self._audit_key, actor=self.actor)
+                yield session  # closing the session rolls back: nothing is ever written here
+        except OperationalError as exc:
+            raise _operational_error(exc, self.folder) from exc
+
+    def _require_open(self) -> None:
+        if not self._lock.held:
+            raise VaultError("The vault is locked; unlock it first.")
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.held
+
+    def close(self) -> None:
+        """Drop every connection and key reference, then release the folder lock."""
+        self.engine.dispose()
+        self._data_key = b""
+        self._audit_key = b""
+        self._lock.release()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- keys --------------------------------------------------------------------------------
+
+    @property
+    def audit_key(self) -> bytes:
+        return self._audit_key
+
+    @property
+    def database_key(self) -> bytes:
+        return subkey(self._data_key, "sqlcipher")
+
+    def key_slots(self) -> KeySlotFile:
+        return KeySlotFile.load(self.folder / SLOTS_NAME)
+
+    def verify_key_slots(self) -> list[str]:
+        return self.key_slots().verify(self._data_key)
+
+    def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF) -> None:
+        """Rewrite the passphrase slot only; the database and files stay as they are."""
+        self._require_open()
+        check_new_passphrase(new_passphrase)
+        slots = self.key_slots()
+        slots.replace(
+            PASSPHRASE,
+            make_slot(
+                slot_id="passphrase",
+                kind=PASSPHRASE,
+                secret=normalize_passphrase(new_passphrase),
+                data_key=self._data_key,
+                vault_id=slots.vault_id,
+                kdf=kdf,
+            ),
+        )
+        slots.save(self.folder / SLOTS_NAME)
+        with self.session() as session:
+            audit.record(session, action="change_passphrase", record_kind="vault")
+
+    def new_recovery_code(self, *, kdf: KdfParams = DEFAULT_KDF) -> str:
+        """Replace the recovery slot; the old printed code stops working."""
+        self._require_open()
+        code = new_recovery_code()
+        slots = self.key_slots()
+        slots.replace(
+            RECOVERY,
+            make_slot(
+                slot_id="recovery",
+                kind=RECOVERY,
+                secret=normalize_recovery_code(code),
+                data_key=self._data_key,
+                vault_id=slots.vault_id,
+                kdf=kdf,
+            ),
+        )
+        slots.save(self.folder / SLOTS_NAME)
+        with self.session() as session:
+            audit.record(session, action="new_recovery_code", record_kind="vault")
+        return code
+
+
+def _operational_error(exc: OperationalError, folder: Path) -> Exception:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    if "full" in message:
+        return VaultError(
+            f"The disk holding {folder} is full; free some space and try again (nothing was changed)."
+        )
+    if "locked" in message or "busy" in message:
+        return VaultError(
+            "The vault is busy with another change; try again in a moment (nothing was changed)."
+        )
+    if "readonly" in message or "read-only" in message:
+        return VaultError(f"The vault at {folder} is read-only (nothing was changed).")
+    if "not a database" in message or "malformed" in message:
+        return DamagedError(
+            "The vault database is damaged or was altered; restore it from a backup."
+        )
+    return VaultError(f"The vault could not complete the change: {message} (nothing was changed).")
+
+
+__all__ = ["UnlockError", "Vault", "is_vault"]
