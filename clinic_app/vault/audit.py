@@ -40,8 +40,10 @@ def record(
     """
     key: bytes = session.info["audit_key"]
     actor: str = session.info.get("actor", "")
-    last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-    prev_hash = last.hash if last else GENESIS
+    prev_hash: str | None = session.info.get("audit_last_hash")
+    if prev_hash is None:  # first event of this transaction: read the chain's end once
+        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+        prev_hash = last.hash if last else GENESIS
     event = AuditEvent(
         at=datetime.now(UTC).replace(microsecond=0),
         actor=actor,
@@ -55,6 +57,7 @@ def record(
     event.hash = _digest(key, prev_hash, event)
     session.add(event)
     session.flush()
+    session.info["audit_last_hash"] = event.hash
 
 
 def verify(session: Session, key: bytes) -> list[str]:

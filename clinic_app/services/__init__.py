@@ -1,0 +1,40 @@
+"""The only API the UI and the CLI use: keyword-only functions returning frozen records."""
+
+from __future__ import annotations
+
+from clinic_app.services import (
+    audit_log,
+    backup,
+    check,
+    clients,
+    demo,
+    employers,
+    files,
+    importing,
+    letters,
+    matters,
+    notes,
+    settings,
+    staff,
+    vault_ops,
+)
+from clinic_app.services.changes import ChangeSet, Changed
+
+__all__ = [
+    "ChangeSet",
+    "Changed",
+    "audit_log",
+    "backup",
+    "check",
+    "clients",
+    "demo",
+    "employers",
+    "files",
+    "importing",
+    "letters",
+    "matters",
+    "notes",
+    "settings",
+    "staff",
+    "vault_ops",
+]

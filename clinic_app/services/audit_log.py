@@ -1,0 +1,34 @@
+"""Reading the audit log (writing happens inside each service's transaction)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from clinic_app.domain.models import AuditEvent
+from clinic_app.services._base import require_id
+from clinic_app.services.records import AuditRecord
+from clinic_app.vault.vault import Vault
+
+
+def list_events(
+    vault: Vault, *, record_kind: str | None = None, record_id: int | None = None, limit: int = 200
+) -> list[AuditRecord]:
+    """The newest events first."""
+    with vault.reader() as session:
+        query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+        if record_kind is not None:
+            query = query.where(AuditEvent.record_kind == record_kind)
+        if record_id is not None:
+            query = query.where(AuditEvent.record_id == record_id)
+        return [
+            AuditRecord(
+                id=require_id(e.id),
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                record_kind=e.record_kind,
+                record_id=e.record_id,
+                summary=e.summary,
+            )
+            for e in session.exec(query)
+        ]

@@ -1,0 +1,296 @@
+"""Encrypted one-file backups of a whole vault, and restoring them into a new folder."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import shutil
+import struct
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
+from clinic_app.vault import audit
+from clinic_app.vault.engine import connect, key_pragma
+from clinic_app.vault.fsutil import disk_error_sentence, fsync_dir
+from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams, normalize_passphrase
+from clinic_app.vault.vault import DB_NAME, FILES_DIR, META_NAME, SLOTS_NAME, Vault, is_vault
+
+MAGIC = b"CLINICBK"
+VERSION = 1
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _snapshot_database(vault: Vault, target: Path) -> None:
+    """A consistent, still-encrypted copy of the database (sqlcipher_export under the same key)."""
+    conn = connect(vault.folder / DB_NAME, vault.database_key)
+    try:
+        conn.execute(
+            f"ATTACH DATABASE ? AS snapshot KEY \"x'{vault.database_key.hex()}'\"", (str(target),)
+        )
+        conn.execute("BEGIN")
+        conn.execute("SELECT sqlcipher_export('snapshot')")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE snapshot")
+    finally:
+        conn.close()
+
+
+def _payload(vault: Vault, work: Path) -> Path:
+    """A tar of the vault's files; every member is already ciphertext or holds no client data."""
+    snapshot = work / DB_NAME
+    _snapshot_database(vault, snapshot)
+    tar_path = work / "payload.tar"
+    with tarfile.open(tar_path, "w") as tar:
+        tar.add(vault.folder / META_NAME, arcname=META_NAME)
+        tar.add(vault.folder / SLOTS_NAME, arcname=SLOTS_NAME)
+        tar.add(snapshot, arcname=DB_NAME)
+        for blob in vault.files.blobs():
+            tar.add(
+                vault.folder / FILES_DIR / blob[:2] / blob, arcname=f"{FILES_DIR}/{blob[:2]}/{blob}"
+            )
+    return tar_path
+
+
+def _nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    return prefix + struct.pack(">I", index) + (b"\x01" if last else b"\x00")
+
+
+def backup_vault(
+    vault: Vault,
+    *,
+    out: Path,
+    backup_passphrase: str | None = None,
+    vault_passphrase: str,
+    kdf: KdfParams = DEFAULT_KDF,
+    progress: Progress | None = None,
+) -> int:
+    """Write one encrypted backup file; returns its size in bytes.
+
+    The backup key is random and wrapped under Argon2id of the backup's own passphrase, or of the
+    vault's passphrase when none is given. The file is written to a temporary name and renamed.
+    """
+    out = Path(out)
+    if out.exists():
+        raise UserError(f"{out} already exists; choose a new file name for the backup.")
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist.")
+    secret = backup_passphrase if backup_passphrase is not None else vault_passphrase
+    if backup_passphrase is not None and len(backup_passphrase) < 8:
+        raise UserError("The backup passphrase must be at least 8 characters long.")
+    # Confirm the vault passphrase really is this vault's, so the backup can be opened later.
+    if backup_passphrase is None:
+        vault.key_slots().unlock(normalize_passphrase(vault_passphrase), "passphrase")
+    backup_key = AESGCM.generate_key(bit_length=256)
+    salt, wrap_nonce, prefix = os.urandom(16), os.urandom(12), os.urandom(7)
+    header = {
+        "version": VERSION,
+        "protected_by": "backup passphrase"
+        if backup_passphrase is not None
+        else "vault passphrase",
+        "kdf": {"name": "argon2id", **asdict(kdf)},
+        "salt": _b64(salt),
+        "nonce": _b64(wrap_nonce),
+        "prefix": _b64(prefix),
+        "chunk": CHUNK,
+    }
+    wrapping = kdf.derive(normalize_passphrase(secret), salt)
+    header["wrapped_key"] = _b64(
+        AESGCM(wrapping).encrypt(wrap_nonce, backup_key, b"clinic-app backup key")
+    )
+    header_bytes = json.dumps(header, sort_keys=True).encode()
+    aead = AESGCM(backup_key)
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=vault.folder) as tmp:
+        tar_path = _payload(vault, Path(tmp))
+        total = tar_path.stat().st_size
+        partial = out.with_name(out.name + ".partial")
+        try:
+            with open(tar_path, "rb") as source, open(partial, "wb") as sink:
+                sink.write(MAGIC + struct.pack(">BI", VERSION, len(header_bytes)) + header_bytes)
+                index, done = 0, 0
+                chunk = source.read(CHUNK)
+                while True:
+                    following = source.read(CHUNK)
+                    last = not following
+                    sealed = aead.encrypt(_nonce(prefix, index, last), chunk, header_bytes)
+                    sink.write(struct.pack(">I", len(sealed)) + sealed)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+                    if last:
+                        break
+                    chunk, index = following, index + 1
+                sink.flush()
+                os.fsync(sink.fileno())
+            os.replace(partial, out)
+            fsync_dir(out.parent)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise VaultError(disk_error_sentence(exc, out.parent)) from exc
+    with vault.session() as session:
+        audit.record(
+            session, action="backup", record_kind="vault", summary=str(header["protected_by"])
+        )
+    return out.stat().st_size
+
+
+def _read_header(handle: io.BufferedReader) -> tuple[dict[str, object], bytes]:
+    start = handle.read(len(MAGIC) + 5)
+    if len(start) < len(MAGIC) + 5 or not start.startswith(MAGIC):
+        raise UserError("That file is not a clinic-app backup.")
+    version, length = struct.unpack(">BI", start[len(MAGIC) :])
+    if version != VERSION or length > 65536:
+        raise DamagedError("The backup has an unknown version or a damaged header.")
+    header_bytes = handle.read(length)
+    try:
+        header = json.loads(header_bytes)
+    except ValueError as exc:
+        raise DamagedError("The backup's header is damaged.") from exc
+    return header, header_bytes
+
+
+def _chunks(
+    handle: io.BufferedReader, aead: AESGCM, prefix: bytes, header_bytes: bytes
+) -> Iterator[bytes]:
+    index = 0
+    while True:
+        size_bytes = handle.read(4)
+        if len(size_bytes) < 4:
+            raise DamagedError("The backup is cut short: it was not copied completely.")
+        (size,) = struct.unpack(">I", size_bytes)
+        sealed = handle.read(size)
+        if len(sealed) < size:
+            raise DamagedError("The backup is cut short: it was not copied completely.")
+        for last in (False, True):
+            try:
+                yield aead.decrypt(_nonce(prefix, index, last), sealed, header_bytes)
+            except InvalidTag:
+                continue
+            if last:
+                if handle.read(1):
+                    raise DamagedError("The backup has extra data after its end; it was altered.")
+                return
+            break
+        else:
+            raise DamagedError("The backup has been altered or damaged; it cannot be restored.")
+        index += 1
+
+
+_ALLOWED_TOP = {META_NAME, SLOTS_NAME, DB_NAME}
+
+
+def _safe_member(member: tarfile.TarInfo) -> bool:
+    parts = Path(member.name).parts
+    if not member.isfile() or member.name.startswith("/") or ".." in parts:
+        return False
+    return member.name in _ALLOWED_TOP or (
+        len(parts) == 3 and parts[0] == FILES_DIR and parts[2].isalnum()
+    )
+
+
+def restore_backup(
+    *,
+    backup: Path,
+    target: Path,
+    backup_passphrase: str,
+    vault_passphrase: str | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Restore into a new folder (never over an existing vault); checks the result before keeping it."""
+    target = Path(target)
+    if is_vault(target) or (target.exists() and any(target.iterdir())):
+        raise UserError(f"{target} already holds files; restore into a new, empty folder.")
+    try:
+        handle = open(backup, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"Cannot read {backup}: {exc.strerror or exc}.") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
+    try:
+        with handle:
+            header, header_bytes = _read_header(handle)
+            try:
+                kdf_doc = dict(header["kdf"])  # type: ignore[call-overload]
+                kdf = KdfParams(
+                    memory_kib=int(kdf_doc["memory_kib"]),
+                    iterations=int(kdf_doc["iterations"]),
+                    lanes=int(kdf_doc["lanes"]),
+                )
+                salt = base64.b64decode(str(header["salt"]))
+                wrapping = kdf.derive(normalize_passphrase(backup_passphrase), salt)
+                backup_key = AESGCM(wrapping).decrypt(
+                    base64.b64decode(str(header["nonce"])),
+                    base64.b64decode(str(header["wrapped_key"])),
+                    b"clinic-app backup key",
+                )
+            except InvalidTag as exc:
+                raise UnlockError(
+                    f"Wrong passphrase for this backup (it is protected by the "
+                    f"{header.get('protected_by', 'vault passphrase')})."
+                ) from exc
+            except (KeyError, ValueError, TypeError) as exc:
+                raise DamagedError("The backup's header is damaged.") from exc
+            tar_path = staging / "payload.tar"
+            total = Path(backup).stat().st_size
+            with open(tar_path, "wb") as sink:
+                for piece in _chunks(
+                    handle,
+                    AESGCM(backup_key),
+                    base64.b64decode(str(header["prefix"])),
+                    header_bytes,
+                ):
+                    sink.write(piece)
+                    if progress:
+                        progress(handle.tell(), total)
+        folder = staging / "vault"
+        folder.mkdir()
+        with tarfile.open(tar_path) as tar:
+            members = tar.getmembers()
+            if any(not _safe_member(m) for m in members) or not {DB_NAME, SLOTS_NAME} <= {
+                m.name for m in members
+            }:
+                raise DamagedError("The backup's contents are not a vault.")
+            tar.extractall(folder, members=members, filter="data")
+        tar_path.unlink()
+        opened = Vault.open(
+            folder, vault_passphrase if vault_passphrase is not None else backup_passphrase
+        )
+        try:
+            from clinic_app.services.check import check_vault
+
+            problems = check_vault(opened).problems
+            if problems:
+                raise DamagedError(
+                    "The restored vault fails its check: " + "; ".join(problems) + "."
+                )
+            with opened.session() as session:
+                audit.record(session, action="restore", record_kind="vault")
+        finally:
+            opened.close()
+        (folder / "vault.lock").unlink(missing_ok=True)
+        if target.exists():
+            target.rmdir()
+        os.replace(folder, target)
+        fsync_dir(target.parent)
+    except OSError as exc:
+        raise VaultError(disk_error_sentence(exc, target.parent)) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(staging)
+
+
+__all__ = ["backup_vault", "key_pragma", "restore_backup"]

@@ -1,0 +1,519 @@
+"""A realistic, deterministic demo vault: workers from several communities at eight worksites."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from clinic_app import search
+from clinic_app.domain.models import (
+    AgencyLetter,
+    Client,
+    Employer,
+    Grant,
+    LaborDispute,
+    Matter,
+    MatterEvent,
+    Note,
+    StaffMember,
+    Worksite,
+)
+from clinic_app.domain.vocab import MATTER_STATUSES
+from clinic_app.services._base import now, require_id
+from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+# (first names, last names, countries, languages) per community; every name is invented.
+COMMUNITIES: list[tuple[list[str], list[str], list[str], list[str]]] = [
+    (
+        [
+            "José",
+            "María",
+            "Juan Carlos",
+            "Guadalupe",
+            "Jesús",
+            "Rosa",
+            "Luis",
+            "Ana Lucía",
+            "Héctor",
+            "Yesenia",
+            "Óscar",
+            "Dolores",
+            "Marisol",
+            "Efraín",
+            "Noemí",
+            "Iván",
+        ],
+        [
+            "García",
+            "Hernández López",
+            "Martínez",
+            "González",
+            "Pérez",
+            "Rodríguez Sánchez",
+            "Ramírez",
+            "Cruz",
+            "Flores",
+            "Gómez",
+            "Morales",
+            "Vásquez",
+            "Jiménez",
+            "Reyes",
+            "Núñez",
+            "Domínguez",
+            "Peña",
+            "Ordóñez",
+        ],
+        ["Mexico", "El Salvador", "Honduras"],
+        ["es"],
+    ),
+    (
+        ["Juana", "Pedro", "Catarina", "Diego", "Tomás", "Magdalena", "Rigoberto", "Candelaria"],
+        [
+            "Xoj",
+            "Tzul",
+            "Cux",
+            "Ixcoy",
+            "Chanchavac",
+            "Batz",
+            "Coc",
+            "Tum",
+            "Sic",
+            "Ajpop",
+            "Quiej López",
+        ],
+        ["Guatemala"],
+        ["mam,es", "quc,es", "es"],
+    ),
+    (
+        ["Thảo", "Minh", "Lan", "Tuấn", "Hương", "Dũng", "Hồ Thị", "Văn An"],
+        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng"],
+        ["Vietnam"],
+        ["vi"],
+    ),
+    (
+        ["Jean-Baptiste", "Marie-Claude", "Wisline", "Jocelyn", "Fritznel", "Nadège"],
+        ["Joseph", "Pierre", "Louis", "Charles", "Désir", "Étienne", "Saint-Fleur"],
+        ["Haiti"],
+        ["ht"],
+    ),
+    (
+        ["João", "Luíza", "Thiago", "Conceição", "Raimundo", "Gabriela"],
+        ["Silva", "dos Santos", "Oliveira", "Souza", "Araújo", "Conceição"],
+        ["Brazil"],
+        ["pt"],
+    ),
+    (
+        ["Wei", "Xiuying", "Jun", "Mei", "Hao"],
+        ["Wang", "Li", "Zhang", "Liu", "Chen", "Zhou"],
+        ["China"],
+        ["zh"],
+    ),
+    (
+        ["Maricel", "Rodel", "Arnel", "Jhoanna"],
+        ["Dela Cruz", "Bautista", "Villanueva", "Santos"],
+        ["Philippines"],
+        ["tl"],
+    ),
+    (
+        ["Ahmed", "Fatima", "Omar", "Layla", "Youssef"],
+        ["Haddad", "Al-Masri", "Nasser", "Saleh"],
+        ["Yemen", "Egypt"],
+        ["ar"],
+    ),
+]
+ONE_WORD_NAMES = ["Suharti", "Wiranto", "Kalpana"]
+
+EMPLOYERS = [
+    (
+        "Riverbend Meat Packers Inc.",
+        "1400 Industrial Pkwy",
+        "Marshalltown",
+        "IA",
+        "DOL-WHD",
+        "unpaid overtime",
+    ),
+    (
+        "Evergreen Landscaping Services",
+        "88 Garden Row",
+        "Houston",
+        "TX",
+        "OSHA",
+        "heat and safety hazards",
+    ),
+    (
+        "Pacific Garment Works",
+        "2100 S Main St",
+        "Los Angeles",
+        "CA",
+        "DOL-WHD",
+        "piece-rate wage theft",
+    ),
+    (
+        "Harborview Hotel & Suites",
+        "500 Bayfront Dr",
+        "Miami",
+        "FL",
+        "EEOC",
+        "harassment and retaliation",
+    ),
+    ("Golden Harvest Farms", "Rural Route 9", "Salinas", "CA", "DOL-WHD", "H-2A wage violations"),
+    (
+        "Metro Build Construction LLC",
+        "47-10 Vernon Blvd",
+        "Queens",
+        "NY",
+        "NY State DOL",
+        "unpaid wages",
+    ),
+    (
+        "Lakeside Dairy Cooperative",
+        "3200 Lakeshore Rd",
+        "Twin Falls",
+        "ID",
+        "OSHA",
+        "unsafe machinery",
+    ),
+    (
+        "Sunrise Nail & Spa",
+        "612 Atlantic Ave",
+        "Brooklyn",
+        "NY",
+        "NYC DCWP",
+        "unpaid wages and tips",
+    ),
+]
+STAFF = [
+    ("Attorney on duty", "attorney"),
+    ("Accredited representative", "accredited_representative"),
+    ("Intake paralegal", "paralegal"),
+    ("Worksite organizer", "organizer"),
+]
+RECEIPT_PREFIXES = ["IOE", "IOE", "IOE", "EAC", "WAC", "NBC"]
+NOTE_TEXTS = [
+    "Prefers calls after 6pm; do not leave voicemail.",
+    "Brought three pay stubs.",
+    "Needs interpreter for appointments.",
+    "Changed phone number; confirm by text.",
+]
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    clients: int
+    matters: int
+    employers: int
+    letters: int
+    changes: ChangeSet
+
+
+def _a_number(rng: random.Random) -> str | None:
+    return None if rng.random() < 0.25 else "A" + str(rng.randint(10_000_000, 999_999_999)).zfill(9)
+
+
+def _stage(rng: random.Random) -> str:
+    # Most of a real caseload is decided; the rest is spread over the pipeline.
+    roll = rng.random()
+    if roll < 0.55:
+        return "decision"
+    if roll < 0.62:
+        return "closed"
+    return rng.choice([s for s in MATTER_STATUSES if s not in ("decision", "closed")])
+
+
+def fill_demo(
+    vault: Vault, *, clients: int = 200, seed: int = 1, today: date | None = None, chunk: int = 2000
+) -> DemoReport:
+    """Add `clients` invented workers with their matters; the same seed gives the same vault."""
+    if clients < 1:
+        raise ValueError("clients must be at least 1")
+    today = today or date.today()
+    rng = random.Random(seed)
+    with vault.session() as session:
+        employers, letters = _employers_and_letters(session, rng, today)
+        staff_ids = _staff(session)
+        made_matters = 0
+        used_a: set[str] = set(
+            a
+            for a in session.exec(select(Client.a_number).where(col(Client.a_number).is_not(None)))
+            if a
+        )
+        next_receipt = int(session.exec(select(func.count()).select_from(Matter)).one()) + 1
+        for start in range(0, clients, chunk):
+            batch = min(chunk, clients - start)
+            client_rows = [_client(rng, used_a) for _ in range(batch)]
+            session.add_all(client_rows)
+            session.flush()
+            for client in client_rows:
+                made, next_receipt = _matters(
+                    session,
+                    rng,
+                    today,
+                    require_id(client.id),
+                    employers,
+                    letters,
+                    staff_ids,
+                    next_receipt,
+                )
+                made_matters += made
+            session.flush()
+        search.reindex_clients(session)
+        audit.record(
+            session,
+            action="demo_fill",
+            record_kind="vault",
+            summary=f"{clients} clients, seed {seed}",
+        )
+    changes = ChangeSet(kinds=frozenset({CLIENT, MATTER, GRANT, EMPLOYER, LETTER}))
+    return DemoReport(
+        clients=clients,
+        matters=made_matters,
+        employers=len(employers),
+        letters=len(letters),
+        changes=changes,
+    )
+
+
+def _staff(session: Session) -> list[int]:
+    existing = list(session.exec(select(StaffMember)))
+    if not existing:
+        existing = [StaffMember(name=name, role=role) for name, role in STAFF]
+        session.add_all(existing)
+        session.flush()
+    return [require_id(s.id) for s in existing]
+
+
+def _employers_and_letters(
+    session: Session, rng: random.Random, today: date
+) -> tuple[list[tuple[Employer, Worksite]], dict[int, list[AgencyLetter]]]:
+    found = list(session.exec(select(Employer)))
+    if found:
+        pairs = []
+        for employer in found:
+            site = session.exec(select(Worksite).where(Worksite.employer_id == employer.id)).first()
+            if site is None:
+                site = Worksite(
+                    employer_id=require_id(employer.id), city=employer.city, state=employer.state
+                )
+                session.add(site)
+                session.flush()
+            pairs.append((employer, site))
+    else:
+        pairs = []
+        for name, address, city, state, _agency, _kind in EMPLOYERS:
+            employer = Employer(name=name, address=address, city=city, state=state)
+            session.add(employer)
+            session.flush()
+            site = Worksite(
+                employer_id=require_id(employer.id),
+                name="Main site",
+                address=address,
+                city=city,
+                state=state,
+            )
+            session.add(site)
+            pairs.append((employer, site))
+        session.flush()
+    letters: dict[int, list[AgencyLetter]] = {}
+    for index, (employer, site) in enumerate(pairs):
+        eid = require_id(employer.id)
+        existing = list(session.exec(select(AgencyLetter).where(AgencyLetter.employer_id == eid)))
+        if existing:
+            letters[eid] = existing
+            continue
+        _n, _a, _c, _s, agency, violation = EMPLOYERS[index % len(EMPLOYERS)]
+        dispute = LaborDispute(
+            employer_id=eid,
+            worksite_id=site.id,
+            agency=agency,
+            case_number=f"{agency[:3].upper()}-{2022 + index % 3}-{1000 + index * 37}",
+            violation_kind=violation,
+            opened_on=today - timedelta(days=1300 - index * 40),
+            status="investigating",
+        )
+        session.add(dispute)
+        session.flush()
+        issued = today - timedelta(days=1250 - index * 45)
+        letter = AgencyLetter(
+            agency=agency,
+            date_issued=issued,
+            employer_id=eid,
+            worksite_id=site.id,
+            dispute_id=dispute.id,
+            period_start=issued - timedelta(days=900),
+            period_end=issued + timedelta(days=rng.randint(200, 700)),
+            reference=f"SOI {issued.year}-{index + 1:02d}",
+        )
+        session.add(letter)
+        session.flush()
+        letters[eid] = [letter]
+    return pairs, letters
+
+
+def _client(rng: random.Random, used_a: set[str]) -> Client:
+    first_names, last_names, countries, languages = rng.choices(
+        COMMUNITIES, weights=[40, 14, 10, 10, 8, 6, 6, 6]
+    )[0]
+    a_number = _a_number(rng)
+    while a_number in used_a:
+        a_number = _a_number(rng)
+    if a_number:
+        used_a.add(a_number)
+    first, last = rng.choice(first_names), rng.choice(last_names)
+    if rng.random() < 0.01:
+        first, last = rng.choice(ONE_WORD_NAMES), ""
+    stamp = now()
+    born = date(rng.randint(1962, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    return Client(
+        first_name=first,
+        last_name=last,
+        date_of_birth=born,
+        a_number=a_number,
+        other_names=rng.choice(["", "", "", f"{first} {last.split()[0] if last else ''}".strip()]),
+        country_of_birth=rng.choice(countries),
+        preferred_languages=rng.choice(languages),
+        phone=f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+        email=rng.choice(["", "", f"worker{rng.randint(1, 99999)}@example.net"]),
+        address=f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Elm', 'Main', 'Pine', 'River'])} St",
+        safe_contact=rng.choice(
+            ["", "", "Text only; do not mail to home address.", "Call after 6pm."]
+        ),
+        created_at=stamp,
+        updated_at=stamp,
+    )
+
+
+def _matters(
+    session: Session,
+    rng: random.Random,
+    today: date,
+    client_id: int,
+    employers: list[tuple[Employer, Worksite]],
+    letters: dict[int, list[AgencyLetter]],
+    staff_ids: list[int],
+    next_receipt: int,
+) -> tuple[int, int]:
+    employer, site = rng.choice(employers)
+    letter = rng.choice(letters[require_id(employer.id)])
+    stage = _stage(rng)
+    stamp = now()
+    made = 0
+
+    def new_matter(kind: str, status: str, filed: date | None, receipt: bool) -> Matter:
+        nonlocal next_receipt, made
+        number = None
+        if receipt:
+            number = f"{rng.choice(RECEIPT_PREFIXES)}{next_receipt:010d}"
+            next_receipt += 1
+        matter = Matter(
+            client_id=client_id,
+            kind=kind,
+            status=status,
+            agency_letter_id=letter.id,
+            employer_id=employer.id,
+            worksite_id=site.id,
+            assigned_staff_id=rng.choice(staff_ids),
+            filed_on=filed,
+            receipt_number=number,
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        session.add(matter)
+        session.flush()
+        made += 1
+        return matter
+
+    if stage in ("decision", "closed"):
+        years = rng.choice([2, 2, 4])
+        end = today + timedelta(days=rng.randint(-365, 4 * 365))
+        start = end - timedelta(days=365 * years) + timedelta(days=1)
+        filed = start - timedelta(days=rng.randint(45, 150))
+        matter = new_matter(
+            rng.choice(["initial", "initial", "initial", "extension"]), stage, filed, True
+        )
+        matter.decision, matter.decided_on = "granted", start
+        terminated = today - timedelta(days=rng.randint(5, 200)) if stage == "closed" else None
+        if terminated and terminated < start:
+            terminated = None
+        if stage == "closed" and terminated is None:
+            matter.decision = rng.choice(["denied", "withdrawn"])
+        for kind in ("deferred_action", "work_permit"):
+            if matter.decision in ("granted", "terminated") or terminated:
+                session.add(
+                    Grant(
+                        matter_id=require_id(matter.id),
+                        kind=kind,
+                        start=start,
+                        end=end,
+                        category="c14" if kind == "work_permit" else "",
+                        terminated_on=terminated,
+                    )
+                )
+        if terminated:
+            matter.decision = "terminated"
+            session.add(
+                MatterEvent(
+                    matter_id=require_id(matter.id),
+                    kind="termination",
+                    occurred_on=terminated,
+                    created_at=stamp,
+                )
+            )
+        # A grant ending within the renewal window usually has a renewal under way.
+        if (
+            matter.decision == "granted"
+            and today < end < today + timedelta(days=200)
+            and rng.random() < 0.6
+        ):
+            new_matter(
+                "renewal",
+                rng.choice(["gathering_evidence", "drafting", "attorney_review", "filed"]),
+                today - timedelta(days=rng.randint(1, 20)) if rng.random() < 0.3 else None,
+                False,
+            )
+    else:
+        filed = (
+            today - timedelta(days=rng.randint(10, 160))
+            if MATTER_STATUSES.index(stage) >= 4
+            else None
+        )
+        matter = new_matter(
+            rng.choice(["initial", "renewal", "extension"]),
+            stage,
+            filed,
+            MATTER_STATUSES.index(stage) >= 5,
+        )
+        mid = require_id(matter.id)
+        if stage == "biometrics":
+            session.add(
+                MatterEvent(
+                    matter_id=mid,
+                    kind="biometrics",
+                    occurred_on=today - timedelta(days=10),
+                    due_on=today + timedelta(days=rng.randint(1, 30)),
+                    created_at=stamp,
+                )
+            )
+        if stage == "rfe":
+            notice = today - timedelta(days=rng.randint(5, 70))
+            mailed = rng.random() < 0.5
+            session.add(
+                MatterEvent(
+                    matter_id=mid,
+                    kind="rfe",
+                    occurred_on=notice,
+                    mailed=mailed,
+                    due_on=notice + timedelta(days=87 if mailed else 84),
+                    details="Proof of employment during the letter period",
+                    created_at=stamp,
+                )
+            )
+    if rng.random() < 0.15:
+        session.add(
+            Note(client_id=client_id, author="demo", body=rng.choice(NOTE_TEXTS), created_at=stamp)
+        )
+    return made, next_receipt

@@ -1,0 +1,224 @@
+"""Employers, worksites and labor disputes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from clinic_app import search
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import Employer, LaborDispute, Matter, Worksite
+from clinic_app.domain.text import fold
+from clinic_app.domain.vocab import DISPUTE_STATUSES
+from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services.changes import DISPUTE, EMPLOYER, WORKSITE, Changed, ChangeSet
+from clinic_app.services.records import DisputeRecord, EmployerRecord, WorksiteRecord
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+
+def employer_record(row: Employer) -> EmployerRecord:
+    return EmployerRecord(
+        id=require_id(row.id), name=row.name, address=row.address, city=row.city, state=row.state
+    )
+
+
+def worksite_record(row: Worksite) -> WorksiteRecord:
+    return WorksiteRecord(
+        id=require_id(row.id),
+        employer_id=row.employer_id,
+        name=row.name,
+        address=row.address,
+        city=row.city,
+        state=row.state,
+    )
+
+
+def dispute_record(row: LaborDispute) -> DisputeRecord:
+    return DisputeRecord(
+        id=require_id(row.id),
+        employer_id=row.employer_id,
+        worksite_id=row.worksite_id,
+        agency=row.agency,
+        case_number=row.case_number,
+        violation_kind=row.violation_kind,
+        opened_on=row.opened_on,
+        status=row.status,
+    )
+
+
+def normalize_state(state: str) -> str:
+    text = state.strip()
+    return text.upper() if len(text) == 2 else text
+
+
+def find_employer(session: Session, name: str) -> Employer | None:
+    """An employer whose name matches, ignoring case and accents."""
+    wanted = fold(name.strip())
+    for row in session.exec(select(Employer)):
+        if fold(row.name) == wanted:
+            return row
+    return None
+
+
+def create_employer_in_session(
+    session: Session, *, name: str, address: str = "", city: str = "", state: str = ""
+) -> Employer:
+    row = Employer(
+        name=v.require_text(name, "employer name"),
+        address=address.strip(),
+        city=city.strip(),
+        state=normalize_state(state),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=EMPLOYER, record_id=row.id)
+    return row
+
+
+def add_employer(
+    vault: Vault, *, name: str, address: str = "", city: str = "", state: str = ""
+) -> Changed[EmployerRecord]:
+    with vault.session() as session:
+        row = create_employer_in_session(
+            session, name=name, address=address, city=city, state=state
+        )
+        record = employer_record(row)
+    return Changed(record, ChangeSet.of(EMPLOYER, record.id))
+
+
+def update_employer(
+    vault: Vault,
+    *,
+    employer_id: int,
+    name: str | None = None,
+    address: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+) -> Changed[EmployerRecord]:
+    with vault.session() as session:
+        row = get_or_fail(session, Employer, employer_id, "employer")
+        if name is not None:
+            row.name = v.require_text(name, "employer name")
+        if address is not None:
+            row.address = address.strip()
+        if city is not None:
+            row.city = city.strip()
+        if state is not None:
+            row.state = normalize_state(state)
+        session.add(row)
+        session.flush()
+        audit.record(session, action="update", record_kind=EMPLOYER, record_id=employer_id)
+        client_ids = session.exec(
+            select(Matter.client_id).where(Matter.employer_id == employer_id)
+        ).all()
+        search.reindex_clients(session, client_ids)
+        record = employer_record(row)
+    return Changed(record, ChangeSet.of(EMPLOYER, employer_id))
+
+
+def list_employers(vault: Vault) -> list[EmployerRecord]:
+    with vault.reader() as session:
+        return [
+            employer_record(r) for r in session.exec(select(Employer).order_by(col(Employer.name)))
+        ]
+
+
+def get_employer(vault: Vault, *, employer_id: int) -> EmployerRecord:
+    with vault.reader() as session:
+        return employer_record(get_or_fail(session, Employer, employer_id, "employer"))
+
+
+def find_worksite(session: Session, employer_id: int, city: str, state: str) -> Worksite | None:
+    for row in session.exec(select(Worksite).where(Worksite.employer_id == employer_id)):
+        if fold(row.city) == fold(city.strip()) and fold(row.state) == fold(normalize_state(state)):
+            return row
+    return None
+
+
+def create_worksite_in_session(
+    session: Session,
+    *,
+    employer_id: int,
+    name: str = "",
+    address: str = "",
+    city: str = "",
+    state: str = "",
+) -> Worksite:
+    get_or_fail(session, Employer, employer_id, "employer")
+    row = Worksite(
+        employer_id=employer_id,
+        name=name.strip(),
+        address=address.strip(),
+        city=city.strip(),
+        state=normalize_state(state),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=WORKSITE, record_id=row.id)
+    return row
+
+
+def add_worksite(
+    vault: Vault,
+    *,
+    employer_id: int,
+    name: str = "",
+    address: str = "",
+    city: str = "",
+    state: str = "",
+) -> Changed[WorksiteRecord]:
+    with vault.session() as session:
+        row = create_worksite_in_session(
+            session, employer_id=employer_id, name=name, address=address, city=city, state=state
+        )
+        record = worksite_record(row)
+    return Changed(record, ChangeSet.of(WORKSITE, record.id))
+
+
+def list_worksites(vault: Vault, *, employer_id: int | None = None) -> list[WorksiteRecord]:
+    with vault.reader() as session:
+        query = select(Worksite).order_by(col(Worksite.employer_id), col(Worksite.city))
+        if employer_id is not None:
+            query = query.where(Worksite.employer_id == employer_id)
+        return [worksite_record(r) for r in session.exec(query)]
+
+
+def add_dispute(
+    vault: Vault,
+    *,
+    employer_id: int,
+    agency: str,
+    worksite_id: int | None = None,
+    case_number: str = "",
+    violation_kind: str = "",
+    opened_on: date | str | None = None,
+    status: str = "open",
+) -> Changed[DisputeRecord]:
+    with vault.session() as session:
+        get_or_fail(session, Employer, employer_id, "employer")
+        if worksite_id is not None:
+            get_or_fail(session, Worksite, worksite_id, "worksite")
+        row = LaborDispute(
+            employer_id=employer_id,
+            worksite_id=worksite_id,
+            agency=v.require_text(agency, "agency"),
+            case_number=case_number.strip(),
+            violation_kind=violation_kind.strip(),
+            opened_on=v.parse_date(opened_on, "opened on"),
+            status=v.choice(status, DISPUTE_STATUSES, "dispute status", "open"),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, action="create", record_kind=DISPUTE, record_id=row.id)
+        record = dispute_record(row)
+    return Changed(record, ChangeSet.of(DISPUTE, record.id))
+
+
+def list_disputes(vault: Vault, *, employer_id: int | None = None) -> list[DisputeRecord]:
+    with vault.reader() as session:
+        query = select(LaborDispute).order_by(col(LaborDispute.id))
+        if employer_id is not None:
+            query = query.where(LaborDispute.employer_id == employer_id)
+        return [dispute_record(r) for r in session.exec(query)]

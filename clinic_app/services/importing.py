@@ -1,0 +1,560 @@
+"""Import a clinic's spreadsheet (CSV or XLSX): validate every row, then write all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from clinic_app import search
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import AgencyLetter, Client, Employer, Grant, Matter, Note, Worksite
+from clinic_app.domain.text import fold
+from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS
+from clinic_app.errors import UserError, ValidationError
+from clinic_app.services import clients as client_service
+from clinic_app.services import employers as employer_service
+from clinic_app.services import letters as letter_service
+from clinic_app.services import matters as matter_service
+from clinic_app.services._base import now, require_id
+from clinic_app.services.changes import (
+    CLIENT,
+    EMPLOYER,
+    GRANT,
+    LETTER,
+    MATTER,
+    NOTE,
+    WORKSITE,
+    ChangeSet,
+)
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+COLUMNS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "a_number",
+    "country_of_birth",
+    "preferred_language",
+    "phone",
+    "email",
+    "employer",
+    "worksite_city",
+    "worksite_state",
+    "agency",
+    "letter_date",
+    "letter_period_start",
+    "letter_period_end",
+    "matter_kind",
+    "filed_date",
+    "receipt_number",
+    "deferred_action_start",
+    "deferred_action_end",
+    "work_permit_start",
+    "work_permit_end",
+    "notes",
+)
+REQUIRED = ("first_name", "last_name", "employer")
+MAX_CELL = 10_000
+MAX_ROWS = 200_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    row: int
+    client: dict[str, Any]
+    employer: str
+    city: str
+    state: str
+    agency: str
+    letter_date: date | None
+    letter_start: date | None
+    letter_end: date | None
+    kind: str
+    filed: date | None
+    receipt: str | None
+    da: tuple[date | None, date | None]
+    wp: tuple[date | None, date | None]
+    notes: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+    changes: ChangeSet = field(default_factory=ChangeSet)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# -- reading the file --------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_table(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows and warnings from a CSV or XLSX file; a malformed file is one clear error."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    if path.suffix.lower() in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
+        return _read_xlsx(raw, path)
+    return _read_csv(raw, path)
+
+
+def _read_csv(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    warnings = []
+    if b"\x00" in raw[:4096]:
+        raise UserError(
+            f"{path.name} is not a CSV text file (it looks binary); save it as 'CSV UTF-8' and try again."
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's plain "CSV" on Windows writes Windows-1252; say so rather than guess silently.
+        text = raw.decode("cp1252", errors="replace")
+        warnings.append(
+            f"{path.name} is not UTF-8; it was read as Windows-1252. Check accented names, "
+            "or save it from Excel as 'CSV UTF-8'."
+        )
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise UserError(f"{path.name} is not a valid CSV file: {exc}.") from exc
+    if not rows:
+        raise UserError(f"{path.name} is empty; it needs a header row and one row per worker.")
+    return [h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]], warnings
+
+
+def _read_xlsx(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    from zipfile import BadZipFile
+
+    import openpyxl
+
+    try:
+        # data_only: a formula's last computed value is read; formulas are never evaluated or kept.
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UserError(
+            f"{path.name} is not a readable XLSX workbook; open it in Excel and save it again."
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise UserError(f"{path.name} is a damaged XLSX workbook ({type(exc).__name__}).") from exc
+    finally:
+        book.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise UserError(f"The first sheet of {path.name} is empty.")
+    return rows[0], rows[1:], []
+
+
+# -- validating ----------------------------------------------------------------------------
+
+
+def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for position, name in enumerate(header):
+        key = name.strip().lower().replace(" ", "_").rstrip("*")
+        if not key:
+            continue
+        if key in index:
+            raise UserError(f"The column '{name}' appears twice in the header row.")
+        if key not in COLUMNS:
+            report.warnings.append(f"column '{name}' is not one the importer knows; it was ignored")
+            continue
+        index[key] = position
+    missing = [c for c in REQUIRED if c not in index]
+    if missing:
+        raise UserError(
+            "The header row lacks the required column(s) "
+            + ", ".join(missing)
+            + "; the first row must name the columns (see 'clinic-app import --help')."
+        )
+    return index
+
+
+def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) -> ParsedRow | None:
+    before = len(problems)
+
+    def take(column: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(values.get(column, ""))
+        except ValidationError as exc:
+            problems.append(RowProblem(number, column, exc.problem))
+            return None
+
+    for column, value in values.items():
+        if len(value) > MAX_CELL:
+            problems.append(RowProblem(number, column, f"is longer than {MAX_CELL} characters"))
+            values[column] = ""
+    first, last = values.get("first_name", ""), values.get("last_name", "")
+    if not first and not last:
+        problems.append(RowProblem(number, "first_name", "a worker needs a first or a last name"))
+    employer = values.get("employer", "")
+    if not employer:
+        problems.append(RowProblem(number, "employer", "is required"))
+
+    def day(column: str) -> date | None:
+        return take(column, lambda s: v.parse_date(s, column))  # type: ignore[no-any-return]
+
+    born = day("date_of_birth")
+    if born and born > date.today():
+        problems.append(RowProblem(number, "date_of_birth", f"{born.isoformat()} is in the future"))
+    client = {
+        "first_name": first,
+        "last_name": last,
+        "date_of_birth": born,
+        "a_number": take("a_number", v.normalize_a_number),
+        "country_of_birth": values.get("country_of_birth", ""),
+        "preferred_languages": take("preferred_language", v.normalize_languages) or "",
+        "phone": values.get("phone", ""),
+        "email": take("email", v.normalize_email) or "",
+    }
+    kind = take("matter_kind", lambda s: v.choice(s, MATTER_KINDS, "matter_kind", "initial"))
+    dates = {
+        c: day(c)
+        for c in (
+            "letter_date",
+            "letter_period_start",
+            "letter_period_end",
+            "filed_date",
+            "deferred_action_start",
+            "deferred_action_end",
+            "work_permit_start",
+            "work_permit_end",
+        )
+    }
+    for start, end in (
+        ("letter_period_start", "letter_period_end"),
+        ("deferred_action_start", "deferred_action_end"),
+        ("work_permit_start", "work_permit_end"),
+    ):
+        if dates[start] and dates[end] and dates[end] < dates[start]:
+            problems.append(
+                RowProblem(number, end, f"{dates[end]} is before {start} {dates[start]}")
+            )
+    agency = values.get("agency", "")
+    if not agency and any(
+        values.get(c) for c in ("letter_date", "letter_period_start", "letter_period_end")
+    ):
+        problems.append(
+            RowProblem(number, "agency", "is required when the row has agency letter dates")
+        )
+    receipt = take("receipt_number", v.normalize_receipt_number)
+    if len(problems) > before:
+        return None
+    return ParsedRow(
+        row=number,
+        client=client,
+        employer=employer,
+        city=values.get("worksite_city", ""),
+        state=values.get("worksite_state", ""),
+        agency=agency,
+        letter_date=dates["letter_date"],
+        letter_start=dates["letter_period_start"],
+        letter_end=dates["letter_period_end"],
+        kind=kind,
+        filed=dates["filed_date"],
+        receipt=receipt,
+        da=(dates["deferred_action_start"], dates["deferred_action_end"]),
+        wp=(dates["work_permit_start"], dates["work_permit_end"]),
+        notes=values.get("notes", ""),
+    )
+
+
+def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
+    header, rows, warnings = read_table(path)
+    report.warnings.extend(warnings)
+    if len(rows) > MAX_ROWS:
+        raise UserError(
+            f"The file has {len(rows)} rows; split it into files of at most {MAX_ROWS} rows."
+        )
+    index = _header_map(header, report)
+    parsed: list[ParsedRow] = []
+    for offset, cells in enumerate(rows):
+        number = offset + 2
+        if not any(cells):
+            continue
+        report.rows += 1
+        values = {column: (cells[i] if i < len(cells) else "") for column, i in index.items()}
+        row = _parse_row(number, values, report.problems)
+        if row is not None:
+            parsed.append(row)
+    _check_duplicates_in_file(parsed, report)
+    return parsed
+
+
+def _check_duplicates_in_file(rows: list[ParsedRow], report: ImportReport) -> None:
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.receipt:
+            if row.receipt in seen:
+                report.problems.append(
+                    RowProblem(
+                        row.row,
+                        "receipt_number",
+                        f"{row.receipt} is also on row {seen[row.receipt]}",
+                    )
+                )
+            seen.setdefault(row.receipt, row.row)
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Finds or creates the shared records (employers, worksites, letters) while importing."""
+
+    def __init__(self, session: Session, report: ImportReport) -> None:
+        self.session = session
+        self.report = report
+        self.employers = {fold(e.name): e for e in session.exec(select(Employer))}
+        self.worksites = {
+            (w.employer_id, fold(w.city), fold(w.state)): w for w in session.exec(select(Worksite))
+        }
+        self.letters = {
+            (fold(lt.agency), lt.employer_id, lt.date_issued): lt
+            for lt in session.exec(select(AgencyLetter))
+        }
+        self.by_a_number = {
+            c.a_number: c
+            for c in session.exec(select(Client).where(col(Client.a_number).is_not(None)))
+        }
+        self.by_name_dob = {
+            (fold(c.first_name), fold(c.last_name), c.date_of_birth): c
+            for c in session.exec(select(Client))
+            if c.date_of_birth
+        }
+        self.receipts = {
+            m.receipt_number: m
+            for m in session.exec(select(Matter).where(col(Matter.receipt_number).is_not(None)))
+        }
+        self.notes = {(n.client_id, n.body) for n in session.exec(select(Note))}
+        names = {e.id: fold(e.name) for e in self.employers.values()}
+        self.unreceipted = {
+            (m.client_id, m.kind, m.filed_on, names.get(m.employer_id, "")): m
+            for m in session.exec(select(Matter).where(col(Matter.receipt_number).is_(None)))
+        }
+        self.touched_clients: set[int] = set()
+        self.counts = dict.fromkeys((CLIENT, EMPLOYER, WORKSITE, LETTER, MATTER, GRANT, NOTE), 0)
+
+    def employer(self, name: str) -> Employer:
+        key = fold(name)
+        if key not in self.employers:
+            self.employers[key] = employer_service.create_employer_in_session(
+                self.session, name=name
+            )
+            self.counts[EMPLOYER] += 1
+        return self.employers[key]
+
+    def worksite(self, employer: Employer, city: str, state: str) -> Worksite | None:
+        if not city and not state:
+            return None
+        key = (require_id(employer.id), fold(city), fold(employer_service.normalize_state(state)))
+        if key not in self.worksites:
+            self.worksites[key] = employer_service.create_worksite_in_session(
+                self.session, employer_id=require_id(employer.id), city=city, state=state
+            )
+            self.counts[WORKSITE] += 1
+        return self.worksites[key]
+
+    def letter(
+        self, row: ParsedRow, employer: Employer, worksite: Worksite | None
+    ) -> AgencyLetter | None:
+        if not row.agency:
+            return None
+        key = (fold(row.agency), require_id(employer.id), row.letter_date)
+        if key not in self.letters:
+            self.letters[key] = letter_service.create_letter_in_session(
+                self.session,
+                agency=row.agency,
+                employer_id=require_id(employer.id),
+                date_issued=row.letter_date,
+                period_start=row.letter_start,
+                period_end=row.letter_end,
+                worksite_id=worksite.id if worksite else None,
+            )
+            self.counts[LETTER] += 1
+        return self.letters[key]
+
+    def client(self, row: ParsedRow) -> Client:
+        c = row.client
+        existing = self.by_a_number.get(c["a_number"]) if c["a_number"] else None
+        how = "A-number"
+        if existing is None and c["date_of_birth"]:
+            existing = self.by_name_dob.get(
+                (fold(c["first_name"]), fold(c["last_name"]), c["date_of_birth"])
+            )
+            how = "name and date of birth"
+        if existing is not None:
+            self.report.matches.append(
+                f"row {row.row}: matches client {existing.id} (same {how}); "
+                "no new client was created"
+            )
+            return existing
+        created = client_service.create_in_session(self.session, c)  # type: ignore[arg-type]
+        self.counts[CLIENT] += 1
+        if created.a_number:
+            self.by_a_number[created.a_number] = created
+        if created.date_of_birth:
+            self.by_name_dob[
+                (fold(created.first_name), fold(created.last_name), created.date_of_birth)
+            ] = created
+        return created
+
+    def write(self, row: ParsedRow) -> None:
+        client = self.client(row)
+        client_id = require_id(client.id)
+        self.touched_clients.add(client_id)
+        if row.notes and (client_id, row.notes) not in self.notes:
+            self.session.add(
+                Note(
+                    client_id=client_id,
+                    author=self.session.info.get("actor", ""),
+                    body=row.notes,
+                    created_at=now(),
+                )
+            )
+            self.notes.add((client_id, row.notes))
+            self.counts[NOTE] += 1
+        if row.receipt and row.receipt in self.receipts:
+            self.report.matches.append(
+                f"row {row.row}: matter with receipt {row.receipt} already exists "
+                f"(matter {self.receipts[row.receipt].id}); not added again"
+            )
+            return
+        same = (client_id, row.kind, row.filed, fold(row.employer))
+        if not row.receipt and same in self.unreceipted:
+            self.report.matches.append(
+                f"row {row.row}: client {client_id} already has this {row.kind} matter "
+                f"(matter {self.unreceipted[same].id}); not added again"
+            )
+            return
+        employer = self.employer(row.employer)
+        worksite = self.worksite(employer, row.city, row.state)
+        letter = self.letter(row, employer, worksite)
+        granted = bool(row.da[1] or row.wp[1])
+        status = (
+            "decision"
+            if granted
+            else "receipt"
+            if row.receipt
+            else "filed"
+            if row.filed
+            else "intake"
+        )
+        matter = matter_service.create_in_session(
+            self.session,
+            client_id=client_id,
+            fields={
+                "program": DEFAULT_PROGRAM,
+                "kind": row.kind,
+                "status": status,
+                "agency_letter_id": letter.id if letter else None,
+                "employer_id": employer.id,
+                "worksite_id": worksite.id if worksite else None,
+                "filed_on": row.filed,
+                "receipt_number": row.receipt,
+                "decision": "granted" if granted else None,
+                "decided_on": row.da[0] if granted else None,
+            },
+        )
+        self.counts[MATTER] += 1
+        if row.receipt:
+            self.receipts[row.receipt] = matter
+        else:
+            self.unreceipted[same] = matter
+        for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
+            if start or end:
+                self.session.add(
+                    Grant(
+                        matter_id=require_id(matter.id),
+                        kind=kind,
+                        start=start,
+                        end=end,
+                        category="c14" if kind == "work_permit" else "",
+                    )
+                )
+                self.counts[GRANT] += 1
+
+
+class _DryRunDone(Exception):
+    """Raised inside the transaction of a dry run so that nothing is kept."""
+
+
+def import_file(
+    vault: Vault, *, path: Path, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Validate every row first; if any is invalid nothing is written and every problem is listed.
+
+    Rows naming the same employer share one Employer; the same agency, employer and letter date
+    share one AgencyLetter. A worker already in the vault (same A-number, or same name and date
+    of birth) is matched, not duplicated, and the report says so.
+    """
+    report = ImportReport(dry_run=dry_run)
+    rows = parse_file(Path(path), report)
+    if report.problems:
+        return report
+    try:
+        with vault.session() as session:
+            writer = _Writer(session, report)
+            for done, row in enumerate(rows, start=1):
+                writer.write(row)
+                if progress and (done % 200 == 0 or done == len(rows)):
+                    progress(done, len(rows))
+            session.flush()
+            report.created = {k: n for k, n in writer.counts.items() if n}
+            if dry_run:
+                raise _DryRunDone  # rolls the whole transaction back
+            search.reindex_clients(session, writer.touched_clients)
+            audit.record(
+                session,
+                action="import",
+                record_kind="vault",
+                summary=", ".join(f"{n} {k}" for k, n in report.created.items()) or "nothing new",
+            )
+    except _DryRunDone:
+        return report
+    kinds = frozenset(k for k, n in report.created.items() if n)
+    report.changes = ChangeSet(kinds=kinds)
+    return report

@@ -1,0 +1,152 @@
+"""Agency letters (Statements of Interest) and the matters that rely on them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import (
+    AgencyLetter,
+    Employer,
+    LaborDispute,
+    Matter,
+    StoredFile,
+    Worksite,
+)
+from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services.changes import LETTER, Changed, ChangeSet
+from clinic_app.services.records import LetterRecord
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+
+def _record(row: AgencyLetter, employer: str, matter_count: int) -> LetterRecord:
+    return LetterRecord(
+        id=require_id(row.id),
+        agency=row.agency,
+        date_issued=row.date_issued,
+        employer_id=row.employer_id,
+        employer=employer,
+        worksite_id=row.worksite_id,
+        dispute_id=row.dispute_id,
+        period_start=row.period_start,
+        period_end=row.period_end,
+        reference=row.reference,
+        file_id=row.file_id,
+        matter_count=matter_count,
+    )
+
+
+def create_letter_in_session(
+    session: Session,
+    *,
+    agency: str,
+    employer_id: int,
+    date_issued: date | str | None = None,
+    period_start: date | str | None = None,
+    period_end: date | str | None = None,
+    worksite_id: int | None = None,
+    dispute_id: int | None = None,
+    reference: str = "",
+) -> AgencyLetter:
+    get_or_fail(session, Employer, employer_id, "employer")
+    if worksite_id is not None:
+        get_or_fail(session, Worksite, worksite_id, "worksite")
+    if dispute_id is not None:
+        get_or_fail(session, LaborDispute, dispute_id, "labor dispute")
+    start = v.parse_date(period_start, "letter period start")
+    end = v.parse_date(period_end, "letter period end")
+    v.check_order(start, end, "letter period start", "letter period end")
+    row = AgencyLetter(
+        agency=v.require_text(agency, "agency"),
+        employer_id=employer_id,
+        date_issued=v.parse_date(date_issued, "letter date"),
+        period_start=start,
+        period_end=end,
+        worksite_id=worksite_id,
+        dispute_id=dispute_id,
+        reference=reference.strip(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=LETTER, record_id=row.id)
+    return row
+
+
+def add_letter(
+    vault: Vault,
+    *,
+    agency: str,
+    employer_id: int,
+    date_issued: date | str | None = None,
+    period_start: date | str | None = None,
+    period_end: date | str | None = None,
+    worksite_id: int | None = None,
+    dispute_id: int | None = None,
+    reference: str = "",
+) -> Changed[LetterRecord]:
+    """Record a Statement of Interest."""
+    with vault.session() as session:
+        row = create_letter_in_session(
+            session,
+            agency=agency,
+            employer_id=employer_id,
+            date_issued=date_issued,
+            period_start=period_start,
+            period_end=period_end,
+            worksite_id=worksite_id,
+            dispute_id=dispute_id,
+            reference=reference,
+        )
+        employer = get_or_fail(session, Employer, employer_id, "employer").name
+        record = _record(row, employer, 0)
+    return Changed(record, ChangeSet.of(LETTER, record.id))
+
+
+def attach_scan(vault: Vault, *, letter_id: int, file_id: int) -> Changed[LetterRecord]:
+    """Link a scanned copy (already in the encrypted file store) to a letter."""
+    with vault.session() as session:
+        row = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
+        get_or_fail(session, StoredFile, file_id, "stored file")
+        row.file_id = file_id
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            action="attach_file",
+            record_kind=LETTER,
+            record_id=letter_id,
+            summary=f"file {file_id}",
+        )
+    return Changed(get_letter(vault, letter_id=letter_id), ChangeSet.of(LETTER, letter_id))
+
+
+def _query() -> object:
+    counts = (
+        select(Matter.agency_letter_id, func.count().label("n"))
+        .where(col(Matter.agency_letter_id).is_not(None))
+        .group_by(col(Matter.agency_letter_id))
+        .subquery()
+    )
+    return (
+        select(AgencyLetter, Employer.name, func.coalesce(counts.c.n, 0))
+        .join(Employer, col(Employer.id) == AgencyLetter.employer_id)
+        .outerjoin(counts, counts.c.agency_letter_id == AgencyLetter.id)
+    )
+
+
+def list_letters(vault: Vault) -> list[LetterRecord]:
+    with vault.reader() as session:
+        query = _query().order_by(col(AgencyLetter.date_issued), col(AgencyLetter.id))  # type: ignore[attr-defined]
+        return [_record(row, name, int(n)) for row, name, n in session.exec(query)]
+
+
+def get_letter(vault: Vault, *, letter_id: int) -> LetterRecord:
+    with vault.reader() as session:
+        get_or_fail(session, AgencyLetter, letter_id, "agency letter")
+        query = _query().where(AgencyLetter.id == letter_id)  # type: ignore[attr-defined]
+        row, name, n = session.exec(query).one()
+        return _record(row, name, int(n))

@@ -1,0 +1,429 @@
+"""Matters (requests), their grants and the notices and appointments that move them along."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import TypedDict, Unpack
+
+from sqlmodel import Session, col, select
+
+from clinic_app import search
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import (
+    AgencyLetter,
+    Client,
+    Employer,
+    Grant,
+    Matter,
+    MatterEvent,
+    StaffMember,
+    StoredFile,
+    Worksite,
+)
+from clinic_app.domain.text import full_name
+from clinic_app.domain.vocab import (
+    DECISIONS,
+    EVENT_KINDS,
+    GRANT_KINDS,
+    MATTER_KINDS,
+    MATTER_STATUSES,
+)
+from clinic_app.errors import ValidationError
+from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
+from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+# Notices move a matter forward in the pipeline (never backward).
+_EVENT_STATUS = {
+    "filed": "filed",
+    "receipt": "receipt",
+    "biometrics": "biometrics",
+    "rfe": "rfe",
+    "rfe_response": "rfe",
+    "decision": "decision",
+    "termination": "closed",
+}
+# RFE answers are due 84 days after the notice, 87 when it came by mail.
+RFE_DAYS = 84
+RFE_MAIL_DAYS = 3
+
+
+class MatterFields(TypedDict, total=False):
+    program: str
+    kind: str
+    status: str
+    agency_letter_id: int | None
+    employer_id: int | None
+    worksite_id: int | None
+    assigned_staff_id: int | None
+    filed_on: date | str | None
+    receipt_number: str | None
+    decision: str | None
+    decided_on: date | str | None
+
+
+def clean_fields(session: Session, fields: MatterFields) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, value in fields.items():
+        if name == "program":
+            out[name] = v.require_text(value, "program")  # type: ignore[arg-type]
+        elif name == "kind":
+            out[name] = v.choice(value, MATTER_KINDS, "matter kind")  # type: ignore[arg-type]
+        elif name == "status":
+            out[name] = v.choice(value, MATTER_STATUSES, "status")  # type: ignore[arg-type]
+        elif name == "decision":
+            out[name] = v.choice(value, DECISIONS, "decision") if value else None  # type: ignore[arg-type]
+        elif name in ("filed_on", "decided_on"):
+            out[name] = v.parse_date(value, name.replace("_", " "))  # type: ignore[arg-type]
+        elif name == "receipt_number":
+            out[name] = v.normalize_receipt_number(value)  # type: ignore[arg-type]
+        elif name in ("agency_letter_id", "employer_id", "worksite_id", "assigned_staff_id"):
+            if value is not None:
+                model, label = {
+                    "agency_letter_id": (AgencyLetter, "agency letter"),
+                    "employer_id": (Employer, "employer"),
+                    "worksite_id": (Worksite, "worksite"),
+                    "assigned_staff_id": (StaffMember, "staff member"),
+                }[name]
+                get_or_fail(session, model, int(value), label)  # type: ignore[call-overload]
+            out[name] = value
+        else:
+            raise ValidationError(name, "is not a matter field.")
+    return out
+
+
+def _check_dates(row: Matter) -> None:
+    v.check_order(row.filed_on, row.decided_on, "filed on", "decided on")
+
+
+def create_in_session(session: Session, *, client_id: int, fields: MatterFields) -> Matter:
+    get_or_fail(session, Client, client_id, "client")
+    values = clean_fields(session, fields)
+    if values.get("agency_letter_id") and not values.get("employer_id"):
+        letter = session.get(AgencyLetter, values["agency_letter_id"])
+        if letter is not None:
+            values["employer_id"] = letter.employer_id
+            values.setdefault("worksite_id", letter.worksite_id)
+    stamp = now()
+    row = Matter(client_id=client_id, created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
+    _check_dates(row)
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=MATTER, record_id=row.id)
+    return row
+
+
+def add_matter(
+    vault: Vault, *, client_id: int, **fields: Unpack[MatterFields]
+) -> Changed[MatterRecord]:
+    with vault.session() as session:
+        row = create_in_session(session, client_id=client_id, fields=fields)
+        search.reindex_clients(session, [client_id])
+        matter_id = require_id(row.id)
+    record = get_matter(vault, matter_id=matter_id)
+    return Changed(record, ChangeSet.of(MATTER, matter_id))
+
+
+def update_matter(
+    vault: Vault, *, matter_id: int, **fields: Unpack[MatterFields]
+) -> Changed[MatterRecord]:
+    with vault.session() as session:
+        row = get_or_fail(session, Matter, matter_id, "matter")
+        values = clean_fields(session, fields)
+        changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+        for name in changed:
+            setattr(row, name, values[name])
+        _check_dates(row)
+        if changed:
+            row.updated_at = now()
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                action="update",
+                record_kind=MATTER,
+                record_id=matter_id,
+                summary="fields: " + ", ".join(changed),
+            )
+            search.reindex_clients(session, [row.client_id])
+    return Changed(
+        get_matter(vault, matter_id=matter_id),
+        ChangeSet.of(MATTER, matter_id) if changed else ChangeSet(),
+    )
+
+
+def grant_record(row: Grant) -> GrantRecord:
+    return GrantRecord(
+        id=require_id(row.id),
+        matter_id=row.matter_id,
+        kind=row.kind,
+        start=row.start,
+        end=row.end,
+        category=row.category,
+        terminated_on=row.terminated_on,
+    )
+
+
+def create_grant_in_session(
+    session: Session,
+    *,
+    matter_id: int,
+    kind: str,
+    start: date | str | None,
+    end: date | str | None,
+    category: str = "",
+) -> Grant:
+    get_or_fail(session, Matter, matter_id, "matter")
+    kind_value = v.choice(kind, GRANT_KINDS, "grant kind")
+    label = "deferred action" if kind_value == "deferred_action" else "work permit"
+    start_date = v.parse_date(start, f"{label} start")
+    end_date = v.parse_date(end, f"{label} end")
+    v.check_order(start_date, end_date, f"{label} start", f"{label} end")
+    if kind_value == "work_permit" and not category:
+        category = "c14"
+    row = Grant(
+        matter_id=matter_id,
+        kind=kind_value,
+        start=start_date,
+        end=end_date,
+        category=category.strip(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=GRANT, record_id=row.id)
+    return row
+
+
+def add_grant(
+    vault: Vault,
+    *,
+    matter_id: int,
+    kind: str,
+    start: date | str | None,
+    end: date | str | None,
+    category: str = "",
+) -> Changed[GrantRecord]:
+    """Record a grant of deferred action or a work permit with its dates."""
+    with vault.session() as session:
+        row = create_grant_in_session(
+            session, matter_id=matter_id, kind=kind, start=start, end=end, category=category
+        )
+        record = grant_record(row)
+    return Changed(record, ChangeSet.of(GRANT, record.id) | ChangeSet.of(MATTER, matter_id))
+
+
+def terminate_grants(vault: Vault, *, matter_id: int, on: date | str) -> ChangeSet:
+    """Mark every live grant of a matter as terminated on a date (by USCIS or ICE)."""
+    day = v.parse_date(on, "terminated on")
+    with vault.session() as session:
+        get_or_fail(session, Matter, matter_id, "matter")
+        ids = _terminate(session, matter_id, day)
+    return ChangeSet(
+        kinds=frozenset({GRANT, MATTER}),
+        ids=frozenset({(GRANT, i) for i in ids} | {(MATTER, matter_id)}),
+    )
+
+
+def _terminate(session: Session, matter_id: int, day: date | None) -> list[int]:
+    ids = []
+    for grant in session.exec(select(Grant).where(Grant.matter_id == matter_id)):
+        if grant.terminated_on is None:
+            grant.terminated_on = day
+            session.add(grant)
+            ids.append(require_id(grant.id))
+            audit.record(session, action="terminate", record_kind=GRANT, record_id=grant.id)
+    return ids
+
+
+def list_grants(vault: Vault, *, matter_id: int) -> list[GrantRecord]:
+    with vault.reader() as session:
+        query = (
+            select(Grant)
+            .where(Grant.matter_id == matter_id)
+            .order_by(col(Grant.start), col(Grant.id))
+        )
+        return [grant_record(g) for g in session.exec(query)]
+
+
+def event_record(row: MatterEvent) -> EventRecord:
+    return EventRecord(
+        id=require_id(row.id),
+        matter_id=row.matter_id,
+        kind=row.kind,
+        occurred_on=row.occurred_on,
+        due_on=row.due_on,
+        mailed=row.mailed,
+        details=row.details,
+        file_id=row.file_id,
+    )
+
+
+def add_event(
+    vault: Vault,
+    *,
+    matter_id: int,
+    kind: str,
+    occurred_on: date | str | None = None,
+    due_on: date | str | None = None,
+    mailed: bool = False,
+    details: str = "",
+    file_id: int | None = None,
+    receipt_number: str | None = None,
+    decision: str | None = None,
+) -> Changed[EventRecord]:
+    """Record a notice or appointment; it moves the matter along its pipeline.
+
+    An RFE without a due date gets the regulatory one (84 days, 87 when mailed). A receipt can
+    carry the receipt number; a decision its outcome; a termination ends the matter's grants.
+    """
+    kind_value = v.choice(kind, EVENT_KINDS, "event kind")
+    occurred = v.parse_date(occurred_on, "notice date")
+    due = v.parse_date(due_on, "due date")
+    if kind_value == "biometrics" and due is None:
+        raise ValidationError("appointment date", "a biometrics notice needs the appointment date.")
+    if kind_value == "rfe":
+        if occurred is None:
+            raise ValidationError("notice date", "an RFE needs the date on the notice.")
+        if due is None:
+            from datetime import timedelta
+
+            due = occurred + timedelta(days=RFE_DAYS + (RFE_MAIL_DAYS if mailed else 0))
+    v.check_order(occurred, due, "notice date", "due date")
+    with vault.session() as session:
+        matter = get_or_fail(session, Matter, matter_id, "matter")
+        if file_id is not None:
+            get_or_fail(session, StoredFile, file_id, "stored file")
+        row = MatterEvent(
+            matter_id=matter_id,
+            kind=kind_value,
+            occurred_on=occurred,
+            due_on=due,
+            mailed=mailed,
+            details=details.strip(),
+            file_id=file_id,
+            created_at=now(),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(
+            session, action="create", record_kind=EVENT, record_id=row.id, summary=kind_value
+        )
+        _apply_event(session, matter, row, receipt_number=receipt_number, decision=decision)
+        record = event_record(row)
+    changes = ChangeSet.of(EVENT, record.id) | ChangeSet.of(MATTER, matter_id)
+    if kind_value == "termination":
+        changes = changes | ChangeSet(kinds=frozenset({GRANT}))
+    return Changed(record, changes)
+
+
+def _apply_event(
+    session: Session,
+    matter: Matter,
+    event: MatterEvent,
+    *,
+    receipt_number: str | None,
+    decision: str | None,
+) -> None:
+    target = _EVENT_STATUS.get(event.kind)
+    if target and MATTER_STATUSES.index(target) > MATTER_STATUSES.index(matter.status):
+        matter.status = target
+    if event.kind == "filed" and matter.filed_on is None:
+        matter.filed_on = event.occurred_on
+    if event.kind == "receipt" and receipt_number:
+        matter.receipt_number = v.normalize_receipt_number(receipt_number)
+        search.reindex_clients(session, [matter.client_id])
+    if event.kind == "decision":
+        matter.decision = v.choice(decision, DECISIONS, "decision") if decision else matter.decision
+        matter.decided_on = event.occurred_on
+    if event.kind == "termination":
+        matter.decision = "terminated"
+        _terminate(session, require_id(matter.id), event.occurred_on)
+    matter.updated_at = now()
+    session.add(matter)
+
+
+def list_events(vault: Vault, *, matter_id: int) -> list[EventRecord]:
+    with vault.reader() as session:
+        query = select(MatterEvent).where(MatterEvent.matter_id == matter_id)
+        rows = session.exec(query.order_by(col(MatterEvent.occurred_on), col(MatterEvent.id)))
+        return [event_record(e) for e in rows]
+
+
+def _records(session: Session, matters: list[Matter]) -> list[MatterRecord]:
+    ids = [require_id(m.id) for m in matters]
+    grants: dict[int, list[Grant]] = defaultdict(list)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for grant in session.exec(select(Grant).where(col(Grant.matter_id).in_(chunk))):
+            grants[grant.matter_id].append(grant)
+    client_ids = {m.client_id for m in matters}
+    names: dict[int, str] = {}
+    chunked = sorted(client_ids)
+    for start in range(0, len(chunked), 900):
+        query = select(Client.id, Client.first_name, Client.last_name).where(
+            col(Client.id).in_(chunked[start : start + 900])
+        )
+        for cid, first, last in session.exec(query):
+            names[require_id(cid)] = full_name(first, last)
+    employers = {require_id(e.id): e.name for e in session.exec(select(Employer))}
+    staff = {require_id(s.id): s.name for s in session.exec(select(StaffMember))}
+    out = []
+    for m in matters:
+        mine = grants.get(require_id(m.id), [])
+        out.append(
+            MatterRecord(
+                id=require_id(m.id),
+                client_id=m.client_id,
+                client_name=names.get(m.client_id, ""),
+                program=m.program,
+                kind=m.kind,
+                status=m.status,
+                agency_letter_id=m.agency_letter_id,
+                employer_id=m.employer_id,
+                employer=employers.get(m.employer_id or -1, ""),
+                worksite_id=m.worksite_id,
+                assigned_staff_id=m.assigned_staff_id,
+                assigned_to=staff.get(m.assigned_staff_id or -1, ""),
+                filed_on=m.filed_on,
+                receipt_number=m.receipt_number,
+                decision=m.decision,
+                decided_on=m.decided_on,
+                grant_end=_latest_end(mine, "deferred_action"),
+                work_permit_end=_latest_end(mine, "work_permit"),
+                terminated_on=min((g.terminated_on for g in mine if g.terminated_on), default=None),
+            )
+        )
+    return out
+
+
+def _latest_end(grants: list[Grant], kind: str) -> date | None:
+    return max((g.end for g in grants if g.kind == kind and g.end), default=None)
+
+
+def list_matters(
+    vault: Vault,
+    *,
+    client_id: int | None = None,
+    letter_id: int | None = None,
+    program: str | None = None,
+    status: str | None = None,
+) -> list[MatterRecord]:
+    with vault.reader() as session:
+        query = select(Matter).order_by(col(Matter.id))
+        if client_id is not None:
+            query = query.where(Matter.client_id == client_id)
+        if letter_id is not None:
+            query = query.where(Matter.agency_letter_id == letter_id)
+        if program is not None:
+            query = query.where(Matter.program == program)
+        if status is not None:
+            query = query.where(Matter.status == status)
+        return _records(session, list(session.exec(query)))
+
+
+def get_matter(vault: Vault, *, matter_id: int) -> MatterRecord:
+    with vault.reader() as session:
+        return _records(session, [get_or_fail(session, Matter, matter_id, "matter")])[0]

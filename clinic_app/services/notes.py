@@ -1,0 +1,62 @@
+"""Notes on clients and matters."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import Client, Matter, Note
+from clinic_app.errors import ValidationError
+from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services.changes import NOTE, Changed, ChangeSet
+from clinic_app.services.records import NoteRecord
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+
+def _record(row: Note) -> NoteRecord:
+    return NoteRecord(
+        id=require_id(row.id),
+        client_id=row.client_id,
+        matter_id=row.matter_id,
+        author=row.author,
+        body=row.body,
+        created_at=row.created_at,
+    )
+
+
+def add_note(
+    vault: Vault, *, body: str, client_id: int | None = None, matter_id: int | None = None
+) -> Changed[NoteRecord]:
+    if client_id is None and matter_id is None:
+        raise ValidationError("note", "belongs to a client or a matter; name one.")
+    with vault.session() as session:
+        if matter_id is not None:
+            matter = get_or_fail(session, Matter, matter_id, "matter")
+            client_id = client_id or matter.client_id
+        if client_id is not None:
+            get_or_fail(session, Client, client_id, "client")
+        row = Note(
+            client_id=client_id,
+            matter_id=matter_id,
+            author=vault.actor,
+            body=v.require_text(body, "note"),
+            created_at=now(),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, action="create", record_kind=NOTE, record_id=row.id)
+        record = _record(row)
+    return Changed(record, ChangeSet.of(NOTE, record.id))
+
+
+def list_notes(
+    vault: Vault, *, client_id: int | None = None, matter_id: int | None = None
+) -> list[NoteRecord]:
+    with vault.reader() as session:
+        query = select(Note).order_by(col(Note.created_at).desc(), col(Note.id).desc())
+        if client_id is not None:
+            query = query.where(Note.client_id == client_id)
+        if matter_id is not None:
+            query = query.where(Note.matter_id == matter_id)
+        return [_record(r) for r in session.exec(query)]

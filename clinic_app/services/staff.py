@@ -1,0 +1,65 @@
+"""Staff members, for assigning matters and tasks (no login system: the vault passphrase guards all)."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import StaffMember
+from clinic_app.domain.vocab import STAFF_ROLES
+from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services.changes import STAFF, Changed, ChangeSet
+from clinic_app.services.records import StaffRecord
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+
+def _record(row: StaffMember) -> StaffRecord:
+    return StaffRecord(
+        id=require_id(row.id), name=row.name, role=row.role, email=row.email, active=row.active
+    )
+
+
+def add_staff(
+    vault: Vault, *, name: str, role: str = "paralegal", email: str = ""
+) -> Changed[StaffRecord]:
+    with vault.session() as session:
+        row = StaffMember(
+            name=v.require_text(name, "staff name"),
+            role=v.choice(role, STAFF_ROLES, "role"),
+            email=v.normalize_email(email),
+        )
+        session.add(row)
+        session.flush()
+        audit.record(session, action="create", record_kind=STAFF, record_id=row.id)
+        record = _record(row)
+    return Changed(record, ChangeSet.of(STAFF, record.id))
+
+
+def set_active(vault: Vault, *, staff_id: int, active: bool) -> Changed[StaffRecord]:
+    with vault.session() as session:
+        row = get_or_fail(session, StaffMember, staff_id, "staff member")
+        row.active = active
+        session.add(row)
+        audit.record(
+            session,
+            action="activate" if active else "deactivate",
+            record_kind=STAFF,
+            record_id=staff_id,
+        )
+        record = _record(row)
+    return Changed(record, ChangeSet.of(STAFF, staff_id))
+
+
+def list_staff(vault: Vault, *, active_only: bool = False) -> list[StaffRecord]:
+    with vault.reader() as session:
+        query = select(StaffMember).order_by(col(StaffMember.name))
+        if active_only:
+            query = query.where(col(StaffMember.active).is_(True))
+        return [_record(r) for r in session.exec(query)]
+
+
+def find_staff(vault: Vault, *, name: str) -> StaffRecord | None:
+    """A staff member by name, ignoring case."""
+    wanted = name.strip().casefold()
+    return next((s for s in list_staff(vault) if s.name.casefold() == wanted), None)
