@@ -18,7 +18,7 @@ from clinic_app.services import (
     staff,
     vault_ops,
 )
-from clinic_app.services.changes import ChangeSet, Changed
+from clinic_app.services.changes import Changed, ChangeSet
 
 __all__ = [
     "ChangeSet",

@@ -1,0 +1,1 @@
+"""The `clinic-app` command line: every vault operation, scriptable, with stable exit codes."""

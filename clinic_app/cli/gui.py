@@ -1,0 +1,73 @@
+"""Starting the desktop app from the CLI, or saying clearly why it cannot start here."""
+
+from __future__ import annotations
+
+import argparse
+import ctypes.util
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from clinic_app.cli import secrets
+from clinic_app.cli.context import actor, vault_dir
+from clinic_app.errors import UserError
+
+NO_DISPLAY = (
+    "No display is available, so the desktop app cannot open a window here. "
+    "Run it on a desktop session, or under a virtual screen with 'xvfb-run clinic-app', "
+    "or save pictures of its screens with 'clinic-app --screenshot DIR'."
+)
+
+
+def display_problem() -> str | None:
+    """One sentence saying why Qt cannot show a window, or None when it can."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform or sys.platform != "linux":
+        return None
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        return NO_DISPLAY
+    if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        missing = [
+            lib
+            for lib in ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xkbcommon-x11")
+            if ctypes.util.find_library(lib) is None
+        ]
+        if missing:
+            return (
+                "Qt needs system libraries that are missing ("
+                + ", ".join(f"lib{m}" for m in missing)
+                + "); install them with: sudo apt-get install libxcb-cursor0 libxcb-icccm4 "
+                "libxcb-keysyms1 libxkbcommon-x11-0"
+            )
+    return None
+
+
+def _ui_app() -> object:
+    # The core never imports Qt at module level; the desktop app is loaded only when asked for.
+    return importlib.import_module("ui.app")
+
+
+def launch(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        raise UserError(problem)
+    app = _ui_app()
+    return int(app.run(vault_dir=vault_dir(args), actor=actor(args)))  # type: ignore[attr-defined]
+
+
+def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
+    """Render the unlock screen and the main window of the vault offscreen to PNG files."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = _ui_app()
+    written = app.screenshots(  # type: ignore[attr-defined]
+        vault_dir=vault_dir(args),
+        passphrase=secrets.vault_passphrase(args),
+        actor=actor(args),
+        out_dir=out,
+    )
+    for path in written:
+        print(path)
+    return 0

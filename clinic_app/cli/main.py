@@ -1,0 +1,112 @@
+"""Entry point of `clinic-app`: parses arguments, runs one command, maps errors to exit codes.
+
+Exit codes: 0 success; 1 a user error (bad input, failed check); 2 usage; 3 wrong passphrase
+or unreadable vault. Every error is one line on stderr, never a traceback (unless --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from clinic_app import __version__
+from clinic_app.cli import gui, record_commands, vault_commands
+from clinic_app.errors import ClinicError
+
+# Each module adds its subcommands; features add their module here.
+COMMAND_MODULES = [vault_commands, record_commands]
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand (the subcommand's copy never resets them)."""
+    default = argparse.SUPPRESS if suppress else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--vault",
+        metavar="DIR",
+        default=default,
+        help="vault folder (else $CLINIC_APP_VAULT, else the user data folder)",
+    )
+    common.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="read the passphrase (and any other secret asked for) from standard input, one per line",
+    )
+    common.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        default=default,
+        help="who the audit log names (else $CLINIC_APP_USER, else the login name)",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show a full traceback on errors",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clinic-app",
+        parents=[_common_options(suppress=False)],
+        description="Offline, encrypted case manager for clinics filing labor-based deferred action. "
+        "With no command, starts the desktop app.",
+        epilog="Passphrase: $CLINIC_APP_PASSPHRASE, else --passphrase-stdin, else a prompt. "
+        "Exit codes: 0 ok, 1 user error or failed check, 2 usage, 3 wrong passphrase or unreadable vault.",
+    )
+    parser.add_argument("--version", action="version", version=f"clinic-app {__version__}")
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        help="render the app's windows offscreen to PNG files in DIR, then exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common_options(suppress=True)
+    for module in COMMAND_MODULES:
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            if args.screenshot:
+                return gui.take_screenshots(args, args.screenshot)
+            return gui.launch(args)
+        result: int = args.func(args)
+        return result
+    except ClinicError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"clinic-app: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error worth a message.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("clinic-app: interrupted; nothing more was changed.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, with the way to see more
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(
+                f"clinic-app: unexpected error ({type(exc).__name__}); run again with --debug for details.",
+                file=sys.stderr,
+            )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

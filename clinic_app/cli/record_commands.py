@@ -1,0 +1,259 @@
+"""Commands that import, list and show the vault's records."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from clinic_app.cli import context
+from clinic_app.cli.output import print_json, print_table
+from clinic_app.services import audit_log, clients, importing, letters, matters, notes
+from clinic_app.services.records import MatterRecord, to_json
+
+IMPORT_HELP = (
+    "Columns (header row, any case; * required): "
+    + ", ".join(c + ("*" if c in importing.REQUIRED else "") for c in importing.COLUMNS)
+    + ". Dates as YYYY-MM-DD or MM/DD/YYYY. All or nothing: one bad row and nothing is imported."
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import workers from a CSV or XLSX spreadsheet",
+        description=IMPORT_HELP,
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("clients", parents=[common], help="list or search clients")
+    p.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="name, other name, A-number, receipt number or employer (accents and case ignored)",
+    )
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_clients)
+
+    p = sub.add_parser("client", parents=[common], help="show one client with matters and notes")
+    p.add_argument("client_id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_client)
+
+    p = sub.add_parser("matters", parents=[common], help="list matters")
+    p.add_argument("--client", type=int, metavar="ID")
+    p.add_argument(
+        "--letter", type=int, metavar="ID", help="only matters relying on this agency letter"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_matters)
+
+    p = sub.add_parser(
+        "letters", parents=[common], help="list agency letters (Statements of Interest)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_letters)
+
+    p = sub.add_parser("audit", parents=[common], help="show the newest audit log events")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        report = importing.import_file(vault, path=args.file, dry_run=args.dry_run)
+    finally:
+        vault.close()
+    if args.json:
+        print_json(
+            {
+                "ok": report.ok,
+                "dry_run": report.dry_run,
+                "rows": report.rows,
+                "problems": [asdict(p) for p in report.problems],
+                "warnings": report.warnings,
+                "matches": report.matches,
+                "created": report.created,
+            }
+        )
+        return 0 if report.ok else 1
+    for warning in report.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    if not report.ok:
+        print(
+            f"Nothing was imported: {len(report.problems)} problem(s) in {args.file.name}:",
+            file=sys.stderr,
+        )
+        for problem in report.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    for match in report.matches:
+        print(match)
+    made = (
+        ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in report.created.items())
+        or "nothing new"
+    )
+    verb = "Would import" if report.dry_run else "Imported"
+    print(
+        f"{verb} {report.rows} row(s): {made}."
+        + (" (dry run: nothing was written)" if report.dry_run else "")
+    )
+    return 0
+
+
+def cmd_clients(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        rows = clients.list_clients(vault, search_text=args.search, limit=args.limit)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(r) | {"full_name": r.full_name} for r in rows])
+        return 0
+    print_table(
+        ["ID", "Name", "A-number", "Born", "Lang", "Employer"],
+        [
+            (r.id, r.full_name, r.a_number, r.date_of_birth, r.preferred_language, r.employer)
+            for r in rows
+        ],
+        "No clients match."
+        if args.search
+        else "No clients yet: add some with 'clinic-app import FILE'.",
+    )
+    return 0
+
+
+def cmd_client(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        record = clients.get_client(vault, client_id=args.client_id)
+        its_matters = matters.list_matters(vault, client_id=args.client_id)
+        its_notes = notes.list_notes(vault, client_id=args.client_id)
+    finally:
+        vault.close()
+    if args.json:
+        print_json(
+            to_json(record)
+            | {
+                "full_name": record.full_name,
+                "matters": [to_json(m) for m in its_matters],
+                "notes": [to_json(n) for n in its_notes],
+            }
+        )
+        return 0
+    print(f"{record.full_name} (client {record.id})")
+    for label, value in (
+        ("A-number", record.a_number or "none"),
+        ("Born", record.date_of_birth),
+        ("Country of birth", record.country_of_birth),
+        ("Languages", ", ".join(record.preferred_languages)),
+        ("Phone", record.phone),
+        ("Email", record.email),
+        ("Address", record.address),
+        ("Safe contact", record.safe_contact),
+        ("Other names", "; ".join(record.other_names)),
+    ):
+        if value:
+            print(f"  {label}: {value}")
+    print()
+    _matter_table(its_matters)
+    for note in its_notes:
+        print(f"  [{note.created_at:%Y-%m-%d}] {note.body}")
+    return 0
+
+
+def _matter_table(rows: list[MatterRecord]) -> None:
+    print_table(
+        ["ID", "Client", "Program", "Kind", "Status", "Receipt", "Grant end", "Permit end"],
+        [
+            (
+                m.id,
+                m.client_name,
+                m.program,
+                m.kind,
+                m.status,
+                m.receipt_number,
+                m.grant_end,
+                m.work_permit_end,
+            )
+            for m in rows
+        ],
+        "No matters.",
+    )
+
+
+def cmd_matters(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        rows = matters.list_matters(vault, client_id=args.client, letter_id=args.letter)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(m) for m in rows])
+        return 0
+    _matter_table(rows)
+    return 0
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        rows = letters.list_letters(vault)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(r) | {"matters": r.matter_count} for r in rows])
+        return 0
+    print_table(
+        ["ID", "Agency", "Issued", "Employer", "Period start", "Period end", "Matters"],
+        [
+            (
+                r.id,
+                r.agency,
+                r.date_issued,
+                r.employer,
+                r.period_start,
+                r.period_end,
+                r.matter_count,
+            )
+            for r in rows
+        ],
+        "No agency letters yet.",
+    )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        rows = audit_log.list_events(vault, limit=args.limit)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(r) for r in rows])
+        return 0
+    print_table(
+        ["ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [
+            (
+                r.id,
+                f"{r.at:%Y-%m-%d %H:%M}",
+                r.actor,
+                r.action,
+                f"{r.record_kind} {r.record_id}" if r.record_id is not None else r.record_kind,
+                r.summary,
+            )
+            for r in rows
+        ],
+        "The audit log is empty.",
+    )
+    return 0

@@ -1,0 +1,81 @@
+"""Where the CLI gets passphrases and codes: environment, one line of stdin, or a prompt."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from argparse import Namespace
+
+from clinic_app.errors import UserError
+
+PASSPHRASE_ENV = "CLINIC_APP_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "CLINIC_APP_NEW_PASSPHRASE"
+RECOVERY_ENV = "CLINIC_APP_RECOVERY_CODE"
+
+
+class StdinLines:
+    """Reads secrets from standard input one line at a time, in the order the command asks."""
+
+    def __init__(self) -> None:
+        self._used = 0
+
+    def next(self, what: str) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            raise UserError(f"Expected the {what} on standard input, but it ended.")
+        self._used += 1
+        return line.rstrip("\r\n")
+
+
+_stdin = StdinLines()
+
+
+def _prompt(label: str, confirm: bool) -> str:
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"No {label} given: set {PASSPHRASE_ENV}, or pass --passphrase-stdin and pipe it in."
+        )
+    first = getpass.getpass(f"{label.capitalize()}: ")
+    if confirm and getpass.getpass(f"Repeat the {label}: ") != first:
+        raise UserError(f"The two {label}s differ; nothing was changed.")
+    return first
+
+
+def vault_passphrase(args: Namespace, *, confirm: bool = False) -> str:
+    """The vault passphrase: env, else --passphrase-stdin, else a prompt."""
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin.next("vault passphrase")
+    return _prompt("vault passphrase", confirm)
+
+
+def new_passphrase(args: Namespace) -> str:
+    env = os.environ.get(NEW_PASSPHRASE_ENV)
+    if env:
+        return env
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin.next("new passphrase")
+    return _prompt("new passphrase", True)
+
+
+def recovery_code(args: Namespace) -> str:
+    env = os.environ.get(RECOVERY_ENV)
+    if env:
+        return env
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin.next("recovery code")
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"No recovery code given: set {RECOVERY_ENV} or pipe it in with --passphrase-stdin."
+        )
+    return input("Recovery code: ")
+
+
+def backup_passphrase(args: Namespace, *, confirm: bool) -> str | None:
+    """The backup's own passphrase (--backup-passphrase-stdin), or None to use the vault's."""
+    if getattr(args, "backup_passphrase_stdin", False):
+        return _stdin.next("backup passphrase")
+    return None

@@ -1,0 +1,212 @@
+"""Commands that create, unlock, re-key, back up, restore and check vaults."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from clinic_app.cli import context, secrets
+from clinic_app.cli.output import print_json
+from clinic_app.errors import DamagedError, UserError
+from clinic_app.services import backup, check, demo, vault_ops
+from clinic_app.validation_dates import parse_cli_date
+
+RECOVERY_NOTICE = """\
+Recovery code (shown once, never stored; print it or write it down and keep it locked away):
+
+    {code}
+
+With it, 'clinic-app recover' sets a new passphrase if the passphrase is forgotten.
+Without the passphrase or this code, nobody can open the vault: not you, not us."""
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", parents=[common], help="create a new, empty vault")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="create (if needed) and fill a demo vault")
+    p.add_argument(
+        "--clients", type=int, default=200, help="how many invented workers (default 200)"
+    )
+    p.add_argument(
+        "--seed", type=int, default=1, help="the same seed gives the same vault (default 1)"
+    )
+    p.add_argument("--today", help="date the demo is built around (YYYY-MM-DD; default: today)")
+    p.add_argument(
+        "--screenshot", metavar="DIR", help="then render the app's screens to PNG files in DIR"
+    )
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("passwd", parents=[common], help="change the vault passphrase")
+    p.set_defaults(func=cmd_passwd)
+
+    p = sub.add_parser(
+        "recover", parents=[common], help="set a new passphrase with the recovery code"
+    )
+    p.set_defaults(func=cmd_recover)
+
+    p = sub.add_parser("backup", parents=[common], help="write one encrypted backup file")
+    p.add_argument("file", type=Path)
+    p.add_argument(
+        "--backup-passphrase-stdin",
+        action="store_true",
+        help="protect the backup with its own passphrase, read from standard input",
+    )
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="restore a backup into a new vault folder")
+    p.add_argument("file", type=Path)
+    p.add_argument(
+        "--backup-passphrase-stdin",
+        action="store_true",
+        help="the backup has its own passphrase: read it from standard input",
+    )
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "check", parents=[common], help="check database, key slots, file store and audit log"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = context.vault_dir(args)
+    passphrase = secrets.vault_passphrase(args, confirm=True)
+    vault, code = vault_ops.create_vault(folder, passphrase=passphrase, actor=context.actor(args))
+    vault.close()
+    print(f"Created an encrypted vault in {folder}.")
+    print(RECOVERY_NOTICE.format(code=code))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 1 <= args.clients <= 1_000_000:
+        raise UserError("--clients must be between 1 and 1,000,000.")
+    folder = context.vault_dir(args)
+    today = parse_cli_date(args.today, "--today")
+    if vault_ops.is_vault(folder):
+        vault = context.open_vault(args)
+        code = None
+    else:
+        vault, code = vault_ops.create_vault(
+            folder,
+            passphrase=secrets.vault_passphrase(args, confirm=True),
+            actor=context.actor(args),
+        )
+    try:
+        report = demo.fill_demo(vault, clients=args.clients, seed=args.seed, today=today)
+    finally:
+        vault.close()
+    print(
+        f"Demo vault in {folder}: {report.clients} workers, {report.matters} matters, "
+        f"{report.employers} employers, {report.letters} agency letters."
+    )
+    if code:
+        print(RECOVERY_NOTICE.format(code=code))
+    if args.screenshot:
+        from clinic_app.cli.gui import take_screenshots
+
+        return take_screenshots(args, Path(args.screenshot))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        vault_ops.change_passphrase(vault, new_passphrase=secrets.new_passphrase(args))
+    finally:
+        vault.close()
+    print("Passphrase changed. The recovery code still works.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    folder = context.vault_dir(args)
+    code = secrets.recovery_code(args)
+    vault = vault_ops.recover_vault(
+        folder,
+        recovery_code=code,
+        new_passphrase=secrets.new_passphrase(args),
+        actor=context.actor(args),
+    )
+    vault.close()
+    print("New passphrase set. The recovery code still works; keep it safe.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    passphrase = secrets.vault_passphrase(args)
+    own = secrets.backup_passphrase(args, confirm=True)
+    vault = context.open_vault_with(args, passphrase)
+    try:
+        size = backup.backup_vault(
+            vault, out=args.file, backup_passphrase=own, vault_passphrase=passphrase
+        )
+    finally:
+        vault.close()
+    protected = "its own passphrase" if own is not None else "the vault passphrase"
+    print(f"Backup written to {args.file} ({size:,} bytes, encrypted; protected by {protected}).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    if not getattr(args, "vault", None):
+        raise UserError(
+            "Name the new vault folder with --vault DIR (restore never overwrites a vault)."
+        )
+    target = Path(args.vault)
+    if args.backup_passphrase_stdin:
+        backup_secret = secrets.backup_passphrase(args, confirm=False) or ""
+        vault_secret = secrets.vault_passphrase(args)
+    else:
+        backup_secret = secrets.vault_passphrase(args)
+        vault_secret = None
+    backup.restore_backup(
+        backup=args.file,
+        target=target,
+        backup_passphrase=backup_secret,
+        vault_passphrase=vault_secret,
+    )
+    print(f"Restored the backup into {target}; it passed its integrity check.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        vault = context.open_vault(args)
+    except DamagedError as exc:
+        # A check that cannot even read the vault has failed: exit 1, as for any damage found.
+        _report_check(args, [exc.message.rstrip(".")], [], 0)
+        return 1
+    try:
+        report = check.check_vault(vault)
+    except DamagedError as exc:
+        _report_check(args, [exc.message.rstrip(".")], [], 0)
+        return 1
+    finally:
+        vault.close()
+    _report_check(args, list(report.problems), list(report.notes), report.files_checked)
+    return 0 if report.ok else 1
+
+
+def _report_check(
+    args: argparse.Namespace, problems: list[str], notes: list[str], files: int
+) -> None:
+    if getattr(args, "json", False):
+        print_json(
+            {"ok": not problems, "problems": problems, "notes": notes, "files_checked": files}
+        )
+        return
+    if problems:
+        print(
+            "The vault is damaged or was altered: "
+            + "; ".join(problems)
+            + ". Restore it from a backup.",
+            file=sys.stderr,
+        )
+    else:
+        print(f"Vault OK: database, key slots, audit log and {files} stored file(s) verified.")
+    for note in notes:
+        print(f"Note: {note}.")
