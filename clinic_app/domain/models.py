@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Field, SQLModel
+
+from clinic_app.domain.text import fold
 
 
 class StaffMember(SQLModel, table=True):
@@ -21,6 +25,8 @@ class Client(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     first_name: str
     last_name: str = ""
+    # Folded "last first" for alphabetical lists in any alphabet; kept up to date by an ORM hook.
+    sort_name: str = Field(default="", index=True)
     other_names: str = ""  # one per line, as the person writes them
     date_of_birth: date | None = None
     a_number: str | None = Field(default=None, index=True)
@@ -33,6 +39,12 @@ class Client(SQLModel, table=True):
     notes: str = ""
     created_at: datetime
     updated_at: datetime
+
+
+@event.listens_for(Client, "before_insert")
+@event.listens_for(Client, "before_update")
+def _set_sort_name(_mapper: Any, _connection: Any, client: Client) -> None:
+    client.sort_name = fold(f"{client.last_name} {client.first_name}".strip())
 
 
 class Employer(SQLModel, table=True):

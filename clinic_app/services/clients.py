@@ -37,7 +37,7 @@ class ClientFields(TypedDict, total=False):
 
 
 SORT_COLUMNS = {
-    "last_name": Client.last_name,
+    "last_name": Client.sort_name,
     "first_name": Client.first_name,
     "a_number": Client.a_number,
     "date_of_birth": Client.date_of_birth,
@@ -118,11 +118,14 @@ def _check_unique_a_number(
         raise ValidationError("A-number", f"{a_number} already belongs to client {other}.")
 
 
-def create_in_session(session: Session, fields: ClientFields) -> Client:
-    """Insert a client inside an open transaction (used by the importer and the demo too)."""
+def create_in_session(
+    session: Session, fields: ClientFields, *, a_number_checked: bool = False
+) -> Client:
+    """Insert a client inside an open transaction (the importer has checked A-numbers itself)."""
     values = clean_fields(fields)
     _check_names(str(values.get("first_name", "")), str(values.get("last_name", "")))
-    _check_unique_a_number(session, values.get("a_number"))
+    if not a_number_checked:
+        _check_unique_a_number(session, values.get("a_number"))
     stamp = now()
     row = Client(created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
     session.add(row)

@@ -476,7 +476,7 @@ def _matters(
                 False,
             )
     else:
-        filed = (
+        pending_filed: date | None = (
             today - timedelta(days=rng.randint(10, 160))
             if MATTER_STATUSES.index(stage) >= 4
             else None
@@ -484,7 +484,7 @@ def _matters(
         matter = new_matter(
             rng.choice(["initial", "renewal", "extension"]),
             stage,
-            filed,
+            pending_filed,
             MATTER_STATUSES.index(stage) >= 5,
         )
         mid = require_id(matter.id)

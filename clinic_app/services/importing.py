@@ -269,10 +269,9 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
         ("deferred_action_start", "deferred_action_end"),
         ("work_permit_start", "work_permit_end"),
     ):
-        if dates[start] and dates[end] and dates[end] < dates[start]:
-            problems.append(
-                RowProblem(number, end, f"{dates[end]} is before {start} {dates[start]}")
-            )
+        first_day, last_day = dates[start], dates[end]
+        if first_day and last_day and last_day < first_day:
+            problems.append(RowProblem(number, end, f"{last_day} is before {start} {first_day}"))
     agency = values.get("agency", "")
     if not agency and any(
         values.get(c) for c in ("letter_date", "letter_period_start", "letter_period_end")
@@ -432,7 +431,7 @@ class _Writer:
                 "no new client was created"
             )
             return existing
-        created = client_service.create_in_session(self.session, c)  # type: ignore[arg-type]
+        created = client_service.create_in_session(self.session, c, a_number_checked=True)  # type: ignore[arg-type]
         self.counts[CLIENT] += 1
         if created.a_number:
             self.by_a_number[created.a_number] = created

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TypedDict, Unpack
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from clinic_app import search
 from clinic_app.domain import validators as v
@@ -51,6 +51,15 @@ RFE_DAYS = 84
 RFE_MAIL_DAYS = 3
 
 
+# The records a matter may point at, for a clear "no such ..." error.
+_LINKS: dict[str, tuple[type[SQLModel], str]] = {
+    "agency_letter_id": (AgencyLetter, "agency letter"),
+    "employer_id": (Employer, "employer"),
+    "worksite_id": (Worksite, "worksite"),
+    "assigned_staff_id": (StaffMember, "staff member"),
+}
+
+
 class MatterFields(TypedDict, total=False):
     program: str
     kind: str
@@ -82,13 +91,10 @@ def clean_fields(session: Session, fields: MatterFields) -> dict[str, object]:
             out[name] = v.normalize_receipt_number(value)  # type: ignore[arg-type]
         elif name in ("agency_letter_id", "employer_id", "worksite_id", "assigned_staff_id"):
             if value is not None:
-                model, label = {
-                    "agency_letter_id": (AgencyLetter, "agency letter"),
-                    "employer_id": (Employer, "employer"),
-                    "worksite_id": (Worksite, "worksite"),
-                    "assigned_staff_id": (StaffMember, "staff member"),
-                }[name]
-                get_or_fail(session, model, int(value), label)  # type: ignore[call-overload]
+                model, label = _LINKS[name]
+                if not isinstance(value, int):
+                    raise ValidationError(label, f"'{value}' is not a record id.")
+                get_or_fail(session, model, value, label)
             out[name] = value
         else:
             raise ValidationError(name, "is not a matter field.")

@@ -55,8 +55,7 @@ def record(
         hash="",
     )
     event.hash = _digest(key, prev_hash, event)
-    session.add(event)
-    session.flush()
+    session.add(event)  # flushed with the change it records, in the order added
     session.info["audit_last_hash"] = event.hash
 
 

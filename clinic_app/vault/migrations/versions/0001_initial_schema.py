@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("first_name", sa.String(), nullable=False),
         sa.Column("last_name", sa.String(), nullable=False),
+        sa.Column("sort_name", sa.String(), nullable=False),
         sa.Column("other_names", sa.String(), nullable=False),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
         sa.Column("a_number", sa.String(), nullable=True),
@@ -51,6 +52,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("client", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_client_a_number"), ["a_number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_client_sort_name"), ["sort_name"], unique=False)
 
     op.create_table(
         "employer",
@@ -339,6 +341,7 @@ def downgrade() -> None:
 
     op.drop_table("employer")
     with op.batch_alter_table("client", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_client_sort_name"))
         batch_op.drop_index(batch_op.f("ix_client_a_number"))
 
     op.drop_table("client")

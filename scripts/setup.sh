@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Sets up everything the app and its tests need on a fresh Debian/Ubuntu machine:
+# the system libraries Qt loads, a virtual environment in .venv, and the pinned Python packages.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Libraries Qt needs offscreen and on an X11 desktop, fonts to draw text, Xvfb for a virtual screen.
+DEBIAN_PACKAGES=(
+  libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 libx11-6
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 fonts-dejavu-core xvfb xauth
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root (or sudo) to install: ${*: -1}" >&2; return 1; fi
+}
+
+if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
+  missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then missing+=(python3-venv); fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  echo "setup: not a Debian-like system; install Qt's libraries (EGL, GL, fontconfig, xkbcommon, xcb-cursor) yourself." >&2
+fi
+
+python3 - <<'PY'
+import sys
+if sys.version_info < (3, 11):
+    sys.exit(f"setup: Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+# constraints.txt pins every dependency to the versions tested here.
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+echo "setup: ready (.venv/bin/clinic-app)"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs lint, type checks and the whole test suite.
+# Extra arguments go to pytest (e.g. scripts/test.sh --long for the long reliability tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+echo "== ruff"
+.venv/bin/ruff check clinic_app ui tests bench
+echo "== mypy (strict for clinic_app)"
+.venv/bin/mypy
+echo "== pytest"
+set +e
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "test: pytest collected no tests; that is a failure here." >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,68 @@
+"""Shared fixtures: temporary homes, fast key derivation for unit tests, open temporary vaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt tests run offscreen, whatever the machine has.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from clinic_app.services import vault_ops  # noqa: E402
+from clinic_app.services.vault_ops import Vault  # noqa: E402
+from clinic_app.vault.keyslots import KdfParams  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+SAMPLE_CSV = DATA / "clinic-spreadsheet.csv"
+PASSPHRASE = "correct horse battery"
+# Unit tests use a cheap Argon2id cost; the CLI tests and benchmarks use the real one.
+FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--long", action="store_true", default=False, help="run the long reliability tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--long"):
+        return
+    skip = pytest.mark.skip(reason="long test: run with --long")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own HOME and XDG folders, so nothing touches the real user's."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
+                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+        monkeypatch.setenv(var, str(home / sub) if sub else str(home))
+    for var in ("CLINIC_APP_VAULT", "CLINIC_APP_PASSPHRASE", "CLINIC_APP_NEW_PASSPHRASE",
+                "CLINIC_APP_RECOVERY_CODE", "CLINIC_APP_USER"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def new_vault(vault_dir: Path) -> Iterator[tuple[Vault, str]]:
+    """A freshly created, open vault and its recovery code."""
+    vault, code = vault_ops.create_vault(vault_dir, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
+    try:
+        yield vault, code
+    finally:
+        vault.close()
+
+
+@pytest.fixture
+def vault(new_vault: tuple[Vault, str]) -> Vault:
+    return new_vault[0]

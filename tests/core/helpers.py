@@ -1,0 +1,149 @@
+"""Helpers shared by the core tests: table dumps, byte scans, spreadsheets and child processes."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import clinic_app.domain.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from clinic_app.vault.vault import Vault
+
+ROOT = Path(__file__).resolve().parents[2]
+
+IMPORT_HEADER = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "a_number",
+    "employer",
+    "worksite_city",
+    "worksite_state",
+    "agency",
+    "letter_date",
+    "letter_period_start",
+    "letter_period_end",
+    "matter_kind",
+    "filed_date",
+    "receipt_number",
+    "deferred_action_start",
+    "deferred_action_end",
+    "notes",
+]
+
+
+def table_names() -> list[str]:
+    return [t.name for t in SQLModel.metadata.sorted_tables]
+
+
+def dump_tables(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table (and the search index), in a stable order."""
+    out: dict[str, list[tuple[object, ...]]] = {}
+    with vault.reader() as session:
+        conn = session.connection()
+        for name in table_names():
+            rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
+            out[name] = sorted((tuple(r) for r in rows), key=repr)
+        out["client_search"] = [
+            tuple(r) for r in conn.execute(text("SELECT rowid, body FROM client_search ORDER BY rowid"))
+        ]
+    return out
+
+
+def write_csv(path: Path, rows: Iterable[Sequence[object]], header: Sequence[str] = IMPORT_HEADER,
+              *, bom: bool = False) -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+    return path
+
+
+def big_csv(path: Path, rows: int, *, a_offset: int = 0) -> Path:
+    """A valid import file of `rows` workers at ten employers, each with a unique A-number."""
+    return write_csv(
+        path,
+        (
+            [
+                f"Worker{i}",
+                f"Apellido{i}",
+                "1980-01-01",
+                f"A{300_000_000 + a_offset + i}",
+                f"Employer {i % 10}",
+                "Houston",
+                "TX",
+                "OSHA",
+                "2023-05-01",
+                "2022-01-01",
+                "2024-12-31",
+                "initial",
+                "2023-06-01",
+                f"IOE{5_000_000_000 + a_offset + i}",
+                "2023-09-01",
+                "2025-08-31",
+                "",
+            ]
+            for i in range(rows)
+        ),
+    )
+
+
+def encodings_of(needle: str) -> list[bytes]:
+    """The byte forms a leaked string would take in a file: UTF-8 and UTF-16 (both orders)."""
+    return [needle.encode(enc).lower() for enc in ("utf-8", "utf-16-le", "utf-16-be")]
+
+
+def files_under(*roots: Path) -> list[Path]:
+    found: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+        elif root.is_dir():
+            for dirpath, _dirs, names in os.walk(root):
+                found.extend(Path(dirpath) / name for name in names)
+    return found
+
+
+def scan_for(needles: Iterable[str], *roots: Path) -> list[tuple[Path, str, bytes]]:
+    """Every (file, needle, encoded form) where a needle's bytes appear (ASCII case ignored)."""
+    forms = [(needle, form) for needle in needles for form in encodings_of(needle)]
+    hits: list[tuple[Path, str, bytes]] = []
+    for path in files_under(*roots):
+        try:
+            data = path.read_bytes().lower()
+        except OSError:
+            continue
+        for needle, form in forms:
+            if form in data:
+                hits.append((path, needle, form))
+    return hits
+
+
+def child(code: str, **kwargs: object) -> subprocess.Popen[str]:
+    """A Python child process running `code` (dedented) with the test's environment."""
+    return subprocess.Popen(  # type: ignore[call-overload,no-any-return]
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=str(ROOT),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def run_child(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

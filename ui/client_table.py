@@ -1,0 +1,132 @@
+"""Table model of clients that fetches rows page by page, so 100,000 clients never load at once."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from clinic_app.services import clients
+from clinic_app.services.records import ClientRow
+from clinic_app.services.vault_ops import Vault
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class ClientTableModel(QAbstractTableModel):
+    """Columns are named constants; `set_search()` swaps the query and resets the rows."""
+
+    NAME, A_NUMBER, BORN, COUNTRY, LANGUAGE, EMPLOYER = range(6)
+    HEADERS = ("Name", "A-number", "Born", "Country of birth", "Language", "Employer")
+    SORT_KEYS: ClassVar[dict[int, str]] = {
+        NAME: "last_name",
+        A_NUMBER: "a_number",
+        BORN: "date_of_birth",
+        COUNTRY: "country_of_birth",
+    }
+    PAGE = 200
+
+    def __init__(self, vault: Vault | None = None) -> None:
+        super().__init__()
+        self._vault = vault
+        self._rows: list[ClientRow] = []
+        self._total = 0
+        self._search = ""
+        self._order = "last_name"
+        self._descending = False
+        self.fetches = 0  # pages fetched since the last reset (tests read it)
+        self.reload()
+
+    # -- Qt model API -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == self.NAME:
+                return row.full_name
+            if column == self.A_NUMBER:
+                return row.a_number or ""
+            if column == self.BORN:
+                return row.date_of_birth.isoformat() if row.date_of_birth else ""
+            if column == self.COUNTRY:
+                return row.country_of_birth
+            if column == self.LANGUAGE:
+                return row.preferred_language
+            if column == self.EMPLOYER:
+                return row.employer
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self._vault is None or parent.isValid():
+            return
+        page = clients.list_clients(
+            self._vault,
+            search_text=self._search,
+            offset=len(self._rows),
+            limit=self.PAGE,
+            order_by=self._order,
+            descending=self._descending,
+        )
+        if not page:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+        self.fetches += 1
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.SORT_KEYS.get(column)
+        if key is None or self._search:
+            return  # search results stay in best-match order
+        self._order, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    # -- ours ---------------------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def client_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def set_vault(self, vault: Vault | None) -> None:
+        self._vault = vault
+        self.reload()
+
+    def set_search(self, text: str) -> None:
+        self._search = text.strip()
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self.fetches = 0
+        self._total = (
+            clients.count_clients(self._vault, search_text=self._search) if self._vault else 0
+        )
+        self.endResetModel()
+        if self.canFetchMore():
+            self.fetchMore()

@@ -1,0 +1,168 @@
+"""The unlock screen: passphrase, recovery, create a new vault, open another folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.i18n import _
+from clinic_app.services import vault_ops
+from clinic_app.services.vault_ops import Vault
+from ui.background import Background
+from ui.create_vault import CreateVaultDialog, RecoverDialog
+
+
+class UnlockWidget(QWidget):
+    """Asks for the passphrase; key derivation runs in the background so the window never freezes."""
+
+    unlocked = Signal(object)  # the open Vault
+
+    def __init__(self, vault_dir: Path, actor: str, background: Background) -> None:
+        super().__init__()
+        self.vault_dir = vault_dir
+        self.actor = actor
+        self.background = background
+        self.setObjectName("unlock")
+
+        title = QLabel(_("Clinic case manager"))
+        title.setObjectName("title")
+        font = title.font()
+        font.setPointSize(font.pointSize() + 8)
+        font.setBold(True)
+        title.setFont(font)
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(_("Vault passphrase"))
+        self.passphrase.setPlaceholderText(_("Passphrase"))
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        self.unlock_button = QPushButton(_("Unlock"))
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(_("Unlock status"))
+
+        self.create_button = QPushButton(_("Create a new vault…"))
+        self.create_button.clicked.connect(self.create_vault)
+        self.recover_button = QPushButton(_("Forgot the passphrase? Use the recovery code…"))
+        self.recover_button.setFlat(True)
+        self.recover_button.clicked.connect(self.recover)
+        self.other_button = QPushButton(_("Open another vault folder…"))
+        self.other_button.setFlat(True)
+        self.other_button.clicked.connect(self.choose_folder)
+
+        form = QFormLayout()
+        form.addRow(_("Passphrase"), self.passphrase)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.unlock_button)
+
+        box = QVBoxLayout()
+        box.addWidget(title)
+        box.addWidget(QLabel(_("Client records are encrypted on this laptop. Unlock to continue.")))
+        box.addSpacing(12)
+        box.addWidget(self.folder_label)
+        box.addLayout(form)
+        box.addLayout(row)
+        box.addWidget(self.message)
+        box.addSpacing(12)
+        box.addWidget(self.create_button)
+        box.addWidget(self.recover_button)
+        box.addWidget(self.other_button)
+        box.addStretch(1)
+
+        panel = QWidget()
+        panel.setLayout(box)
+        panel.setMaximumWidth(520)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(panel)
+        outer.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        exists = vault_ops.is_vault(self.vault_dir)
+        if exists:
+            self.folder_label.setText(_("Vault: {folder}").format(folder=self.vault_dir))
+        else:
+            self.folder_label.setText(
+                _("No vault in {folder} yet: create one, or open another folder.").format(
+                    folder=self.vault_dir
+                )
+            )
+        for widget in (self.passphrase, self.unlock_button, self.recover_button):
+            widget.setEnabled(exists)
+        self.create_button.setEnabled(not exists)
+        self.passphrase.setFocus()
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        for widget in (
+            self.passphrase,
+            self.unlock_button,
+            self.create_button,
+            self.other_button,
+            self.recover_button,
+        ):
+            widget.setEnabled(not busy)
+        self.message.setText(text)
+        if not busy:
+            self.refresh()
+
+    def try_unlock(self) -> None:
+        secret = self.passphrase.text()
+        if not secret:
+            self.message.setText(_("Type the vault passphrase."))
+            return
+        self.set_busy(True, _("Unlocking…"))
+        folder, actor = self.vault_dir, self.actor
+        self.background.run(
+            lambda: vault_ops.open_vault(folder, passphrase=secret, actor=actor),
+            self._opened,
+            self._failed,
+        )
+
+    def _opened(self, vault: Vault) -> None:
+        self.passphrase.clear()
+        self.set_busy(False)
+        self.unlocked.emit(vault)
+
+    def _failed(self, message: str) -> None:
+        self.set_busy(False)
+        self.message.setText(message)
+        self.passphrase.selectAll()
+
+    def create_vault(self) -> None:
+        dialog = CreateVaultDialog(self.vault_dir, self.actor, self.background, self)
+        if dialog.exec() and dialog.vault is not None:
+            self.refresh()
+            self.unlocked.emit(dialog.vault)
+
+    def recover(self) -> None:
+        dialog = RecoverDialog(self.vault_dir, self.actor, self.background, self)
+        if dialog.exec() and dialog.vault is not None:
+            self.unlocked.emit(dialog.vault)
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose a vault folder"), str(self.vault_dir.parent)
+        )
+        if folder:
+            self.vault_dir = Path(folder)
+            self.message.clear()
+            self.refresh()
