@@ -118,16 +118,18 @@ def _check_unique_a_number(
         raise ValidationError("A-number", f"{a_number} already belongs to client {other}.")
 
 
-def create_in_session(
-    session: Session, fields: ClientFields, *, a_number_checked: bool = False
-) -> Client:
-    """Insert a client inside an open transaction (the importer has checked A-numbers itself)."""
+def build_client(fields: ClientFields) -> Client:
+    """A validated, not yet saved client row."""
     values = clean_fields(fields)
     _check_names(str(values.get("first_name", "")), str(values.get("last_name", "")))
-    if not a_number_checked:
-        _check_unique_a_number(session, values.get("a_number"))
     stamp = now()
-    row = Client(created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
+    return Client(created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
+
+
+def create_in_session(session: Session, fields: ClientFields) -> Client:
+    """Insert a client inside an open transaction, with its audit event."""
+    row = build_client(fields)
+    _check_unique_a_number(session, row.a_number)
     session.add(row)
     session.flush()
     audit.record(session, action="create", record_kind=CLIENT, record_id=row.id)

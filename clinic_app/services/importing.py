@@ -21,7 +21,6 @@ from clinic_app.errors import UserError, ValidationError
 from clinic_app.services import clients as client_service
 from clinic_app.services import employers as employer_service
 from clinic_app.services import letters as letter_service
-from clinic_app.services import matters as matter_service
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import (
     CLIENT,
@@ -64,6 +63,7 @@ COLUMNS = (
 REQUIRED = ("first_name", "last_name", "employer")
 MAX_CELL = 10_000
 MAX_ROWS = 200_000
+CHUNK = 500  # rows written per batch of INSERT statements
 Progress = Callable[[int, int], None]
 
 
@@ -325,7 +325,20 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
 
 def _check_duplicates_in_file(rows: list[ParsedRow], report: ImportReport) -> None:
     seen: dict[str, int] = {}
+    owners: dict[str, tuple[int, str]] = {}
     for row in rows:
+        a_number = row.client["a_number"]
+        if a_number:
+            name = fold(f"{row.client['first_name']} {row.client['last_name']}")
+            first = owners.setdefault(a_number, (row.row, name))
+            if first[1] != name:
+                report.problems.append(
+                    RowProblem(
+                        row.row,
+                        "a_number",
+                        f"{a_number} is also on row {first[0]} for a different name",
+                    )
+                )
         if row.receipt:
             if row.receipt in seen:
                 report.problems.append(
@@ -417,58 +430,85 @@ class _Writer:
         return self.letters[key]
 
     def client(self, row: ParsedRow) -> Client:
+        """The matching client already known, or a new (not yet saved) one."""
         c = row.client
         existing = self.by_a_number.get(c["a_number"]) if c["a_number"] else None
         how = "A-number"
         if existing is None and c["date_of_birth"]:
-            existing = self.by_name_dob.get(
-                (fold(c["first_name"]), fold(c["last_name"]), c["date_of_birth"])
-            )
+            key = (fold(c["first_name"]), fold(c["last_name"]), c["date_of_birth"])
+            existing = self.by_name_dob.get(key)
             how = "name and date of birth"
         if existing is not None:
-            self.report.matches.append(
-                f"row {row.row}: matches client {existing.id} (same {how}); "
-                "no new client was created"
-            )
+            if existing.id is not None:
+                self.report.matches.append(
+                    f"row {row.row}: matches client {existing.id} (same {how}); no new client was created"
+                )
             return existing
-        created = client_service.create_in_session(self.session, c, a_number_checked=True)  # type: ignore[arg-type]
+        created = client_service.build_client(c)  # type: ignore[arg-type]
+        self.session.add(created)
+        self.new_clients.append(created)
         self.counts[CLIENT] += 1
         if created.a_number:
             self.by_a_number[created.a_number] = created
         if created.date_of_birth:
-            self.by_name_dob[
-                (fold(created.first_name), fold(created.last_name), created.date_of_birth)
-            ] = created
+            key = (fold(created.first_name), fold(created.last_name), created.date_of_birth)
+            self.by_name_dob[key] = created
         return created
 
-    def write(self, row: ParsedRow) -> None:
-        client = self.client(row)
-        client_id = require_id(client.id)
+    def write_chunk(self, rows: list[ParsedRow]) -> None:
+        """Write rows in a few batched statements: clients, then matters, then grants."""
+        self.new_clients: list[Client] = []
+        chosen = [self.client(row) for row in rows]
+        self.session.flush()  # one batch of inserts gives every new client its id
+        for created in self.new_clients:
+            audit.record(self.session, action="create", record_kind=CLIENT, record_id=created.id)
+        new_matters: list[tuple[Matter, ParsedRow]] = []
+        for row, client in zip(rows, chosen, strict=True):
+            matter = self.matter(row, require_id(client.id))
+            if matter is not None:
+                new_matters.append((matter, row))
+        self.session.flush()
+        for matter, row in new_matters:
+            audit.record(self.session, action="create", record_kind=MATTER, record_id=matter.id)
+            for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
+                if start or end:
+                    category = "c14" if kind == "work_permit" else ""
+                    self.session.add(
+                        Grant(
+                            matter_id=require_id(matter.id),
+                            kind=kind,
+                            start=start,
+                            end=end,
+                            category=category,
+                        )
+                    )
+                    self.counts[GRANT] += 1
+        self.session.flush()
+
+    def matter(self, row: ParsedRow, client_id: int) -> Matter | None:
+        """A new (not yet saved) matter for the row, or None when the vault already has it."""
         self.touched_clients.add(client_id)
         if row.notes and (client_id, row.notes) not in self.notes:
+            actor = self.session.info.get("actor", "")
             self.session.add(
-                Note(
-                    client_id=client_id,
-                    author=self.session.info.get("actor", ""),
-                    body=row.notes,
-                    created_at=now(),
-                )
+                Note(client_id=client_id, author=actor, body=row.notes, created_at=now())
             )
             self.notes.add((client_id, row.notes))
             self.counts[NOTE] += 1
         if row.receipt and row.receipt in self.receipts:
+            found = self.receipts[row.receipt]
             self.report.matches.append(
-                f"row {row.row}: matter with receipt {row.receipt} already exists "
-                f"(matter {self.receipts[row.receipt].id}); not added again"
+                f"row {row.row}: matter with receipt {row.receipt} already exists"
+                + (f" (matter {found.id})" if found.id is not None else " (an earlier row)")
+                + "; not added again"
             )
-            return
+            return None
         same = (client_id, row.kind, row.filed, fold(row.employer))
         if not row.receipt and same in self.unreceipted:
             self.report.matches.append(
-                f"row {row.row}: client {client_id} already has this {row.kind} matter "
-                f"(matter {self.unreceipted[same].id}); not added again"
+                f"row {row.row}: client {client_id} already has this {row.kind} matter; not added again"
             )
-            return
+            return None
         employer = self.employer(row.employer)
         worksite = self.worksite(employer, row.city, row.state)
         letter = self.letter(row, employer, worksite)
@@ -482,39 +522,29 @@ class _Writer:
             if row.filed
             else "intake"
         )
-        matter = matter_service.create_in_session(
-            self.session,
+        stamp = now()
+        matter = Matter(
             client_id=client_id,
-            fields={
-                "program": DEFAULT_PROGRAM,
-                "kind": row.kind,
-                "status": status,
-                "agency_letter_id": letter.id if letter else None,
-                "employer_id": employer.id,
-                "worksite_id": worksite.id if worksite else None,
-                "filed_on": row.filed,
-                "receipt_number": row.receipt,
-                "decision": "granted" if granted else None,
-                "decided_on": row.da[0] if granted else None,
-            },
+            program=DEFAULT_PROGRAM,
+            kind=row.kind,
+            status=status,
+            agency_letter_id=letter.id if letter else None,
+            employer_id=employer.id,
+            worksite_id=worksite.id if worksite else None,
+            filed_on=row.filed,
+            receipt_number=row.receipt,
+            decision="granted" if granted else None,
+            decided_on=row.da[0] if granted else None,
+            created_at=stamp,
+            updated_at=stamp,
         )
+        self.session.add(matter)
         self.counts[MATTER] += 1
         if row.receipt:
             self.receipts[row.receipt] = matter
         else:
             self.unreceipted[same] = matter
-        for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
-            if start or end:
-                self.session.add(
-                    Grant(
-                        matter_id=require_id(matter.id),
-                        kind=kind,
-                        start=start,
-                        end=end,
-                        category="c14" if kind == "work_permit" else "",
-                    )
-                )
-                self.counts[GRANT] += 1
+        return matter
 
 
 class _DryRunDone(Exception):
@@ -537,10 +567,10 @@ def import_file(
     try:
         with vault.session() as session:
             writer = _Writer(session, report)
-            for done, row in enumerate(rows, start=1):
-                writer.write(row)
-                if progress and (done % 200 == 0 or done == len(rows)):
-                    progress(done, len(rows))
+            for start in range(0, len(rows), CHUNK):
+                writer.write_chunk(rows[start : start + CHUNK])
+                if progress:
+                    progress(min(start + CHUNK, len(rows)), len(rows))
             session.flush()
             report.created = {k: n for k, n in writer.counts.items() if n}
             if dry_run:
