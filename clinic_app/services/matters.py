@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
+from sqlalchemy import Select, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
 from clinic_app import search
@@ -29,7 +30,7 @@ from clinic_app.domain.vocab import (
     MATTER_KINDS,
     MATTER_STATUSES,
 )
-from clinic_app.errors import ValidationError
+from clinic_app.errors import NotFoundError, ValidationError
 from clinic_app.services._base import get_or_fail, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
 from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
@@ -358,55 +359,70 @@ def list_events(vault: Vault, *, matter_id: int) -> list[EventRecord]:
         return [event_record(e) for e in rows]
 
 
-def _records(session: Session, matters: list[Matter]) -> list[MatterRecord]:
-    ids = [require_id(m.id) for m in matters]
-    grants: dict[int, list[Grant]] = defaultdict(list)
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        for grant in session.exec(select(Grant).where(col(Grant.matter_id).in_(chunk))):
-            grants[grant.matter_id].append(grant)
-    client_ids = {m.client_id for m in matters}
-    names: dict[int, str] = {}
-    chunked = sorted(client_ids)
-    for start in range(0, len(chunked), 900):
-        query = select(Client.id, Client.first_name, Client.last_name).where(
-            col(Client.id).in_(chunked[start : start + 900])
+def _matter_query() -> Select[Any]:
+    """One row per matter with its client's name, employer, assignee and grant end dates."""
+    m = Matter.__table__.c  # type: ignore[attr-defined]
+    g = Grant.__table__.c  # type: ignore[attr-defined]
+
+    def grant_value(aggregate: Any, column: Any, kind: str | None) -> Any:
+        # Correlated per matter, so a filtered list reads only its own grants (by index).
+        query = sa_select(aggregate(column)).where(g.matter_id == m.id)
+        if kind is not None:
+            query = query.where(g.kind == kind)
+        return query.scalar_subquery()
+
+    return (
+        sa_select(
+            m.id,
+            m.client_id,
+            col(Client.first_name),
+            col(Client.last_name),
+            m.program,
+            m.kind,
+            m.status,
+            m.agency_letter_id,
+            m.employer_id,
+            col(Employer.name).label("employer"),
+            m.worksite_id,
+            m.assigned_staff_id,
+            col(StaffMember.name).label("assigned_to"),
+            m.filed_on,
+            m.receipt_number,
+            m.decision,
+            m.decided_on,
+            grant_value(func.max, g.end, "deferred_action").label("grant_end"),
+            grant_value(func.max, g.end, "work_permit").label("work_permit_end"),
+            grant_value(func.min, g.terminated_on, None).label("terminated_on"),
         )
-        for cid, first, last in session.exec(query):
-            names[require_id(cid)] = full_name(first, last)
-    employers = {require_id(e.id): e.name for e in session.exec(select(Employer))}
-    staff = {require_id(s.id): s.name for s in session.exec(select(StaffMember))}
-    out = []
-    for m in matters:
-        mine = grants.get(require_id(m.id), [])
-        out.append(
-            MatterRecord(
-                id=require_id(m.id),
-                client_id=m.client_id,
-                client_name=names.get(m.client_id, ""),
-                program=m.program,
-                kind=m.kind,
-                status=m.status,
-                agency_letter_id=m.agency_letter_id,
-                employer_id=m.employer_id,
-                employer=employers.get(m.employer_id or -1, ""),
-                worksite_id=m.worksite_id,
-                assigned_staff_id=m.assigned_staff_id,
-                assigned_to=staff.get(m.assigned_staff_id or -1, ""),
-                filed_on=m.filed_on,
-                receipt_number=m.receipt_number,
-                decision=m.decision,
-                decided_on=m.decided_on,
-                grant_end=_latest_end(mine, "deferred_action"),
-                work_permit_end=_latest_end(mine, "work_permit"),
-                terminated_on=min((g.terminated_on for g in mine if g.terminated_on), default=None),
-            )
-        )
-    return out
+        .join(Client, col(Client.id) == m.client_id)
+        .outerjoin(Employer, col(Employer.id) == m.employer_id)
+        .outerjoin(StaffMember, col(StaffMember.id) == m.assigned_staff_id)
+        .order_by(m.id)
+    )
 
 
-def _latest_end(grants: list[Grant], kind: str) -> date | None:
-    return max((g.end for g in grants if g.kind == kind and g.end), default=None)
+def _record_from_row(row: Any) -> MatterRecord:
+    return MatterRecord(
+        id=row.id,
+        client_id=row.client_id,
+        client_name=full_name(row.first_name, row.last_name),
+        program=row.program,
+        kind=row.kind,
+        status=row.status,
+        agency_letter_id=row.agency_letter_id,
+        employer_id=row.employer_id,
+        employer=row.employer or "",
+        worksite_id=row.worksite_id,
+        assigned_staff_id=row.assigned_staff_id,
+        assigned_to=row.assigned_to or "",
+        filed_on=row.filed_on,
+        receipt_number=row.receipt_number,
+        decision=row.decision,
+        decided_on=row.decided_on,
+        grant_end=row.grant_end,
+        work_permit_end=row.work_permit_end,
+        terminated_on=row.terminated_on,
+    )
 
 
 def list_matters(
@@ -417,19 +433,24 @@ def list_matters(
     program: str | None = None,
     status: str | None = None,
 ) -> list[MatterRecord]:
+    query = _matter_query()
+    m = Matter.__table__.c  # type: ignore[attr-defined]
+    if client_id is not None:
+        query = query.where(m.client_id == client_id)
+    if letter_id is not None:
+        query = query.where(m.agency_letter_id == letter_id)
+    if program is not None:
+        query = query.where(m.program == program)
+    if status is not None:
+        query = query.where(m.status == status)
     with vault.reader() as session:
-        query = select(Matter).order_by(col(Matter.id))
-        if client_id is not None:
-            query = query.where(Matter.client_id == client_id)
-        if letter_id is not None:
-            query = query.where(Matter.agency_letter_id == letter_id)
-        if program is not None:
-            query = query.where(Matter.program == program)
-        if status is not None:
-            query = query.where(Matter.status == status)
-        return _records(session, list(session.exec(query)))
+        return [_record_from_row(row) for row in session.connection().execute(query)]
 
 
 def get_matter(vault: Vault, *, matter_id: int) -> MatterRecord:
+    m = Matter.__table__.c  # type: ignore[attr-defined]
     with vault.reader() as session:
-        return _records(session, [get_or_fail(session, Matter, matter_id, "matter")])[0]
+        row = session.connection().execute(_matter_query().where(m.id == matter_id)).first()
+        if row is None:
+            raise NotFoundError(f"There is no matter with id {matter_id}.")
+        return _record_from_row(row)

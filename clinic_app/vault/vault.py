@@ -75,6 +75,8 @@ class Vault:
             raise VaultError(f"The folder {folder} is not empty; choose an empty or new folder.")
         check_new_passphrase(passphrase)
         folder.mkdir(parents=True, exist_ok=True)
+        if os.name == "posix":
+            folder.chmod(0o700)  # only the person's own account may even list the vault
         lock = VaultLock(folder)
         lock.acquire()
         try:
@@ -107,6 +109,8 @@ class Vault:
             )
             vault = cls(folder, data_key, lock, actor)
             migrate.upgrade(vault.engine, folder / DB_NAME)
+            if os.name == "posix":
+                (folder / DB_NAME).chmod(0o600)
             with vault.session() as session:
                 audit.record(session, action="create", record_kind="vault")
             # The key slots go last: a folder without them is not yet a vault.

@@ -1,0 +1,220 @@
+"""Helpers for the command-line tests: the real `clinic-app` console script, run as a subprocess.
+
+Every unlock costs the real Argon2id derivation (about half a second), so vaults are shared:
+`sample_vault` (the sample spreadsheet imported once) and `demo_400` (a 400-worker demo vault,
+big enough that its database has many pages) are built once per session. Tests that damage or
+re-key a vault work on their own copy or their own vault.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import PASSPHRASE, SAMPLE_CSV
+
+
+def _find_cli() -> Path:
+    beside = Path(sys.executable).with_name("clinic-app")
+    if beside.is_file():
+        return beside
+    found = shutil.which("clinic-app")
+    if found is None:
+        raise RuntimeError("the clinic-app console script is not installed in this environment")
+    return Path(found)
+
+
+CLI = _find_cli()
+# Eight groups of four base32 characters, e.g. UL7Q-JL3R-4VUX-5HLM-GH2N-JIRI-EQC5-JZMX.
+RECOVERY_CODE_RE = re.compile(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}\b")
+# What must never reach a person's terminal.
+NOISE = ("Traceback (most recent call last)", "ERROR CORE", "sqlcipher", "qt.qpa", "Fatal Python error")
+SCRUBBED_VARS = (
+    "CLINIC_APP_VAULT",
+    "CLINIC_APP_PASSPHRASE",
+    "CLINIC_APP_NEW_PASSPHRASE",
+    "CLINIC_APP_RECOVERY_CODE",
+    "CLINIC_APP_USER",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+)
+XDG = (
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_CACHE_HOME", ".cache"),
+    ("XDG_STATE_HOME", ".local/state"),
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """The outcome of one `clinic-app` run."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def stderr_lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:  # shown by pytest when an assertion about a run fails
+        return (
+            f"clinic-app {' '.join(self.args)} -> exit {self.returncode}\n"
+            f"--- stdout ---\n{self.stdout}--- stderr ---\n{self.stderr}"
+        )
+
+
+def make_env(home: Path, passphrase: str | None = PASSPHRASE, **extra: str) -> dict[str, str]:
+    """An explicit environment: HOME and XDG folders under `home`, no CLINIC_APP_* leaking in.
+
+    `passphrase` sets CLINIC_APP_PASSPHRASE (None leaves it unset); `extra` adds variables.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED_VARS}
+    env["HOME"] = str(home)
+    for var, sub in XDG:
+        env[var] = str(home / sub)
+    # Temporary files the app might write land where the canary test can see them.
+    env["TMPDIR"] = str(home / "tmp")
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+    if passphrase is not None:
+        env["CLINIC_APP_PASSPHRASE"] = passphrase
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str | os.PathLike[str],
+    env: Mapping[str, str],
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: float = 180,
+) -> Run:
+    """Run the installed console script; stdin is never a terminal (empty unless given)."""
+    argv = tuple(str(a) for a in args)
+    proc = subprocess.run(
+        [str(CLI), *argv],
+        env=dict(env),
+        input=stdin.encode("utf-8") if stdin is not None else None,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+    return Run(
+        argv,
+        proc.returncode,
+        proc.stdout.decode("utf-8", errors="replace"),
+        proc.stderr.decode("utf-8", errors="replace"),
+    )
+
+
+def assert_ok(run: Run) -> Run:
+    assert run.returncode == 0, run
+    for noise in NOISE:
+        assert noise.lower() not in run.stderr.lower(), run
+    return run
+
+
+def assert_one_line_error(run: Run, code: int | Sequence[int], *needles: str) -> str:
+    """The run failed with `code`, printing exactly one line on stderr that holds every needle
+    (case-insensitive), and no traceback or library noise. Returns that line."""
+    codes = (code,) if isinstance(code, int) else tuple(code)
+    assert run.returncode in codes, run
+    lines = run.stderr_lines
+    assert len(lines) == 1, run
+    line = lines[0]
+    assert line.strip(), run
+    for noise in NOISE:
+        assert noise.lower() not in run.stderr.lower(), run
+    for needle in needles:
+        assert needle.lower() in line.lower(), run
+    return line
+
+
+def recovery_code_from(stdout: str) -> str:
+    codes = RECOVERY_CODE_RE.findall(stdout)
+    assert len(codes) == 1, stdout
+    return str(codes[0])
+
+
+def sample_rows() -> list[dict[str, str]]:
+    with SAMPLE_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def copy_vault(source: Path, target: Path) -> Path:
+    """A copy of a closed vault folder (without its lock file)."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("vault.lock"))
+    return target
+
+
+# -- shared vaults ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedVault:
+    folder: Path
+    env: dict[str, str]  # HOME under the session's temporary folder, the right passphrase set
+    created: Run  # the `init` (or `demo`) run that made it
+    filled: Run | None = None  # the first `import`, for the sample vault
+
+
+@pytest.fixture
+def cli_env(isolated_home: Path) -> dict[str, str]:
+    """Environment for a test's own runs: its isolated HOME, the test passphrase set."""
+    return make_env(isolated_home)
+
+
+@pytest.fixture(scope="session")
+def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
+    """A vault made with `init`, then filled with the sample spreadsheet by `import`.
+
+    Tests may read it and add audit events (backups, re-imports that match everything) but must
+    not change its clients or its passphrase.
+    """
+    base = tmp_path_factory.mktemp("sample")
+    env = make_env(base / "home")
+    folder = base / "vault"
+    created = assert_ok(run_cli("--vault", folder, "init", env=env))
+    filled = assert_ok(
+        run_cli("--vault", folder, "--as", "intake-desk", "import", SAMPLE_CSV, env=env)
+    )
+    return SharedVault(folder, env, created, filled)
+
+
+@pytest.fixture(scope="session")
+def sample_clients_json(sample_vault: SharedVault) -> str:
+    """`clients --json` of the sample vault, as printed."""
+    return assert_ok(run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)).stdout
+
+
+@pytest.fixture(scope="session")
+def demo_400(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
+    """A demo vault with 400 workers (a database of about a hundred pages). Copy it before damaging."""
+    base = tmp_path_factory.mktemp("demo400")
+    env = make_env(base / "home")
+    folder = base / "vault"
+    created = assert_ok(
+        run_cli(
+            "--vault", folder, "demo", "--clients", "400", "--seed", "3", "--today", "2026-01-01",
+            env=env,
+        )
+    )
+    return SharedVault(folder, env, created)
