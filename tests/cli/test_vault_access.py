@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,6 +227,8 @@ def test_vault_open_in_another_process_is_refused(sample_vault: SharedVault) -> 
         stderr=subprocess.PIPE,
         text=True,
     )
+    watchdog = threading.Timer(90, holder.kill)  # never hang the suite on a stuck child
+    watchdog.start()
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "open", holder.stderr.read() if holder.stderr else ""
@@ -236,6 +239,7 @@ def test_vault_open_in_another_process_is_refused(sample_vault: SharedVault) -> 
             assert_one_line_error(run, (1, 3), "already open")
             assert run.stdout == ""
     finally:
+        watchdog.cancel()
         holder.kill()
         holder.wait(timeout=30)
     # The lock died with the process: the vault opens again.

@@ -1,0 +1,1 @@
+"""Deadlines: rule packs (data), the pure deadline engine, reminders and calendar export."""

@@ -1,0 +1,1 @@
+"""Tables the deadline engine keeps: computed deadlines, their done/snoozed state, manual tasks."""

@@ -1,0 +1,1 @@
+"""Word documents: docxtpl templates, the context builder, packet checklists, batch export."""

@@ -1,0 +1,1 @@
+"""Tables for documents: packet checklist items and attorney sign-offs."""

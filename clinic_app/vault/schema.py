@@ -1,0 +1,11 @@
+"""Every table of the vault, imported in one place so migrations and checks see the whole schema."""
+
+from __future__ import annotations
+
+from sqlmodel import SQLModel
+
+import clinic_app.deadlines.models  # noqa: F401
+import clinic_app.documents.models  # noqa: F401
+import clinic_app.domain.models  # noqa: F401
+
+metadata = SQLModel.metadata

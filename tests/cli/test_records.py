@@ -1,0 +1,393 @@
+"""import, clients, matters, letters, client, audit and demo, against the shared sample vault."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS, MATTER_STATUSES
+from tests.cli.conftest import (
+    SharedVault,
+    assert_ok,
+    assert_one_line_error,
+    make_env,
+    recovery_code_from,
+    run_cli,
+    sample_rows,
+)
+from tests.conftest import SAMPLE_CSV
+
+ROWS = sample_rows()
+CLIENT_KEYS = {"id", "first_name", "last_name", "a_number", "employer"}
+MATTER_KEYS = {
+    "id", "client_id", "program", "kind", "status", "receipt_number", "grant_end", "work_permit_end",
+}
+LETTER_KEYS = {"id", "agency", "employer", "period_start", "period_end"}
+A_NUMBER = re.compile(r"A\d{9}")
+
+
+def _json(vault: SharedVault, *args: str) -> Any:
+    return assert_ok(run_cli("--vault", vault.folder, *args, "--json", env=vault.env)).json()
+
+
+def _by_name(clients: list[dict[str, Any]], first: str, last: str) -> dict[str, Any]:
+    found = [c for c in clients if c["first_name"] == first and c["last_name"] == last]
+    assert len(found) == 1, (first, last, clients)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def clients(sample_clients_json: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads(sample_clients_json)
+    return data
+
+
+@pytest.fixture(scope="module")
+def brenda(clients: list[dict[str, Any]]) -> dict[str, Any]:
+    return _by_name(clients, "Brenda Yaneth", "Flores Nájera")
+
+
+@pytest.fixture(scope="module")
+def empty_vault(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
+    """A vault that must stay empty: only dry runs and failing imports go here."""
+    base = tmp_path_factory.mktemp("empty")
+    env = make_env(base / "home")
+    created = assert_ok(run_cli("--vault", base / "vault", "init", env=env))
+    return SharedVault(base / "vault", env, created)
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+def test_import_prints_one_summary_line(sample_vault: SharedVault) -> None:
+    run = sample_vault.filled
+    assert run is not None
+    assert run.stderr == ""
+    lines = run.stdout.splitlines()
+    assert len(lines) == 1, run
+    assert re.fullmatch(
+        r"Imported 24 row\(s\): 24 clients, 4 employers, .*4 letters, 24 matters, .*\.", lines[0]
+    ), run
+
+
+def test_import_dry_run_writes_nothing(empty_vault: SharedVault) -> None:
+    db_before = (empty_vault.folder / "vault.db").read_bytes()
+    run = assert_ok(
+        run_cli("--vault", empty_vault.folder, "import", "--dry-run", SAMPLE_CSV, env=empty_vault.env)
+    )
+    assert run.stdout.startswith("Would import 24 row(s): 24 clients"), run
+    assert "nothing was written" in run.stdout
+    assert (empty_vault.folder / "vault.db").read_bytes() == db_before
+    assert _json(empty_vault, "clients") == []
+
+    as_json = _json(empty_vault, "import", "--dry-run", str(SAMPLE_CSV))
+    assert as_json["ok"] is True
+    assert as_json["dry_run"] is True
+    assert as_json["rows"] == 24
+    assert as_json["created"]["client"] == 24
+    assert _json(empty_vault, "matters") == []
+
+
+BAD_CSV = """\
+first_name,last_name,date_of_birth,a_number,employer,receipt_number,letter_date
+Ana,Válida,1990-01-01,A123456789,Acme Farms,,
+Bad,Date,1990-13-45,,Acme Farms,,
+,,,,Acme Farms,,
+Carl,Sinpatrón,,,,,
+Dee,Short,,12,Acme Farms,,
+Eve,Receipt,,,Acme Farms,XYZ,
+Fay,Letter,,,Acme Farms,,2023-01-01
+"""
+BAD_PROBLEMS = [
+    (3, "date_of_birth"),
+    (4, "first_name"),
+    (5, "employer"),
+    (6, "a_number"),
+    (7, "receipt_number"),
+    (8, "agency"),
+]
+
+
+def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
+    empty_vault: SharedVault, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad rows.csv"
+    bad.write_text(BAD_CSV, encoding="utf-8")
+    db_before = (empty_vault.folder / "vault.db").read_bytes()
+
+    run = run_cli("--vault", empty_vault.folder, "import", bad, env=empty_vault.env)
+    assert run.returncode == 1, run
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    lines = run.stderr_lines
+    assert lines[0] == f"Nothing was imported: {len(BAD_PROBLEMS)} problem(s) in bad rows.csv:", run
+    problems = [re.fullmatch(r"\s*row (\d+), (\w+): (.+)", line) for line in lines[1:]]
+    assert all(problems), run
+    assert [(int(m.group(1)), m.group(2)) for m in problems if m] == BAD_PROBLEMS
+
+    as_json = run_cli("--vault", empty_vault.folder, "import", "--json", bad, env=empty_vault.env)
+    assert as_json.returncode == 1, as_json
+    report = as_json.json()
+    assert report["ok"] is False
+    assert [(p["row"], p["column"]) for p in report["problems"]] == BAD_PROBLEMS
+    assert all(p["reason"] for p in report["problems"])
+    assert report["created"] == {}
+
+    # All or nothing: the valid first row was not kept either.
+    assert (empty_vault.folder / "vault.db").read_bytes() == db_before
+    assert _json(empty_vault, "clients") == []
+
+
+def test_import_of_a_missing_file(empty_vault: SharedVault, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.csv"
+    run = run_cli("--vault", empty_vault.folder, "import", missing, env=empty_vault.env)
+    assert_one_line_error(run, 1, "nowhere.csv")
+    assert run.stdout == ""
+
+
+def test_second_import_reports_matches_and_adds_nothing(sample_vault: SharedVault) -> None:
+    again = assert_ok(run_cli("--vault", sample_vault.folder, "import", SAMPLE_CSV, env=sample_vault.env))
+    lines = again.stdout.splitlines()
+    assert lines[-1] == "Imported 24 row(s): nothing new.", again
+    matched_rows = {int(m.group(1)) for m in re.finditer(r"^row (\d+): matches client \d+", again.stdout, re.M)}
+    assert matched_rows == set(range(2, 26))
+
+    as_json = _json(sample_vault, "import", str(SAMPLE_CSV))
+    assert as_json["ok"] is True
+    assert as_json["dry_run"] is False
+    assert as_json["rows"] == 24
+    assert as_json["problems"] == []
+    assert as_json["created"] == {}
+    assert len(as_json["matches"]) >= 24
+    assert all(m.startswith("row ") for m in as_json["matches"])
+
+    assert len(_json(sample_vault, "clients")) == 24
+    assert len(_json(sample_vault, "matters")) == 24
+
+
+# -- clients ---------------------------------------------------------------------------------------
+
+
+def test_clients_json(clients: list[dict[str, Any]]) -> None:
+    assert isinstance(clients, list)
+    assert len(clients) == len(ROWS) == 24
+    for client in clients:
+        assert CLIENT_KEYS <= client.keys()
+        assert isinstance(client["id"], int)
+        assert client["a_number"] is None or A_NUMBER.fullmatch(client["a_number"])
+    assert len({c["id"] for c in clients}) == 24
+    # Names come back exactly as written, accents, two surnames and all.
+    expected = Counter((r["first_name"], r["last_name"]) for r in ROWS)
+    assert Counter((c["first_name"], c["last_name"]) for c in clients) == expected
+    # A-numbers in any spelling are stored as A + 9 digits.
+    assert _by_name(clients, "Brenda Yaneth", "Flores Nájera")["a_number"] == "A763371143"
+    assert _by_name(clients, "Cuauhtémoc", "Ordóñez")["a_number"] == "A489498474"
+    assert _by_name(clients, "Dilma", "Toj")["a_number"] is None
+    assert _by_name(clients, "Alejandro", "Aguilar Ramos")["employer"] == "Riverbend Meat Packers Inc."
+
+
+def test_clients_table(sample_vault: SharedVault) -> None:
+    run = assert_ok(run_cli("--vault", sample_vault.folder, "clients", env=sample_vault.env))
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["ID", "Name", "A-number", "Born", "Lang", "Employer"]
+    assert len(lines) == 2 + 24
+    assert any("Brenda Yaneth Flores Nájera" in line and "A763371143" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("flores najera", {("Brenda Yaneth", "Flores Nájera"), ("Úrsula", "Flores Nájera")}),
+        ("A 763-371-143", {("Brenda Yaneth", "Flores Nájera")}),
+        ("763371143", {("Brenda Yaneth", "Flores Nájera")}),
+        ("ioe8100104729", {("Brenda Yaneth", "Flores Nájera")}),
+        ("CUAUHTEMOC", {("Cuauhtémoc", "Ordóñez"), ("Cuauhtémoc", "Saavedra")}),
+    ],
+    ids=["accents-and-case", "a-number-spelled", "a-number-digits", "receipt", "upper-no-accent"],
+)
+def test_clients_search(sample_vault: SharedVault, text: str, expected: set[tuple[str, str]]) -> None:
+    found = _json(sample_vault, "clients", "--search", text)
+    assert {(c["first_name"], c["last_name"]) for c in found} == expected
+    assert len(found) == len(expected)
+
+
+def test_clients_search_by_employer_and_no_match(sample_vault: SharedVault) -> None:
+    found = _json(sample_vault, "clients", "--search", "evergreen")
+    expected = {(r["first_name"], r["last_name"]) for r in ROWS if r["employer"].startswith("Evergreen")}
+    assert {(c["first_name"], c["last_name"]) for c in found} == expected
+    none = assert_ok(
+        run_cli("--vault", sample_vault.folder, "clients", "--search", "zzqx nobody", env=sample_vault.env)
+    )
+    assert none.stdout.strip() == "No clients match."
+
+
+# -- matters and letters ----------------------------------------------------------------------------
+
+
+def test_matters_json(sample_vault: SharedVault, brenda: dict[str, Any], clients: list[dict[str, Any]]) -> None:
+    matters = _json(sample_vault, "matters")
+    assert len(matters) == 24
+    client_ids = {c["id"] for c in clients}
+    for matter in matters:
+        assert MATTER_KEYS <= matter.keys()
+        assert matter["client_id"] in client_ids
+        assert matter["program"] == DEFAULT_PROGRAM
+        assert matter["kind"] in MATTER_KINDS
+        assert matter["status"] in MATTER_STATUSES
+    by_receipt = {m["receipt_number"]: m for m in matters}
+    mine = by_receipt["IOE8100104729"]
+    assert mine["client_id"] == brenda["id"]
+    assert mine["kind"] == "initial"
+    assert mine["grant_end"] == "2025-11-28"
+    assert mine["work_permit_end"] == "2025-11-28"
+    assert by_receipt["IOE8100000000"]["kind"] == "extension"
+    # Fátima Mejía's row has no grant dates; the last row has no receipt.
+    assert by_receipt["IOE8100523645"]["grant_end"] is None
+    assert by_receipt["IOE8100523645"]["work_permit_end"] is None
+    assert None in by_receipt
+    assert len([m for m in matters if m["receipt_number"] is None]) == 1
+
+
+def test_matters_for_one_client(sample_vault: SharedVault, brenda: dict[str, Any]) -> None:
+    matters = _json(sample_vault, "matters", "--client", str(brenda["id"]))
+    assert [m["client_id"] for m in matters] == [brenda["id"]]
+    assert matters[0]["receipt_number"] == "IOE8100104729"
+    table = assert_ok(
+        run_cli("--vault", sample_vault.folder, "matters", "--client", str(brenda["id"]), env=sample_vault.env)
+    )
+    assert table.stdout.splitlines()[0].split()[:3] == ["ID", "Client", "Program"]
+    assert "IOE8100104729" in table.stdout
+
+
+def test_letters_json(sample_vault: SharedVault) -> None:
+    letters = _json(sample_vault, "letters")
+    assert len(letters) == 4
+    for letter in letters:
+        assert LETTER_KEYS <= letter.keys()
+        assert letter["matters"] == 6
+    by_agency = {lt["agency"]: lt for lt in letters}
+    assert set(by_agency) == {"DOL-WHD", "OSHA", "NLRB", "EEOC"}
+    dol = by_agency["DOL-WHD"]
+    assert dol["employer"] == "Riverbend Meat Packers Inc."
+    assert (dol["period_start"], dol["period_end"]) == ("2021-12-22", "2024-12-06")
+    # US-style dates in the spreadsheet read the same as ISO ones.
+    osha = by_agency["OSHA"]
+    assert (osha["period_start"], osha["period_end"]) == ("2022-02-05", "2025-01-20")
+
+
+def test_letters_table(sample_vault: SharedVault) -> None:
+    run = assert_ok(run_cli("--vault", sample_vault.folder, "letters", env=sample_vault.env))
+    lines = run.stdout.splitlines()
+    assert "Matters" in lines[0]
+    body = lines[2:]
+    assert len(body) == 4
+    assert all(line.split()[-1] == "6" for line in body)
+
+
+# -- one client, and the audit log --------------------------------------------------------------------
+
+
+def test_client_json_and_text(sample_vault: SharedVault, brenda: dict[str, Any]) -> None:
+    record = _json(sample_vault, "client", str(brenda["id"]))
+    assert record["id"] == brenda["id"]
+    assert (record["first_name"], record["last_name"]) == ("Brenda Yaneth", "Flores Nájera")
+    assert record["a_number"] == "A763371143"
+    assert record["date_of_birth"] == "1966-02-02"
+    assert [m["receipt_number"] for m in record["matters"]] == ["IOE8100104729"]
+    assert isinstance(record["notes"], list)
+
+    text = assert_ok(run_cli("--vault", sample_vault.folder, "client", str(brenda["id"]), env=sample_vault.env))
+    assert text.stdout.splitlines()[0] == f"Brenda Yaneth Flores Nájera (client {brenda['id']})"
+    assert "A-number: A763371143" in text.stdout
+    assert "IOE8100104729" in text.stdout
+
+
+def test_client_with_a_note(sample_vault: SharedVault, clients: list[dict[str, Any]]) -> None:
+    alejandro = _by_name(clients, "Alejandro", "Aguilar Ramos")
+    record = _json(sample_vault, "client", str(alejandro["id"]))
+    assert [n["body"] for n in record["notes"]] == ["Prefers calls after 6pm; do not leave voicemail."]
+
+
+def test_client_unknown_id(sample_vault: SharedVault) -> None:
+    run = run_cli("--vault", sample_vault.folder, "client", "99999", env=sample_vault.env)
+    assert_one_line_error(run, 1, "99999")
+    assert run.stdout == ""
+
+
+def _client_data() -> set[str]:
+    """Identifying values from the sample that must never appear in the audit log."""
+    values: set[str] = set()
+    for row in ROWS:
+        for column in ("first_name", "last_name", "phone", "email", "a_number"):
+            if row[column]:
+                values.add(row[column])
+        values.update(part for part in row["last_name"].split() if len(part) > 3)
+    values |= {"A763371143", "A421159285"}
+    return values
+
+
+def test_audit_log_holds_no_client_data(sample_vault: SharedVault) -> None:
+    events = _json(sample_vault, "audit", "--limit", "10000")
+    assert events, "the audit log is empty"
+    for event in events:
+        assert {"id", "at", "actor", "action", "record_kind", "record_id", "summary"} <= event.keys()
+    actions = {e["action"] for e in events}
+    assert {"create", "import"} <= actions
+    # Newest first; the import was done --as intake-desk.
+    assert [e["id"] for e in events] == sorted((e["id"] for e in events), reverse=True)
+    assert any(e["action"] == "import" and e["actor"] == "intake-desk" for e in events)
+    table = assert_ok(run_cli("--vault", sample_vault.folder, "audit", "--limit", "10000", env=sample_vault.env))
+    assert table.stdout.splitlines()[0].split()[:3] == ["ID", "When", "(UTC)"]
+    for output in (json.dumps(events, ensure_ascii=False), table.stdout):
+        for value in _client_data():
+            assert value not in output, value
+
+
+# -- demo --------------------------------------------------------------------------------------------
+
+
+def test_demo_is_deterministic(isolated_home: Path, tmp_path: Path) -> None:
+    env = make_env(isolated_home)
+    listings = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        made = assert_ok(run_cli("--vault", folder, "demo", "--clients", "50", "--seed", "7", env=env))
+        assert made.stdout.startswith(f"Demo vault in {folder}: 50 workers, "), made
+        recovery_code_from(made.stdout)  # a new vault: its recovery code is shown
+        listings.append(assert_ok(run_cli("--vault", folder, "clients", "--json", env=env)).stdout)
+    assert listings[0] == listings[1]
+    clients = json.loads(listings[0])
+    assert len(clients) == 50
+    assert all(CLIENT_KEYS <= c.keys() for c in clients)
+    assert len({c["employer"] for c in clients}) > 1
+
+
+def test_demo_built_around_a_given_day(isolated_home: Path, tmp_path: Path) -> None:
+    env = make_env(isolated_home)
+    folder = tmp_path / "v"
+    assert_ok(run_cli("--vault", folder, "demo", "--clients", "30", "--seed", "7", "--today", "2026-01-01", env=env))
+    matters = assert_ok(run_cli("--vault", folder, "matters", "--json", env=env)).json()
+    today = date(2026, 1, 1)
+    ends = [date.fromisoformat(m["grant_end"]) for m in matters if m["grant_end"]]
+    assert ends, matters
+    # Grants end from last year to four years ahead of the given day.
+    assert all(date(2025, 1, 1) <= end <= date(2029, 12, 31) for end in ends), ends
+    assert any(end > today for end in ends)
+    assert {m["status"] for m in matters} <= set(MATTER_STATUSES)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [(["--today", "2026-13-01"], "--today"), (["--clients", "0"], "--clients")],
+    ids=["bad-date", "no-clients"],
+)
+def test_demo_rejects_bad_options(cli_env: dict[str, str], tmp_path: Path, args: list[str], needle: str) -> None:
+    run = run_cli("--vault", tmp_path / "v", "demo", *args, env=cli_env)
+    assert_one_line_error(run, 1, needle)
+    assert not (tmp_path / "v").exists()
