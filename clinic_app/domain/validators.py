@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from clinic_app.errors import ValidationError
 
-_A_NUMBER = re.compile(r"^A?(\d{7,9})$")
-_RECEIPT = re.compile(r"^([A-Z]{3})(\d{10})$")
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_A_NUMBER = re.compile(r"^A?([0-9]{7,9})$")
+_RECEIPT = re.compile(r"^([A-Z]{3})([0-9]{10})$")
+_US_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Common ways clinics write a language in a spreadsheet, mapped to ISO 639 codes.
@@ -143,7 +143,7 @@ def normalize_languages(value: str | None) -> str:
             continue
         code = LANGUAGE_NAMES.get(item.casefold())
         if code is None:
-            if _LANG_CODE.match(item):
+            if _LANG_CODE.match(item.lower()):
                 code = item.lower().replace("_", "-")
             else:
                 raise ValidationError(

@@ -185,6 +185,7 @@ def delete_client(vault: Vault, *, client_id: int) -> ChangeSet:
 
         for note in session.exec(select(Note).where(Note.client_id == client_id)):
             session.delete(note)
+        session.flush()  # notes first: they point at the client
         session.delete(row)
         search.remove_clients(session, [client_id])
         audit.record(session, action="delete", record_kind=CLIENT, record_id=client_id)

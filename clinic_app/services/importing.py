@@ -126,8 +126,19 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
-    """Header, rows and warnings from a CSV or XLSX file; a malformed file is one clear error."""
+@dataclass
+class Table:
+    """A spreadsheet as text: header, data rows, warnings, and formula cells that have no value."""
+
+    header: list[str]
+    rows: list[list[str]]
+    warnings: list[str] = field(default_factory=list)
+    # (data row offset, column index) of formulas saved without a computed value
+    formula_gaps: set[tuple[int, int]] = field(default_factory=set)
+
+
+def read_table(path: Path) -> Table:
+    """Read a CSV or XLSX file; a malformed file is one clear error."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -138,7 +149,7 @@ def read_table(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
     return _read_csv(raw, path)
 
 
-def _read_csv(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+def _read_csv(raw: bytes, path: Path) -> Table:
     warnings = []
     if b"\x00" in raw[:4096]:
         raise UserError(
@@ -159,33 +170,48 @@ def _read_csv(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list[
         raise UserError(f"{path.name} is not a valid CSV file: {exc}.") from exc
     if not rows:
         raise UserError(f"{path.name} is empty; it needs a header row and one row per worker.")
-    return [h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]], warnings
+    return Table([h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]], warnings)
 
 
-def _read_xlsx(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list[str]]:
-    from zipfile import BadZipFile
-
+def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, ...]]:
     import openpyxl
 
     try:
-        # data_only: a formula's last computed value is read; formulas are never evaluated or kept.
-        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as exc:
+        # values=True: a formula's last saved result; formulas are never evaluated or kept.
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=values)
+    except Exception as exc:  # zip, XML and zlib errors all mean the same thing to a person
         raise UserError(
             f"{path.name} is not a readable XLSX workbook; open it in Excel and save it again."
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        rows = [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        if not book.worksheets:
+            raise UserError(f"{path.name} has no worksheet.")
+        return list(book.worksheets[0].iter_rows(values_only=True))
+    except UserError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise UserError(f"{path.name} is a damaged XLSX workbook ({type(exc).__name__}).") from exc
     finally:
         book.close()
+
+
+def _read_xlsx(raw: bytes, path: Path) -> Table:
+    cached = _sheet_rows(raw, path, values=True)
+    rows = [[_cell(c) for c in row] for row in cached]
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
         raise UserError(f"The first sheet of {path.name} is empty.")
-    return rows[0], rows[1:], []
+    table = Table(rows[0], rows[1:])
+    if any(c == "" for row in rows for c in row):
+        # A formula saved without its result (a file written by a script, not Excel) would
+        # otherwise become an empty cell without a word: find those cells and report them.
+        formulas = _sheet_rows(raw, path, values=False)
+        for r, (with_values, as_written) in enumerate(zip(cached[1:], formulas[1:], strict=False)):
+            for c, (value, written) in enumerate(zip(with_values, as_written, strict=False)):
+                if value is None and isinstance(written, str) and written.startswith("="):
+                    table.formula_gaps.add((r, c))
+    return table
 
 
 # -- validating ----------------------------------------------------------------------------
@@ -194,7 +220,7 @@ def _read_xlsx(raw: bytes, path: Path) -> tuple[list[str], list[list[str]], list
 def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
     index: dict[str, int] = {}
     for position, name in enumerate(header):
-        key = name.strip().lower().replace(" ", "_").rstrip("*")
+        key = name.strip().lower().replace(" ", "_").replace("-", "_").rstrip("*")
         if not key:
             continue
         if key in index:
@@ -302,13 +328,24 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
 
 
 def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
-    header, rows, warnings = read_table(path)
-    report.warnings.extend(warnings)
+    table = read_table(path)
+    header, rows = table.header, table.rows
+    report.warnings.extend(table.warnings)
     if len(rows) > MAX_ROWS:
         raise UserError(
             f"The file has {len(rows)} rows; split it into files of at most {MAX_ROWS} rows."
         )
     index = _header_map(header, report)
+    for r, c in sorted(table.formula_gaps):
+        column = next((name for name, i in index.items() if i == c), None)
+        if column is not None:
+            report.problems.append(
+                RowProblem(
+                    r + 2,
+                    column,
+                    "is a formula saved without its value; open the file in Excel and save it again",
+                )
+            )
     parsed: list[ParsedRow] = []
     for offset, cells in enumerate(rows):
         number = offset + 2
@@ -458,6 +495,7 @@ class _Writer:
     def write_chunk(self, rows: list[ParsedRow]) -> None:
         """Write rows in a few batched statements: clients, then matters, then grants."""
         self.new_clients: list[Client] = []
+        self.new_notes: list[Note] = []
         chosen = [self.client(row) for row in rows]
         self.session.flush()  # one batch of inserts gives every new client its id
         for created in self.new_clients:
@@ -468,31 +506,37 @@ class _Writer:
             if matter is not None:
                 new_matters.append((matter, row))
         self.session.flush()
+        new_grants: list[Grant] = []
         for matter, row in new_matters:
             audit.record(self.session, action="create", record_kind=MATTER, record_id=matter.id)
             for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
                 if start or end:
                     category = "c14" if kind == "work_permit" else ""
-                    self.session.add(
-                        Grant(
-                            matter_id=require_id(matter.id),
-                            kind=kind,
-                            start=start,
-                            end=end,
-                            category=category,
-                        )
+                    grant = Grant(
+                        matter_id=require_id(matter.id),
+                        kind=kind,
+                        start=start,
+                        end=end,
+                        category=category,
                     )
+                    self.session.add(grant)
+                    new_grants.append(grant)
                     self.counts[GRANT] += 1
         self.session.flush()
+        for grant in new_grants:
+            audit.record(self.session, action="create", record_kind=GRANT, record_id=grant.id)
+        for note in self.new_notes:
+            audit.record(self.session, action="create", record_kind=NOTE, record_id=note.id)
+        self.new_notes = []
 
     def matter(self, row: ParsedRow, client_id: int) -> Matter | None:
         """A new (not yet saved) matter for the row, or None when the vault already has it."""
         self.touched_clients.add(client_id)
         if row.notes and (client_id, row.notes) not in self.notes:
             actor = self.session.info.get("actor", "")
-            self.session.add(
-                Note(client_id=client_id, author=actor, body=row.notes, created_at=now())
-            )
+            note = Note(client_id=client_id, author=actor, body=row.notes, created_at=now())
+            self.session.add(note)
+            self.new_notes.append(note)
             self.notes.add((client_id, row.notes))
             self.counts[NOTE] += 1
         if row.receipt and row.receipt in self.receipts:

@@ -341,6 +341,8 @@ def _apply_event(
         matter.filed_on = event.occurred_on
     if event.kind == "receipt" and receipt_number:
         matter.receipt_number = v.normalize_receipt_number(receipt_number)
+        session.add(matter)
+        session.flush()  # the index is rebuilt from the saved rows
         search.reindex_clients(session, [matter.client_id])
     if event.kind == "decision":
         matter.decision = v.choice(decision, DECISIONS, "decision") if decision else matter.decision

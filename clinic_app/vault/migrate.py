@@ -12,6 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from clinic_app.errors import VaultError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -42,6 +44,14 @@ def upgrade(engine: Engine, db_path: Path, target: str = "head") -> bool:
     if current == wanted:
         return False
     if current is not None:
+        try:
+            known = ScriptDirectory.from_config(alembic_config()).get_revision(current)
+        except Exception:  # alembic raises several kinds for a revision it has never heard of
+            known = None
+        if known is None:
+            raise VaultError(
+                "This vault was saved by a newer version of clinic-app; update the app to open it."
+            )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backups = db_path.parent / "backups"
         backups.mkdir(exist_ok=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import clinic_app.deadlines.models  # noqa: F401
-import clinic_app.documents.models  # noqa: F401
+import clinic_app.deadlines.models
+import clinic_app.documents.models
 import clinic_app.domain.models  # noqa: F401
 
 metadata = SQLModel.metadata

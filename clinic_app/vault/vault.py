@@ -169,8 +169,11 @@ class Vault:
                 session.info.update(audit_key=self._audit_key, actor=self.actor)
                 with session.begin():
                     yield session
-        except OperationalError as exc:
-            raise _operational_error(exc, self.folder) from exc
+        except SADatabaseError as exc:
+            translated = _database_error(exc, self.folder)
+            if translated is None:
+                raise
+            raise translated from exc
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
@@ -180,8 +183,11 @@ class Vault:
             with Session(self.engine.execution_options(clinic_readonly=True)) as session:
                 session.info.update(audit_key=self._audit_key, actor=self.actor)
                 yield session  # closing the session rolls back: nothing is ever written here
-        except OperationalError as exc:
-            raise _operational_error(exc, self.folder) from exc
+        except SADatabaseError as exc:
+            translated = _database_error(exc, self.folder)
+            if translated is None:
+                raise
+            raise translated from exc
 
     def _require_open(self) -> None:
         if not self._lock.held:
@@ -262,8 +268,15 @@ class Vault:
         return code
 
 
-def _operational_error(exc: OperationalError, folder: Path) -> Exception:
+def _database_error(exc: SADatabaseError, folder: Path) -> Exception | None:
+    """One sentence for a failed database operation; a bug (e.g. an integrity error) stays an error."""
     message = str(exc.orig) if exc.orig is not None else str(exc)
+    if not isinstance(exc, OperationalError):
+        if "malformed" in message or "not a database" in message or "encrypted" in message:
+            return DamagedError(
+                "The vault database is damaged or was altered; restore it from a backup."
+            )
+        return None
     if "full" in message:
         return VaultError(
             f"The disk holding {folder} is full; free some space and try again (nothing was changed)."

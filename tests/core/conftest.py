@@ -24,6 +24,8 @@ def sample_vault(vault: Vault) -> Vault:
 def closed_vault(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """The folder of a created-then-closed vault, and its recovery code."""
     folder = tmp_path / "closed-vault"
-    vault, code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
+    vault, code = vault_ops.create_vault(
+        folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF
+    )
     vault.close()
     yield folder, code

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from sqlalchemy import text
-from sqlmodel import SQLModel
 
-import clinic_app.domain.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from clinic_app.vault.schema import metadata
 from clinic_app.vault.vault import Vault
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +39,7 @@ IMPORT_HEADER = [
 
 
 def table_names() -> list[str]:
-    return [t.name for t in SQLModel.metadata.sorted_tables]
+    return [t.name for t in metadata.sorted_tables]
 
 
 def dump_tables(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
@@ -52,13 +51,19 @@ def dump_tables(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
             rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
             out[name] = sorted((tuple(r) for r in rows), key=repr)
         out["client_search"] = [
-            tuple(r) for r in conn.execute(text("SELECT rowid, body FROM client_search ORDER BY rowid"))
+            tuple(r)
+            for r in conn.execute(text("SELECT rowid, body FROM client_search ORDER BY rowid"))
         ]
     return out
 
 
-def write_csv(path: Path, rows: Iterable[Sequence[object]], header: Sequence[str] = IMPORT_HEADER,
-              *, bom: bool = False) -> Path:
+def write_csv(
+    path: Path,
+    rows: Iterable[Sequence[object]],
+    header: Sequence[str] = IMPORT_HEADER,
+    *,
+    bom: bool = False,
+) -> Path:
     with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)

@@ -18,12 +18,19 @@ BACKUP_PASSPHRASE = "the backup has its own words"
 @pytest.fixture
 def filled(sample_vault: Vault) -> Vault:
     """The sample caseload plus a stored scan linked to a matter event."""
-    scan = files.store_bytes(sample_vault, data=b"%PDF-1.4 pay stub\n" + bytes(range(256)) * 40,
-                             filename="pay-stub.pdf").record
+    scan = files.store_bytes(
+        sample_vault, data=b"%PDF-1.4 pay stub\n" + bytes(range(256)) * 40, filename="pay-stub.pdf"
+    ).record
     files.store_bytes(sample_vault, data=b"", filename="empty.txt")
     matter = matters.list_matters(sample_vault)[0]
-    matters.add_event(sample_vault, matter_id=matter.id, kind="rfe", occurred_on="2024-03-01",
-                      file_id=scan.id, details="needs pay stubs")
+    matters.add_event(
+        sample_vault,
+        matter_id=matter.id,
+        kind="rfe",
+        occurred_on="2024-03-01",
+        file_id=scan.id,
+        details="needs pay stubs",
+    )
     return sample_vault
 
 
@@ -47,8 +54,9 @@ def _restore(backup_path: Path, target: Path, **kwargs: str) -> Vault:
     return vault_ops.open_vault(target, passphrase=PASSPHRASE)
 
 
-def _without_later_audit(tables: dict[str, list[tuple[object, ...]]],
-                         last_id: int) -> dict[str, list[tuple[object, ...]]]:
+def _without_later_audit(
+    tables: dict[str, list[tuple[object, ...]]], last_id: int
+) -> dict[str, list[tuple[object, ...]]]:
     out = dict(tables)
     out["audit_event"] = [r for r in tables["audit_event"] if int(r[0]) <= last_id]  # type: ignore[call-overload]
     return out
@@ -60,8 +68,13 @@ def test_round_trip_gives_identical_data(filled: Vault, tmp_path: Path) -> None:
     last_audit = max(int(r[0]) for r in before_tables["audit_event"])  # type: ignore[call-overload]
     progress: list[tuple[int, int]] = []
     out = tmp_path / "clinic.backup"
-    size = backup.backup_vault(filled, out=out, vault_passphrase=PASSPHRASE, kdf=FAST_KDF,
-                               progress=lambda d, t: progress.append((d, t)))
+    size = backup.backup_vault(
+        filled,
+        out=out,
+        vault_passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
+        progress=lambda d, t: progress.append((d, t)),
+    )
     assert size == out.stat().st_size > 0
     assert progress and progress[-1][0] == progress[-1][1]
     assert not list(filled.folder.glob(".backup-*")), "the backup's work folder was left behind"
@@ -88,14 +101,20 @@ def test_round_trip_gives_identical_data(filled: Vault, tmp_path: Path) -> None:
 def test_backup_with_its_own_passphrase(filled: Vault, tmp_path: Path) -> None:
     before = dump_tables(filled)
     out = tmp_path / "own.backup"
-    backup.backup_vault(filled, out=out, backup_passphrase=BACKUP_PASSPHRASE,
-                        vault_passphrase=PASSPHRASE, kdf=FAST_KDF)
+    backup.backup_vault(
+        filled,
+        out=out,
+        backup_passphrase=BACKUP_PASSPHRASE,
+        vault_passphrase=PASSPHRASE,
+        kdf=FAST_KDF,
+    )
     assert audit_log.list_events(filled, limit=1)[0].summary == "backup passphrase"
     with pytest.raises(UnlockError, match="backup passphrase"):
         backup.restore_backup(backup=out, target=tmp_path / "a", backup_passphrase=PASSPHRASE)
     assert not (tmp_path / "a").exists() or not any((tmp_path / "a").iterdir())
-    restored = _restore(out, tmp_path / "b", backup_passphrase=BACKUP_PASSPHRASE,
-                        vault_passphrase=PASSPHRASE)
+    restored = _restore(
+        out, tmp_path / "b", backup_passphrase=BACKUP_PASSPHRASE, vault_passphrase=PASSPHRASE
+    )
     try:
         last = max(int(r[0]) for r in before["audit_event"])  # type: ignore[call-overload]
         assert _without_later_audit(dump_tables(restored), last) == before
@@ -112,20 +131,28 @@ def test_wrong_backup_passphrase_is_an_unlock_error(filled: Vault, tmp_path: Pat
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".restore-")]
 
 
-def test_backup_refuses_wrong_vault_passphrase_and_existing_file(filled: Vault,
-                                                                 tmp_path: Path) -> None:
+def test_backup_refuses_wrong_vault_passphrase_and_existing_file(
+    filled: Vault, tmp_path: Path
+) -> None:
     with pytest.raises(UnlockError):
-        backup.backup_vault(filled, out=tmp_path / "b", vault_passphrase="wrong passphrase",
-                            kdf=FAST_KDF)
+        backup.backup_vault(
+            filled, out=tmp_path / "b", vault_passphrase="wrong passphrase", kdf=FAST_KDF
+        )
     assert not (tmp_path / "b").exists()
     (tmp_path / "exists").write_bytes(b"keep")
     with pytest.raises(UserError, match="already exists"):
-        backup.backup_vault(filled, out=tmp_path / "exists", vault_passphrase=PASSPHRASE,
-                            kdf=FAST_KDF)
+        backup.backup_vault(
+            filled, out=tmp_path / "exists", vault_passphrase=PASSPHRASE, kdf=FAST_KDF
+        )
     assert (tmp_path / "exists").read_bytes() == b"keep"
     with pytest.raises(UserError, match="at least 8"):
-        backup.backup_vault(filled, out=tmp_path / "c", backup_passphrase="short",
-                            vault_passphrase=PASSPHRASE, kdf=FAST_KDF)
+        backup.backup_vault(
+            filled,
+            out=tmp_path / "c",
+            backup_passphrase="short",
+            vault_passphrase=PASSPHRASE,
+            kdf=FAST_KDF,
+        )
 
 
 @pytest.fixture
@@ -142,8 +169,9 @@ def test_flipped_byte_is_damage(made_backup: Path, tmp_path: Path, where: float)
     data[position] ^= 0x01
     made_backup.write_bytes(bytes(data))
     with pytest.raises(DamagedError):
-        backup.restore_backup(backup=made_backup, target=tmp_path / "r",
-                              backup_passphrase=PASSPHRASE)
+        backup.restore_backup(
+            backup=made_backup, target=tmp_path / "r", backup_passphrase=PASSPHRASE
+        )
     assert not (tmp_path / "r").exists()
 
 
@@ -151,17 +179,19 @@ def test_flipped_byte_is_damage(made_backup: Path, tmp_path: Path, where: float)
 def test_truncated_backup_is_damage(made_backup: Path, tmp_path: Path, keep: float) -> None:
     data = made_backup.read_bytes()
     made_backup.write_bytes(data[: int(len(data) * keep)])
-    with pytest.raises(DamagedError, match="cut short|altered|damaged"):
-        backup.restore_backup(backup=made_backup, target=tmp_path / "r",
-                              backup_passphrase=PASSPHRASE)
+    with pytest.raises(DamagedError, match=r"cut short|altered|damaged"):
+        backup.restore_backup(
+            backup=made_backup, target=tmp_path / "r", backup_passphrase=PASSPHRASE
+        )
     assert not (tmp_path / "r").exists()
 
 
 def test_extra_bytes_after_the_end_are_damage(made_backup: Path, tmp_path: Path) -> None:
     made_backup.write_bytes(made_backup.read_bytes() + b"\x00")
     with pytest.raises(DamagedError):
-        backup.restore_backup(backup=made_backup, target=tmp_path / "r",
-                              backup_passphrase=PASSPHRASE)
+        backup.restore_backup(
+            backup=made_backup, target=tmp_path / "r", backup_passphrase=PASSPHRASE
+        )
 
 
 def test_not_a_backup(tmp_path: Path) -> None:
@@ -170,12 +200,14 @@ def test_not_a_backup(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="not a clinic-app backup"):
         backup.restore_backup(backup=fake, target=tmp_path / "r", backup_passphrase=PASSPHRASE)
     with pytest.raises(UserError, match="Cannot read"):
-        backup.restore_backup(backup=tmp_path / "missing", target=tmp_path / "r",
-                              backup_passphrase=PASSPHRASE)
+        backup.restore_backup(
+            backup=tmp_path / "missing", target=tmp_path / "r", backup_passphrase=PASSPHRASE
+        )
 
 
-def test_restore_refuses_an_existing_non_empty_folder(made_backup: Path, tmp_path: Path,
-                                                      vault_dir: Path) -> None:
+def test_restore_refuses_an_existing_non_empty_folder(
+    made_backup: Path, tmp_path: Path, vault_dir: Path
+) -> None:
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")

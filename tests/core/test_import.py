@@ -22,9 +22,25 @@ from clinic_app.services.vault_ops import Vault
 from tests.conftest import SAMPLE_CSV
 from tests.core.helpers import IMPORT_HEADER, dump_tables, write_csv
 
-GOOD = ["Ana", "López", "1990-05-01", "A111222333", "Acme Farms", "Salinas", "CA", "DOL-WHD",
-        "2023-06-15", "2022-01-01", "2024-12-31", "initial", "2023-07-01", "IOE1112223334",
-        "2023-09-01", "2025-08-31", "first note"]
+GOOD = [
+    "Ana",
+    "López",
+    "1990-05-01",
+    "A111222333",
+    "Acme Farms",
+    "Salinas",
+    "CA",
+    "DOL-WHD",
+    "2023-06-15",
+    "2022-01-01",
+    "2024-12-31",
+    "initial",
+    "2023-07-01",
+    "IOE1112223334",
+    "2023-09-01",
+    "2025-08-31",
+    "first note",
+]
 
 
 def row(**changes: str) -> list[str]:
@@ -49,7 +65,9 @@ def counts(vault: Vault) -> tuple[int, int, int, int, int]:
 def test_sample_spreadsheet_imports_cleanly(vault: Vault) -> None:
     assert SAMPLE_CSV.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Excel saves it
     seen: list[tuple[int, int]] = []
-    report = importing.import_file(vault, path=SAMPLE_CSV, progress=lambda d, t: seen.append((d, t)))
+    report = importing.import_file(
+        vault, path=SAMPLE_CSV, progress=lambda d, t: seen.append((d, t))
+    )
     assert report.ok and report.problems == []
     assert report.warnings == []
     assert report.rows == 24
@@ -64,8 +82,12 @@ def test_sample_spreadsheet_imports_cleanly(vault: Vault) -> None:
     assert clients.count_clients(vault) == 24
     assert len(matters.list_matters(vault)) == 24
     names = sorted(e.name for e in employers.list_employers(vault))
-    assert names == ["Evergreen Landscaping Services", "Harborview Hotel & Suites",
-                     "Pacific Garment Works", "Riverbend Meat Packers Inc."]
+    assert names == [
+        "Evergreen Landscaping Services",
+        "Harborview Hotel & Suites",
+        "Pacific Garment Works",
+        "Riverbend Meat Packers Inc.",
+    ]
 
 
 def test_sample_rows_share_employers_and_letters(sample_vault: Vault) -> None:
@@ -128,23 +150,32 @@ def test_importing_twice_creates_no_duplicates(sample_vault: Vault) -> None:
     assert after[4] == before[4] + 1  # only the "import" event itself
     client_matches = [m for m in report.matches if "no new client was created" in m]
     assert len(client_matches) == 24
-    assert any(m.startswith("row 2: matches client") and "same A-number" in m
-               for m in report.matches)
+    assert any(
+        m.startswith("row 2: matches client") and "same A-number" in m for m in report.matches
+    )
     # Row 5 (Dilma Toj) has no A-number: matched by name and date of birth.
-    assert any(m.startswith("row 5: matches client") and "same name and date of birth" in m
-               for m in report.matches)
-    assert any(m.startswith("row 2: matter with receipt IOE8100000000 already exists")
-               for m in report.matches)
+    assert any(
+        m.startswith("row 5: matches client") and "same name and date of birth" in m
+        for m in report.matches
+    )
+    assert any(
+        m.startswith("row 2: matter with receipt IOE8100000000 already exists")
+        for m in report.matches
+    )
     # The last row has no receipt number: matched as the same kind of matter.
-    assert any(m.startswith("row 25: client") and "already has this initial matter" in m
-               for m in report.matches)
+    assert any(
+        m.startswith("row 25: client") and "already has this initial matter" in m
+        for m in report.matches
+    )
 
 
 def test_existing_client_is_matched_by_a_number_spelling(vault: Vault, tmp_path: Path) -> None:
-    existing = clients.add_client(vault, first_name="Ana", last_name="Lopez",
-                                  a_number="111222333").record
-    report = importing.import_file(vault, path=write_csv(tmp_path / "a.csv",
-                                                         [row(a_number="A-111-222-333")]))
+    existing = clients.add_client(
+        vault, first_name="Ana", last_name="Lopez", a_number="111222333"
+    ).record
+    report = importing.import_file(
+        vault, path=write_csv(tmp_path / "a.csv", [row(a_number="A-111-222-333")])
+    )
     assert report.ok
     assert CLIENT not in report.created
     assert report.matches[0].startswith(f"row 2: matches client {existing.id} (same A-number)")
@@ -154,15 +185,21 @@ def test_existing_client_is_matched_by_a_number_spelling(vault: Vault, tmp_path:
 # -- bad rows -----------------------------------------------------------------------------------
 
 
-def test_bad_rows_import_nothing_and_list_every_problem(sample_vault: Vault, tmp_path: Path) -> None:
+def test_bad_rows_import_nothing_and_list_every_problem(
+    sample_vault: Vault, tmp_path: Path
+) -> None:
     path = write_csv(
         tmp_path / "bad.csv",
         [
             row(),  # row 2 is fine
             row(a_number="A12", receipt_number=""),  # row 3
             row(a_number="", letter_date="2023-02-30", receipt_number=""),  # row 4
-            row(a_number="", deferred_action_start="2025-01-01",
-                deferred_action_end="2024-01-01", receipt_number=""),  # row 5
+            row(
+                a_number="",
+                deferred_action_start="2025-01-01",
+                deferred_action_end="2024-01-01",
+                receipt_number="",
+            ),  # row 5
             row(a_number="", employer="", receipt_number=""),  # row 6
             row(a_number="", receipt_number="IOE123"),  # row 7
             [""] * len(IMPORT_HEADER),  # row 8 is blank: skipped, but still counted
@@ -188,8 +225,9 @@ def test_bad_rows_import_nothing_and_list_every_problem(sample_vault: Vault, tmp
     assert "row 9, filed_date: '13/01/2024' is not a real calendar date." in problems
     assert any(p.startswith("row 5, deferred_action_end: 2024-01-01 is before") for p in problems)
     assert any(p.startswith("row 3, a_number: must be 7 to 9 digits") for p in problems)
-    assert any(p.startswith("row 7, receipt_number: must be 3 letters and 10 digits")
-               for p in problems)
+    assert any(
+        p.startswith("row 7, receipt_number: must be 3 letters and 10 digits") for p in problems
+    )
     assert dump_tables(sample_vault) == before
 
 
@@ -204,13 +242,29 @@ def test_duplicate_receipt_in_one_file_is_a_problem(vault: Vault, tmp_path: Path
 
 def test_several_problems_on_one_row_are_all_listed(vault: Vault, tmp_path: Path) -> None:
     header = [*IMPORT_HEADER, "email", "preferred_language"]
-    path = write_csv(tmp_path / "bad.csv",
-                     [[*row(first_name="", last_name="", matter_kind="appeal",
-                            letter_period_end="2021-01-01"), "nope", "Elvish"]],
-                     header=header)
+    path = write_csv(
+        tmp_path / "bad.csv",
+        [
+            [
+                *row(
+                    first_name="",
+                    last_name="",
+                    matter_kind="appeal",
+                    letter_period_end="2021-01-01",
+                ),
+                "nope",
+                "Elvish",
+            ]
+        ],
+        header=header,
+    )
     report = importing.import_file(vault, path=path)
     assert {p.column for p in report.problems} == {
-        "first_name", "email", "preferred_language", "matter_kind", "letter_period_end"
+        "first_name",
+        "email",
+        "preferred_language",
+        "matter_kind",
+        "letter_period_end",
     }
     assert clients.count_clients(vault) == 0
 
@@ -224,12 +278,18 @@ def test_missing_required_column_is_a_user_error(vault: Vault, tmp_path: Path) -
 
 
 def test_duplicate_and_unknown_columns(vault: Vault, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "dup.csv", [["Ana", "Ana", "Lopez", "Acme"]],
-                     header=["first_name", "First Name", "last_name", "employer"])
+    path = write_csv(
+        tmp_path / "dup.csv",
+        [["Ana", "Ana", "Lopez", "Acme"]],
+        header=["first_name", "First Name", "last_name", "employer"],
+    )
     with pytest.raises(UserError, match="appears twice"):
         importing.import_file(vault, path=path)
-    path = write_csv(tmp_path / "extra.csv", [["Ana", "", "Acme", "blue"]],
-                     header=["First Name", "last name", "Employer*", "favourite colour"])
+    path = write_csv(
+        tmp_path / "extra.csv",
+        [["Ana", "", "Acme", "blue"]],
+        header=["First Name", "last name", "Employer*", "favourite colour"],
+    )
     report = importing.import_file(vault, path=path)
     assert report.ok
     assert any("favourite colour" in w for w in report.warnings)
@@ -238,8 +298,9 @@ def test_duplicate_and_unknown_columns(vault: Vault, tmp_path: Path) -> None:
 
 def test_windows_1252_file_is_read_with_a_warning(vault: Vault, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
-    path.write_bytes("first_name,last_name,employer\nBrenda,Flores Nájera,Señor Pollo\n"
-                     .encode("cp1252"))
+    path.write_bytes(
+        "first_name,last_name,employer\nBrenda,Flores Nájera,Señor Pollo\n".encode("cp1252")
+    )
     report = importing.import_file(vault, path=path)
     assert report.ok
     assert any("Windows-1252" in w for w in report.warnings)
@@ -249,8 +310,12 @@ def test_windows_1252_file_is_read_with_a_warning(vault: Vault, tmp_path: Path) 
 
 
 def test_empty_and_binary_files_are_user_errors(vault: Vault, tmp_path: Path) -> None:
-    for name, data in (("empty.csv", b""), ("nul.csv", b"first_name\x00,employer\n"),
-                       ("fake.xlsx", b"PK\x03\x04" + b"\x00" * 64), ("word.xlsx", b"hello")):
+    for name, data in (
+        ("empty.csv", b""),
+        ("nul.csv", b"first_name\x00,employer\n"),
+        ("fake.xlsx", b"PK\x03\x04" + b"\x00" * 64),
+        ("word.xlsx", b"hello"),
+    ):
         (tmp_path / name).write_bytes(data)
         with pytest.raises(UserError):
             importing.import_file(vault, path=tmp_path / name)
@@ -272,10 +337,16 @@ def test_huge_cells_never_crash_or_write(vault: Vault, tmp_path: Path) -> None:
 HEADER_BYTES = ",".join(IMPORT_HEADER).encode() + b"\n"
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(data=st.binary(max_size=3000), with_header=st.booleans(),
-       suffix=st.sampled_from([".csv", ".xlsx", ".txt"]))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.binary(max_size=3000),
+    with_header=st.booleans(),
+    suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
+)
 def test_random_bytes_never_crash_or_leave_partial_writes(
     sample_vault: Vault, tmp_path: Path, data: bytes, with_header: bool, suffix: str
 ) -> None:
@@ -296,14 +367,20 @@ def test_random_bytes_never_crash_or_leave_partial_writes(
         assert all(p.row >= 2 for p in report.problems)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(cells=st.lists(st.text(max_size=60), min_size=3, max_size=3))
 def test_arbitrary_cell_text_never_crashes(vault: Vault, tmp_path: Path, cells: list[str]) -> None:
     path = tmp_path / "cells.csv"
     path.write_bytes(b"")
-    write_csv(path, [[cells[0], cells[1], cells[2], "Acme"]],
-              header=["first_name", "last_name", "a_number", "employer"])
+    write_csv(
+        path,
+        [[cells[0], cells[1], cells[2], "Acme"]],
+        header=["first_name", "last_name", "a_number", "employer"],
+    )
     before = clients.count_clients(vault)
     try:
         report = importing.import_file(vault, path=path)
@@ -336,8 +413,11 @@ def _cache_formula_value(path: Path, cell: str, value: str) -> None:
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 xml = data.decode()
-                xml, n = re.subn(rf'<c r="{cell}">(<f>.*?</f>)<v\s*/?>(</v>)?',
-                                 rf'<c r="{cell}" t="str">\1<v>{value}</v>', xml)
+                xml, n = re.subn(
+                    rf'<c r="{cell}">(<f>.*?</f>)<v\s*/?>(</v>)?',
+                    rf'<c r="{cell}" t="str">\1<v>{value}</v>',
+                    xml,
+                )
                 assert n == 1, xml
                 data = xml.encode()
             target.writestr(item, data)
@@ -346,19 +426,38 @@ def _cache_formula_value(path: Path, cell: str, value: str) -> None:
 
 
 def test_xlsx_import_reads_typed_values(vault: Vault, tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "sheet.xlsx", [
-        ["First Name", "Last Name", "Date of Birth", "A Number", "Employer", "Filed Date",
-         "Receipt Number"],
-        ["Rosa", "Cruz", datetime(1985, 3, 4), 12345678, "Acme Farms", date(2024, 2, 1),
-         "IOE0001112223"],
-        ["Luis", "Reyes", "04/05/1990", 987654321.0, "ACME FARMS", None, None],
-        [None, None, None, None, None, None, None],
-    ])
+    path = _workbook(
+        tmp_path / "sheet.xlsx",
+        [
+            [
+                "First Name",
+                "Last Name",
+                "Date of Birth",
+                "A Number",
+                "Employer",
+                "Filed Date",
+                "Receipt Number",
+            ],
+            [
+                "Rosa",
+                "Cruz",
+                datetime(1985, 3, 4),
+                12345678,
+                "Acme Farms",
+                date(2024, 2, 1),
+                "IOE0001112223",
+            ],
+            ["Luis", "Reyes", "04/05/1990", 987654321.0, "ACME FARMS", None, None],
+            [None, None, None, None, None, None, None],
+        ],
+    )
     report = importing.import_file(vault, path=path)
     assert report.ok, report.problems
     assert report.created[CLIENT] == 2
     assert report.created[EMPLOYER] == 1  # "ACME FARMS" is the same employer
-    rosa = clients.get_client(vault, client_id=clients.list_clients(vault, search_text="rosa")[0].id)
+    rosa = clients.get_client(
+        vault, client_id=clients.list_clients(vault, search_text="rosa")[0].id
+    )
     assert rosa.a_number == "A012345678"
     assert rosa.date_of_birth == date(1985, 3, 4)
     luis = clients.list_clients(vault, search_text="luis")[0]
@@ -375,12 +474,16 @@ def _all_text(vault: Vault) -> list[str]:
     return values
 
 
-def test_xlsx_formula_cells_store_their_result_never_the_formula(vault: Vault,
-                                                                 tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "formula.xlsx", [
-        ["first_name", "last_name", "employer", "notes"],
-        ["Ana", "Lopez", "Acme", '=HYPERLINK("http://x","y")'],
-    ])
+def test_xlsx_formula_cells_store_their_result_never_the_formula(
+    vault: Vault, tmp_path: Path
+) -> None:
+    path = _workbook(
+        tmp_path / "formula.xlsx",
+        [
+            ["first_name", "last_name", "employer", "notes"],
+            ["Ana", "Lopez", "Acme", '=HYPERLINK("http://x","y")'],
+        ],
+    )
     _cache_formula_value(path, "D2", "y")
     report = importing.import_file(vault, path=path)
     assert report.ok, report.problems
@@ -389,13 +492,17 @@ def test_xlsx_formula_cells_store_their_result_never_the_formula(vault: Vault,
     assert not any("HYPERLINK" in value for value in _all_text(vault))
 
 
-def test_xlsx_formula_without_saved_result_is_not_stored_as_a_formula(vault: Vault,
-                                                                      tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "formula.xlsx", [
-        ["first_name", "last_name", "employer", "notes"],
-        ["Ana", "Lopez", "Acme", '=HYPERLINK("http://x","y")'],
-        ["=1+1", "Ruiz", "Acme", "plain note"],
-    ])
+def test_xlsx_formula_without_saved_result_is_not_stored_as_a_formula(
+    vault: Vault, tmp_path: Path
+) -> None:
+    path = _workbook(
+        tmp_path / "formula.xlsx",
+        [
+            ["first_name", "last_name", "employer", "notes"],
+            ["Ana", "Lopez", "Acme", '=HYPERLINK("http://x","y")'],
+            ["=1+1", "Ruiz", "Acme", "plain note"],
+        ],
+    )
     report = importing.import_file(vault, path=path)
     stored = _all_text(vault)
     assert not any(value.startswith("=") for value in stored)
@@ -404,24 +511,23 @@ def test_xlsx_formula_without_saved_result_is_not_stored_as_a_formula(vault: Vau
         assert all(c.first_name != "=1+1" for c in clients.list_clients(vault))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: importing._read_xlsx reads formulas with data_only=True and turns a formula "
-    "without a saved result into '' silently (a worker's first name or note is lost without "
-    "a problem or warning)",
-)
 def test_xlsx_formula_without_saved_result_is_reported(vault: Vault, tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "formula.xlsx", [
-        ["first_name", "last_name", "employer", "notes"],
-        ["=1+1", "Ruiz", "Acme", "plain note"],
-    ])
+    path = _workbook(
+        tmp_path / "formula.xlsx",
+        [
+            ["first_name", "last_name", "employer", "notes"],
+            ["=1+1", "Ruiz", "Acme", "plain note"],
+        ],
+    )
     report = importing.import_file(vault, path=path)
     assert report.problems or report.warnings
 
 
 def test_xlsx_text_that_looks_like_a_formula_is_kept_as_text(vault: Vault, tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "text.xlsx", [["first_name", "last_name", "employer", "notes"],
-                                              ["Ana", "Lopez", "Acme", "placeholder"]])
+    path = _workbook(
+        tmp_path / "text.xlsx",
+        [["first_name", "last_name", "employer", "notes"], ["Ana", "Lopez", "Acme", "placeholder"]],
+    )
     book = openpyxl.load_workbook(path)
     sheet = book.active
     assert sheet is not None
@@ -434,12 +540,6 @@ def test_xlsx_text_that_looks_like_a_formula_is_kept_as_text(vault: Vault, tmp_p
     assert [n.body for n in notes.list_notes(vault, client_id=ana.id)] == ['=cmd|" /C calc"!A0']
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: importing._read_xlsx only catches BadZipFile/KeyError/ValueError/OSError from "
-    "openpyxl.load_workbook; a damaged workbook raises zlib.error, XMLSyntaxError, "
-    "NotImplementedError or RuntimeError instead of a UserError",
-)
 def test_damaged_xlsx_is_a_user_error(vault: Vault, tmp_path: Path) -> None:
     good = _workbook(tmp_path / "good.xlsx", [["first_name", "employer"], ["Ana", "Acme"]])
     original = good.read_bytes()
@@ -470,3 +570,55 @@ def test_damaged_xlsx_is_a_user_error(vault: Vault, tmp_path: Path) -> None:
     except Exception as exc:
         unexpected.append(f"{type(exc).__name__}: {exc}")
     assert unexpected == []
+
+
+def test_same_a_number_on_two_names_in_one_file_is_a_problem(vault: Vault, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "clash.csv",
+        [row(), row(first_name="Otra", last_name="Persona", receipt_number="IOE9998887776")],
+    )
+    report = importing.import_file(vault, path=path)
+    assert [str(p) for p in report.problems] == [
+        "row 3, a_number: A111222333 is also on row 2 for a different name"
+    ]
+    assert clients.count_clients(vault) == 0
+
+
+def test_same_worker_twice_in_one_file_is_one_client(vault: Vault, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "twice.csv",
+        [
+            row(),
+            row(
+                first_name="ANA",
+                last_name="Lopez",
+                receipt_number="IOE9998887776",
+                matter_kind="renewal",
+            ),
+        ],
+    )
+    report = importing.import_file(vault, path=path)
+    assert report.ok, report.problems
+    assert report.created[CLIENT] == 1 and report.created[MATTER] == 2
+    [client] = clients.list_clients(vault)
+    assert sorted(m.kind for m in matters.list_matters(vault, client_id=client.id)) == [
+        "initial",
+        "renewal",
+    ]
+
+
+def test_large_file_is_written_in_batches_and_checks_clean(vault: Vault, tmp_path: Path) -> None:
+    from clinic_app.services import check
+    from tests.core.helpers import big_csv
+
+    path = big_csv(tmp_path / "big.csv", 1200)
+    report = importing.import_file(vault, path=path)
+    assert report.ok and report.created[CLIENT] == 1200 and report.created[MATTER] == 1200
+    assert report.created[EMPLOYER] == 10
+    assert check.check_vault(vault).ok  # the audit chain survived batched writes
+    assert clients.count_clients(vault, search_text="Apellido1199") == 1
+    again = importing.import_file(vault, path=path)
+    assert again.ok and again.created == {}
+    assert sum("no new client was created" in m for m in again.matches) == 1200
+    assert clients.count_clients(vault) == 1200
+    assert check.check_vault(vault).ok

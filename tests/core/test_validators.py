@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date, datetime
 
@@ -41,8 +42,18 @@ def test_blank_a_number_is_none(blank: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["123456", "1234567890", "B12345678", "AA12345678", "A12345X78", "A-", "12345678A",
-            "A 1234 5678 90", "one two three"]
+    "bad",
+    [
+        "123456",
+        "1234567890",
+        "B12345678",
+        "AA12345678",
+        "A12345X78",
+        "A-",
+        "12345678A",
+        "A 1234 5678 90",
+        "one two three",
+    ],
 )
 def test_bad_a_numbers_are_refused_naming_the_field(bad: str) -> None:
     with pytest.raises(ValidationError) as info:
@@ -53,10 +64,14 @@ def test_bad_a_numbers_are_refused_naming_the_field(bad: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(digits=ASCII_DIGITS, prefix=st.sampled_from(["", "A", "a", "A-", "a "]),
-       seps=st.lists(SEPARATORS, min_size=9, max_size=9))
-def test_any_spelling_of_a_valid_a_number_normalizes(digits: str, prefix: str,
-                                                     seps: list[str]) -> None:
+@given(
+    digits=ASCII_DIGITS,
+    prefix=st.sampled_from(["", "A", "a", "A-", "a "]),
+    seps=st.lists(SEPARATORS, min_size=9, max_size=9),
+)
+def test_any_spelling_of_a_valid_a_number_normalizes(
+    digits: str, prefix: str, seps: list[str]
+) -> None:
     typed = prefix + "".join(d + s for d, s in zip(digits, seps, strict=False))
     assert v.normalize_a_number(typed) == "A" + digits.zfill(9)
 
@@ -74,11 +89,6 @@ def test_a_number_on_arbitrary_text_returns_a_number_or_raises_validation_error(
     assert v.looks_like_a_number(text) == result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: validators._A_NUMBER uses \\d, which accepts non-ASCII digits (Arabic-Indic, "
-    "full-width) and stores them unconverted",
-)
 @pytest.mark.parametrize("typed", ["١٢٣٤٥٦٧٨", "１２３４５６７８", "A۰۱۲۳۴۵۶۷۸"])
 def test_a_number_is_stored_with_ascii_digits(typed: str) -> None:
     try:
@@ -104,8 +114,17 @@ def test_receipt_number_spellings(typed: str, stored: str) -> None:
     assert v.normalize_receipt_number(typed) == stored
 
 
-@pytest.mark.parametrize("bad", ["IO0123456789", "IOE012345678", "IOE01234567890", "1230123456789",
-                                 "IOEO123456789", "I0E0123456789"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "IO0123456789",
+        "IOE012345678",
+        "IOE01234567890",
+        "1230123456789",
+        "IOEO123456789",
+        "I0E0123456789",
+    ],
+)
 def test_bad_receipt_numbers_are_refused(bad: str) -> None:
     with pytest.raises(ValidationError) as info:
         v.normalize_receipt_number(bad)
@@ -154,8 +173,18 @@ def test_blank_date_is_none(blank: str | None) -> None:
     assert v.parse_date(blank) is None
 
 
-@pytest.mark.parametrize("impossible", ["2023-02-30", "13/01/2024", "02/29/2023", "2024-00-10",
-                                        "00/10/2024", "2024-04-31", "0000-01-01"])
+@pytest.mark.parametrize(
+    "impossible",
+    [
+        "2023-02-30",
+        "13/01/2024",
+        "02/29/2023",
+        "2024-00-10",
+        "00/10/2024",
+        "2024-04-31",
+        "0000-01-01",
+    ],
+)
 def test_impossible_dates_name_the_field(impossible: str) -> None:
     with pytest.raises(ValidationError) as info:
         v.parse_date(impossible, "deferred action end")
@@ -165,8 +194,9 @@ def test_impossible_dates_name_the_field(impossible: str) -> None:
     assert impossible in info.value.problem
 
 
-@pytest.mark.parametrize("garbled", ["2024/03/01", "March 1 2024", "1.3.2024", "tomorrow",
-                                     "24-03-01", "03/01/24"])
+@pytest.mark.parametrize(
+    "garbled", ["2024/03/01", "March 1 2024", "1.3.2024", "tomorrow", "24-03-01", "03/01/24"]
+)
 def test_unreadable_dates_say_which_formats_work(garbled: str) -> None:
     with pytest.raises(ValidationError) as info:
         v.parse_date(garbled, "letter date")
@@ -224,11 +254,6 @@ def test_normalize_languages(typed: str | None, stored: str) -> None:
     assert v.normalize_languages(typed) == stored
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: validators.normalize_languages matches _LANG_CODE before lower-casing, so an "
-    "upper-case code such as 'ES' or 'EN' is refused while 'pt_BR' is accepted",
-)
 @pytest.mark.parametrize(("typed", "stored"), [("ES", "es"), ("EN, es", "en,es")])
 def test_upper_case_language_codes_are_accepted(typed: str, stored: str) -> None:
     assert v.normalize_languages(typed) == stored
@@ -244,10 +269,8 @@ def test_unknown_languages_are_refused(bad: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_languages_on_arbitrary_text_never_raise_anything_else(text: str) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         v.normalize_languages(text)
-    except ValidationError:
-        pass
 
 
 def test_email_and_choice_and_required() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -126,7 +128,7 @@ def test_wrong_passphrase_is_an_unlock_error_and_changes_nothing(
     folder, _ = closed_vault
     before = _snapshot(folder)
     for wrong in ("correct horse battery ", "Correct horse battery", "x" * 40):
-        with pytest.raises(UnlockError, match="[Ww]rong passphrase"):
+        with pytest.raises(UnlockError, match=r"[Ww]rong passphrase"):
             vault_ops.open_vault(folder, passphrase=wrong)
     assert _snapshot(folder) == before
     # The failed attempts released the folder lock.
@@ -225,8 +227,9 @@ def test_wrong_recovery_code_is_refused(new_vault: tuple[Vault, str], vault_dir:
         vault_ops.open_vault(vault_dir, passphrase=code)
 
 
-def test_new_recovery_code_replaces_the_old_one(new_vault: tuple[Vault, str],
-                                                vault_dir: Path) -> None:
+def test_new_recovery_code_replaces_the_old_one(
+    new_vault: tuple[Vault, str], vault_dir: Path
+) -> None:
     vault, old = new_vault
     new = vault.new_recovery_code(kdf=FAST_KDF)
     assert new != old
@@ -236,8 +239,7 @@ def test_new_recovery_code_replaces_the_old_one(new_vault: tuple[Vault, str],
     Vault.open_with_recovery(vault_dir, new).close()
 
 
-def test_recover_vault_sets_a_new_passphrase(new_vault: tuple[Vault, str],
-                                             vault_dir: Path) -> None:
+def test_recover_vault_sets_a_new_passphrase(new_vault: tuple[Vault, str], vault_dir: Path) -> None:
     vault, code = new_vault
     added = clients.add_client(vault, first_name="Rosa", last_name="Cruz")
     vault.close()
@@ -256,8 +258,9 @@ def test_recover_vault_sets_a_new_passphrase(new_vault: tuple[Vault, str],
     Vault.open_with_recovery(vault_dir, code).close()
 
 
-def test_recover_vault_refuses_a_short_new_passphrase(new_vault: tuple[Vault, str],
-                                                      vault_dir: Path) -> None:
+def test_recover_vault_refuses_a_short_new_passphrase(
+    new_vault: tuple[Vault, str], vault_dir: Path
+) -> None:
     vault, code = new_vault
     vault.close()
     before = _snapshot(vault_dir)
@@ -301,8 +304,9 @@ def test_change_passphrase_rewrites_only_the_passphrase_slot(
     Vault.open_with_recovery(vault_dir, code).close()
 
 
-def test_change_passphrase_does_not_rewrite_the_database_pages(vault: Vault,
-                                                               vault_dir: Path) -> None:
+def test_change_passphrase_does_not_rewrite_the_database_pages(
+    vault: Vault, vault_dir: Path
+) -> None:
     """Only the audit event is added: the data key (and so every existing page) stays the same."""
     clients.add_client(vault, first_name="Eva", last_name="Díaz")
     key_before = vault.database_key
@@ -324,8 +328,21 @@ def test_change_passphrase_refuses_a_short_one(vault: Vault, vault_dir: Path) ->
 
 
 def test_passphrase_strength_scores_grow_with_length() -> None:
-    scores = [vault_ops.passphrase_strength(p)[0] for p in
-              ("short", "eightchr", "three word phrase", "four words make this ok",
-               "five words make this strong Now 1")]
+    scores = [
+        vault_ops.passphrase_strength(p)[0]
+        for p in (
+            "short",
+            "eightchr",
+            "three word phrase",
+            "four words make this ok",
+            "five words make this strong Now 1",
+        )
+    ]
     assert scores == sorted(scores)
     assert scores[0] == 0 and scores[-1] == 4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_vault_folder_and_database_are_private(vault: Vault, vault_dir: Path) -> None:
+    assert stat.S_IMODE(vault_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((vault_dir / DB_NAME).stat().st_mode) & 0o077 == 0
