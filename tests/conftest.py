@@ -23,7 +23,9 @@ FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--long", action="store_true", default=False, help="run the long reliability tests")
+    parser.addoption(
+        "--long", action="store_true", default=False, help="run the long reliability tests"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -36,14 +38,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Every test gets its own HOME and XDG folders, so nothing touches the real user's."""
     home = tmp_path_factory.mktemp("home")
-    for var, sub in (("HOME", ""), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
-                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state")):
+    for var, sub in (
+        ("HOME", ""),
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
         monkeypatch.setenv(var, str(home / sub) if sub else str(home))
-    for var in ("CLINIC_APP_VAULT", "CLINIC_APP_PASSPHRASE", "CLINIC_APP_NEW_PASSPHRASE",
-                "CLINIC_APP_RECOVERY_CODE", "CLINIC_APP_USER"):
+    for var in (
+        "CLINIC_APP_VAULT",
+        "CLINIC_APP_PASSPHRASE",
+        "CLINIC_APP_NEW_PASSPHRASE",
+        "CLINIC_APP_RECOVERY_CODE",
+        "CLINIC_APP_USER",
+    ):
         monkeypatch.delenv(var, raising=False)
     return home
 
@@ -56,7 +70,9 @@ def vault_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def new_vault(vault_dir: Path) -> Iterator[tuple[Vault, str]]:
     """A freshly created, open vault and its recovery code."""
-    vault, code = vault_ops.create_vault(vault_dir, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
+    vault, code = vault_ops.create_vault(
+        vault_dir, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF
+    )
     try:
         yield vault, code
     finally:

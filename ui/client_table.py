@@ -112,8 +112,9 @@ class ClientTableModel(QAbstractTableModel):
     def client_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
-    def set_vault(self, vault: Vault | None) -> None:
+    def set_vault(self, vault: Vault | None, search: str = "") -> None:
         self._vault = vault
+        self._search = search.strip() if vault is not None else ""
         self.reload()
 
     def set_search(self, text: str) -> None:

@@ -1,123 +1,33 @@
-"""The main window: clients table with instant search, a detail pane, lock and auto-lock."""
+"""The main window: a sidebar of screens, a status bar with the lock state, lock and auto-lock."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QApplication,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QListWidget,
     QMainWindow,
-    QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from clinic_app.i18n import _
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
-from ui.client_detail import ClientDetail
-from ui.client_table import ClientTableModel
+from ui.bus import ChangeBus
+from ui.pages.base import Page
+from ui.pages.clients import ClientsPage
+from ui.pages.matters import MattersPage
 from ui.unlock import UnlockWidget
 
 APP_TITLE = "Clinic case manager"  # never client data in a window title
 DEFAULT_AUTOLOCK_MINUTES = 5
-
-
-class ClientsPage(QWidget):
-    """Search box over a lazily fetched table, with the selected client's details beside it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.vault: Vault | None = None
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(
-            _("Search name, A-number, receipt number or employer  (Ctrl+K)")
-        )
-        self.search.setAccessibleName(_("Search clients"))
-        self.search.setClearButtonEnabled(True)
-        self.model = ClientTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAccessibleName(_("Clients"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSortIndicator(
-            ClientTableModel.NAME, Qt.SortOrder.AscendingOrder
-        )
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAlternatingRowColors(True)
-        self.count = QLabel()
-        self.count.setObjectName("clientCount")
-        self.detail = ClientDetail()
-        # Debounce typing so a 100,000-client vault is searched once per pause, not per key.
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(120)
-        self._debounce.timeout.connect(self._apply_search)
-        self.search.textChanged.connect(lambda _text: self._debounce.start())
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-
-        left = QWidget()
-        box = QVBoxLayout(left)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.search)
-        box.addWidget(self.table)
-        box.addWidget(self.count)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-
-    def set_vault(self, vault: Vault | None) -> None:
-        self.vault = vault
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.model.set_vault(vault)
-        self.detail.clear()
-        self._update_count()
-        for column, width in ((0, 240), (1, 110), (2, 95), (3, 130), (4, 80)):
-            self.table.setColumnWidth(column, width)
-
-    def _apply_search(self) -> None:
-        self.model.set_search(self.search.text())
-        self.detail.clear()
-        self._update_count()
-
-    def _update_count(self) -> None:
-        total = self.model.total
-        if self.vault is None:
-            self.count.clear()
-        elif self.search.text().strip():
-            self.count.setText(
-                _("{n} matching clients").format(n=total)
-                if total
-                else _("No client matches; check the spelling or search by A-number.")
-            )
-        else:
-            self.count.setText(
-                _("{n} clients").format(n=total)
-                if total
-                else _("No clients yet. Import a spreadsheet with 'clinic-app import FILE'.")
-            )
-
-    def _row_changed(self, current: object, _previous: object) -> None:
-        row = current.row() if hasattr(current, "row") else -1
-        client_id = self.model.client_id(row)
-        if self.vault is not None and client_id is not None:
-            self.detail.show_client(self.vault, client_id)
 
 
 class IdleWatcher(QObject):
@@ -137,40 +47,52 @@ class IdleWatcher(QObject):
 
 
 class MainWindow(QMainWindow):
-    """Unlock screen until a vault is open, then the clients page; locking drops all client data."""
+    """Unlock screen until a vault is open, then the screens; locking drops all client data."""
 
     def __init__(
-        self, vault_dir: object, actor: str, autolock_minutes: int = DEFAULT_AUTOLOCK_MINUTES
+        self, vault_dir: Path | str, actor: str, autolock_minutes: float = DEFAULT_AUTOLOCK_MINUTES
     ) -> None:
         super().__init__()
-        from pathlib import Path
-
         self.setWindowTitle(APP_TITLE)
-        self.resize(1180, 720)
+        self.resize(1280, 800)
         self.vault: Vault | None = None
         self.background = Background(self)
-        self.unlock = UnlockWidget(Path(str(vault_dir)), actor, self.background)
+        self.bus = ChangeBus(self)
+        self.unlock = UnlockWidget(Path(vault_dir), actor, self.background)
         self.unlock.unlocked.connect(self.on_unlocked)
-        self.clients = ClientsPage()
+
+        self.clients = ClientsPage(self.bus)
+        self.matters = MattersPage(self.bus)
+        self.pages: list[Page] = [self.clients, self.matters]
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setAccessibleName(_("Screens"))
+        self.sidebar.setFixedWidth(190)
+        self.page_stack = QStackedWidget()
+        for page in self.pages:
+            self.sidebar.addItem(_(page.title))
+            self.page_stack.addWidget(page)
+        self.sidebar.currentRowChanged.connect(self.page_stack.setCurrentIndex)
+        workspace = QWidget()
+        row = QHBoxLayout(workspace)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.page_stack, 1)
+
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock)
-        self.stack.addWidget(self.clients)
+        self.stack.addWidget(workspace)
+        self.workspace = workspace
         self.setCentralWidget(self.stack)
 
         self.toolbar = QToolBar(_("Main"))
         self.toolbar.setObjectName("mainToolbar")
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
-        self.lock_action = QAction(_("Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock)
-        self.search_action = QAction(_("Search"), self)
-        self.search_action.setShortcut(QKeySequence("Ctrl+K"))
-        self.search_action.triggered.connect(self.focus_search)
-        self.toolbar.addAction(self.search_action)
-        self.toolbar.addAction(self.lock_action)
-        self.addAction(self.lock_action)
-        self.addAction(self.search_action)
+        self.search_action = self._action(_("Search"), "Ctrl+K", self.focus_search)
+        self.new_client_action = self._action(_("New client"), "Ctrl+N", self.new_client)
+        self.lock_action = self._action(_("Lock"), "Ctrl+L", self.lock)
+        self.vault_actions = [self.search_action, self.new_client_action, self.lock_action]
 
         self.status_vault = QLabel()
         self.status_lock = QLabel()
@@ -183,13 +105,20 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         self.watcher = IdleWatcher(self)
         self.watcher.activity.connect(self._activity)
-        from PySide6.QtWidgets import QApplication
-
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self.watcher)
-            app.applicationStateChanged.connect(self._app_state)  # type: ignore[attr-defined]
+            app.applicationStateChanged.connect(self._app_state)
         self._show_locked()
+
+    def _action(self, text: str, shortcut: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{text} ({shortcut})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        return action
 
     # -- state ----------------------------------------------------------------------------
 
@@ -198,20 +127,27 @@ class MainWindow(QMainWindow):
 
     def on_unlocked(self, vault: Vault) -> None:
         self.vault = vault
-        self.clients.set_vault(vault)
-        self.stack.setCurrentWidget(self.clients)
-        self.lock_action.setEnabled(True)
-        self.search_action.setEnabled(True)
+        for page in self.pages:
+            page.set_vault(vault)
+        self.stack.setCurrentWidget(self.workspace)
+        self.show_page(self.clients)
+        for action in self.vault_actions:
+            action.setEnabled(True)
         self.status_vault.setText(_("Vault: {folder}").format(folder=vault.folder))
         self.status_lock.setText(_("Unlocked"))
         self.idle_timer.start()
         self.clients.table.setFocus()
 
+    def show_page(self, page: Page) -> None:
+        self.sidebar.setCurrentRow(self.pages.index(page))
+
     def lock(self) -> None:
         """Drop every model and widget that holds client data, close the vault, show unlock."""
         self.idle_timer.stop()
-        self.clients.set_vault(None)
+        for page in self.pages:
+            page.set_vault(None)
         if self.vault is not None:
+            self.background.wait(10000)
             self.vault.close()
             self.vault = None
         self._show_locked()
@@ -219,8 +155,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         self.stack.setCurrentWidget(self.unlock)
         self.unlock.refresh()
-        self.lock_action.setEnabled(False)
-        self.search_action.setEnabled(False)
+        for action in self.vault_actions:
+            action.setEnabled(False)
         self.status_vault.setText(_("Vault: {folder}").format(folder=self.unlock.vault_dir))
         self.status_lock.setText(_("Locked"))
 
@@ -230,24 +166,28 @@ class MainWindow(QMainWindow):
 
     def focus_search(self) -> None:
         if self.vault is not None:
+            self.show_page(self.clients)
             self.clients.search.setFocus()
             self.clients.search.selectAll()
+
+    def new_client(self) -> None:
+        if self.vault is not None:
+            self.show_page(self.clients)
+            self.clients.new_client()
 
     def _activity(self) -> None:
         if self.vault is not None:
             self.idle_timer.start()
 
-    def _app_state(self, state: object) -> None:
-        # Qt reports the desktop session being locked or suspended as the app turning inactive
-        # on some platforms; lock only on "suspended" to avoid locking on a mere focus change.
-        from PySide6.QtCore import Qt
-
+    def _app_state(self, state: Qt.ApplicationState) -> None:
+        # Qt reports a suspended session (sleep, on platforms that tell) as "suspended".
         if state == Qt.ApplicationState.ApplicationSuspended and self.vault is not None:
             self.lock()
 
     def closeEvent(self, event: object) -> None:
         self.background.wait(10000)
-        if self.vault is not None:
-            self.vault.close()
-            self.vault = None
+        self.lock()  # drops every screen's data before the vault closes
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.watcher)
         super().closeEvent(event)  # type: ignore[arg-type]

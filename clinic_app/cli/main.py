@@ -12,11 +12,17 @@ import traceback
 from collections.abc import Sequence
 
 from clinic_app import __version__
-from clinic_app.cli import gui, record_commands, vault_commands
+from clinic_app.cli import (
+    deadline_commands,
+    document_commands,
+    gui,
+    record_commands,
+    vault_commands,
+)
 from clinic_app.errors import ClinicError
 
 # Each module adds its subcommands; features add their module here.
-COMMAND_MODULES = [vault_commands, record_commands]
+COMMAND_MODULES = [vault_commands, record_commands, document_commands, deadline_commands]
 
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:

@@ -31,11 +31,9 @@ class StdinLines:
 _stdin = StdinLines()
 
 
-def _prompt(label: str, confirm: bool) -> str:
+def _prompt(label: str, confirm: bool, env: str = PASSPHRASE_ENV) -> str:
     if not sys.stdin.isatty():
-        raise UserError(
-            f"No {label} given: set {PASSPHRASE_ENV}, or pass --passphrase-stdin and pipe it in."
-        )
+        raise UserError(f"No {label} given: set {env}, or pass --passphrase-stdin and pipe it in.")
     first = getpass.getpass(f"{label.capitalize()}: ")
     if confirm and getpass.getpass(f"Repeat the {label}: ") != first:
         raise UserError(f"The two {label}s differ; nothing was changed.")
@@ -58,7 +56,7 @@ def new_passphrase(args: Namespace) -> str:
         return env
     if getattr(args, "passphrase_stdin", False):
         return _stdin.next("new passphrase")
-    return _prompt("new passphrase", True)
+    return _prompt("new passphrase", True, NEW_PASSPHRASE_ENV)
 
 
 def recovery_code(args: Namespace) -> str:

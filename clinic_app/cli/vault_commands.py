@@ -158,8 +158,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     target = Path(args.vault)
     if args.backup_passphrase_stdin:
-        backup_secret = secrets.backup_passphrase(args, confirm=False) or ""
+        # Same order as `backup`: the vault passphrase first, then the backup's own.
         vault_secret = secrets.vault_passphrase(args)
+        backup_secret = secrets.backup_passphrase(args, confirm=False) or ""
     else:
         backup_secret = secrets.vault_passphrase(args)
         vault_secret = None
@@ -178,17 +179,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         vault = context.open_vault(args)
     except DamagedError as exc:
         # A check that cannot even read the vault has failed: exit 1, as for any damage found.
-        _report_check(args, [exc.message.rstrip(".")], [], 0)
+        _report_damage(args, exc)
         return 1
     try:
         report = check.check_vault(vault)
     except DamagedError as exc:
-        _report_check(args, [exc.message.rstrip(".")], [], 0)
+        _report_damage(args, exc)
         return 1
     finally:
         vault.close()
     _report_check(args, list(report.problems), list(report.notes), report.files_checked)
     return 0 if report.ok else 1
+
+
+def _report_damage(args: argparse.Namespace, exc: DamagedError) -> None:
+    if getattr(args, "json", False):
+        print_json({"ok": False, "problems": [exc.message], "notes": [], "files_checked": 0})
+    else:
+        print(exc.message, file=sys.stderr)  # already says what to do
 
 
 def _report_check(

@@ -264,3 +264,12 @@ def count_clients(vault: Vault, *, search_text: str = "") -> int:
         if search_text.strip():
             return len(search.search_client_ids(session, search_text))
         return int(session.exec(select(func.count()).select_from(Client)).one())
+
+
+def check_field(*, name: str, value: str) -> str | None:
+    """The problem with one field's value (for inline validation in forms), or None when fine."""
+    try:
+        clean_fields({name: value})  # type: ignore[misc]
+    except ValidationError as exc:
+        return exc.problem
+    return None

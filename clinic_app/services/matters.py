@@ -9,6 +9,7 @@ from sqlalchemy import Select, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
+import clinic_app.deadlines  # noqa: F401  (its session hook keeps deadlines current)
 from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import (
@@ -434,8 +435,67 @@ def list_matters(
     letter_id: int | None = None,
     program: str | None = None,
     status: str | None = None,
+    client_search: str = "",
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[MatterRecord]:
-    query = _matter_query()
+    """Matters in id order, filtered; `client_search` matches the client like the clients search."""
+    with vault.reader() as session:
+        query = _filtered(
+            session,
+            _matter_query(),
+            client_id=client_id,
+            letter_id=letter_id,
+            program=program,
+            status=status,
+            client_search=client_search,
+        )
+        if query is None:
+            return []
+        query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_record_from_row(row) for row in session.connection().execute(query)]
+
+
+def count_matters(
+    vault: Vault, *, program: str | None = None, status: str | None = None, client_search: str = ""
+) -> int:
+    table = Matter.__table__  # type: ignore[attr-defined]
+    with vault.reader() as session:
+        query = _filtered(
+            session,
+            sa_select(func.count()).select_from(table),
+            client_id=None,
+            letter_id=None,
+            program=program,
+            status=status,
+            client_search=client_search,
+        )
+        return 0 if query is None else int(session.connection().execute(query).scalar_one())
+
+
+def count_by_status(vault: Vault) -> dict[str, int]:
+    """How many matters sit at each pipeline stage (every stage listed, in pipeline order)."""
+    m = Matter.__table__.c  # type: ignore[attr-defined]
+    with vault.reader() as session:
+        rows = (
+            session.connection().execute(sa_select(m.status, func.count()).group_by(m.status)).all()
+        )
+    found = {status: int(n) for status, n in rows}
+    return {status: found.get(status, 0) for status in MATTER_STATUSES}
+
+
+def _filtered(
+    session: Session,
+    query: Any,
+    *,
+    client_id: int | None,
+    letter_id: int | None,
+    program: str | None,
+    status: str | None,
+    client_search: str,
+) -> Any:
     m = Matter.__table__.c  # type: ignore[attr-defined]
     if client_id is not None:
         query = query.where(m.client_id == client_id)
@@ -445,8 +505,12 @@ def list_matters(
         query = query.where(m.program == program)
     if status is not None:
         query = query.where(m.status == status)
-    with vault.reader() as session:
-        return [_record_from_row(row) for row in session.connection().execute(query)]
+    if client_search.strip():
+        ids = search.search_client_ids(session, client_search)
+        if not ids:
+            return None
+        query = query.where(m.client_id.in_(ids))
+    return query
 
 
 def get_matter(vault: Vault, *, matter_id: int) -> MatterRecord:

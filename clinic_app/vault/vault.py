@@ -139,9 +139,20 @@ class Vault:
         try:
             slots = KeySlotFile.load(folder / SLOTS_NAME)
             data_key = slots.unlock(secret, kind)
+            db = folder / DB_NAME
+            if not db.is_file() or db.stat().st_size == 0:
+                # SQLCipher would quietly start an empty database: never pass that off as the vault.
+                raise DamagedError(
+                    f"The vault database in {folder} is missing or empty; restore the vault from a backup."
+                )
             vault = cls(folder, data_key, lock, actor)
             vault._probe()
-            migrate.upgrade(vault.engine, folder / DB_NAME)
+            if migrate.current_revision(vault.engine) is None:
+                vault.engine.dispose()
+                raise DamagedError(
+                    f"The vault database in {folder} holds no vault records; restore it from a backup."
+                )
+            migrate.upgrade(vault.engine, db)
         except BaseException:
             lock.release()
             raise

@@ -15,10 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -39,7 +40,13 @@ CLI = _find_cli()
 # Eight groups of four base32 characters, e.g. UL7Q-JL3R-4VUX-5HLM-GH2N-JIRI-EQC5-JZMX.
 RECOVERY_CODE_RE = re.compile(r"\b[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}\b")
 # What must never reach a person's terminal.
-NOISE = ("Traceback (most recent call last)", "ERROR CORE", "sqlcipher", "qt.qpa", "Fatal Python error")
+NOISE = (
+    "Traceback (most recent call last)",
+    "ERROR CORE",
+    "sqlcipher",
+    "qt.qpa",
+    "Fatal Python error",
+)
 SCRUBBED_VARS = (
     "CLINIC_APP_VAULT",
     "CLINIC_APP_PASSPHRASE",
@@ -57,7 +64,7 @@ XDG = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Run:
     """The outcome of one `clinic-app` run."""
 
@@ -73,7 +80,7 @@ class Run:
     def json(self) -> Any:
         return json.loads(self.stdout)
 
-    def __str__(self) -> str:  # shown by pytest when an assertion about a run fails
+    def __repr__(self) -> str:  # shown by pytest when an assertion about a run fails
         return (
             f"clinic-app {' '.join(self.args)} -> exit {self.returncode}\n"
             f"--- stdout ---\n{self.stdout}--- stderr ---\n{self.stderr}"
@@ -159,6 +166,17 @@ def sample_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+T = TypeVar("T")
+
+
+def in_parallel(*lanes: Callable[[], T]) -> list[T]:
+    """Run independent lanes of CLI runs side by side (never two runs on the same vault: the
+    vault lock would refuse the second). Results come back in the order given."""
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        futures = [pool.submit(lane) for lane in lanes]
+        return [f.result() for f in futures]
+
+
 def copy_vault(source: Path, target: Path) -> Path:
     """A copy of a closed vault folder (without its lock file)."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("vault.lock"))
@@ -202,7 +220,9 @@ def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
 @pytest.fixture(scope="session")
 def sample_clients_json(sample_vault: SharedVault) -> str:
     """`clients --json` of the sample vault, as printed."""
-    return assert_ok(run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)).stdout
+    return assert_ok(
+        run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
+    ).stdout
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +233,15 @@ def demo_400(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
     folder = base / "vault"
     created = assert_ok(
         run_cli(
-            "--vault", folder, "demo", "--clients", "400", "--seed", "3", "--today", "2026-01-01",
+            "--vault",
+            folder,
+            "demo",
+            "--clients",
+            "400",
+            "--seed",
+            "3",
+            "--today",
+            "2026-01-01",
             env=env,
         )
     )

@@ -23,7 +23,8 @@ def test_unlock_shows_clients_and_locking_drops_them(qtbot, window: MainWindow) 
     assert window.stack.currentWidget() is window.unlock
     unlock(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
-    assert window.stack.currentWidget() is window.clients
+    assert window.stack.currentWidget() is window.workspace
+    assert window.page_stack.currentWidget() is window.clients
     model = window.clients.model
     assert model.total == 24
     assert model.rowCount() == 24

@@ -17,13 +17,31 @@ UI = Path(__file__).resolve().parents[2] / "ui"
 ALLOWED_CORE = ("clinic_app.services", "clinic_app.i18n", "clinic_app.paths", "clinic_app.errors")
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="Xvfb is not installed (scripts/setup.sh installs it)")
+@pytest.mark.skipif(
+    shutil.which("xvfb-run") is None, reason="Xvfb is not installed (scripts/setup.sh installs it)"
+)
 def test_app_runs_in_a_real_x11_window(sample_vault_dir: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
     env["QT_DEBUG_PLUGINS"] = "0"
     proc = subprocess.Popen(
-        ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", clinic_app(), "--vault", str(sample_vault_dir)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            clinic_app(),
+            "--vault",
+            str(sample_vault_dir),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         time.sleep(4)

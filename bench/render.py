@@ -1,0 +1,156 @@
+"""Rendering a whole worksite's documents (500 by default) against bare docxtpl in one process.
+
+Measures `render_documents(..., letter_id=...)` as `clinic-app render TEMPLATE --letter ID` runs it
+(facts from the vault, template checks, worker processes, files written atomically, index), once
+with every core and once in a single process, and compares it with rendering the same template
+the same number of times with plain docxtpl in one process (new DocxTemplate, render, save).
+Prints the figures and saves them as JSON; never passes or fails on a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+
+from clinic_app.documents import context
+from clinic_app.documents.engine import build_context
+from clinic_app.resources import resource_path
+from clinic_app.services import documents, importing, letters, vault_ops
+from clinic_app.services.demo import COMMUNITIES
+from clinic_app.vault.keyslots import KdfParams
+
+TODAY = date(2027, 3, 1)
+CLINIC = {
+    "name": "Worker Justice Legal Clinic",
+    "address": "200 Example Ave\nSpringfield, IL 62701",
+    "phone": "(555) 010-0100",
+    "email": "intake@clinic.example",
+    "signer_name": "Dana Rivera",
+    "signer_title": "Attorney at Law",
+    "uscis_address": "P.O. Box 0000\nMontclair, CA 91763",
+    "uscis_address_source": "benchmark",
+    "uscis_address_checked": "2025-01-01",
+}
+
+
+def make_worksite_csv(path: Path, workers: int, seed: int = 5) -> None:
+    """`workers` invented workers of one employer, all under one agency letter."""
+    rng = random.Random(seed)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(importing.COLUMNS))
+        writer.writeheader()
+        for i in range(workers):
+            firsts, lasts, countries, langs = rng.choice(COMMUNITIES)
+            writer.writerow(
+                {
+                    "first_name": rng.choice(firsts),
+                    "last_name": rng.choice(lasts),
+                    "date_of_birth": f"{rng.randint(1960, 2003)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                    "a_number": f"A{200_000_000 + i:09d}" if i % 4 else "",
+                    "country_of_birth": rng.choice(countries),
+                    "preferred_language": langs[0].split(",")[0],
+                    "employer": "Riverbend Meat Packers Inc.",
+                    "worksite_city": "Marshalltown",
+                    "worksite_state": "IA",
+                    "agency": "DOL-WHD",
+                    "letter_date": "2024-06-15",
+                    "letter_period_start": "2022-01-01",
+                    "letter_period_end": "2024-12-31",
+                    "matter_kind": "initial",
+                    "deferred_action_start": "2025-03-01",
+                    "deferred_action_end": "2027-02-28",
+                    "work_permit_start": "2025-03-01",
+                    "work_permit_end": "2027-02-28",
+                }
+            )
+
+
+def bare_docxtpl(template: Path, count: int, out: Path) -> float:
+    """The baseline: plain docxtpl, one process, one context, `count` files."""
+    ctx = build_context(context.example_values("en"))
+    data = template.read_bytes()
+    start = time.perf_counter()
+    for i in range(count):
+        tpl = DocxTemplate(io.BytesIO(data))
+        tpl.render(ctx, autoescape=True)
+        tpl.save(str(out / f"bare-{i}.docx"))
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=500)
+    parser.add_argument("--template", default="declaration")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "render.json"
+    )
+    args = parser.parse_args(argv)
+    results: dict[str, object] = {
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "documents": args.documents,
+        "template": args.template,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        csv_path = root / "worksite.csv"
+        make_worksite_csv(csv_path, args.documents)
+        # The key derivation cost is not what is measured here.
+        vault, _code = vault_ops.create_vault(
+            root / "vault",
+            passphrase="benchmark passphrase",
+            kdf=KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1),
+        )
+        try:
+            report = importing.import_file(vault, path=csv_path)
+            assert report.ok, report.problems
+            documents.set_clinic_details(vault, values=CLINIC)
+            [letter] = letters.list_letters(vault)
+            runs: dict[str, float] = {}
+            for label, workers in (("all_cores", None), ("one_process", 1)):
+                out = root / label
+                start = time.perf_counter()
+                made = documents.render_documents(
+                    vault,
+                    template=args.template,
+                    letter_id=letter.id,
+                    out_dir=out,
+                    today=TODAY,
+                    workers=workers,
+                )
+                runs[label] = time.perf_counter() - start
+                assert len(made.written) == args.documents, made.failed[:3]
+                results[f"{label}_s"] = round(runs[label], 2)
+                results[f"{label}_ms_per_document"] = round(1000 * runs[label] / args.documents, 1)
+        finally:
+            vault.close()
+        bare_out = root / "bare"
+        bare_out.mkdir()
+        template = resource_path("templates", "en", f"{args.template}.docx")
+        bare = bare_docxtpl(template, args.documents, bare_out)
+        results["bare_docxtpl_one_process_s"] = round(bare, 2)
+        results["bare_docxtpl_ms_per_document"] = round(1000 * bare / args.documents, 1)
+        results["speedup_vs_bare"] = round(bare / runs["all_cores"], 2)
+    for key, value in results.items():
+        print(f"{key:32} {value}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"saved {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,570 @@
+"""Commands for deadlines: lists and calendars, done/snooze, tasks, rules, policy, reports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clinic_app.cli import context
+from clinic_app.cli.output import cell, print_json, print_table
+from clinic_app.errors import UserError
+from clinic_app.services import deadlines, reports
+from clinic_app.services.records import to_json
+from clinic_app.validation_dates import parse_cli_date
+
+DEADLINES_HELP = (
+    "Deadlines computed from the rule packs, and manual tasks, as seen on --today. "
+    "By default every deadline not yet done; --within DAYS lists what needs action by then "
+    "(overdue included, snoozed left out); --overdue only what is late. "
+    "--ics FILE writes them to a calendar file instead (by default with initials only)."
+)
+
+
+def _today(args: argparse.Namespace) -> date:
+    return parse_cli_date(getattr(args, "today", None), "--today") or date.today()
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the date to compute against (default: today)"
+    )
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "deadlines",
+        parents=[common],
+        help="list deadlines or export them",
+        description=DEADLINES_HELP,
+    )
+    _add_today(p)
+    p.add_argument("--within", type=int, metavar="DAYS", help="only what is due within DAYS")
+    p.add_argument("--overdue", action="store_true", help="only overdue deadlines")
+    p.add_argument(
+        "--assignee", metavar="NAME", help="only deadlines assigned to this staff member"
+    )
+    p.add_argument("--matter", type=int, metavar="ID", help="only this matter")
+    p.add_argument("--client", type=int, metavar="ID", help="only this client's matters")
+    p.add_argument("--all", action="store_true", help="include deadlines already done")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N deadlines")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--ics", type=Path, metavar="FILE", help="write an .ics calendar file instead")
+    p.add_argument(
+        "--ics-names",
+        choices=deadlines.NAME_MODES,
+        default="initials",
+        help="what the calendar says about the client (default: initials)",
+    )
+    p.set_defaults(func=cmd_deadlines)
+
+    p = sub.add_parser(
+        "deadline", parents=[common], help="mark a deadline done, snooze or reopen it"
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, helptext, func in (
+        ("done", "mark a deadline or task done", cmd_deadline_done),
+        ("reopen", "undo a done mark or a snooze", cmd_deadline_reopen),
+        ("show", "show one deadline or task", cmd_deadline_show),
+    ):
+        q = actions.add_parser(name, parents=[common], help=helptext)
+        q.add_argument("ref", metavar="ID", help="as listed by 'clinic-app deadlines'")
+        _add_today(q)
+        q.add_argument("--json", action="store_true")
+        q.set_defaults(func=func)
+    q = actions.add_parser("snooze", parents=[common], help="hide a deadline until a date")
+    q.add_argument("ref", metavar="ID")
+    q.add_argument("--until", required=True, metavar="YYYY-MM-DD")
+    _add_today(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_deadline_snooze)
+
+    p = sub.add_parser("task", parents=[common], help="add a manual task or mark one done")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser("add", parents=[common], help="add a task to a matter")
+    q.add_argument("--matter", type=int, required=True, metavar="ID")
+    q.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    q.add_argument("--assignee", metavar="NAME", help="default: the matter's assignee")
+    q.add_argument("text", nargs="+", help="what to do")
+    _add_today(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_task_add)
+    q = actions.add_parser("done", parents=[common], help="mark a task done")
+    q.add_argument("task_id", type=int, metavar="ID")
+    _add_today(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_task_done)
+
+    p = sub.add_parser("rules", parents=[common], help="show or change the deadline rules")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser("show", parents=[common], help="rule packs, policy status and rules")
+    q.add_argument("--program", metavar="ID", help="only this program")
+    _add_today(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_rules_show)
+    q = actions.add_parser("set", parents=[common], help="override a rule's days or reminders")
+    q.add_argument("rule_id", metavar="RULE_ID")
+    q.add_argument("--days", type=int, metavar="N", help="days before or after the fact")
+    q.add_argument(
+        "--reminders", metavar="LIST", help="calendar reminders, days before: e.g. 14,7,1"
+    )
+    q.add_argument("--reset", action="store_true", help="back to the shipped numbers")
+    q.set_defaults(func=cmd_rules_set)
+    q = actions.add_parser(
+        "closed", parents=[common], help="list, add or remove clinic closed days"
+    )
+    q.add_argument("--add", action="append", default=[], metavar="YYYY-MM-DD")
+    q.add_argument("--remove", action="append", default=[], metavar="YYYY-MM-DD")
+    q.add_argument("--label", default="", help="why the clinic is closed (for --add)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_rules_closed)
+    q = actions.add_parser("policy", parents=[common], help="record a program's policy change")
+    q.add_argument("program", metavar="PROGRAM")
+    q.add_argument("--status", required=True, choices=("open", "paused", "ended"))
+    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="when it took effect")
+    q.add_argument("--source", required=True, help="where it was announced (URL or citation)")
+    q.add_argument("--summary", default="", help="one sentence on what changed")
+    q.set_defaults(func=cmd_rules_policy)
+    q = actions.add_parser("recompute", parents=[common], help="recompute every deadline now")
+    q.set_defaults(func=cmd_rules_recompute)
+
+    p = sub.add_parser(
+        "affected", parents=[common], help="open matters and live grants under a program"
+    )
+    p.add_argument("--program", required=True, metavar="ID")
+    _add_today(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_affected)
+
+    p = sub.add_parser("report", parents=[common], help="write a report")
+    kinds = p.add_subparsers(dest="report", metavar="REPORT", required=True)
+    q = kinds.add_parser(
+        "deadlines", parents=[common], help="weekly deadline report per assignee (.docx)"
+    )
+    q.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    _add_today(q)
+    q.add_argument("--assignee", metavar="NAME", help="only this staff member's deadlines")
+    q.add_argument(
+        "--max-rows",
+        type=int,
+        default=reports.MAX_ROWS,
+        metavar="N",
+        help=f"at most N lines per section (default {reports.MAX_ROWS})",
+    )
+    q.set_defaults(func=cmd_report_deadlines)
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+
+
+def _deadline_json(d: deadlines.Deadline) -> dict[str, Any]:
+    return to_json(d)
+
+
+def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
+    if not rows:
+        print(empty)
+        return
+    headers = ["Due", "Status", "What", "Client", "Matter", "Assigned", "ID"]
+    table = [
+        [
+            cell(d.due),
+            d.status.replace("_", " "),
+            d.message + (f": {d.text}" if d.text else ""),
+            d.client,
+            str(d.matter_id),
+            d.assignee,
+            d.id,
+        ]
+        for d in rows
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in table)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for deadline, row in zip(rows, table, strict=True):
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        print(f"    why: {deadline.why}")
+    notes: dict[tuple[str, str, str], int] = {}
+    for d in rows:
+        if d.policy_status in ("paused", "ended"):
+            key = (d.program, d.policy_status, cell(d.policy_since))
+            notes[key] = notes.get(key, 0) + 1
+    for (program, status, since), count in sorted(notes.items()):
+        print(
+            f"Note: the {program} program is {status} since {since} "
+            f"({count} of these deadline(s)); see 'clinic-app rules show --program {program}'."
+        )
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    today = _today(args)
+    if args.within is not None and args.within < 0:
+        raise UserError("--within must be zero or more days.")
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be at least 1.")
+    vault = context.open_vault(args)
+    try:
+        assignee_id = (
+            deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
+        )
+        if args.ics:
+            export = deadlines.export_calendar(
+                vault,
+                out=args.ics,
+                today=today,
+                names=args.ics_names,
+                within=args.within,
+                overdue=args.overdue,
+                assignee_id=assignee_id,
+            )
+        else:
+            rows = deadlines.list_deadlines(
+                vault,
+                today=today,
+                within=args.within,
+                overdue=args.overdue,
+                assignee_id=assignee_id,
+                matter_id=args.matter,
+                client_id=args.client,
+                include_done=args.all,
+                limit=args.limit,
+            )
+    finally:
+        vault.close()
+    if args.ics:
+        if args.json:
+            print_json({"ics": str(export.path), "events": export.events, "names": export.names})
+        else:
+            print(
+                f"Wrote {export.events} event(s) to {export.path} (client names: {export.names})."
+            )
+            if export.names == "full":
+                print(
+                    "Warning: this calendar file holds full client names; keep it off "
+                    "cloud-synced folders and calendars.",
+                    file=sys.stderr,
+                )
+        return 0
+    if args.json:
+        print_json([_deadline_json(d) for d in rows])
+        return 0
+    _print_deadlines(rows, "No deadlines match.")
+    return 0
+
+
+def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -> int:
+    if args.json:
+        print_json(_deadline_json(record))
+        return 0
+    if verb:
+        print(f"{verb} {record.id}.")
+    _print_deadlines([record], "")
+    return 0
+
+
+def cmd_deadline_done(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        changed = deadlines.mark_done(vault, ref=args.ref, today=_today(args))
+    finally:
+        vault.close()
+    return _show_one(args, changed.record, "Marked done:")
+
+
+def cmd_deadline_reopen(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        changed = deadlines.reopen(vault, ref=args.ref, today=_today(args))
+    finally:
+        vault.close()
+    return _show_one(args, changed.record, "Reopened")
+
+
+def cmd_deadline_show(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        record = deadlines.get_deadline(vault, ref=args.ref, today=_today(args))
+    finally:
+        vault.close()
+    return _show_one(args, record, "")
+
+
+def cmd_deadline_snooze(args: argparse.Namespace) -> int:
+    today = _today(args)
+    until = parse_cli_date(args.until, "--until")
+    vault = context.open_vault(args)
+    try:
+        changed = deadlines.snooze(vault, ref=args.ref, until=until or "", today=today)
+    finally:
+        vault.close()
+    return _show_one(args, changed.record, f"Snoozed until {until}:")
+
+
+# -- tasks -----------------------------------------------------------------------------------------
+
+
+def cmd_task_add(args: argparse.Namespace) -> int:
+    today = _today(args)
+    due = parse_cli_date(args.due, "--due")
+    vault = context.open_vault(args)
+    try:
+        assignee_id = (
+            deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
+        )
+        changed = deadlines.add_task(
+            vault,
+            matter_id=args.matter,
+            due=due or "",
+            title=" ".join(args.text),
+            today=today,
+            assignee_id=assignee_id,
+        )
+    finally:
+        vault.close()
+    return _show_one(args, changed.record, "Added")
+
+
+def cmd_task_done(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=_today(args))
+    finally:
+        vault.close()
+    return _show_one(args, changed.record, "Marked done:")
+
+
+# -- rules -----------------------------------------------------------------------------------------
+
+
+def cmd_rules_show(args: argparse.Namespace) -> int:
+    today = _today(args)
+    vault = context.open_vault(args)
+    try:
+        programs = deadlines.list_programs(vault, today=today)
+        warnings = deadlines.rule_warnings(vault)
+        closed = deadlines.closed_days(vault)
+    finally:
+        vault.close()
+    if args.program:
+        programs = [p for p in programs if p.id == args.program]
+        if not programs:
+            raise UserError(
+                f"There is no rule pack for '{args.program}'; 'clinic-app rules show' lists them."
+            )
+    if args.json:
+        print_json(
+            {
+                "programs": [to_json(p) for p in programs],
+                "closed_days": {d.isoformat(): label for d, label in closed.items()},
+                "warnings": warnings,
+            }
+        )
+        return 0
+    for program in programs:
+        status = (
+            f"{program.policy_status} since {program.policy_since}"
+            if program.policy_status
+            else "no policy history"
+        )
+        print(f"{program.title} [{program.id}]: {status}")
+        if program.caution:
+            print(f"  {program.caution}")
+        for entry in program.policy:
+            who = " (recorded by the clinic)" if entry.recorded_by_clinic else ""
+            print(f"  {entry.date}  {entry.status:<6}  {entry.summary}{who}")
+            print(f"              source: {entry.source}")
+        print_table(
+            ["Rule", "When", "Roll", "Basis", "Severity", "Reminders", "Changed"],
+            [
+                (
+                    r.id,
+                    r.describe,
+                    r.roll,
+                    r.basis.replace("_", " "),
+                    r.severity,
+                    ",".join(map(str, r.reminders)),
+                    "; ".join(f"{k} {a} -> {b}" for k, (a, b) in r.overridden.items()),
+                )
+                for r in program.rules
+            ],
+            "No rules.",
+        )
+        print()
+    if closed:
+        print("Clinic closed days: " + ", ".join(f"{d} ({label})" for d, label in closed.items()))
+    for warning in warnings:
+        print(f"Warning: {warning}.", file=sys.stderr)
+    print(
+        "Change a rule with 'clinic-app rules set RULE_ID --days N'; "
+        "'clinic-app rules show --json' gives each rule's source and when it was last checked."
+    )
+    return 0
+
+
+def _reminder_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise UserError(
+            f"--reminders must be days before the due date, separated by commas (not '{text}')."
+        ) from None
+    if not values:
+        raise UserError("--reminders needs at least one number of days, e.g. 7,1.")
+    return values
+
+
+def cmd_rules_set(args: argparse.Namespace) -> int:
+    if args.reset and (args.days is not None or args.reminders):
+        raise UserError("Use --reset alone, or --days/--reminders without it.")
+    vault = context.open_vault(args)
+    try:
+        if args.reset:
+            changed = deadlines.reset_rule(vault, rule_id=args.rule_id)
+        else:
+            changed = deadlines.set_rule(
+                vault,
+                rule_id=args.rule_id,
+                days=args.days,
+                reminders=_reminder_list(args.reminders) if args.reminders else None,
+            )
+    finally:
+        vault.close()
+    rule = changed.record
+    print(
+        f"{rule.id}: {rule.describe}, reminders {','.join(map(str, rule.reminders)) or 'none'}"
+        + (" (shipped numbers)" if not rule.overridden else " (changed by the clinic)")
+        + "; every deadline was recomputed."
+    )
+    return 0
+
+
+def cmd_rules_closed(args: argparse.Namespace) -> int:
+    add = [parse_cli_date(d, "--add") for d in args.add]
+    remove = [parse_cli_date(d, "--remove") for d in args.remove]
+    vault = context.open_vault(args)
+    try:
+        if add or remove:
+            deadlines.set_closed_days(
+                vault, add=[d for d in add if d], remove=[d for d in remove if d], label=args.label
+            )
+        closed = deadlines.closed_days(vault)
+    finally:
+        vault.close()
+    if args.json:
+        print_json({d.isoformat(): label for d, label in closed.items()})
+        return 0
+    print_table(
+        ["Closed day", "Why"],
+        [(d, label) for d, label in closed.items()],
+        "No clinic closed days (weekends and federal holidays always count as closed).",
+    )
+    return 0
+
+
+def cmd_rules_policy(args: argparse.Namespace) -> int:
+    on = parse_cli_date(args.date, "--date")
+    vault = context.open_vault(args)
+    try:
+        deadlines.record_policy(
+            vault,
+            program=args.program,
+            status=args.status,
+            on=on or "",
+            source=args.source,
+            summary=args.summary,
+        )
+    finally:
+        vault.close()
+    print(
+        f"Recorded: {args.program} is {args.status} from {on}. "
+        f"'clinic-app affected --program {args.program}' lists the matters to contact."
+    )
+    return 0
+
+
+def cmd_rules_recompute(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        report = deadlines.recompute_all(vault)
+    finally:
+        vault.close()
+    print(f"Recomputed {report.deadlines} deadline(s) for {report.matters} matter(s).")
+    return 0
+
+
+# -- affected, reports -----------------------------------------------------------------------------
+
+
+def cmd_affected(args: argparse.Namespace) -> int:
+    today = _today(args)
+    vault = context.open_vault(args)
+    try:
+        report = deadlines.affected(vault, program=args.program, today=today)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(m) | {"policy_status": report.policy_status} for m in report.matters])
+        return 0
+    status = (
+        f"{report.policy_status} since {report.policy_since}"
+        if report.policy_status
+        else "no policy history"
+    )
+    print(
+        f"Program {report.program}: {status}; {len(report.matters)} open matter(s) or live grant(s)."
+    )
+    if report.by_language:
+        print(
+            "By preferred language: " + ", ".join(f"{k} {n}" for k, n in report.by_language.items())
+        )
+    print_table(
+        ["Matter", "Client", "Lang", "Kind", "Status", "Grant end", "Permit end", "Assigned"],
+        [
+            (
+                m.matter_id,
+                m.client,
+                m.preferred_language,
+                m.kind,
+                m.status,
+                m.grant_end,
+                m.work_permit_end,
+                m.assignee,
+            )
+            for m in report.matters
+        ],
+        "No open matters or live grants under this program.",
+    )
+    return 0
+
+
+def cmd_report_deadlines(args: argparse.Namespace) -> int:
+    today = _today(args)
+    if args.max_rows < 1:
+        raise UserError("--max-rows must be at least 1.")
+    if args.out.suffix.lower() != ".docx":
+        raise UserError(f"The report is a Word file: name it with .docx (not {args.out.name}).")
+    vault = context.open_vault(args)
+    try:
+        assignee_id = (
+            deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
+        )
+        summary = reports.deadline_report(
+            vault, out=args.out, today=today, assignee_id=assignee_id, max_rows=args.max_rows
+        )
+    finally:
+        vault.close()
+    print(
+        f"Wrote the deadline report for the week of {summary.week_start} to {summary.path}: "
+        f"{summary.assignees} assignee(s), {summary.overdue} overdue, "
+        f"{summary.this_week} this week, {summary.next_30} in the next 30 days, "
+        f"{summary.next_90} in the next 90 days."
+    )
+    if summary.truncated:
+        print(
+            f"Note: sections longer than {args.max_rows} lines were cut; "
+            "'clinic-app deadlines' lists everything.",
+            file=sys.stderr,
+        )
+    return 0

@@ -1,0 +1,450 @@
+"""Commands for Word documents: fields, templates, render, packet checklists, sign-off, clinic details."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from clinic_app.cli import context
+from clinic_app.cli.output import print_json, print_table
+from clinic_app.errors import UserError
+from clinic_app.services import checklist, documents, vault_ops
+from clinic_app.services.checklist import ChecklistRecord
+from clinic_app.services.records import to_json
+from clinic_app.validation_dates import parse_cli_date
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("fields", parents=[common], help="list the fields templates can use")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--markdown", action="store_true", help="print docs/fields.md")
+    p.set_defaults(func=cmd_fields)
+
+    p = sub.add_parser(
+        "templates", parents=[common], help="list document templates (the clinic's and shipped)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser(
+        "template-check", parents=[common], help="check a .docx template against the fields"
+    )
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_template_check)
+
+    p = sub.add_parser(
+        "template-add",
+        parents=[common],
+        help="check a .docx template and add it to the vault's templates folder",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--id", dest="template_id", help="template id (default: the file name)")
+    p.add_argument("--lang", default="en", help="the template's language (default en)")
+    p.add_argument("--replace", action="store_true", help="replace the vault's template of that id")
+    p.set_defaults(func=cmd_template_add)
+
+    p = sub.add_parser(
+        "template-copy", parents=[common], help="copy a template to a file, to edit it in Word"
+    )
+    p.add_argument("template")
+    p.add_argument("--lang", default="en")
+    p.add_argument("--out", type=Path, required=True, metavar="PATH")
+    p.set_defaults(func=cmd_template_copy)
+
+    p = sub.add_parser(
+        "render",
+        parents=[common],
+        help="fill a template for one matter, or for every matter under an agency letter",
+        description="TEMPLATE is a template id (see 'clinic-app templates') or the path of a "
+        ".docx. " + documents.PLAIN_FILES_NOTICE,
+    )
+    p.add_argument("template", metavar="TEMPLATE")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--matter", type=int, metavar="ID")
+    target.add_argument(
+        "--letter", type=int, metavar="LETTER_ID", help="every matter using this agency letter"
+    )
+    p.add_argument("--out", type=Path, metavar="DIR", help="folder for the .docx files")
+    p.add_argument(
+        "--lang",
+        help="language of every document (default: client letters in each worker's language, "
+        "else English; everything else in English)",
+    )
+    p.add_argument("--today", help="date written on the documents (YYYY-MM-DD; default today)")
+    p.add_argument(
+        "--keep-in-vault",
+        action="store_true",
+        help="also (or, without --out, only) keep encrypted copies in the vault",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace files of the same name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser(
+        "checklist", parents=[common], help="show or set a matter's packet checklist"
+    )
+    p.add_argument("matter_id", type=int, metavar="MATTER")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="ITEM=STATUS",
+        help="status: missing, received, needs_translation or not_applicable (n/a); repeatable",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser(
+        "sign-off",
+        parents=[common],
+        help="record an attorney's or accredited representative's review of a complete packet",
+    )
+    p.add_argument("matter_id", type=int, metavar="MATTER")
+    p.add_argument("--by", required=True, metavar="STAFF", help="staff member's name or id")
+    p.add_argument("--on", metavar="DATE", help="date of the review (default today)")
+    p.set_defaults(func=cmd_sign_off)
+
+    p = sub.add_parser(
+        "clinic", parents=[common], help="show or set the clinic details documents use"
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help=r"e.g. name=..., address=..., uscis_address=... (\n for a new line; empty to remove)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_clinic)
+
+    p = sub.add_parser("drafts", parents=[common], help="list drafts kept in the vault")
+    p.add_argument("--matter", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_drafts)
+
+    p = sub.add_parser(
+        "draft-export", parents=[common], help="write a kept draft to a folder as a .docx"
+    )
+    p.add_argument("draft_id", type=int, metavar="ID")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--overwrite", action="store_true")
+    p.set_defaults(func=cmd_draft_export)
+
+
+def _today(value: str | None, flag: str = "--today") -> date:
+    return parse_cli_date(value, flag) or date.today()
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"'{item}' is not {what}=VALUE.")
+        out[key.strip()] = value
+    return out
+
+
+# -- fields and templates ---------------------------------------------------------------------
+
+
+def cmd_fields(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(documents.fields_markdown())
+        return 0
+    infos = documents.list_fields()
+    if args.json:
+        print_json([to_json(info) | {"items": [to_json(i) for i in info.items]} for info in infos])
+        return 0
+    current = ""
+    for info in infos:
+        if info.scope != current:
+            current = info.scope
+            print(f"\n{documents.SCOPE_TITLES[current]}")
+        for row in (info, *info.items):
+            example = row.example.replace("\n", " / ")
+            print(f"  {row.name} ({row.kind})" + (f"  e.g. {example}" if example else ""))
+            print(f"      {row.description}")
+    print("\nDates are written in the document's language. Full reference: docs/fields.md.")
+    return 0
+
+
+def _vault_folder(args: argparse.Namespace) -> Path | None:
+    folder = context.vault_dir(args)
+    return folder if vault_ops.is_vault(folder) else None
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    found = documents.list_templates(vault_folder=_vault_folder(args))
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": t.id,
+                    "language": t.language,
+                    "source": t.source,
+                    "path": str(t.path),
+                    "title": t.title,
+                    "client_letter": t.id.startswith("client-"),
+                    "worksite_wide": t.worksite_wide,
+                }
+                for t in found
+            ]
+        )
+        return 0
+    print_table(
+        ["Template", "Lang", "Source", "What it is"],
+        [(t.id, t.language, t.source, t.title) for t in found],
+        "No templates.",
+    )
+    print(
+        "\nClient letters (client-*) follow each worker's language; add a language by adding "
+        "<lang>/<id>.docx with 'clinic-app template-add FILE --lang xx'."
+    )
+    return 0
+
+
+def cmd_template_check(args: argparse.Namespace) -> int:
+    result = documents.check_template(path=args.file)
+    wide = (
+        " It makes one document per agency letter (it uses workers)."
+        if result.worksite_wide
+        else ""
+    )
+    print(f"{result.name} is ready to use: {len(result.fields)} field(s), all known.{wide}")
+    return 0
+
+
+def cmd_template_add(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        record = documents.add_template(
+            vault,
+            path=args.file,
+            template_id=args.template_id,
+            lang=args.lang,
+            replace=args.replace,
+        )
+    finally:
+        vault.close()
+    print(
+        f"Added the template '{record.id}' ({record.language}) to {record.path}. It is a plain "
+        ".docx (templates hold no client data); it goes into backups with the vault."
+    )
+    return 0
+
+
+def cmd_template_copy(args: argparse.Namespace) -> int:
+    target = documents.copy_template(
+        template=args.template, lang=args.lang, out=args.out, vault_folder=_vault_folder(args)
+    )
+    print(f"Copied to {target}; edit it in Word, then add it with 'clinic-app template-add'.")
+    return 0
+
+
+# -- render -----------------------------------------------------------------------------------
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    today = _today(args.today)
+    vault = context.open_vault(args)
+    try:
+        report = documents.render_documents(
+            vault,
+            template=args.template,
+            matter_id=args.matter,
+            letter_id=args.letter,
+            out_dir=args.out,
+            lang=args.lang,
+            today=today,
+            keep_in_vault=args.keep_in_vault,
+            overwrite=args.overwrite,
+        )
+    finally:
+        vault.close()
+    single = args.matter is not None and len(report.documents) == 1
+    if single and report.failed:
+        bad = report.failed[0]
+        who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "The document"
+        raise UserError(f"{who}: {bad.problem}; nothing was written.")
+    if args.json:
+        print_json(
+            {
+                "template": report.template,
+                "out_dir": str(report.out_dir) if report.out_dir else None,
+                "index_csv": str(report.index_csv) if report.index_csv else None,
+                "index_docx": str(report.index_docx) if report.index_docx else None,
+                "written": len(report.written),
+                "failed": len(report.failed),
+                "documents": [
+                    to_json(d) | {"path": str(d.path) if d.path else None} for d in report.documents
+                ],
+            }
+        )
+        return 1 if report.failed else 0
+    for bad in report.failed:
+        who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "worksite document"
+        print(f"clinic-app: {who}: {bad.problem}; not made.", file=sys.stderr)
+    written = report.written
+    if report.out_dir is not None and written:
+        if len(written) == 1:
+            print(f"Wrote {written[0].path}.")
+        else:
+            print(f"Wrote {len(written)} documents to {report.out_dir}.")
+    if args.keep_in_vault and written:
+        print(
+            f"Kept {len(written)} encrypted cop{'y' if len(written) == 1 else 'ies'} in the vault (see 'clinic-app drafts')."
+        )
+    for d in written:
+        if d.language_note:
+            print(f"  {d.worker} (matter {d.matter_id}): {d.language_note}.")
+    if report.index_csv is not None:
+        print(f"Index: {report.index_csv} and {report.index_docx}.")
+    if report.out_dir is not None and written:
+        print(documents.PLAIN_FILES_NOTICE)
+    if report.failed:
+        print(
+            f"clinic-app: {len(report.failed)} of {len(report.documents)} document(s) were not made "
+            "(see above); the others were.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+# -- checklist and sign-off ---------------------------------------------------------------------
+
+
+def _print_checklist(record: ChecklistRecord) -> None:
+    print(f"Matter {record.matter_id}: {record.kind} request, {record.program}")
+    print_table(
+        ["Item", "Status", "Required", "What it is"],
+        [
+            (item.key, item.status.replace("_", " "), "yes" if item.required else "no", item.title)
+            for item in record.items
+        ],
+        "No items.",
+    )
+    if record.sign_off is not None:
+        s = record.sign_off
+        print(
+            f"Signed off by {s.staff_name} ({s.role.replace('_', ' ')}) on {s.signed_on.isoformat()}."
+        )
+    state = "READY TO FILE" if record.ready_to_file else "not ready to file"
+    print(f"{state}: {record.summary}.")
+
+
+def _checklist_json(record: ChecklistRecord) -> dict[str, object]:
+    return {
+        "matter_id": record.matter_id,
+        "program": record.program,
+        "kind": record.kind,
+        "ready_to_file": record.ready_to_file,
+        "complete": record.complete,
+        "summary": record.summary,
+        "outstanding": list(record.outstanding),
+        "sign_off": to_json(record.sign_off) if record.sign_off else None,
+        "items": [to_json(item) for item in record.items],
+        "enclosures": list(record.enclosures),
+    }
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    statuses = _pairs(args.set, "ITEM")
+    vault = context.open_vault(args)
+    try:
+        if statuses:
+            record = checklist.set_items(vault, matter_id=args.matter_id, statuses=statuses).record
+        else:
+            record = checklist.get_checklist(vault, matter_id=args.matter_id)
+    finally:
+        vault.close()
+    if args.json:
+        print_json(_checklist_json(record))
+    else:
+        _print_checklist(record)
+    return 0
+
+
+def cmd_sign_off(args: argparse.Namespace) -> int:
+    on = _today(args.on, "--on")
+    vault = context.open_vault(args)
+    try:
+        record = checklist.sign_off(vault, matter_id=args.matter_id, by=args.by, on=on).record
+    finally:
+        vault.close()
+    assert record.sign_off is not None
+    print(
+        f"Matter {record.matter_id} signed off by {record.sign_off.staff_name} on "
+        f"{record.sign_off.signed_on.isoformat()}: ready to file (recorded in the audit log)."
+    )
+    return 0
+
+
+# -- clinic details and kept drafts ----------------------------------------------------------------
+
+
+def cmd_clinic(args: argparse.Namespace) -> int:
+    values = _pairs(args.set, "KEY")
+    vault = context.open_vault(args)
+    try:
+        if values:
+            documents.set_clinic_details(vault, values=values)
+        details = documents.clinic_details(vault)
+    finally:
+        vault.close()
+    if args.json:
+        print_json({"settings": dict(details.values), "warnings": list(details.warnings)})
+        return 0
+    if values:
+        print(f"Saved {len(values)} clinic setting(s).")
+    print_table(
+        ["Setting", "Value"],
+        [(key, value.replace("\n", " / ")) for key, value in details.values],
+        "No clinic details yet: set them with 'clinic-app clinic --set name=...'.",
+    )
+    for warning in details.warnings:
+        print(f"Note: {warning}.")
+    return 0
+
+
+def cmd_drafts(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        rows = documents.list_drafts(vault, matter_id=args.matter)
+    finally:
+        vault.close()
+    if args.json:
+        print_json([to_json(r) for r in rows])
+        return 0
+    print_table(
+        ["ID", "Matter", "Letter", "Template", "Lang", "File", "Kept (UTC)"],
+        [
+            (
+                r.id,
+                r.matter_id,
+                r.letter_id,
+                r.template,
+                r.language,
+                r.filename,
+                f"{r.created_at:%Y-%m-%d %H:%M}",
+            )
+            for r in rows
+        ],
+        "No drafts are kept in the vault.",
+    )
+    return 0
+
+
+def cmd_draft_export(args: argparse.Namespace) -> int:
+    vault = context.open_vault(args)
+    try:
+        target = documents.export_draft(
+            vault, draft_id=args.draft_id, out_dir=args.out, overwrite=args.overwrite
+        )
+    finally:
+        vault.close()
+    print(f"Wrote {target}. {documents.PLAIN_FILES_NOTICE}")
+    return 0

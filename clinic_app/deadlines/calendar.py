@@ -1,0 +1,70 @@
+"""Business days: weekends, US federal holidays (the `holidays` package) and clinic closed days."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+import holidays
+
+ROLLS = ("none", "previous_business_day", "next_business_day")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ONE_DAY = timedelta(days=1)
+
+
+@cache
+def federal_holidays(year: int) -> Mapping[date, str]:
+    """US federal holidays of one year, including the observed weekday of a weekend holiday."""
+    table: Any = holidays.country_holidays("US", years=year)
+    return {day: str(name) for day, name in table.items() if day.year == year}
+
+
+class BusinessCalendar:
+    """Says whether a day is closed and moves a date off closed days. Deterministic: no clock."""
+
+    def __init__(
+        self, closed_days: Mapping[date, str] | None = None, *, federal: bool = True
+    ) -> None:
+        self.closed_days: dict[date, str] = dict(closed_days or {})
+        self._federal = federal
+        self._rolled: dict[tuple[date, str], date] = {}
+
+    def closed_reason(self, day: date) -> str | None:
+        """Why the clinic (or the agency) is closed on `day`, or None on a business day."""
+        if day in self.closed_days:
+            return self.closed_days[day] or "clinic closed"
+        if self._federal:
+            # A holiday observed on Friday 31 December belongs to the next year's New Year's Day.
+            name = federal_holidays(day.year).get(day) or (
+                federal_holidays(day.year + 1).get(day) if day.month == 12 else None
+            )
+            if name is not None:
+                return name
+        if day.weekday() >= 5:
+            return _WEEKDAYS[day.weekday()]
+        return None
+
+    def is_business_day(self, day: date) -> bool:
+        return self.closed_reason(day) is None
+
+    def roll(self, day: date, how: str) -> date:
+        """`day` itself, or the nearest business day before or after it."""
+        if how == "none":
+            return day
+        key = (day, how)
+        found = self._rolled.get(key)
+        if found is None:
+            step = -_ONE_DAY if how == "previous_business_day" else _ONE_DAY
+            found = day
+            # Closed stretches are short; the bound only guards against a calendar that closes
+            # every day (a clinic typo), where the date is left where it was.
+            for _ in range(60):
+                if self.is_business_day(found):
+                    break
+                found = found + step
+            else:
+                found = day
+            self._rolled[key] = found
+        return found

@@ -1,0 +1,640 @@
+"""The deadline engine: a pure function from matters' facts, the effective rules and today.
+
+No I/O and no clock. `plan_matter` turns one matter's facts into planned deadlines (which do
+not depend on today, so they can be stored); `finish` adds what does (status, the why
+sentence, the policy status in force). `compute_deadlines` does both for many matters.
+Every deadline names the rule it came from; manual tasks carry the rule id "task".
+
+The value types are named tuples: a full recompute plans some 300,000 deadlines, and tuples
+are several times cheaper to make than frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from clinic_app.deadlines.rules import FACTS, KINDS, PolicyEntry, Rule, RuleBook
+from clinic_app.domain.vocab import DEFAULT_PROGRAM
+from clinic_app.i18n import _
+
+STATUSES = ("overdue", "due_soon", "upcoming", "done", "snoozed")
+TASK_RULE = "task"
+TASK_SOON_DAYS = 7
+TASK_REMINDERS = (1,)
+RENEWAL_KINDS = ("renewal", "extension")
+MAILED = 1  # flag: the RFE came by mail, so the rule's extra days were added
+STATED = 2  # flag: the due date printed on the notice was earlier, and was used
+_NOT_PURSUED = ("denied", "withdrawn")
+_SINGLE_FACTS = {
+    "grant_end": "grant_end",
+    "work_permit_end": "work_permit_end",
+    "letter_period_end": "letter_period_end",
+    "filed_date": "filed_on",
+    "receipt_date": "receipt_on",
+    "decided_on": "decided_on",
+    "terminated_on": "terminated_on",
+}
+
+
+class Occurrence(NamedTuple):
+    """One dated notice or appointment (or the single date of a one-per-matter fact)."""
+
+    key: str = ""  # "e12" (the event's id) for notices and appointments
+    on: date | None = None
+    mailed: bool = False
+    stated_due: date | None = None  # the response date printed on an RFE notice
+    answered_on: date | None = None  # when an answer to this RFE was recorded
+
+
+class RenewalLink(NamedTuple):
+    """What the client's later renewal or extension of the same program has reached."""
+
+    started_on: date | None  # the renewal matter was opened (the date may be unknown)
+    filed_on: date | None
+    granted_end: date | None
+
+
+class MatterFacts(NamedTuple):
+    """Everything the rules may start from, for one matter. Any date may be missing."""
+
+    matter_id: int
+    client_id: int
+    program: str = DEFAULT_PROGRAM
+    kind: str = "initial"
+    status: str = "intake"
+    decision: str | None = None
+    assigned_staff_id: int | None = None
+    created_on: date | None = None
+    filed_on: date | None = None
+    receipt_on: date | None = None
+    decided_on: date | None = None
+    grant_end: date | None = None
+    work_permit_end: date | None = None
+    terminated_on: date | None = None
+    letter_period_end: date | None = None
+    rfes: tuple[Occurrence, ...] = ()
+    biometrics: tuple[Occurrence, ...] = ()
+    renewal: RenewalLink | None = None
+
+    @property
+    def terminated(self) -> bool:
+        return self.terminated_on is not None or self.decision == "terminated"
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None or self.decided_on is not None
+
+    @property
+    def cycle_end(self) -> date | None:
+        """The end of the protection this matter won: the later of its grant ends."""
+        ends = [d for d in (self.grant_end, self.work_permit_end) if d is not None]
+        return max(ends) if ends else None
+
+
+class PlannedDeadline(NamedTuple):
+    """A deadline as stored: everything that does not depend on today or on the rule's text."""
+
+    matter_id: int
+    rule_id: str
+    occurrence: str
+    due: date
+    fact_date: date
+    unrolled: date  # before moving off a closed day
+    soon_days: int
+    flags: int = 0  # MAILED | STATED
+    done_reason: str = ""  # empty while open
+    done_on: date | None = None
+    retire_on: date | None = None
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.matter_id, self.rule_id, self.occurrence)
+
+
+class StaffMark(NamedTuple):
+    """What staff did with a deadline (or a task): done, or snoozed until a date."""
+
+    done_at: datetime | None = None
+    done_by: str = ""
+    snoozed_until: date | None = None
+
+
+class MatterContext(NamedTuple):
+    """What a deadline shows about its matter besides the dates."""
+
+    client_id: int
+    program: str = DEFAULT_PROGRAM
+    assigned_staff_id: int | None = None
+    client: str = ""
+    assignee: str = ""
+
+
+class TaskFacts(NamedTuple):
+    """A manual task, as stored."""
+
+    id: int
+    matter_id: int
+    title: str
+    due: date
+    assigned_staff_id: int | None = None
+    created_by: str = ""
+    created_on: date | None = None
+    mark: StaffMark = StaffMark()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as people see it on a given day."""
+
+    id: str  # "123-lda.renewal_file_by", "123-lda.rfe_response_due-e7", "task-5"
+    matter_id: int
+    client_id: int
+    client: str
+    program: str
+    kind: str
+    rule: str
+    due: date
+    status: str
+    why: str
+    message: str
+    severity: str
+    fact: str
+    fact_date: date | None
+    rolled_from: date | None
+    assignee: str
+    assigned_staff_id: int | None
+    policy_status: str | None
+    policy_since: date | None
+    done_reason: str | None
+    done_on: date | None
+    done_by: str
+    snoozed_until: date | None
+    text: str
+    reminders: tuple[int, ...]
+
+
+# -- planning (independent of today) -------------------------------------------------------------
+
+
+class _Step(NamedTuple):
+    """A rule compiled for speed: its conditions as flags, its fact as an accessor."""
+
+    rule: Rule
+    single: str | None  # MatterFacts attribute of a one-per-matter fact
+    occurrences: str | None  # "rfes" or "biometrics"
+    derived: str | None  # kind of an earlier rule whose due dates this one starts from
+    terminated: bool
+    undecided: bool
+    decided: bool
+    filed: bool
+    not_filed: bool
+    renewal_matter: bool
+    open: bool
+    retire_after: str | None
+    delta: timedelta
+    mailed_delta: timedelta
+
+
+def _steps(book: RuleBook, program: str) -> tuple[_Step, ...]:
+    key = "engine.steps:" + program
+    found: tuple[_Step, ...] | None = book.memo.get(key)
+    if found is None:
+        steps = []
+        for rule in book.pack_for(program).rules:
+            when = set(rule.when)
+            steps.append(
+                _Step(
+                    rule=rule,
+                    single=_SINGLE_FACTS.get(rule.fact),
+                    occurrences={"rfe_notice": "rfes", "biometrics_date": "biometrics"}.get(
+                        rule.fact
+                    ),
+                    derived=None if rule.fact in FACTS else rule.fact,
+                    terminated="terminated" in when,
+                    undecided="undecided" in when,
+                    decided="decided" in when,
+                    filed="filed" in when,
+                    not_filed="not_filed" in when,
+                    renewal_matter="renewal_matter" in when,
+                    open="open" in when,
+                    retire_after=_SINGLE_FACTS.get(rule.retire_after or ""),
+                    delta=timedelta(days=rule.offset),
+                    mailed_delta=timedelta(days=rule.offset + rule.mailed_extra_days),
+                )
+            )
+        found = book.memo[key] = tuple(steps)
+    return found
+
+
+def _done(rule: Rule, facts: MatterFacts, occ: Occurrence) -> tuple[str, date | None]:
+    renewal = facts.renewal
+    for condition in rule.done_when:
+        if condition == "decided" and (facts.decision is not None or facts.decided_on is not None):
+            return condition, facts.decided_on
+        if condition == "filed" and facts.filed_on is not None:
+            return condition, facts.filed_on
+        if condition == "answered" and occ.answered_on is not None:
+            return condition, occ.answered_on
+        if renewal is not None:
+            if condition == "renewal_started":
+                return condition, renewal.started_on
+            if condition == "renewal_filed" and renewal.filed_on is not None:
+                return condition, renewal.filed_on
+            if condition == "renewal_granted" and renewal.granted_end is not None:
+                return condition, None
+    return "", None
+
+
+_NO_OCCURRENCES: tuple[tuple[Occurrence, date | None], ...] = ()
+_ONE_DAY = timedelta(days=1)
+
+
+def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
+    """The deadlines the rules give for one matter (whatever today is)."""
+    roll = book.calendar.roll
+    terminated = facts.terminated_on is not None or facts.decision == "terminated"
+    decided = facts.decision is not None or facts.decided_on is not None
+    # Nothing can be done by a renewal, a decision or a filing the matter does not have.
+    may_be_done = decided or facts.filed_on is not None or facts.renewal is not None
+    planned: list[PlannedDeadline] = []
+    # Due dates of earlier rules, for rules that start from them (the RFE internal target).
+    derived: dict[str, list[tuple[Occurrence, date | None]]] | None = None
+    for step in _steps(book, facts.program):
+        # A terminated grant gets its review item and nothing else.
+        if step.terminated != terminated:
+            continue
+        if (step.undecided and decided) or (step.decided and not decided):
+            continue
+        if (step.filed and facts.filed_on is None) or (step.not_filed and facts.filed_on):
+            continue
+        if step.renewal_matter and facts.kind not in RENEWAL_KINDS:
+            continue
+        if step.open and facts.status == "closed":
+            continue
+        sources: Sequence[tuple[Occurrence, date | None]]
+        if step.single is not None:
+            value: date | None = getattr(facts, step.single)
+            if value is None:
+                continue
+            sources = ((_SINGLE, value),)
+        elif step.occurrences is not None:
+            occurrences: tuple[Occurrence, ...] = getattr(facts, step.occurrences)
+            if not occurrences:
+                continue
+            sources = [(occ, occ.on) for occ in occurrences]
+        else:
+            sources = derived.get(step.derived or "", _NO_OCCURRENCES) if derived else ()
+        rule = step.rule
+        for occ, base in sources:
+            flags = 0
+            unrolled: date | None = None
+            if base is not None:
+                try:
+                    if occ.mailed and rule.mailed_extra_days:
+                        unrolled, flags = base + step.mailed_delta, MAILED
+                    else:
+                        unrolled = base + step.delta
+                except OverflowError:
+                    pass  # beyond year 9999 (or before year 1): no deadline can be meant
+            # The date printed on the notice wins when it is earlier (or the only one).
+            if (
+                rule.honor_stated_due
+                and occ.stated_due is not None
+                and (unrolled is None or occ.stated_due < unrolled)
+            ):
+                unrolled, flags = occ.stated_due, STATED
+            if unrolled is None:
+                continue
+            if rule.done_when and (may_be_done or occ.answered_on is not None):
+                done_reason, done_on = _done(rule, facts, occ)
+            else:
+                done_reason, done_on = "", None
+            retire_on = None
+            if step.retire_after is not None:
+                until: date | None = getattr(facts, step.retire_after)
+                if until is not None and until < date.max:
+                    retire_on = until + _ONE_DAY
+            due = unrolled if rule.roll == "none" else roll(unrolled, rule.roll)
+            planned.append(
+                PlannedDeadline(
+                    facts.matter_id,
+                    rule.id,
+                    occ.key,
+                    due,
+                    base if base is not None else unrolled,
+                    unrolled,
+                    rule.soon_days,
+                    flags,
+                    done_reason,
+                    done_on,
+                    retire_on,
+                )
+            )
+            if derived is None:
+                derived = {}
+            derived.setdefault(rule.kind, []).append((occ, due))
+    return planned
+
+
+_SINGLE = Occurrence()
+
+
+def link_renewals(matters: Iterable[MatterFacts]) -> list[MatterFacts]:
+    """Tell each granted matter whether the client's renewal or extension has started.
+
+    A later matter of the same client and program, of kind renewal or extension, not denied or
+    withdrawn, and either still pending or winning a later end date, continues this one.
+    """
+    matters = list(matters)
+    first: dict[tuple[int, str], int] = {}
+    groups: dict[tuple[int, str], list[int]] = {}
+    for index, facts in enumerate(matters):
+        key = (facts.client_id, facts.program)
+        seen = first.setdefault(key, index)
+        if seen != index:
+            groups.setdefault(key, [seen]).append(index)
+    for indexes in groups.values():
+        group = [matters[i] for i in indexes]
+        for position, facts in zip(indexes, group, strict=True):
+            end = facts.cycle_end
+            if end is None:
+                continue
+            later = [
+                other
+                for other in group
+                if other.matter_id != facts.matter_id
+                and other.kind in RENEWAL_KINDS
+                and other.decision not in _NOT_PURSUED
+                and (other.cycle_end is None or other.cycle_end > end)
+            ]
+            if not later:
+                continue
+            filed = [o.filed_on for o in later if o.filed_on is not None]
+            granted = [o.cycle_end for o in later if o.cycle_end is not None and not o.terminated]
+            started = [o.created_on for o in later if o.created_on is not None]
+            matters[position] = facts._replace(
+                renewal=RenewalLink(
+                    started_on=min(started) if started else None,
+                    filed_on=min(filed) if filed else None,
+                    granted_end=max(granted) if granted else None,
+                )
+            )
+    return matters
+
+
+# -- finishing (what depends on today) -----------------------------------------------------------
+
+
+def status_of(
+    due: date,
+    today: date,
+    soon_days: int,
+    *,
+    done: bool = False,
+    snoozed_until: date | None = None,
+) -> str:
+    """overdue, due_soon, upcoming, done or snoozed. A date that is today is due soon."""
+    if done:
+        return "done"
+    if snoozed_until is not None and snoozed_until > today:
+        return "snoozed"
+    if due < today:
+        return "overdue"
+    if (due - today).days <= soon_days:
+        return "due_soon"
+    return "upcoming"
+
+
+def is_shown(planned: PlannedDeadline, today: date) -> bool:
+    """False once a deadline is retired (another one took over, e.g. when a grant ended)."""
+    return planned.retire_on is None or today < planned.retire_on
+
+
+def deadline_ref(matter_id: int, rule_id: str, occurrence: str = "") -> str:
+    """The public id of a computed deadline (stable across recomputes)."""
+    return f"{matter_id}-{rule_id}" + (f"-{occurrence}" if occurrence else "")
+
+
+def task_ref(task_id: int) -> str:
+    return f"task-{task_id}"
+
+
+def fact_label(fact: str) -> str:
+    return _(FACTS.get(fact) or KINDS.get(fact) or fact)
+
+
+def render_why(
+    rule: Rule, planned: PlannedDeadline, book: RuleBook, lang: str | None = None
+) -> str:
+    """The sentence saying where a date comes from, in the clinic's words."""
+    if planned.flags & STATED and rule.why_stated:
+        name = "why_stated"
+    elif planned.flags & MAILED and rule.why_mailed:
+        name = "why_mailed"
+    else:
+        name = "why"
+    template = rule.text(name, lang)
+    if lang is None or lang not in rule.translations:
+        template = _(template)
+    text = template.format_map(
+        {
+            "fact_label": fact_label(rule.fact),
+            "fact_date": planned.fact_date.isoformat(),
+            "days": str(rule.days),
+            "due": planned.due.isoformat(),
+            "mail_days": str(rule.mailed_extra_days),
+            "stated_due": planned.unrolled.isoformat(),
+        }
+    )
+    if planned.due != planned.unrolled:
+        calendar = book.calendar
+        reason = calendar.closed_reason(planned.unrolled) or _("a closed day")
+        text += _("; moved from {day} ({reason}) to {due}").format(
+            day=planned.unrolled.isoformat(), reason=reason, due=planned.due.isoformat()
+        )
+        # Holidays and clinic closed days passed over on the way (weekends go without saying).
+        step = _ONE_DAY if planned.due > planned.unrolled else -_ONE_DAY
+        day, passed = planned.unrolled + step, []
+        while day != planned.due:
+            why = calendar.closed_reason(day)
+            if why is not None and day.weekday() < 5:
+                passed.append(f"{day.isoformat()} {why}")
+            day += step
+        if passed:
+            text += _(", past {days}").format(days="; ".join(passed))
+    return text
+
+
+def _policy(
+    book: RuleBook, program: str, today: date, cache: dict[str, PolicyEntry | None] | None
+) -> PolicyEntry | None:
+    if cache is None:
+        return book.policy_on(program, today)
+    if program not in cache:
+        cache[program] = book.policy_on(program, today)
+    return cache[program]
+
+
+def finish(
+    planned: PlannedDeadline,
+    book: RuleBook,
+    today: date,
+    matter: MatterContext,
+    *,
+    mark: StaffMark | None = None,
+    lang: str | None = None,
+    policies: dict[str, PolicyEntry | None] | None = None,
+) -> Deadline:
+    """A planned deadline as seen on `today`.
+
+    `policies` may be a dict shared by many calls on the same day (the policy in force per
+    program is then looked up once).
+    """
+    rule = book.rule(planned.rule_id)
+    done_at = mark.done_at if mark is not None else None
+    snoozed = mark.snoozed_until if mark is not None else None
+    policy = _policy(book, matter.program, today, policies)
+    return Deadline(
+        id=deadline_ref(planned.matter_id, planned.rule_id, planned.occurrence),
+        matter_id=planned.matter_id,
+        client_id=matter.client_id,
+        client=matter.client,
+        program=matter.program,
+        kind=rule.kind,
+        rule=planned.rule_id,
+        due=planned.due,
+        status=status_of(
+            planned.due,
+            today,
+            planned.soon_days,
+            done=bool(planned.done_reason) or done_at is not None,
+            snoozed_until=snoozed,
+        ),
+        why=render_why(rule, planned, book, lang),
+        message=rule.text("message", lang) if lang else _(rule.message),
+        severity=rule.severity,
+        fact=rule.fact,
+        fact_date=planned.fact_date,
+        rolled_from=planned.unrolled if planned.unrolled != planned.due else None,
+        assignee=matter.assignee,
+        assigned_staff_id=matter.assigned_staff_id,
+        policy_status=policy.status if policy else None,
+        policy_since=policy.on if policy else None,
+        done_reason=planned.done_reason or ("marked_done" if done_at else None),
+        done_on=planned.done_on or (done_at.date() if done_at else None),
+        done_by=mark.done_by if mark is not None else "",
+        snoozed_until=snoozed,
+        text="",
+        reminders=rule.reminders,
+    )
+
+
+def finish_task(
+    task: TaskFacts,
+    book: RuleBook,
+    today: date,
+    matter: MatterContext,
+    *,
+    policies: dict[str, PolicyEntry | None] | None = None,
+) -> Deadline:
+    """A manual task as seen on `today`."""
+    policy = _policy(book, matter.program, today, policies)
+    mark = task.mark
+    when = task.created_on.isoformat() if task.created_on else "?"
+    return Deadline(
+        id=task_ref(task.id),
+        matter_id=task.matter_id,
+        client_id=matter.client_id,
+        client=matter.client,
+        program=matter.program,
+        kind="task",
+        rule=TASK_RULE,
+        due=task.due,
+        status=status_of(
+            task.due,
+            today,
+            TASK_SOON_DAYS,
+            done=mark.done_at is not None,
+            snoozed_until=mark.snoozed_until,
+        ),
+        why=_("Task added by {who} on {when}").format(who=task.created_by or _("staff"), when=when),
+        message=_("Task"),
+        severity="normal",
+        fact="task",
+        fact_date=task.created_on,
+        rolled_from=None,
+        assignee=matter.assignee,
+        assigned_staff_id=task.assigned_staff_id,
+        policy_status=policy.status if policy else None,
+        policy_since=policy.on if policy else None,
+        done_reason="marked_done" if mark.done_at else None,
+        done_on=mark.done_at.date() if mark.done_at else None,
+        done_by=mark.done_by,
+        snoozed_until=mark.snoozed_until,
+        text=task.title,
+        reminders=TASK_REMINDERS,
+    )
+
+
+def sort_key(deadline: Deadline) -> tuple[date, int, str, str]:
+    return (deadline.due, deadline.matter_id, deadline.kind, deadline.id)
+
+
+def compute_deadlines(
+    matters: Iterable[MatterFacts],
+    book: RuleBook,
+    today: date,
+    *,
+    marks: Mapping[tuple[int, str, str], StaffMark] | None = None,
+    tasks: Iterable[TaskFacts] = (),
+    names: Mapping[int, str] | None = None,
+    staff: Mapping[int, str] | None = None,
+    lang: str | None = None,
+) -> list[Deadline]:
+    """Facts + effective rules + today -> every deadline, sorted by due date.
+
+    `marks` holds staff's done/snoozed marks by (matter id, rule id, occurrence); `names` and
+    `staff` give the client and assignee names to show. Retired deadlines are left out; tasks
+    of matters not among `matters` are too.
+    """
+    marks = marks or {}
+    names = names or {}
+    staff = staff or {}
+    out: list[Deadline] = []
+    contexts: dict[int, MatterContext] = {}
+    policies: dict[str, PolicyEntry | None] = {}
+    for facts in link_renewals(matters):
+        context = MatterContext(
+            client_id=facts.client_id,
+            program=facts.program,
+            assigned_staff_id=facts.assigned_staff_id,
+            client=names.get(facts.client_id, ""),
+            assignee=staff.get(facts.assigned_staff_id or 0, ""),
+        )
+        contexts[facts.matter_id] = context
+        for planned in plan_matter(facts, book):
+            if is_shown(planned, today):
+                out.append(
+                    finish(
+                        planned,
+                        book,
+                        today,
+                        context,
+                        mark=marks.get(planned.key),
+                        lang=lang,
+                        policies=policies,
+                    )
+                )
+    for task in tasks:
+        found = contexts.get(task.matter_id)
+        if found is not None:
+            context = found._replace(
+                assigned_staff_id=task.assigned_staff_id,
+                assignee=staff.get(task.assigned_staff_id or 0, ""),
+            )
+            out.append(finish_task(task, book, today, context, policies=policies))
+    out.sort(key=sort_key)
+    return out

@@ -1,0 +1,431 @@
+"""The fields a template may use: names, kinds, descriptions (the one list behind checks and docs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Kinds of value a field holds.
+TEXT = "text"
+DATE = "date"  # already written out in the document's language ("March 1, 2027")
+NUMBER = "number"
+LIST = "list"  # a list of items, each with the sub-fields in `items`
+
+# Which documents may use a field.
+CLINIC = "clinic"  # the same for every document: clinic settings and the date
+LETTER = "letter"  # the agency letter and the employer, worksite and dispute it names
+MATTER = "matter"  # one worker's matter: only in per-matter documents
+GROUP = "group"  # every worker under one agency letter: only in worksite-wide documents
+
+SCOPE_TITLES = {
+    CLINIC: "Clinic and date (every document)",
+    LETTER: "Agency letter, employer, worksite and dispute (every document)",
+    MATTER: "The worker and the matter (one document per matter)",
+    GROUP: "Worksite-wide documents (one document per agency letter)",
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field: its dotted name, kind, scope, what it holds, and what to do when it is empty."""
+
+    name: str
+    kind: str
+    scope: str
+    description: str
+    missing: str = ""  # what a person should do when the field has no value
+    items: tuple[FieldSpec, ...] = ()  # sub-fields of each list item (names are relative)
+
+    @property
+    def group(self) -> str:
+        """The part before the first dot ("client" for client.full_name)."""
+        return self.name.split(".", 1)[0]
+
+
+def _setting(key: str, what: str) -> str:
+    return f"{what} is not set; set it with: clinic-app clinic --set {key}=..."
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    # -- clinic and date ------------------------------------------------------------------
+    FieldSpec(
+        "today",
+        DATE,
+        CLINIC,
+        "The date the document is generated (--today, else the computer's date).",
+    ),
+    FieldSpec(
+        "clinic.name", TEXT, CLINIC, "The clinic's name.", _setting("name", "the clinic's name")
+    ),
+    FieldSpec(
+        "clinic.address",
+        TEXT,
+        CLINIC,
+        "The clinic's postal address, one line per line of the setting.",
+        _setting("address", "the clinic's address"),
+    ),
+    FieldSpec(
+        "clinic.phone",
+        TEXT,
+        CLINIC,
+        "The clinic's telephone number.",
+        _setting("phone", "the clinic's phone"),
+    ),
+    FieldSpec(
+        "clinic.email",
+        TEXT,
+        CLINIC,
+        "The clinic's email address.",
+        _setting("email", "the clinic's email"),
+    ),
+    FieldSpec(
+        "signer.name",
+        TEXT,
+        CLINIC,
+        "The attorney or accredited representative who signs filings.",
+        _setting("signer_name", "the signer's name"),
+    ),
+    FieldSpec(
+        "signer.title",
+        TEXT,
+        CLINIC,
+        'The signer\'s title, e.g. "Attorney at Law" or "DOJ Accredited Representative".',
+        _setting("signer_title", "the signer's title"),
+    ),
+    FieldSpec(
+        "signer.bar_number",
+        TEXT,
+        CLINIC,
+        "The signer's bar number or accreditation, as it should be printed.",
+        _setting("signer_bar_number", "the signer's bar number"),
+    ),
+    FieldSpec(
+        "uscis.address",
+        TEXT,
+        CLINIC,
+        "Where requests are mailed (the central USCIS intake), from the clinic settings; the "
+        "setting records its source and the date it was last checked.",
+        _setting("uscis_address", "the USCIS intake address")
+        + " (with uscis_address_source=... and uscis_address_checked=YYYY-MM-DD)",
+    ),
+    # -- agency letter, employer, worksite, dispute -------------------------------------------
+    FieldSpec("employer.name", TEXT, LETTER, "The employer's name.", "no employer is recorded"),
+    FieldSpec(
+        "employer.address",
+        TEXT,
+        LETTER,
+        "The employer's street address.",
+        "no employer address is recorded",
+    ),
+    FieldSpec(
+        "employer.city", TEXT, LETTER, "The employer's city.", "no employer city is recorded"
+    ),
+    FieldSpec(
+        "employer.state", TEXT, LETTER, "The employer's state.", "no employer state is recorded"
+    ),
+    FieldSpec(
+        "worksite.name",
+        TEXT,
+        LETTER,
+        "The worksite's name, if it has one.",
+        "no worksite name is recorded",
+    ),
+    FieldSpec(
+        "worksite.address",
+        TEXT,
+        LETTER,
+        "The worksite's street address (the employer's when no worksite is recorded).",
+        "no worksite address is recorded",
+    ),
+    FieldSpec(
+        "worksite.city",
+        TEXT,
+        LETTER,
+        "The worksite's city (the employer's when no worksite is recorded).",
+        "no worksite city is recorded",
+    ),
+    FieldSpec(
+        "worksite.state",
+        TEXT,
+        LETTER,
+        "The worksite's state (the employer's when no worksite is recorded).",
+        "no worksite state is recorded",
+    ),
+    FieldSpec(
+        "dispute.case_number",
+        TEXT,
+        LETTER,
+        "The labor agency's complaint or case number.",
+        "no case number is recorded for the labor dispute",
+    ),
+    FieldSpec(
+        "dispute.violation_kind",
+        TEXT,
+        LETTER,
+        'What the dispute is about, as recorded (e.g. "unpaid overtime").',
+        "no kind of violation is recorded for the labor dispute",
+    ),
+    FieldSpec(
+        "letter.agency",
+        TEXT,
+        LETTER,
+        "The labor agency that issued (or is asked for) the Statement of Interest, in full.",
+        "no agency letter is linked to this matter",
+    ),
+    FieldSpec(
+        "letter.agency_code",
+        TEXT,
+        LETTER,
+        'The agency as recorded in the vault (e.g. "DOL-WHD").',
+        "no agency letter is linked to this matter",
+    ),
+    FieldSpec(
+        "letter.agency_intake",
+        TEXT,
+        LETTER,
+        "Where this agency takes Statement of Interest requests, from the clinic settings "
+        "(agency_intake.<agency code>).",
+        "the agency's Statement of Interest intake is not set; set it with: "
+        "clinic-app clinic --set agency_intake.<agency code>=...",
+    ),
+    FieldSpec(
+        "letter.date_issued",
+        DATE,
+        LETTER,
+        "The date of the Statement of Interest.",
+        "the agency letter has no date",
+    ),
+    FieldSpec(
+        "letter.period_start",
+        DATE,
+        LETTER,
+        "First day of the period the letter covers.",
+        "the agency letter's period has no start date",
+    ),
+    FieldSpec(
+        "letter.period_end",
+        DATE,
+        LETTER,
+        "Last day of the period the letter covers.",
+        "the agency letter's period has no end date",
+    ),
+    FieldSpec(
+        "letter.reference",
+        TEXT,
+        LETTER,
+        "The letter's reference, as recorded.",
+        "the agency letter has no reference",
+    ),
+    # -- the worker and the matter ----------------------------------------------------------
+    FieldSpec(
+        "client.full_name",
+        TEXT,
+        MATTER,
+        "The worker's name as they write it (accents, two surnames and one-word names kept).",
+    ),
+    FieldSpec(
+        "client.first_name",
+        TEXT,
+        MATTER,
+        "The worker's first (given) names.",
+        "no first name is recorded",
+    ),
+    FieldSpec(
+        "client.last_name",
+        TEXT,
+        MATTER,
+        "The worker's last name(s); empty for a one-word name.",
+        "no last name is recorded (a one-word name)",
+    ),
+    FieldSpec(
+        "client.a_number",
+        TEXT,
+        MATTER,
+        'The A-number, e.g. "A012345678". Many workers have none: write '
+        '{{ client.a_number or "None" }}.',
+        "no A-number is recorded",
+    ),
+    FieldSpec(
+        "client.date_of_birth", DATE, MATTER, "Date of birth.", "no date of birth is recorded"
+    ),
+    FieldSpec(
+        "client.country_of_birth",
+        TEXT,
+        MATTER,
+        "Country of birth, in the document's language when it is a known country name.",
+        "no country of birth is recorded",
+    ),
+    FieldSpec(
+        "client.preferred_language",
+        TEXT,
+        MATTER,
+        'Code of the worker\'s preferred language (e.g. "es"; "en" when none is recorded).',
+    ),
+    FieldSpec(
+        "client.preferred_language_name",
+        TEXT,
+        MATTER,
+        "Name of the worker's preferred language, in the document's language.",
+    ),
+    FieldSpec(
+        "client.mailing_address",
+        TEXT,
+        MATTER,
+        "The worker's address as recorded (check the safe-contact note before mailing).",
+        "no address is recorded for the worker",
+    ),
+    FieldSpec("matter.id", TEXT, MATTER, "The matter's number in the vault."),
+    FieldSpec(
+        "matter.kind",
+        TEXT,
+        MATTER,
+        'The kind of request: "initial", "renewal", "extension" or "other" (for conditions).',
+    ),
+    FieldSpec(
+        "matter.request_type",
+        TEXT,
+        MATTER,
+        "The kind of request in words, in the document's language.",
+    ),
+    FieldSpec(
+        "matter.program_name",
+        TEXT,
+        MATTER,
+        "The program in words, in the document's language.",
+    ),
+    FieldSpec(
+        "matter.receipt_number",
+        TEXT,
+        MATTER,
+        "The USCIS receipt number of this request.",
+        "no receipt number is recorded",
+    ),
+    FieldSpec(
+        "matter.filed_on", DATE, MATTER, "The date this request was filed.", "no filing date"
+    ),
+    FieldSpec(
+        "grant.start",
+        DATE,
+        MATTER,
+        "Start of the deferred action granted on this matter, else the worker's latest grant "
+        "(the one a renewal or extension continues).",
+        "no grant of deferred action is recorded",
+    ),
+    FieldSpec(
+        "grant.end",
+        DATE,
+        MATTER,
+        "End of that grant of deferred action.",
+        "no grant of deferred action (with an end date) is recorded",
+    ),
+    FieldSpec(
+        "grant.terminated_on",
+        DATE,
+        MATTER,
+        "The date that grant was terminated, if it was.",
+        "the grant was not terminated",
+    ),
+    FieldSpec(
+        "grant.receipt_number",
+        TEXT,
+        MATTER,
+        "Receipt number of the request that produced that grant.",
+        "no receipt number is recorded for the granted request",
+    ),
+    FieldSpec(
+        "work_permit.start",
+        DATE,
+        MATTER,
+        "Start of the work permit (EAD), chosen like grant.",
+        "no work permit is recorded",
+    ),
+    FieldSpec(
+        "work_permit.end",
+        DATE,
+        MATTER,
+        "End of the work permit (EAD); (c)(14) cards are not extended automatically.",
+        "no work permit (with an end date) is recorded",
+    ),
+    FieldSpec(
+        "work_permit.category",
+        TEXT,
+        MATTER,
+        'The work permit category as printed, e.g. "(c)(14)".',
+        "no work permit is recorded",
+    ),
+    FieldSpec(
+        "appointment.date",
+        DATE,
+        MATTER,
+        "The next biometrics appointment on or after today, from the notice recorded.",
+        "no upcoming biometrics appointment is recorded",
+    ),
+    FieldSpec(
+        "preparer.name",
+        TEXT,
+        MATTER,
+        "The staff member the matter is assigned to, else the signer.",
+        "the matter is assigned to nobody and no signer is set",
+    ),
+    FieldSpec(
+        "preparer.email",
+        TEXT,
+        MATTER,
+        "That staff member's email, else the clinic's.",
+        "no email is recorded for the preparer or the clinic",
+    ),
+    FieldSpec(
+        "enclosures",
+        LIST,
+        MATTER,
+        "The packet items marked received (or awaiting a translation) on the matter's "
+        "checklist, in packet order, the cover letter itself left out. Loop over it: "
+        "{%p for e in enclosures %} … {%p endfor %}.",
+        items=(
+            FieldSpec("number", TEXT, MATTER, "1, 2, 3…"),
+            FieldSpec("tab", TEXT, MATTER, "A, B, C… (for tabbed exhibits)"),
+            FieldSpec("title", TEXT, MATTER, "What the item is, in English (it is filed)."),
+        ),
+    ),
+    # -- worksite-wide --------------------------------------------------------------------
+    FieldSpec(
+        "workers",
+        LIST,
+        GROUP,
+        "Every worker with a matter under the agency letter, in alphabetical order. A template "
+        "that uses it makes one document per agency letter, not one per matter.",
+        items=(
+            FieldSpec("full_name", TEXT, GROUP, "The worker's name as they write it."),
+            FieldSpec("first_name", TEXT, GROUP, "First (given) names."),
+            FieldSpec("last_name", TEXT, GROUP, "Last name(s); empty for a one-word name."),
+        ),
+    ),
+    FieldSpec(
+        "workers_count", NUMBER, GROUP, "How many workers have a matter under the agency letter."
+    ),
+)
+
+BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FIELDS}
+# Names of list items' sub-fields, as "enclosures[].title".
+ITEM_FIELDS: dict[str, FieldSpec] = {
+    f"{f.name}[].{item.name}": item for f in FIELDS for item in f.items
+}
+# Every prefix that is a group of fields rather than a field ("client", "enclosures[]").
+GROUPS: frozenset[str] = frozenset(
+    {f.name.split(".", 1)[0] for f in FIELDS if "." in f.name}
+    | {f"{f.name}[]" for f in FIELDS if f.kind == LIST}
+)
+ROOTS: frozenset[str] = frozenset(f.name.split(".", 1)[0] for f in FIELDS)
+
+
+def spec(name: str) -> FieldSpec | None:
+    """The field (or list item sub-field) with that dotted name."""
+    return BY_NAME.get(name) or ITEM_FIELDS.get(name)
+
+
+def names_in_scope(*scopes: str) -> list[str]:
+    return [f.name for f in FIELDS if f.scope in scopes]
+
+
+def is_group_field(name: str) -> bool:
+    found = BY_NAME.get(name.split("[]", 1)[0])
+    return found is not None and found.scope == GROUP

@@ -1,0 +1,104 @@
+"""Finding templates: the clinic's own (in the vault folder) first, then the ones shipped with the app.
+
+Templates live in `<lang>/<template id>.docx` folders: resources/templates/ for shipped ones and
+<vault>/templates/ for the clinic's (plain .docx: a template holds no client data). A clinic's
+file with the same id and language replaces the shipped one. Adding a language is adding files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic_app.errors import UserError
+from clinic_app.resources import resource_path
+
+VAULT_TEMPLATES = "templates"
+TEMPLATE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+CLIENT_PREFIX = "client-"  # a letter to the worker: written in the worker's language
+
+SHIPPED_TITLES = {
+    "declaration": "Worker declaration in support of a request for deferred action",
+    "cover-letter-initial": "Cover letter to USCIS for an initial request (enclosures from the checklist)",
+    "cover-letter-renewal": "Cover letter to USCIS for a renewal or an extension",
+    "soi-request": "Letter asking a labor agency for a Statement of Interest (one per agency letter)",
+    "client-appointment-reminder": "Client letter: biometrics appointment reminder",
+    "client-renewal-reminder": "Client letter: time to prepare the renewal",
+    "client-work-permit-expiring": "Client letter: work permit ending",
+    "client-policy-change": "Client letter: policy change notice",
+}
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    id: str
+    language: str
+    source: str  # "clinic" (in the vault folder), "shipped", or "file" (a path given)
+    path: Path
+    title: str
+
+    @property
+    def for_client(self) -> bool:
+        return is_client_letter(self.id)
+
+
+def is_client_letter(template_id: str) -> bool:
+    return template_id.startswith(CLIENT_PREFIX)
+
+
+def shipped_dir() -> Path:
+    return resource_path("templates")
+
+
+def vault_dir(vault_folder: Path) -> Path:
+    return Path(vault_folder) / VAULT_TEMPLATES
+
+
+def check_id(template_id: str) -> str:
+    if not TEMPLATE_ID.match(template_id):
+        raise UserError(
+            f"'{template_id}' is not a template id; use lower-case letters, digits and hyphens "
+            "(e.g. client-holiday-closure)."
+        )
+    return template_id
+
+
+def check_language(lang: str) -> str:
+    code = lang.strip().lower().replace("_", "-")
+    if not LANGUAGE.match(code):
+        raise UserError(f"'{lang}' is not a language code (such as en or es).")
+    return code
+
+
+def _scan(root: Path, source: str) -> list[TemplateFile]:
+    found: list[TemplateFile] = []
+    if not root.is_dir():
+        return found
+    for lang_dir in sorted(p for p in root.iterdir() if p.is_dir() and LANGUAGE.match(p.name)):
+        for path in sorted(lang_dir.glob("*.docx")):
+            if path.name.startswith(("~$", ".")) or not TEMPLATE_ID.match(path.stem):
+                continue  # Word's lock files and anything that is not a template id
+            title = SHIPPED_TITLES.get(path.stem, "") if source == "shipped" else ""
+            found.append(TemplateFile(path.stem, lang_dir.name, source, path, title))
+    return found
+
+
+def list_templates(vault_folder: Path | None) -> list[TemplateFile]:
+    """Every template by id and language; a clinic's file hides the shipped one it replaces."""
+    clinic = _scan(vault_dir(vault_folder), "clinic") if vault_folder is not None else []
+    taken = {(t.id, t.language) for t in clinic}
+    shipped = [t for t in _scan(shipped_dir(), "shipped") if (t.id, t.language) not in taken]
+    return sorted(clinic + shipped, key=lambda t: (t.id, t.language != "en", t.language))
+
+
+def find_template(template_id: str, lang: str, vault_folder: Path | None) -> TemplateFile | None:
+    for template in list_templates(vault_folder):
+        if template.id == template_id and template.language == lang:
+            return template
+    return None
+
+
+def languages_of(template_id: str, vault_folder: Path | None) -> list[str]:
+    return [t.language for t in list_templates(vault_folder) if t.id == template_id]

@@ -1,0 +1,999 @@
+"""Builds the shipped Word templates (resources/templates/<lang>/<id>.docx) from this code.
+
+Run: .venv/bin/python packaging/build_templates.py   (rewrites every shipped template)
+
+The .docx files are committed; this script is how they are kept consistent and reviewable.
+Clinics edit their own copies in Word ('clinic-app template-copy', then 'template-add').
+
+Conventions in the text below:
+  **bold**            bold text
+  [write here]        a place the attorney or paralegal writes: printed in brackets, highlighted
+  {{ field }} {% %}   template tags (see docs/fields.md); kept whole in one run
+A paragraph holding only "{%p ... %}" is a paragraph-level tag (docxtpl removes the paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
+from docx.text.paragraph import Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "resources" / "templates"
+_TOKENS = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\*\*.+?\*\*|\[[^\]]+\])")
+
+
+# -- building blocks ------------------------------------------------------------------------------
+
+
+def new_document(*, font: str, size: int, title: str) -> DocumentObject:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Inches(1))
+    normal = doc.styles["Normal"]
+    normal.font.name = font
+    normal.font.size = Pt(size)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.line_spacing = 1.08
+    for name in ("List Number", "List Bullet"):
+        doc.styles[name].font.name = font
+    props = doc.core_properties
+    props.title = title
+    props.author = "clinic-app"
+    props.last_modified_by = "clinic-app"
+    props.comments = "A clinic-app template: edit the wording in Word; keep each tag whole."
+    props.created = props.modified = datetime(2025, 1, 1)
+    return doc
+
+
+def write(paragraph: Paragraph, text: str, *, bold: bool = False) -> Paragraph:
+    """Add text with **bold** and [placeholders] (highlighted), keeping each tag in one run."""
+    for piece in _TOKENS.split(text):
+        if not piece:
+            continue
+        if piece.startswith("**") and piece.endswith("**"):
+            write(paragraph, piece[2:-2], bold=True)
+            continue
+        run = paragraph.add_run(piece)
+        run.bold = bold or None
+        if piece.startswith("[") and piece.endswith("]"):
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    return paragraph
+
+
+def para(
+    doc: DocumentObject,
+    text: str = "",
+    *,
+    align: str = "left",
+    style: str | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    keep_next: bool = False,
+    indent: float | None = None,
+    size: int | None = None,
+) -> Paragraph:
+    paragraph = doc.add_paragraph(style=style)
+    write(paragraph, text)
+    paragraph.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    fmt = paragraph.paragraph_format
+    if after is not None:
+        fmt.space_after = Pt(after)
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if keep_next:
+        fmt.keep_with_next = True
+    if indent is not None:
+        fmt.left_indent = Inches(indent)
+    if size is not None:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+    return paragraph
+
+
+def tag(doc: DocumentObject, statement: str) -> None:
+    """A paragraph-level tag: {%p if … %}, {%p for … %}, {%p endif %}…"""
+    doc.add_paragraph(f"{{%p {statement} %}}")
+
+
+def page_break(doc: DocumentObject) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def bottom_border(paragraph: Paragraph) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "4"), ("w:color", "444444")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+
+
+def page_field(paragraph: Paragraph) -> None:
+    """Word's PAGE field (the page number)."""
+    run = paragraph.add_run()
+    begin, instr, end = (
+        OxmlElement("w:fldChar"),
+        OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
+    )
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(begin)
+    run._r.append(instr)
+    run._r.append(end)
+
+
+def footer(doc: DocumentObject, text: str, page_word: str) -> None:
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
+    write(paragraph, text + "\t" + page_word + " ")
+    page_field(paragraph)
+    for run in paragraph.runs:
+        run.font.size = Pt(9)
+
+
+def letterhead(doc: DocumentObject) -> None:
+    para(doc, "**{{ clinic.name }}**", align="center", after=0, size=15)
+    para(doc, "{{ clinic.address }}", align="center", after=0, size=10)
+    contact = para(
+        doc,
+        "{% if clinic.phone %}Tel. {{ clinic.phone }}{% endif %}"
+        "{% if clinic.phone and clinic.email %}  ·  {% endif %}"
+        "{% if clinic.email %}{{ clinic.email }}{% endif %}",
+        align="center",
+        after=18,
+        size=10,
+    )
+    bottom_border(contact)
+
+
+def label_table(
+    doc: DocumentObject, rows: list[tuple[str, str]], *, first_width: float = 1.9
+) -> None:
+    """Two columns without borders, for RE: blocks."""
+    table = doc.add_table(rows=0, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Inches(first_width), Inches(6.5 - first_width)
+        write(cells[0].paragraphs[0], label, bold=True)
+        write(cells[1].paragraphs[0], value)
+        for cell in cells:
+            cell.paragraphs[0].paragraph_format.space_after = Pt(2)
+    doc.add_paragraph()
+
+
+def bullets(doc: DocumentObject, items: list[str]) -> None:
+    for item in items:
+        para(doc, item, style="List Bullet", after=2)
+
+
+def signature(doc: DocumentObject, lines: list[str], *, closing: str | None = None) -> None:
+    if closing:
+        para(doc, closing, before=6, after=30, keep_next=True)
+    para(doc, "______________________________", after=0, keep_next=True)
+    for line in lines:
+        para(doc, line, after=0, keep_next=True)
+    doc.add_paragraph()
+
+
+# -- filings (English) --------------------------------------------------------------------------------
+
+
+def declaration_en() -> DocumentObject:
+    doc = new_document(font="Times New Roman", size=12, title="Declaration")
+    para(doc, "**DECLARATION OF {{ client.full_name|upper }}**", align="center", after=0)
+    para(
+        doc,
+        "**IN SUPPORT OF REQUEST FOR DEFERRED ACTION AND EMPLOYMENT AUTHORIZATION**",
+        align="center",
+        after=0,
+    )
+    tag(doc, "if client.a_number")
+    para(doc, "A-Number: {{ client.a_number }}", align="center", after=0)
+    tag(doc, "endif")
+    para(doc, "", after=12)
+    para(doc, "I, {{ client.full_name }}, declare as follows:")
+    numbered = "List Number"
+    para(
+        doc,
+        "My name is {{ client.full_name }}. I was born on {{ client.date_of_birth }}, in "
+        "{{ client.country_of_birth }}. The language I speak best is "
+        "{{ client.preferred_language_name }}. [Other languages the declarant speaks, reads or "
+        "writes, and anything else about who they are that the attorney wants here.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "I worked for {{ employer.name }} at its worksite in {{ worksite.city }}, "
+        "{{ worksite.state }}{% if worksite.name %} ({{ worksite.name }}){% endif %}, from "
+        "[month and year the declarant started] to [month and year they stopped, or “the "
+        "present”]. My job was [job title and main duties]. [Usual hours, pay and how it was "
+        "paid; names of supervisors only where the attorney wants them.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "[Describe what happened at work, in the declarant's own words: for example, overtime or "
+        "wages not paid, unsafe conditions or injuries, harassment or discrimination. Give the "
+        "dates, places and amounts the declarant knows.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "I know that the {{ letter.agency }} is investigating {{ employer.name }}"
+        "{% if dispute.case_number %} (case number {{ dispute.case_number }}){% endif %}. "
+        "[Describe the declarant's part: filing or joining the complaint, speaking with "
+        "investigators, giving documents, or being a witness, with dates.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "[Describe any threats or retaliation the declarant saw or fears, including threats to "
+        "call immigration or the police, firings, cuts in hours, or blacklisting: who, when, and "
+        "what was said, in the declarant's words.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "I am asking for deferred action and permission to work so that I can keep cooperating "
+        "with the investigation without fear that my immigration status will be used against me "
+        "or my family. [Add, in the declarant's words, why this protection matters to them.]",
+        style=numbered,
+        align="justify",
+    )
+    tag(doc, 'if client.preferred_language != "en"')
+    para(
+        doc,
+        "This declaration was read to me in {{ client.preferred_language_name }} by "
+        "[interpreter's full name], and I understand its contents.",
+        align="justify",
+        before=6,
+    )
+    tag(doc, "endif")
+    para(
+        doc,
+        "I declare under penalty of perjury that the foregoing is true and correct.",
+        before=6,
+        keep_next=True,
+    )
+    para(
+        doc,
+        "Executed on ____________________ at ______________________________ [city, state].",
+        after=30,
+        keep_next=True,
+    )
+    signature(doc, ["{{ client.full_name }}"])
+    footer(doc, "Declaration of {{ client.full_name }}", "Page")
+    return doc
+
+
+def _cover_re_rows(request: str) -> list[tuple[str, str]]:
+    return [
+        ("RE:", request),
+        ("Requestor:", "{{ client.full_name }}"),
+        ("A-Number:", '{{ client.a_number or "None" }}'),
+        ("Date of birth:", "{{ client.date_of_birth }}"),
+        ("Country of birth:", "{{ client.country_of_birth }}"),
+        (
+            "Agency letter:",
+            "Statement of Interest of the {{ letter.agency }}, dated {{ letter.date_issued }}"
+            "{% if letter.reference %} (ref. {{ letter.reference }}){% endif %}",
+        ),
+    ]
+
+
+def _cover_top(doc: DocumentObject) -> None:
+    letterhead(doc)
+    para(doc, "{{ today }}", after=12)
+    para(doc, "[Delivery method, e.g. “Via courier, tracking number …”]", after=12)
+    para(doc, "U.S. Citizenship and Immigration Services", after=0)
+    para(doc, "Attn: Deferred Action", after=0)
+    para(doc, "{{ uscis.address }}", after=14)
+
+
+def _cover_bottom(doc: DocumentObject) -> None:
+    para(
+        doc,
+        "Please direct any questions about this request to {{ preparer.name }} or to the "
+        "undersigned{% if clinic.phone %} at {{ clinic.phone }}{% endif %}"
+        "{% if clinic.email %} or {{ clinic.email }}{% endif %}. Thank you for your attention "
+        "to this request.",
+        align="justify",
+    )
+    signature(
+        doc,
+        [
+            "{{ signer.name }}",
+            "{{ signer.title }}{% if signer.bar_number %}, {{ signer.bar_number }}{% endif %}",
+            "{{ clinic.name }}",
+        ],
+        closing="Respectfully submitted,",
+    )
+    para(doc, "**Enclosures:**", after=4, keep_next=True)
+    tag(doc, "for e in enclosures")
+    para(doc, "{{ e.number }}.\t{{ e.title }}", after=2, indent=0.25)
+    tag(doc, "endfor")
+    tag(doc, "if not enclosures")
+    para(
+        doc,
+        "[No packet item is marked received yet: update the matter's checklist "
+        "(clinic-app checklist MATTER --set ITEM=received), then make this letter again.]",
+    )
+    tag(doc, "endif")
+    para(doc, "cc: {{ client.full_name }} (without enclosures)", before=12)
+
+
+def cover_letter_initial_en() -> DocumentObject:
+    doc = new_document(font="Times New Roman", size=12, title="Cover letter, initial request")
+    _cover_top(doc)
+    label_table(
+        doc,
+        _cover_re_rows(
+            "**Initial request for labor-based deferred action and employment authorization**"
+        ),
+    )
+    para(doc, "Dear Sir or Madam:")
+    para(
+        doc,
+        "{{ clinic.name }} represents {{ client.full_name }} in this request for deferred action "
+        "and employment authorization. A Form G-28, Notice of Entry of Appearance as Attorney or "
+        "Accredited Representative, is enclosed.",
+        align="justify",
+    )
+    para(
+        doc,
+        "This request rests on the Statement of Interest that the {{ letter.agency }} issued on "
+        "{{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
+        "{{ worksite.city }}, {{ worksite.state }}. The Statement of Interest covers workers "
+        "employed at that worksite from {{ letter.period_start }} through {{ letter.period_end }}. "
+        "{{ client.full_name }} was employed there during that period; evidence of that "
+        "employment is enclosed.",
+        align="justify",
+    )
+    para(
+        doc,
+        "On behalf of {{ client.full_name }}, we respectfully ask that USCIS exercise its "
+        "discretion to grant deferred action, and employment authorization under "
+        "8 C.F.R. § 274a.12(c)(14). The request for employment authorization and [the filing "
+        "fee / a request for a fee waiver] are enclosed. [Add any factor favoring a positive "
+        "exercise of discretion the attorney wants to highlight.]",
+        align="justify",
+    )
+    _cover_bottom(doc)
+    footer(doc, "{{ client.full_name }}, initial request", "Page")
+    return doc
+
+
+def cover_letter_renewal_en() -> DocumentObject:
+    doc = new_document(font="Times New Roman", size=12, title="Cover letter, renewal or extension")
+    _cover_top(doc)
+    rows = _cover_re_rows(
+        '**{% if matter.kind == "extension" %}Request to extend labor-based deferred action and '
+        "employment authorization to four years{% else %}Request to renew labor-based deferred "
+        "action and employment authorization{% endif %}**"
+    )
+    rows.insert(
+        5,
+        (
+            "Current grant:",
+            "{{ grant.start }} to {{ grant.end }}"
+            "{% if grant.receipt_number %} (receipt {{ grant.receipt_number }}){% endif %}",
+        ),
+    )
+    label_table(doc, rows)
+    para(doc, "Dear Sir or Madam:")
+    para(
+        doc,
+        "{{ clinic.name }} represents {{ client.full_name }} in this request. A Form G-28, Notice "
+        "of Entry of Appearance as Attorney or Accredited Representative, is enclosed.",
+        align="justify",
+    )
+    para(
+        doc,
+        "USCIS granted {{ client.full_name }} deferred action from {{ grant.start }} through "
+        "{{ grant.end }}, on the basis of the Statement of Interest that the {{ letter.agency }} "
+        "issued on {{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
+        "{{ worksite.city }}, {{ worksite.state }}.",
+        align="justify",
+    )
+    tag(doc, 'if matter.kind == "extension"')
+    para(
+        doc,
+        "We respectfully ask that this grant be extended to a total period of four years, as DHS "
+        "has allowed for labor-based deferred action first granted for two years. As DHS asks "
+        "for these requests, the enclosed Form G-325A is marked “Labor DA Extension”, and copies "
+        "of the original Statement of Interest and of the approval notice are enclosed with a "
+        "new request for employment authorization.",
+        align="justify",
+    )
+    tag(doc, "else")
+    para(
+        doc,
+        "We respectfully ask that USCIS renew deferred action and employment authorization for "
+        "a further period. [State the labor agency's continued interest in the matter "
+        "identified in its letter, e.g. an updated letter or the agency's confirmation that "
+        "its investigation or enforcement continues (enclosed).]",
+        align="justify",
+    )
+    tag(doc, "endif")
+    para(
+        doc,
+        "[Summarize any change since the prior request and the evidence enclosed.]",
+        align="justify",
+    )
+    tag(doc, "if work_permit.end")
+    para(
+        doc,
+        "The current employment authorization document of {{ client.full_name }} expires on "
+        "{{ work_permit.end }}. Employment authorization in category (c)(14) is not extended "
+        "automatically, so we respectfully ask that this request be decided before that date if "
+        "at all possible.",
+        align="justify",
+    )
+    tag(doc, "endif")
+    _cover_bottom(doc)
+    footer(doc, "{{ client.full_name }}, {{ matter.request_type }}", "Page")
+    return doc
+
+
+def soi_request_en() -> DocumentObject:
+    doc = new_document(font="Times New Roman", size=12, title="Request for a Statement of Interest")
+    letterhead(doc)
+    para(doc, "{{ today }}", after=12)
+    para(doc, "[Delivery method: by email to the address below, or by mail]", after=12)
+    para(doc, "{{ letter.agency }}", after=0)
+    para(doc, "{{ letter.agency_intake }}", after=14)
+    label_table(
+        doc,
+        [
+            (
+                "RE:",
+                "**Request for a Statement of Interest in support of workers employed by "
+                "{{ employer.name }}**",
+            ),
+            (
+                "Worksite:",
+                "{% if worksite.name %}{{ worksite.name }}, {% endif %}"
+                '{{ worksite.address or "[worksite address]" }}, {{ worksite.city }}, '
+                "{{ worksite.state }}",
+            ),
+            (
+                "Case:",
+                '{{ dispute.case_number or "[complaint or case number, if any]" }}',
+            ),
+            (
+                "Period:",
+                '{{ letter.period_start or "[first day]" }} to '
+                '{{ letter.period_end or "[last day, or the present]" }}',
+            ),
+        ],
+        first_width=1.3,
+    )
+    para(doc, "Dear [name or title of the official]:")
+    para(
+        doc,
+        "{{ clinic.name }} represents workers employed by {{ employer.name }} at the worksite "
+        "named above. We write to ask that the {{ letter.agency }} send the Department of "
+        "Homeland Security (DHS) a Statement of Interest supporting protection for workers "
+        "employed at that worksite during the period named above, under the process DHS "
+        "announced on January 13, 2023, for noncitizen workers who are witnesses to or victims "
+        "of labor violations.",
+        align="justify",
+    )
+    para(doc, "**The employer and the worksite.**", after=2, keep_next=True)
+    para(
+        doc,
+        "{{ employer.name }}"
+        "{% if employer.address %}, {{ employer.address }}, {{ employer.city }}, "
+        "{{ employer.state }}{% endif %}, [describe the business, the kind of work done at the "
+        "worksite, and about how many people work there].",
+        align="justify",
+    )
+    para(doc, "**The labor dispute.**", after=2, keep_next=True)
+    para(
+        doc,
+        "{% if dispute.violation_kind %}The workers report {{ dispute.violation_kind }}. "
+        "{% endif %}[Describe the violations, when they happened, and how they relate to the "
+        "laws the agency enforces (for example, the minimum wage and overtime requirements of "
+        "the Fair Labor Standards Act).]{% if dispute.case_number %} The agency's case number is "
+        "{{ dispute.case_number }}.{% endif %}",
+        align="justify",
+    )
+    para(doc, "**The workers affected.**", after=2, keep_next=True)
+    para(
+        doc,
+        "Our clinic represents {{ workers_count }} worker{% if workers_count != 1 %}s{% endif %} "
+        "of this worksite. [Say how many workers the dispute affects in all, if known.]",
+        align="justify",
+    )
+    para(
+        doc,
+        "[Delete the list below if the workers' names should not be shared at this stage.]",
+        after=2,
+    )
+    tag(doc, "for w in workers")
+    para(doc, "{{ w.full_name }}", style="List Bullet", after=0)
+    tag(doc, "endfor")
+    para(doc, "**Retaliation.**", before=8, after=2, keep_next=True)
+    para(
+        doc,
+        "[Describe any retaliation seen or threatened, including immigration-related threats, "
+        "firings, cuts in hours, or blacklisting: who, when, and what was said.]",
+        align="justify",
+    )
+    para(
+        doc,
+        "Workers who fear that their employer will retaliate by reporting them to immigration "
+        "authorities are often afraid to report violations or to cooperate with an "
+        "investigation. [Describe how that fear has affected these workers' willingness to come "
+        "forward.] A Statement of Interest would allow them to cooperate with the agency's "
+        "investigation without that fear.",
+        align="justify",
+    )
+    para(doc, "**Our request.**", after=2, keep_next=True)
+    para(
+        doc,
+        "We respectfully ask that the {{ letter.agency }} send DHS a Statement of Interest "
+        "covering workers employed by {{ employer.name }} at its worksite in "
+        "{{ worksite.city }}, {{ worksite.state }}, from "
+        '{{ letter.period_start or "[first day]" }} through '
+        '{{ letter.period_end or "[last day]" }}.',
+        align="justify",
+    )
+    para(
+        doc,
+        "Please contact the undersigned{% if clinic.phone %} at {{ clinic.phone }}{% endif %}"
+        "{% if clinic.email %} or {{ clinic.email }}{% endif %} with any question or if more "
+        "information would help. Thank you for your attention to this request.",
+        align="justify",
+    )
+    signature(
+        doc,
+        [
+            "{{ signer.name }}",
+            "{{ signer.title }}{% if signer.bar_number %}, {{ signer.bar_number }}{% endif %}",
+            "{{ clinic.name }}",
+        ],
+        closing="Respectfully,",
+    )
+    footer(doc, "Request for a Statement of Interest: {{ employer.name }}", "Page")
+    return doc
+
+
+# -- client letters ---------------------------------------------------------------------------------
+
+CLIENT = {
+    "en": {
+        "address": '{{ client.mailing_address or "[mailing address]" }}',
+        "greeting": "Dear {{ client.first_name or client.full_name }},",
+        "closing": "Sincerely,",
+        "questions": "If you have questions, call {{ preparer.name }} at {{ clinic.phone }}.",
+        "page": "Page",
+    },
+    "es": {
+        "address": '{{ client.mailing_address or "[dirección postal]" }}',
+        "greeting": "Estimado(a) {{ client.first_name or client.full_name }}:",
+        "closing": "Atentamente,",
+        "questions": "Si tiene preguntas, llame a {{ preparer.name }} al {{ clinic.phone }}.",
+        "page": "Página",
+    },
+}
+
+
+def client_letter(lang: str, title: str, body: Callable[[DocumentObject], None]) -> DocumentObject:
+    words = CLIENT[lang]
+    doc = new_document(font="Calibri", size=12, title=title)
+    letterhead(doc)
+    para(doc, "{{ today }}", after=12)
+    para(doc, "{{ client.full_name }}", after=0)
+    para(doc, words["address"], after=18)
+    para(doc, words["greeting"])
+    body(doc)
+    para(doc, words["questions"])
+    signature(doc, ["{{ preparer.name }}", "{{ clinic.name }}"], closing=words["closing"])
+    return doc
+
+
+def appointment_reminder(lang: str) -> DocumentObject:
+    def body(doc: DocumentObject) -> None:
+        if lang == "es":
+            para(doc, "Le recordamos que tiene una cita el **{{ appointment.date }}**.")
+            para(
+                doc,
+                "En esta cita le tomarán las huellas digitales y una foto (se llama "
+                "“biometría”). La hora exacta y la dirección están en el aviso de la cita que "
+                "usted recibió. [Hora y dirección, si la clínica prefiere escribirlas aquí.]",
+            )
+            para(doc, "Por favor, traiga:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "el aviso de la cita;",
+                    "una identificación con foto, como su pasaporte o su matrícula consular;",
+                    "[otros documentos que pida la clínica].",
+                ],
+            )
+            para(
+                doc,
+                "Si no puede ir, llámenos de inmediato, **antes** de la fecha de la cita: "
+                "podemos pedir una fecha nueva. Faltar a la cita puede perjudicar su caso.",
+                before=8,
+            )
+        else:
+            para(doc, "This is a reminder of your appointment on **{{ appointment.date }}**.")
+            para(
+                doc,
+                "At this appointment your fingerprints and photo will be taken (it is called "
+                "“biometrics”). The exact time and address are on the appointment notice you "
+                "received. [Time and address, if the clinic prefers to write them here.]",
+            )
+            para(doc, "Please bring:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "the appointment notice;",
+                    "a photo identification, such as your passport or consular ID;",
+                    "[anything else the clinic asks for].",
+                ],
+            )
+            para(
+                doc,
+                "If you cannot go, call us right away, **before** the appointment date: we can "
+                "ask for a new date. Missing the appointment can harm your case.",
+                before=8,
+            )
+
+    title = "Recordatorio de cita" if lang == "es" else "Appointment reminder"
+    return client_letter(lang, title, body)
+
+
+def renewal_reminder(lang: str) -> DocumentObject:
+    def body(doc: DocumentObject) -> None:
+        if lang == "es":
+            para(doc, "Es momento de empezar a preparar su renovación con nosotros.")
+            para(
+                doc,
+                "El permiso que usted recibió termina el **{{ grant.end }}**. Para pedir más "
+                "tiempo, tenemos que preparar y enviar una solicitud nueva bastante antes de esa "
+                "fecha. Por favor, llámenos pronto para hacer una cita. [Fecha límite para "
+                "llamar, si la clínica la fija.]",
+            )
+            para(doc, "Traiga a la cita:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "su tarjeta de permiso de trabajo;",
+                    "su pasaporte u otra identificación con foto;",
+                    "talones de pago recientes u otros papeles que muestren dónde trabaja;",
+                    "las cartas de inmigración que haya recibido desde su última solicitud;",
+                    "[otros documentos que pida la clínica].",
+                ],
+            )
+            para(doc, "Si cambió su dirección o su número de teléfono, avísenos.", before=8)
+        else:
+            para(doc, "It is time to start preparing your renewal with us.")
+            para(
+                doc,
+                "The permission you received ends on **{{ grant.end }}**. To ask for more time, "
+                "we need to prepare and send a new request well before that date, so please call "
+                "us soon to make an appointment. [Date by which to call, if the clinic sets one.]",
+            )
+            para(doc, "Please bring to the appointment:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "your work permit card;",
+                    "your passport or another photo identification;",
+                    "recent pay stubs, or other papers that show where you work;",
+                    "any letters from immigration you received since your last request;",
+                    "[anything else the clinic asks for].",
+                ],
+            )
+            para(doc, "If your address or phone number changed, please tell us.", before=8)
+
+    title = "Renovación" if lang == "es" else "Renewal reminder"
+    return client_letter(lang, title, body)
+
+
+def work_permit_expiring(lang: str) -> DocumentObject:
+    def body(doc: DocumentObject) -> None:
+        if lang == "es":
+            para(doc, "Le escribimos por una fecha importante: **{{ work_permit.end }}**.")
+            para(
+                doc,
+                "En esa fecha termina su permiso de trabajo (tarjeta de autorización de empleo). "
+                "Esta tarjeta **no se extiende automáticamente**: después de esa fecha, es "
+                "posible que no pueda seguir trabajando hasta que reciba una tarjeta nueva.",
+            )
+            para(
+                doc,
+                "Llámenos lo antes posible para ver juntos qué se puede hacer antes de esa "
+                "fecha. [Lo que la clínica ya presentó, si algo, y el aviso de recibo que el "
+                "cliente debe guardar.]",
+            )
+            para(doc, "Traiga:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "su tarjeta de permiso de trabajo;",
+                    "las cartas de inmigración que haya recibido;",
+                    "[otros documentos que pida la clínica].",
+                ],
+            )
+            para(
+                doc,
+                "No firme papeles ni le pague a nadie que le ofrezca arreglar esto antes de "
+                "hablar con nosotros.",
+                before=8,
+            )
+        else:
+            para(doc, "We are writing about an important date: **{{ work_permit.end }}**.")
+            para(
+                doc,
+                "On that date your work permit (employment authorization card) ends. This card "
+                "**is not extended automatically**: after that date, you may not be able to keep "
+                "working until you receive a new card.",
+            )
+            para(
+                doc,
+                "Please call us as soon as you can, so that we can see together what can be done "
+                "before that date. [What the clinic has already filed, if anything, and the "
+                "receipt notice the client should keep.]",
+            )
+            para(doc, "Please bring:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "your work permit card;",
+                    "any letters from immigration you received;",
+                    "[anything else the clinic asks for].",
+                ],
+            )
+            para(
+                doc,
+                "Do not sign papers or pay anyone who offers to fix this for you before you talk "
+                "with us.",
+                before=8,
+            )
+
+    title = "Permiso de trabajo" if lang == "es" else "Work permit ending"
+    return client_letter(lang, title, body)
+
+
+def policy_change(lang: str) -> DocumentObject:
+    def body(doc: DocumentObject) -> None:
+        if lang == "es":
+            para(doc, "Le escribimos para informarle de un cambio que puede afectarle.")
+            para(
+                doc,
+                "**Qué cambió:** [Describa el cambio con palabras sencillas, con su fecha y "
+                "dónde se anunció.]",
+            )
+            para(
+                doc,
+                "**Qué significa para usted:** [Explique qué significa para personas en la "
+                "situación del cliente. Sea breve.]",
+            )
+            tag(doc, "if grant.end and not grant.terminated_on")
+            para(
+                doc,
+                "Según nuestros registros, su permiso actual es válido hasta el {{ grant.end }}.",
+            )
+            tag(doc, "endif")
+            para(
+                doc,
+                "Nos comunicaremos con usted sobre su caso. [Si el cliente debe hacer algo, diga "
+                "qué y para cuándo.]",
+            )
+            para(
+                doc,
+                "Por favor, mantenga la calma. No firme ningún papel ni le pague a nadie que le "
+                "ofrezca ayuda con este cambio antes de hablar con nosotros. Si alguien se "
+                "comunica con usted sobre su caso y no está seguro de quién es, llámenos.",
+            )
+        else:
+            para(doc, "We are writing to tell you about a change that may affect you.")
+            para(
+                doc,
+                "**What changed:** [Describe the change in plain words, with its date and where "
+                "it was announced.]",
+            )
+            para(
+                doc,
+                "**What it means for you:** [Explain what it means for people in the client's "
+                "situation. Keep it short.]",
+            )
+            tag(doc, "if grant.end and not grant.terminated_on")
+            para(
+                doc, "Our records show that your current permission is valid until {{ grant.end }}."
+            )
+            tag(doc, "endif")
+            para(
+                doc,
+                "We will contact you about your case. [If the client must do something, say what "
+                "and by when.]",
+            )
+            para(
+                doc,
+                "Please stay calm. Do not sign any papers, and do not pay anyone who offers help "
+                "with this change, before speaking with us. If someone contacts you about your "
+                "case and you are not sure who they are, call us.",
+            )
+
+    title = "Aviso de cambio" if lang == "es" else "Policy change notice"
+    return client_letter(lang, title, body)
+
+
+# -- the declaration in Spanish -----------------------------------------------------------------------
+
+
+def declaration_es() -> DocumentObject:
+    doc = new_document(font="Times New Roman", size=12, title="Declaración (versión en español)")
+    para(
+        doc,
+        "[Spanish version for the declarant to read and sign. File it with the English "
+        "declaration and the certificate of translation on the last page. Delete this note.]",
+        size=10,
+    )
+    para(doc, "**DECLARACIÓN DE {{ client.full_name|upper }}**", align="center", after=0)
+    para(
+        doc,
+        "**EN APOYO DE LA SOLICITUD DE ACCIÓN DIFERIDA Y AUTORIZACIÓN DE EMPLEO**",
+        align="center",
+        after=0,
+    )
+    tag(doc, "if client.a_number")
+    para(doc, "Número A: {{ client.a_number }}", align="center", after=0)
+    tag(doc, "endif")
+    para(doc, "", after=12)
+    para(doc, "Yo, {{ client.full_name }}, declaro lo siguiente:")
+    numbered = "List Number"
+    para(
+        doc,
+        "Me llamo {{ client.full_name }}. Nací el {{ client.date_of_birth }} en "
+        "{{ client.country_of_birth }}. El idioma que mejor hablo es el "
+        "{{ client.preferred_language_name }}. [Otros idiomas que el declarante habla, lee o "
+        "escribe, y lo demás que el abogado quiera decir aquí sobre quién es.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "Trabajé para {{ employer.name }} en su lugar de trabajo de {{ worksite.city }}, "
+        "{{ worksite.state }}{% if worksite.name %} ({{ worksite.name }}){% endif %}, desde "
+        "[mes y año en que empezó] hasta [mes y año en que terminó, o “la fecha de hoy”]. Mi "
+        "trabajo era [puesto y tareas principales]. [Horario, salario y forma de pago; nombres "
+        "de supervisores solo donde el abogado lo indique.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "[Describa lo que pasó en el trabajo, con las palabras del declarante: por ejemplo, "
+        "horas extra o salarios no pagados, condiciones peligrosas o lesiones, acoso o "
+        "discriminación. Dé las fechas, los lugares y las cantidades que el declarante conozca.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "Sé que la agencia laboral {{ letter.agency }} está investigando a {{ employer.name }}"
+        "{% if dispute.case_number %} (número de caso {{ dispute.case_number }}){% endif %}. "
+        "[Describa la participación del declarante: presentó la queja o se unió a ella, habló "
+        "con los investigadores, entregó documentos o es testigo, con fechas.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "[Describa las amenazas o represalias que el declarante vio o teme, incluidas amenazas "
+        "de llamar a inmigración o a la policía, despidos, reducción de horas o listas negras: "
+        "quién, cuándo y qué se dijo, con las palabras del declarante.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "Pido acción diferida y permiso de trabajo para poder seguir cooperando con la "
+        "investigación sin miedo a que mi situación migratoria se use en contra mía o de mi "
+        "familia. [Agregue, con las palabras del declarante, por qué esta protección es "
+        "importante para él o ella.]",
+        style=numbered,
+        align="justify",
+    )
+    para(
+        doc,
+        "Declaro bajo pena de perjurio que lo anterior es verdadero y correcto.",
+        before=6,
+        keep_next=True,
+    )
+    para(
+        doc,
+        "Firmado el ____________________ en ______________________________ [ciudad, estado].",
+        after=30,
+        keep_next=True,
+    )
+    signature(doc, ["{{ client.full_name }}"])
+    page_break(doc)
+    para(doc, "**CERTIFICATE OF TRANSLATION**", align="center", after=14)
+    para(
+        doc,
+        "I, ______________________________ [translator's full name], certify that I am "
+        "competent to translate from Spanish into English, and that the accompanying "
+        "English-language declaration of {{ client.full_name }} is a complete and accurate "
+        "translation of the Spanish-language declaration above, which {{ client.full_name }} "
+        "read and signed.",
+        align="justify",
+        after=30,
+    )
+    para(doc, "______________________________", after=0)
+    para(doc, "Signature of translator", after=14)
+    para(doc, "Name: ______________________________", after=10)
+    para(doc, "Address: ______________________________", after=10)
+    para(doc, "______________________________________", after=10)
+    para(doc, "Date: ______________________________", after=10)
+    footer(doc, "Declaración de {{ client.full_name }}", "Página")
+    return doc
+
+
+TEMPLATES: dict[tuple[str, str], Callable[[], DocumentObject]] = {
+    ("en", "declaration"): declaration_en,
+    ("en", "cover-letter-initial"): cover_letter_initial_en,
+    ("en", "cover-letter-renewal"): cover_letter_renewal_en,
+    ("en", "soi-request"): soi_request_en,
+    ("en", "client-appointment-reminder"): lambda: appointment_reminder("en"),
+    ("en", "client-renewal-reminder"): lambda: renewal_reminder("en"),
+    ("en", "client-work-permit-expiring"): lambda: work_permit_expiring("en"),
+    ("en", "client-policy-change"): lambda: policy_change("en"),
+    ("es", "declaration"): declaration_es,
+    ("es", "client-appointment-reminder"): lambda: appointment_reminder("es"),
+    ("es", "client-renewal-reminder"): lambda: renewal_reminder("es"),
+    ("es", "client-work-permit-expiring"): lambda: work_permit_expiring("es"),
+    ("es", "client-policy-change"): lambda: policy_change("es"),
+}
+
+
+def build(out: Path = OUT) -> list[Path]:
+    written = []
+    for (lang, template_id), make in TEMPLATES.items():
+        path = out / lang / f"{template_id}.docx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make().save(str(path))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    for built in build(target):
+        print(built.relative_to(target.parent) if target == OUT else built)

@@ -1,0 +1,203 @@
+"""`clinic-app render`, `checklist`, `sign-off`, `clinic` and drafts, run as the console script."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from clinic_app.documents.engine import read_text
+from clinic_app.services import staff, vault_ops
+from tests.cli.conftest import (
+    Run,
+    SharedVault,
+    assert_ok,
+    assert_one_line_error,
+    copy_vault,
+    run_cli,
+)
+from tests.conftest import PASSPHRASE
+
+CLINIC_SETTINGS = [
+    "name=Worker Justice Legal Clinic",
+    r"address=200 Example Ave\nSpringfield, IL 62701",
+    "phone=(555) 010-0100",
+    "email=intake@clinic.example",
+    "signer_name=Dana Rivera",
+    "signer_title=Attorney at Law",
+    r"uscis_address=P.O. Box 0000\nMontclair, CA 91763",
+    "uscis_address_source=USCIS filing address page",
+    "uscis_address_checked=2025-01-10",
+]
+
+
+@pytest.fixture(scope="module")
+def clinic_vault(
+    sample_vault: SharedVault, tmp_path_factory: pytest.TempPathFactory
+) -> SharedVault:
+    """A copy of the sample vault with the clinic's details set (through the CLI)."""
+    folder = copy_vault(sample_vault.folder, tmp_path_factory.mktemp("render") / "vault")
+    args: list[str] = []
+    for setting in CLINIC_SETTINGS:
+        args += ["--set", setting]
+    run = assert_ok(run_cli("--vault", folder, "clinic", *args, env=sample_vault.env))
+    assert "Saved 9 clinic setting(s)." in run.stdout
+    assert "last checked on 2025-01-10" in run.stdout
+    vault = vault_ops.open_vault(folder, passphrase=PASSPHRASE)
+    try:  # no command adds staff yet
+        staff.add_staff(vault, name="Dana Rivera", role="attorney")
+    finally:
+        vault.close()
+    return SharedVault(folder, sample_vault.env, sample_vault.created)
+
+
+def _cli(vault: SharedVault, *args: str | Path) -> Run:
+    return run_cli("--vault", vault.folder, *args, env=vault.env)
+
+
+def _letters(vault: SharedVault) -> list[dict[str, object]]:
+    data: list[dict[str, object]] = assert_ok(_cli(vault, "letters", "--json")).json()
+    return data
+
+
+def test_render_a_letter_batch(clinic_vault: SharedVault, tmp_path: Path) -> None:
+    letter = _letters(clinic_vault)[0]
+    out = tmp_path / "out"
+    run = assert_ok(
+        _cli(
+            clinic_vault,
+            "render",
+            "client-renewal-reminder",
+            "--letter",
+            str(letter["id"]),
+            "--out",
+            out,
+            "--today",
+            "2026-01-15",
+        )
+    )
+    assert f"Wrote {letter['matters']} documents to {out}." in run.stdout
+    assert "plain .docx files" in run.stdout and "not encrypted" in run.stdout
+    assert "--keep-in-vault" in run.stdout
+    with open(out / "index.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    files = sorted(p.name for p in out.glob("*.docx") if p.name != "index.docx")
+    assert sorted(r["file"] for r in rows) == files and len(files) == letter["matters"]
+    assert all(name.endswith("_client-renewal-reminder_2026-01-15.docx") for name in files)
+    spanish = [r for r in rows if r["language"] == "es"]
+    assert spanish, rows
+    text = "\n".join(read_text((out / spanish[0]["file"]).read_bytes()))
+    assert "15 de enero de 2026" in text and "Estimado(a)" in text
+
+
+def test_render_refuses_a_template_with_an_unknown_field(
+    clinic_vault: SharedVault, tmp_path: Path
+) -> None:
+    document = Document()
+    document.add_paragraph("Dear {{ client.first_name }}, {{ client.nickname }}")
+    template = tmp_path / "mine.docx"
+    document.save(str(template))
+    out = tmp_path / "out"
+    run = _cli(clinic_vault, "render", template, "--matter", "1", "--out", out)
+    assert_one_line_error(run, 1, "client.nickname", "do not exist", "nothing was written")
+    assert not out.exists()
+    check = run_cli("template-check", template, env=clinic_vault.env)
+    assert_one_line_error(check, 1, "client.nickname")
+
+
+def test_render_one_matter_and_keep_a_copy_in_the_vault(
+    clinic_vault: SharedVault, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run = assert_ok(
+        _cli(
+            clinic_vault,
+            "render",
+            "declaration",
+            "--matter",
+            "2",
+            "--out",
+            out,
+            "--lang",
+            "es",
+            "--keep-in-vault",
+            "--today",
+            "2026-01-15",
+        )
+    )
+    [made] = list(out.iterdir())
+    assert made.name == "Flores-Nájera_Brenda-Yaneth_declaration_2026-01-15.docx"
+    assert f"Wrote {made}." in run.stdout
+    assert "Kept 1 encrypted copy in the vault" in run.stdout
+    drafts = assert_ok(_cli(clinic_vault, "drafts", "--matter", "2", "--json")).json()
+    assert [d["filename"] for d in drafts] == [made.name]
+    exported = tmp_path / "exported"
+    exported.mkdir()
+    assert_ok(_cli(clinic_vault, "draft-export", str(drafts[0]["id"]), "--out", exported))
+    assert read_text((exported / made.name).read_bytes()) == read_text(made.read_bytes())
+
+
+def test_render_usage_errors_are_one_line(clinic_vault: SharedVault, tmp_path: Path) -> None:
+    run = _cli(clinic_vault, "render", "declaration", "--matter", "1")
+    assert_one_line_error(run, 1, "--out", "--keep-in-vault")
+    run = _cli(clinic_vault, "render", "nothing-like-it", "--matter", "1", "--out", tmp_path)
+    assert_one_line_error(run, 1, "no template named 'nothing-like-it'")
+
+
+def test_checklist_and_sign_off(clinic_vault: SharedVault) -> None:
+    run = assert_ok(_cli(clinic_vault, "checklist", "3", "--json"))
+    record = run.json()
+    assert record["ready_to_file"] is False and set(record["outstanding"])
+    sets: list[str] = []
+    for item in record["items"]:
+        if item["required"]:
+            sets += [
+                "--set",
+                f"{item['key']}={'n/a' if item['key'] == 'translations' else 'received'}",
+            ]
+    run = assert_ok(_cli(clinic_vault, "checklist", "3", *sets))
+    assert "not ready to file: complete; awaiting attorney sign-off." in run.stdout
+    refused = _cli(clinic_vault, "sign-off", "3", "--by", "Nobody Here")
+    assert_one_line_error(refused, 1, "no staff member")
+    run = assert_ok(
+        _cli(
+            clinic_vault,
+            "--as",
+            "reviewer",
+            "sign-off",
+            "3",
+            "--by",
+            "dana rivera",
+            "--on",
+            "2026-01-20",
+        )
+    )
+    assert "Matter 3 signed off by Dana Rivera on 2026-01-20: ready to file" in run.stdout
+    assert "READY TO FILE" in assert_ok(_cli(clinic_vault, "checklist", "3")).stdout
+    events = assert_ok(_cli(clinic_vault, "audit", "--limit", "1", "--json")).json()
+    assert events[0]["summary"] == "packet signed off by Dana Rivera (attorney) on 2026-01-20"
+    assert events[0]["actor"] == "reviewer"
+    bad = _cli(clinic_vault, "checklist", "3", "--set", "g-28=lost")
+    assert_one_line_error(bad, 1, "'lost' is not a checklist status")
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_a_generated_document_converts_to_pdf(clinic_vault: SharedVault, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert_ok(_cli(clinic_vault, "render", "cover-letter-initial", "--matter", "1", "--out", out))
+    [made] = list(out.glob("*.docx"))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(made)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**clinic_vault.env, "HOME": str(tmp_path)},
+    )
+    pdf = tmp_path / (made.stem + ".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")

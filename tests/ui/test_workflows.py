@@ -1,0 +1,99 @@
+"""Workflows through real widgets: add and edit clients, record notices on matters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from clinic_app.services import clients, matters
+from tests.conftest import PASSPHRASE
+from ui.client_editor import ClientEditor
+from ui.main_window import MainWindow
+from ui.notice_dialog import NoticeDialog
+
+
+def open_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.unlock.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+
+
+def test_new_client_with_bad_a_number_is_refused_then_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    assert window.vault is not None
+    editor = ClientEditor(window.vault, parent=window)
+    qtbot.addWidget(editor)
+    editor.set_text("first_name", "Zoila")
+    editor.set_text("last_name", "Quispe Mamani")
+    editor.set_text("a_number", "A12")
+    editor.set_text("date_of_birth", "02/30/1990")
+    editor.save()
+    assert editor.result() == 0  # still open
+    assert "7 to 9 digits" in editor.errors["a_number"].text()
+    assert "not a real calendar date" in editor.errors["date_of_birth"].text()
+    assert clients.count_clients(window.vault, search_text="quispe") == 0  # nothing written
+
+    editor.set_text("a_number", "a 012-345-678")
+    editor.set_text("date_of_birth", "1990-02-14")
+    editor.save()
+    assert editor.result() == 1
+    saved = clients.get_client(window.vault, client_id=editor.saved_id or -1)
+    assert saved.a_number == "A012345678"
+    window.bus.publish(editor.changes)
+    window.clients.search.setText("quispe")
+    qtbot.waitUntil(lambda: window.clients.model.total == 1, timeout=5000)
+
+
+def test_copy_a_number_clears_the_clipboard(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ui.clipboard
+
+    open_window(qtbot, window)
+    page = window.clients
+    page.search.setText("A-763-371-143")
+    qtbot.waitUntil(lambda: page.model.total == 1, timeout=5000)
+    page.table.selectRow(0)
+    monkeypatch.setattr(ui.clipboard, "CLEAR_AFTER_MS", 50)
+    ui.clipboard.copy_sensitive("A763371143", clear_after_ms=50)
+    assert QApplication.clipboard().text() == "A763371143"
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "", timeout=3000)
+
+
+def test_rfe_notice_on_a_matter_sets_its_due_date(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    window.show_page(window.matters)
+    page = window.matters
+    assert page.model.total == 24
+    page.set_stage("receipt")  # a pending request: an RFE moves it forward
+    assert page.model.total > 0
+    page.table.selectRow(0)
+    matter_id = page.panel.matter_id
+    assert matter_id is not None
+    notice = date.today() - timedelta(days=3)
+    dialog = NoticeDialog(window.vault, matter_id, page)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("rfe"))
+    dialog.occurred.setText(notice.isoformat())
+    dialog.mailed.setChecked(True)
+    dialog.save()
+    assert dialog.result() == 1
+    page.panel._after(dialog.changes)
+    events = matters.list_events(window.vault, matter_id=matter_id)  # type: ignore[arg-type]
+    assert [e.kind for e in events] == ["rfe"]
+    assert events[0].due_on == notice + timedelta(days=87)
+    assert (notice + timedelta(days=87)).isoformat() in page.panel.timeline.text()
+    assert matters.get_matter(window.vault, matter_id=matter_id).status == "rfe"  # type: ignore[arg-type]
+    # the pipeline counts follow
+    qtbot.waitUntil(lambda: page.stage_buttons["rfe"].text().endswith(" 1"), timeout=5000)
+
+
+def test_pipeline_stage_filters_the_list(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    page = window.matters
+    decided = matters.count_matters(window.vault, status="decision")  # type: ignore[arg-type]
+    page.set_stage("decision")
+    assert page.model.total == decided
+    assert 0 < decided < 24
+    page.set_stage(None)
+    assert page.model.total == 24

@@ -1,0 +1,165 @@
+"""Add or edit a client, with each field checked as it is left (A-number, dates, email)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError, ValidationError
+from clinic_app.i18n import _
+from clinic_app.services import ChangeSet, clients
+from clinic_app.services.records import ClientRecord
+from clinic_app.services.vault_ops import Vault
+
+# (field name, label, multi-line)
+FIELDS = [
+    ("first_name", "First name(s)", False),
+    ("last_name", "Last name(s)", False),
+    ("other_names", "Other names used (one per line)", True),
+    ("date_of_birth", "Date of birth (YYYY-MM-DD or MM/DD/YYYY)", False),
+    ("a_number", "A-number", False),
+    ("country_of_birth", "Country of birth", False),
+    ("preferred_languages", "Languages (first is preferred; e.g. es, mam)", False),
+    ("phone", "Phone", False),
+    ("email", "Email", False),
+    ("address", "Address", True),
+    ("safe_contact", "Safe-contact instructions", True),
+    ("notes", "Notes", True),
+]
+CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages"}
+
+
+class ClientEditor(QDialog):
+    """Saving runs the same validation as the CLI and importer; on error nothing is written."""
+
+    def __init__(
+        self, vault: Vault, record: ClientRecord | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self.record = record
+        self.changes = ChangeSet()
+        self.saved_id: int | None = None
+        self.setWindowTitle(_("Edit client") if record else _("New client"))
+        self.setMinimumWidth(560)
+        self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name, label, multi in FIELDS:
+            widget: QLineEdit | QPlainTextEdit
+            if multi:
+                widget = QPlainTextEdit()
+                widget.setFixedHeight(56)
+                widget.setTabChangesFocus(True)
+            else:
+                widget = QLineEdit()
+            widget.setAccessibleName(_(label))
+            widget.setObjectName(name)
+            self.inputs[name] = widget
+            error = QLabel()
+            error.setObjectName(f"{name}_error")
+            error.setStyleSheet("color: #b00020")
+            error.setWordWrap(True)
+            error.hide()
+            self.errors[name] = error
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(widget)
+            box.addWidget(error)
+            holder = QWidget()
+            holder.setLayout(box)
+            form.addRow(_(label), holder)
+            if name in CHECKED and isinstance(widget, QLineEdit):
+                widget.editingFinished.connect(lambda n=name: self.check(n))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        if record is not None:
+            self._fill(record)
+
+    def _fill(self, record: ClientRecord) -> None:
+        values = {
+            "first_name": record.first_name,
+            "last_name": record.last_name,
+            "other_names": "\n".join(record.other_names),
+            "date_of_birth": record.date_of_birth.isoformat() if record.date_of_birth else "",
+            "a_number": record.a_number or "",
+            "country_of_birth": record.country_of_birth,
+            "preferred_languages": ", ".join(record.preferred_languages),
+            "phone": record.phone,
+            "email": record.email,
+            "address": record.address,
+            "safe_contact": record.safe_contact,
+            "notes": record.notes,
+        }
+        for name, value in values.items():
+            self.set_text(name, value)
+
+    def text(self, name: str) -> str:
+        widget = self.inputs[name]
+        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+    def set_text(self, name: str, value: str) -> None:
+        widget = self.inputs[name]
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value)
+        else:
+            widget.setText(value)
+
+    def check(self, name: str) -> bool:
+        problem = clients.check_field(name=name, value=self.text(name))
+        self._show(name, problem)
+        return problem is None
+
+    def _show(self, name: str, problem: str | None) -> None:
+        label = self.errors[name]
+        label.setText(problem or "")
+        label.setVisible(bool(problem))
+
+    def save(self) -> None:
+        if not all([self.check(name) for name in CHECKED]):  # a list: every field gets its message
+            self.message.setText(_("Correct the fields marked in red; nothing was saved."))
+            return
+        values = {name: self.text(name) for name, _label, _multi in FIELDS}
+        try:
+            if self.record is None:
+                result = clients.add_client(self.vault, **values)  # type: ignore[arg-type]
+            else:
+                result = clients.update_client(self.vault, client_id=self.record.id, **values)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            field = next(
+                (
+                    n
+                    for n, label, _m in FIELDS
+                    if exc.field.lower() in (n.replace("_", " "), label.lower())
+                ),
+                None,
+            )
+            if field:
+                self._show(field, exc.problem)
+            self.message.setText(exc.message + " " + _("Nothing was saved."))
+            return
+        except ClinicError as exc:
+            self.message.setText(exc.message)
+            return
+        self.changes = result.changes
+        self.saved_id = result.record.id
+        self.accept()

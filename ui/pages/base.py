@@ -1,0 +1,39 @@
+"""What every screen of the main window offers: a title, a vault to show, and change handling."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from clinic_app.services import ChangeSet
+from clinic_app.services.vault_ops import Vault
+from ui.bus import ChangeBus
+
+
+class Page(QWidget):
+    """Base of a screen. `set_vault(None)` must drop every widget and model holding client data."""
+
+    title = ""
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__()
+        self.bus = bus
+        self.vault: Vault | None = None
+        bus.changed.connect(self._on_changes)
+
+    def set_vault(self, vault: Vault | None) -> None:
+        self.vault = vault
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read everything shown from the vault (or clear it when locked)."""
+
+    def kinds(self) -> frozenset[str]:
+        """Record kinds whose changes make this screen reload."""
+        return frozenset()
+
+    def _on_changes(self, changes: ChangeSet) -> None:
+        if self.vault is not None and changes.touches(*self.kinds()):
+            self.reload()
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, self.title or "Clinic case manager", message)

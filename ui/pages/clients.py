@@ -1,0 +1,188 @@
+"""Clients: instant accent-insensitive search over a lazily fetched table, details and editing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.i18n import _
+from clinic_app.services import clients
+from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
+from ui.bus import ChangeBus
+from ui.client_detail import ClientDetail
+from ui.client_editor import ClientEditor
+from ui.client_table import ClientTableModel
+from ui.clipboard import copy_sensitive
+from ui.pages.base import Page
+
+
+class ClientsPage(Page):
+    title = "Clients"
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__(bus)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(
+            _("Search name, A-number, receipt number or employer  (Ctrl+K)")
+        )
+        self.search.setAccessibleName(_("Search clients"))
+        self.search.setClearButtonEnabled(True)
+        self.new_button = QPushButton(_("New client"))
+        self.new_button.setToolTip(_("Add a client (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_client)
+        self.edit_button = QPushButton(_("Edit"))
+        self.edit_button.clicked.connect(self.edit_client)
+        self.copy_button = QPushButton(_("Copy A-number"))
+        self.copy_button.setToolTip(_("The clipboard is cleared after 30 seconds"))
+        self.copy_button.clicked.connect(self.copy_a_number)
+        self.model = ClientTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Clients"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSortIndicator(
+            ClientTableModel.NAME, Qt.SortOrder.AscendingOrder
+        )
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.doubleClicked.connect(lambda _index: self.edit_client())
+        self.count = QLabel()
+        self.count.setObjectName("clientCount")
+        self.detail = ClientDetail()
+        # Debounce typing so a 100,000-client vault is searched once per pause, not per key.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(120)
+        self._debounce.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.edit_button)
+        bar.addWidget(self.copy_button)
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(bar)
+        box.addWidget(self.table)
+        box.addWidget(self.count)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self._update_buttons()
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({CLIENT, MATTER, GRANT, NOTE})
+
+    def reload(self) -> None:
+        current = self.selected_client_id()
+        if self.vault is None:
+            self._debounce.stop()
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+        self.model.set_vault(self.vault, search=self.search.text())
+        self.detail.clear()
+        self._update_count()
+        for column, width in ((0, 240), (1, 110), (2, 95), (3, 130), (4, 80)):
+            self.table.setColumnWidth(column, width)
+        if current is not None:
+            self.select_client(current)
+        self._update_buttons()
+
+    def selected_client_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.client_id(index.row()) if index.isValid() else None
+
+    def select_client(self, client_id: int) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.client_id(row) == client_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _apply_search(self) -> None:
+        if self.vault is None:
+            return
+        self.model.set_search(self.search.text())
+        self.detail.clear()
+        self._update_count()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        if self.vault is None:
+            self.count.clear()
+        elif self.search.text().strip():
+            self.count.setText(
+                _("{n} matching clients").format(n=total)
+                if total
+                else _("No client matches; check the spelling or search by A-number.")
+            )
+        else:
+            self.count.setText(
+                _("{n} clients").format(n=total)
+                if total
+                else _("No clients yet. Add one with New client, or import a spreadsheet.")
+            )
+
+    def _update_buttons(self) -> None:
+        has_vault = self.vault is not None
+        selected = self.selected_client_id() is not None
+        self.new_button.setEnabled(has_vault)
+        self.edit_button.setEnabled(has_vault and selected)
+        self.copy_button.setEnabled(has_vault and selected)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        client_id = self.model.client_id(current.row())
+        if self.vault is not None and client_id is not None:
+            self.detail.show_client(self.vault, client_id)
+        self._update_buttons()
+
+    def new_client(self) -> None:
+        if self.vault is None:
+            return
+        editor = ClientEditor(self.vault, parent=self)
+        if editor.exec():
+            self.bus.publish(editor.changes)
+            if editor.saved_id is not None:
+                self.select_client(editor.saved_id)
+
+    def edit_client(self) -> None:
+        client_id = self.selected_client_id()
+        if self.vault is None or client_id is None:
+            return
+        editor = ClientEditor(
+            self.vault, clients.get_client(self.vault, client_id=client_id), parent=self
+        )
+        if editor.exec():
+            self.bus.publish(editor.changes)
+
+    def copy_a_number(self) -> None:
+        client_id = self.selected_client_id()
+        if self.vault is None or client_id is None:
+            return
+        record = clients.get_client(self.vault, client_id=client_id)
+        if record.a_number:
+            copy_sensitive(record.a_number)

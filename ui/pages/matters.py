@@ -1,0 +1,234 @@
+"""Matters: a pipeline of stages with counts, a lazily fetched list, and the selected matter's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.i18n import _
+from clinic_app.services import matters
+from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
+from clinic_app.services.records import MatterRecord
+from clinic_app.services.vault_ops import Vault
+from ui.bus import ChangeBus
+from ui.matter_view import STATUS_LABELS, MatterPanel
+from ui.pages.base import Page
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MatterTableModel(QAbstractTableModel):
+    """Matters page by page, filtered by pipeline stage and client search."""
+
+    CLIENT, KIND, STATUS, EMPLOYER, RECEIPT, GRANT_END, PERMIT_END, ASSIGNED = range(8)
+    HEADERS = (
+        "Client",
+        "Kind",
+        "Status",
+        "Employer",
+        "Receipt",
+        "Grant ends",
+        "Permit ends",
+        "Assigned",
+    )
+    PAGE = 200
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vault: Vault | None = None
+        self.status: str | None = None
+        self.search = ""
+        self._rows: list[MatterRecord] = []
+        self._total = 0
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return _(self.HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        m = self._rows[index.row()]
+        values = (
+            m.client_name,
+            m.kind,
+            _(STATUS_LABELS.get(m.status, m.status)),
+            m.employer,
+            m.receipt_number or "",
+            m.grant_end.isoformat() if m.grant_end else "",
+            m.work_permit_end.isoformat() if m.work_permit_end else "",
+            m.assigned_to,
+        )
+        return values[index.column()]
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.vault is None or parent.isValid():
+            return
+        page = matters.list_matters(
+            self.vault,
+            status=self.status,
+            client_search=self.search,
+            offset=len(self._rows),
+            limit=self.PAGE,
+        )
+        if not page:
+            self._total = len(self._rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._total = (
+            matters.count_matters(self.vault, status=self.status, client_search=self.search)
+            if self.vault
+            else 0
+        )
+        self.endResetModel()
+        if self.canFetchMore():
+            self.fetchMore()
+
+    def matter_id(self, row: int) -> int | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+
+class MattersPage(Page):
+    title = "Matters"
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__(bus)
+        self.model = MatterTableModel()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Filter by client name, A-number or receipt number"))
+        self.search.setAccessibleName(_("Filter matters"))
+        self.search.setClearButtonEnabled(True)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self._filter_changed)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.stages = QButtonGroup(self)
+        self.stages.setExclusive(True)
+        pipeline = QHBoxLayout()
+        pipeline.setSpacing(2)
+        self.stage_buttons: dict[str | None, QPushButton] = {}
+        for key, label in [(None, "All"), *STATUS_LABELS.items()]:
+            button = QPushButton(_(label))
+            button.setCheckable(True)
+            button.setAccessibleName(_("Show stage {stage}").format(stage=_(label)))
+            button.clicked.connect(lambda _c=False, k=key: self.set_stage(k))
+            self.stages.addButton(button)
+            self.stage_buttons[key] = button
+            pipeline.addWidget(button)
+        self.stage_buttons[None].setChecked(True)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Matters"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAlternatingRowColors(True)
+        self.panel = MatterPanel(self.bus.publish)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        left = QWidget()
+        box = QVBoxLayout(left)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.search)
+        box.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(pipeline)
+        layout.addWidget(splitter)
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({MATTER, GRANT, EVENT, CLIENT, STAFF})
+
+    def reload(self) -> None:
+        selected = self.panel.matter_id
+        self.model.vault = self.vault
+        if self.vault is None:
+            self._debounce.stop()
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.model.search = ""
+        self.model.reload()
+        counts = matters.count_by_status(self.vault) if self.vault else {}
+        for key, button in self.stage_buttons.items():
+            label = _("All") if key is None else _(STATUS_LABELS[key])
+            n = sum(counts.values()) if key is None else counts.get(key, 0)
+            button.setText(f"{label} {n}" if self.vault else label)
+        for column, width in ((0, 200), (1, 80), (2, 120), (3, 190), (4, 120), (5, 90), (6, 90)):
+            self.table.setColumnWidth(column, width)
+        if self.vault is not None and selected is not None:
+            self.open_matter(selected)  # stays in view even when it has moved to another stage
+        else:
+            self.panel.show_matter(None, None)
+
+    def set_stage(self, status: str | None) -> None:
+        self.model.status = status
+        self.stage_buttons[status].setChecked(True)
+        self.model.reload()
+        self.panel.show_matter(None, None)
+
+    def _filter_changed(self) -> None:
+        if self.vault is None:
+            return
+        self.model.search = self.search.text()
+        self.model.reload()
+        self.panel.show_matter(None, None)
+
+    def select_matter(self, matter_id: int) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.matter_id(row) == matter_id:
+                self.table.selectRow(row)
+                self.panel.show_matter(self.vault, matter_id)
+                return True
+        return False
+
+    def open_matter(self, matter_id: int) -> None:
+        """Show one matter even when the current filters hide it."""
+        if not self.select_matter(matter_id):
+            self.panel.show_matter(self.vault, matter_id)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        matter_id = self.model.matter_id(current.row())
+        if self.vault is not None and matter_id is not None:
+            self.panel.show_matter(self.vault, matter_id)
