@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import _
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
+from ui.backup_dialogs import BackupDialog, RestoreDialog
 from ui.bus import ChangeBus
+from ui.import_wizard import ImportWizard
 from ui.pages.base import Page
 from ui.pages.clients import ClientsPage
+from ui.pages.employers import EmployersPage
 from ui.pages.matters import MattersPage
 from ui.unlock import UnlockWidget
 
@@ -63,7 +66,9 @@ class MainWindow(QMainWindow):
 
         self.clients = ClientsPage(self.bus)
         self.matters = MattersPage(self.bus)
-        self.pages: list[Page] = [self.clients, self.matters]
+        self.employers = EmployersPage(self.bus)
+        self.employers.open_matter.connect(self.open_matter)
+        self.pages: list[Page] = [self.clients, self.matters, self.employers]
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(_("Screens"))
@@ -91,8 +96,17 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.search_action = self._action(_("Search"), "Ctrl+K", self.focus_search)
         self.new_client_action = self._action(_("New client"), "Ctrl+N", self.new_client)
+        self.import_action = self._action(_("Import…"), "Ctrl+I", self.import_spreadsheet)
+        self.backup_action = self._action(_("Back up…"), "Ctrl+Shift+B", self.back_up)
         self.lock_action = self._action(_("Lock"), "Ctrl+L", self.lock)
-        self.vault_actions = [self.search_action, self.new_client_action, self.lock_action]
+        self.vault_actions = [
+            self.search_action,
+            self.new_client_action,
+            self.import_action,
+            self.backup_action,
+            self.lock_action,
+        ]
+        self.unlock.restore_requested.connect(self.restore)
 
         self.status_vault = QLabel()
         self.status_lock = QLabel()
@@ -174,6 +188,29 @@ class MainWindow(QMainWindow):
         if self.vault is not None:
             self.show_page(self.clients)
             self.clients.new_client()
+
+    def open_matter(self, matter_id: int) -> None:
+        self.show_page(self.matters)
+        self.matters.open_matter(matter_id)
+
+    def import_spreadsheet(self) -> None:
+        if self.vault is None:
+            return
+        wizard = ImportWizard(self.vault, self.background, self)
+        wizard.exec()
+        self.bus.publish(wizard.changes)
+
+    def back_up(self) -> None:
+        if self.vault is not None:
+            BackupDialog(self.vault, self.background, self).exec()
+
+    def restore(self) -> None:
+        dialog = RestoreDialog(self.background, self)
+        dialog.exec()
+        if dialog.restored is not None:
+            self.unlock.vault_dir = dialog.restored
+            self.unlock.refresh()
+            self.status_vault.setText(_("Vault: {folder}").format(folder=dialog.restored))
 
     def _activity(self) -> None:
         if self.vault is not None:

@@ -27,6 +27,7 @@ class UnlockWidget(QWidget):
     """Asks for the passphrase; key derivation runs in the background so the window never freezes."""
 
     unlocked = Signal(object)  # the open Vault
+    restore_requested = Signal()
 
     def __init__(self, vault_dir: Path, actor: str, background: Background) -> None:
         super().__init__()
@@ -66,6 +67,9 @@ class UnlockWidget(QWidget):
         self.other_button = QPushButton(_("Open another vault folder…"))
         self.other_button.setFlat(True)
         self.other_button.clicked.connect(self.choose_folder)
+        self.restore_button = QPushButton(_("Restore a backup into a new folder…"))
+        self.restore_button.setFlat(True)
+        self.restore_button.clicked.connect(self.restore_requested.emit)
 
         form = QFormLayout()
         form.addRow(_("Passphrase"), self.passphrase)
@@ -85,6 +89,7 @@ class UnlockWidget(QWidget):
         box.addWidget(self.create_button)
         box.addWidget(self.recover_button)
         box.addWidget(self.other_button)
+        box.addWidget(self.restore_button)
         box.addStretch(1)
 
         panel = QWidget()

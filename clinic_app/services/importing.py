@@ -631,3 +631,9 @@ def import_file(
     kinds = frozenset(k for k, n in report.created.items() if n)
     report.changes = ChangeSet(kinds=kinds)
     return report
+
+
+def preview(*, path: Path, limit: int = 50) -> tuple[list[str], list[list[str]]]:
+    """The header and first rows of a spreadsheet, as the importer reads them (nothing is written)."""
+    table = read_table(Path(path))
+    return table.header, table.rows[:limit]

@@ -97,3 +97,60 @@ def test_pipeline_stage_filters_the_list(qtbot, window: MainWindow) -> None:  # 
     assert 0 < decided < 24
     page.set_stage(None)
     assert page.model.total == 24
+
+
+def test_import_wizard_shows_bad_rows_and_writes_nothing(
+    qtbot, window: MainWindow, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import SAMPLE_CSV
+    from ui.import_wizard import ImportWizard
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    bad = tmp_path / "bad.csv"
+    lines = SAMPLE_CSV.read_text("utf-8-sig").splitlines()
+    header = lines[0]
+    bad.write_text(
+        "\n".join([header, "Nadia,Benali,1990-13-01,A12,,,,,Acme Foods,,,,,,,,,,,,,,"]) + "\n",
+        "utf-8",
+    )
+    wizard = ImportWizard(window.vault, window.background, window)
+    qtbot.addWidget(wizard)
+    wizard.load(bad)
+    qtbot.waitUntil(lambda: "problems" in wizard.summary.text(), timeout=10000)
+    items = [wizard.problems.item(i).text() for i in range(wizard.problems.count())]
+    assert any(text.startswith("row 2, date_of_birth") for text in items)
+    assert any(text.startswith("row 2, a_number") for text in items)
+    assert not wizard.import_button.isEnabled()
+    assert clients.count_clients(window.vault, search_text="benali") == 0
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "\n".join([header, "Nadia,Benali,1990-12-01,A12345678,,,,,Acme Foods,,,,,,,,,,,,,,"])
+        + "\n",
+        "utf-8",
+    )
+    wizard.load(good)
+    qtbot.waitUntil(lambda: wizard.import_button.isEnabled(), timeout=10000)
+    assert clients.count_clients(window.vault, search_text="benali") == 0  # the check wrote nothing
+    wizard.import_button.click()
+    qtbot.waitUntil(lambda: "Imported 1 rows" in wizard.summary.text(), timeout=10000)
+    assert clients.count_clients(window.vault, search_text="benali") == 1
+
+
+def test_employers_page_lists_letters_and_covered_workers(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    window.show_page(window.employers)
+    page = window.employers
+    assert page.employer_list.count() == 4
+    for row in range(page.employer_list.count()):
+        page.employer_list.setCurrentRow(row)
+        if "Riverbend" in page.employer_list.currentItem().text():
+            break
+    assert page.letter_list.count() == 1
+    assert "DOL-WHD" in page.letter_list.item(0).text()
+    assert page.covered.count() == 6
+    opened: list[int] = []
+    page.open_matter.connect(opened.append)
+    page.covered.itemActivated.emit(page.covered.item(0))
+    assert opened and window.matters.panel.matter_id == opened[0]

@@ -1,0 +1,190 @@
+"""Import a spreadsheet: choose it, preview its rows, see every problem, then import all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import _
+from clinic_app.services import ChangeSet, importing
+from clinic_app.services.importing import ImportReport
+from clinic_app.services.vault_ops import Vault
+from ui.background import Background, Job
+
+
+class ImportWizard(QDialog):
+    """Checking is a dry run of the real import, so what it reports is exactly what would happen."""
+
+    def __init__(self, vault: Vault, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault, self.background = vault, background
+        self.path: Path | None = None
+        self.changes = ChangeSet()
+        self.job: Job | None = None
+        self.setWindowTitle(_("Import a spreadsheet"))
+        self.resize(900, 620)
+        self.file_label = QLabel(
+            _("Choose a CSV or XLSX file in the import columns (see the README).")
+        )
+        self.file_label.setWordWrap(True)
+        self.choose_button = QPushButton(_("Choose file…"))
+        self.choose_button.clicked.connect(self.choose)
+        self.preview = QTableWidget()
+        self.preview.setAccessibleName(_("Preview of the first rows"))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.problems = QListWidget()
+        self.problems.setAccessibleName(_("Problems and matches"))
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.import_button = QPushButton(_("Import"))
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        self.cancel_button = QPushButton(_("Close"))
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        top = QHBoxLayout()
+        top.addWidget(self.file_label, 1)
+        top.addWidget(self.choose_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.preview, 3)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problems, 2)
+        layout.addLayout(bottom)
+
+    def choose(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a spreadsheet"), "", _("Spreadsheets (*.csv *.xlsx)")
+        )
+        if name:
+            self.load(Path(name))
+
+    def load(self, path: Path) -> None:
+        """Show the first rows and check every row with a dry run (nothing is written)."""
+        self.path = path
+        self.file_label.setText(str(path))
+        self.problems.clear()
+        self.import_button.setEnabled(False)
+        try:
+            header, rows = importing.preview(path=path, limit=50)
+        except ClinicError as exc:
+            self.summary.setText(exc.message)
+            self.preview.clear()
+            return
+        self.preview.clear()
+        self.preview.setColumnCount(len(header))
+        self.preview.setRowCount(len(rows))
+        self.preview.setHorizontalHeaderLabels(header)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row[: len(header)]):
+                self.preview.setItem(r, c, QTableWidgetItem(value))
+        self.summary.setText(_("Checking every row…"))
+        vault = self.vault
+        self._busy(True)
+        self.job = self.background.run(
+            lambda progress: importing.import_file(
+                vault, path=path, dry_run=True, progress=progress
+            ),
+            self._checked,
+            self._failed,
+            self._progress,
+        )
+
+    def _checked(self, report: ImportReport) -> None:
+        self._busy(False)
+        self._show_report(report)
+        if report.ok:
+            made = ", ".join(f"{n} {kind}" for kind, n in report.created.items()) or _(
+                "nothing new"
+            )
+            self.summary.setText(
+                _("{rows} rows are ready to import: {made}. Nothing has been written yet.").format(
+                    rows=report.rows, made=made
+                )
+            )
+            self.import_button.setEnabled(True)
+        else:
+            self.summary.setText(
+                _(
+                    "{n} problems: fix them in the spreadsheet and choose it again. "
+                    "Nothing was imported."
+                ).format(n=len(report.problems))
+            )
+
+    def _show_report(self, report: ImportReport) -> None:
+        self.problems.clear()
+        for problem in report.problems:
+            self.problems.addItem(str(problem))
+        for warning in report.warnings:
+            self.problems.addItem(_("Warning: {text}").format(text=warning))
+        for match in report.matches:
+            self.problems.addItem(match)
+
+    def run_import(self) -> None:
+        if self.path is None:
+            return
+        vault, path = self.vault, self.path
+        self._busy(True)
+        self.summary.setText(_("Importing…"))
+        self.job = self.background.run(
+            lambda progress: importing.import_file(vault, path=path, progress=progress),
+            self._imported,
+            self._failed,
+            self._progress,
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        self._busy(False)
+        self._show_report(report)
+        self.import_button.setEnabled(False)
+        if report.ok:
+            self.changes = report.changes
+            made = ", ".join(f"{n} {kind}" for kind, n in report.created.items()) or _(
+                "nothing new"
+            )
+            self.summary.setText(
+                _("Imported {rows} rows: {made}.").format(rows=report.rows, made=made)
+            )
+        else:
+            self.summary.setText(_("Nothing was imported."))
+
+    def _failed(self, message: str) -> None:
+        self._busy(False)
+        self.summary.setText(message)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.progress.setValue(0)
+        self.choose_button.setEnabled(not busy)
+        self.import_button.setEnabled(False)
+        self.cancel_button.setText(_("Cancel") if busy else _("Close"))
+        if not busy:
+            self.job = None
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        else:
+            self.accept()
