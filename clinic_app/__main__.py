@@ -5,4 +5,7 @@ from __future__ import annotations
 from clinic_app.cli.main import main
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # batch rendering starts worker processes, also in frozen builds
     raise SystemExit(main())

@@ -683,7 +683,8 @@ def renewal_reminder(lang: str) -> DocumentObject:
             para(doc, "Es momento de empezar a preparar su renovación con nosotros.")
             para(
                 doc,
-                "El permiso que usted recibió termina el **{{ grant.end }}**. Para pedir más "
+                "El permiso que usted recibió {% if grant.days_left < 0 %}terminó{% else %}"
+                "termina{% endif %} el **{{ grant.end }}**. Para pedir más "
                 "tiempo, tenemos que preparar y enviar una solicitud nueva bastante antes de esa "
                 "fecha. Por favor, llámenos pronto para hacer una cita. [Fecha límite para "
                 "llamar, si la clínica la fija.]",
@@ -704,7 +705,8 @@ def renewal_reminder(lang: str) -> DocumentObject:
             para(doc, "It is time to start preparing your renewal with us.")
             para(
                 doc,
-                "The permission you received ends on **{{ grant.end }}**. To ask for more time, "
+                "The permission you received {% if grant.days_left < 0 %}ended{% else %}ends"
+                "{% endif %} on **{{ grant.end }}**. To ask for more time, "
                 "we need to prepare and send a new request well before that date, so please call "
                 "us soon to make an appointment. [Date by which to call, if the clinic sets one.]",
             )
@@ -731,7 +733,8 @@ def work_permit_expiring(lang: str) -> DocumentObject:
             para(doc, "Le escribimos por una fecha importante: **{{ work_permit.end }}**.")
             para(
                 doc,
-                "En esa fecha termina su permiso de trabajo (tarjeta de autorización de empleo). "
+                "En esa fecha {% if work_permit.days_left < 0 %}terminó{% else %}termina{% endif %}"
+                " su permiso de trabajo (tarjeta de autorización de empleo). "
                 "Esta tarjeta **no se extiende automáticamente**: después de esa fecha, es "
                 "posible que no pueda seguir trabajando hasta que reciba una tarjeta nueva.",
             )
@@ -760,7 +763,8 @@ def work_permit_expiring(lang: str) -> DocumentObject:
             para(doc, "We are writing about an important date: **{{ work_permit.end }}**.")
             para(
                 doc,
-                "On that date your work permit (employment authorization card) ends. This card "
+                "On that date your work permit (employment authorization card) "
+                "{% if work_permit.days_left < 0 %}ended{% else %}ends{% endif %}. This card "
                 "**is not extended automatically**: after that date, you may not be able to keep "
                 "working until you receive a new card.",
             )

@@ -14,25 +14,25 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError, ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
 
 # (field name, label, multi-line)
 FIELDS = [
-    ("first_name", "First name(s)", False),
-    ("last_name", "Last name(s)", False),
-    ("other_names", "Other names used (one per line)", True),
-    ("date_of_birth", "Date of birth (YYYY-MM-DD or MM/DD/YYYY)", False),
-    ("a_number", "A-number", False),
-    ("country_of_birth", "Country of birth", False),
-    ("preferred_languages", "Languages (first is preferred; e.g. es, mam)", False),
-    ("phone", "Phone", False),
-    ("email", "Email", False),
-    ("address", "Address", True),
-    ("safe_contact", "Safe-contact instructions", True),
-    ("notes", "Notes", True),
+    ("first_name", N_("First name(s)"), False),
+    ("last_name", N_("Last name(s)"), False),
+    ("other_names", N_("Other names used (one per line)"), True),
+    ("date_of_birth", N_("Date of birth (YYYY-MM-DD or MM/DD/YYYY)"), False),
+    ("a_number", N_("A-number"), False),
+    ("country_of_birth", N_("Country of birth"), False),
+    ("preferred_languages", N_("Languages (first is preferred; e.g. es, mam)"), False),
+    ("phone", N_("Phone"), False),
+    ("email", N_("Email"), False),
+    ("address", N_("Address"), True),
+    ("safe_contact", N_("Safe-contact instructions"), True),
+    ("notes", N_("Notes"), True),
 ]
 CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages"}
 

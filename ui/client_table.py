@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from clinic_app.i18n import N_, _
 from clinic_app.services import clients
 from clinic_app.services.records import ClientRow
 from clinic_app.services.vault_ops import Vault
@@ -17,7 +18,7 @@ class ClientTableModel(QAbstractTableModel):
     """Columns are named constants; `set_search()` swaps the query and resets the rows."""
 
     NAME, A_NUMBER, BORN, COUNTRY, LANGUAGE, EMPLOYER = range(6)
-    HEADERS = ("Name", "A-number", "Born", "Country of birth", "Language", "Employer")
+    HEADERS = (N_("Name"), N_("A-number"), N_("Born"), N_("Country of birth"), N_("Language"), N_("Employer"))
     SORT_KEYS: ClassVar[dict[int, str]] = {
         NAME: "last_name",
         A_NUMBER: "a_number",
@@ -49,7 +50,7 @@ class ClientTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return _(self.HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

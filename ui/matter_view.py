@@ -16,32 +16,32 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
 from ui.notice_dialog import GrantDialog, NoticeDialog
 
 STATUS_LABELS = {
-    "intake": "Intake",
-    "gathering_evidence": "Gathering evidence",
-    "drafting": "Drafting",
-    "attorney_review": "Attorney review",
-    "filed": "Filed",
-    "receipt": "Receipt",
-    "biometrics": "Biometrics",
-    "rfe": "RFE",
-    "decision": "Decision",
-    "closed": "Closed",
+    "intake": N_("Intake"),
+    "gathering_evidence": N_("Gathering evidence"),
+    "drafting": N_("Drafting"),
+    "attorney_review": N_("Attorney review"),
+    "filed": N_("Filed"),
+    "receipt": N_("Receipt"),
+    "biometrics": N_("Biometrics"),
+    "rfe": N_("RFE"),
+    "decision": N_("Decision"),
+    "closed": N_("Closed"),
 }
 EVENT_LABELS = {
-    "filed": "Filed",
-    "receipt": "Receipt notice",
-    "biometrics": "Biometrics appointment",
-    "rfe": "Request for Evidence",
-    "rfe_response": "RFE response sent",
-    "decision": "Decision",
-    "termination": "Termination notice",
-    "other": "Note",
+    "filed": N_("Filed"),
+    "receipt": N_("Receipt notice"),
+    "biometrics": N_("Biometrics appointment"),
+    "rfe": N_("Request for Evidence"),
+    "rfe_response": N_("RFE response sent"),
+    "decision": N_("Decision"),
+    "termination": N_("Termination notice"),
+    "other": N_("Note"),
 }
 
 

@@ -15,21 +15,21 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters
 from clinic_app.services.vault_ops import Vault
 
 KINDS = [
-    ("receipt", "Receipt notice"),
-    ("biometrics", "Biometrics appointment"),
-    ("rfe", "Request for Evidence (RFE)"),
-    ("rfe_response", "RFE response sent"),
-    ("decision", "Decision"),
-    ("termination", "Termination notice"),
-    ("filed", "Filed with USCIS"),
-    ("other", "Other"),
+    ("receipt", N_("Receipt notice")),
+    ("biometrics", N_("Biometrics appointment")),
+    ("rfe", N_("Request for Evidence (RFE)")),
+    ("rfe_response", N_("RFE response sent")),
+    ("decision", N_("Decision")),
+    ("termination", N_("Termination notice")),
+    ("filed", N_("Filed with USCIS")),
+    ("other", N_("Other")),
 ]
-DECISIONS = [("granted", "Granted"), ("denied", "Denied"), ("withdrawn", "Withdrawn")]
+DECISIONS = [("granted", N_("Granted")), ("denied", N_("Denied")), ("withdrawn", N_("Withdrawn"))]
 
 
 class NoticeDialog(QDialog):

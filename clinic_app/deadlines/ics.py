@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-
-from icalendar import Alarm, Calendar, Event
+from typing import Any
 
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.i18n import _
+
+# `icalendar` is imported when a calendar is built: every command line run would pay for it.
 
 NAME_MODES = ("initials", "none", "full")
 PRODID = "-//clinic-app//Deadlines//EN"
@@ -55,7 +56,9 @@ def _event(
     stamp: datetime,
     sequence: int,
     reminders: tuple[int, ...],
-) -> Event:
+) -> Any:
+    from icalendar import Alarm, Event
+
     what = deadline.message
     if deadline.kind == "task" and names == "full" and deadline.text:
         what = f"{what}: {deadline.text}"
@@ -106,6 +109,8 @@ def build_calendar(
 ) -> bytes:
     """The .ics bytes for these deadlines. `reminders` (rule id -> days before) overrides the
     reminders carried by each deadline; `stamp` is the export time."""
+    from icalendar import Calendar
+
     if names not in NAME_MODES:
         raise ValueError(f"names must be one of {NAME_MODES}")
     stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)

@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, event, insert, select
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
+from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.base import PassiveFlag
 
 from clinic_app.deadlines.engine import PlannedDeadline, plan_matter
 from clinic_app.deadlines.facts import chunks, client_ids_of, load_facts, matter_ids_of_letters
@@ -266,7 +267,7 @@ def _matter_updated(_mapper: Any, _connection: Any, target: Matter) -> None:
     if pending is not None and target.id is not None:
         pending.matters.add(target.id)
         # A matter moved to another client: the matters it leaves behind are looked at again.
-        old = get_history(target, "client_id", passive=PASSIVE_NO_INITIALIZE).deleted
+        old = get_history(target, "client_id", passive=PassiveFlag.PASSIVE_NO_INITIALIZE).deleted
         pending.clients.update(v for v in old or () if v is not None)
 
 
@@ -281,7 +282,7 @@ def _child_updated(_mapper: Any, _connection: Any, target: Grant | MatterEvent) 
     if pending is not None:
         pending.matters.add(target.matter_id)
         # A row moved to another matter changes the one it left too.
-        old = get_history(target, "matter_id", passive=PASSIVE_NO_INITIALIZE).deleted
+        old = get_history(target, "matter_id", passive=PassiveFlag.PASSIVE_NO_INITIALIZE).deleted
         pending.matters.update(v for v in old or () if v is not None)
 
 

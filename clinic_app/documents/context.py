@@ -239,6 +239,10 @@ def _text(value: str | None) -> str | None:
     return text or None
 
 
+def _days(end: date | None, today: date) -> int | None:
+    return (end - today).days if end is not None else None
+
+
 def clinic_values(clinic: ClinicFacts, *, lang: str, today: date) -> dict[str, Value]:
     return {
         "today": write_date(today, lang),
@@ -317,11 +321,13 @@ def matter_values(
         "matter.filed_on": write_date(matter.filed_on, lang),
         "grant.start": write_date(grant.start, lang) if grant else None,
         "grant.end": write_date(grant.end, lang) if grant else None,
+        "grant.days_left": _days(grant.end if grant else None, today),
         "grant.terminated_on": write_date(grant.terminated_on, lang) if grant else None,
         "grant.receipt_number": _text(grant.receipt_number) if grant else None,
         "work_permit.start": write_date(permit.start, lang) if permit else None,
         "work_permit.end": write_date(permit.end, lang) if permit else None,
-        "work_permit.category": permit_category(permit.category) or None if permit else None,
+        "work_permit.days_left": _days(permit.end if permit else None, today),
+        "work_permit.category": (permit_category(permit.category) or None) if permit else None,
         "appointment.date": write_date(matter.appointment_on, lang),
         "preparer.name": _text(matter.preparer_name) or _text(clinic.signer_name),
         "preparer.email": _text(matter.preparer_email) or _text(clinic.email),

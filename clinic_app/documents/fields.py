@@ -318,6 +318,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         "no grant of deferred action (with an end date) is recorded",
     ),
     FieldSpec(
+        "grant.days_left",
+        NUMBER,
+        MATTER,
+        "Days from today to grant.end (negative once it has passed), for conditions such as "
+        "{% if grant.days_left < 0 %}ended{% else %}ends{% endif %}.",
+        "no grant of deferred action (with an end date) is recorded",
+    ),
+    FieldSpec(
         "grant.terminated_on",
         DATE,
         MATTER,
@@ -343,6 +351,13 @@ FIELDS: tuple[FieldSpec, ...] = (
         DATE,
         MATTER,
         "End of the work permit (EAD); (c)(14) cards are not extended automatically.",
+        "no work permit (with an end date) is recorded",
+    ),
+    FieldSpec(
+        "work_permit.days_left",
+        NUMBER,
+        MATTER,
+        "Days from today to work_permit.end (negative once it has passed).",
         "no work permit (with an end date) is recorded",
     ),
     FieldSpec(

@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from clinic_app.documents.templates import LANGUAGE, TEMPLATE_ID
 from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
 from clinic_app.vault import audit
 from clinic_app.vault.engine import connect, key_pragma
@@ -26,6 +27,7 @@ from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams, normalize_passphra
 from clinic_app.vault.vault import DB_NAME, FILES_DIR, META_NAME, SLOTS_NAME, Vault, is_vault
 
 MAGIC = b"CLINICBK"
+TEMPLATES_DIR = "templates"
 VERSION = 1
 CHUNK = 1024 * 1024
 Progress = Callable[[int, int], None]
@@ -63,6 +65,10 @@ def _payload(vault: Vault, work: Path) -> Path:
             tar.add(
                 vault.folder / FILES_DIR / blob[:2] / blob, arcname=f"{FILES_DIR}/{blob[:2]}/{blob}"
             )
+        # The clinic's own templates travel with the vault (they hold no client data).
+        for path in sorted((vault.folder / TEMPLATES_DIR).glob("*/*.docx")):
+            if path.is_file() and not path.name.startswith(("~$", ".")):
+                tar.add(path, arcname=f"{TEMPLATES_DIR}/{path.parent.name}/{path.name}")
     return tar_path
 
 
@@ -197,6 +203,11 @@ def _safe_member(member: tarfile.TarInfo) -> bool:
     parts = Path(member.name).parts
     if not member.isfile() or member.name.startswith("/") or ".." in parts:
         return False
+    if len(parts) == 3 and parts[0] == TEMPLATES_DIR:
+        name = parts[2]
+        return bool(
+            LANGUAGE.match(parts[1]) and name.endswith(".docx") and TEMPLATE_ID.match(name[:-5])
+        )
     return member.name in _ALLOWED_TOP or (
         len(parts) == 3 and parts[0] == FILES_DIR and parts[2].isalnum()
     )

@@ -14,10 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
-
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.i18n import _
 from clinic_app.services import deadlines
@@ -127,6 +123,8 @@ def _table(document: Any, deadlines_: list[Deadline], today: date, max_rows: int
             what += " " + _("[program {status}]").format(status=d.policy_status)
         rows.append([d.due.isoformat(), _when(d, today), what, d.client, str(d.matter_id), d.why])
     _fill_table(table, rows)
+    from docx.shared import Cm
+
     for column, width in zip(table.columns, _WIDTHS_CM, strict=True):
         for tc in column.cells:
             tc.width = Cm(width)
@@ -146,6 +144,11 @@ def build_report(
     max_rows: int = MAX_ROWS,
 ) -> tuple[bytes, bool]:
     """The .docx bytes, and whether any section was cut at `max_rows` lines."""
+    # python-docx is imported here, not at start-up: every command line run would pay for it.
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE

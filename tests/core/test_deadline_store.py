@@ -176,7 +176,7 @@ def test_stale_deadlines_are_recomputed_before_they_are_read(
 def test_rule_overrides_are_audited_and_recompute_everything(
     vault: Vault, worker: tuple[int, int]
 ) -> None:
-    _client_id, matter_id = worker
+    _client_id, _matter_id = worker
     vault.actor = "Rosa (paralegal)"
     changed = dl.set_rule(vault, rule_id="lda.renewal_file_by", days=150)
     assert changed.record.days == 150

@@ -235,10 +235,10 @@ def test_letter_batch_writes_one_per_matter_and_a_matching_index(
     assert by_name["Cuauhtémoc Ordóñez"].language_note == "no template in Mam; Spanish used"
     assert by_name["Thảo Nguyễn"].language == "en"
     assert by_name["Thảo Nguyễn"].language_note == "no template in Vietnamese; English used"
-    assert "El permiso que usted recibió termina el 28 de febrero de 2027." in _text(
+    assert "El permiso que usted recibió terminó el 28 de febrero de 2027." in _text(
         by_name["José Ángel Pérez Núñez"].path
     )  # type: ignore[arg-type]
-    assert "The permission you received ends on February 28, 2027." in _text(
+    assert "The permission you received ended on February 28, 2027." in _text(
         by_name["Thảo Nguyễn"].path
     )  # type: ignore[arg-type]
     assert by_name["Suharti"].filename == "Suharti_client-renewal-reminder_2027-03-01.docx"

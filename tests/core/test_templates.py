@@ -120,6 +120,23 @@ def test_declaration_follows_the_legal_form() -> None:
     assert not any("was read to me" in line for line in text)
 
 
+@pytest.mark.parametrize(
+    ("lang", "days_left", "expected"),
+    [
+        ("en", 90, "The permission you received ends on February 28, 2027."),
+        ("en", -1, "The permission you received ended on February 28, 2027."),
+        ("es", 90, "El permiso que usted recibió termina el 28 de febrero de 2027."),
+        ("es", -1, "El permiso que usted recibió terminó el 28 de febrero de 2027."),
+    ],
+)
+def test_renewal_reminder_says_ends_or_ended(lang: str, days_left: int, expected: str) -> None:
+    template = PreparedTemplate.from_path(
+        resource_path("templates", lang, "client-renewal-reminder.docx")
+    )
+    text = "\n".join(read_text(template.render(values(lang, **{"grant.days_left": days_left}))))  # type: ignore[arg-type]
+    assert expected in text
+
+
 def test_spanish_declaration_carries_a_certificate_of_translation() -> None:
     text = "\n".join(
         read_text(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
 from ui.bus import ChangeBus
@@ -28,7 +28,7 @@ from ui.pages.base import Page
 
 
 class ClientsPage(Page):
-    title = "Clients"
+    title = N_("Clients")
 
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)

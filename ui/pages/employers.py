@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, employers, letters, matters
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
 from clinic_app.services.vault_ops import Vault
@@ -133,7 +133,7 @@ class LetterDialog(QDialog):
 
 
 class EmployersPage(Page):
-    title = "Employers & letters"
+    title = N_("Employers & letters")
     open_matter = Signal(int)
     prepare_packets = Signal(
         int

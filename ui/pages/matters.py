@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import matters
 from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
@@ -124,7 +124,7 @@ class MatterTableModel(QAbstractTableModel):
 
 
 class MattersPage(Page):
-    title = "Matters"
+    title = N_("Matters")
 
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)
