@@ -18,7 +18,14 @@ class ClientTableModel(QAbstractTableModel):
     """Columns are named constants; `set_search()` swaps the query and resets the rows."""
 
     NAME, A_NUMBER, BORN, COUNTRY, LANGUAGE, EMPLOYER = range(6)
-    HEADERS = (N_("Name"), N_("A-number"), N_("Born"), N_("Country of birth"), N_("Language"), N_("Employer"))
+    HEADERS = (
+        N_("Name"),
+        N_("A-number"),
+        N_("Born"),
+        N_("Country of birth"),
+        N_("Language"),
+        N_("Employer"),
+    )
     SORT_KEYS: ClassVar[dict[int, str]] = {
         NAME: "last_name",
         A_NUMBER: "a_number",

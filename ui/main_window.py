@@ -25,6 +25,7 @@ from ui.bus import ChangeBus
 from ui.import_wizard import ImportWizard
 from ui.pages.base import Page
 from ui.pages.clients import ClientsPage
+from ui.pages.documents import DocumentsPage
 from ui.pages.employers import EmployersPage
 from ui.pages.matters import MattersPage
 from ui.unlock import UnlockWidget
@@ -68,7 +69,10 @@ class MainWindow(QMainWindow):
         self.matters = MattersPage(self.bus)
         self.employers = EmployersPage(self.bus)
         self.employers.open_matter.connect(self.open_matter)
-        self.pages: list[Page] = [self.clients, self.matters, self.employers]
+        self.documents = DocumentsPage(self.bus, self.background)
+        self.matters.panel.draft_requested.connect(self.draft_for_matter)
+        self.employers.prepare_packets.connect(self.draft_for_letter)
+        self.pages: list[Page] = [self.clients, self.matters, self.employers, self.documents]
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(_("Screens"))
@@ -192,6 +196,14 @@ class MainWindow(QMainWindow):
     def open_matter(self, matter_id: int) -> None:
         self.show_page(self.matters)
         self.matters.open_matter(matter_id)
+
+    def draft_for_matter(self, matter_id: int) -> None:
+        self.show_page(self.documents)
+        self.documents.choose_matter(matter_id)
+
+    def draft_for_letter(self, letter_id: int) -> None:
+        self.show_page(self.documents)
+        self.documents.choose_letter(letter_id)
 
     def import_spreadsheet(self) -> None:
         if self.vault is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
+from ui.checklist_view import ChecklistView
 from ui.notice_dialog import GrantDialog, NoticeDialog
 
 STATUS_LABELS = {
@@ -47,6 +49,8 @@ EVENT_LABELS = {
 
 class MatterPanel(QWidget):
     """Shows one matter; every action goes through clinic_app.services and publishes its change-set."""
+
+    draft_requested = Signal(int)  # a matter id
 
     def __init__(self, publish: object) -> None:
         super().__init__()
@@ -79,6 +83,10 @@ class MatterPanel(QWidget):
         self.timeline = QLabel()
         self.timeline.setObjectName("matterTimeline")
         self.timeline.setWordWrap(True)
+        self.checklist = ChecklistView()
+        self.checklist.changed.connect(lambda changes: self.publish(changes))  # type: ignore[operator]
+        self.draft_button = QPushButton(_("Draft a document…"))
+        self.draft_button.clicked.connect(lambda: self.draft_requested.emit(self.matter_id or 0))
 
         controls = QHBoxLayout()
         controls.addWidget(QLabel(_("Status")))
@@ -88,6 +96,7 @@ class MatterPanel(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.notice_button)
         actions.addWidget(self.grant_button)
+        actions.addWidget(self.draft_button)
         actions.addStretch(1)
         inner = QWidget()
         box = QVBoxLayout(inner)
@@ -96,6 +105,8 @@ class MatterPanel(QWidget):
         box.addLayout(actions)
         box.addWidget(self.error)
         box.addWidget(self.timeline)
+        box.addWidget(QLabel("<h3>" + _("Packet checklist") + "</h3>"))
+        box.addWidget(self.checklist)
         box.addWidget(self.note_field)
         box.addStretch(1)
         scroll = QScrollArea()
@@ -116,8 +127,10 @@ class MatterPanel(QWidget):
             self.notice_button,
             self.grant_button,
             self.note_field,
+            self.draft_button,
         ):
             widget.setEnabled(enabled)
+        self.checklist.show_matter(vault if enabled else None, matter_id)
         if not enabled:
             self.summary.setText(_("Select a matter to see its timeline, grants and notes."))
             self.timeline.clear()

@@ -154,3 +154,72 @@ def test_employers_page_lists_letters_and_covered_workers(qtbot, window: MainWin
     page.open_matter.connect(opened.append)
     page.covered.itemActivated.emit(page.covered.item(0))
     assert opened and window.matters.panel.matter_id == opened[0]
+
+
+def test_render_a_declaration_from_the_documents_screen(
+    qtbot, window: MainWindow, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    from clinic_app.services import documents
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    documents.set_clinic_details(
+        window.vault,
+        values={
+            "name": "Worker Rights Legal Clinic",
+            "address": "100 Main St\nSpringfield, IL 62701",
+            "phone": "555-0100",
+            "email": "intake@example.org",
+            "signer_name": "Staff Attorney",
+            "signer_title": "Attorney at Law",
+            "signer_bar_number": "IL 0000000",
+            "uscis_address": "USCIS, Attn: Deferred Action, P.O. Box 0000, Montclair, CA 91763",
+            "uscis_address_source": "USCIS filing page",
+            "uscis_address_checked": "2025-01-10",
+        },
+    )
+    window.matters.set_stage(None)
+    window.matters.table.selectRow(0)
+    matter_id = window.matters.panel.matter_id
+    assert matter_id is not None
+    window.matters.panel.draft_button.click()
+    page = window.documents
+    assert window.page_stack.currentWidget() is page
+    assert page.matter.currentData() == matter_id
+    page.template.setCurrentIndex(page.template.findData("declaration"))
+    page.out_dir.setText(str(tmp_path / "drafts"))
+    page.render_button.click()
+    qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
+    written = sorted((tmp_path / "drafts").glob("*.docx"))
+    assert len(written) == 1
+    record = matters.get_matter(window.vault, matter_id=matter_id)
+    text = "\n".join(p.text for p in Document(str(written[0])).paragraphs)
+    assert record.client_name.upper() in text.upper()
+
+
+def test_checklist_and_sign_off_on_the_matter_page(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services import checklist, staff
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    staff.add_staff(window.vault, name="Staff Attorney", role="attorney")
+    window.show_page(window.matters)
+    window.matters.table.selectRow(0)
+    view = window.matters.panel.checklist
+    assert view.table.rowCount() > 5
+    assert "Not ready" in view.state.text()
+    assert not view.sign_button.isEnabled()
+    matter_id = window.matters.panel.matter_id
+    record = checklist.get_checklist(window.vault, matter_id=matter_id)  # type: ignore[arg-type]
+    for row in range(len(record.items)):
+        combo = view.table.cellWidget(row, 2)
+        combo.setCurrentIndex(combo.findData("received"))  # type: ignore[union-attr]
+        combo.activated.emit(combo.currentIndex())  # type: ignore[union-attr]
+        view = window.matters.panel.checklist
+    assert "waiting for attorney sign-off" in view.state.text()
+    assert view.sign_button.isEnabled()
+    view.sign_button.click()
+    assert "Ready to file" in window.matters.panel.checklist.state.text()
+    assert checklist.get_checklist(window.vault, matter_id=matter_id).ready_to_file  # type: ignore[arg-type]

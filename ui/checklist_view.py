@@ -1,0 +1,150 @@
+"""A matter's packet checklist with each item's status, and the attorney's sign-off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import N_, _
+from clinic_app.services import ChangeSet, checklist, staff
+from clinic_app.services.vault_ops import Vault
+
+STATUS_LABELS = {
+    "missing": N_("Missing"),
+    "received": N_("Received"),
+    "needs_translation": N_("Needs translation"),
+    "not_applicable": N_("Not applicable"),
+}
+
+
+class ChecklistView(QWidget):
+    """Changing an item saves at once; a change after sign-off voids it (the service says so)."""
+
+    changed = Signal(object)  # ChangeSet
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vault: Vault | None = None
+        self.matter_id: int | None = None
+        self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName(_("Packet checklist"))
+        self.table.setHorizontalHeaderLabels([_("Item"), _("Required"), _("Status")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.state = QLabel()
+        self.state.setObjectName("readyState")
+        self.state.setWordWrap(True)
+        self.signer = QComboBox()
+        self.signer.setAccessibleName(_("Reviewing attorney or accredited representative"))
+        self.sign_button = QPushButton(_("Sign off the packet"))
+        self.sign_button.clicked.connect(self.sign)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        row = QHBoxLayout()
+        row.addWidget(self.signer, 1)
+        row.addWidget(self.sign_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.state)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+
+    def show_matter(self, vault: Vault | None, matter_id: int | None) -> None:
+        self.vault, self.matter_id = vault, matter_id
+        self.error.clear()
+        self.table.setRowCount(0)
+        self.signer.clear()
+        if vault is None or matter_id is None:
+            self.state.clear()
+            return
+        record = checklist.get_checklist(vault, matter_id=matter_id)
+        self.table.setRowCount(len(record.items))
+        for row, item in enumerate(record.items):
+            self.table.setItem(row, 0, QTableWidgetItem(item.title))
+            self.table.setItem(row, 1, QTableWidgetItem(_("yes") if item.required else _("no")))
+            combo = QComboBox()
+            combo.setAccessibleName(_("Status of {item}").format(item=item.title))
+            for key, label in STATUS_LABELS.items():
+                combo.addItem(_(label), key)
+            combo.setCurrentIndex(max(0, combo.findData(item.status)))
+            combo.activated.connect(
+                lambda _i, key=item.key, box=combo: self._set(key, str(box.currentData()))
+            )
+            self.table.setCellWidget(row, 2, combo)
+        self.table.setFixedHeight(min(420, 30 + 30 * len(record.items)))
+        if record.ready_to_file and record.sign_off is not None:
+            self.state.setText(
+                "<b style='color:#1b5e20'>"
+                + _("Ready to file")
+                + "</b> · "
+                + _("signed off by {name} on {date}").format(
+                    name=record.sign_off.staff_name, date=record.sign_off.signed_on.isoformat()
+                )
+            )
+        elif record.complete:
+            self.state.setText("<b>" + _("Packet complete: waiting for attorney sign-off") + "</b>")
+        else:
+            self.state.setText(
+                "<b style='color:#b00020'>"
+                + _("Not ready")
+                + "</b> · "
+                + _("{n} required items missing or awaiting translation").format(
+                    n=len(record.outstanding)
+                )
+            )
+        for member in staff.list_staff(vault, active_only=True):
+            if member.role in checklist.SIGNING_ROLES:
+                self.signer.addItem(f"{member.name} ({member.role.replace('_', ' ')})", member.id)
+        can_sign = record.complete and record.sign_off is None and self.signer.count() > 0
+        self.sign_button.setEnabled(can_sign)
+        self.signer.setEnabled(can_sign)
+        if record.complete and self.signer.count() == 0:
+            self.error.setText(
+                _("Add an attorney or accredited representative in Settings to sign off.")
+            )
+
+    def _set(self, key: str, status: str) -> None:
+        if self.vault is None or self.matter_id is None:
+            return
+        try:
+            result = checklist.set_items(
+                self.vault, matter_id=self.matter_id, statuses={key: status}
+            )
+        except ClinicError as exc:
+            self.error.setText(exc.message)
+            return
+        self._after(result.changes)
+
+    def sign(self) -> None:
+        if self.vault is None or self.matter_id is None or self.signer.currentData() is None:
+            return
+        try:
+            result = checklist.sign_off(
+                self.vault,
+                matter_id=self.matter_id,
+                by=str(self.signer.currentData()),
+                on=date.today(),
+            )
+        except ClinicError as exc:
+            self.error.setText(exc.message)
+            return
+        self._after(result.changes)
+
+    def _after(self, changes: ChangeSet) -> None:
+        self.changed.emit(changes)
+        self.show_matter(self.vault, self.matter_id)

@@ -1,0 +1,268 @@
+"""Documents: pick a template and a matter or a whole agency letter, render drafts, open them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+)
+
+from clinic_app.i18n import N_, _
+from clinic_app.services import documents, letters, matters
+from clinic_app.services.changes import LETTER, MATTER
+from clinic_app.services.documents import RenderReport
+from ui.background import Background, Job
+from ui.bus import ChangeBus
+from ui.pages.base import Page
+
+
+class DocumentsPage(Page):
+    title = N_("Documents")
+
+    def __init__(self, bus: ChangeBus, background: Background) -> None:
+        super().__init__(bus)
+        self.background = background
+        self.job: Job | None = None
+        self.template = QComboBox()
+        self.template.setAccessibleName(_("Template"))
+        self.for_matter = QRadioButton(_("One matter"))
+        self.for_letter = QRadioButton(_("Every worker under an agency letter"))
+        self.for_matter.setChecked(True)
+        self.matter = QComboBox()
+        self.matter.setEditable(True)
+        self.matter.setAccessibleName(_("Matter"))
+        self.matter.lineEdit().setPlaceholderText(_("Type a client's name, then choose the matter"))
+        self.matter.lineEdit().textEdited.connect(self._search_matters)
+        self.letter = QComboBox()
+        self.letter.setAccessibleName(_("Agency letter"))
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Language"))
+        self.language.addItem(_("Each client's language (client letters) or English"), None)
+        self.language.addItem("English", "en")
+        self.language.addItem("Español", "es")
+        self.out_dir = QLineEdit(str(Path.home() / "clinic-drafts"))
+        self.out_dir.setAccessibleName(_("Save drafts in"))
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._choose_dir)
+        self.keep = QCheckBox(_("Also keep an encrypted copy inside the vault"))
+        self.notice = QLabel(_(documents.PLAIN_FILES_NOTICE.replace(" with --keep-in-vault", "")))
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #5c4400")
+        self.render_button = QPushButton(_("Render"))
+        self.render_button.clicked.connect(self.render)
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.progress = QProgressBar()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.results = QListWidget()
+        self.results.setAccessibleName(_("Rendered documents"))
+        self.results.itemActivated.connect(self._open_item)
+        self.open_folder = QPushButton(_("Open folder"))
+        self.open_folder.clicked.connect(self._open_folder)
+        self.open_folder.setEnabled(False)
+
+        form = QFormLayout()
+        form.addRow(_("Template"), self.template)
+        who = QHBoxLayout()
+        who.addWidget(self.for_matter)
+        who.addWidget(self.for_letter)
+        who.addStretch(1)
+        form.addRow(_("For"), who)
+        form.addRow(_("Matter"), self.matter)
+        form.addRow(_("Agency letter"), self.letter)
+        form.addRow(_("Language"), self.language)
+        where = QHBoxLayout()
+        where.addWidget(self.out_dir, 1)
+        where.addWidget(browse)
+        form.addRow(_("Save drafts in"), where)
+        form.addRow("", self.keep)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.render_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.open_folder)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.notice)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(self.results, 1)
+        self.for_matter.toggled.connect(self._mode_changed)
+        self._mode_changed()
+        self._last_dir: Path | None = None
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({LETTER, MATTER})
+
+    def reload(self) -> None:
+        self.template.clear()
+        self.letter.clear()
+        self.matter.clear()
+        self.results.clear()
+        self.message.clear()
+        enabled = self.vault is not None
+        self.render_button.setEnabled(enabled)
+        if self.vault is None:
+            return
+        seen: set[str] = set()
+        for record in documents.list_templates(vault_folder=self.vault.folder):
+            if record.id in seen:
+                continue
+            seen.add(record.id)
+            label = record.title or record.id
+            if record.worksite_wide:
+                label += "  " + _("(one per letter)")
+            self.template.addItem(label, record.id)
+        for letter in letters.list_letters(self.vault):
+            self.letter.addItem(
+                _("{agency} {date}: {employer} ({n} matters)").format(
+                    agency=letter.agency,
+                    date=letter.date_issued or "",
+                    employer=letter.employer,
+                    n=letter.matter_count,
+                ),
+                letter.id,
+            )
+
+    def _mode_changed(self) -> None:
+        single = self.for_matter.isChecked()
+        self.matter.setEnabled(single)
+        self.letter.setEnabled(not single)
+
+    def _search_matters(self, text: str) -> None:
+        if self.vault is None or len(text.strip()) < 2:
+            return
+        found = matters.list_matters(self.vault, client_search=text, limit=30)
+        self.matter.blockSignals(True)
+        self.matter.clear()
+        for m in found:
+            self.matter.addItem(
+                f"{m.client_name} · {m.kind} · {m.status.replace('_', ' ')} (#{m.id})", m.id
+            )
+        self.matter.setEditText(text)
+        self.matter.blockSignals(False)
+        self.matter.showPopup()
+
+    def choose_matter(self, matter_id: int) -> None:
+        """Select a matter (e.g. from the matter screen) for the next render."""
+        if self.vault is None:
+            return
+        m = matters.get_matter(self.vault, matter_id=matter_id)
+        self.for_matter.setChecked(True)
+        self.matter.clear()
+        self.matter.addItem(
+            f"{m.client_name} · {m.kind} · {m.status.replace('_', ' ')} (#{m.id})", m.id
+        )
+        self.matter.setCurrentIndex(0)
+
+    def choose_letter(self, letter_id: int) -> None:
+        self.for_letter.setChecked(True)
+        index = self.letter.findData(letter_id)
+        if index >= 0:
+            self.letter.setCurrentIndex(index)
+
+    def _choose_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Save drafts in"), self.out_dir.text())
+        if folder:
+            self.out_dir.setText(folder)
+
+    def render(self) -> None:
+        if self.vault is None:
+            return
+        template = self.template.currentData()
+        matter_id = self.matter.currentData() if self.for_matter.isChecked() else None
+        letter_id = self.letter.currentData() if self.for_letter.isChecked() else None
+        if template is None or (matter_id is None and letter_id is None):
+            self.message.setText(_("Choose a template and a matter or an agency letter."))
+            return
+        vault, out, lang, keep = (
+            self.vault,
+            Path(self.out_dir.text()),
+            self.language.currentData(),
+            self.keep.isChecked(),
+        )
+        self.results.clear()
+        self.render_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.message.setText(_("Rendering…"))
+        self.job = self.background.run(
+            lambda progress: documents.render_documents(
+                vault,
+                template=str(template),
+                today=date.today(),
+                matter_id=matter_id,
+                letter_id=letter_id,
+                out_dir=out,
+                lang=lang,
+                keep_in_vault=keep,
+                progress=progress,
+            ),
+            self._rendered,
+            self._failed,
+            self._progress,
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _rendered(self, report: RenderReport) -> None:
+        self._idle()
+        self._last_dir = report.out_dir
+        self.open_folder.setEnabled(report.out_dir is not None)
+        for doc in report.documents:
+            if doc.ok and doc.path is not None:
+                item = QListWidgetItem(
+                    f"✓ {doc.path.name}" + (f"  ({doc.language_note})" if doc.language_note else "")
+                )
+                item.setData(256, str(doc.path))
+            else:
+                item = QListWidgetItem(f"✗ {doc.worker or report.template}: {doc.problem}")
+            self.results.addItem(item)
+        self.message.setText(
+            _(
+                "{ok} written, {bad} not written. Double-click a file to open it in your word "
+                "processor."
+            ).format(ok=len(report.written), bad=len(report.failed))
+        )
+        self.bus.publish(report.changes)
+
+    def _failed(self, message: str) -> None:
+        self._idle()
+        self.message.setText(message)
+
+    def _idle(self) -> None:
+        self.job = None
+        self.render_button.setEnabled(self.vault is not None)
+        self.cancel_button.setEnabled(False)
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        path = item.data(256)
+        if path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _open_folder(self) -> None:
+        if self._last_dir is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_dir)))
