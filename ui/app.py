@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLibraryInfo, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from clinic_app.i18n import current_language, set_language
 from clinic_app.paths import config_dir
 from clinic_app.services import vault_ops
 from ui.main_window import MainWindow
@@ -32,17 +33,58 @@ def device_settings() -> QSettings:
     return QSettings(str(path), QSettings.Format.IniFormat)
 
 
+def apply_language(app: QApplication, lang: str) -> None:
+    """Switch our catalogs and Qt's own (standard dialogs and buttons) to `lang`."""
+    set_language(lang)
+    for old in app.findChildren(QTranslator):
+        app.removeTranslator(old)
+        old.deleteLater()
+    if current_language() != "en":
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{current_language()}", folder):
+            app.installTranslator(translator)
+
+
+class AppController:
+    """Owns the main window; a language switch builds a new window and hands it the open vault."""
+
+    def __init__(self, app: QApplication, vault_dir: Path, actor: str) -> None:
+        self.app, self.vault_dir, self.actor = app, vault_dir, actor
+        self.settings = device_settings()
+        apply_language(app, str(self.settings.value("language", "en")))
+        self.window = self._new_window()
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow(self.vault_dir, self.actor)
+        window.language_changed.connect(self.switch_language)
+        return window
+
+    def switch_language(self, lang: str) -> None:
+        self.settings.setValue("language", lang)
+        apply_language(self.app, lang)
+        old = self.window
+        vault = old.hand_over_vault()
+        self.window = self._new_window()
+        self.window.restoreGeometry(old.saveGeometry())
+        self.window.show()
+        if vault is not None:
+            self.window.on_unlocked(vault)
+            self.window.show_page(self.window.settings)
+        old.close()
+        old.deleteLater()
+
+
 def run(*, vault_dir: Path, actor: str) -> int:
     app = _application()
-    window = MainWindow(vault_dir, actor)
-    settings = device_settings()
-    geometry = settings.value("main/geometry")
+    controller = AppController(app, vault_dir, actor)
+    geometry = controller.settings.value("main/geometry")
     if geometry is not None:
-        window.restoreGeometry(geometry)  # type: ignore[arg-type]
-    window.show()
+        controller.window.restoreGeometry(geometry)  # type: ignore[arg-type]
+    controller.window.show()
     code = app.exec()
-    settings.setValue("main/geometry", window.saveGeometry())
-    settings.sync()
+    controller.settings.setValue("main/geometry", controller.window.saveGeometry())
+    controller.settings.sync()
     return int(code)
 
 

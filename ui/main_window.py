@@ -28,6 +28,7 @@ from ui.pages.clients import ClientsPage
 from ui.pages.documents import DocumentsPage
 from ui.pages.employers import EmployersPage
 from ui.pages.matters import MattersPage
+from ui.pages.settings import SettingsPage
 from ui.unlock import UnlockWidget
 
 APP_TITLE = "Clinic case manager"  # never client data in a window title
@@ -53,6 +54,8 @@ class IdleWatcher(QObject):
 class MainWindow(QMainWindow):
     """Unlock screen until a vault is open, then the screens; locking drops all client data."""
 
+    language_changed = Signal(str)  # the app rebuilds its window in the new language
+
     def __init__(
         self, vault_dir: Path | str, actor: str, autolock_minutes: float = DEFAULT_AUTOLOCK_MINUTES
     ) -> None:
@@ -72,7 +75,16 @@ class MainWindow(QMainWindow):
         self.documents = DocumentsPage(self.bus, self.background)
         self.matters.panel.draft_requested.connect(self.draft_for_matter)
         self.employers.prepare_packets.connect(self.draft_for_letter)
-        self.pages: list[Page] = [self.clients, self.matters, self.employers, self.documents]
+        self.settings = SettingsPage(self.bus)
+        self.settings.autolock_changed.connect(self.set_autolock_minutes)
+        self.settings.language_changed.connect(self.language_changed.emit)
+        self.pages: list[Page] = [
+            self.clients,
+            self.matters,
+            self.employers,
+            self.documents,
+            self.settings,
+        ]
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(_("Screens"))
@@ -153,6 +165,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.status_vault.setText(_("Vault: {folder}").format(folder=vault.folder))
         self.status_lock.setText(_("Unlocked"))
+        self.set_autolock_minutes(self.settings.autolock_minutes())
         self.idle_timer.start()
         self.clients.table.setFocus()
 
@@ -223,6 +236,15 @@ class MainWindow(QMainWindow):
             self.unlock.vault_dir = dialog.restored
             self.unlock.refresh()
             self.status_vault.setText(_("Vault: {folder}").format(folder=dialog.restored))
+
+    def hand_over_vault(self) -> Vault | None:
+        """Give the open vault to a new window (language switch) without closing it."""
+        vault, self.vault = self.vault, None
+        for page in self.pages:
+            page.set_vault(None)
+        self.idle_timer.stop()
+        self._show_locked()
+        return vault
 
     def _activity(self) -> None:
         if self.vault is not None:

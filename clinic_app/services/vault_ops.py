@@ -78,3 +78,8 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
         4: "Strong.",
     }
     return score, hints[score]
+
+
+def new_recovery_code(vault: Vault, *, kdf: KdfParams = DEFAULT_KDF) -> str:
+    """Replace the recovery slot; show the returned code once (the old code stops working)."""
+    return vault.new_recovery_code(kdf=kdf)

@@ -74,9 +74,11 @@ def test_ctrl_k_focuses_search(qtbot, window: MainWindow) -> None:  # type: igno
 
 
 def test_auto_lock_after_idle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.set_autolock_minutes(0.002)  # about 120 ms
     unlock(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    assert window.idle_timer.interval() == 5 * 60_000  # the vault's setting (default 5 minutes)
+    window.set_autolock_minutes(0.002)  # about 120 ms
+    window.idle_timer.start()
     qtbot.waitUntil(lambda: window.is_locked, timeout=5000)
     assert window.clients.model.rowCount() == 0
     # and it can be unlocked again

@@ -223,3 +223,44 @@ def test_checklist_and_sign_off_on_the_matter_page(qtbot, window: MainWindow) ->
     view.sign_button.click()
     assert "Ready to file" in window.matters.panel.checklist.state.text()
     assert checklist.get_checklist(window.vault, matter_id=matter_id).ready_to_file  # type: ignore[arg-type]
+
+
+def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app import i18n
+    from clinic_app.services import settings, staff
+    from ui.app import AppController
+
+    open_window(qtbot, window)
+    page = window.settings
+    window.show_page(page)
+    page.staff_name.setText("Staff Attorney")
+    page.staff_role.setCurrentIndex(page.staff_role.findData("attorney"))
+    page.add_staff()
+    assert [s.name for s in staff.list_staff(window.vault)] == ["Staff Attorney"]  # type: ignore[arg-type]
+    assert page.staff_list.count() == 1
+    page.autolock.setValue(12)
+    page._save_autolock()
+    assert settings.get_setting(window.vault, key="ui.autolock_minutes") == 12  # type: ignore[arg-type]
+    assert window.idle_timer.interval() == 12 * 60_000
+
+    # Switching language rebuilds the window around the same open vault.
+    controller = AppController.__new__(AppController)
+    controller.app = QApplication.instance()  # type: ignore[assignment]
+    controller.vault_dir, controller.actor = window.unlock.vault_dir, "tester"
+    controller.settings = __import__("ui.app", fromlist=["device_settings"]).device_settings()
+    controller.window = window
+    try:
+        controller.switch_language("es")
+        new = controller.window
+        qtbot.addWidget(new)
+        assert new is not window and not new.is_locked
+        assert i18n.current_language() == "es"
+        labels = [new.sidebar.item(i).text() for i in range(new.sidebar.count())]
+        assert "Clientes" in labels and "Configuración" in labels
+        assert new.clients.model.total == 24
+    finally:
+        from ui.app import apply_language
+
+        apply_language(QApplication.instance(), "en")  # type: ignore[arg-type]
+        if controller.window.vault is not None:
+            controller.window.lock()

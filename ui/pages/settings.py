@@ -1,0 +1,352 @@
+"""Settings: safety, language, clinic details for letters, staff, templates, passphrase and recovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import LANGUAGES, N_, _, current_language
+from clinic_app.services import documents, settings, staff, vault_ops
+from clinic_app.services.changes import SETTING, STAFF
+from ui.bus import ChangeBus
+from ui.pages.base import Page
+
+AUTOLOCK_KEY = "ui.autolock_minutes"
+DEFAULT_AUTOLOCK = 5
+ROLES = [
+    ("attorney", N_("Attorney")),
+    ("accredited_representative", N_("Accredited representative")),
+    ("paralegal", N_("Paralegal")),
+    ("organizer", N_("Organizer")),
+    ("other", N_("Other")),
+]
+MULTILINE = {"address", "uscis_address"}
+
+
+class SettingsPage(Page):
+    title = N_("Settings")
+    autolock_changed = Signal(int)
+    language_changed = Signal(str)
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__(bus)
+        # -- safety and language (language is this laptop's choice; auto-lock travels with the vault)
+        self.autolock = QSpinBox()
+        self.autolock.setRange(1, 120)
+        self.autolock.setSuffix(" " + _("minutes"))
+        self.autolock.setAccessibleName(_("Lock after this many idle minutes"))
+        self.autolock.editingFinished.connect(self._save_autolock)
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Language of the app"))
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current_language())))
+        self.language.activated.connect(
+            lambda _i: self.language_changed.emit(str(self.language.currentData()))
+        )
+        general = QGroupBox(_("Safety and language"))
+        gform = QFormLayout(general)
+        gform.addRow(_("Lock after idle"), self.autolock)
+        gform.addRow(_("Language"), self.language)
+
+        # -- clinic details used in letters
+        self.clinic_fields: dict[str, QLineEdit | QPlainTextEdit] = {}
+        clinic = QGroupBox(_("Clinic details for letters"))
+        cform = QFormLayout(clinic)
+        for key, what in documents.CLINIC_KEYS.items():
+            if "<" in key:
+                continue
+            field: QLineEdit | QPlainTextEdit
+            if key in MULTILINE:
+                field = QPlainTextEdit()
+                field.setFixedHeight(56)
+                field.setTabChangesFocus(True)
+            else:
+                field = QLineEdit()
+            field.setAccessibleName(key)
+            field.setToolTip(what)
+            self.clinic_fields[key] = field
+            cform.addRow(key.replace("_", " ").capitalize(), field)
+        self.clinic_message = QLabel()
+        self.clinic_message.setWordWrap(True)
+        save_clinic = QPushButton(_("Save clinic details"))
+        save_clinic.clicked.connect(self.save_clinic)
+        cform.addRow(self.clinic_message)
+        cform.addRow(save_clinic)
+
+        # -- staff
+        self.staff_list = QListWidget()
+        self.staff_list.setAccessibleName(_("Staff members"))
+        self.staff_name = QLineEdit()
+        self.staff_name.setPlaceholderText(_("Name"))
+        self.staff_name.setAccessibleName(_("New staff member's name"))
+        self.staff_role = QComboBox()
+        self.staff_role.setAccessibleName(_("Role"))
+        for key, label in ROLES:
+            self.staff_role.addItem(_(label), key)
+        add_staff = QPushButton(_("Add"))
+        add_staff.clicked.connect(self.add_staff)
+        toggle = QPushButton(_("Deactivate / reactivate"))
+        toggle.clicked.connect(self.toggle_staff)
+        self.staff_message = QLabel()
+        people = QGroupBox(_("Staff (for assignments and sign-off)"))
+        pbox = QVBoxLayout(people)
+        pbox.addWidget(self.staff_list)
+        row = QHBoxLayout()
+        row.addWidget(self.staff_name, 2)
+        row.addWidget(self.staff_role, 1)
+        row.addWidget(add_staff)
+        row.addWidget(toggle)
+        pbox.addLayout(row)
+        pbox.addWidget(self.staff_message)
+
+        # -- templates
+        self.template_list = QListWidget()
+        self.template_list.setAccessibleName(_("Templates"))
+        add_template = QPushButton(_("Add or replace a template…"))
+        add_template.clicked.connect(self.add_template)
+        copy_template = QPushButton(_("Copy a template to edit in Word…"))
+        copy_template.clicked.connect(self.copy_template)
+        self.template_message = QLabel(
+            _(
+                "Clinic templates live in the vault folder and travel with backups. "
+                "Never type client details into a template."
+            )
+        )
+        self.template_message.setWordWrap(True)
+        temps = QGroupBox(_("Word templates"))
+        tbox = QVBoxLayout(temps)
+        tbox.addWidget(self.template_list)
+        trow = QHBoxLayout()
+        trow.addWidget(add_template)
+        trow.addWidget(copy_template)
+        trow.addStretch(1)
+        tbox.addLayout(trow)
+        tbox.addWidget(self.template_message)
+
+        # -- keys
+        change = QPushButton(_("Change the vault passphrase…"))
+        change.clicked.connect(self.change_passphrase)
+        recovery = QPushButton(_("Make a new recovery code…"))
+        recovery.clicked.connect(self.new_recovery_code)
+        keys = QGroupBox(_("Passphrase and recovery code"))
+        kbox = QHBoxLayout(keys)
+        kbox.addWidget(change)
+        kbox.addWidget(recovery)
+        kbox.addStretch(1)
+
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        for group in (general, clinic, people, temps, keys):
+            box.addWidget(group)
+        box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({SETTING, STAFF})
+
+    def reload(self) -> None:
+        for field in self.clinic_fields.values():
+            field.clear() if isinstance(field, QLineEdit) else field.setPlainText("")
+        self.staff_list.clear()
+        self.template_list.clear()
+        self.clinic_message.clear()
+        self.setEnabled(self.vault is not None)
+        if self.vault is None:
+            return
+        self.autolock.setValue(
+            int(settings.get_setting(self.vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK))
+        )
+        details = documents.clinic_details(self.vault)
+        for key, field in self.clinic_fields.items():
+            value = details.get(key)
+            field.setText(value) if isinstance(field, QLineEdit) else field.setPlainText(value)
+        if details.warnings:
+            self.clinic_message.setText("; ".join(details.warnings).capitalize() + ".")
+        for member in staff.list_staff(self.vault):
+            state = "" if member.active else " · " + _("inactive")
+            item = QListWidgetItem(f"{member.name} ({member.role.replace('_', ' ')}){state}")
+            item.setData(256, member.id)
+            item.setData(257, member.active)
+            self.staff_list.addItem(item)
+        for record in documents.list_templates(vault_folder=self.vault.folder):
+            origin = _("clinic") if record.source == "clinic" else _("shipped")
+            self.template_list.addItem(f"{record.id} · {record.language} · {origin}")
+
+    def autolock_minutes(self) -> int:
+        return int(self.autolock.value())
+
+    def _save_autolock(self) -> None:
+        if self.vault is None:
+            return
+        self.bus.publish(
+            settings.set_setting(self.vault, key=AUTOLOCK_KEY, value=self.autolock.value())
+        )
+        self.autolock_changed.emit(self.autolock.value())
+
+    def save_clinic(self) -> None:
+        if self.vault is None:
+            return
+        values = {
+            key: (f.text() if isinstance(f, QLineEdit) else f.toPlainText())
+            for key, f in self.clinic_fields.items()
+        }
+        try:
+            changes = documents.set_clinic_details(self.vault, values=values)
+        except ClinicError as exc:
+            self.clinic_message.setText(exc.message)
+            return
+        self.bus.publish(changes)
+        self.clinic_message.setText(_("Saved."))
+
+    def add_staff(self) -> None:
+        if self.vault is None:
+            return
+        try:
+            result = staff.add_staff(
+                self.vault, name=self.staff_name.text(), role=str(self.staff_role.currentData())
+            )
+        except ClinicError as exc:
+            self.staff_message.setText(exc.message)
+            return
+        self.staff_name.clear()
+        self.staff_message.clear()
+        self.bus.publish(result.changes)
+
+    def toggle_staff(self) -> None:
+        item = self.staff_list.currentItem()
+        if self.vault is None or item is None:
+            return
+        result = staff.set_active(
+            self.vault, staff_id=int(item.data(256)), active=not bool(item.data(257))
+        )
+        self.bus.publish(result.changes)
+
+    def add_template(self) -> None:
+        if self.vault is None:
+            return
+        name, _f = QFileDialog.getOpenFileName(
+            self, _("Choose a Word template"), "", "Word (*.docx)"
+        )
+        if not name:
+            return
+        template_id, ok = QInputDialog.getText(
+            self,
+            _("Template id"),
+            _("Id (e.g. declaration, client-x):"),
+            text=Path(name).stem.lower(),
+        )
+        if not ok:
+            return
+        lang, ok = QInputDialog.getItem(
+            self, _("Language"), _("Language of the template:"), ["en", "es"], 0, True
+        )
+        if not ok:
+            return
+        try:
+            documents.add_template(
+                self.vault, path=Path(name), template_id=template_id, lang=lang, replace=True
+            )
+        except ClinicError as exc:
+            self.template_message.setText(exc.message)
+            return
+        self.template_message.setText(
+            _("Template added: it was checked, and every field it uses exists.")
+        )
+        self.reload()
+
+    def copy_template(self) -> None:
+        if self.vault is None:
+            return
+        current = self.template_list.currentItem()
+        if current is None:
+            self.template_message.setText(_("Choose a template in the list first."))
+            return
+        template_id, lang = current.text().split(" · ")[:2]
+        out, _f = QFileDialog.getSaveFileName(
+            self, _("Save a copy to edit"), f"{template_id}.docx", "Word (*.docx)"
+        )
+        if not out:
+            return
+        try:
+            path = documents.copy_template(
+                template=template_id, lang=lang, out=Path(out), vault_folder=self.vault.folder
+            )
+        except ClinicError as exc:
+            self.template_message.setText(exc.message)
+            return
+        self.template_message.setText(
+            _("Copied to {path}. Edit it in Word, then add it back.").format(path=path)
+        )
+
+    def change_passphrase(self) -> None:
+        if self.vault is None:
+            return
+        first, ok = QInputDialog.getText(
+            self, _("New passphrase"), _("New passphrase:"), QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        second, ok = QInputDialog.getText(
+            self, _("New passphrase"), _("Repeat it:"), QLineEdit.EchoMode.Password
+        )
+        if not ok:
+            return
+        if first != second:
+            QMessageBox.warning(
+                self, _("Passphrase"), _("The two passphrases differ; nothing was changed.")
+            )
+            return
+        try:
+            vault_ops.change_passphrase(self.vault, new_passphrase=first)
+        except ClinicError as exc:
+            QMessageBox.warning(self, _("Passphrase"), exc.message)
+            return
+        QMessageBox.information(
+            self, _("Passphrase"), _("Passphrase changed. The recovery code still works.")
+        )
+
+    def new_recovery_code(self) -> None:
+        if self.vault is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Recovery code"),
+            _("Make a new recovery code? The old printed code will stop working."),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        code = vault_ops.new_recovery_code(self.vault)
+        QMessageBox.information(
+            self,
+            _("Recovery code"),
+            _(
+                "New recovery code (shown once; print it or write it down and keep it locked away):\n\n{code}"
+            ).format(code=code),
+        )
