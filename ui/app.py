@@ -89,25 +89,38 @@ def run(*, vault_dir: Path, actor: str) -> int:
 
 
 def screenshots(*, vault_dir: Path, passphrase: str, actor: str, out_dir: Path) -> list[Path]:
-    """Render the unlock screen and the clients screen of `vault_dir` to PNG files in `out_dir`."""
+    """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`."""
     app = _application()
+    apply_language(app, str(device_settings().value("language", "en")))
     window = MainWindow(vault_dir, actor)
-    window.resize(1280, 800)
+    window.resize(1366, 820)
     window.show()
-    app.processEvents()
-    written = []
-    unlock_png = out_dir / "unlock.png"
-    window.grab().save(str(unlock_png))
-    written.append(unlock_png)
+    written: list[Path] = []
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        path = out_dir / f"{name}.png"
+        window.grab().save(str(path))
+        written.append(path)
+
+    shot("unlock")
     vault = vault_ops.open_vault(vault_dir, passphrase=passphrase, actor=actor)
     window.on_unlocked(vault)
-    table = window.clients.table
-    if window.clients.model.rowCount() > 0:
-        table.selectRow(0)
-    app.processEvents()
-    clients_png = out_dir / "clients.png"
-    window.grab().save(str(clients_png))
-    written.append(clients_png)
+    for page in window.pages:
+        window.show_page(page)
+        if page is window.clients and window.clients.model.rowCount() > 0:
+            window.clients.table.selectRow(0)
+        if page is window.matters and window.matters.model.rowCount() > 0:
+            window.matters.table.selectRow(0)
+        shot(
+            SCREENSHOT_NAMES.get(
+                page.title, page.title.lower().replace(" & ", "-").replace(" ", "-")
+            )
+        )
     window.close()
     app.processEvents()
     return written
+
+
+# File names the README and the issue refer to, by screen title.
+SCREENSHOT_NAMES = {"Matters": "matter", "Employers & letters": "employers"}

@@ -88,7 +88,11 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(_("Screens"))
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(200)
+        self.sidebar.setStyleSheet(
+            "QListWidget#sidebar { font-size: 11pt; }"
+            "QListWidget#sidebar::item { padding: 9px 12px; }"
+        )
         self.page_stack = QStackedWidget()
         for page in self.pages:
             self.sidebar.addItem(_(page.title))

@@ -42,6 +42,18 @@ ROLES = [
     ("other", N_("Other")),
 ]
 MULTILINE = {"address", "uscis_address"}
+CLINIC_LABELS = {
+    "name": N_("Clinic name"),
+    "address": N_("Postal address"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "signer_name": N_("Signer's name"),
+    "signer_title": N_("Signer's title"),
+    "signer_bar_number": N_("Bar number or accreditation"),
+    "uscis_address": N_("USCIS mailing address"),
+    "uscis_address_source": N_("Where that address comes from"),
+    "uscis_address_checked": N_("Address last checked (YYYY-MM-DD)"),
+}
 
 
 class SettingsPage(Page):
@@ -87,7 +99,7 @@ class SettingsPage(Page):
             field.setAccessibleName(key)
             field.setToolTip(what)
             self.clinic_fields[key] = field
-            cform.addRow(key.replace("_", " ").capitalize(), field)
+            cform.addRow(_(CLINIC_LABELS.get(key, key.replace("_", " ").capitalize())), field)
         self.clinic_message = QLabel()
         self.clinic_message.setWordWrap(True)
         save_clinic = QPushButton(_("Save clinic details"))
