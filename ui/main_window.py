@@ -25,10 +25,13 @@ from ui.bus import ChangeBus
 from ui.import_wizard import ImportWizard
 from ui.pages.base import Page
 from ui.pages.clients import ClientsPage
+from ui.pages.deadlines import DeadlinesPage
 from ui.pages.documents import DocumentsPage
 from ui.pages.employers import EmployersPage
 from ui.pages.matters import MattersPage
 from ui.pages.settings import SettingsPage
+from ui.pages.today import TodayPage
+from ui.reminders import Reminders
 from ui.unlock import UnlockWidget
 
 APP_TITLE = "Clinic case manager"  # never client data in a window title
@@ -78,13 +81,20 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage(self.bus)
         self.settings.autolock_changed.connect(self.set_autolock_minutes)
         self.settings.language_changed.connect(self.language_changed.emit)
+        self.today = TodayPage(self.bus)
+        self.today.open_matter.connect(self.open_matter)
+        self.deadlines = DeadlinesPage(self.bus)
+        self.deadlines.open_matter.connect(self.open_matter)
         self.pages: list[Page] = [
+            self.today,
             self.clients,
             self.matters,
             self.employers,
+            self.deadlines,
             self.documents,
             self.settings,
         ]
+        self.reminders = Reminders(self)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setAccessibleName(_("Screens"))
@@ -164,14 +174,14 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_vault(vault)
         self.stack.setCurrentWidget(self.workspace)
-        self.show_page(self.clients)
+        self.show_page(self.today)
         for action in self.vault_actions:
             action.setEnabled(True)
         self.status_vault.setText(_("Vault: {folder}").format(folder=vault.folder))
         self.status_lock.setText(_("Unlocked"))
         self.set_autolock_minutes(self.settings.autolock_minutes())
         self.idle_timer.start()
-        self.clients.table.setFocus()
+        self.reminders.start()
 
     def show_page(self, page: Page) -> None:
         self.sidebar.setCurrentRow(self.pages.index(page))
@@ -179,6 +189,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Drop every model and widget that holds client data, close the vault, show unlock."""
         self.idle_timer.stop()
+        self.reminders.stop()
         for page in self.pages:
             page.set_vault(None)
         if self.vault is not None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from clinic_app.deadlines import engine, sync
@@ -27,11 +27,12 @@ from clinic_app.deadlines.engine import (
     StaffMark,
     TaskFacts,
 )
-from clinic_app.deadlines.facts import _as_date, _fetch, _raw, chunks
+from clinic_app.deadlines.facts import as_date, chunks, driver_value, fetch_all
 from clinic_app.deadlines.models import Deadline as DeadlineRow
 from clinic_app.deadlines.models import DeadlineState, DeadlineTask
 from clinic_app.deadlines.rules import (
     CLOSED_DAYS_KEY,
+    KINDS,
     MAX_DAYS,
     OVERRIDES_KEY,
     POLICY_KEY,
@@ -53,6 +54,7 @@ from clinic_app.vault.vault import Vault
 TASK = "task"
 MAX_TASK_TITLE = 500
 NAME_MODES = ics.NAME_MODES
+KIND_TITLES = KINDS  # titles of deadline kinds, for screens and reports
 
 _d = DeadlineRow.__table__.c  # type: ignore[attr-defined]
 _st = DeadlineState.__table__.c  # type: ignore[attr-defined]
@@ -219,7 +221,7 @@ def _deadline_query(today: date) -> Any:
         )
     )
     return (
-        select(*map(_raw, columns))
+        select(*map(driver_value, columns))
         .select_from(joined)
         .where(or_(_d.retire_on.is_(None), _d.retire_on > today))
     )
@@ -259,7 +261,7 @@ def _task_query() -> Any:
         .join(Client.__table__, _c.id == _m.client_id)  # type: ignore[attr-defined]
         .outerjoin(staff, staff.c.id == _t.assigned_staff_id)
     )
-    return select(*map(_raw, columns)).select_from(joined)
+    return select(*map(driver_value, columns)).select_from(joined)
 
 
 def _task_filters(query: Any, today: date, within: int | None, overdue: bool, done: bool) -> Any:
@@ -283,7 +285,7 @@ def _mark(done_at: Any, done_by: Any, snoozed: Any) -> StaffMark | None:
     if done_at is None and snoozed is None:
         return None
     return StaffMark(
-        done_at=_as_datetime(done_at), done_by=done_by or "", snoozed_until=_as_date(snoozed)
+        done_at=_as_datetime(done_at), done_by=done_by or "", snoozed_until=as_date(snoozed)
     )
 
 
@@ -322,14 +324,14 @@ def _finish_rows(
             matter_id,
             rule_id,
             occurrence,
-            _as_date(due),  # type: ignore[arg-type]
-            _as_date(fact_date),  # type: ignore[arg-type]
-            _as_date(unrolled),  # type: ignore[arg-type]
+            as_date(due),  # type: ignore[arg-type]
+            as_date(fact_date),  # type: ignore[arg-type]
+            as_date(unrolled),  # type: ignore[arg-type]
             soon,
             flags,
             reason,
-            _as_date(done_on),
-            _as_date(retire_on),
+            as_date(done_on),
+            as_date(retire_on),
         )
         context = MatterContext(client_id, program, staff_id, name, assignee or "")
         try:
@@ -372,10 +374,10 @@ def _finish_tasks(rows: Iterable[Any], book: RuleBook, today: date) -> list[Dead
             id=task_id,
             matter_id=matter_id,
             title=title,
-            due=_as_date(due),  # type: ignore[arg-type]
+            due=as_date(due),  # type: ignore[arg-type]
             assigned_staff_id=staff_id,
             created_by=created_by or "",
-            created_on=_as_date(created_at),
+            created_on=as_date(created_at),
             mark=_mark(done_at, done_by, snoozed) or StaffMark(),
         )
         context = MatterContext(
@@ -402,16 +404,19 @@ def list_deadlines(
 
     By default every deadline not yet done (snoozed ones included, shown as snoozed).
     `within`: only action items due by today + within days (overdue ones included, snoozed
-    ones left out). `overdue`: only overdue ones. `include_done`: done ones too.
+    ones left out). `overdue`: only overdue ones. `include_done`: done ones too (not with
+    `within` or `overdue`, which list what still needs doing).
     """
     if within is not None and within < 0:
         raise UserError("The number of days ahead must be zero or more.")
     ensure_current(vault)
     query = _deadline_query(today)
     tasks = _task_query()
-    if not include_done or overdue or within is not None:
+    # Action lists (overdue, within N days) are never about what is done.
+    with_done = include_done and not overdue and within is None
+    if not with_done:
         query = _open_filters(query, today, within, overdue)
-    tasks = _task_filters(tasks, today, within, overdue, include_done and not overdue)
+    tasks = _task_filters(tasks, today, within, overdue, with_done)
     if assignee_id is not None:
         query = query.where(_m.assigned_staff_id == assignee_id)
         tasks = tasks.where(_t.assigned_staff_id == assignee_id)
@@ -429,8 +434,8 @@ def list_deadlines(
     with vault.reader() as session:
         conn = session.connection()
         book = sync.rulebook_from(conn)[0]
-        found = _finish_rows(_fetch(conn, query), book, today, lang)
-        found += _finish_tasks(_fetch(conn, tasks), book, today)
+        found = _finish_rows(fetch_all(conn, query), book, today, lang)
+        found += _finish_tasks(fetch_all(conn, tasks), book, today)
     found.sort(key=engine.sort_key)
     return found[:limit] if limit is not None else found
 
@@ -447,52 +452,65 @@ def dashboard(
     """Counts by status of everything due by today + within, and the first `limit` of them."""
     ensure_current(vault)
     horizon = today + timedelta(days=within)
-    snoozed = case((_st.snoozed_until > today, 1), else_=0).label("snoozed")
+    open_due = (
+        _d.done_reason == "",
+        _d.due <= horizon,
+        or_(_d.retire_on.is_(None), _d.retire_on > today),
+    )
+    # Counted from the partial index of open deadlines alone (see the Deadline model)...
     counts_query = (
-        select(_raw(_d.due), _d.soon_days, snoozed, func.count())
-        .select_from(
-            DeadlineRow.__table__.outerjoin(  # type: ignore[attr-defined]
-                DeadlineState.__table__,  # type: ignore[attr-defined]
-                and_(
-                    _st.matter_id == _d.matter_id,
-                    _st.rule_id == _d.rule_id,
-                    _st.occurrence == _d.occurrence,
-                ),
-            )
-        )
-        .where(
-            _d.due <= horizon,
-            _d.done_reason == "",
-            _st.done_at.is_(None),
-            or_(_d.retire_on.is_(None), _d.retire_on > today),
-        )
-        .group_by(_d.due, _d.soon_days, snoozed)
+        select(driver_value(_d.due), _d.soon_days, func.count())
+        .where(*open_due)
+        .group_by(_d.due, _d.soon_days)
     )
     if assignee_id is not None:
-        counts_query = counts_query.where(
-            _d.matter_id.in_(select(_m.id).where(_m.assigned_staff_id == assignee_id))
-        )
+        theirs = select(_m.id).where(_m.assigned_staff_id == assignee_id)
+        counts_query = counts_query.where(_d.matter_id.in_(theirs))
     counts = dict.fromkeys(("overdue", "due_soon", "upcoming", "snoozed"), 0)
     with vault.reader() as session:
-        for due, soon, is_snoozed, number in _fetch(session.connection(), counts_query):
-            status = engine.status_of(
-                _as_date(due),  # type: ignore[arg-type]
-                today,
-                soon,
-                snoozed_until=today + timedelta(days=1) if is_snoozed else None,
+        conn = session.connection()
+        for due, soon, number in fetch_all(conn, counts_query):
+            counts[engine.status_of(as_date(due), today, soon)] += number  # type: ignore[arg-type]
+        # ...then corrected for the few that staff marked done or snoozed (read from the small
+        # table of marks first, so the database never walks the big one for them).
+        marks = {
+            (m, r, o): (done_at, snoozed)
+            for m, r, o, done_at, snoozed in conn.execute(
+                select(
+                    _st.matter_id,
+                    _st.rule_id,
+                    _st.occurrence,
+                    driver_value(_st.done_at),
+                    driver_value(_st.snoozed_until),
+                ).where(or_(_st.done_at.is_not(None), _st.snoozed_until > today))
             )
-            counts[status] += number
+        }
+        for part in chunks({m for m, _r, _o in marks}):
+            query = select(
+                _d.matter_id, _d.rule_id, _d.occurrence, driver_value(_d.due), _d.soon_days
+            ).where(_d.matter_id.in_(part), *open_due)
+            if assignee_id is not None:
+                query = query.where(_d.matter_id.in_(theirs))
+            for matter_id, rule_id, occurrence, due, soon in conn.execute(query):
+                mark = marks.get((matter_id, rule_id, occurrence))
+                if mark is None:
+                    continue
+                day = as_date(due)
+                assert day is not None
+                counts[engine.status_of(day, today, soon)] -= 1
+                if mark[0] is None:  # snoozed, not done
+                    counts["snoozed"] += 1
         task_query = _task_filters(
-            select(_raw(_t.due), _raw(_t.snoozed_until)), today, None, False, False
+            select(driver_value(_t.due), driver_value(_t.snoozed_until)), today, None, False, False
         ).where(_t.due <= horizon)
         if assignee_id is not None:
             task_query = task_query.where(_t.assigned_staff_id == assignee_id)
-        for due, snoozed_until in session.connection().execute(task_query):
+        for due, snoozed_until in conn.execute(task_query):
             status = engine.status_of(
-                _as_date(due),  # type: ignore[arg-type]
+                as_date(due),  # type: ignore[arg-type]
                 today,
                 engine.TASK_SOON_DAYS,
-                snoozed_until=_as_date(snoozed_until),
+                snoozed_until=as_date(snoozed_until),
             )
             counts[status] += 1
     # The list leaves snoozed ones out; they are only counted.
@@ -574,7 +592,13 @@ def _state_row(session: Session, ref: _Ref) -> DeadlineState:
     return row
 
 
-def _change(vault: Vault, ref_text: str, action: str, apply: Any, summary_extra: str = "") -> _Ref:
+def _change(
+    vault: Vault,
+    ref_text: str,
+    action: str,
+    apply: Callable[[Any, str], None],
+    summary_extra: str = "",
+) -> _Ref:
     ref = parse_ref(ref_text)
     ensure_current(vault)
     actor = vault.actor
@@ -613,7 +637,7 @@ def get_deadline(vault: Vault, *, ref: str, today: date, lang: str | None = None
         with vault.reader() as session:
             conn = session.connection()
             book = sync.rulebook_from(conn)[0]
-            rows = _fetch(conn, _task_query().where(_t.id == parsed.task_id))
+            rows = fetch_all(conn, _task_query().where(_t.id == parsed.task_id))
             found = _finish_tasks(rows, book, today)
         if not found:
             raise NotFoundError(f"There is no task with id {parsed.task_id}.")
@@ -627,7 +651,7 @@ def get_deadline(vault: Vault, *, ref: str, today: date, lang: str | None = None
     with vault.reader() as session:
         conn = session.connection()
         book = sync.rulebook_from(conn)[0]
-        found = _finish_rows(_fetch(conn, query), book, today, lang)
+        found = _finish_rows(fetch_all(conn, query), book, today, lang)
     if not found:
         raise NotFoundError(
             f"There is no deadline {ref.strip()}; 'clinic-app deadlines' lists the deadline ids."
@@ -973,12 +997,12 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
         query = select(aggregate(column)).where(_g.matter_id == _m.id)
         if kind is not None:
             query = query.where(_g.kind == kind)
-        return _raw(query.scalar_subquery().label(column.name + (kind or "")))
+        return driver_value(query.scalar_subquery().label(column.name + (kind or "")))
 
     query = (
         select(
             *map(
-                _raw,
+                driver_value,
                 (
                     _m.id,
                     _m.client_id,
@@ -1008,9 +1032,9 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
     with vault.reader() as session:
         conn = session.connection()
         book = sync.rulebook_from(conn)[0]
-        rows = _fetch(conn, query)
+        rows = fetch_all(conn, query)
     for mid, cid, first, last, langs, kind, status, decision, assignee, da, wp, term in rows:
-        grant_end, permit_end, terminated = _as_date(da), _as_date(wp), _as_date(term)
+        grant_end, permit_end, terminated = as_date(da), as_date(wp), as_date(term)
         ends = [d for d in (grant_end, permit_end) if d is not None]
         live_grant = terminated is None and bool(ends) and max(ends) >= today
         open_matter = status != "closed" and decision in _LIVE_DECISIONS and terminated is None
@@ -1123,6 +1147,7 @@ def staff_id_by_name(vault: Vault, *, name: str) -> int:
 
 
 __all__ = [
+    "KIND_TITLES",
     "AffectedMatter",
     "AffectedReport",
     "CalendarExport",

@@ -24,7 +24,7 @@ def test_unlock_shows_clients_and_locking_drops_them(qtbot, window: MainWindow) 
     unlock(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
     assert window.stack.currentWidget() is window.workspace
-    assert window.page_stack.currentWidget() is window.clients
+    assert window.page_stack.currentWidget() is window.today  # the first screen: what needs doing
     model = window.clients.model
     assert model.total == 24
     assert model.rowCount() == 24

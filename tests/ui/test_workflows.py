@@ -264,3 +264,51 @@ def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypa
         apply_language(QApplication.instance(), "en")  # type: ignore[arg-type]
         if controller.window.vault is not None:
             controller.window.lock()
+
+
+def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services import deadlines
+
+    open_window(qtbot, window)
+    vault = window.vault
+    assert vault is not None
+    receipt = next(m for m in matters.list_matters(vault) if m.status == "receipt")
+    notice = date.today() - timedelta(days=80)  # due in 4 days: this week
+    result = matters.add_event(vault, matter_id=receipt.id, kind="rfe", occurred_on=notice)
+    window.bus.publish(result.changes)
+    today = window.today
+    lines = [today.list.item(i).text() for i in range(today.list.count())]
+    due = (notice + timedelta(days=84)).isoformat()
+    rfe_lines = [line for line in lines if due in line and receipt.client_name in line]
+    assert rfe_lines, lines[:10]
+    assert today.counts["week"] >= 1
+
+    page = window.deadlines
+    window.show_page(page)
+    page.window_box.setCurrentIndex(page.window_box.findData(7))
+    page.reload_rows()
+    rows = [page.model.deadline(r) for r in range(page.model.rowCount())]
+    target = next(
+        r for r in rows if r and r.matter_id == receipt.id and r.kind == "rfe_response_due"
+    )
+    page.table.selectRow(rows.index(target))
+    page.mark_done()
+    assert deadlines.get_deadline(vault, ref=target.id, today=date.today()).status == "done"
+    shown = [page.model.deadline(r) for r in range(page.model.rowCount())]
+    assert target.id not in [d.id for d in shown if d]  # done ones leave the open list
+
+
+def test_calendar_export_from_the_deadlines_screen_has_no_full_names(
+    qtbot, window: MainWindow, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    page = window.deadlines
+    window.show_page(page)
+    page.window_box.setCurrentIndex(page.window_box.findData(None))
+    page.reload_rows()
+    out = tmp_path / "deadlines.ics"
+    page.write_calendar(out, "initials")
+    text = out.read_text("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert "Flores Nájera" not in text and "Riverbend" not in text
+    assert "events" in page.message.text()

@@ -1,0 +1,332 @@
+"""Deadlines: every deadline with filters; mark done, snooze, reopen, add a task, export a calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import N_, _
+from clinic_app.services import deadlines, matters, staff
+from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
+from clinic_app.services.vault_ops import Vault
+from ui.bus import ChangeBus
+from ui.deadline_table import DeadlineTableModel, kind_label
+from ui.pages.base import Page
+
+WINDOWS = [
+    (7, N_("Next 7 days")),
+    (30, N_("Next 30 days")),
+    (90, N_("Next 90 days")),
+    (365, N_("Next 12 months")),
+    (None, N_("Everything")),
+]
+NAME_CHOICES = [
+    ("initials", N_("Initials only (recommended: calendars sync to the cloud)")),
+    ("none", N_("No names at all")),
+    ("full", N_("Full names (only for a calendar that never syncs)")),
+]
+
+
+class TaskDialog(QDialog):
+    def __init__(self, vault: Vault, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault, self.today = vault, today
+        self.changes = None
+        self.setWindowTitle(_("Add a task"))
+        self.matter = QComboBox()
+        self.matter.setEditable(True)
+        self.matter.setAccessibleName(_("Matter"))
+        self.matter.lineEdit().setPlaceholderText(_("Type a client's name"))
+        self.matter.lineEdit().textEdited.connect(self._search)
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Task"))
+        self.due = QLineEdit()
+        self.due.setPlaceholderText("YYYY-MM-DD")
+        self.due.setAccessibleName(_("Due date"))
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName(_("Assigned to"))
+        self.assignee.addItem(_("The matter's assignee"), None)
+        for member in staff.list_staff(vault, active_only=True):
+            self.assignee.addItem(member.name, member.id)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020")
+        form = QFormLayout(self)
+        form.addRow(_("Matter"), self.matter)
+        form.addRow(_("Task"), self.title)
+        form.addRow(_("Due"), self.due)
+        form.addRow(_("Assigned to"), self.assignee)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _search(self, text: str) -> None:
+        if len(text.strip()) < 2:
+            return
+        self.matter.blockSignals(True)
+        self.matter.clear()
+        for m in matters.list_matters(self.vault, client_search=text, limit=30):
+            self.matter.addItem(f"{m.client_name} · {m.kind} (#{m.id})", m.id)
+        self.matter.setEditText(text)
+        self.matter.blockSignals(False)
+        self.matter.showPopup()
+
+    def choose_matter(self, matter_id: int) -> None:
+        m = matters.get_matter(self.vault, matter_id=matter_id)
+        self.matter.clear()
+        self.matter.addItem(f"{m.client_name} · {m.kind} (#{m.id})", m.id)
+
+    def save(self) -> None:
+        if self.matter.currentData() is None:
+            self.error.setText(_("Choose the matter the task belongs to."))
+            return
+        try:
+            result = deadlines.add_task(
+                self.vault,
+                matter_id=int(self.matter.currentData()),
+                due=self.due.text(),
+                title=self.title.text(),
+                today=self.today,
+                assignee_id=self.assignee.currentData(),
+            )
+        except ClinicError as exc:
+            self.error.setText(exc.message + " " + _("Nothing was saved."))
+            return
+        self.changes = result.changes
+        self.accept()
+
+
+class DeadlinesPage(Page):
+    title = N_("Deadlines")
+    open_matter = Signal(int)
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__(bus)
+        self.today = date.today()
+        self.model = DeadlineTableModel()
+        self.window_box = QComboBox()
+        self.window_box.setAccessibleName(_("Show deadlines due"))
+        for days, label in WINDOWS:
+            self.window_box.addItem(_(label), days)
+        self.window_box.setCurrentIndex(2)
+        self.assignee = QComboBox()
+        self.assignee.setAccessibleName(_("Assigned to"))
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Kind of deadline"))
+        self.program = QComboBox()
+        self.program.setAccessibleName(_("Program"))
+        self.overdue_only = QCheckBox(_("Overdue only"))
+        self.show_done = QCheckBox(_("Include done"))
+        for widget in (self.window_box, self.assignee, self.kind, self.program):
+            widget.activated.connect(lambda _i: self.reload_rows())
+        for box in (self.overdue_only, self.show_done):
+            box.toggled.connect(lambda _c: self.reload_rows())
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Deadlines"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open)
+        self.why = QLabel()
+        self.why.setObjectName("deadlineWhy")
+        self.why.setWordWrap(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._selected())
+        self.done_button = QPushButton(_("Mark done"))
+        self.done_button.clicked.connect(self.mark_done)
+        self.snooze_button = QPushButton(_("Snooze…"))
+        self.snooze_button.clicked.connect(self.snooze)
+        self.reopen_button = QPushButton(_("Reopen"))
+        self.reopen_button.clicked.connect(self.reopen)
+        self.task_button = QPushButton(_("Add task…"))
+        self.task_button.clicked.connect(self.add_task)
+        self.ics_button = QPushButton(_("Export calendar…"))
+        self.ics_button.clicked.connect(self.export_calendar)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
+        filters = QHBoxLayout()
+        for widget in (
+            self.window_box,
+            self.assignee,
+            self.kind,
+            self.program,
+            self.overdue_only,
+            self.show_done,
+        ):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        for button in (self.done_button, self.snooze_button, self.reopen_button, self.task_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.ics_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.why)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({DEADLINE, MATTER, GRANT, EVENT, SETTING, STAFF})
+
+    def reload(self) -> None:
+        self.assignee.clear()
+        self.kind.clear()
+        self.program.clear()
+        self.message.clear()
+        self.setEnabled(self.vault is not None)
+        if self.vault is None:
+            self.model.set_rows([], self.today)
+            self.why.clear()
+            return
+        self.assignee.addItem(_("Everyone"), None)
+        for member in staff.list_staff(self.vault):
+            self.assignee.addItem(member.name, member.id)
+        self.kind.addItem(_("Every kind"), None)
+        for key in deadlines.KIND_TITLES:
+            self.kind.addItem(kind_label(key), key)
+        self.program.addItem(_("Every program"), None)
+        for program in deadlines.list_programs(self.vault, today=self.today):
+            self.program.addItem(program.title, program.id)
+        self.reload_rows()
+
+    def reload_rows(self) -> None:
+        if self.vault is None:
+            return
+        rows = deadlines.list_deadlines(
+            self.vault,
+            today=self.today,
+            within=self.window_box.currentData(),
+            overdue=self.overdue_only.isChecked(),
+            assignee_id=self.assignee.currentData(),
+            include_done=self.show_done.isChecked(),
+            limit=5000,
+        )
+        kind, program = self.kind.currentData(), self.program.currentData()
+        rows = [
+            d
+            for d in rows
+            if (kind is None or d.kind == kind) and (program is None or d.program == program)
+        ]
+        self.model.set_rows(rows, self.today)
+        for column, width in ((0, 95), (1, 130), (2, 210), (3, 260), (4, 160)):
+            self.table.setColumnWidth(column, width)
+        self.message.setText(_("{n} deadlines").format(n=len(rows)))
+        self._selected()
+
+    def selected(self) -> deadlines.Deadline | None:
+        index = self.table.currentIndex()
+        return self.model.deadline(index.row()) if index.isValid() else None
+
+    def _selected(self) -> None:
+        d = self.selected()
+        self.why.setText(d.why if d else _("Select a deadline to see why it is due."))
+        for button in (self.done_button, self.snooze_button, self.reopen_button):
+            button.setEnabled(d is not None)
+
+    def _open(self) -> None:
+        d = self.selected()
+        if d is not None:
+            self.open_matter.emit(d.matter_id)
+
+    def _act(self, action: str, until: str | None = None) -> None:
+        d = self.selected()
+        if self.vault is None or d is None:
+            return
+        try:
+            if action == "done":
+                result = deadlines.mark_done(self.vault, ref=d.id, today=self.today)
+            elif action == "snooze":
+                result = deadlines.snooze(self.vault, ref=d.id, until=until or "", today=self.today)
+            else:
+                result = deadlines.reopen(self.vault, ref=d.id, today=self.today)
+        except ClinicError as exc:
+            self.message.setText(exc.message)
+            return
+        self.bus.publish(result.changes)
+
+    def mark_done(self) -> None:
+        self._act("done")
+
+    def reopen(self) -> None:
+        self._act("reopen")
+
+    def snooze(self) -> None:
+        until, ok = QInputDialog.getText(self, _("Snooze"), _("Snooze until (YYYY-MM-DD):"))
+        if ok and until:
+            self._act("snooze", until)
+
+    def add_task(self, matter_id: int | None = None) -> None:
+        if self.vault is None:
+            return
+        dialog = TaskDialog(self.vault, self.today, self)
+        if matter_id:
+            dialog.choose_matter(matter_id)
+        if dialog.exec() and dialog.changes is not None:
+            self.bus.publish(dialog.changes)
+
+    def export_calendar(self) -> None:
+        if self.vault is None:
+            return
+        labels = [_(label) for _key, label in NAME_CHOICES]
+        choice, ok = QInputDialog.getItem(
+            self, _("Export calendar"), _("What may the calendar file show?"), labels, 0, False
+        )
+        if not ok:
+            return
+        names = NAME_CHOICES[labels.index(choice)][0]
+        out, _f = QFileDialog.getSaveFileName(
+            self, _("Save the calendar as"), "clinic-deadlines.ics", "iCalendar (*.ics)"
+        )
+        if not out:
+            return
+        self.write_calendar(Path(out), names)
+
+    def write_calendar(self, out: Path, names: str) -> None:
+        if self.vault is None:
+            return
+        try:
+            report = deadlines.export_calendar(
+                self.vault,
+                out=out,
+                today=self.today,
+                names=names,
+                within=self.window_box.currentData(),
+            )
+        except ClinicError as exc:
+            self.message.setText(exc.message)
+            return
+        self.message.setText(
+            _("Calendar written to {path} ({n} events).").format(
+                path=out, n=getattr(report, "events", "?")
+            )
+        )

@@ -1,0 +1,140 @@
+"""Today: what needs doing, grouped as overdue, this week, next 30 and next 90 days."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+
+from clinic_app.i18n import N_, _
+from clinic_app.services import deadlines
+from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
+from clinic_app.services.deadlines import Deadline
+from ui.bus import ChangeBus
+from ui.deadline_table import STATUS_COLOURS, kind_label
+from ui.pages.base import Page
+
+GROUPS = [
+    ("overdue", N_("Overdue")),
+    ("week", N_("This week")),
+    ("month", N_("Next 30 days")),
+    ("quarter", N_("Next 90 days")),
+]
+
+
+def group_of(deadline: Deadline, today: date) -> str:
+    if deadline.due < today or deadline.status == "overdue":
+        return "overdue"
+    if deadline.due <= today + timedelta(days=7):
+        return "week"
+    if deadline.due <= today + timedelta(days=30):
+        return "month"
+    return "quarter"
+
+
+class TodayPage(Page):
+    title = N_("Today")
+    open_matter = Signal(int)
+
+    def __init__(self, bus: ChangeBus) -> None:
+        super().__init__(bus)
+        self.today = date.today()
+        self.heading = QLabel()
+        self.heading.setObjectName("todayHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.list = QListWidget()
+        self.list.setObjectName("todayList")
+        self.list.setAccessibleName(_("What needs doing"))
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(False)
+        self.list.itemActivated.connect(self._activated)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list, 1)
+        self.counts: dict[str, int] = {}
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset({DEADLINE, MATTER, GRANT, EVENT, SETTING})
+
+    def set_today(self, today: date) -> None:
+        self.today = today
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        self.counts = {}
+        if self.vault is None:
+            self.heading.clear()
+            return
+        rows = deadlines.list_deadlines(self.vault, today=self.today, within=90)
+        grouped: dict[str, list[Deadline]] = {key: [] for key, _label in GROUPS}
+        for d in rows:
+            if d.status in ("done", "snoozed"):
+                continue
+            grouped[group_of(d, self.today)].append(d)
+        self.counts = {key: len(items) for key, items in grouped.items()}
+        paused = sorted(
+            {
+                f"{d.program} ({d.policy_status})"
+                for d in rows
+                if d.policy_status not in (None, "open")
+            }
+        )
+        head = [f"<h1>{html.escape(_('Today, {date}').format(date=self.today.isoformat()))}</h1>"]
+        summary = _(
+            "{overdue} overdue · {week} this week · {month} in the next 30 days · {quarter} in the next 90 "
+            "days"
+        ).format(**self.counts)
+        head.append(f"<p>{html.escape(summary)}</p>")
+        if paused:
+            head.append(
+                "<p style='color:#8a4b00'><b>"
+                + html.escape(_("Program status"))
+                + ":</b> "
+                + html.escape(", ".join(paused))
+                + " · "
+                + html.escape(_("matters under these programs are flagged below."))
+                + "</p>"
+            )
+        self.heading.setText("".join(head))
+        if not rows:
+            self.list.addItem(
+                _(
+                    "Nothing is due in the next 90 days. Add grants and notices to matters to "
+                    "see their deadlines here."
+                )
+            )
+            return
+        for key, label in GROUPS:
+            items = grouped[key]
+            header = QListWidgetItem(f"{_(label)} ({len(items)})")
+            font = header.font()
+            font.setBold(True)
+            font.setPointSize(font.pointSize() + 2)
+            header.setFont(font)
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.list.addItem(header)
+            for d in items:
+                flag = (
+                    f"  ⚠ {d.program}: {d.policy_status}"
+                    if d.policy_status not in (None, "open")
+                    else ""
+                )
+                what = d.text if d.kind == "task" and d.text else kind_label(d.kind)
+                item = QListWidgetItem(
+                    f"{d.due.isoformat()}  ·  {d.client}  ·  {what}{flag}\n{d.why}"
+                )
+                item.setData(Qt.ItemDataRole.UserRole, d.matter_id)
+                item.setToolTip(d.why)
+                item.setBackground(QColor(STATUS_COLOURS.get(d.status, "#ffffff")))
+                item.setForeground(QColor("#1a1a1a"))
+                self.list.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        matter_id = item.data(Qt.ItemDataRole.UserRole)
+        if matter_id:
+            self.open_matter.emit(int(matter_id))

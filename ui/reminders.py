@@ -1,0 +1,76 @@
+"""Reminders while the app runs: a summary at unlock, and a notification when something falls due.
+
+Notifications and the status bar say how many, never who: they can show on a locked screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
+
+from clinic_app.i18n import _
+from clinic_app.services import deadlines
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+CHECK_EVERY_MS = 15 * 60_000
+
+
+class Reminders(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.check)
+        self.tray: QSystemTrayIcon | None = None
+        self.last: tuple[int, int] | None = None
+        self.summary = ""
+
+    def start(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable() and self.tray is None:
+            icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Clinic case manager")
+            self.tray.show()
+        self.last = None
+        self.check()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.last = None
+
+    def counts(self, today: date) -> tuple[int, int]:
+        vault = self.window.vault
+        if vault is None:
+            return (0, 0)
+        board = deadlines.dashboard(vault, today=today, within=0)
+        return (
+            board.counts.get("overdue", 0),
+            board.counts.get("due_soon", 0) + board.counts.get("upcoming", 0),
+        )
+
+    def check(self) -> None:
+        if self.window.vault is None:
+            return
+        overdue, due_today = self.counts(self.window.today.today)
+        self.summary = _("{overdue} overdue, {today} due today").format(
+            overdue=overdue, today=due_today
+        )
+        self.window.statusBar().showMessage(self.summary)
+        previous = self.last
+        self.last = (overdue, due_today)
+        if (
+            self.tray is not None
+            and (previous is None or self.last > previous)
+            and (overdue or due_today)
+        ):
+            # At unlock this is the summary of what fell due while the app was closed.
+            self.tray.showMessage(
+                "Clinic case manager", self.summary, QSystemTrayIcon.MessageIcon.Information
+            )
