@@ -50,7 +50,7 @@ class TodayPage(Page):
         self.list.setObjectName("todayList")
         self.list.setAccessibleName(_("What needs doing"))
         self.list.setWordWrap(True)
-        self.list.setAlternatingRowColors(False)
+        self.list.setSpacing(3)
         self.list.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
