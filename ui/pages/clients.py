@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
@@ -43,6 +45,8 @@ class ClientsPage(Page):
         self.new_button.clicked.connect(self.new_client)
         self.edit_button = QPushButton(_("Edit"))
         self.edit_button.clicked.connect(self.edit_client)
+        self.delete_button = QPushButton(_("Delete…"))
+        self.delete_button.clicked.connect(self.delete_client)
         self.copy_button = QPushButton(_("Copy A-number"))
         self.copy_button.setToolTip(_("The clipboard is cleared after 30 seconds"))
         self.copy_button.clicked.connect(self.copy_a_number)
@@ -77,6 +81,7 @@ class ClientsPage(Page):
         bar.addWidget(self.new_button)
         bar.addWidget(self.edit_button)
         bar.addWidget(self.copy_button)
+        bar.addWidget(self.delete_button)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
@@ -153,6 +158,7 @@ class ClientsPage(Page):
         self.new_button.setEnabled(has_vault)
         self.edit_button.setEnabled(has_vault and selected)
         self.copy_button.setEnabled(has_vault and selected)
+        self.delete_button.setEnabled(has_vault and selected)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         client_id = self.model.client_id(current.row())
@@ -178,6 +184,29 @@ class ClientsPage(Page):
         )
         if editor.exec():
             self.bus.publish(editor.changes)
+
+    def delete_client(self, confirm: bool = True) -> None:
+        """Delete after a confirmation that names who will be deleted (clients with matters are kept)."""
+        client_id = self.selected_client_id()
+        if self.vault is None or client_id is None:
+            return
+        record = clients.get_client(self.vault, client_id=client_id)
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                _("Delete client"),
+                _("Delete {name} and their notes? This cannot be undone.").format(
+                    name=record.full_name
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            changes = clients.delete_client(self.vault, client_id=client_id)
+        except ClinicError as exc:
+            QMessageBox.information(self, _("Delete client"), exc.message)
+            return
+        self.bus.publish(changes)
 
     def copy_a_number(self) -> None:
         client_id = self.selected_client_id()
