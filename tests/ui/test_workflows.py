@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from clinic_app.services import clients, matters
+from clinic_app.services import ChangeSet, clients, matters
 from tests.conftest import PASSPHRASE
 from ui.client_editor import ClientEditor
 from ui.main_window import MainWindow
@@ -333,13 +333,7 @@ def test_delete_client_names_who_and_keeps_clients_with_matters(
     monkeypatch.setattr(QMessageBox, "question", question)
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
     page = window.clients
-    window.bus.publish(
-        clients.ChangeSet.of("client", lonely.id)
-        if hasattr(clients, "ChangeSet")
-        else __import__("clinic_app.services", fromlist=["ChangeSet"]).ChangeSet.of(
-            "client", lonely.id
-        )
-    )
+    window.bus.publish(ChangeSet.of("client", lonely.id))
     assert page.select_client(lonely.id)
     page.delete_client()
     assert "Solo Sinasunto" in asked[0]
