@@ -11,9 +11,9 @@ import pytest
 # Qt tests run offscreen, whatever the machine has.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from clinic_app.services import vault_ops  # noqa: E402
-from clinic_app.services.vault_ops import Vault  # noqa: E402
-from clinic_app.vault.keyslots import KdfParams  # noqa: E402
+from clinic_app.services import vault_ops
+from clinic_app.services.vault_ops import Vault
+from clinic_app.vault.keyslots import KdfParams
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_CSV = DATA / "clinic-spreadsheet.csv"

@@ -48,7 +48,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--matter", type=int, metavar="ID", help="only this matter")
     p.add_argument("--client", type=int, metavar="ID", help="only this client's matters")
-    p.add_argument("--all", action="store_true", help="include deadlines already done")
+    p.add_argument(
+        "--all", action="store_true", help="include deadlines already done (not with --within)"
+    )
     p.add_argument("--limit", type=int, metavar="N", help="at most N deadlines")
     p.add_argument("--json", action="store_true")
     p.add_argument("--ics", type=Path, metavar="FILE", help="write an .ics calendar file instead")

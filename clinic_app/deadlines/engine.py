@@ -196,14 +196,18 @@ class _Step(NamedTuple):
     retire_after: str | None
     delta: timedelta
     mailed_delta: timedelta
+    feeds_later: bool  # a later rule starts from this one's due dates
+    conditional: bool  # has conditions besides "terminated"
 
 
-def _steps(book: RuleBook, program: str) -> tuple[_Step, ...]:
-    key = "engine.steps:" + program
+def _steps(book: RuleBook, program: str, terminated: bool) -> tuple[_Step, ...]:
+    """The pack's rules compiled, those for terminated grants or those for the others."""
+    key = ("engine.steps", program, terminated)
     found: tuple[_Step, ...] | None = book.memo.get(key)
     if found is None:
         steps = []
-        for rule in book.pack_for(program).rules:
+        rules = book.pack_for(program).rules
+        for position, rule in enumerate(rules):
             when = set(rule.when)
             steps.append(
                 _Step(
@@ -223,9 +227,13 @@ def _steps(book: RuleBook, program: str) -> tuple[_Step, ...]:
                     retire_after=_SINGLE_FACTS.get(rule.retire_after or ""),
                     delta=timedelta(days=rule.offset),
                     mailed_delta=timedelta(days=rule.offset + rule.mailed_extra_days),
+                    feeds_later=any(r.fact == rule.kind for r in rules[position + 1 :]),
+                    conditional=bool(when - {"terminated"}),
                 )
             )
-        found = book.memo[key] = tuple(steps)
+        # A terminated grant gets its review item and nothing else.
+        found = tuple(step for step in steps if step.terminated == terminated)
+        book.memo[key] = found
     return found
 
 
@@ -248,6 +256,16 @@ def _done(rule: Rule, facts: MatterFacts, occ: Occurrence) -> tuple[str, date | 
     return "", None
 
 
+def _conditions_hold(step: _Step, facts: MatterFacts, decided: bool) -> bool:
+    if (step.undecided and decided) or (step.decided and not decided):
+        return False
+    if (step.filed and facts.filed_on is None) or (step.not_filed and facts.filed_on):
+        return False
+    if step.renewal_matter and facts.kind not in RENEWAL_KINDS:
+        return False
+    return not (step.open and facts.status == "closed")
+
+
 _NO_OCCURRENCES: tuple[tuple[Occurrence, date | None], ...] = ()
 _ONE_DAY = timedelta(days=1)
 
@@ -262,17 +280,8 @@ def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
     planned: list[PlannedDeadline] = []
     # Due dates of earlier rules, for rules that start from them (the RFE internal target).
     derived: dict[str, list[tuple[Occurrence, date | None]]] | None = None
-    for step in _steps(book, facts.program):
-        # A terminated grant gets its review item and nothing else.
-        if step.terminated != terminated:
-            continue
-        if (step.undecided and decided) or (step.decided and not decided):
-            continue
-        if (step.filed and facts.filed_on is None) or (step.not_filed and facts.filed_on):
-            continue
-        if step.renewal_matter and facts.kind not in RENEWAL_KINDS:
-            continue
-        if step.open and facts.status == "closed":
+    for step in _steps(book, facts.program, terminated):
+        if step.conditional and not _conditions_hold(step, facts, decided):
             continue
         sources: Sequence[tuple[Occurrence, date | None]]
         if step.single is not None:
@@ -333,30 +342,30 @@ def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
                     retire_on,
                 )
             )
-            if derived is None:
-                derived = {}
-            derived.setdefault(rule.kind, []).append((occ, due))
+            if step.feeds_later:
+                if derived is None:
+                    derived = {}
+                derived.setdefault(rule.kind, []).append((occ, due))
     return planned
 
 
 _SINGLE = Occurrence()
 
 
-def link_renewals(matters: Iterable[MatterFacts]) -> list[MatterFacts]:
+def link_renewals(
+    matters: Iterable[MatterFacts], groups: Iterable[list[int]] | None = None
+) -> list[MatterFacts]:
     """Tell each granted matter whether the client's renewal or extension has started.
 
     A later matter of the same client and program, of kind renewal or extension, not denied or
     withdrawn, and either still pending or winning a later end date, continues this one.
+    `groups` (positions of the matters sharing a client and program, only groups of two or
+    more) may be passed by a caller that already knows them.
     """
     matters = list(matters)
-    first: dict[tuple[int, str], int] = {}
-    groups: dict[tuple[int, str], list[int]] = {}
-    for index, facts in enumerate(matters):
-        key = (facts.client_id, facts.program)
-        seen = first.setdefault(key, index)
-        if seen != index:
-            groups.setdefault(key, [seen]).append(index)
-    for indexes in groups.values():
+    if groups is None:
+        groups = same_client_and_program((m.client_id, m.program) for m in matters)
+    for indexes in groups:
         group = [matters[i] for i in indexes]
         for position, facts in zip(indexes, group, strict=True):
             end = facts.cycle_end
@@ -383,6 +392,17 @@ def link_renewals(matters: Iterable[MatterFacts]) -> list[MatterFacts]:
                 )
             )
     return matters
+
+
+def same_client_and_program(keys: Iterable[tuple[int, str]]) -> list[list[int]]:
+    """Positions sharing a (client, program) key, for the groups of two or more."""
+    first: dict[tuple[int, str], int] = {}
+    groups: dict[tuple[int, str], list[int]] = {}
+    for index, key in enumerate(keys):
+        seen = first.setdefault(key, index)
+        if seen != index:
+            groups.setdefault(key, [seen]).append(index)
+    return list(groups.values())
 
 
 # -- finishing (what depends on today) -----------------------------------------------------------

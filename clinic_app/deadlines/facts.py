@@ -9,7 +9,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, String, case, func, select, type_coerce
 
-from clinic_app.deadlines.engine import MatterFacts, Occurrence, link_renewals
+from clinic_app.deadlines.engine import (
+    MatterFacts,
+    Occurrence,
+    link_renewals,
+    same_client_and_program,
+)
 from clinic_app.domain.models import AgencyLetter, Grant, Matter, MatterEvent
 
 CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
@@ -44,10 +49,10 @@ class _Dates(dict[Any, date | None]):
         return found
 
 
-_as_date = _Dates().__getitem__
+as_date = _Dates().__getitem__
 
 
-def _raw(column: Any) -> Any:
+def driver_value(column: Any) -> Any:
     """The column as the driver returns it: dates are parsed here, far faster than per row in
     SQLAlchemy's type layer (100,000 matters are read at once)."""
     kind = Integer() if isinstance(column.type, Integer) else String()
@@ -68,7 +73,7 @@ def matter_ids_of_letters(conn: Connection, letter_ids: Collection[int]) -> set[
     return found
 
 
-def _fetch(conn: Connection, query: Any) -> list[Any]:
+def fetch_all(conn: Connection, query: Any) -> list[Any]:
     """All rows of a query as plain tuples from the driver's own cursor.
 
     A full recompute reads 100,000 matters; SQLAlchemy's row objects cost a third of that read.
@@ -80,9 +85,15 @@ def _fetch(conn: Connection, query: Any) -> list[Any]:
     if positions is None:  # a driver with named parameters: the ordinary path
         return list(conn.execute(query).all())
     params = compiled.construct_params()
+    values = []
+    for name in positions:
+        value = params[name]
+        bind = compiled.binds.get(name)
+        process = bind.type.bind_processor(conn.dialect) if bind is not None else None
+        values.append(process(value) if process is not None and value is not None else value)
     cursor = conn.connection.cursor()
     try:
-        cursor.execute(str(compiled), [params[name] for name in positions])
+        cursor.execute(str(compiled), values)
         return list(cursor.fetchall())
     finally:
         cursor.close()
@@ -91,7 +102,7 @@ def _fetch(conn: Connection, query: Any) -> list[Any]:
 def _matter_rows(conn: Connection, client_ids: Collection[int] | None) -> list[Any]:
     query = select(
         *map(
-            _raw,
+            driver_value,
             (
                 _m.id,
                 _m.client_id,
@@ -108,7 +119,7 @@ def _matter_rows(conn: Connection, client_ids: Collection[int] | None) -> list[A
         )
     ).select_from(Matter.__table__.outerjoin(AgencyLetter.__table__, _l.id == _m.agency_letter_id))  # type: ignore[attr-defined]
     if client_ids is None:
-        return _fetch(conn, query)
+        return fetch_all(conn, query)
     rows: list[Any] = []
     for part in chunks(client_ids):
         rows.extend(conn.execute(query.where(_m.client_id.in_(part))).all())
@@ -123,7 +134,7 @@ def _grant_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]
         type_coerce(func.min(_g.terminated_on), String()),
     ).group_by(_g.matter_id)
     if matter_ids is None:
-        return _fetch(conn, query)
+        return fetch_all(conn, query)
     rows: list[Any] = []
     for part in chunks(matter_ids):
         rows.extend(conn.execute(query.where(_g.matter_id.in_(part))).all())
@@ -132,12 +143,12 @@ def _grant_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]
 
 def _event_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]:
     query = select(
-        *map(_raw, (_e.id, _e.matter_id, _e.kind, _e.occurred_on, _e.due_on)),
+        *map(driver_value, (_e.id, _e.matter_id, _e.kind, _e.occurred_on, _e.due_on)),
         _e.mailed,
-        _raw(_e.created_at),
+        driver_value(_e.created_at),
     ).where(_e.kind.in_(_EVENT_KINDS))
     if matter_ids is None:
-        return _fetch(conn, query)
+        return fetch_all(conn, query)
     rows: list[Any] = []
     for part in chunks(matter_ids):
         rows.extend(conn.execute(query.where(_e.matter_id.in_(part))).all())
@@ -152,10 +163,10 @@ def _events_by_matter(rows: list[Any]) -> dict[int, dict[str, list[Any]]]:
 
 
 def _rfes(events: dict[str, list[Any]]) -> tuple[Occurrence, ...]:
-    answers = [(_as_date(r[3]) or _as_date(r[6]), r[0]) for r in events.get("rfe_response", ())]
+    answers = [(as_date(r[3]) or as_date(r[6]), r[0]) for r in events.get("rfe_response", ())]
     found = []
     for event_id, _mid, _kind, occurred, due, mailed, _created in events.get("rfe", ()):
-        notice, stated = _as_date(occurred), _as_date(due)
+        notice, stated = as_date(occurred), as_date(due)
         if notice is None and stated is None:
             continue
         answered = [
@@ -180,14 +191,14 @@ def _rfes(events: dict[str, list[Any]]) -> tuple[Occurrence, ...]:
 
 def _biometrics(events: dict[str, list[Any]]) -> tuple[Occurrence, ...]:
     return tuple(
-        Occurrence(key=f"e{r[0]}", on=_as_date(r[4]))
+        Occurrence(key=f"e{r[0]}", on=as_date(r[4]))
         for r in events.get("biometrics", ())
         if r[4] is not None
     )
 
 
 def _first(events: dict[str, list[Any]], kind: str) -> date | None:
-    days = [d for d in (_as_date(r[3]) for r in events.get(kind, ())) if d is not None]
+    days = [d for d in (as_date(r[3]) for r in events.get(kind, ())) if d is not None]
     return min(days) if days else None
 
 
@@ -212,21 +223,21 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
         letter,
     ) in matters:
         grant = grants.get(mid)
-        decided_on = _as_date(decided)
+        decided_on = as_date(decided)
         if grant is not None:
-            grant_end, permit_end = _as_date(grant[1]), _as_date(grant[2])
-            terminated = _as_date(grant[3])
+            grant_end, permit_end = as_date(grant[1]), as_date(grant[2])
+            terminated = as_date(grant[3])
         else:
             grant_end = permit_end = terminated = None
         its = events.get(mid)
         if its:
-            filed_on = _as_date(filed) or _first(its, "filed")
+            filed_on = as_date(filed) or _first(its, "filed")
             receipt_on = _first(its, "receipt")
             if terminated is None and (its.get("termination") or decision == "terminated"):
                 terminated = _first(its, "termination") or decided_on
             rfes, biometrics = _rfes(its), _biometrics(its)
         else:
-            filed_on, receipt_on, rfes, biometrics = _as_date(filed), None, (), ()
+            filed_on, receipt_on, rfes, biometrics = as_date(filed), None, (), ()
             if terminated is None and decision == "terminated":
                 terminated = decided_on
         facts.append(
@@ -238,16 +249,18 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
                 status,
                 decision,
                 staff,
-                _as_date(created),
+                # The day is enough (renewals are linked by it): parse "YYYY-MM-DD" only.
+                as_date(created[:10] if isinstance(created, str) else created),
                 filed_on,
                 receipt_on,
                 decided_on,
                 grant_end,
                 permit_end,
                 terminated,
-                _as_date(letter),
+                as_date(letter),
                 rfes,
                 biometrics,
             )
         )
-    return link_renewals(facts)
+    groups = same_client_and_program((row[1], row[2]) for row in matters)
+    return link_renewals(facts, groups)

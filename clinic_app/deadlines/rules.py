@@ -165,7 +165,7 @@ class RuleBook:
     warnings: tuple[str, ...] = ()
     _index: dict[str, Rule] = field(default_factory=dict, init=False, repr=False, compare=False)
     # Anything derived from the rules once per book (the engine keeps its compiled steps here).
-    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._index.update({r.id: r for pack in self.packs.values() for r in pack.rules})

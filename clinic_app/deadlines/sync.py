@@ -196,6 +196,24 @@ def _bulk_work(conn: Connection) -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _indexes_rebuilt(conn: Connection) -> Iterator[None]:
+    """Drop the deadline table's indexes for a full rewrite and build them again afterwards.
+
+    One sorted build is cheaper than 300,000 random inserts into each index. Only where DDL is
+    part of the transaction (SQLite, PostgreSQL): an error anywhere rolls the indexes back too.
+    """
+    if conn.dialect.name not in ("sqlite", "postgresql"):
+        yield
+        return
+    indexes = sorted(_deadline.indexes, key=lambda index: index.name)
+    for index in indexes:
+        index.drop(conn)
+    yield
+    for index in indexes:
+        index.create(conn)
+
+
 def refresh(
     conn: Connection,
     *,
@@ -219,7 +237,7 @@ def refresh(
         if len(wanted) + len(clients) > FULL_THRESHOLD:
             wanted = None
     if wanted is None:
-        with _bulk_work(conn):
+        with _bulk_work(conn), _indexes_rebuilt(conn):
             conn.execute(delete(_deadline))
             facts = load_facts(conn)
             count = _insert(conn, (p for f in facts for p in plan_matter(f, book)))

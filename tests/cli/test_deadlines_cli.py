@@ -118,7 +118,7 @@ def test_the_human_listing_says_why(demo_vault: SharedVault) -> None:
 
 
 def test_calendar_export_is_stable_and_initials_only(
-    demo_vault: SharedVault, tmp_path: Path
+    demo_vault: SharedVault, listed: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
     done = cli(demo_vault, "deadlines", "--today", TODAY, "--ics", first)

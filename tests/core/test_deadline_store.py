@@ -374,3 +374,26 @@ def test_programs_and_rules_are_listed_with_their_sources(vault: Vault) -> None:
     with vault.reader() as session:
         settings_rows = [s.key for s in session.exec(select(Setting))]
     assert "deadlines.overrides" not in settings_rows
+
+
+def test_a_full_recompute_leaves_the_schema_as_migrated(
+    vault: Vault, worker: tuple[int, int]
+) -> None:
+    def indexes() -> set[tuple[str, str]]:
+        with vault.reader() as session:
+            rows = session.connection().execute(
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"
+                )
+            )
+            return {(name, sql or "") for name, sql in rows}
+
+    before = indexes()
+    assert {name for name, _sql in before} >= {"ix_deadline_open", "ix_deadline_matter_id"}
+    report = dl.recompute_all(vault)
+    assert report.full and report.deadlines == len(stored(vault))
+    assert indexes() == before
+    with pytest.raises(RuntimeError), vault.session() as session:
+        sync.refresh(session.connection())
+        raise RuntimeError("abandon after the indexes were dropped and built again")
+    assert indexes() == before

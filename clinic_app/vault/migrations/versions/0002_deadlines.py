@@ -37,7 +37,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_deadline_matter_id", "deadline", ["matter_id"], unique=False)
-    op.create_index("ix_deadline_due", "deadline", ["due"], unique=False)
+    op.create_index(
+        "ix_deadline_open",
+        "deadline",
+        ["due", "matter_id", "soon_days", "retire_on"],
+        unique=False,
+        sqlite_where=sa.text("done_reason = ''"),
+        postgresql_where=sa.text("done_reason = ''"),
+    )
 
     op.create_table(
         "deadline_state",
@@ -81,7 +88,7 @@ def downgrade() -> None:
     op.drop_index("ix_deadline_task_matter_id", table_name="deadline_task")
     op.drop_table("deadline_task")
     op.drop_table("deadline_state")
-    op.drop_index("ix_deadline_due", table_name="deadline")
+    op.drop_index("ix_deadline_open", table_name="deadline")
     op.drop_index("ix_deadline_matter_id", table_name="deadline")
     op.drop_table("deadline")
     # The rule fingerprint goes with the tables, so upgrading again recomputes everything.
