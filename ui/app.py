@@ -85,6 +85,10 @@ def run(*, vault_dir: Path, actor: str) -> int:
     code = app.exec()
     controller.settings.setValue("main/geometry", controller.window.saveGeometry())
     controller.settings.sync()
+    # Tear the window down while Qt is still alive, not during interpreter shutdown.
+    controller.window.close()
+    controller.window.deleteLater()
+    app.processEvents()
     return int(code)
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.i18n import _
+from clinic_app.services import settings as vault_settings
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 from ui.backup_dialogs import BackupDialog, RestoreDialog
@@ -29,7 +30,7 @@ from ui.pages.deadlines import DeadlinesPage
 from ui.pages.documents import DocumentsPage
 from ui.pages.employers import EmployersPage
 from ui.pages.matters import MattersPage
-from ui.pages.settings import SettingsPage
+from ui.pages.settings import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, SettingsPage
 from ui.pages.today import TodayPage
 from ui.reminders import Reminders
 from ui.unlock import UnlockWidget
@@ -179,7 +180,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self.status_vault.setText(_("Vault: {folder}").format(folder=vault.folder))
         self.status_lock.setText(_("Unlocked"))
-        self.set_autolock_minutes(self.settings.autolock_minutes())
+        self.set_autolock_minutes(
+            vault_settings.get_setting(vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK)
+        )
         self.idle_timer.start()
         self.reminders.start()
 

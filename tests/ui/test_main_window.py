@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from clinic_app.services import demo, vault_ops
@@ -25,6 +26,7 @@ def test_unlock_shows_clients_and_locking_drops_them(qtbot, window: MainWindow) 
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
     assert window.stack.currentWidget() is window.workspace
     assert window.page_stack.currentWidget() is window.today  # the first screen: what needs doing
+    window.show_page(window.clients)
     model = window.clients.model
     assert model.total == 24
     assert model.rowCount() == 24
@@ -50,6 +52,7 @@ def test_search_is_accent_insensitive_and_shows_details(qtbot, window: MainWindo
     unlock(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
     page = window.clients
+    window.show_page(page)
     qtbot.keyClicks(page.search, "flores najera")
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
     assert "2 matching clients" in page.count.text()
@@ -85,6 +88,7 @@ def test_auto_lock_after_idle(qtbot, window: MainWindow) -> None:  # type: ignor
     window.set_autolock_minutes(5)
     unlock(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    window.show_page(window.clients)
     assert window.clients.model.total == 24
 
 
@@ -140,3 +144,30 @@ def test_create_vault_dialog_shows_recovery_code_once(qtbot, tmp_path: Path, mon
     dialog.vault.close()
     reopened = vault_ops.Vault.open_with_recovery(tmp_path / "new", dialog.code_label.text())
     reopened.close()
+
+
+def test_hidden_screens_read_the_vault_only_when_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    assert window.page_stack.currentWidget() is window.today
+    assert window.matters.model.total == 0  # not read yet: unlocking stays fast
+    window.show_page(window.matters)
+    assert window.matters.model.total == 24
+
+
+@pytest.mark.slow
+def test_table_model_fetches_lazily_over_100000_clients(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    vault, _ = vault_ops.create_vault(tmp_path / "huge", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        demo.fill_demo(vault, clients=100_000, seed=9)
+        model = ClientTableModel(vault)
+        assert model.total == 100_000
+        assert model.rowCount() == ClientTableModel.PAGE
+        for _ in range(3):
+            model.fetchMore()
+        assert model.rowCount() == 4 * ClientTableModel.PAGE
+        model.set_search("garcia")
+        assert 0 < model.total < 100_000
+        assert model.rowCount() == min(model.total, ClientTableModel.PAGE)
+    finally:
+        vault.close()

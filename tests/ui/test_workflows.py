@@ -18,6 +18,7 @@ def open_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-d
     window.unlock.passphrase.setText(PASSPHRASE)
     qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    window.show_page(window.clients)  # screens read the vault when shown
 
 
 def test_new_client_with_bad_a_number_is_refused_then_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +92,7 @@ def test_rfe_notice_on_a_matter_sets_its_due_date(qtbot, window: MainWindow) -> 
 def test_pipeline_stage_filters_the_list(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     open_window(qtbot, window)
     page = window.matters
+    window.show_page(page)
     decided = matters.count_matters(window.vault, status="decision")  # type: ignore[arg-type]
     page.set_stage("decision")
     assert page.model.total == decided
@@ -180,6 +182,7 @@ def test_render_a_declaration_from_the_documents_screen(
             "uscis_address_checked": "2025-01-10",
         },
     )
+    window.show_page(window.matters)
     window.matters.set_stage(None)
     window.matters.table.selectRow(0)
     matter_id = window.matters.panel.matter_id
@@ -257,6 +260,7 @@ def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypa
         assert i18n.current_language() == "es"
         labels = [new.sidebar.item(i).text() for i in range(new.sidebar.count())]
         assert "Clientes" in labels and "Configuración" in labels
+        new.show_page(new.clients)
         assert new.clients.model.total == 24
     finally:
         from ui.app import apply_language
@@ -277,6 +281,7 @@ def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow) ->
     result = matters.add_event(vault, matter_id=receipt.id, kind="rfe", occurred_on=notice)
     window.bus.publish(result.changes)
     today = window.today
+    window.show_page(today)
     lines = [today.list.item(i).text() for i in range(today.list.count())]
     due = (notice + timedelta(days=84)).isoformat()
     rfe_lines = [line for line in lines if due in line and receipt.client_name in line]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.services import ChangeSet
@@ -18,10 +19,18 @@ class Page(QWidget):
         super().__init__()
         self.bus = bus
         self.vault: Vault | None = None
+        self._stale = False
         bus.changed.connect(self._on_changes)
 
     def set_vault(self, vault: Vault | None) -> None:
+        """Show `vault`; a hidden screen reads it only when it is next shown (fast unlock)."""
         self.vault = vault
+        self._stale = True
+        if vault is None or self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
         self.reload()
 
     def reload(self) -> None:
@@ -31,9 +40,17 @@ class Page(QWidget):
         """Record kinds whose changes make this screen reload."""
         return frozenset()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if getattr(self, "_stale", False) and self.vault is not None:
+            self.refresh()
+        super().showEvent(event)
+
     def _on_changes(self, changes: ChangeSet) -> None:
         if self.vault is not None and changes.touches(*self.kinds()):
-            self.reload()
+            if self.isVisible():
+                self.refresh()
+            else:
+                self._stale = True
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.title or "Clinic case manager", message)

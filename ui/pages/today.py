@@ -25,6 +25,10 @@ GROUPS = [
 ]
 
 
+SHOWN = 400  # deadlines read for the list; the counts cover everything
+PER_GROUP = 60
+
+
 def group_of(deadline: Deadline, today: date) -> str:
     if deadline.due < today or deadline.status == "overdue":
         return "overdue"
@@ -70,17 +74,27 @@ class TodayPage(Page):
         if self.vault is None:
             self.heading.clear()
             return
-        rows = deadlines.list_deadlines(self.vault, today=self.today, within=90)
+        # Counts come from the database; only the first items are listed (the rest: Deadlines).
+        totals = {
+            days: deadlines.dashboard(self.vault, today=self.today, within=days, limit=0).total
+            for days in (7, 30)
+        }
+        board = deadlines.dashboard(self.vault, today=self.today, within=90, limit=SHOWN)
+        overdue = board.counts["overdue"]
+        self.counts = {
+            "overdue": overdue,
+            "week": totals[7] - overdue,
+            "month": totals[30] - totals[7],
+            "quarter": board.total - totals[30],
+        }
         grouped: dict[str, list[Deadline]] = {key: [] for key, _label in GROUPS}
-        for d in rows:
-            if d.status in ("done", "snoozed"):
-                continue
-            grouped[group_of(d, self.today)].append(d)
-        self.counts = {key: len(items) for key, items in grouped.items()}
-        paused = sorted(
+        for d in board.deadlines:
+            if d.status not in ("done", "snoozed"):
+                grouped[group_of(d, self.today)].append(d)
+        flagged = sorted(
             {
                 f"{d.program} ({d.policy_status})"
-                for d in rows
+                for d in board.deadlines
                 if d.policy_status not in (None, "open")
             }
         )
@@ -90,18 +104,18 @@ class TodayPage(Page):
             "days"
         ).format(**self.counts)
         head.append(f"<p>{html.escape(summary)}</p>")
-        if paused:
+        if flagged:
             head.append(
                 "<p style='color:#8a4b00'><b>"
                 + html.escape(_("Program status"))
                 + ":</b> "
-                + html.escape(", ".join(paused))
+                + html.escape(", ".join(flagged))
                 + " · "
                 + html.escape(_("matters under these programs are flagged below."))
                 + "</p>"
             )
         self.heading.setText("".join(head))
-        if not rows:
+        if not board.total:
             self.list.addItem(
                 _(
                     "Nothing is due in the next 90 days. Add grants and notices to matters to "
@@ -110,8 +124,8 @@ class TodayPage(Page):
             )
             return
         for key, label in GROUPS:
-            items = grouped[key]
-            header = QListWidgetItem(f"{_(label)} ({len(items)})")
+            items = grouped[key][:PER_GROUP]
+            header = QListWidgetItem(f"{_(label)} ({self.counts[key]})")
             font = header.font()
             font.setBold(True)
             font.setPointSize(font.pointSize() + 2)
@@ -133,6 +147,11 @@ class TodayPage(Page):
                 item.setBackground(QColor(STATUS_COLOURS.get(d.status, "#ffffff")))
                 item.setForeground(QColor("#1a1a1a"))
                 self.list.addItem(item)
+            hidden = self.counts[key] - len(items)
+            if hidden > 0:
+                more = QListWidgetItem(_("… and {n} more: see Deadlines").format(n=hidden))
+                more.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.list.addItem(more)
 
     def _activated(self, item: QListWidgetItem) -> None:
         matter_id = item.data(Qt.ItemDataRole.UserRole)
