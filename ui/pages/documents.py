@@ -56,7 +56,7 @@ class DocumentsPage(Page):
         self.language.addItem(_("Each client's language (client letters) or English"), None)
         self.language.addItem("English", "en")
         self.language.addItem("Español", "es")
-        self.out_dir = QLineEdit(str(Path.home() / "clinic-drafts"))
+        self.out_dir = QLineEdit("~/clinic-drafts")
         self.out_dir.setAccessibleName(_("Save drafts in"))
         browse = QPushButton(_("Choose…"))
         browse.clicked.connect(self._choose_dir)
@@ -180,7 +180,9 @@ class DocumentsPage(Page):
             self.letter.setCurrentIndex(index)
 
     def _choose_dir(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Save drafts in"), self.out_dir.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Save drafts in"), str(Path(self.out_dir.text()).expanduser())
+        )
         if folder:
             self.out_dir.setText(folder)
 
@@ -195,7 +197,7 @@ class DocumentsPage(Page):
             return
         vault, out, lang, keep = (
             self.vault,
-            Path(self.out_dir.text()),
+            Path(self.out_dir.text()).expanduser(),
             self.language.currentData(),
             self.keep.isChecked(),
         )
