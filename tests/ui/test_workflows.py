@@ -350,3 +350,35 @@ def test_delete_client_names_who_and_keeps_clients_with_matters(
     page.delete_client()
     assert told and "has matters" in told[0]
     assert clients.count_clients(vault, search_text="flores najera") == 2
+
+
+def test_rule_override_from_settings_moves_deadlines(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QSpinBox
+
+    from clinic_app.services import deadlines
+
+    open_window(qtbot, window)
+    page = window.settings
+    window.show_page(page)
+    rows = {page.rules.item(r, 0).text(): r for r in range(page.rules.rowCount())}
+    row = next(
+        r
+        for title, r in rows.items()
+        if title.startswith("labor-deferred-action")
+        and "renewal" in title.lower()
+        and "file" in title.lower()
+    )
+    box = page.rules.cellWidget(row, 2)
+    assert isinstance(box, QSpinBox)
+    rule_id = page.rules.item(row, 0).data(256)
+    assert rule_id == "lda.renewal_file_by"
+    box.setValue(box.value() + 30)
+    box.editingFinished.emit()
+    assert "recomputed" in page.rules_message.text()
+    changed = next(
+        r
+        for p in deadlines.list_programs(window.vault, today=date.today())  # type: ignore[arg-type]
+        for r in p.rules
+        if r.id == rule_id
+    )
+    assert changed.days == box.value() and changed.overridden

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -21,13 +23,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, N_, _, current_language
-from clinic_app.services import documents, settings, staff, vault_ops
+from clinic_app.services import deadlines, documents, settings, staff, vault_ops
 from clinic_app.services.changes import SETTING, STAFF
 from ui.bus import ChangeBus
 from ui.pages.base import Page
@@ -157,6 +161,25 @@ class SettingsPage(Page):
         tbox.addLayout(trow)
         tbox.addWidget(self.template_message)
 
+        # -- deadline rules (clinic overrides of the shipped rule packs)
+        self.rules = QTableWidget(0, 4)
+        self.rules.setAccessibleName(_("Deadline rules"))
+        self.rules.setHorizontalHeaderLabels([_("Rule"), _("Basis"), _("Days"), _("Source")])
+        self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.rules.verticalHeader().setVisible(False)
+        self.rules.setMinimumHeight(260)
+        self.rules_message = QLabel(
+            _(
+                "Numbers marked as clinic defaults are practice, not law: change "
+                "them to your clinic's practice. Every change is audited."
+            )
+        )
+        self.rules_message.setWordWrap(True)
+        rules_box = QGroupBox(_("Deadline rules"))
+        rbox = QVBoxLayout(rules_box)
+        rbox.addWidget(self.rules)
+        rbox.addWidget(self.rules_message)
+
         # -- keys
         change = QPushButton(_("Change the vault passphrase…"))
         change.clicked.connect(self.change_passphrase)
@@ -170,7 +193,7 @@ class SettingsPage(Page):
 
         inner = QWidget()
         box = QVBoxLayout(inner)
-        for group in (general, clinic, people, temps, keys):
+        for group in (general, clinic, people, rules_box, temps, keys):
             box.addWidget(group)
         box.addStretch(1)
         scroll = QScrollArea()
@@ -207,9 +230,65 @@ class SettingsPage(Page):
             item.setData(256, member.id)
             item.setData(257, member.active)
             self.staff_list.addItem(item)
+        self._fill_rules()
         for record in documents.list_templates(vault_folder=self.vault.folder):
             origin = _("clinic") if record.source == "clinic" else _("shipped")
             self.template_list.addItem(f"{record.id} · {record.language} · {origin}")
+
+    def _fill_rules(self) -> None:
+        self.rules.setRowCount(0)
+        if self.vault is None:
+            return
+        rows = [
+            (program, rule)
+            for program in deadlines.list_programs(self.vault, today=date.today())
+            for rule in program.rules
+        ]
+        self.rules.setRowCount(len(rows))
+        for row, (program, rule) in enumerate(rows):
+            title = f"{program.id}: {_(rule.message)} ({rule.describe})"
+            cell = QTableWidgetItem(title)
+            cell.setData(256, rule.id)
+            self.rules.setItem(row, 0, cell)
+            self.rules.setItem(row, 1, QTableWidgetItem(rule.basis.replace("_", " ")))
+            days = QSpinBox()
+            days.setRange(0, 3650)
+            days.setValue(rule.days)
+            days.setAccessibleName(_("Days for {rule}").format(rule=rule.id))
+            days.editingFinished.connect(
+                lambda rule_id=rule.id, box=days: self._set_rule(rule_id, box)
+            )
+            self.rules.setCellWidget(row, 2, days)
+            checked = rule.last_checked.isoformat() if rule.last_checked else ""
+            self.rules.setItem(
+                row, 3, QTableWidgetItem(f"{rule.source} ({checked})" if checked else rule.source)
+            )
+
+    def _set_rule(self, rule_id: str, box: QSpinBox) -> None:
+        if self.vault is None:
+            return
+        current = next(
+            (
+                r.days
+                for p in deadlines.list_programs(self.vault, today=date.today())
+                for r in p.rules
+                if r.id == rule_id
+            ),
+            None,
+        )
+        if current == box.value():
+            return
+        try:
+            result = deadlines.set_rule(self.vault, rule_id=rule_id, days=box.value())
+        except ClinicError as exc:
+            self.rules_message.setText(exc.message)
+            return
+        self.rules_message.setText(
+            _("Rule {rule} now uses {days} days; deadlines were recomputed.").format(
+                rule=rule_id, days=box.value()
+            )
+        )
+        self.bus.publish(result.changes)
 
     def autolock_minutes(self) -> int:
         return int(self.autolock.value())
