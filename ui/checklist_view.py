@@ -21,6 +21,7 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, checklist, staff
 from clinic_app.services.vault_ops import Vault
+from ui.forms import error_label
 
 STATUS_LABELS = {
     "missing": N_("Missing"),
@@ -51,9 +52,7 @@ class ChecklistView(QWidget):
         self.signer.setAccessibleName(_("Reviewing attorney or accredited representative"))
         self.sign_button = QPushButton(_("Sign off the packet"))
         self.sign_button.clicked.connect(self.sign)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         row = QHBoxLayout()
         row.addWidget(self.signer, 1)
         row.addWidget(self.sign_button)

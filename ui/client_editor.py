@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
+from ui.forms import error_label, save_cancel
 
 # (field name, label, multi-line)
 FIELDS = [
@@ -64,10 +64,8 @@ class ClientEditor(QDialog):
             widget.setAccessibleName(_(label))
             widget.setObjectName(name)
             self.inputs[name] = widget
-            error = QLabel()
+            error = error_label()
             error.setObjectName(f"{name}_error")
-            error.setStyleSheet("color: #b00020")
-            error.setWordWrap(True)
             error.hide()
             self.errors[name] = error
             box = QVBoxLayout()
@@ -79,14 +77,8 @@ class ClientEditor(QDialog):
             form.addRow(_(label), holder)
             if name in CHECKED and isinstance(widget, QLineEdit):
                 widget.editingFinished.connect(lambda n=name: self.check(n))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.message = error_label()
+        buttons = save_cancel(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)

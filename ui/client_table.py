@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_
 from clinic_app.services import clients
 from clinic_app.services.records import ClientRow
 from clinic_app.services.vault_ops import Vault
+from ui.table_base import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class ClientTableModel(QAbstractTableModel):
+class ClientTableModel(RecordTableModel[ClientRow]):
     """Columns are named constants; `set_search()` swaps the query and resets the rows."""
 
     NAME, A_NUMBER, BORN, COUNTRY, LANGUAGE, EMPLOYER = range(6)
@@ -37,7 +36,6 @@ class ClientTableModel(QAbstractTableModel):
     def __init__(self, vault: Vault | None = None) -> None:
         super().__init__()
         self._vault = vault
-        self._rows: list[ClientRow] = []
         self._total = 0
         self._search = ""
         self._order = "last_name"
@@ -46,19 +44,6 @@ class ClientTableModel(QAbstractTableModel):
         self.reload()
 
     # -- Qt model API -----------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

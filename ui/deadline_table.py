@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from clinic_app.i18n import N_, _
 from clinic_app.services import deadlines
 from clinic_app.services.deadlines import Deadline
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.table_base import Index, RecordTableModel
 
 STATUS_LABELS = {
     "overdue": N_("Overdue"),
@@ -35,7 +34,7 @@ def kind_label(kind: str) -> str:
     return _(deadlines.KIND_TITLES.get(kind, kind.replace("_", " ").capitalize()))
 
 
-class DeadlineTableModel(QAbstractTableModel):
+class DeadlineTableModel(RecordTableModel[Deadline]):
     DUE, STATUS, CLIENT, KIND, ASSIGNEE, POLICY = range(6)
     HEADERS = (
         N_("Due"),
@@ -48,31 +47,17 @@ class DeadlineTableModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: list[Deadline] = []
         self.today = date.today()
 
     def set_rows(self, rows: list[Deadline], today: date) -> None:
         self.beginResetModel()
-        self.rows, self.today = rows, today
+        self._rows, self.today = rows, today
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        d = self.rows[index.row()]
+        d = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == self.DUE:
@@ -105,4 +90,4 @@ class DeadlineTableModel(QAbstractTableModel):
         return None
 
     def deadline(self, row: int) -> Deadline | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        return self.record(row)

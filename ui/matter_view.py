@@ -21,6 +21,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
+from ui.forms import error_label
 from ui.notice_dialog import GrantDialog, NoticeDialog
 
 STATUS_LABELS = {
@@ -77,9 +78,7 @@ class MatterPanel(QWidget):
         self.note_field.setPlaceholderText(_("Add a note and press Enter"))
         self.note_field.setAccessibleName(_("New note"))
         self.note_field.returnPressed.connect(self.add_note)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.timeline = QLabel()
         self.timeline.setObjectName("matterTimeline")
         self.timeline.setWordWrap(True)

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +17,7 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters
 from clinic_app.services.vault_ops import Vault
+from ui.forms import error_label, save_cancel
 
 KINDS = [
     ("receipt", N_("Receipt notice")),
@@ -59,9 +59,7 @@ class NoticeDialog(QDialog):
             self.decision.addItem(_(label), key)
         self.details = QLineEdit()
         self.details.setAccessibleName(_("Details"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(_("Kind"), self.kind)
         form.addRow(_("Notice date"), self.occurred)
@@ -73,11 +71,7 @@ class NoticeDialog(QDialog):
         self.decision_label = QLabel(_("Decision"))
         form.addRow(self.decision_label, self.decision)
         form.addRow(_("Details"), self.details)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -135,19 +129,13 @@ class GrantDialog(QDialog):
         self.end.setAccessibleName(_("End date"))
         self.category = QLineEdit("c14")
         self.category.setAccessibleName(_("Work-permit category"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(_("Kind"), self.kind)
         form.addRow(_("Start"), self.start)
         form.addRow(_("End"), self.end)
         form.addRow(_("Category"), self.category)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

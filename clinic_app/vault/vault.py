@@ -241,42 +241,23 @@ class Vault:
         """Rewrite the passphrase slot only; the database and files stay as they are."""
         self._require_open()
         check_new_passphrase(new_passphrase)
-        slots = self.key_slots()
-        slots.replace(
-            PASSPHRASE,
-            make_slot(
-                slot_id="passphrase",
-                kind=PASSPHRASE,
-                secret=normalize_passphrase(new_passphrase),
-                data_key=self._data_key,
-                vault_id=slots.vault_id,
-                kdf=kdf,
-            ),
-        )
-        slots.save(self.folder / SLOTS_NAME)
-        with self.session() as session:
-            audit.record(session, action="change_passphrase", record_kind="vault")
+        self._rewrite_slot(PASSPHRASE, normalize_passphrase(new_passphrase), kdf, "change_passphrase")
 
     def new_recovery_code(self, *, kdf: KdfParams = DEFAULT_KDF) -> str:
         """Replace the recovery slot; the old printed code stops working."""
         self._require_open()
         code = new_recovery_code()
+        self._rewrite_slot(RECOVERY, normalize_recovery_code(code), kdf, "new_recovery_code")
+        return code
+
+    def _rewrite_slot(self, kind: str, secret: bytes, kdf: KdfParams, action: str) -> None:
         slots = self.key_slots()
-        slots.replace(
-            RECOVERY,
-            make_slot(
-                slot_id="recovery",
-                kind=RECOVERY,
-                secret=normalize_recovery_code(code),
-                data_key=self._data_key,
-                vault_id=slots.vault_id,
-                kdf=kdf,
-            ),
-        )
+        slot = make_slot(slot_id=kind, kind=kind, secret=secret, data_key=self._data_key,
+                         vault_id=slots.vault_id, kdf=kdf)
+        slots.replace(kind, slot)
         slots.save(self.folder / SLOTS_NAME)
         with self.session() as session:
-            audit.record(session, action="new_recovery_code", record_kind="vault")
-        return code
+            audit.record(session, action=action, record_kind="vault")
 
 
 def _database_error(exc: SADatabaseError, folder: Path) -> Exception | None:

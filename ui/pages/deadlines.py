@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING,
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.deadline_table import DeadlineTableModel, kind_label
+from ui.forms import error_label, save_cancel
 from ui.pages.base import Page
 
 WINDOWS = [
@@ -69,20 +69,14 @@ class TaskDialog(QDialog):
         self.assignee.addItem(_("The matter's assignee"), None)
         for member in staff.list_staff(vault, active_only=True):
             self.assignee.addItem(member.name, member.id)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         form = QFormLayout(self)
         form.addRow(_("Matter"), self.matter)
         form.addRow(_("Task"), self.title)
         form.addRow(_("Due"), self.due)
         form.addRow(_("Assigned to"), self.assignee)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         form.addRow(buttons)
 
     def _search(self, text: str) -> None:

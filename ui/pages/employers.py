@@ -7,7 +7,6 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from clinic_app.services import ChangeSet, employers, letters, matters
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.forms import error_label, save_cancel
 from ui.pages.base import Page
 
 
@@ -44,19 +44,14 @@ class EmployerDialog(QDialog):
         self.city.setAccessibleName(_("City"))
         self.state = QLineEdit()
         self.state.setAccessibleName(_("State"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         form = QFormLayout(self)
         form.addRow(_("Name"), self.name)
         form.addRow(_("Address"), self.address)
         form.addRow(_("City"), self.city)
         form.addRow(_("State"), self.state)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         form.addRow(buttons)
 
     def save(self) -> None:
@@ -97,9 +92,7 @@ class LetterDialog(QDialog):
         self.end.setAccessibleName(_("Covered period end"))
         self.reference = QLineEdit()
         self.reference.setAccessibleName(_("Reference"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error = error_label()
         form = QFormLayout(self)
         form.addRow(_("Agency"), self.agency)
         form.addRow(_("Date issued"), self.issued)
@@ -107,11 +100,7 @@ class LetterDialog(QDialog):
         form.addRow(_("Period end"), self.end)
         form.addRow(_("Reference"), self.reference)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = save_cancel(self, self.save)
         form.addRow(buttons)
 
     def save(self) -> None:

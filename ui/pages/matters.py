@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -26,11 +26,10 @@ from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.matter_view import STATUS_LABELS, MatterPanel
 from ui.pages.base import Page
+from ui.table_base import Index, RecordTableModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class MatterTableModel(QAbstractTableModel):
+class MatterTableModel(RecordTableModel[MatterRecord]):
     """Matters page by page, filtered by pipeline stage and client search."""
 
     CLIENT, KIND, STATUS, EMPLOYER, RECEIPT, GRANT_END, PERMIT_END, ASSIGNED = range(8)
@@ -51,21 +50,7 @@ class MatterTableModel(QAbstractTableModel):
         self.vault: Vault | None = None
         self.status: str | None = None
         self.search = ""
-        self._rows: list[MatterRecord] = []
         self._total = 0
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _(self.HEADERS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
