@@ -5,7 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QSettings, QTranslator
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QMessageLogContext,
+    QSettings,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.i18n import current_language, set_language
@@ -92,8 +99,15 @@ def run(*, vault_dir: Path, actor: str) -> int:
     return int(code)
 
 
+def _quiet_offscreen(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    # The offscreen platform warns about window hints it cannot honour; nothing to act on.
+    if "propagateSizeHints" not in message:
+        sys.stderr.write(message + "\n")
+
+
 def screenshots(*, vault_dir: Path, passphrase: str, actor: str, out_dir: Path) -> list[Path]:
     """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`."""
+    qInstallMessageHandler(_quiet_offscreen)
     app = _application()
     apply_language(app, str(device_settings().value("language", "en")))
     window = MainWindow(vault_dir, actor)
