@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# A loaded 2-core CI machine must not turn slow examples into failures.
+settings.register_profile("clinic", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clinic")
 
 # Qt tests run offscreen, whatever the machine has.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
