@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-# A loaded 2-core CI machine must not turn slow examples into failures.
-settings.register_profile("clinic", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("clinic")
-
 # Qt tests run offscreen, whatever the machine has.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from clinic_app.vault.keyslots import KdfParams
+
+# A loaded 2-core CI machine must not turn slow examples into failures.
+settings.register_profile("clinic", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clinic")
 
 DATA = Path(__file__).parent / "data"
 SAMPLE_CSV = DATA / "clinic-spreadsheet.csv"
