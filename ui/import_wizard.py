@@ -93,6 +93,8 @@ class ImportWizard(QDialog):
         self.preview.setColumnCount(len(header))
         self.preview.setRowCount(len(rows))
         self.preview.setHorizontalHeaderLabels(header)
+        # Number rows as the spreadsheet does (the header is row 1), like the problem list.
+        self.preview.setVerticalHeaderLabels([str(r + 2) for r in range(len(rows))])
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(header)]):
                 self.preview.setItem(r, c, QTableWidgetItem(value))
