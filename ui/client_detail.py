@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from clinic_app.i18n import _
 from clinic_app.services import clients, matters, notes
 from clinic_app.services.vault_ops import Vault
+from ui.matter_view import KIND_LABELS, STATUS_LABELS
 
 
 class ClientDetail(QScrollArea):
@@ -71,7 +72,8 @@ class ClientDetail(QScrollArea):
             if m.terminated_on:
                 ends.append(_("terminated {date}").format(date=m.terminated_on.isoformat()))
             parts.append(
-                f"<p><b>{esc(m.kind.capitalize())}</b> · {esc(m.status.replace('_', ' '))} · {esc(m.employer)}"
+                f"<p><b>{esc(_(KIND_LABELS.get(m.kind, m.kind)))}</b> · {esc(_(STATUS_LABELS.get(m.status, m.status)))}"
+                f" · {esc(m.employer)}"
                 f"<br/>{esc(m.receipt_number or _('no receipt yet'))}"
                 + (f"<br/>{esc('; '.join(ends))}" if ends else "")
                 + "</p>"

@@ -36,6 +36,12 @@ STATUS_LABELS = {
     "decision": N_("Decision"),
     "closed": N_("Closed"),
 }
+KIND_LABELS = {
+    "initial": N_("Initial"),
+    "renewal": N_("Renewal"),
+    "extension": N_("Extension"),
+    "other": N_("Other"),
+}
 EVENT_LABELS = {
     "filed": N_("Filed"),
     "receipt": N_("Receipt notice"),
@@ -141,7 +147,7 @@ class MatterPanel(QWidget):
         facts = [
             (_("Client"), m.client_name),
             (_("Program"), m.program),
-            (_("Kind"), m.kind),
+            (_("Kind"), _(KIND_LABELS.get(m.kind, m.kind))),
             (_("Employer"), m.employer),
             (_("Receipt number"), m.receipt_number or _("none yet")),
             (_("Filed"), m.filed_on.isoformat() if m.filed_on else ""),
@@ -153,7 +159,7 @@ class MatterPanel(QWidget):
             ),
         ]
         self.summary.setText(
-            f"<h2>{esc(m.client_name)} · {esc(m.kind.capitalize())}</h2><table cellspacing='4'>"
+            f"<h2>{esc(m.client_name)} · {esc(_(KIND_LABELS.get(m.kind, m.kind)))}</h2><table cellspacing='4'>"
             + "".join(
                 f"<tr><td><b>{esc(k)}</b></td><td>{esc(str(v))}</td></tr>" for k, v in facts if v
             )

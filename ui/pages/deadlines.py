@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, current_language
 from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
 from clinic_app.services.vault_ops import Vault
@@ -224,6 +224,7 @@ class DeadlinesPage(Page):
             assignee_id=self.assignee.currentData(),
             include_done=self.show_done.isChecked(),
             limit=5000,
+            lang=current_language(),
         )
         kind, program = self.kind.currentData(), self.program.currentData()
         rows = [

@@ -24,7 +24,7 @@ from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
-from ui.matter_view import STATUS_LABELS, MatterPanel
+from ui.matter_view import KIND_LABELS, STATUS_LABELS, MatterPanel
 from ui.pages.base import Page
 from ui.table_base import Index, RecordTableModel
 
@@ -58,7 +58,7 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         m = self._rows[index.row()]
         values = (
             m.client_name,
-            m.kind,
+            _(KIND_LABELS.get(m.kind, m.kind)),
             _(STATUS_LABELS.get(m.status, m.status)),
             m.employer,
             m.receipt_number or "",

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, current_language
 from clinic_app.services import deadlines
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Deadline
@@ -79,7 +79,9 @@ class TodayPage(Page):
             days: deadlines.dashboard(self.vault, today=self.today, within=days, limit=0).total
             for days in (7, 30)
         }
-        board = deadlines.dashboard(self.vault, today=self.today, within=90, limit=SHOWN)
+        board = deadlines.dashboard(
+            self.vault, today=self.today, within=90, limit=SHOWN, lang=current_language()
+        )
         overdue = board.counts["overdue"]
         self.counts = {
             "overdue": overdue,
@@ -138,7 +140,7 @@ class TodayPage(Page):
                     if d.policy_status not in (None, "open")
                     else ""
                 )
-                what = d.text if d.kind == "task" and d.text else kind_label(d.kind)
+                what = d.text if d.kind == "task" and d.text else d.message or kind_label(d.kind)
                 item = QListWidgetItem(
                     f"{d.due.isoformat()}  ·  {d.client}  ·  {what}{flag}\n{d.why}"
                 )
