@@ -206,8 +206,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         raise UserError("--within must be zero or more days.")
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1.")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
@@ -233,8 +232,6 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 include_done=args.all,
                 limit=args.limit,
             )
-    finally:
-        vault.close()
     if args.ics:
         if args.json:
             print_json({"ics": str(export.path), "events": export.events, "names": export.names})
@@ -267,40 +264,28 @@ def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -
 
 
 def cmd_deadline_done(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         changed = deadlines.mark_done(vault, ref=args.ref, today=_today(args))
-    finally:
-        vault.close()
     return _show_one(args, changed.record, "Marked done:")
 
 
 def cmd_deadline_reopen(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         changed = deadlines.reopen(vault, ref=args.ref, today=_today(args))
-    finally:
-        vault.close()
     return _show_one(args, changed.record, "Reopened")
 
 
 def cmd_deadline_show(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         record = deadlines.get_deadline(vault, ref=args.ref, today=_today(args))
-    finally:
-        vault.close()
     return _show_one(args, record, "")
 
 
 def cmd_deadline_snooze(args: argparse.Namespace) -> int:
     today = _today(args)
     until = parse_cli_date(args.until, "--until")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         changed = deadlines.snooze(vault, ref=args.ref, until=until or "", today=today)
-    finally:
-        vault.close()
     return _show_one(args, changed.record, f"Snoozed until {until}:")
 
 
@@ -310,8 +295,7 @@ def cmd_deadline_snooze(args: argparse.Namespace) -> int:
 def cmd_task_add(args: argparse.Namespace) -> int:
     today = _today(args)
     due = parse_cli_date(args.due, "--due")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
@@ -323,17 +307,12 @@ def cmd_task_add(args: argparse.Namespace) -> int:
             today=today,
             assignee_id=assignee_id,
         )
-    finally:
-        vault.close()
     return _show_one(args, changed.record, "Added")
 
 
 def cmd_task_done(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=_today(args))
-    finally:
-        vault.close()
     return _show_one(args, changed.record, "Marked done:")
 
 
@@ -342,13 +321,10 @@ def cmd_task_done(args: argparse.Namespace) -> int:
 
 def cmd_rules_show(args: argparse.Namespace) -> int:
     today = _today(args)
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         programs = deadlines.list_programs(vault, today=today)
         warnings = deadlines.rule_warnings(vault)
         closed = deadlines.closed_days(vault)
-    finally:
-        vault.close()
     if args.program:
         programs = [p for p in programs if p.id == args.program]
         if not programs:
@@ -420,8 +396,7 @@ def _reminder_list(text: str) -> list[int]:
 def cmd_rules_set(args: argparse.Namespace) -> int:
     if args.reset and (args.days is not None or args.reminders):
         raise UserError("Use --reset alone, or --days/--reminders without it.")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         if args.reset:
             changed = deadlines.reset_rule(vault, rule_id=args.rule_id)
         else:
@@ -431,8 +406,6 @@ def cmd_rules_set(args: argparse.Namespace) -> int:
                 days=args.days,
                 reminders=_reminder_list(args.reminders) if args.reminders else None,
             )
-    finally:
-        vault.close()
     rule = changed.record
     print(
         f"{rule.id}: {rule.describe}, reminders {','.join(map(str, rule.reminders)) or 'none'}"
@@ -445,15 +418,12 @@ def cmd_rules_set(args: argparse.Namespace) -> int:
 def cmd_rules_closed(args: argparse.Namespace) -> int:
     add = [parse_cli_date(d, "--add") for d in args.add]
     remove = [parse_cli_date(d, "--remove") for d in args.remove]
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         if add or remove:
             deadlines.set_closed_days(
                 vault, add=[d for d in add if d], remove=[d for d in remove if d], label=args.label
             )
         closed = deadlines.closed_days(vault)
-    finally:
-        vault.close()
     if args.json:
         print_json({d.isoformat(): label for d, label in closed.items()})
         return 0
@@ -467,8 +437,7 @@ def cmd_rules_closed(args: argparse.Namespace) -> int:
 
 def cmd_rules_policy(args: argparse.Namespace) -> int:
     on = parse_cli_date(args.date, "--date")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         deadlines.record_policy(
             vault,
             program=args.program,
@@ -477,8 +446,6 @@ def cmd_rules_policy(args: argparse.Namespace) -> int:
             source=args.source,
             summary=args.summary,
         )
-    finally:
-        vault.close()
     print(
         f"Recorded: {args.program} is {args.status} from {on}. "
         f"'clinic-app affected --program {args.program}' lists the matters to contact."
@@ -487,11 +454,8 @@ def cmd_rules_policy(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_recompute(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         report = deadlines.recompute_all(vault)
-    finally:
-        vault.close()
     print(f"Recomputed {report.deadlines} deadline(s) for {report.matters} matter(s).")
     return 0
 
@@ -501,11 +465,8 @@ def cmd_rules_recompute(args: argparse.Namespace) -> int:
 
 def cmd_affected(args: argparse.Namespace) -> int:
     today = _today(args)
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         report = deadlines.affected(vault, program=args.program, today=today)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(m) | {"policy_status": report.policy_status} for m in report.matters])
         return 0
@@ -547,16 +508,13 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
         raise UserError("--max-rows must be at least 1.")
     if args.out.suffix.lower() != ".docx":
         raise UserError(f"The report is a Word file: name it with .docx (not {args.out.name}).")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
         summary = reports.deadline_report(
             vault, out=args.out, today=today, assignee_id=assignee_id, max_rows=args.max_rows
         )
-    finally:
-        vault.close()
     print(
         f"Wrote the deadline report for the week of {summary.week_start} to {summary.path}: "
         f"{summary.assignees} assignee(s), {summary.overdue} overdue, "

@@ -218,8 +218,7 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
 
 def cmd_template_add(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         record = documents.add_template(
             vault,
             path=args.file,
@@ -227,8 +226,6 @@ def cmd_template_add(args: argparse.Namespace) -> int:
             lang=args.lang,
             replace=args.replace,
         )
-    finally:
-        vault.close()
     print(
         f"Added the template '{record.id}' ({record.language}) to {record.path}. It is a plain "
         ".docx (templates hold no client data); it goes into backups with the vault."
@@ -249,8 +246,7 @@ def cmd_template_copy(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     today = _today(args.today)
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         report = documents.render_documents(
             vault,
             template=args.template,
@@ -262,8 +258,6 @@ def cmd_render(args: argparse.Namespace) -> int:
             keep_in_vault=args.keep_in_vault,
             overwrite=args.overwrite,
         )
-    finally:
-        vault.close()
     single = args.matter is not None and len(report.documents) == 1
     if single and report.failed:
         bad = report.failed[0]
@@ -353,14 +347,11 @@ def _checklist_json(record: ChecklistRecord) -> dict[str, object]:
 
 def cmd_checklist(args: argparse.Namespace) -> int:
     statuses = _pairs(args.set, "ITEM")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         if statuses:
             record = checklist.set_items(vault, matter_id=args.matter_id, statuses=statuses).record
         else:
             record = checklist.get_checklist(vault, matter_id=args.matter_id)
-    finally:
-        vault.close()
     if args.json:
         print_json(_checklist_json(record))
     else:
@@ -370,11 +361,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
     on = _today(args.on, "--on")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         record = checklist.sign_off(vault, matter_id=args.matter_id, by=args.by, on=on).record
-    finally:
-        vault.close()
     assert record.sign_off is not None
     print(
         f"Matter {record.matter_id} signed off by {record.sign_off.staff_name} on "
@@ -388,13 +376,10 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
 
 def cmd_clinic(args: argparse.Namespace) -> int:
     values = _pairs(args.set, "KEY")
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         if values:
             documents.set_clinic_details(vault, values=values)
         details = documents.clinic_details(vault)
-    finally:
-        vault.close()
     if args.json:
         print_json({"settings": dict(details.values), "warnings": list(details.warnings)})
         return 0
@@ -411,11 +396,8 @@ def cmd_clinic(args: argparse.Namespace) -> int:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         rows = documents.list_drafts(vault, matter_id=args.matter)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(r) for r in rows])
         return 0
@@ -439,12 +421,9 @@ def cmd_drafts(args: argparse.Namespace) -> int:
 
 
 def cmd_draft_export(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         target = documents.export_draft(
             vault, draft_id=args.draft_id, out_dir=args.out, overwrite=args.overwrite
         )
-    finally:
-        vault.close()
     print(f"Wrote {target}. {documents.PLAIN_FILES_NOTICE}")
     return 0

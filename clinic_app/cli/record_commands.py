@@ -68,11 +68,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         report = importing.import_file(vault, path=args.file, dry_run=args.dry_run)
-    finally:
-        vault.close()
     if args.json:
         print_json(
             {
@@ -111,11 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         rows = clients.list_clients(vault, search_text=args.search, limit=args.limit)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(r) | {"full_name": r.full_name} for r in rows])
         return 0
@@ -133,13 +127,10 @@ def cmd_clients(args: argparse.Namespace) -> int:
 
 
 def cmd_client(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         record = clients.get_client(vault, client_id=args.client_id)
         its_matters = matters.list_matters(vault, client_id=args.client_id)
         its_notes = notes.list_notes(vault, client_id=args.client_id)
-    finally:
-        vault.close()
     if args.json:
         print_json(
             to_json(record)
@@ -192,11 +183,8 @@ def _matter_table(rows: list[MatterRecord]) -> None:
 
 
 def cmd_matters(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         rows = matters.list_matters(vault, client_id=args.client, letter_id=args.letter)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(m) for m in rows])
         return 0
@@ -205,11 +193,8 @@ def cmd_matters(args: argparse.Namespace) -> int:
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         rows = letters.list_letters(vault)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(r) | {"matters": r.matter_count} for r in rows])
         return 0
@@ -233,11 +218,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         rows = audit_log.list_events(vault, limit=args.limit)
-    finally:
-        vault.close()
     if args.json:
         print_json([to_json(r) for r in rows])
         return 0

@@ -113,11 +113,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    vault = context.open_vault(args)
-    try:
+    with context.open_vault(args) as vault:
         vault_ops.change_passphrase(vault, new_passphrase=secrets.new_passphrase(args))
-    finally:
-        vault.close()
     print("Passphrase changed. The recovery code still works.")
     return 0
 
@@ -139,13 +136,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     passphrase = secrets.vault_passphrase(args)
     own = secrets.backup_passphrase(args, confirm=True)
-    vault = context.open_vault_with(args, passphrase)
-    try:
+    with context.open_vault_with(args, passphrase) as vault:
         size = backup.backup_vault(
             vault, out=args.file, backup_passphrase=own, vault_passphrase=passphrase
         )
-    finally:
-        vault.close()
     protected = "its own passphrase" if own is not None else "the vault passphrase"
     print(f"Backup written to {args.file} ({size:,} bytes, encrypted; protected by {protected}).")
     return 0

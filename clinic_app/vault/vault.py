@@ -241,7 +241,9 @@ class Vault:
         """Rewrite the passphrase slot only; the database and files stay as they are."""
         self._require_open()
         check_new_passphrase(new_passphrase)
-        self._rewrite_slot(PASSPHRASE, normalize_passphrase(new_passphrase), kdf, "change_passphrase")
+        self._rewrite_slot(
+            PASSPHRASE, normalize_passphrase(new_passphrase), kdf, "change_passphrase"
+        )
 
     def new_recovery_code(self, *, kdf: KdfParams = DEFAULT_KDF) -> str:
         """Replace the recovery slot; the old printed code stops working."""
@@ -252,8 +254,14 @@ class Vault:
 
     def _rewrite_slot(self, kind: str, secret: bytes, kdf: KdfParams, action: str) -> None:
         slots = self.key_slots()
-        slot = make_slot(slot_id=kind, kind=kind, secret=secret, data_key=self._data_key,
-                         vault_id=slots.vault_id, kdf=kdf)
+        slot = make_slot(
+            slot_id=kind,
+            kind=kind,
+            secret=secret,
+            data_key=self._data_key,
+            vault_id=slots.vault_id,
+            kdf=kdf,
+        )
         slots.replace(kind, slot)
         slots.save(self.folder / SLOTS_NAME)
         with self.session() as session:
