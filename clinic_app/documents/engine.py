@@ -18,8 +18,9 @@ from typing import Any, TypeAlias
 
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, Template, Undefined, nodes
-from jinja2.exceptions import TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, Undefined, nodes
+from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
 
 from clinic_app.documents import fields as F
 from clinic_app.errors import UserError
@@ -78,12 +79,34 @@ class RenderFailure:
     message: str
 
 
-class _CachingEnvironment(Environment):
-    """docxtpl compiles each part on every render; compiling once per template is 4x faster."""
+_MAX_POWER = 100
+_MAX_REPEAT = 10_000
+
+
+class _CachingEnvironment(SandboxedEnvironment):
+    """docxtpl compiles each part on every render; compiling once per template is 4x faster.
+
+    Sandboxed: a template is a file a clinic may receive from anyone, and Jinja outside the
+    sandbox lets `{{ x.__class__.__mro__ }}` reach any Python object (and so run code).
+    """
+
+    # A tag like {{ "a" * 10**10 }} would take all the memory; documents never need big powers
+    # or long repeated text.
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, Template] = {}
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and not (isinstance(right, int) and abs(right) <= _MAX_POWER):
+            raise SecurityError("powers above 100 are not allowed in a template")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > _MAX_REPEAT:
+                    raise SecurityError("text repeated past 10,000 characters")
+        return super().call_binop(context, operator, left, right)
 
     def from_string(
         self, source: str | nodes.Template, globals: Any = None, template_class: Any = None
@@ -223,6 +246,7 @@ class PreparedTemplate:
                     "with its {{ }} or {% %} complete) and try again."
                 ) from exc
             _check_stray_braces(self.name, part)
+            _check_unsafe(self.name, part, tree)
             visitor.part = part
             visitor.visit_all(tree.body, {})
         if visitor.unknown:
@@ -258,11 +282,35 @@ class PreparedTemplate:
             raise RenderError(RenderFailure(exc.field, f"{exc.field} has no value")) from exc
         except UndefinedError as exc:
             raise RenderError(RenderFailure(None, _plain(exc.message or str(exc)))) from exc
+        except SecurityError as exc:
+            raise RenderError(
+                RenderFailure(None, f"a tag is not allowed in a template: {_plain(str(exc))}")
+            ) from exc
         except TemplateError as exc:
             raise RenderError(RenderFailure(None, _plain(exc.message or str(exc)))) from exc
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
+
+
+def _check_unsafe(name: str, part: Part, tree: nodes.Template) -> None:
+    """Refuse tags reaching for Python's insides (`__class__`, `|attr`): no field needs them,
+    and only a template written to attack the app uses them. The sandbox would stop them at
+    render time anyway; refusing here says so before anything is written."""
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        reached: object = None
+        if isinstance(node, nodes.Getattr):
+            reached = node.attr
+        elif isinstance(node, nodes.Getitem):
+            reached = node.arg.value if isinstance(node.arg, nodes.Const) else None
+        elif isinstance(node, nodes.Filter) and node.name == "attr":
+            reached = "|attr"
+        if isinstance(reached, str) and (reached.startswith("_") or reached == "|attr"):
+            raise TemplateProblem(
+                f"{name} has a tag that reaches into the program ({reached}) in the "
+                f"{part.where(node.lineno)}; templates may only use fields and filters, so "
+                "nothing was written."
+            )
 
 
 class RenderError(Exception):
