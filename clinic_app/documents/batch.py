@@ -10,8 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +81,10 @@ def run_jobs(
             if progress:
                 progress(done, len(jobs))
         return results
+    # Imported here: the process pool is needed only for batches, not at the app's start-up.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     payload = {key: (t.data, t.name) for key, t in sources.items()}
     # "spawn": the workers start clean, with no copy of the parent's open vault or its keys.
     context = multiprocessing.get_context("spawn")

@@ -13,11 +13,10 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
@@ -119,26 +118,39 @@ class _CachingEnvironment(SandboxedEnvironment):
         return found
 
 
-class _Docx(DocxTemplate):  # type: ignore[misc]
-    """docxtpl with its XML clean-up cached, plus what Word's autocorrect adds inside tags."""
+@cache
+def _docx_class() -> type[Any]:
+    """docxtpl with its XML clean-up cached, plus what Word's autocorrect adds inside tags.
 
-    def __init__(self, data: bytes, patch_cache: dict[str, str]) -> None:
-        super().__init__(io.BytesIO(data))
-        self._patch_cache = patch_cache
+    Built on first use: docxtpl and python-docx take a tenth of the app's start-up to import,
+    and the main window does not need them until a document is filled.
+    """
+    from docxtpl import DocxTemplate
 
-    def patch_xml(self, src_xml: str) -> str:
-        found = self._patch_cache.get(src_xml)
-        if found is None:
-            patched = super().patch_xml(src_xml)
-            # Non-breaking spaces typed inside a tag (Word inserts them) confuse no one but Jinja.
-            patched = _TAG.sub(lambda m: m.group(0).replace("\u00a0", " "), patched)
-            found = self._patch_cache[src_xml] = patched
-        return found
+    class _Docx(DocxTemplate):  # type: ignore[misc]
+        def __init__(self, data: bytes, patch_cache: dict[str, str]) -> None:
+            super().__init__(io.BytesIO(data))
+            self._patch_cache = patch_cache
 
-    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
-        # Document properties (title, author, comments) stay as the template has them: Word
-        # users never expect tags there, and a stray brace would otherwise break every render.
-        return None
+        def patch_xml(self, src_xml: str) -> str:
+            found = self._patch_cache.get(src_xml)
+            if found is None:
+                patched = super().patch_xml(src_xml)
+                # Non-breaking spaces typed inside a tag (Word inserts them) confuse only Jinja.
+                patched = _TAG.sub(lambda m: m.group(0).replace("\u00a0", " "), patched)
+                found = self._patch_cache[src_xml] = patched
+            return str(found)
+
+        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+            # Document properties (title, author, comments) stay as the template has them: Word
+            # users never expect tags there, and a stray brace would otherwise break every render.
+            return None
+
+    return _Docx
+
+
+def _new_docx(data: bytes, patch_cache: dict[str, str]) -> Any:
+    return _docx_class()(data, patch_cache)
 
 
 @dataclass(frozen=True)
@@ -208,7 +220,9 @@ class PreparedTemplate:
 
     def parts(self) -> list[Part]:
         """Body, headers, footers and footnotes, exactly as docxtpl will hand them to Jinja."""
-        tpl = _Docx(self.data, self._patch_cache)
+        from docx.opc.exceptions import PackageNotFoundError
+
+        tpl = _new_docx(self.data, self._patch_cache)
         try:
             tpl.render_init()
         except (PackageNotFoundError, KeyError, ValueError) as exc:
@@ -275,7 +289,7 @@ class PreparedTemplate:
         """Fill the template; raises RenderError (carrying a RenderFailure) when it cannot."""
         self.check()
         context = build_context(values)
-        tpl = _Docx(self.data, self._patch_cache)
+        tpl = _new_docx(self.data, self._patch_cache)
         try:
             tpl.render(context, jinja_env=self._env, autoescape=True)
         except MissingValueError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -77,6 +78,9 @@ class Dashboard:
     counts: dict[str, int]  # overdue, due_soon, upcoming (within the horizon), snoozed
     deadlines: list[Deadline]  # open ones due by today + within, at most `limit`
     total: int  # how many open deadlines are due by today + within (overdue included)
+    # For each of the `also_within` horizons asked for (each <= within): how many open
+    # deadlines are due by today + that many days, overdue included.
+    total_within: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -448,8 +452,13 @@ def dashboard(
     assignee_id: int | None = None,
     limit: int = 200,
     lang: str | None = None,
+    also_within: Sequence[int] = (),
 ) -> Dashboard:
-    """Counts by status of everything due by today + within, and the first `limit` of them."""
+    """Counts by status of everything due by today + within, and the first `limit` of them.
+
+    `also_within` adds totals for shorter horizons from the same reads (the Today screen's
+    "this week / next 30 days" figures), rather than one dashboard call per horizon.
+    """
     ensure_current(vault)
     horizon = today + timedelta(days=within)
     open_due = (
@@ -467,10 +476,14 @@ def dashboard(
         theirs = select(_m.id).where(_m.assigned_staff_id == assignee_id)
         counts_query = counts_query.where(_d.matter_id.in_(theirs))
     counts = dict.fromkeys(("overdue", "due_soon", "upcoming", "snoozed"), 0)
+    open_by_day: Counter[date] = Counter()  # not snoozed, by due date: for `also_within`
     with vault.reader() as session:
         conn = session.connection()
         for due, soon, number in fetch_all(conn, counts_query):
-            counts[engine.status_of(as_date(due), today, soon)] += number  # type: ignore[arg-type]
+            day = as_date(due)
+            assert day is not None
+            counts[engine.status_of(day, today, soon)] += number
+            open_by_day[day] += number
         # ...then corrected for the few that staff marked done or snoozed (read from the small
         # table of marks first, so the database never walks the big one for them).
         marks = {
@@ -498,6 +511,7 @@ def dashboard(
                 day = as_date(due)
                 assert day is not None
                 counts[engine.status_of(day, today, soon)] -= 1
+                open_by_day[day] -= 1
                 if mark[0] is None:  # snoozed, not done
                     counts["snoozed"] += 1
         task_query = _task_filters(
@@ -506,19 +520,31 @@ def dashboard(
         if assignee_id is not None:
             task_query = task_query.where(_t.assigned_staff_id == assignee_id)
         for due, snoozed_until in conn.execute(task_query):
+            day = as_date(due)
+            assert day is not None
             status = engine.status_of(
-                as_date(due),  # type: ignore[arg-type]
-                today,
-                engine.TASK_SOON_DAYS,
-                snoozed_until=as_date(snoozed_until),
+                day, today, engine.TASK_SOON_DAYS, snoozed_until=as_date(snoozed_until)
             )
             counts[status] += 1
+            if status != "snoozed":
+                open_by_day[day] += 1
     # The list leaves snoozed ones out; they are only counted.
     shown = list_deadlines(
         vault, today=today, within=within, assignee_id=assignee_id, limit=limit, lang=lang
     )
     total = counts["overdue"] + counts["due_soon"] + counts["upcoming"]
-    return Dashboard(today=today, within=within, counts=counts, deadlines=shown, total=total)
+    total_within = {
+        days: sum(n for day, n in open_by_day.items() if day <= today + timedelta(days=days))
+        for days in also_within
+    }
+    return Dashboard(
+        today=today,
+        within=within,
+        counts=counts,
+        deadlines=shown,
+        total=total,
+        total_within=total_within,
+    )
 
 
 # -- refs, done, snooze, reopen --------------------------------------------------------------------

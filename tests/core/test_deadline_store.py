@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -316,6 +316,24 @@ def test_listing_filters_and_the_dashboard_agree(sample_vault: Vault) -> None:
     assert [(d.id, d.due, d.status, d.why, d.client) for d in pure if d.status != "done"] == [
         (d.id, d.due, d.status, d.why, d.client) for d in everything
     ]
+
+
+def test_shorter_horizons_from_one_dashboard_call_match_separate_calls(
+    sample_vault: Vault,
+) -> None:
+    demo.fill_demo(sample_vault, clients=120, seed=4, today=TODAY)
+    # Marks and tasks change the counts: some done, some snoozed, a task due this week.
+    soon = dl.list_deadlines(sample_vault, today=TODAY, within=30)
+    dl.mark_done(sample_vault, ref=soon[0].id, today=TODAY)
+    dl.snooze(sample_vault, ref=soon[1].id, until=TODAY + timedelta(days=40), today=TODAY)
+    matter_id = soon[2].matter_id
+    dl.add_task(sample_vault, matter_id=matter_id, due=TODAY + timedelta(days=3), title="call",
+                today=TODAY)
+    board = dl.dashboard(sample_vault, today=TODAY, within=90, limit=5, also_within=(0, 7, 30))
+    for days in (0, 7, 30):
+        alone = dl.dashboard(sample_vault, today=TODAY, within=days, limit=0).total
+        assert board.total_within[days] == alone, days
+    assert board.total_within[7] < board.total_within[30] < board.total
 
 
 def dl_names(conn: object) -> dict[int, str]:

@@ -75,13 +75,15 @@ class TodayPage(Page):
             self.heading.clear()
             return
         # Counts come from the database; only the first items are listed (the rest: Deadlines).
-        totals = {
-            days: deadlines.dashboard(self.vault, today=self.today, within=days, limit=0).total
-            for days in (7, 30)
-        }
         board = deadlines.dashboard(
-            self.vault, today=self.today, within=90, limit=SHOWN, lang=current_language()
+            self.vault,
+            today=self.today,
+            within=90,
+            limit=SHOWN,
+            lang=current_language(),
+            also_within=(7, 30),
         )
+        totals = board.total_within
         overdue = board.counts["overdue"]
         self.counts = {
             "overdue": overdue,
