@@ -49,7 +49,7 @@ class Reminders(QObject):
         vault = self.window.vault
         if vault is None:
             return (0, 0)
-        board = deadlines.dashboard(vault, today=today, within=0)
+        board = deadlines.dashboard(vault, today=today, within=0, limit=0)  # counts only
         return (
             board.counts.get("overdue", 0),
             board.counts.get("due_soon", 0) + board.counts.get("upcoming", 0),

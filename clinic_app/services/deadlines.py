@@ -529,8 +529,12 @@ def dashboard(
             if status != "snoozed":
                 open_by_day[day] += 1
     # The list leaves snoozed ones out; they are only counted.
-    shown = list_deadlines(
-        vault, today=today, within=within, assignee_id=assignee_id, limit=limit, lang=lang
+    shown = (
+        list_deadlines(
+            vault, today=today, within=within, assignee_id=assignee_id, limit=limit, lang=lang
+        )
+        if limit
+        else []
     )
     total = counts["overdue"] + counts["due_soon"] + counts["upcoming"]
     total_within = {
