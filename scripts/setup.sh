@@ -11,6 +11,13 @@ DEBIAN_PACKAGES=(
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 fonts-dejavu-core xvfb xauth
 )
+EXTRAS="dev"
+# CLINIC_SETUP_PACKAGING=1 (set by `scripts/test.sh --package`): also what building the installer
+# needs: PyInstaller (the `package` extra), binutils (objdump, strip), the desktop-file checkers.
+if [ "${CLINIC_SETUP_PACKAGING:-}" = "1" ]; then
+  DEBIAN_PACKAGES+=(binutils desktop-file-utils appstream)
+  EXTRAS="dev,package"
+fi
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -43,5 +50,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # constraints.txt pins every dependency to the versions tested here.
-.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[$EXTRAS]"
 echo "setup: ready (.venv/bin/clinic-app)"

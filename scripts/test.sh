@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Sets everything up, then runs lint, type checks and the whole test suite.
-# Extra arguments go to pytest (e.g. scripts/test.sh --long for the long reliability tests).
+# Extra arguments go to pytest (e.g. scripts/test.sh --long for the long reliability tests,
+# scripts/test.sh --package to also build the Linux bundle and smoke-test the built program).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for arg in "$@"; do
+  if [ "$arg" = "--package" ]; then export CLINIC_SETUP_PACKAGING=1; fi
+done
 bash scripts/setup.sh
 
 echo "== ruff"
-.venv/bin/ruff check clinic_app ui tests bench
+.venv/bin/ruff check clinic_app ui tests bench packaging
 echo "== mypy (strict for clinic_app)"
 .venv/bin/mypy
 echo "== pytest"

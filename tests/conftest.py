@@ -31,15 +31,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--long", action="store_true", default=False, help="run the long reliability tests"
     )
+    parser.addoption(
+        "--package",
+        action="store_true",
+        default=False,
+        help="build the frozen app with PyInstaller (if dist/ has none) and smoke-test it",
+    )
+
+
+# Opt-in markers: the option that runs them, and why they are skipped otherwise.
+OPT_IN = {
+    "slow": ("--long", "long test: run with --long"),
+    "package": ("--package", "builds the desktop bundle: run with --package"),
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--long"):
-        return
-    skip = pytest.mark.skip(reason="long test: run with --long")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
+    for marker, (option, reason) in OPT_IN.items():
+        if config.getoption(option):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,14 +10,18 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QMessageLogContext,
     QSettings,
+    QSize,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.i18n import current_language, set_language
 from clinic_app.paths import config_dir
+from clinic_app.resources import resource_path
 from clinic_app.services import vault_ops
 from ui.main_window import MainWindow
 
@@ -27,10 +32,29 @@ def _application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("clinic-app")
     app.setApplicationDisplayName("Clinic case manager")
+    app.setDesktopFileName("clinic-app")  # Wayland matches the window to clinic-app.desktop
+    app.setWindowIcon(app_icon())
     app.setStyle(
         "Fusion"
     )  # the same look on every platform; follows the system's light or dark scheme
     return app
+
+
+# The sizes rendered from resources/icons/clinic-app.svg by packaging/make_icons.py.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+# Set by packaging/build.py to time the start-up: report the first window, then quit.
+FIRST_WINDOW_ENV = "CLINIC_APP_QUIT_AFTER_FIRST_WINDOW"
+FIRST_WINDOW_LINE = "clinic-app: first window shown"
+
+
+def app_icon() -> QIcon:
+    """The app's icon at every rendered size (PNG, so no SVG plugin is needed to show it)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource_path("icons", f"clinic-app-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def device_settings() -> QSettings:
@@ -89,6 +113,8 @@ def run(*, vault_dir: Path, actor: str) -> int:
     if geometry is not None:
         controller.window.restoreGeometry(geometry)  # type: ignore[arg-type]
     controller.window.show()
+    if os.environ.get(FIRST_WINDOW_ENV):
+        QTimer.singleShot(0, lambda: _report_first_window(app))
     code = app.exec()
     controller.settings.setValue("main/geometry", controller.window.saveGeometry())
     controller.settings.sync()
@@ -97,6 +123,12 @@ def run(*, vault_dir: Path, actor: str) -> int:
     controller.window.deleteLater()
     app.processEvents()
     return int(code)
+
+
+def _report_first_window(app: QApplication) -> None:
+    # Runs once the event loop has shown (and painted) the first window.
+    print(FIRST_WINDOW_LINE, flush=True)
+    app.quit()
 
 
 def _quiet_offscreen(_mode: QtMsgType, _context: QMessageLogContext, message: str) -> None:

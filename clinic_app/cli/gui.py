@@ -20,6 +20,16 @@ NO_DISPLAY = (
 )
 
 
+def _has_library(name: str) -> bool:
+    """Whether the shared library lib<name> can be loaded: the system's, or a frozen build's copy."""
+    # A frozen build ships these libraries itself (packaging/clinic-app.spec); find_library only
+    # searches the system, so it would report them missing on a machine that never installed them.
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled and any(Path(bundled).glob(f"lib{name}.so*")):
+        return True
+    return ctypes.util.find_library(name) is not None
+
+
 def display_problem() -> str | None:
     """One sentence saying why Qt cannot show a window, or None when it can."""
     platform = os.environ.get("QT_QPA_PLATFORM", "")
@@ -31,7 +41,7 @@ def display_problem() -> str | None:
         missing = [
             lib
             for lib in ("xcb-cursor", "xcb-icccm", "xcb-keysyms", "xkbcommon-x11")
-            if ctypes.util.find_library(lib) is None
+            if not _has_library(lib)
         ]
         if missing:
             return (
