@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+from bench import common
 from clinic_app.services import clients, importing, vault_ops
 from clinic_app.services.demo import COMMUNITIES, EMPLOYERS
+from clinic_app.vault.vault import Vault
 
 HEADER = list(importing.COLUMNS)
 
@@ -58,63 +59,79 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
             )
 
 
+def measure_unlock(folder: Path, runs: int) -> dict[str, Any]:
+    """Unlocking the vault in `folder` with its passphrase (Argon2id + open), `runs` times."""
+    unlocks, _ = common.timed(lambda: common.open_vault(folder).close(), runs)
+    return {
+        "unlock_s_median": round(statistics.median(unlocks), 3),
+        "unlock_s_all": [round(u, 3) for u in unlocks],
+    }
+
+
+def measure_import(vault: Vault, sheet: Path, rows: int) -> dict[str, Any]:
+    """Importing `sheet` into `vault`, against reading the same file with the csv module."""
+    start = time.perf_counter()
+    with open(sheet, encoding="utf-8-sig", newline="") as handle:
+        baseline_rows = sum(1 for _ in csv.reader(handle))
+    baseline = time.perf_counter() - start
+    start = time.perf_counter()
+    report = importing.import_file(vault, path=sheet)
+    elapsed = time.perf_counter() - start
+    if not report.ok:
+        raise RuntimeError(f"the import failed: {report.problems[:3]}")
+    start = time.perf_counter()
+    hits = clients.list_clients(vault, search_text="garcia", limit=50)
+    search_s = time.perf_counter() - start
+    return {
+        "csv_module_read_s": round(baseline, 4),
+        "csv_rows_read": baseline_rows - 1,
+        "import_s": round(elapsed, 3),
+        "import_rows_per_s": round(rows / elapsed),
+        "import_vs_csv_module_ratio": round(elapsed / baseline, 1),
+        "search_after_import_ms": round(search_s * 1000, 1),
+        "search_hits": len(hits),
+    }
+
+
+def import_into_new_vault(rows: int) -> dict[str, Any]:
+    """A new empty vault (real key derivation) and `rows` spreadsheet rows imported into it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / "workers.csv"
+        make_csv(sheet, rows)
+        vault, _code = vault_ops.create_vault(Path(tmp) / "vault", passphrase=common.PASSPHRASE)
+        try:
+            return {"rows": rows} | measure_import(vault, sheet, rows)
+        finally:
+            vault.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--unlocks", type=int, default=5)
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "results" / "unlock_import.json"
-    )
+    parser.add_argument("--out", type=Path, default=common.RESULTS_DIR / "unlock_import.json")
     args = parser.parse_args(argv)
-    results: dict[str, object] = {"python": sys.version.split()[0], "rows": args.rows}
+    results: dict[str, Any] = common.machine() | {
+        "load_average_at_start": common.load_average(),
+        "rows": args.rows,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "vault"
-        t0 = time.perf_counter()
-        vault, _code = vault_ops.create_vault(folder, passphrase="benchmark passphrase")
-        results["create_s"] = round(time.perf_counter() - t0, 3)
+        start = time.perf_counter()
+        vault, _code = vault_ops.create_vault(folder, passphrase=common.PASSPHRASE)
+        results["create_s"] = round(time.perf_counter() - start, 3)
         vault.close()
-        unlocks = []
-        for _ in range(args.unlocks):
-            t0 = time.perf_counter()
-            vault = vault_ops.open_vault(folder, passphrase="benchmark passphrase")
-            unlocks.append(time.perf_counter() - t0)
-            vault.close()
-        results["unlock_s_median"] = round(statistics.median(unlocks), 3)
-        results["unlock_s_all"] = [round(u, 3) for u in unlocks]
-
+        results.update(measure_unlock(folder, args.unlocks))
         sheet = Path(tmp) / "workers.csv"
         make_csv(sheet, args.rows)
-        t0 = time.perf_counter()
-        with open(sheet, encoding="utf-8-sig", newline="") as handle:
-            baseline_rows = sum(1 for _ in csv.reader(handle))
-        baseline = time.perf_counter() - t0
-        vault = vault_ops.open_vault(folder, passphrase="benchmark passphrase")
+        vault = common.open_vault(folder)
         try:
-            t0 = time.perf_counter()
-            report = importing.import_file(vault, path=sheet)
-            elapsed = time.perf_counter() - t0
-            assert report.ok, report.problems[:3]
-            t0 = time.perf_counter()
-            hits = clients.list_clients(vault, search_text="garcia", limit=50)
-            search_s = time.perf_counter() - t0
+            results.update(measure_import(vault, sheet, args.rows))
         finally:
             vault.close()
-        results.update(
-            {
-                "csv_module_read_s": round(baseline, 4),
-                "csv_rows_read": baseline_rows - 1,
-                "import_s": round(elapsed, 3),
-                "import_rows_per_s": round(args.rows / elapsed),
-                "import_vs_csv_module_ratio": round(elapsed / baseline, 1),
-                "search_after_import_ms": round(search_s * 1000, 1),
-                "search_hits": len(hits),
-            }
-        )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    width = max(len(k) for k in results)
-    for key, value in results.items():
-        print(f"{key.ljust(width)}  {value}")
+    results["load_average_at_end"] = common.load_average()
+    common.save_json(args.out, results)
+    common.print_figures(results)
     print(f"saved to {args.out}")
     return 0
 

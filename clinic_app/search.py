@@ -71,6 +71,12 @@ def remove_clients(session: Session, client_ids: Iterable[int]) -> None:
         )
 
 
+# Every matching client, best match first (the benchmarks run it bare, as their baseline).
+SEARCH_SQL = "SELECT rowid FROM client_search WHERE client_search MATCH :q ORDER BY rank"
+# Counting needs no ranking: bm25 for tens of thousands of one-letter matches is the slow part.
+COUNT_SQL = "SELECT count(*) FROM client_search WHERE client_search MATCH :q"
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every word must start a word of the record (prefix search)."""
     a_number = looks_like_a_number(query)
@@ -87,9 +93,18 @@ def search_client_ids(session: Session, query: str, limit: int | None = None) ->
     expression = match_expression(query)
     if expression is None:
         return []
-    sql = "SELECT rowid FROM client_search WHERE client_search MATCH :q ORDER BY rank"
+    sql = SEARCH_SQL
     params: dict[str, object] = {"q": expression}
     if limit is not None:
         sql += " LIMIT :limit"
         params["limit"] = limit
-    return [int(row[0]) for row in session.connection().execute(text(sql), params)]
+    # One fetchall: iterating the result fetches row by row, slow for 50,000 ids.
+    return [int(i) for i in session.connection().execute(text(sql), params).scalars().all()]
+
+
+def count_client_ids(session: Session, query: str) -> int:
+    """How many clients match `query`: len(search_client_ids(...)) without ranking them."""
+    expression = match_expression(query)
+    if expression is None:
+        return 0
+    return int(session.connection().execute(text(COUNT_SQL), {"q": expression}).scalar_one())

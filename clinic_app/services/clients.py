@@ -262,7 +262,7 @@ def list_clients(
 def count_clients(vault: Vault, *, search_text: str = "") -> int:
     with vault.reader() as session:
         if search_text.strip():
-            return len(search.search_client_ids(session, search_text))
+            return search.count_client_ids(session, search_text)
         return int(session.exec(select(func.count()).select_from(Client)).one())
 
 
