@@ -25,8 +25,9 @@ from clinic_app.vault.vault import Vault
 # 200 of them (a fixed seed) are taken from the demo vault. Each is timed as the Clients screen
 # runs it when typing pauses (`ClientTableModel.reload`: `count_clients`, then the first page
 # from `list_clients`) and, as the baseline, as the service's FTS5 query (`search.SEARCH_SQL`
-# with the service's own MATCH expression) run once on the vault's raw SQLCipher connection,
-# returning every matching id best first: the search itself, with nothing around it.
+# and `search.COUNT_SQL` with the service's own MATCH expression) run on the vault's raw
+# SQLCipher connection: the count and the first page's ids, best first; the search itself, with
+# nothing around it.
 
 # The page the Clients table fetches first (`ui.client_table.ClientTableModel.PAGE`); kept here
 # so the benchmark needs no Qt.
@@ -89,8 +90,13 @@ def service_search(vault: Vault, query: str) -> int:
 
 
 def bare_search(cursor: Any, expression: str) -> int:
-    """The baseline: the service's FTS5 query, once, on the raw connection; every id, best first."""
-    return len(cursor.execute(search.SEARCH_SQL, {"q": expression}).fetchall())
+    """The baseline: the service's two FTS5 queries on the raw connection: the count, then the
+    ids of the first page, best first."""
+    total = int(cursor.execute(search.COUNT_SQL, {"q": expression}).fetchone()[0])
+    if total:
+        cursor.execute(search.SEARCH_SQL + " LIMIT :limit", {"q": expression, "limit": PAGE})
+        cursor.fetchall()
+    return total
 
 
 def measure(vault: Vault, queries: list[Query], repeats: int = REPEATS) -> dict[str, Any]:

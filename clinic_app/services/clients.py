@@ -240,8 +240,7 @@ def list_clients(
     """Clients matching `search_text` (all when empty): best matches first when searching."""
     with vault.reader() as session:
         if search_text.strip():
-            ids = search.search_client_ids(session, search_text)
-            page = ids[offset : offset + limit if limit is not None else None]
+            page = search.search_client_ids(session, search_text, limit=limit, offset=offset)
             by_id = {c.id: c for c in session.exec(select(Client).where(col(Client.id).in_(page)))}
             clients = [by_id[i] for i in page if i in by_id]
         else:

@@ -230,3 +230,22 @@ def test_match_expression_quotes_every_term() -> None:
     assert search.match_expression('jo"se OR *') == '"jo"* AND "se"* AND "or"*'
     assert search.match_expression("***") is None
     assert search.match_expression("A-012-345-678") == '"12345678"* OR "a012345678"'
+
+
+def test_pages_of_a_search_cover_every_match_once_best_first(vault: Vault) -> None:
+    # Equal ranks everywhere (the same name), so only the tie-break keeps pages apart.
+    for i in range(23):
+        clients.add_client(vault, first_name="Rosa", last_name=f"Same {i}")
+    clients.add_client(vault, first_name="Rosa", last_name="Rosa")  # ranks first: two hits
+    total = clients.count_clients(vault, search_text="ros")
+    assert total == 24
+    pages = [
+        clients.list_clients(vault, search_text="ros", offset=start, limit=5)
+        for start in range(0, total, 5)
+    ]
+    ids = [row.id for page in pages for row in page]
+    assert len(ids) == len(set(ids)) == total
+    assert [len(page) for page in pages] == [5, 5, 5, 5, 4]
+    assert pages[0][0].last_name == "Rosa"
+    everything = clients.list_clients(vault, search_text="ros")
+    assert [row.id for row in everything] == ids
