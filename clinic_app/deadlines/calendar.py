@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-import holidays
-
 ROLLS = ("none", "previous_business_day", "next_business_day")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ONE_DAY = timedelta(days=1)
@@ -17,6 +15,8 @@ _ONE_DAY = timedelta(days=1)
 @cache
 def federal_holidays(year: int) -> Mapping[date, str]:
     """US federal holidays of one year, including the observed weekday of a weekend holiday."""
+    import holidays  # on first use: its country tables take a tenth of the app's start-up
+
     table: Any = holidays.country_holidays("US", years=year)
     return {day: str(name) for day, name in table.items() if day.year == year}
 
