@@ -201,6 +201,25 @@ def test_list_clients_sorting_and_paging(vault: Vault) -> None:
     assert [c.last_name for c in clients.list_clients(vault, offset=1, limit=1)] == ["Mu"]
 
 
+def test_list_rows_carry_the_latest_employer_and_first_language(vault: Vault) -> None:
+    worker = clients.add_client(
+        vault, first_name="Ana", last_name="Alfa", preferred_languages="es, en",
+        date_of_birth="1990-02-03",
+    ).record
+    clients.add_client(vault, first_name="Beto", last_name="Mu")
+    old = employers.add_employer(vault, name="Old Farm").record
+    new = employers.add_employer(vault, name="New Plant").record
+    matters.add_matter(vault, client_id=worker.id, employer_id=old.id)
+    matters.add_matter(vault, client_id=worker.id, employer_id=new.id)
+    matters.add_matter(vault, client_id=worker.id)  # the newest matter has no employer
+    for rows in (clients.list_clients(vault), clients.list_clients(vault, search_text="alfa")):
+        ana = next(r for r in rows if r.id == worker.id)
+        assert (ana.employer, ana.preferred_language) == ("New Plant", "es")
+        assert ana.date_of_birth == date(1990, 2, 3)
+    beto = next(r for r in clients.list_clients(vault) if r.first_name == "Beto")
+    assert (beto.employer, beto.preferred_language, beto.date_of_birth) == ("", "", None)
+
+
 # -- matters and events ---------------------------------------------------------------------
 
 
