@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         """Drop every model and widget that holds client data, close the vault, show unlock."""
         self.idle_timer.stop()
         self.reminders.stop()
+        self._drop_dialogs()
         for page in self.pages:
             page.set_vault(None)
         if self.vault is not None:
@@ -200,6 +202,15 @@ class MainWindow(QMainWindow):
             self.vault.close()
             self.vault = None
         self._show_locked()
+
+    def _drop_dialogs(self) -> None:
+        """Dialogs hold client data too (an import preview, a client being edited, a question
+        naming a client), whether still open or only hidden after use: close them, take them out
+        of the window and delete them, so nothing of a client stays behind the unlock screen."""
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+            dialog.setParent(None)
+            dialog.deleteLater()
 
     def _show_locked(self) -> None:
         self.stack.setCurrentWidget(self.unlock)

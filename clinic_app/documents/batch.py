@@ -55,7 +55,9 @@ def run_job(job: Job) -> JobResult:
     except RenderError as exc:
         return JobResult(ok=False, failure=exc.failure)
     except ClinicError as exc:  # e.g. the disk is full: this document only
-        return JobResult(ok=False, failure=RenderFailure(None, exc.message.rstrip(".")))
+        return JobResult(
+            ok=False, failure=RenderFailure(None, exc.message.rstrip("."), saving=True)
+        )
     return JobResult(ok=True, data=data if job.want_bytes else None)
 
 

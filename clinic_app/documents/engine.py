@@ -76,6 +76,7 @@ class RenderFailure:
 
     field: str | None
     message: str
+    saving: bool = False  # filled, but the file could not be written (e.g. a full disk)
 
 
 _MAX_POWER = 100
@@ -311,6 +312,13 @@ def _check_unsafe(name: str, part: Part, tree: nodes.Template) -> None:
     """Refuse tags reaching for Python's insides (`__class__`, `|attr`): no field needs them,
     and only a template written to attack the app uses them. The sandbox would stop them at
     render time anyway; refusing here says so before anything is written."""
+    for loader in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        tag = type(loader).__name__.lower().replace("fromimport", "from … import")
+        raise TemplateProblem(
+            f"{name} has a tag that loads another file ({{% {tag} %}}) in the "
+            f"{part.where(loader.lineno)}; a template must be one .docx on its own, so "
+            "nothing was written."
+        )
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         reached: object = None
         if isinstance(node, nodes.Getattr):

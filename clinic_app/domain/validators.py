@@ -54,6 +54,12 @@ LANGUAGE_NAMES = {
 _LANG_CODE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")
 
 
+def _shown(text: str) -> str:
+    """A typed value quoted in an error: line breaks and other control characters are written
+    as escapes, so the error stays one line."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def normalize_a_number(value: str | None, field: str = "A-number") -> str | None:
     """'A-12-345-678', 'a 012345678', '12345678' -> 'A012345678'; blank -> None."""
     if value is None:
@@ -108,8 +114,8 @@ def parse_date(value: str | date | None, field: str = "date") -> date | None:
         if us:
             return date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
     except ValueError as exc:
-        raise ValidationError(field, f"'{text}' is not a real calendar date.") from exc
-    raise ValidationError(field, f"'{text}' is not a date; write YYYY-MM-DD or MM/DD/YYYY.")
+        raise ValidationError(field, f"'{_shown(text)}' is not a real calendar date.") from exc
+    raise ValidationError(field, f"'{_shown(text)}' is not a date; write YYYY-MM-DD or MM/DD/YYYY.")
 
 
 def check_order(start: date | None, end: date | None, start_field: str, end_field: str) -> None:
@@ -130,7 +136,7 @@ def require_text(value: str | None, field: str) -> str:
 def normalize_email(value: str | None) -> str:
     text = (value or "").strip()
     if text and not _EMAIL.match(text):
-        raise ValidationError("email", f"'{text}' is not an email address.")
+        raise ValidationError("email", f"'{_shown(text)}' is not an email address.")
     return text
 
 
@@ -148,7 +154,7 @@ def normalize_languages(value: str | None) -> str:
             else:
                 raise ValidationError(
                     "preferred language",
-                    f"'{item}' is not a language code (such as es) or a known language name.",
+                    f"'{_shown(item)}' is not a language code (such as es) or a known language name.",
                 )
         if code not in codes:
             codes.append(code)
@@ -162,5 +168,7 @@ def choice(
     if not text and default is not None:
         return default
     if text not in allowed:
-        raise ValidationError(field, f"'{value}' is not one of: {', '.join(allowed)}.")
+        raise ValidationError(
+            field, f"'{_shown(value or '')}' is not one of: {', '.join(allowed)}."
+        )
     return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import io
 import json
 import os
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -23,7 +25,12 @@ from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
 from clinic_app.vault import audit
 from clinic_app.vault.engine import connect, key_pragma
 from clinic_app.vault.fsutil import disk_error_sentence, fsync_dir
-from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams, normalize_passphrase
+from clinic_app.vault.keyslots import (
+    DEFAULT_KDF,
+    KdfParams,
+    kdf_from_doc,
+    normalize_passphrase,
+)
 from clinic_app.vault.vault import DB_NAME, FILES_DIR, META_NAME, SLOTS_NAME, Vault, is_vault
 
 MAGIC = b"CLINICBK"
@@ -39,17 +46,30 @@ def _b64(data: bytes) -> str:
 
 def _snapshot_database(vault: Vault, target: Path) -> None:
     """A consistent, still-encrypted copy of the database (sqlcipher_export under the same key)."""
-    conn = connect(vault.folder / DB_NAME, vault.database_key)
     try:
-        conn.execute(
-            f"ATTACH DATABASE ? AS snapshot KEY \"x'{vault.database_key.hex()}'\"", (str(target),)
-        )
-        conn.execute("BEGIN")
-        conn.execute("SELECT sqlcipher_export('snapshot')")
-        conn.execute("COMMIT")
-        conn.execute("DETACH DATABASE snapshot")
-    finally:
-        conn.close()
+        conn = connect(vault.folder / DB_NAME, vault.database_key)
+        try:
+            conn.execute(
+                f"ATTACH DATABASE ? AS snapshot KEY \"x'{vault.database_key.hex()}'\"",
+                (str(target),),
+            )
+            conn.execute("BEGIN")
+            conn.execute("SELECT sqlcipher_export('snapshot')")
+            conn.execute("COMMIT")
+            conn.execute("DETACH DATABASE snapshot")
+        finally:
+            conn.close()
+    except sqlcipher.OperationalError as exc:
+        # The copy is written beside the vault: a full disk there is the usual cause.
+        if "full" in str(exc):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from exc
+        raise VaultError(
+            f"The vault database could not be copied for the backup: {exc} (nothing was changed)."
+        ) from exc
+    except sqlcipher.DatabaseError as exc:
+        raise DamagedError(
+            "The vault database is damaged or was altered; restore it from a backup."
+        ) from exc
 
 
 def _payload(vault: Vault, work: Path) -> Path:
@@ -120,6 +140,25 @@ def backup_vault(
     )
     header_bytes = json.dumps(header, sort_keys=True).encode()
     aead = AESGCM(backup_key)
+    try:
+        size = _write_backup(vault, out, aead, prefix, header_bytes, progress)
+    except OSError as exc:  # the copy made beside the vault: its disk is full or read-only
+        raise VaultError(disk_error_sentence(exc, vault.folder)) from exc
+    with vault.session() as session:
+        audit.record(
+            session, action="backup", record_kind="vault", summary=str(header["protected_by"])
+        )
+    return size
+
+
+def _write_backup(
+    vault: Vault,
+    out: Path,
+    aead: AESGCM,
+    prefix: bytes,
+    header_bytes: bytes,
+    progress: Progress | None,
+) -> int:
     with tempfile.TemporaryDirectory(prefix=".backup-", dir=vault.folder) as tmp:
         tar_path = _payload(vault, Path(tmp))
         total = tar_path.stat().st_size
@@ -147,10 +186,6 @@ def backup_vault(
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise VaultError(disk_error_sentence(exc, out.parent)) from exc
-    with vault.session() as session:
-        audit.record(
-            session, action="backup", record_kind="vault", summary=str(header["protected_by"])
-        )
     return out.stat().st_size
 
 
@@ -235,12 +270,7 @@ def restore_backup(
         with handle:
             header, header_bytes = _read_header(handle)
             try:
-                kdf_doc = dict(header["kdf"])  # type: ignore[call-overload]
-                kdf = KdfParams(
-                    memory_kib=int(kdf_doc["memory_kib"]),
-                    iterations=int(kdf_doc["iterations"]),
-                    lanes=int(kdf_doc["lanes"]),
-                )
+                kdf = kdf_from_doc(dict(header["kdf"]))  # type: ignore[call-overload]
                 salt = base64.b64decode(str(header["salt"]))
                 wrapping = kdf.derive(normalize_passphrase(backup_passphrase), salt)
                 backup_key = AESGCM(wrapping).decrypt(
@@ -248,6 +278,9 @@ def restore_backup(
                     base64.b64decode(str(header["wrapped_key"])),
                     b"clinic-app backup key",
                 )
+                prefix = base64.b64decode(str(header["prefix"]))
+                if len(prefix) != 7:
+                    raise ValueError("the chunk nonce prefix has the wrong length")
             except InvalidTag as exc:
                 raise UnlockError(
                     f"Wrong passphrase for this backup (it is protected by the "
@@ -258,12 +291,7 @@ def restore_backup(
             tar_path = staging / "payload.tar"
             total = Path(backup).stat().st_size
             with open(tar_path, "wb") as sink:
-                for piece in _chunks(
-                    handle,
-                    AESGCM(backup_key),
-                    base64.b64decode(str(header["prefix"])),
-                    header_bytes,
-                ):
+                for piece in _chunks(handle, AESGCM(backup_key), prefix, header_bytes):
                     sink.write(piece)
                     if progress:
                         progress(handle.tell(), total)

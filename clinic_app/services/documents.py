@@ -436,6 +436,8 @@ def _why(failure: RenderFailure, values: Mapping[str, Value] | None = None) -> s
                 hint = hint.replace("<agency code>", agency)
             return f"{hint} ({failure.field})"
         return f"{failure.field} has no value"
+    if failure.saving:  # the template was fine: writing the file failed
+        return f"the document could not be saved: {failure.message}"
     return f"the template could not be filled: {failure.message}"
 
 

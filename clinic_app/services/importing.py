@@ -198,12 +198,15 @@ def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, .
 def _read_xlsx(raw: bytes, path: Path) -> Table:
     cached = _sheet_rows(raw, path, values=True)
     rows = [[_cell(c) for c in row] for row in cached]
+    # Looked at before blank rows are dropped: a row of formulas saved without their values
+    # reads as blank, and must be reported, not skipped.
+    has_blanks = any(c == "" for row in rows for c in row)
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
         raise UserError(f"The first sheet of {path.name} is empty.")
     table = Table(rows[0], rows[1:])
-    if any(c == "" for row in rows for c in row):
+    if has_blanks:
         # A formula saved without its result (a file written by a script, not Excel) would
         # otherwise become an empty cell without a word: find those cells and report them.
         formulas = _sheet_rows(raw, path, values=False)

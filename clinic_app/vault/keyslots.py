@@ -50,6 +50,27 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+# Far above any cost the app sets, far below what would exhaust or hang a laptop: a key slot file
+# or backup header altered to ask for more is damaged, not a reason to try.
+MAX_MEMORY_KIB = 4 * 1024 * 1024
+MAX_ITERATIONS = 64
+MAX_LANES = 64
+
+
+def kdf_from_doc(doc: Any) -> KdfParams:
+    """The Argon2id cost a stored document (key slot, backup header) names; ValueError when it is
+    incomplete or not a sane cost."""
+    try:
+        memory, iterations, lanes = (int(doc[k]) for k in ("memory_kib", "iterations", "lanes"))
+    except (KeyError, TypeError, OverflowError) as exc:
+        raise ValueError("incomplete key derivation settings") from exc
+    if not (
+        1 <= lanes <= MAX_LANES
+        and 1 <= iterations <= MAX_ITERATIONS
+        and 8 * lanes <= memory <= MAX_MEMORY_KIB
+    ):
+        raise ValueError("key derivation settings out of range")
+    return KdfParams(memory_kib=memory, iterations=iterations, lanes=lanes)
 
 
 def subkey(data_key: bytes, purpose: str) -> bytes:
@@ -67,7 +88,10 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    raw = base64.b64decode(text.encode("ascii"), validate=True)
+    if _b64(raw) != text:  # another spelling of the same bytes: the file was altered all the same
+        raise ValueError("not canonical base64")
+    return raw
 
 
 def normalize_passphrase(passphrase: str) -> bytes:
@@ -109,15 +133,16 @@ class KeySlot:
         return json.dumps(header, sort_keys=True).encode()
 
     def params(self) -> KdfParams:
-        if self.kdf.get("name") != "argon2id":
+        try:
+            if self.kdf.get("name") != "argon2id":
+                raise DamagedError(
+                    "The key slot file names an unknown key derivation; it may be damaged."
+                )
+            return kdf_from_doc(self.kdf)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise DamagedError(
-                "The key slot file names an unknown key derivation; it may be damaged."
-            )
-        return KdfParams(
-            memory_kib=int(self.kdf["memory_kib"]),
-            iterations=int(self.kdf["iterations"]),
-            lanes=int(self.kdf["lanes"]),
-        )
+                "The key slot file is damaged; restore the vault from a backup."
+            ) from exc
 
     def body_for_mac(self) -> bytes:
         body = asdict(self)

@@ -18,7 +18,7 @@ from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.vault import audit, migrate
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
-from clinic_app.vault.fsutil import atomic_write
+from clinic_app.vault.fsutil import atomic_write, disk_error_sentence
 from clinic_app.vault.keyslots import (
     DEFAULT_KDF,
     PASSPHRASE,
@@ -147,16 +147,35 @@ class Vault:
                 )
             vault = cls(folder, data_key, lock, actor)
             vault._probe()
-            if migrate.current_revision(vault.engine) is None:
-                vault.engine.dispose()
-                raise DamagedError(
-                    f"The vault database in {folder} holds no vault records; restore it from a backup."
-                )
-            migrate.upgrade(vault.engine, db)
+            vault._migrate()
         except BaseException:
             lock.release()
             raise
         return vault
+
+    def _migrate(self) -> None:
+        """Bring an older vault's schema up to date (after a copy of it is kept)."""
+        db = self.folder / DB_NAME
+        try:
+            if migrate.current_revision(self.engine) is None:
+                raise DamagedError(
+                    f"The vault database in {self.folder} holds no vault records; "
+                    "restore it from a backup."
+                )
+            migrate.upgrade(self.engine, db)
+        except SADatabaseError as exc:
+            # A damaged page under the schema records, or a full disk while upgrading.
+            self.engine.dispose()
+            translated = _database_error(exc, self.folder)
+            if translated is None:
+                raise
+            raise translated from exc
+        except OSError as exc:  # the copy kept before upgrading could not be written
+            self.engine.dispose()
+            raise VaultError(disk_error_sentence(exc, self.folder)) from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def _probe(self) -> None:
         try:

@@ -326,3 +326,75 @@ def test_fold_has_no_accents_or_capitals_left(text: str) -> None:
     # A query is folded the same way as the index, so folding twice changes nothing.
     assert words(" ".join(found)) == found
     assert not any(unicodedata.combining(ch) for ch in "".join(words(text)))
+
+
+# -- more properties: every validator, on any text ------------------------------------------------
+
+LETTERS = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", min_size=3, max_size=3
+)
+TEN_DIGITS = st.text(alphabet="0123456789", min_size=10, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    letters=LETTERS,
+    digits=TEN_DIGITS,
+    seps=st.lists(st.sampled_from(["", " ", "-", "  ", " - "]), min_size=13, max_size=13),
+)
+def test_any_spelling_of_a_valid_receipt_number_normalizes(
+    letters: str, digits: str, seps: list[str]
+) -> None:
+    typed = "".join(ch + sep for ch, sep in zip(letters + digits, seps, strict=True))
+    assert v.normalize_receipt_number(f" {typed} ") == letters.upper() + digits
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_email_on_arbitrary_text_is_kept_trimmed_or_refused(text: str) -> None:
+    try:
+        result = v.normalize_email(text)
+    except ValidationError as exc:
+        assert exc.field == "email" and "\n" not in exc.problem
+        return
+    assert result == text.strip()
+    assert result == "" or ("@" in result and not any(ch.isspace() for ch in result))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.sampled_from([("initial", "renewal", "extension"), ("open", "closed")]))
+def test_choice_on_arbitrary_text_is_one_of_the_allowed_or_refused(
+    text: str, allowed: tuple[str, ...]
+) -> None:
+    try:
+        result = v.choice(text, allowed, "kind", default=allowed[0])
+    except ValidationError as exc:
+        assert exc.field == "kind" and "\n" not in exc.problem
+        return
+    assert result in allowed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_dates_on_the_command_line_are_a_date_or_one_user_error(text: str) -> None:
+    from clinic_app.errors import UserError
+    from clinic_app.validation_dates import parse_cli_date
+
+    try:
+        result = parse_cli_date(text, "--today")
+    except UserError as exc:
+        assert exc.message.startswith("--today: ") and "\n" not in exc.message
+        return
+    assert result is None or isinstance(result, date)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(), st.sampled_from(["a_number", "receipt_number", "date_of_birth", "email", "phone"])
+)
+def test_the_editor_field_check_never_raises(text: str, name: str) -> None:
+    """What the client editor calls on every keystroke: a message or None, never an exception."""
+    from clinic_app.services.clients import check_field
+
+    message = check_field(name=name, value=text)
+    assert message is None or (isinstance(message, str) and message.strip())
