@@ -74,6 +74,10 @@ def remove_clients(session: Session, client_ids: Iterable[int]) -> None:
 # Every matching client, best match first; equal ranks by id, so pages never overlap or skip
 # (the benchmarks run it bare, as their baseline).
 SEARCH_SQL = "SELECT rowid FROM client_search WHERE client_search MATCH :q ORDER BY rank, rowid"
+# The same with each hit's rank, for joining a page of hits to other tables.
+RANKED_SQL = (
+    "SELECT rowid AS id, rank FROM client_search WHERE client_search MATCH :q ORDER BY rank, rowid"
+)
 # Counting needs no ranking: bm25 for tens of thousands of one-letter matches is the slow part.
 COUNT_SQL = "SELECT count(*) FROM client_search WHERE client_search MATCH :q"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
@@ -199,37 +200,35 @@ def get_client(vault: Vault, *, client_id: int) -> ClientRecord:
 
 # One list page: the columns the list shows and each client's latest employer, straight from
 # SQL; building ORM objects for 200 rows took most of a search-as-you-type keystroke.
-_PAGE_SQL = text(
-    """
-    SELECT c.id, c.first_name, c.last_name, c.a_number, c.date_of_birth, c.country_of_birth,
-           c.preferred_languages,
-           (SELECT e.name FROM matter AS m JOIN employer AS e ON e.id = m.employer_id
-             WHERE m.client_id = c.id ORDER BY m.id DESC LIMIT 1)
-      FROM client AS c WHERE c.id IN :ids
-    """
-).bindparams(bindparam("ids", expanding=True))
+_ROW_COLUMNS = """
+    c.id, c.first_name, c.last_name, c.a_number, c.date_of_birth, c.country_of_birth,
+    c.preferred_languages,
+    (SELECT e.name FROM matter AS m JOIN employer AS e ON e.id = m.employer_id
+      WHERE m.client_id = c.id ORDER BY m.id DESC LIMIT 1)
+"""
+_ROWS_BY_ID_SQL = text(f"SELECT {_ROW_COLUMNS} FROM client AS c WHERE c.id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+# A search page in one statement: the ranked FTS5 page joined to its clients, best first.
+_SEARCH_PAGE_SQL = text(
+    f"SELECT {_ROW_COLUMNS} FROM ({search.RANKED_SQL} LIMIT :limit OFFSET :offset) AS hits "
+    "JOIN client AS c ON c.id = hits.id ORDER BY hits.rank, hits.id"
+)
 
 
-def _rows(session: Session, ids: list[int]) -> list[ClientRow]:
-    """The list rows of `ids`, in that order."""
-    if not ids:
-        return []
-    by_id: dict[int, ClientRow] = {}
-    for cid, first, last, a_number, born, country, langs, employer in session.connection().execute(
-        _PAGE_SQL, {"ids": ids}
-    ):
-        codes = [code for code in (langs or "").split(",") if code]
-        by_id[int(cid)] = ClientRow(
-            id=int(cid),
-            first_name=first,
-            last_name=last,
-            a_number=a_number,
-            date_of_birth=date.fromisoformat(born) if born else None,
-            country_of_birth=country,
-            preferred_language=codes[0] if codes else "",
-            employer=employer or "",
-        )
-    return [by_id[i] for i in ids if i in by_id]
+def _row(values: Sequence[Any]) -> ClientRow:
+    cid, first, last, a_number, born, country, langs, employer = values
+    codes = [code for code in (langs or "").split(",") if code]
+    return ClientRow(
+        id=int(cid),
+        first_name=first,
+        last_name=last,
+        a_number=a_number,
+        date_of_birth=date.fromisoformat(born) if born else None,
+        country_of_birth=country,
+        preferred_language=codes[0] if codes else "",
+        employer=employer or "",
+    )
 
 
 def list_clients(
@@ -243,20 +242,24 @@ def list_clients(
 ) -> list[ClientRow]:
     """Clients matching `search_text` (all when empty): best matches first when searching."""
     with vault.reader() as session:
+        conn = session.connection()
         if search_text.strip():
-            ids = search.search_client_ids(session, search_text, limit=limit, offset=offset)
-        else:
-            column = SORT_COLUMNS.get(order_by, Client.last_name)
-            order = col(column).desc() if descending else col(column).asc()
-            query = (
-                select(Client.id)
-                .order_by(order, col(Client.first_name), col(Client.id))
-                .offset(offset)
-            )
-            if limit is not None:
-                query = query.limit(limit)
-            ids = [int(i) for i in session.exec(query) if i is not None]
-        return _rows(session, ids)
+            expression = search.match_expression(search_text)
+            if expression is None:
+                return []
+            params = {"q": expression, "limit": -1 if limit is None else limit, "offset": offset}
+            return [_row(r) for r in conn.execute(_SEARCH_PAGE_SQL, params).all()]
+        column = SORT_COLUMNS.get(order_by, Client.last_name)
+        order = col(column).desc() if descending else col(column).asc()
+        query = select(Client.id).order_by(order, col(Client.first_name), col(Client.id))
+        query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        ids = [int(i) for i in session.exec(query) if i is not None]
+        if not ids:
+            return []
+        by_id = {r[0]: _row(r) for r in conn.execute(_ROWS_BY_ID_SQL, {"ids": ids}).all()}
+        return [by_id[i] for i in ids]
 
 
 def count_clients(vault: Vault, *, search_text: str = "") -> int:
