@@ -18,20 +18,10 @@ import pytest
 from clinic_app.services import check, documents, importing, vault_ops
 from tests.cli.conftest import assert_ok, assert_one_line_error, make_env, run_cli
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
-from tests.core.helpers import big_csv, dump_tables, files_under
+from tests.core.helpers import CLINIC_DETAILS, big_csv, dump_tables, files_under
 
 SIZE = "4m"
-CLINIC = {
-    "name": "Worker Rights Legal Clinic",
-    "address": "100 Main St\nSpringfield, IL 62701",
-    "phone": "555-0100",
-    "email": "intake@example.org",
-    "signer_name": "Staff Attorney",
-    "signer_title": "Attorney at Law",
-    "uscis_address": "USCIS, P.O. Box 0000, Montclair, CA 91763",
-    "uscis_address_source": "USCIS filing page",
-    "uscis_address_checked": "2025-01-10",
-}
+CLINIC = CLINIC_DETAILS
 
 
 @pytest.fixture

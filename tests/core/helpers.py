@@ -38,6 +38,39 @@ IMPORT_HEADER = [
 ]
 
 
+# Clinic details complete enough for every shipped template (an invented clinic).
+CLINIC_DETAILS = {
+    "name": "Worker Rights Legal Clinic",
+    "address": "100 Main St\nSpringfield, IL 62701",
+    "phone": "555-0100",
+    "email": "intake@example.org",
+    "signer_name": "Staff Attorney",
+    "signer_title": "Attorney at Law",
+    "signer_bar_number": "IL 0000000",
+    "uscis_address": "USCIS, Attn: Deferred Action, P.O. Box 0000, Montclair, CA 91763",
+    "uscis_address_source": "USCIS filing page",
+    "uscis_address_checked": "2025-01-10",
+}
+
+# A client, A-number, employer and receipt that appear nowhere else: the leak tests look for
+# them (and the spellings search folds them into) in every file outside the vault.
+CANARY_FIRST, CANARY_LAST = "Zyxwvutsrq", "Canarío"
+CANARY_A_NUMBER = "A918273645"
+CANARY_EMPLOYER = "Qwvxjplex Fábrica Canaria"
+CANARY_RECEIPT = "WAC9182736450"
+CANARY_NEEDLES = [
+    CANARY_FIRST,
+    CANARY_LAST,
+    "canario",
+    "zyxwvutsrq canario",
+    CANARY_A_NUMBER,
+    CANARY_A_NUMBER[1:],
+    "Qwvxjplex",
+    "Fábrica Canaria",
+    CANARY_RECEIPT,
+]
+
+
 def table_names() -> list[str]:
     return [t.name for t in metadata.sorted_tables]
 

@@ -9,23 +9,20 @@ import pytest
 
 from clinic_app.services import backup, clients, employers, files, matters, notes, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.core.helpers import files_under, scan_for
+from tests.core.helpers import (
+    CANARY_A_NUMBER,
+    CANARY_EMPLOYER,
+    CANARY_FIRST,
+    CANARY_LAST,
+    CANARY_NEEDLES,
+    CANARY_RECEIPT,
+    files_under,
+    scan_for,
+)
 
-FIRST, LAST = "Zyxwvutsrq", "Canarío"
-A_NUMBER = "A918273645"
-EMPLOYER = "Qwvxjplex Fábrica Canaria"
-RECEIPT = "WAC9182736450"
-NEEDLES = [
-    FIRST,
-    LAST,
-    "canario",
-    "zyxwvutsrq canario",
-    A_NUMBER,
-    A_NUMBER[1:],
-    "Qwvxjplex",
-    "Fábrica Canaria",
-    RECEIPT,
-]
+FIRST, LAST = CANARY_FIRST, CANARY_LAST
+A_NUMBER, EMPLOYER, RECEIPT = CANARY_A_NUMBER, CANARY_EMPLOYER, CANARY_RECEIPT
+NEEDLES = CANARY_NEEDLES
 
 
 @pytest.fixture

@@ -43,23 +43,12 @@ from clinic_app.services import (
 from clinic_app.services.vault_ops import Vault
 from clinic_app.vault import engine as vault_engine
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
-from tests.core.helpers import big_csv, dump_tables, files_under
+from tests.core.helpers import CLINIC_DETAILS, big_csv, dump_tables, files_under
 
 DEV_FULL = Path("/dev/full")
 pytestmark = pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full (Linux)")
 
-CLINIC = {
-    "name": "Worker Rights Legal Clinic",
-    "address": "100 Main St\nSpringfield, IL 62701",
-    "phone": "555-0100",
-    "email": "intake@example.org",
-    "signer_name": "Staff Attorney",
-    "signer_title": "Attorney at Law",
-    "signer_bar_number": "IL 0000000",
-    "uscis_address": "USCIS, Attn: Deferred Action, P.O. Box 0000, Montclair, CA 91763",
-    "uscis_address_source": "USCIS filing page",
-    "uscis_address_checked": "2025-01-10",
-}
+CLINIC = CLINIC_DETAILS
 TODAY = date(2026, 1, 15)
 
 

@@ -31,7 +31,7 @@ from clinic_app.resources import resource_path
 from clinic_app.services import clients, documents, employers, importing, letters, notes
 from clinic_app.services.changes import CLIENT
 from clinic_app.services.vault_ops import Vault
-from tests.core.helpers import IMPORT_HEADER, dump_tables, write_csv
+from tests.core.helpers import CLINIC_DETAILS, IMPORT_HEADER, dump_tables, write_csv
 
 FORMULAS = [
     '=HYPERLINK("http://x","y")',
@@ -46,17 +46,7 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 CI_EXAMPLES = 30
 LONG_EXAMPLES = 300
 TODAY = date(2025, 1, 1)
-CLINIC = {
-    "name": "Worker Rights Legal Clinic",
-    "address": "100 Main St\nSpringfield, IL 62701",
-    "phone": "555-0100",
-    "email": "intake@example.org",
-    "signer_name": "Staff Attorney",
-    "signer_title": "Attorney at Law",
-    "uscis_address": "USCIS, P.O. Box 0000, Montclair, CA 91763",
-    "uscis_address_source": "USCIS filing page",
-    "uscis_address_checked": "2025-01-10",
-}
+CLINIC = CLINIC_DETAILS
 GOOD = {
     "first_name": "Ana",
     "last_name": "López",

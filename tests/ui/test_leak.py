@@ -33,36 +33,24 @@ from PySide6.QtWidgets import (
 
 from clinic_app.services import clients, documents, matters, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.core.helpers import encodings_of, files_under
+from tests.core.helpers import (
+    CANARY_A_NUMBER,
+    CANARY_EMPLOYER,
+    CANARY_FIRST,
+    CANARY_LAST,
+    CANARY_NEEDLES,
+    CANARY_RECEIPT,
+    CLINIC_DETAILS,
+    encodings_of,
+    files_under,
+)
 from ui.app import AppController
 from ui.import_wizard import ImportWizard
 
-FIRST, LAST = "Zyxwvutsrq", "Canarío"
-A_NUMBER = "A918273645"
-EMPLOYER = "Qwvxjplex Fábrica Canaria"
-RECEIPT = "WAC9182736450"
-NEEDLES = [
-    FIRST,
-    LAST,
-    "canario",
-    "zyxwvutsrq canario",
-    A_NUMBER,
-    A_NUMBER[1:],
-    "Qwvxjplex",
-    "Fábrica Canaria",
-    RECEIPT,
-]
-CLINIC = {
-    "name": "Worker Rights Legal Clinic",
-    "address": "100 Main St\nSpringfield, IL 62701",
-    "phone": "555-0100",
-    "email": "intake@example.org",
-    "signer_name": "Staff Attorney",
-    "signer_title": "Attorney at Law",
-    "uscis_address": "USCIS, P.O. Box 0000, Montclair, CA 91763",
-    "uscis_address_source": "USCIS filing page",
-    "uscis_address_checked": "2025-01-10",
-}
+FIRST, LAST = CANARY_FIRST, CANARY_LAST
+A_NUMBER, EMPLOYER, RECEIPT = CANARY_A_NUMBER, CANARY_EMPLOYER, CANARY_RECEIPT
+NEEDLES = CANARY_NEEDLES
+CLINIC = CLINIC_DETAILS
 SPREADSHEET = (
     "first_name,last_name,date_of_birth,a_number,country_of_birth,employer,worksite_city,"
     "worksite_state,agency,letter_date,matter_kind,filed_date,receipt_number,"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import ChangeSet, clients, matters
 from tests.conftest import PASSPHRASE
+from tests.core.helpers import CLINIC_DETAILS
 from ui.client_editor import ClientEditor
 from ui.main_window import MainWindow
 from ui.notice_dialog import NoticeDialog
@@ -169,18 +170,7 @@ def test_render_a_declaration_from_the_documents_screen(
     assert window.vault is not None
     documents.set_clinic_details(
         window.vault,
-        values={
-            "name": "Worker Rights Legal Clinic",
-            "address": "100 Main St\nSpringfield, IL 62701",
-            "phone": "555-0100",
-            "email": "intake@example.org",
-            "signer_name": "Staff Attorney",
-            "signer_title": "Attorney at Law",
-            "signer_bar_number": "IL 0000000",
-            "uscis_address": "USCIS, Attn: Deferred Action, P.O. Box 0000, Montclair, CA 91763",
-            "uscis_address_source": "USCIS filing page",
-            "uscis_address_checked": "2025-01-10",
-        },
+        values=CLINIC_DETAILS,
     )
     window.show_page(window.matters)
     window.matters.set_stage(None)
