@@ -24,7 +24,7 @@ from clinic_app.vault.vault import Vault
 # A person typing produces prefixes of names, A-numbers, receipt numbers and employer names;
 # 200 of them (a fixed seed) are taken from the demo vault. Each is timed as the Clients screen
 # runs it when typing pauses (`ClientTableModel.reload`: `count_clients`, then the first page
-# from `list_clients`) and, as the baseline, as the service's FTS5 query (`search.SEARCH_SQL`
+# from `list_clients`) and, as the baseline, as the service's FTS5 query (`search.RANKED_SQL`
 # and `search.COUNT_SQL` with the service's own MATCH expression) run on the vault's raw
 # SQLCipher connection: the count and the first page's ids, best first; the search itself, with
 # nothing around it.
@@ -94,7 +94,7 @@ def bare_search(cursor: Any, expression: str) -> int:
     ids of the first page, best first."""
     total = int(cursor.execute(search.COUNT_SQL, {"q": expression}).fetchone()[0])
     if total:
-        cursor.execute(search.SEARCH_SQL + " LIMIT :limit", {"q": expression, "limit": PAGE})
+        cursor.execute(search.RANKED_SQL + " LIMIT :limit", {"q": expression, "limit": PAGE})
         cursor.fetchall()
     return total
 

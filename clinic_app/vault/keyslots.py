@@ -133,13 +133,15 @@ class KeySlot:
         return json.dumps(header, sort_keys=True).encode()
 
     def params(self) -> KdfParams:
+        if not isinstance(self.kdf, dict):
+            raise DamagedError("The key slot file is damaged; restore the vault from a backup.")
+        if self.kdf.get("name") != "argon2id":
+            raise DamagedError(
+                "The key slot file names an unknown key derivation; it may be damaged."
+            )
         try:
-            if self.kdf.get("name") != "argon2id":
-                raise DamagedError(
-                    "The key slot file names an unknown key derivation; it may be damaged."
-                )
             return kdf_from_doc(self.kdf)
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        except ValueError as exc:  # an incomplete or absurd cost
             raise DamagedError(
                 "The key slot file is damaged; restore the vault from a backup."
             ) from exc

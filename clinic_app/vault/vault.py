@@ -136,6 +136,7 @@ class Vault:
             raise VaultError(f"There is no vault in {folder}; create one with 'clinic-app init'.")
         lock = VaultLock(folder)
         lock.acquire()
+        vault: Vault | None = None
         try:
             slots = KeySlotFile.load(folder / SLOTS_NAME)
             data_key = slots.unlock(secret, kind)
@@ -149,6 +150,8 @@ class Vault:
             vault._probe()
             vault._migrate()
         except BaseException:
+            if vault is not None:
+                vault.engine.dispose()  # a vault that failed to open keeps no connection
             lock.release()
             raise
         return vault
@@ -165,24 +168,18 @@ class Vault:
             migrate.upgrade(self.engine, db)
         except SADatabaseError as exc:
             # A damaged page under the schema records, or a full disk while upgrading.
-            self.engine.dispose()
             translated = _database_error(exc, self.folder)
             if translated is None:
                 raise
             raise translated from exc
         except OSError as exc:  # the copy kept before upgrading could not be written
-            self.engine.dispose()
             raise VaultError(disk_error_sentence(exc, self.folder)) from exc
-        except BaseException:
-            self.engine.dispose()
-            raise
 
     def _probe(self) -> None:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT count(*) FROM sqlite_master")).one()
         except SADatabaseError as exc:
-            self.engine.dispose()
             raise DamagedError(
                 "The vault database cannot be read: it is damaged or was altered. "
                 "Restore it from a backup."
