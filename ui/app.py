@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QMessageLogContext,
     QSettings,
-    QSize,
     QTimer,
     QtMsgType,
     QTranslator,
@@ -40,20 +39,17 @@ def _application() -> QApplication:
     return app
 
 
-# The sizes rendered from resources/icons/clinic-app.svg by packaging/make_icons.py.
-ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 # Set by packaging/build.py to time the start-up: report the first window, then quit.
 FIRST_WINDOW_ENV = "CLINIC_APP_QUIT_AFTER_FIRST_WINDOW"
 FIRST_WINDOW_LINE = "clinic-app: first window shown"
 
 
 def app_icon() -> QIcon:
-    """The app's icon at every rendered size (PNG, so no SVG plugin is needed to show it)."""
+    """The app's icon at every size packaging/make_icons.py rendered (PNG, so no SVG plugin is
+    needed to show it); Qt reads each file's size itself."""
     icon = QIcon()
-    for size in ICON_SIZES:
-        path = resource_path("icons", f"clinic-app-{size}.png")
-        if path.is_file():
-            icon.addFile(str(path), QSize(size, size))
+    for path in sorted(resource_path("icons").glob("clinic-app-*.png")):
+        icon.addFile(str(path))
     return icon
 
 

@@ -59,6 +59,16 @@ def driver_value(column: Any) -> Any:
     return type_coerce(column, kind).label(column.name)
 
 
+def _rows_for(conn: Connection, query: Any, column: Any, ids: Collection[int] | None) -> list[Any]:
+    """Every row of `query`, or only those whose `column` is one of `ids` (read in chunks)."""
+    if ids is None:
+        return fetch_all(conn, query)
+    rows: list[Any] = []
+    for part in chunks(ids):
+        rows.extend(conn.execute(query.where(column.in_(part))).all())
+    return rows
+
+
 def client_ids_of(conn: Connection, matter_ids: Collection[int]) -> set[int]:
     found: set[int] = set()
     for part in chunks(matter_ids):
@@ -118,12 +128,7 @@ def _matter_rows(conn: Connection, client_ids: Collection[int] | None) -> list[A
             ),
         )
     ).select_from(Matter.__table__.outerjoin(AgencyLetter.__table__, _l.id == _m.agency_letter_id))  # type: ignore[attr-defined]
-    if client_ids is None:
-        return fetch_all(conn, query)
-    rows: list[Any] = []
-    for part in chunks(client_ids):
-        rows.extend(conn.execute(query.where(_m.client_id.in_(part))).all())
-    return rows
+    return _rows_for(conn, query, _m.client_id, client_ids)
 
 
 def _grant_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]:
@@ -133,12 +138,7 @@ def _grant_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]
         type_coerce(func.max(case((_g.kind == "work_permit", _g.end))), String()),
         type_coerce(func.min(_g.terminated_on), String()),
     ).group_by(_g.matter_id)
-    if matter_ids is None:
-        return fetch_all(conn, query)
-    rows: list[Any] = []
-    for part in chunks(matter_ids):
-        rows.extend(conn.execute(query.where(_g.matter_id.in_(part))).all())
-    return rows
+    return _rows_for(conn, query, _g.matter_id, matter_ids)
 
 
 def _event_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]:
@@ -147,12 +147,7 @@ def _event_rows(conn: Connection, matter_ids: Sequence[int] | None) -> list[Any]
         _e.mailed,
         driver_value(_e.created_at),
     ).where(_e.kind.in_(_EVENT_KINDS))
-    if matter_ids is None:
-        return fetch_all(conn, query)
-    rows: list[Any] = []
-    for part in chunks(matter_ids):
-        rows.extend(conn.execute(query.where(_e.matter_id.in_(part))).all())
-    return rows
+    return _rows_for(conn, query, _e.matter_id, matter_ids)
 
 
 def _events_by_matter(rows: list[Any]) -> dict[int, dict[str, list[Any]]]:
