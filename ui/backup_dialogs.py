@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,36 +39,83 @@ def _path_row(field: QLineEdit, button: QPushButton) -> QHBoxLayout:
     return row
 
 
-class BackupDialog(QDialog):
-    def __init__(self, vault: Vault, background: Background, parent: QWidget | None = None) -> None:
+class _PassphraseJobDialog(QDialog):
+    """What backing up and restoring share: the vault passphrase, an optional own passphrase for
+    the backup, and a button that runs the work on the background helper with a progress bar."""
+
+    def __init__(
+        self,
+        background: Background,
+        title: str,
+        own_label: str,
+        start_label: str,
+        parent: QWidget | None,
+    ) -> None:
         super().__init__(parent)
-        self.vault, self.background = vault, background
-        self.setWindowTitle(_("Back up the vault"))
+        self.background = background
+        self.setWindowTitle(title)
         self.setMinimumWidth(560)
-        self.target = QLineEdit()
-        self.target.setAccessibleName(_("Backup file"))
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self._choose)
         self.vault_secret = _secret(_("Vault passphrase"))
-        self.own = QCheckBox(_("Protect the backup with its own passphrase"))
+        self.own = QCheckBox(own_label)
         self.own_secret = _secret(_("Backup passphrase"))
         self.own_secret.setEnabled(False)
         self.own.toggled.connect(self.own_secret.setEnabled)
         self.progress = QProgressBar()
-        self.message = QLabel(
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.start = QPushButton(start_label)
+        self.start.clicked.connect(self.run)
+        self.form = QFormLayout(self)
+
+    def _add_passphrase_rows(self) -> None:
+        """Below the dialog's own rows: the passphrases, progress, message and button."""
+        self.form.addRow(_("Vault passphrase"), self.vault_secret)
+        self.form.addRow(self.own)
+        self.form.addRow(_("Backup passphrase"), self.own_secret)
+        self.form.addRow(self.progress)
+        self.form.addRow(self.message)
+        self.form.addRow(self.start)
+
+    def run(self) -> None:
+        """Check the fields, then `_start` the work (each dialog says what work)."""
+        raise NotImplementedError
+
+    def _own_passphrase(self) -> str | None:
+        return self.own_secret.text() if self.own.isChecked() else None
+
+    def _start(self, busy: str, work: Callable[..., Any], done: Callable[[Any], None]) -> None:
+        self.start.setEnabled(False)
+        self.message.setText(busy)
+        self.background.run(work, done, self._finished, self._progress)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _finished(self, message: str) -> None:
+        self.start.setEnabled(True)
+        self.message.setText(message)
+
+
+class BackupDialog(_PassphraseJobDialog):
+    def __init__(self, vault: Vault, background: Background, parent: QWidget | None = None) -> None:
+        super().__init__(
+            background,
+            _("Back up the vault"),
+            _("Protect the backup with its own passphrase"),
+            _("Back up"),
+            parent,
+        )
+        self.vault = vault
+        self.target = QLineEdit()
+        self.target.setAccessibleName(_("Backup file"))
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._choose)
+        self.message.setText(
             _("The backup is one encrypted file: copy it to a USB drive kept somewhere safe.")
         )
-        self.message.setWordWrap(True)
-        self.start = QPushButton(_("Back up"))
-        self.start.clicked.connect(self.run)
-        form = QFormLayout(self)
-        form.addRow(_("Save to"), _path_row(self.target, browse))
-        form.addRow(_("Vault passphrase"), self.vault_secret)
-        form.addRow(self.own)
-        form.addRow(_("Backup passphrase"), self.own_secret)
-        form.addRow(self.progress)
-        form.addRow(self.message)
-        form.addRow(self.start)
+        self.form.addRow(_("Save to"), _path_row(self.target, browse))
+        self._add_passphrase_rows()
 
     def _choose(self) -> None:
         name, _f = QFileDialog.getSaveFileName(self, _("Save the backup as"), "vault.clinicbackup")
@@ -78,11 +127,9 @@ class BackupDialog(QDialog):
             self.message.setText(_("Choose where to save the backup."))
             return
         vault, out = self.vault, Path(self.target.text())
-        passphrase = self.vault_secret.text()
-        own = self.own_secret.text() if self.own.isChecked() else None
-        self.start.setEnabled(False)
-        self.message.setText(_("Backing up…"))
-        self.background.run(
+        passphrase, own = self.vault_secret.text(), self._own_passphrase()
+        self._start(
+            _("Backing up…"),
             lambda progress: backup.backup_vault(
                 vault,
                 out=out,
@@ -91,32 +138,24 @@ class BackupDialog(QDialog):
                 progress=progress,
             ),
             self._done,
-            self._failed,
-            self._progress,
         )
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _done(self, size: int) -> None:
-        self.start.setEnabled(True)
-        self.message.setText(_("Backup written ({size:,} bytes, encrypted).").format(size=size))
-
-    def _failed(self, message: str) -> None:
-        self.start.setEnabled(True)
-        self.message.setText(message)
+    def _done(self, size: object) -> None:
+        self._finished(_("Backup written ({size:,} bytes, encrypted).").format(size=size))
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(_PassphraseJobDialog):
     """Restores into a new, empty folder and checks the result; never overwrites a vault."""
 
     def __init__(self, background: Background, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.background = background
+        super().__init__(
+            background,
+            _("Restore a backup"),
+            _("The backup has its own passphrase"),
+            _("Restore"),
+            parent,
+        )
         self.restored: Path | None = None
-        self.setWindowTitle(_("Restore a backup"))
-        self.setMinimumWidth(560)
         self.source = QLineEdit()
         self.source.setAccessibleName(_("Backup file"))
         pick = QPushButton(_("Choose…"))
@@ -125,25 +164,9 @@ class RestoreDialog(QDialog):
         self.folder.setAccessibleName(_("New vault folder"))
         pick_folder = QPushButton(_("Choose…"))
         pick_folder.clicked.connect(self._pick_folder)
-        self.vault_secret = _secret(_("Vault passphrase"))
-        self.own = QCheckBox(_("The backup has its own passphrase"))
-        self.own_secret = _secret(_("Backup passphrase"))
-        self.own_secret.setEnabled(False)
-        self.own.toggled.connect(self.own_secret.setEnabled)
-        self.progress = QProgressBar()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.start = QPushButton(_("Restore"))
-        self.start.clicked.connect(self.run)
-        form = QFormLayout(self)
-        form.addRow(_("Backup file"), _path_row(self.source, pick))
-        form.addRow(_("Restore into (new folder)"), _path_row(self.folder, pick_folder))
-        form.addRow(_("Vault passphrase"), self.vault_secret)
-        form.addRow(self.own)
-        form.addRow(_("Backup passphrase"), self.own_secret)
-        form.addRow(self.progress)
-        form.addRow(self.message)
-        form.addRow(self.start)
+        self.form.addRow(_("Backup file"), _path_row(self.source, pick))
+        self.form.addRow(_("Restore into (new folder)"), _path_row(self.folder, pick_folder))
+        self._add_passphrase_rows()
 
     def _pick(self) -> None:
         name, _f = QFileDialog.getOpenFileName(self, _("Choose a backup"))
@@ -160,11 +183,9 @@ class RestoreDialog(QDialog):
             self.message.setText(_("Choose the backup file and a new folder to restore into."))
             return
         source, target = Path(self.source.text()), Path(self.folder.text())
-        vault_secret = self.vault_secret.text()
-        own = self.own_secret.text() if self.own.isChecked() else None
-        self.start.setEnabled(False)
-        self.message.setText(_("Restoring and checking…"))
-        self.background.run(
+        vault_secret, own = self.vault_secret.text(), self._own_passphrase()
+        self._start(
+            _("Restoring and checking…"),
             lambda progress: backup.restore_backup(
                 backup=source,
                 target=target,
@@ -173,21 +194,10 @@ class RestoreDialog(QDialog):
                 progress=progress,
             ),
             lambda _r: self._done(target),
-            self._failed,
-            self._progress,
         )
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
 
     def _done(self, target: Path) -> None:
         self.restored = target
-        self.start.setEnabled(True)
-        self.message.setText(
+        self._finished(
             _("Restored into {folder}; it passed its integrity check.").format(folder=target)
         )
-
-    def _failed(self, message: str) -> None:
-        self.start.setEnabled(True)
-        self.message.setText(message)

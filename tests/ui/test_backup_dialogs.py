@@ -1,0 +1,61 @@
+"""The backup and restore dialogs, driven through their fields and buttons on the background helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from clinic_app.services import clients, vault_ops
+from tests.conftest import PASSPHRASE
+from tests.ui.test_workflows import open_window
+from ui.backup_dialogs import BackupDialog, RestoreDialog
+from ui.main_window import MainWindow
+
+OWN = "a passphrase only for this backup"
+
+
+def test_back_up_with_its_own_passphrase_then_restore(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    open_window(qtbot, window)
+    assert window.vault is not None
+    dialog = BackupDialog(window.vault, window.background, parent=window)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Choose where to save the backup."
+    out = tmp_path / "vault.clinicbackup"
+    dialog.target.setText(str(out))
+    dialog.vault_secret.setText(PASSPHRASE)
+    assert not dialog.own_secret.isEnabled()
+    dialog.own.setChecked(True)
+    assert dialog.own_secret.isEnabled()
+    dialog.own_secret.setText(OWN)
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert not dialog.start.isEnabled()
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=30000)
+    assert dialog.message.text().startswith("Backup written ("), dialog.message.text()
+    assert out.is_file() and dialog.progress.value() == dialog.progress.maximum()
+
+    restore = RestoreDialog(window.background, parent=window)
+    qtbot.addWidget(restore)
+    target = tmp_path / "restored"
+    restore.source.setText(str(out))
+    restore.folder.setText(str(target))
+    restore.vault_secret.setText(PASSPHRASE)
+    # Without the backup's own passphrase the restore is refused, and nothing is restored.
+    qtbot.mouseClick(restore.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(restore.start.isEnabled, timeout=30000)
+    assert restore.restored is None and "passphrase" in restore.message.text()
+    assert not vault_ops.is_vault(target)
+    restore.own.setChecked(True)
+    restore.own_secret.setText(OWN)
+    qtbot.mouseClick(restore.start, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(restore.start.isEnabled, timeout=30000)
+    assert restore.restored == target, restore.message.text()
+    assert "passed its integrity check" in restore.message.text()
+    copy = vault_ops.open_vault(target, passphrase=PASSPHRASE)
+    try:
+        assert clients.count_clients(copy) == clients.count_clients(window.vault) == 24
+    finally:
+        copy.close()
