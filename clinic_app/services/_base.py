@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlmodel import Session, SQLModel
 
 from clinic_app.errors import NotFoundError
+from clinic_app.vault import audit
 
 M = TypeVar("M", bound=SQLModel)
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+R = TypeVar("R", bound=_Row)
 
 
 def now() -> datetime:
@@ -28,3 +36,11 @@ def require_id(value: int | None) -> int:
     """A stored row's id (always set after a flush)."""
     assert value is not None, "row was not flushed"
     return value
+
+
+def insert(session: Session, row: R, kind: str, summary: str = "") -> R:
+    """Add `row`, give it its id, and log its creation, all in the caller's transaction."""
+    session.add(row)
+    session.flush()
+    audit.record(session, action="create", record_kind=kind, record_id=row.id, summary=summary)
+    return row

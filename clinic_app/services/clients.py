@@ -13,7 +13,7 @@ from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter
 from clinic_app.errors import ValidationError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
 from clinic_app.services.records import ClientRecord, ClientRow
 from clinic_app.vault import audit
@@ -131,9 +131,7 @@ def create_in_session(session: Session, fields: ClientFields) -> Client:
     """Insert a client inside an open transaction, with its audit event."""
     row = build_client(fields)
     _check_unique_a_number(session, row.a_number)
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=CLIENT, record_id=row.id)
+    insert(session, row, CLIENT)
     return row
 
 

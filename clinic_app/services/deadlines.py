@@ -46,7 +46,7 @@ from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Grant, Matter, Setting, StaffMember
 from clinic_app.domain.text import full_name
 from clinic_app.errors import NotFoundError, UserError, ValidationError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import DEADLINE, SETTING, Changed, ChangeSet
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
@@ -765,10 +765,7 @@ def add_task(
             created_at=now(),
             created_by=vault.actor,
         )
-        session.add(row)
-        session.flush()
-        task_id = require_id(row.id)
-        audit.record(session, action="create", record_kind=TASK, record_id=task_id)
+        task_id = require_id(insert(session, row, TASK).id)
     return Changed(
         get_deadline(vault, ref=engine.task_ref(task_id), today=today),
         ChangeSet.of(DEADLINE, task_id),

@@ -27,7 +27,7 @@ from clinic_app.documents.models import GeneratedDocument
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import NotFoundError, UserError, ValidationError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
@@ -726,9 +726,7 @@ def _keep(vault: Vault, session: Session, plan: _Planned, label: str, data: byte
             sha256=hashlib.sha256(data).hexdigest(),
             created_at=now(),
         )
-        session.add(row)
-        session.flush()
-        audit.record(session, action="create", record_kind=FILE, record_id=row.id)
+        insert(session, row, FILE)
         doc = GeneratedDocument(
             matter_id=plan.matter_id,
             agency_letter_id=plan.letter_id if plan.matter_id is None else None,

@@ -11,7 +11,7 @@ from clinic_app.domain import validators as v
 from clinic_app.domain.models import Employer, LaborDispute, Matter, Worksite
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DISPUTE_STATUSES
-from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import DISPUTE, EMPLOYER, WORKSITE, Changed, ChangeSet
 from clinic_app.services.records import DisputeRecord, EmployerRecord, WorksiteRecord
 from clinic_app.vault import audit
@@ -71,9 +71,7 @@ def create_employer_in_session(
         city=city.strip(),
         state=normalize_state(state),
     )
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=EMPLOYER, record_id=row.id)
+    insert(session, row, EMPLOYER)
     return row
 
 
@@ -154,9 +152,7 @@ def create_worksite_in_session(
         city=city.strip(),
         state=normalize_state(state),
     )
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=WORKSITE, record_id=row.id)
+    insert(session, row, WORKSITE)
     return row
 
 
@@ -209,9 +205,7 @@ def add_dispute(
             opened_on=v.parse_date(opened_on, "opened on"),
             status=v.choice(status, DISPUTE_STATUSES, "dispute status", "open"),
         )
-        session.add(row)
-        session.flush()
-        audit.record(session, action="create", record_kind=DISPUTE, record_id=row.id)
+        insert(session, row, DISPUTE)
         record = dispute_record(row)
     return Changed(record, ChangeSet.of(DISPUTE, record.id))
 

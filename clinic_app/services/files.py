@@ -8,10 +8,9 @@ from pathlib import Path
 
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError, UserError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, Changed, ChangeSet
 from clinic_app.services.records import FileRecord
-from clinic_app.vault import audit
 from clinic_app.vault.vault import Vault
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -49,9 +48,7 @@ def store_bytes(
                 sha256=hashlib.sha256(data).hexdigest(),
                 created_at=now(),
             )
-            session.add(row)
-            session.flush()
-            audit.record(session, action="create", record_kind=FILE, record_id=row.id)
+            insert(session, row, FILE)
             record = _record(row)
     except BaseException:
         vault.files.delete(blob)  # the database never learned of it: leave no orphan

@@ -16,7 +16,7 @@ from clinic_app.domain.models import (
     StoredFile,
     Worksite,
 )
-from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import LETTER, Changed, ChangeSet
 from clinic_app.services.records import LetterRecord
 from clinic_app.vault import audit
@@ -70,9 +70,7 @@ def create_letter_in_session(
         dispute_id=dispute_id,
         reference=reference.strip(),
     )
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=LETTER, record_id=row.id)
+    insert(session, row, LETTER)
     return row
 
 

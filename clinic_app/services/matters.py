@@ -32,7 +32,7 @@ from clinic_app.domain.vocab import (
     MATTER_STATUSES,
 )
 from clinic_app.errors import NotFoundError, ValidationError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
 from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
 from clinic_app.vault import audit
@@ -118,9 +118,7 @@ def create_in_session(session: Session, *, client_id: int, fields: MatterFields)
     stamp = now()
     row = Matter(client_id=client_id, created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
     _check_dates(row)
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=MATTER, record_id=row.id)
+    insert(session, row, MATTER)
     return row
 
 
@@ -199,9 +197,7 @@ def create_grant_in_session(
         end=end_date,
         category=category.strip(),
     )
-    session.add(row)
-    session.flush()
-    audit.record(session, action="create", record_kind=GRANT, record_id=row.id)
+    insert(session, row, GRANT)
     return row
 
 
@@ -314,11 +310,7 @@ def add_event(
             file_id=file_id,
             created_at=now(),
         )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, action="create", record_kind=EVENT, record_id=row.id, summary=kind_value
-        )
+        insert(session, row, EVENT, summary=kind_value)
         _apply_event(session, matter, row, receipt_number=receipt_number, decision=decision)
         record = event_record(row)
     changes = ChangeSet.of(EVENT, record.id) | ChangeSet.of(MATTER, matter_id)

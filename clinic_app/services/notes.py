@@ -7,10 +7,9 @@ from sqlmodel import col, select
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter, Note
 from clinic_app.errors import ValidationError
-from clinic_app.services._base import get_or_fail, now, require_id
+from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import NOTE, Changed, ChangeSet
 from clinic_app.services.records import NoteRecord
-from clinic_app.vault import audit
 from clinic_app.vault.vault import Vault
 
 
@@ -43,9 +42,7 @@ def add_note(
             body=v.require_text(body, "note"),
             created_at=now(),
         )
-        session.add(row)
-        session.flush()
-        audit.record(session, action="create", record_kind=NOTE, record_id=row.id)
+        insert(session, row, NOTE)
         record = _record(row)
     return Changed(record, ChangeSet.of(NOTE, record.id))
 

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import StaffMember
 from clinic_app.domain.vocab import STAFF_ROLES
-from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import STAFF, Changed, ChangeSet
 from clinic_app.services.records import StaffRecord
 from clinic_app.vault import audit
@@ -29,9 +29,7 @@ def add_staff(
             role=v.choice(role, STAFF_ROLES, "role"),
             email=v.normalize_email(email),
         )
-        session.add(row)
-        session.flush()
-        audit.record(session, action="create", record_kind=STAFF, record_id=row.id)
+        insert(session, row, STAFF)
         record = _record(row)
     return Changed(record, ChangeSet.of(STAFF, record.id))
 
