@@ -39,11 +39,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+LONG_RUN_ENV = "CLINIC_TESTS_LONG"
+
 # Opt-in markers: the option that runs them, and why they are skipped otherwise.
 OPT_IN = {
     "slow": ("--long", "long test: run with --long"),
     "package": ("--package", "builds the desktop bundle: run with --package"),
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Read by tests.core.helpers.fuzz when test modules are imported (after this): with --long,
+    # the property tests run their long example counts.
+    if config.getoption("--long"):
+        os.environ[LONG_RUN_ENV] = "1"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from clinic_app.vault.schema import metadata
@@ -184,4 +186,15 @@ def run_child(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def fuzz(examples: int, long: int | None = None) -> Callable[[Any], Any]:
+    """Hypothesis settings for a property test: `examples` in CI, `long` with --long."""
+    from tests.conftest import LONG_RUN_ENV
+
+    return settings(
+        max_examples=long if long is not None and os.environ.get(LONG_RUN_ENV) else examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )

@@ -4,7 +4,7 @@ formula-looking text never executed on import nor handed back as a formula in an
 test_import.py holds random bytes, damaged workbooks and huge cells; this file adds rows built
 from hostile cell values in any encoding, random workbooks, and the exports the app writes from
 imported text: the batch index (index.csv, the only spreadsheet the app writes), index.docx and
-the documents themselves. The long versions (--long) run ten times as many examples.
+the documents themselves. With --long the same tests run ten times as many examples.
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -31,7 +29,7 @@ from clinic_app.resources import resource_path
 from clinic_app.services import clients, documents, employers, importing, letters, notes
 from clinic_app.services.changes import CLIENT
 from clinic_app.services.vault_ops import Vault
-from tests.core.helpers import CLINIC_DETAILS, IMPORT_HEADER, dump_tables, write_csv
+from tests.core.helpers import CLINIC_DETAILS, IMPORT_HEADER, dump_tables, fuzz, write_csv
 
 FORMULAS = [
     '=HYPERLINK("http://x","y")',
@@ -66,14 +64,6 @@ GOOD = {
     "deferred_action_end": "2025-08-31",
     "notes": "first note",
 }
-
-
-def fuzz(examples: int) -> Callable[[Any], Any]:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
 
 
 # -- formulas typed into a spreadsheet ------------------------------------------------------------
@@ -260,21 +250,9 @@ def _import_never_half_writes(vault: Vault, path: Path) -> None:
     assert len(after["client"]) == len(before["client"]) + report.created.get(CLIENT, 0)
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(file=hostile_files())
 def test_hostile_rows_in_any_encoding_never_crash_or_half_write(
-    sample_vault: Vault, tmp_path: Path, file: tuple[bytes, str]
-) -> None:
-    data, _encoding = file
-    path = tmp_path / "hostile.csv"
-    path.write_bytes(data)
-    _import_never_half_writes(sample_vault, path)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(file=hostile_files())
-def test_hostile_rows_in_any_encoding_never_crash_or_half_write_long(
     sample_vault: Vault, tmp_path: Path, file: tuple[bytes, str]
 ) -> None:
     data, _encoding = file
@@ -328,18 +306,9 @@ def _workbook_case(vault: Vault, tmp_path: Path, rows: list[list[object]]) -> No
         assert added == [], f"a workbook with the formula {formulas[0]!r} was imported"
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(rows=hostile_workbooks())
 def test_hostile_workbooks_never_crash_or_store_a_formula(
-    sample_vault: Vault, tmp_path: Path, rows: list[list[object]]
-) -> None:
-    _workbook_case(sample_vault, tmp_path, rows)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(rows=hostile_workbooks())
-def test_hostile_workbooks_never_crash_or_store_a_formula_long(
     sample_vault: Vault, tmp_path: Path, rows: list[list[object]]
 ) -> None:
     _workbook_case(sample_vault, tmp_path, rows)

@@ -2,22 +2,20 @@
 check in one clear sentence, or filled completely; never a crash, never a half-written document.
 
 test_templates.py holds the hand-picked broken tags; here hypothesis assembles paragraphs from
-tag pieces, real and unknown fields, sandbox escapes and stray braces. The long versions
-(--long) run ten times as many examples.
+tag pieces, real and unknown fields, sandbox escapes and stray braces. With --long the same
+tests run ten times as many examples.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from docx import Document
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from clinic_app.documents import context
@@ -25,6 +23,7 @@ from clinic_app.documents.engine import PreparedTemplate, RenderError, TemplateP
 from clinic_app.errors import UserError
 from clinic_app.services import clients, documents, matters
 from clinic_app.services.vault_ops import Vault
+from tests.core.helpers import fuzz
 
 CI_EXAMPLES = 60
 LONG_EXAMPLES = 600
@@ -98,14 +97,6 @@ PARAGRAPH = st.lists(
 PARAGRAPHS = st.lists(PARAGRAPH, min_size=1, max_size=5)
 
 
-def fuzz(examples: int) -> Callable[[Any], Any]:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
-
-
 def docx_bytes(paragraphs: list[str]) -> bytes:
     document = Document()
     for text in paragraphs:
@@ -149,16 +140,9 @@ def _engine_case(paragraphs: list[str]) -> None:
     _assert_whole_docx(filled)
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(paragraphs=PARAGRAPHS)
 def test_random_tags_are_refused_clearly_or_filled_whole(paragraphs: list[str]) -> None:
-    _engine_case(paragraphs)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(paragraphs=PARAGRAPHS)
-def test_random_tags_are_refused_clearly_or_filled_whole_long(paragraphs: list[str]) -> None:
     _engine_case(paragraphs)
 
 

@@ -2,7 +2,7 @@
 file or a backup is refused with a clear message, and never read back as other data.
 
 Property tests over the whole of each file (hypothesis picks the offset and the change). The CI
-runs a few dozen examples per file; the long versions (--long) run ten times as many.
+runs a few dozen examples per file; with --long the same tests run ten times as many.
 test_check_tamper.py holds the hand-picked cases (chosen pages, each key slot field, the audit log).
 """
 
@@ -15,27 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from clinic_app.errors import ClinicError, DamagedError
 from clinic_app.services import backup, check, clients, files, importing, matters, vault_ops
 from clinic_app.vault.vault import DB_NAME, SLOTS_NAME
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
-from tests.core.helpers import dump_tables
+from tests.core.helpers import dump_tables, fuzz
 
 CI_EXAMPLES = 40
 LONG_EXAMPLES = 400
 POSITION = st.integers(min_value=0, max_value=2**40)
 XOR = st.integers(min_value=1, max_value=255)
-
-
-def fuzz(examples: int) -> Callable[[Any], Any]:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    )
 
 
 class Original:
@@ -150,21 +142,12 @@ def _database_case(original: Original, position: int, xor: int) -> None:
     _assert_detected_never_misread(original, folder, f"vault.db byte {offset} ^ {xor:#04x}")
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(position=POSITION, xor=XOR)
 @example(position=0, xor=0x01)  # the salt at the start of page 1
 @example(position=4095, xor=0x80)  # the end of page 1 (its authentication code)
 @example(position=-1, xor=0xFF)  # the last byte of the file
 def test_a_changed_byte_anywhere_in_the_database_is_detected(
-    original: Original, position: int, xor: int
-) -> None:
-    _database_case(original, position, xor)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(position=POSITION, xor=XOR)
-def test_a_changed_byte_anywhere_in_the_database_is_detected_long(
     original: Original, position: int, xor: int
 ) -> None:
     _database_case(original, position, xor)
@@ -193,19 +176,10 @@ def _key_slot_case(original: Original, position: int, xor: int) -> None:
     _assert_detected_never_misread(original, folder, where)
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(position=POSITION, xor=XOR)
 @example(position=486, xor=0x01)  # a padding bit of a MAC's base64: the same bytes, spelt otherwise
 def test_a_changed_byte_anywhere_in_the_key_slots_is_detected(
-    original: Original, position: int, xor: int
-) -> None:
-    _key_slot_case(original, position, xor)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(position=POSITION, xor=XOR)
-def test_a_changed_byte_anywhere_in_the_key_slots_is_detected_long(
     original: Original, position: int, xor: int
 ) -> None:
     _key_slot_case(original, position, xor)
@@ -246,7 +220,7 @@ def _backup_case(original: Original, position: int, xor: int) -> None:
     assert [p.name for p in original.work.iterdir()] == ["changed.backup"]
 
 
-@fuzz(CI_EXAMPLES)
+@fuzz(CI_EXAMPLES, LONG_EXAMPLES)
 @given(position=POSITION, xor=XOR)
 @example(position=0, xor=0x01)  # the magic
 @example(position=9, xor=0x01)  # the header length
@@ -254,15 +228,6 @@ def _backup_case(original: Original, position: int, xor: int) -> None:
 @example(position=160, xor=0x01)  # the nonce prefix's base64 (used to escape as binascii.Error)
 @example(position=84, xor=0x54)  # memory_kib 8192 -> 8e92 (used to escape as OverflowError)
 def test_a_changed_byte_anywhere_in_a_backup_is_refused(
-    original: Original, position: int, xor: int
-) -> None:
-    _backup_case(original, position, xor)
-
-
-@pytest.mark.slow
-@fuzz(LONG_EXAMPLES)
-@given(position=POSITION, xor=XOR)
-def test_a_changed_byte_anywhere_in_a_backup_is_refused_long(
     original: Original, position: int, xor: int
 ) -> None:
     _backup_case(original, position, xor)
