@@ -163,3 +163,11 @@ def print_figures(results: dict[str, Any]) -> None:
     width = max(len(k) for k in results)
     for key, value in results.items():
         print(f"{key.ljust(width)}  {value}")
+
+
+def publish(path: Path, results: dict[str, Any]) -> None:
+    """Close a benchmark run: note the load average at the end, save the JSON, print the figures."""
+    results["load_average_at_end"] = load_average()
+    save_json(path, results)
+    print_figures(results)
+    print(f"saved to {path}")

@@ -145,10 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results: dict[str, Any] = common.machine() | {"load_average_at_start": common.load_average()}
     results.update(measure(args.documents, args.template))
-    results["load_average_at_end"] = common.load_average()
-    common.print_figures(results)
-    common.save_json(args.out, results)
-    print(f"saved {args.out}")
+    common.publish(args.out, results)
     return 0
 
 

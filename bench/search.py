@@ -203,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             print(profile(vault, queries))
     finally:
         vault.close()
-    results["load_average_at_end"] = common.load_average()
-    common.save_json(args.out, results)
-    common.print_figures(results)
-    print(f"saved to {args.out}")
+    common.publish(args.out, results)
     return 0
 
 

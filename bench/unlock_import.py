@@ -129,10 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             results.update(measure_import(vault, sheet, args.rows))
         finally:
             vault.close()
-    results["load_average_at_end"] = common.load_average()
-    common.save_json(args.out, results)
-    common.print_figures(results)
-    print(f"saved to {args.out}")
+    common.publish(args.out, results)
     return 0
 
 
