@@ -1,0 +1,112 @@
+"""Clinic details documents use (letterhead, signer, USCIS and agency addresses), kept in settings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from clinic_app.documents.facts import CLINIC_PREFIX, clinic_settings
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import Setting
+from clinic_app.errors import UserError, ValidationError
+from clinic_app.services.changes import SETTING, ChangeSet
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+CLINIC_KEYS = {
+    "name": "the clinic's name (letterhead)",
+    "address": "the clinic's postal address",
+    "phone": "the clinic's telephone number",
+    "email": "the clinic's email address",
+    "signer_name": "the attorney or accredited representative who signs filings",
+    "signer_title": 'e.g. "Attorney at Law" or "DOJ Accredited Representative"',
+    "signer_bar_number": "bar number or accreditation, as printed under the signature",
+    "uscis_address": "where requests are mailed (street or P.O. box, city, state, ZIP)",
+    "uscis_address_source": "where that address was found (e.g. the USCIS page and its title)",
+    "uscis_address_checked": "the date the address was last checked (YYYY-MM-DD)",
+    "agency_intake.<AGENCY>": "where that agency takes Statement of Interest requests",
+}
+
+
+@dataclass(frozen=True)
+class ClinicDetails:
+    values: tuple[tuple[str, str], ...]  # (key, value), sorted
+    warnings: tuple[str, ...]
+
+    def get(self, key: str) -> str:
+        return next((value for k, value in self.values if k == key), "")
+
+
+def _clinic_warnings(values: Mapping[str, str]) -> list[str]:
+    warnings = []
+    if values.get("uscis_address") and not (
+        values.get("uscis_address_source") and values.get("uscis_address_checked")
+    ):
+        warnings.append("the USCIS address has no source or last-checked date")
+    checked = values.get("uscis_address_checked")
+    if checked:
+        warnings.append(
+            f"the USCIS address was last checked on {checked}; check it again before mailing"
+        )
+    return warnings
+
+
+def clinic_details(vault: Vault) -> ClinicDetails:
+    with vault.reader() as session:
+        raw = clinic_settings(session)
+    values = {key: str(value) for key, value in raw.items()}
+    return ClinicDetails(tuple(sorted(values.items())), tuple(_clinic_warnings(values)))
+
+
+def _clean_clinic_value(key: str, value: str) -> str:
+    if key not in CLINIC_KEYS and not key.startswith("agency_intake."):
+        raise UserError(f"'{key}' is not a clinic setting; use one of: {', '.join(CLINIC_KEYS)}.")
+    if key.startswith("agency_intake.") and not key.split(".", 1)[1].strip():
+        raise UserError("Name the agency: agency_intake.<AGENCY>=..., e.g. agency_intake.DOL-WHD.")
+    text = value.replace("\\n", "\n").strip()
+    if key == "email" and text:
+        try:
+            return v.normalize_email(text)
+        except ValidationError as exc:
+            raise UserError(str(exc)) from exc
+    if key == "uscis_address_checked" and text:
+        try:
+            checked = v.parse_date(text, "uscis_address_checked")
+        except ValidationError as exc:
+            raise UserError(str(exc)) from exc
+        return checked.isoformat() if checked else ""
+    return text
+
+
+def set_clinic_details(vault: Vault, *, values: Mapping[str, str]) -> ChangeSet:
+    """Set clinic settings in one transaction; an empty value removes the setting.
+
+    The USCIS address needs its source and last-checked date (set together or already there).
+    The audit log names the keys changed, never their values.
+    """
+    cleaned = {
+        key.strip(): _clean_clinic_value(key.strip(), value) for key, value in values.items()
+    }
+    with vault.session() as session:
+        current = {k: str(val) for k, val in clinic_settings(session).items()}
+        merged = {**current, **cleaned}
+        if merged.get("uscis_address") and not (
+            merged.get("uscis_address_source") and merged.get("uscis_address_checked")
+        ):
+            raise UserError(
+                "The USCIS address needs its source and the date it was last checked: add "
+                "uscis_address_source=... and uscis_address_checked=YYYY-MM-DD."
+            )
+        for key, value in sorted(cleaned.items()):
+            row = session.get(Setting, CLINIC_PREFIX + key)
+            if not value:
+                if row is not None:
+                    session.delete(row)
+            elif row is None:
+                session.add(Setting(key=CLINIC_PREFIX + key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)
+                session.add(row)
+            audit.record(session, action="set", record_kind=SETTING, summary=CLINIC_PREFIX + key)
+    return ChangeSet(kinds=frozenset({SETTING}))
