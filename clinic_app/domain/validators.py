@@ -114,8 +114,12 @@ def parse_date(value: str | date | None, field: str = "date") -> date | None:
         if us:
             return date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
     except ValueError as exc:
-        raise ValidationError(field, f"'{_shown(text)}' is not a real calendar date.") from exc
-    raise ValidationError(field, f"'{_shown(text)}' is not a date; write YYYY-MM-DD or MM/DD/YYYY.")
+        # 13/01/2024 is most often a day written first: say which way round the app reads it.
+        hint = "; use YYYY-MM-DD or MM/DD/YYYY (month first)" if us else ""
+        raise ValidationError(
+            field, f"'{_shown(text)}' is not a real calendar date{hint}."
+        ) from exc
+    raise ValidationError(field, f"'{_shown(text)}' is not a date; use YYYY-MM-DD or MM/DD/YYYY.")
 
 
 def check_order(start: date | None, end: date | None, start_field: str, end_field: str) -> None:

@@ -6,11 +6,13 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from clinic_app import search
 from clinic_app.domain.models import (
     AgencyLetter,
+    AuditEvent,
     Client,
     Employer,
     Grant,
@@ -276,6 +278,32 @@ def fill_demo(
         letters=len(letters),
         changes=changes,
     )
+
+
+def is_demo_vault(vault: Vault) -> bool:
+    """Whether every client in the vault is an invented one: the demo filled it, and no client
+    was imported, added or edited by a person since (their data could be real)."""
+    with vault.reader() as session:
+        filled = session.exec(
+            select(AuditEvent.id).where(AuditEvent.action == "demo_fill").limit(1)
+        ).first()
+        if filled is None:
+            return False
+        by_hand = session.exec(
+            select(AuditEvent.id)
+            .where(
+                or_(
+                    col(AuditEvent.action) == "import",
+                    and_(col(AuditEvent.record_kind) == CLIENT, col(AuditEvent.action).in_(_TYPED)),
+                )
+            )
+            .limit(1)
+        ).first()
+        return by_hand is None
+
+
+# Audit actions through which a person's typed data reaches a client record.
+_TYPED = ("create", "update")
 
 
 def _staff(session: Session) -> list[int]:

@@ -173,6 +173,50 @@ def add_worksite(
     return Changed(record, ChangeSet.of(WORKSITE, record.id))
 
 
+def update_worksite(
+    vault: Vault,
+    *,
+    worksite_id: int,
+    name: str | None = None,
+    address: str | None = None,
+    city: str | None = None,
+    state: str | None = None,
+) -> Changed[WorksiteRecord]:
+    """Correct a worksite's name or place (its employer never changes)."""
+    with vault.session() as session:
+        row = get_or_fail(session, Worksite, worksite_id, "worksite")
+        values = {
+            key: normalize_state(value) if key == "state" else value.strip()
+            for key, value in (
+                ("name", name),
+                ("address", address),
+                ("city", city),
+                ("state", state),
+            )
+            if value is not None
+        }
+        changed = sorted(key for key, value in values.items() if getattr(row, key) != value)
+        for key in changed:
+            setattr(row, key, values[key])
+        if changed:
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                action="update",
+                record_kind=WORKSITE,
+                record_id=worksite_id,
+                summary="fields: " + ", ".join(changed),
+            )
+        record = worksite_record(row)
+    return Changed(record, ChangeSet.of(WORKSITE, worksite_id) if changed else ChangeSet())
+
+
+def get_worksite(vault: Vault, *, worksite_id: int) -> WorksiteRecord:
+    with vault.reader() as session:
+        return worksite_record(get_or_fail(session, Worksite, worksite_id, "worksite"))
+
+
 def list_worksites(vault: Vault, *, employer_id: int | None = None) -> list[WorksiteRecord]:
     with vault.reader() as session:
         query = select(Worksite).order_by(col(Worksite.employer_id), col(Worksite.city))

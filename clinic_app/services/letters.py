@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict, Unpack
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -16,6 +17,7 @@ from clinic_app.domain.models import (
     StoredFile,
     Worksite,
 )
+from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import LETTER, Changed, ChangeSet
 from clinic_app.services.records import LetterRecord
@@ -102,6 +104,69 @@ def add_letter(
         employer = get_or_fail(session, Employer, employer_id, "employer").name
         record = _record(row, employer, 0)
     return Changed(record, ChangeSet.of(LETTER, record.id))
+
+
+class LetterFields(TypedDict, total=False):
+    """Editable letter fields; the employer stays (its matters point at that employer)."""
+
+    agency: str
+    date_issued: date | str | None
+    period_start: date | str | None
+    period_end: date | str | None
+    worksite_id: int | None
+    dispute_id: int | None
+    reference: str
+
+
+def update_letter(
+    vault: Vault, *, letter_id: int, **fields: Unpack[LetterFields]
+) -> Changed[LetterRecord]:
+    """Correct a Statement of Interest; the deadlines of every matter under it follow."""
+    with vault.session() as session:
+        row = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
+        values: dict[str, object] = {}
+        for name, value in fields.items():
+            if name == "agency":
+                values[name] = v.require_text(value, "agency")  # type: ignore[arg-type]
+            elif name == "reference":
+                values[name] = str(value or "").strip()
+            elif name in _DATE_LABELS:
+                values[name] = v.parse_date(value, _DATE_LABELS[name])  # type: ignore[arg-type]
+            elif name == "worksite_id" and value is not None:
+                site = get_or_fail(session, Worksite, value, "worksite")  # type: ignore[arg-type]
+                if site.employer_id != row.employer_id:
+                    raise ValidationError(
+                        "worksite", f"worksite {value} is not one of the letter's employer's."
+                    )
+                values[name] = value
+            elif name == "dispute_id" and value is not None:
+                get_or_fail(session, LaborDispute, value, "labor dispute")  # type: ignore[arg-type]
+                values[name] = value
+            else:
+                values[name] = value
+        changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+        for name in changed:
+            setattr(row, name, values[name])
+        v.check_order(row.period_start, row.period_end, "letter period start", "letter period end")
+        if changed:
+            session.add(row)
+            session.flush()
+            audit.record(
+                session,
+                action="update",
+                record_kind=LETTER,
+                record_id=letter_id,
+                summary="fields: " + ", ".join(changed),
+            )
+    record = get_letter(vault, letter_id=letter_id)
+    return Changed(record, ChangeSet.of(LETTER, letter_id) if changed else ChangeSet())
+
+
+_DATE_LABELS = {
+    "date_issued": "letter date",
+    "period_start": "letter period start",
+    "period_end": "letter period end",
+}
 
 
 def attach_scan(vault: Vault, *, letter_id: int, file_id: int) -> Changed[LetterRecord]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import Select, func
@@ -107,6 +107,19 @@ def _check_dates(row: Matter) -> None:
     v.check_order(row.filed_on, row.decided_on, "filed on", "decided on")
 
 
+def _check_worksite(session: Session, row: Matter) -> None:
+    """A matter's worksite is one of its employer's (a typo in an id would mix two disputes)."""
+    if row.worksite_id is None or row.employer_id is None:
+        return
+    site = session.get(Worksite, row.worksite_id)
+    if site is not None and site.employer_id != row.employer_id:
+        raise ValidationError(
+            "worksite",
+            f"worksite {row.worksite_id} belongs to employer {site.employer_id}, "
+            f"not to employer {row.employer_id} (the matter's).",
+        )
+
+
 def create_in_session(session: Session, *, client_id: int, fields: MatterFields) -> Matter:
     get_or_fail(session, Client, client_id, "client")
     values = clean_fields(session, fields)
@@ -114,10 +127,15 @@ def create_in_session(session: Session, *, client_id: int, fields: MatterFields)
         letter = session.get(AgencyLetter, values["agency_letter_id"])
         if letter is not None:
             values["employer_id"] = letter.employer_id
-            values.setdefault("worksite_id", letter.worksite_id)
+            if values.get("worksite_id") is None:
+                values["worksite_id"] = letter.worksite_id
+    if values.get("worksite_id") and not values.get("employer_id"):
+        site = session.get(Worksite, values["worksite_id"])
+        values["employer_id"] = site.employer_id if site is not None else None
     stamp = now()
     row = Matter(client_id=client_id, created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
     _check_dates(row)
+    _check_worksite(session, row)
     insert(session, row, MATTER)
     return row
 
@@ -143,6 +161,7 @@ def update_matter(
         for name in changed:
             setattr(row, name, values[name])
         _check_dates(row)
+        _check_worksite(session, row)
         if changed:
             row.updated_at = now()
             session.add(row)
@@ -219,6 +238,61 @@ def add_grant(
     return Changed(record, ChangeSet.of(GRANT, record.id) | ChangeSet.of(MATTER, matter_id))
 
 
+class GrantFields(TypedDict, total=False):
+    """Editable grant fields (the matter a grant belongs to never changes)."""
+
+    kind: str
+    start: date | str | None
+    end: date | str | None
+    category: str
+    terminated_on: date | str | None
+
+
+def update_grant(
+    vault: Vault, *, grant_id: int, **fields: Unpack[GrantFields]
+) -> Changed[GrantRecord]:
+    """Correct a grant's kind, dates, category or termination date; deadlines follow."""
+    with vault.session() as session:
+        row = get_or_fail(session, Grant, grant_id, "grant")
+        kind = v.choice(fields.get("kind", row.kind), GRANT_KINDS, "grant kind")
+        label = "deferred action" if kind == "deferred_action" else "work permit"
+        values: dict[str, object] = {"kind": kind}
+        if "start" in fields:
+            values["start"] = v.parse_date(fields["start"], f"{label} start")
+        if "end" in fields:
+            values["end"] = v.parse_date(fields["end"], f"{label} end")
+        if "category" in fields:
+            values["category"] = fields["category"].strip()
+        if "terminated_on" in fields:
+            values["terminated_on"] = v.parse_date(fields["terminated_on"], "terminated on")
+        changed = _apply_changes(session, row, values, GRANT, grant_id)
+        v.check_order(row.start, row.end, f"{label} start", f"{label} end")
+        matter_id = row.matter_id
+        record = grant_record(row)
+    changes = ChangeSet.of(GRANT, grant_id) | ChangeSet.of(MATTER, matter_id)
+    return Changed(record, changes if changed else ChangeSet())
+
+
+def _apply_changes(
+    session: Session, row: SQLModel, values: dict[str, object], kind: str, record_id: int
+) -> list[str]:
+    """Set the values that differ and log which fields changed (names only, never values)."""
+    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            action="update",
+            record_kind=kind,
+            record_id=record_id,
+            summary="fields: " + ", ".join(changed),
+        )
+    return changed
+
+
 def terminate_grants(vault: Vault, *, matter_id: int, on: date | str) -> ChangeSet:
     """Mark every live grant of a matter as terminated on a date (by USCIS or ICE)."""
     day = v.parse_date(on, "terminated on")
@@ -265,6 +339,14 @@ def event_record(row: MatterEvent) -> EventRecord:
     )
 
 
+def _check_event(kind: str, occurred: date | None, due: date | None) -> None:
+    if kind == "biometrics" and due is None:
+        raise ValidationError("appointment date", "a biometrics notice needs the appointment date.")
+    if kind == "rfe" and occurred is None:
+        raise ValidationError("notice date", "an RFE needs the date on the notice.")
+    v.check_order(occurred, due, "notice date", "due date")
+
+
 def add_event(
     vault: Vault,
     *,
@@ -286,16 +368,9 @@ def add_event(
     kind_value = v.choice(kind, EVENT_KINDS, "event kind")
     occurred = v.parse_date(occurred_on, "notice date")
     due = v.parse_date(due_on, "due date")
-    if kind_value == "biometrics" and due is None:
-        raise ValidationError("appointment date", "a biometrics notice needs the appointment date.")
-    if kind_value == "rfe":
-        if occurred is None:
-            raise ValidationError("notice date", "an RFE needs the date on the notice.")
-        if due is None:
-            from datetime import timedelta
-
-            due = occurred + timedelta(days=RFE_DAYS + (RFE_MAIL_DAYS if mailed else 0))
-    v.check_order(occurred, due, "notice date", "due date")
+    if kind_value == "rfe" and occurred is not None and due is None:
+        due = occurred + timedelta(days=RFE_DAYS + (RFE_MAIL_DAYS if mailed else 0))
+    _check_event(kind_value, occurred, due)
     with vault.session() as session:
         matter = get_or_fail(session, Matter, matter_id, "matter")
         if file_id is not None:
@@ -345,6 +420,45 @@ def _apply_event(
         _terminate(session, require_id(matter.id), event.occurred_on)
     matter.updated_at = now()
     session.add(matter)
+
+
+# Notices are matter events; these names are what the CLI and the desktop call them.
+add_notice = add_event
+
+
+class EventFields(TypedDict, total=False):
+    """Editable notice fields; the kind stays (record a new notice for another kind)."""
+
+    occurred_on: date | str | None
+    due_on: date | str | None
+    mailed: bool
+    details: str
+
+
+def update_event(
+    vault: Vault, *, event_id: int, **fields: Unpack[EventFields]
+) -> Changed[EventRecord]:
+    """Correct a notice's dates, mail flag or details; deadlines that follow from it move too."""
+    with vault.session() as session:
+        row = get_or_fail(session, MatterEvent, event_id, "notice")
+        values: dict[str, object] = {}
+        if "occurred_on" in fields:
+            values["occurred_on"] = v.parse_date(fields["occurred_on"], "notice date")
+        if "due_on" in fields:
+            values["due_on"] = v.parse_date(fields["due_on"], "due date")
+        if "mailed" in fields:
+            values["mailed"] = bool(fields["mailed"])
+        if "details" in fields:
+            values["details"] = fields["details"].strip()
+        changed = _apply_changes(session, row, values, EVENT, event_id)
+        _check_event(row.kind, row.occurred_on, row.due_on)
+        matter_id = row.matter_id
+        record = event_record(row)
+    changes = ChangeSet.of(EVENT, event_id) | ChangeSet.of(MATTER, matter_id)
+    return Changed(record, changes if changed else ChangeSet())
+
+
+update_notice = update_event
 
 
 def list_events(vault: Vault, *, matter_id: int) -> list[EventRecord]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import StaffMember
 from clinic_app.domain.vocab import STAFF_ROLES
+from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import STAFF, Changed, ChangeSet
 from clinic_app.services.records import StaffRecord
@@ -24,6 +25,7 @@ def add_staff(
     vault: Vault, *, name: str, role: str = "paralegal", email: str = ""
 ) -> Changed[StaffRecord]:
     with vault.session() as session:
+        _check_unique_name(session, name)
         row = StaffMember(
             name=v.require_text(name, "staff name"),
             role=v.choice(role, STAFF_ROLES, "role"),
@@ -32,6 +34,14 @@ def add_staff(
         insert(session, row, STAFF)
         record = _record(row)
     return Changed(record, ChangeSet.of(STAFF, record.id))
+
+
+def _check_unique_name(session: Session, name: str) -> None:
+    """Staff are named in commands (--assignee, --by), so two with one name would be ambiguous."""
+    wanted = name.strip().casefold()
+    for existing in session.exec(select(StaffMember.name)):
+        if existing.casefold() == wanted:
+            raise ValidationError("staff name", f"'{existing}' is already on the staff list.")
 
 
 def set_active(vault: Vault, *, staff_id: int, active: bool) -> Changed[StaffRecord]:

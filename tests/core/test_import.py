@@ -222,7 +222,10 @@ def test_bad_rows_import_nothing_and_list_every_problem(
     }
     assert "row 4, letter_date: '2023-02-30' is not a real calendar date." in problems
     assert "row 6, employer: is required" in problems
-    assert "row 9, filed_date: '13/01/2024' is not a real calendar date." in problems
+    assert (
+        "row 9, filed_date: '13/01/2024' is not a real calendar date; use YYYY-MM-DD or MM/DD/YYYY (month first)."
+        in problems
+    )
     assert any(p.startswith("row 5, deferred_action_end: 2024-01-01 is before") for p in problems)
     assert any(p.startswith("row 3, a_number: must be 7 to 9 digits") for p in problems)
     assert any(
