@@ -1,0 +1,306 @@
+"""Rule packs as records, the clinic's rule overrides, closed days and policy changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from clinic_app.deadlines.rules import (
+    CLOSED_DAYS_KEY,
+    MAX_DAYS,
+    OVERRIDES_KEY,
+    POLICY_KEY,
+    POLICY_STATUSES,
+    Rule,
+)
+from clinic_app.domain import validators as v
+from clinic_app.domain.models import Setting
+from clinic_app.errors import NotFoundError, UserError, ValidationError
+from clinic_app.services.changes import DEADLINE, SETTING, Changed, ChangeSet
+from clinic_app.services.deadlines.query import (
+    _m,
+    rulebook,
+)
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+
+@dataclass(frozen=True)
+class RuleRecord:
+    id: str
+    program: str
+    kind: str
+    fact: str
+    days: int
+    direction: str
+    describe: str
+    roll: str
+    severity: str
+    soon_days: int
+    reminders: tuple[int, ...]
+    basis: str
+    message: str
+    why: str
+    source: str
+    last_checked: date | None
+    when: tuple[str, ...]
+    done_when: tuple[str, ...]
+    overridden: dict[str, list[Any]]  # {"days": [shipped, now]}
+
+
+@dataclass(frozen=True)
+class PolicyRecord:
+    status: str
+    date: dt.date
+    summary: str
+    source: str
+    last_checked: dt.date | None
+    recorded_by_clinic: bool
+
+
+@dataclass(frozen=True)
+class ProgramRecord:
+    id: str
+    title: str
+    description: str
+    caution: str
+    policy_status: str | None
+    policy_since: date | None
+    policy: tuple[PolicyRecord, ...]
+    rules: tuple[RuleRecord, ...]
+
+
+# -- rules, closed days, policy ---------------------------------------------------------------------
+
+
+def _rule_record(rule: Rule) -> RuleRecord:
+    return RuleRecord(
+        id=rule.id,
+        program=rule.program,
+        kind=rule.kind,
+        fact=rule.fact,
+        days=rule.days,
+        direction=rule.direction,
+        describe=rule.describe(),
+        roll=rule.roll,
+        severity=rule.severity,
+        soon_days=rule.soon_days,
+        reminders=rule.reminders,
+        basis=rule.basis,
+        message=rule.message,
+        why=rule.why,
+        source=rule.source,
+        last_checked=rule.last_checked,
+        when=rule.when,
+        done_when=rule.done_when,
+        overridden={k: [_plain(a), _plain(b)] for k, (a, b) in rule.overridden.items()},
+    )
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def list_programs(vault: Vault, *, today: date) -> list[ProgramRecord]:
+    """Every rule pack with its policy history, the status in force and its effective rules."""
+    book = rulebook(vault)
+    out = []
+    for program in sorted(book.packs):
+        pack = book.packs[program]
+        current = book.policy_on(program, today)
+        out.append(
+            ProgramRecord(
+                id=program,
+                title=pack.title,
+                description=pack.description,
+                caution=pack.caution,
+                policy_status=current.status if current else None,
+                policy_since=current.on if current else None,
+                policy=tuple(
+                    PolicyRecord(
+                        status=e.status,
+                        date=e.on,
+                        summary=e.summary,
+                        source=e.source,
+                        last_checked=e.last_checked,
+                        recorded_by_clinic=e.recorded_by_clinic,
+                    )
+                    for e in book.policy_history(program)
+                ),
+                rules=tuple(_rule_record(r) for r in pack.rules),
+            )
+        )
+    return out
+
+
+def rule_warnings(vault: Vault) -> list[str]:
+    return list(rulebook(vault).warnings)
+
+
+def _read_setting(session: Session, key: str) -> dict[str, Any]:
+    row = session.get(Setting, key)
+    if row is None:
+        return {}
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _write_setting(session: Session, key: str, value: dict[str, Any]) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value, sort_keys=True)
+    if row is None:
+        row = Setting(key=key, value=text)
+    else:
+        row.value = text
+    session.add(row)
+
+
+def set_rule(
+    vault: Vault,
+    *,
+    rule_id: str,
+    days: int | None = None,
+    reminders: Sequence[int] | None = None,
+) -> Changed[RuleRecord]:
+    """Override a rule's number of days and/or its reminders (audited; recomputes everything)."""
+    book = rulebook(vault)
+    rule = book.rule(rule_id)
+    if days is None and reminders is None:
+        raise UserError("Say what to change: --days N and/or --reminders LIST.")
+    change: dict[str, Any] = {}
+    if days is not None:
+        if not 0 <= days <= MAX_DAYS:
+            raise ValidationError("days", f"give a whole number from 0 to {MAX_DAYS}.")
+        change["days"] = days
+    if reminders is not None:
+        if any(not 0 <= r <= MAX_DAYS for r in reminders):
+            raise ValidationError("reminders", f"give days from 0 to {MAX_DAYS}.")
+        change["reminders"] = sorted(set(reminders), reverse=True)
+    with vault.session() as session:
+        overrides = _read_setting(session, OVERRIDES_KEY)
+        before = dict(overrides.get(rule_id) or {})
+        overrides[rule_id] = before | change
+        _write_setting(session, OVERRIDES_KEY, overrides)
+        parts = []
+        if "days" in change:
+            parts.append(f"days {before.get('days', rule.days)} -> {change['days']}")
+        if "reminders" in change:
+            parts.append("reminders " + ",".join(map(str, change["reminders"])))
+        audit.record(
+            session,
+            action="rule_override",
+            record_kind=SETTING,
+            summary=f"{rule_id}: " + "; ".join(parts),
+        )
+    return Changed(
+        _rule_record(rulebook(vault).rule(rule_id)),
+        ChangeSet(kinds=frozenset({SETTING, DEADLINE})),
+    )
+
+
+def reset_rule(vault: Vault, *, rule_id: str) -> Changed[RuleRecord]:
+    """Back to the shipped numbers (audited; recomputes everything)."""
+    rulebook(vault).rule(rule_id)  # a clear error for an unknown id
+    with vault.session() as session:
+        overrides = _read_setting(session, OVERRIDES_KEY)
+        if rule_id in overrides:
+            del overrides[rule_id]
+            _write_setting(session, OVERRIDES_KEY, overrides)
+            audit.record(session, action="rule_reset", record_kind=SETTING, summary=rule_id)
+    return Changed(
+        _rule_record(rulebook(vault).rule(rule_id)),
+        ChangeSet(kinds=frozenset({SETTING, DEADLINE})),
+    )
+
+
+def closed_days(vault: Vault) -> dict[date, str]:
+    """Days the clinic is closed (besides weekends and federal holidays), with their labels."""
+    return dict(sorted(rulebook(vault).calendar.closed_days.items()))
+
+
+def set_closed_days(
+    vault: Vault,
+    *,
+    add: Iterable[date | str] = (),
+    remove: Iterable[date | str] = (),
+    label: str = "",
+) -> ChangeSet:
+    """Add or remove clinic closed days (audited; due dates move off them)."""
+    added = [v.parse_date(d, "closed day") for d in add]
+    removed = [v.parse_date(d, "closed day") for d in remove]
+    with vault.session() as session:
+        days = _read_setting(session, CLOSED_DAYS_KEY)
+        for day in added:
+            if day is not None:
+                days[day.isoformat()] = label.strip() or "clinic closed"
+        for day in removed:
+            if day is not None and day.isoformat() not in days:
+                raise NotFoundError(f"{day.isoformat()} is not one of the clinic's closed days.")
+            if day is not None:
+                del days[day.isoformat()]
+        _write_setting(session, CLOSED_DAYS_KEY, days)
+        audit.record(
+            session,
+            action="closed_days",
+            record_kind=SETTING,
+            summary=f"{len([d for d in added if d])} added, {len([d for d in removed if d])} removed",
+        )
+    return ChangeSet(kinds=frozenset({SETTING, DEADLINE}))
+
+
+def record_policy(
+    vault: Vault,
+    *,
+    program: str,
+    status: str,
+    on: date | str,
+    source: str,
+    summary: str = "",
+) -> ChangeSet:
+    """Note a policy change (open, paused, ended) for a program, with its source (audited)."""
+    status_value = v.choice(status, POLICY_STATUSES, "policy status")
+    day = v.parse_date(on, "policy date")
+    if day is None:
+        raise ValidationError("policy date", "give the date the change took effect.")
+    cited = v.require_text(source, "source")
+    known = _known_programs(vault)
+    if program not in known:
+        raise UserError(
+            f"There is no program '{program}'; known programs: {', '.join(sorted(known))}."
+        )
+    with vault.session() as session:
+        notes = _read_setting(session, POLICY_KEY)
+        entries = list(notes.get(program) or [])
+        entries.append(
+            {
+                "status": status_value,
+                "date": day.isoformat(),
+                "source": cited,
+                "summary": summary.strip(),
+            }
+        )
+        notes[program] = entries
+        _write_setting(session, POLICY_KEY, notes)
+        audit.record(
+            session,
+            action="policy_status",
+            record_kind=SETTING,
+            summary=f"{program}: {status_value} from {day.isoformat()}",
+        )
+    return ChangeSet(kinds=frozenset({SETTING, DEADLINE}))
+
+
+def _known_programs(vault: Vault) -> set[str]:
+    with vault.reader() as session:
+        used = set(session.connection().execute(select(_m.program).distinct()).scalars())
+    return used | set(rulebook(vault).packs)
