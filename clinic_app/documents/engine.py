@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 from jinja2.sandbox import SandboxedEnvironment
 
 from clinic_app.documents import fields as F
+from clinic_app.documents import inert
 from clinic_app.errors import UserError
 
 # A field's value as the context builder hands it over: text (dates already written out),
@@ -249,6 +250,10 @@ class PreparedTemplate:
         broken tag, or naming every unknown field and where it is. Writes nothing."""
         if self._analysis is not None:
             return self._analysis
+        try:
+            inert.check(self.name, self.data)
+        except inert.NotInert as exc:
+            raise TemplateProblem(exc.message) from exc
         visitor = _FieldVisitor()
         for part in self.parts():
             try:
@@ -305,6 +310,10 @@ class PreparedTemplate:
             raise RenderError(RenderFailure(None, _plain(exc.message or str(exc)))) from exc
         out = io.BytesIO()
         tpl.save(out)
+        try:  # what the tags produced is checked too, not only what the template held
+            inert.check(self.name, out.getvalue())
+        except inert.NotInert as exc:
+            raise RenderError(RenderFailure(None, _plain(exc.message))) from exc
         return out.getvalue()
 
 
