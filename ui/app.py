@@ -23,6 +23,7 @@ from clinic_app.paths import config_dir
 from clinic_app.resources import resource_path
 from clinic_app.services import vault_ops
 from ui.main_window import MainWindow
+from ui.screen_fit import clamp_to_screen
 
 
 def _application() -> QApplication:
@@ -94,6 +95,7 @@ class AppController:
         vault = old.hand_over_vault()
         self.window = self._new_window()
         self.window.restoreGeometry(old.saveGeometry())
+        clamp_to_screen(self.window)
         self.window.show()
         if vault is not None:
             self.window.on_unlocked(vault)
@@ -108,6 +110,7 @@ def run(*, vault_dir: Path, actor: str) -> int:
     geometry = controller.settings.value("main/geometry")
     if geometry is not None:
         controller.window.restoreGeometry(geometry)  # type: ignore[arg-type]
+        clamp_to_screen(controller.window)
     controller.window.show()
     if os.environ.get(FIRST_WINDOW_ENV):
         QTimer.singleShot(0, lambda: _report_first_window(app))
@@ -133,13 +136,24 @@ def _quiet_offscreen(_mode: QtMsgType, _context: QMessageLogContext, message: st
         sys.stderr.write(message + "\n")
 
 
-def screenshots(*, vault_dir: Path, passphrase: str, actor: str, out_dir: Path) -> list[Path]:
-    """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`."""
+SCREENSHOT_SIZE = (1366, 768)  # a typical clinic laptop's screen
+
+
+def screenshots(
+    *,
+    vault_dir: Path,
+    passphrase: str,
+    actor: str,
+    out_dir: Path,
+    size: tuple[int, int] = SCREENSHOT_SIZE,
+) -> list[Path]:
+    """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`,
+    the window `size` pixels (a 1366×768 laptop screen by default)."""
     qInstallMessageHandler(_quiet_offscreen)
     app = _application()
     apply_language(app, str(device_settings().value("language", "en")))
     window = MainWindow(vault_dir, actor)
-    window.resize(1366, 820)
+    window.resize(*size)
     window.show()
     written: list[Path] = []
 

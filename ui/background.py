@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _
+from ui.feedback import desktop_message
 
 Progress = Callable[[int, int], None]
 
@@ -56,7 +57,7 @@ class _Runner(QRunnable):
         except Cancelled:
             self.signals.failed.emit(_("Cancelled; nothing was changed."))
         except ClinicError as exc:
-            self.signals.failed.emit(exc.message)
+            self.signals.failed.emit(desktop_message(exc))
         except Exception as exc:  # a bug: one sentence on screen, never a traceback
             self.signals.failed.emit(
                 _("Something went wrong ({kind}); nothing more was changed.").format(
@@ -94,7 +95,7 @@ class Background(QObject):
 
         def finished_error(message: str) -> None:
             self._live.discard(signals)
-            on_error(message)
+            on_error(desktop_message(message))  # the core's sentence, in the app's words
 
         signals.done.connect(finished_ok)
         signals.failed.connect(finished_error)

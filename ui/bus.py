@@ -9,7 +9,11 @@ from clinic_app.services import ChangeSet
 
 class ChangeBus(QObject):
     changed = Signal(object)  # a ChangeSet
+    said = Signal(str)  # what just happened, for the status bar ("Saved José Pérez.")
 
-    def publish(self, changes: ChangeSet) -> None:
+    def publish(self, changes: ChangeSet, message: str = "") -> None:
+        """Tell every screen what changed, and the person what was done (when `message`)."""
         if not changes.empty:
             self.changed.emit(changes)
+        if message:
+            self.said.emit(message)

@@ -21,7 +21,9 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, checklist, staff
 from clinic_app.services.vault_ops import Vault
+from ui.feedback import desktop_message
 from ui.forms import error_label
+from ui.guards import guarded
 
 STATUS_LABELS = {
     "missing": N_("Missing"),
@@ -48,7 +50,7 @@ class ChecklistView(QWidget):
         self.state = QLabel()
         self.state.setObjectName("readyState")
         self.state.setWordWrap(True)
-        self.signer = QComboBox()
+        self.signer = guarded(QComboBox())
         self.signer.setAccessibleName(_("Reviewing attorney or accredited representative"))
         self.sign_button = QPushButton(_("Sign off the packet"))
         self.sign_button.clicked.connect(self.sign)
@@ -76,7 +78,7 @@ class ChecklistView(QWidget):
         for row, item in enumerate(record.items):
             self.table.setItem(row, 0, QTableWidgetItem(item.title))
             self.table.setItem(row, 1, QTableWidgetItem(_("yes") if item.required else _("no")))
-            combo = QComboBox()
+            combo = guarded(QComboBox())
             combo.setAccessibleName(_("Status of {item}").format(item=item.title))
             for key, label in STATUS_LABELS.items():
                 combo.addItem(_(label), key)
@@ -125,7 +127,7 @@ class ChecklistView(QWidget):
                 self.vault, matter_id=self.matter_id, statuses={key: status}
             )
         except ClinicError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(desktop_message(exc))
             return
         self._after(result.changes)
 
@@ -140,7 +142,7 @@ class ChecklistView(QWidget):
                 on=date.today(),
             )
         except ClinicError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(desktop_message(exc))
             return
         self._after(result.changes)
 

@@ -17,6 +17,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
+from ui.feedback import desktop_message, mark_error
 from ui.forms import error_label, save_cancel
 
 # (field name, label, multi-line)
@@ -77,6 +78,9 @@ class ClientEditor(QDialog):
             form.addRow(_(label), holder)
             if name in CHECKED and isinstance(widget, QLineEdit):
                 widget.editingFinished.connect(lambda n=name: self.check(n))
+            # A field marked in error is checked again as it is typed in, so the red goes away
+            # the moment it is right.
+            widget.textChanged.connect(lambda *_a, n=name: self._recheck(n))
         self.message = error_label()
         buttons = save_cancel(self, self.save)
         self.buttons = buttons
@@ -121,10 +125,21 @@ class ClientEditor(QDialog):
         self._show(name, problem)
         return problem is None
 
+    def _recheck(self, name: str) -> None:
+        if self.errors[name].isHidden():
+            return
+        if name in CHECKED:
+            self.check(name)
+        elif self.text(name).strip():
+            self._show(name, None)
+
     def _show(self, name: str, problem: str | None) -> None:
         label = self.errors[name]
         label.setText(problem or "")
         label.setVisible(bool(problem))
+        mark_error(self.inputs[name], bool(problem))
+        if not problem and all(error.isHidden() for error in self.errors.values()):
+            self.message.clear()
 
     def save(self) -> None:
         if not all([self.check(name) for name in CHECKED]):  # a list: every field gets its message
@@ -147,10 +162,10 @@ class ClientEditor(QDialog):
             )
             if field:
                 self._show(field, exc.problem)
-            self.message.setText(exc.message + " " + _("Nothing was saved."))
+            self.message.setText(desktop_message(exc) + " " + _("Nothing was saved."))
             return
         except ClinicError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(desktop_message(exc))
             return
         self.changes = result.changes
         self.saved_id = result.record.id

@@ -24,6 +24,7 @@ from clinic_app.services import ChangeSet, importing
 from clinic_app.services.importing import ImportReport
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background, Job
+from ui.feedback import desktop_message
 
 
 class ImportWizard(QDialog):
@@ -86,7 +87,7 @@ class ImportWizard(QDialog):
         try:
             header, rows = importing.preview(path=path, limit=50)
         except ClinicError as exc:
-            self.summary.setText(exc.message)
+            self.summary.setText(desktop_message(exc))
             self.preview.clear()
             return
         self.preview.clear()

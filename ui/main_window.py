@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +25,7 @@ from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 from ui.backup_dialogs import BackupDialog, RestoreDialog
 from ui.bus import ChangeBus
+from ui.idle_lock import AutoLock, IdleWatcher, idle_message
 from ui.import_wizard import ImportWizard
 from ui.pages.base import Page
 from ui.pages.clients import ClientsPage
@@ -34,26 +36,11 @@ from ui.pages.matters import MattersPage
 from ui.pages.settings import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, SettingsPage
 from ui.pages.today import TodayPage
 from ui.reminders import Reminders
+from ui.screen_fit import fit_to_screen
 from ui.unlock import UnlockWidget
 
 APP_TITLE = "Clinic case manager"  # never client data in a window title
 DEFAULT_AUTOLOCK_MINUTES = 5
-
-
-class IdleWatcher(QObject):
-    """Restarts the auto-lock timer on every key press or mouse action in the app."""
-
-    activity = Signal()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (
-            QEvent.Type.KeyPress,
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.MouseMove,
-            QEvent.Type.Wheel,
-        ):
-            self.activity.emit()
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -66,7 +53,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 800)
+        fit_to_screen(self)
         self.vault: Vault | None = None
         self.background = Background(self)
         self.bus = ChangeBus(self)
@@ -120,7 +107,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.unlock)
         self.stack.addWidget(workspace)
         self.workspace = workspace
-        self.setCentralWidget(self.stack)
+        self.autolock = AutoLock(self)
+        self.autolock.idle.connect(self._idle_lock)
+        self.idle_timer = self.autolock.idle_timer
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.autolock.banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.toolbar = QToolBar(_("Main"))
         self.toolbar.setObjectName("mainToolbar")
@@ -141,14 +137,18 @@ class MainWindow(QMainWindow):
         self.unlock.restore_requested.connect(self.restore)
 
         self.status_vault = QLabel()
+        self.status_counts = QLabel()
+        self.status_counts.setObjectName("statusCounts")
         self.status_lock = QLabel()
         self.statusBar().addWidget(self.status_vault, 1)
+        self.statusBar().addPermanentWidget(self.status_counts)
         self.statusBar().addPermanentWidget(self.status_lock)
+        # What a save or a delete did, said where the person is looking after the dialog closes.
+        self.bus.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        # The counts follow every change, not only the 15-minute reminder check.
+        self.bus.changed.connect(lambda _changes: self.reminders.check())
 
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
         self.set_autolock_minutes(autolock_minutes)
-        self.idle_timer.timeout.connect(self.lock)
         self.watcher = IdleWatcher(self)
         self.watcher.activity.connect(self._activity)
         app = QApplication.instance()
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
     # -- state ----------------------------------------------------------------------------
 
     def set_autolock_minutes(self, minutes: float) -> None:
-        self.idle_timer.setInterval(max(1, int(minutes * 60_000)))
+        self.autolock.set_minutes(minutes)
 
     def on_unlocked(self, vault: Vault) -> None:
         self.vault = vault
@@ -184,7 +184,8 @@ class MainWindow(QMainWindow):
         self.set_autolock_minutes(
             vault_settings.get_setting(vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK)
         )
-        self.idle_timer.start()
+        self.unlock.message.clear()
+        self.autolock.start()
         self.reminders.start()
 
     def show_page(self, page: Page) -> None:
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> None:
         """Drop every model and widget that holds client data, close the vault, show unlock."""
-        self.idle_timer.stop()
+        self.autolock.stop()
         self.reminders.stop()
         self._drop_dialogs()
         for page in self.pages:
@@ -219,6 +220,12 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         self.status_vault.setText(_("Vault: {folder}").format(folder=self.unlock.vault_dir))
         self.status_lock.setText(_("Locked"))
+
+    def _idle_lock(self, minutes: float) -> None:
+        if self.vault is None:
+            return
+        self.lock()
+        self.unlock.message.setText(idle_message(minutes))
 
     @property
     def is_locked(self) -> bool:
@@ -271,13 +278,13 @@ class MainWindow(QMainWindow):
         vault, self.vault = self.vault, None
         for page in self.pages:
             page.set_vault(None)
-        self.idle_timer.stop()
+        self.autolock.stop()
         self._show_locked()
         return vault
 
     def _activity(self) -> None:
         if self.vault is not None:
-            self.idle_timer.start()
+            self.autolock.activity()
 
     def _app_state(self, state: Qt.ApplicationState) -> None:
         # Qt reports a suspended session (sleep, on platforms that tell) as "suspended".

@@ -21,7 +21,9 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
+from ui.feedback import desktop_message
 from ui.forms import error_label
+from ui.guards import guarded
 from ui.notice_dialog import GrantDialog, NoticeDialog
 
 STATUS_LABELS = {
@@ -68,12 +70,12 @@ class MatterPanel(QWidget):
         self.summary.setObjectName("matterSummary")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(_("Matter details"))
-        self.status = QComboBox()
+        self.status = guarded(QComboBox())
         self.status.setAccessibleName(_("Status"))
         for key, label in STATUS_LABELS.items():
             self.status.addItem(_(label), key)
         self.status.activated.connect(self._status_chosen)
-        self.assignee = QComboBox()
+        self.assignee = guarded(QComboBox())
         self.assignee.setAccessibleName(_("Assigned to"))
         self.assignee.activated.connect(self._assignee_chosen)
         self.notice_button = QPushButton(_("Add notice…"))
@@ -225,7 +227,7 @@ class MatterPanel(QWidget):
                 self.vault, matter_id=self.matter_id, status=str(self.status.currentData())
             )
         except ClinicError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(desktop_message(exc))
             return
         self._after(result.changes)
 
@@ -259,7 +261,7 @@ class MatterPanel(QWidget):
                 self.vault, body=self.note_field.text(), matter_id=self.matter_id
             )
         except ClinicError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(desktop_message(exc))
             return
         self.note_field.clear()
         self._after(result.changes)

@@ -17,7 +17,9 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, matters
 from clinic_app.services.vault_ops import Vault
+from ui.feedback import desktop_message
 from ui.forms import error_label, save_cancel
+from ui.guards import guarded
 
 KINDS = [
     ("receipt", N_("Receipt notice")),
@@ -40,7 +42,7 @@ class NoticeDialog(QDialog):
         self.vault, self.matter_id = vault, matter_id
         self.changes = ChangeSet()
         self.setWindowTitle(_("Add a notice"))
-        self.kind = QComboBox()
+        self.kind = guarded(QComboBox())
         for key, label in KINDS:
             self.kind.addItem(_(label), key)
         self.kind.setAccessibleName(_("Kind of notice"))
@@ -54,7 +56,7 @@ class NoticeDialog(QDialog):
         self.receipt = QLineEdit()
         self.receipt.setAccessibleName(_("Receipt number"))
         self.receipt.setPlaceholderText("IOE0123456789")
-        self.decision = QComboBox()
+        self.decision = guarded(QComboBox())
         for key, label in DECISIONS:
             self.decision.addItem(_(label), key)
         self.details = QLineEdit()
@@ -104,7 +106,7 @@ class NoticeDialog(QDialog):
                 decision=str(self.decision.currentData()) if kind == "decision" else None,
             )
         except ClinicError as exc:
-            self.error.setText(exc.message + " " + _("Nothing was saved."))
+            self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
             return
         self.changes = result.changes
         self.accept()
@@ -118,7 +120,7 @@ class GrantDialog(QDialog):
         self.vault, self.matter_id = vault, matter_id
         self.changes = ChangeSet()
         self.setWindowTitle(_("Add a grant"))
-        self.kind = QComboBox()
+        self.kind = guarded(QComboBox())
         self.kind.addItem(_("Deferred action"), "deferred_action")
         self.kind.addItem(_("Work permit (EAD)"), "work_permit")
         self.start = QLineEdit()
@@ -153,7 +155,7 @@ class GrantDialog(QDialog):
                 category=self.category.text() if kind == "work_permit" else "",
             )
         except ClinicError as exc:
-            self.error.setText(exc.message + " " + _("Nothing was saved."))
+            self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
             return
         self.changes = result.changes
         self.accept()

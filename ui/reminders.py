@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
 from clinic_app.i18n import _
-from clinic_app.services import deadlines
+from ui.pages.today import due_counts
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -44,16 +44,15 @@ class Reminders(QObject):
     def stop(self) -> None:
         self.timer.stop()
         self.last = None
+        self.summary = ""
+        self.window.status_counts.clear()
 
     def counts(self, today: date) -> tuple[int, int]:
         vault = self.window.vault
         if vault is None:
             return (0, 0)
-        board = deadlines.dashboard(vault, today=today, within=0, limit=0)  # counts only
-        return (
-            board.counts.get("overdue", 0),
-            board.counts.get("due_soon", 0) + board.counts.get("upcoming", 0),
-        )
+        _board, counts = due_counts(vault, today)  # the same figures as Today's
+        return counts["overdue"], counts["today"]
 
     def check(self) -> None:
         if self.window.vault is None:
@@ -62,7 +61,7 @@ class Reminders(QObject):
         self.summary = _("{overdue} overdue, {today} due today").format(
             overdue=overdue, today=due_today
         )
-        self.window.statusBar().showMessage(self.summary)
+        self.window.status_counts.setText(self.summary)
         previous = self.last
         self.last = (overdue, due_today)
         if (

@@ -66,17 +66,29 @@ def launch(args: argparse.Namespace) -> int:
     return int(app.run(vault_dir=vault_dir(args), actor=actor(args)))  # type: ignore[attr-defined]
 
 
+def screenshot_size(text: str) -> tuple[int, int]:
+    """'1366x768' as (width, height), or one sentence naming the flag."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+        width, height = int(parts[0]), int(parts[1])
+        if 320 <= width <= 10000 and 240 <= height <= 10000:
+            return width, height
+    raise UserError(f"--size '{text}' is not a window size; use WIDTHxHEIGHT, like 1366x768.")
+
+
 def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
     """Render the unlock screen and the main window of the vault offscreen to PNG files."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    size = screenshot_size(getattr(args, "size", None) or "1366x768")
     app = _ui_app()
     written = app.screenshots(  # type: ignore[attr-defined]
         vault_dir=vault_dir(args),
         passphrase=secrets.vault_passphrase(args),
         actor=actor(args),
         out_dir=out,
+        size=size,
     )
     for path in written:
         print(path)

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="render the app's windows offscreen to PNG files in DIR, then exit",
     )
+    parser.add_argument(
+        "--size", metavar="WxH", help="window size for --screenshot (default 1366x768)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
     for module in COMMAND_MODULES:

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "--screenshot", metavar="DIR", help="then render the app's screens to PNG files in DIR"
     )
+    p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default 1366x768)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("passwd", parents=[common], help="change the vault passphrase")

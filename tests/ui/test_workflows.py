@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from clinic_app.services import ChangeSet, clients, matters
+from clinic_app.services import clients, matters
 from tests.conftest import PASSPHRASE
 from tests.core.helpers import CLINIC_DETAILS
 from ui.client_editor import ClientEditor
@@ -307,39 +307,6 @@ def test_calendar_export_from_the_deadlines_screen_has_no_full_names(
     assert text.startswith("BEGIN:VCALENDAR")
     assert "Flores Nájera" not in text and "Riverbend" not in text
     assert "events" in page.message.text()
-
-
-def test_delete_client_names_who_and_keeps_clients_with_matters(
-    qtbot, window: MainWindow, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
-    open_window(qtbot, window)
-    vault = window.vault
-    assert vault is not None
-    lonely = clients.add_client(vault, first_name="Solo", last_name="Sinasunto").record
-    asked: list[str] = []
-    told: list[str] = []
-
-    def question(_parent, _title, text, *_a):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
-    page = window.clients
-    window.bus.publish(ChangeSet.of("client", lonely.id))
-    assert page.select_client(lonely.id)
-    page.delete_client()
-    assert "Solo Sinasunto" in asked[0]
-    assert clients.count_clients(vault, search_text="sinasunto") == 0
-
-    page.search.setText("Flores Nájera")
-    qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
-    page.table.selectRow(0)
-    page.delete_client()
-    assert told and "has matters" in told[0]
-    assert clients.count_clients(vault, search_text="flores najera") == 2
 
 
 def test_rule_override_from_settings_moves_deadlines(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from clinic_app.i18n import _
 from clinic_app.services import ChangeSet
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.feedback import desktop_message
 
 
 class Page(QWidget):
@@ -53,4 +55,4 @@ class Page(QWidget):
                 self._stale = True
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, self.title or "Clinic case manager", message)
+        QMessageBox.warning(self, _(self.title) or "Clinic case manager", desktop_message(message))

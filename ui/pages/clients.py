@@ -26,6 +26,7 @@ from ui.client_detail import ClientDetail
 from ui.client_editor import ClientEditor
 from ui.client_table import ClientTableModel
 from ui.clipboard import copy_sensitive
+from ui.feedback import desktop_message
 from ui.pages.base import Page
 
 
@@ -46,7 +47,8 @@ class ClientsPage(Page):
         self.edit_button = QPushButton(_("Edit"))
         self.edit_button.clicked.connect(self.edit_client)
         self.delete_button = QPushButton(_("Delete…"))
-        self.delete_button.clicked.connect(self.delete_client)
+        # A lambda: `clicked` passes `checked`, which must never reach a slot's own parameters.
+        self.delete_button.clicked.connect(lambda _checked=False: self.delete_client())
         self.copy_button = QPushButton(_("Copy A-number"))
         self.copy_button.setToolTip(_("The clipboard is cleared after 30 seconds"))
         self.copy_button.clicked.connect(self.copy_a_number)
@@ -171,9 +173,7 @@ class ClientsPage(Page):
             return
         editor = ClientEditor(self.vault, parent=self)
         if editor.exec():
-            self.bus.publish(editor.changes)
-            if editor.saved_id is not None:
-                self.select_client(editor.saved_id)
+            self._saved(editor, _("Added {name}."))
 
     def edit_client(self) -> None:
         client_id = self.selected_client_id()
@@ -183,30 +183,54 @@ class ClientsPage(Page):
             self.vault, clients.get_client(self.vault, client_id=client_id), parent=self
         )
         if editor.exec():
-            self.bus.publish(editor.changes)
+            self._saved(editor, _("Saved {name}."))
 
-    def delete_client(self, confirm: bool = True) -> None:
+    def _saved(self, editor: ClientEditor, said: str) -> None:
+        """Say what was saved and show that client, selected, even when the search hid them."""
+        if editor.saved_id is None or self.vault is None:
+            return
+        record = clients.get_client(self.vault, client_id=editor.saved_id)
+        self.bus.publish(editor.changes, said.format(name=record.full_name))
+        # The old search hides them: clear it; in a long list beyond the first page, search for
+        # them by name instead.
+        for text in ("", record.full_name):
+            if self.select_client(editor.saved_id):
+                break
+            self._set_search_quietly(text)
+        self.select_client(editor.saved_id)
+        self.table.setFocus()
+
+    def _set_search_quietly(self, text: str) -> None:
+        self._debounce.stop()
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
+        self.model.set_search(text)
+        self._update_count()
+
+    def delete_client(self) -> None:
         """Delete after a confirmation that names who will be deleted (clients with matters are kept)."""
         client_id = self.selected_client_id()
         if self.vault is None or client_id is None:
             return
         record = clients.get_client(self.vault, client_id=client_id)
-        if confirm:
-            answer = QMessageBox.question(
-                self,
-                _("Delete client"),
-                _("Delete {name} and their notes? This cannot be undone.").format(
-                    name=record.full_name
-                ),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        answer = QMessageBox.question(
+            self,
+            _("Delete client"),
+            _("Delete {name} and their notes? This cannot be undone.").format(
+                name=record.full_name
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,  # Enter on the question keeps the client
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         try:
             changes = clients.delete_client(self.vault, client_id=client_id)
         except ClinicError as exc:
-            QMessageBox.information(self, _("Delete client"), exc.message)
+            QMessageBox.information(self, _("Delete client"), desktop_message(exc))
             return
-        self.bus.publish(changes)
+        self.bus.publish(changes, _("Deleted {name}.").format(name=record.full_name))
 
     def copy_a_number(self) -> None:
         client_id = self.selected_client_id()

@@ -31,7 +31,9 @@ from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING,
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.deadline_table import DeadlineTableModel, kind_label
+from ui.feedback import desktop_message
 from ui.forms import error_label, save_cancel
+from ui.guards import guarded
 from ui.pages.base import Page
 
 WINDOWS = [
@@ -54,7 +56,7 @@ class TaskDialog(QDialog):
         self.vault, self.today = vault, today
         self.changes = None
         self.setWindowTitle(_("Add a task"))
-        self.matter = QComboBox()
+        self.matter = guarded(QComboBox())
         self.matter.setEditable(True)
         self.matter.setAccessibleName(_("Matter"))
         self.matter.lineEdit().setPlaceholderText(_("Type a client's name"))
@@ -64,7 +66,7 @@ class TaskDialog(QDialog):
         self.due = QLineEdit()
         self.due.setPlaceholderText("YYYY-MM-DD")
         self.due.setAccessibleName(_("Due date"))
-        self.assignee = QComboBox()
+        self.assignee = guarded(QComboBox())
         self.assignee.setAccessibleName(_("Assigned to"))
         self.assignee.addItem(_("The matter's assignee"), None)
         for member in staff.list_staff(vault, active_only=True):
@@ -109,7 +111,7 @@ class TaskDialog(QDialog):
                 assignee_id=self.assignee.currentData(),
             )
         except ClinicError as exc:
-            self.error.setText(exc.message + " " + _("Nothing was saved."))
+            self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
             return
         self.changes = result.changes
         self.accept()
@@ -123,16 +125,16 @@ class DeadlinesPage(Page):
         super().__init__(bus)
         self.today = date.today()
         self.model = DeadlineTableModel()
-        self.window_box = QComboBox()
+        self.window_box = guarded(QComboBox())
         self.window_box.setAccessibleName(_("Show deadlines due"))
         for days, label in WINDOWS:
             self.window_box.addItem(_(label), days)
         self.window_box.setCurrentIndex(2)
-        self.assignee = QComboBox()
+        self.assignee = guarded(QComboBox())
         self.assignee.setAccessibleName(_("Assigned to"))
-        self.kind = QComboBox()
+        self.kind = guarded(QComboBox())
         self.kind.setAccessibleName(_("Kind of deadline"))
-        self.program = QComboBox()
+        self.program = guarded(QComboBox())
         self.program.setAccessibleName(_("Program"))
         self.overdue_only = QCheckBox(_("Overdue only"))
         self.show_done = QCheckBox(_("Include done"))
@@ -265,7 +267,7 @@ class DeadlinesPage(Page):
             else:
                 result = deadlines.reopen(self.vault, ref=d.id, today=self.today)
         except ClinicError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(desktop_message(exc))
             return
         self.bus.publish(result.changes)
 
@@ -318,7 +320,7 @@ class DeadlinesPage(Page):
                 within=self.window_box.currentData(),
             )
         except ClinicError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(desktop_message(exc))
             return
         self.message.setText(
             _("Calendar written to {path} ({n} events).").format(

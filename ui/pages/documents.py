@@ -29,6 +29,8 @@ from clinic_app.services.changes import LETTER, MATTER
 from clinic_app.services.documents import RenderReport
 from ui.background import Background, Job
 from ui.bus import ChangeBus
+from ui.feedback import desktop_message
+from ui.guards import guarded
 from ui.pages.base import Page
 
 
@@ -39,19 +41,19 @@ class DocumentsPage(Page):
         super().__init__(bus)
         self.background = background
         self.job: Job | None = None
-        self.template = QComboBox()
+        self.template = guarded(QComboBox())
         self.template.setAccessibleName(_("Template"))
         self.for_matter = QRadioButton(_("One matter"))
         self.for_letter = QRadioButton(_("Every worker under an agency letter"))
         self.for_matter.setChecked(True)
-        self.matter = QComboBox()
+        self.matter = guarded(QComboBox())
         self.matter.setEditable(True)
         self.matter.setAccessibleName(_("Matter"))
         self.matter.lineEdit().setPlaceholderText(_("Type a client's name, then choose the matter"))
         self.matter.lineEdit().textEdited.connect(self._search_matters)
-        self.letter = QComboBox()
+        self.letter = guarded(QComboBox())
         self.letter.setAccessibleName(_("Agency letter"))
-        self.language = QComboBox()
+        self.language = guarded(QComboBox())
         self.language.setAccessibleName(_("Language"))
         self.language.addItem(_("Each client's language (client letters) or English"), None)
         self.language.addItem("English", "en")
@@ -237,7 +239,9 @@ class DocumentsPage(Page):
                 )
                 item.setData(256, str(doc.path))
             else:
-                item = QListWidgetItem(f"✗ {doc.worker or report.template}: {doc.problem}")
+                item = QListWidgetItem(
+                    f"✗ {doc.worker or report.template}: {desktop_message(doc.problem or '')}"
+                )
             self.results.addItem(item)
         self.message.setText(
             _(

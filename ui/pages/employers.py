@@ -26,6 +26,7 @@ from clinic_app.services import ChangeSet, employers, letters, matters
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.feedback import desktop_message
 from ui.forms import error_label, save_cancel
 from ui.pages.base import Page
 
@@ -64,7 +65,7 @@ class EmployerDialog(QDialog):
                 state=self.state.text(),
             )
         except ClinicError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(desktop_message(exc))
             return
         self.changes = result.changes
         self.accept()
@@ -115,7 +116,7 @@ class LetterDialog(QDialog):
                 reference=self.reference.text(),
             )
         except ClinicError as exc:
-            self.error.setText(exc.message + " " + _("Nothing was saved."))
+            self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
             return
         self.changes = result.changes
         self.accept()

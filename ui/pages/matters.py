@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
@@ -125,17 +125,18 @@ class MattersPage(Page):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.stages = QButtonGroup(self)
         self.stages.setExclusive(True)
-        pipeline = QHBoxLayout()
+        # Two rows of stages: one row of eleven is wider than a 1366-pixel laptop in Spanish.
+        pipeline = QGridLayout()
         pipeline.setSpacing(2)
         self.stage_buttons: dict[str | None, QPushButton] = {}
-        for key, label in [(None, "All"), *STATUS_LABELS.items()]:
+        for position, (key, label) in enumerate([(None, N_("All")), *STATUS_LABELS.items()]):
             button = QPushButton(_(label))
             button.setCheckable(True)
             button.setAccessibleName(_("Show stage {stage}").format(stage=_(label)))
             button.clicked.connect(lambda _c=False, k=key: self.set_stage(k))
             self.stages.addButton(button)
             self.stage_buttons[key] = button
-            pipeline.addWidget(button)
+            pipeline.addWidget(button, position // 6, position % 6)
         self.stage_buttons[None].setChecked(True)
         self.table = QTableView()
         self.table.setModel(self.model)

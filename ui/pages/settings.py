@@ -34,6 +34,8 @@ from clinic_app.i18n import LANGUAGES, N_, _, current_language
 from clinic_app.services import deadlines, documents, settings, staff, vault_ops
 from clinic_app.services.changes import SETTING, STAFF
 from ui.bus import ChangeBus
+from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
+from ui.guards import guarded
 from ui.pages.base import Page
 
 AUTOLOCK_KEY = "ui.autolock_minutes"
@@ -46,18 +48,6 @@ ROLES = [
     ("other", N_("Other")),
 ]
 MULTILINE = {"address", "uscis_address"}
-CLINIC_LABELS = {
-    "name": N_("Clinic name"),
-    "address": N_("Postal address"),
-    "phone": N_("Phone"),
-    "email": N_("Email"),
-    "signer_name": N_("Signer's name"),
-    "signer_title": N_("Signer's title"),
-    "signer_bar_number": N_("Bar number or accreditation"),
-    "uscis_address": N_("USCIS mailing address"),
-    "uscis_address_source": N_("Where that address comes from"),
-    "uscis_address_checked": N_("Address last checked (YYYY-MM-DD)"),
-}
 
 
 class SettingsPage(Page):
@@ -68,12 +58,12 @@ class SettingsPage(Page):
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)
         # -- safety and language (language is this laptop's choice; auto-lock travels with the vault)
-        self.autolock = QSpinBox()
+        self.autolock = guarded(QSpinBox())
         self.autolock.setRange(1, 120)
         self.autolock.setSuffix(" " + _("minutes"))
         self.autolock.setAccessibleName(_("Lock after this many idle minutes"))
         self.autolock.editingFinished.connect(self._save_autolock)
-        self.language = QComboBox()
+        self.language = guarded(QComboBox())
         self.language.setAccessibleName(_("Language of the app"))
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
@@ -88,7 +78,7 @@ class SettingsPage(Page):
 
         # -- clinic details used in letters
         self.clinic_fields: dict[str, QLineEdit | QPlainTextEdit] = {}
-        clinic = QGroupBox(_("Clinic details for letters"))
+        clinic = QGroupBox(_(CLINIC_GROUP))
         cform = QFormLayout(clinic)
         for key, what in documents.CLINIC_KEYS.items():
             if "<" in key:
@@ -117,7 +107,7 @@ class SettingsPage(Page):
         self.staff_name = QLineEdit()
         self.staff_name.setPlaceholderText(_("Name"))
         self.staff_name.setAccessibleName(_("New staff member's name"))
-        self.staff_role = QComboBox()
+        self.staff_role = guarded(QComboBox())
         self.staff_role.setAccessibleName(_("Role"))
         for key, label in ROLES:
             self.staff_role.addItem(_(label), key)
@@ -183,7 +173,7 @@ class SettingsPage(Page):
         # -- keys
         change = QPushButton(_("Change the vault passphrase…"))
         change.clicked.connect(self.change_passphrase)
-        recovery = QPushButton(_("Make a new recovery code…"))
+        self.recovery_button = recovery = QPushButton(_("Make a new recovery code…"))
         recovery.clicked.connect(self.new_recovery_code)
         keys = QGroupBox(_("Passphrase and recovery code"))
         kbox = QHBoxLayout(keys)
@@ -251,7 +241,7 @@ class SettingsPage(Page):
             cell.setData(256, rule.id)
             self.rules.setItem(row, 0, cell)
             self.rules.setItem(row, 1, QTableWidgetItem(rule.basis.replace("_", " ")))
-            days = QSpinBox()
+            days = guarded(QSpinBox())
             days.setRange(0, 3650)
             days.setValue(rule.days)
             days.setAccessibleName(_("Days for {rule}").format(rule=rule.id))
@@ -281,7 +271,7 @@ class SettingsPage(Page):
         try:
             result = deadlines.set_rule(self.vault, rule_id=rule_id, days=box.value())
         except ClinicError as exc:
-            self.rules_message.setText(exc.message)
+            self.rules_message.setText(desktop_message(exc))
             return
         self.rules_message.setText(
             _("Rule {rule} now uses {days} days; deadlines were recomputed.").format(
@@ -311,7 +301,7 @@ class SettingsPage(Page):
         try:
             changes = documents.set_clinic_details(self.vault, values=values)
         except ClinicError as exc:
-            self.clinic_message.setText(exc.message)
+            self.clinic_message.setText(desktop_message(exc))
             return
         self.bus.publish(changes)
         self.clinic_message.setText(_("Saved."))
@@ -324,7 +314,7 @@ class SettingsPage(Page):
                 self.vault, name=self.staff_name.text(), role=str(self.staff_role.currentData())
             )
         except ClinicError as exc:
-            self.staff_message.setText(exc.message)
+            self.staff_message.setText(desktop_message(exc))
             return
         self.staff_name.clear()
         self.staff_message.clear()
@@ -365,7 +355,7 @@ class SettingsPage(Page):
                 self.vault, path=Path(name), template_id=template_id, lang=lang, replace=True
             )
         except ClinicError as exc:
-            self.template_message.setText(exc.message)
+            self.template_message.setText(desktop_message(exc))
             return
         self.template_message.setText(
             _("Template added: it was checked, and every field it uses exists.")
@@ -390,7 +380,7 @@ class SettingsPage(Page):
                 template=template_id, lang=lang, out=Path(out), vault_folder=self.vault.folder
             )
         except ClinicError as exc:
-            self.template_message.setText(exc.message)
+            self.template_message.setText(desktop_message(exc))
             return
         self.template_message.setText(
             _("Copied to {path}. Edit it in Word, then add it back.").format(path=path)
@@ -417,7 +407,7 @@ class SettingsPage(Page):
         try:
             vault_ops.change_passphrase(self.vault, new_passphrase=first)
         except ClinicError as exc:
-            QMessageBox.warning(self, _("Passphrase"), exc.message)
+            QMessageBox.warning(self, _("Passphrase"), desktop_message(exc))
             return
         QMessageBox.information(
             self, _("Passphrase"), _("Passphrase changed. The recovery code still works.")

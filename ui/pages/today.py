@@ -13,6 +13,7 @@ from clinic_app.i18n import N_, _, current_language
 from clinic_app.services import deadlines
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Deadline
+from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.deadline_table import STATUS_COLOURS, kind_label
 from ui.pages.base import Page
@@ -27,6 +28,25 @@ GROUPS = [
 
 SHOWN = 400  # deadlines read for the list; the counts cover everything
 PER_GROUP = 60
+
+
+def due_counts(
+    vault: Vault, today: date, *, limit: int = 0, lang: str | None = None
+) -> tuple[deadlines.Dashboard, dict[str, int]]:
+    """The one query behind Today's figures and the status bar's: open deadlines due in the next
+    90 days, counted as overdue, due today, this week, next 30 and next 90 days."""
+    board = deadlines.dashboard(
+        vault, today=today, within=90, limit=limit, lang=lang, also_within=(0, 7, 30)
+    )
+    totals = board.total_within
+    overdue = board.counts["overdue"]
+    return board, {
+        "overdue": overdue,
+        "today": totals[0] - overdue,
+        "week": totals[7] - overdue,
+        "month": totals[30] - totals[7],
+        "quarter": board.total - totals[30],
+    }
 
 
 def group_of(deadline: Deadline, today: date) -> str:
@@ -75,22 +95,9 @@ class TodayPage(Page):
             self.heading.clear()
             return
         # Counts come from the database; only the first items are listed (the rest: Deadlines).
-        board = deadlines.dashboard(
-            self.vault,
-            today=self.today,
-            within=90,
-            limit=SHOWN,
-            lang=current_language(),
-            also_within=(7, 30),
+        board, self.counts = due_counts(
+            self.vault, self.today, limit=SHOWN, lang=current_language()
         )
-        totals = board.total_within
-        overdue = board.counts["overdue"]
-        self.counts = {
-            "overdue": overdue,
-            "week": totals[7] - overdue,
-            "month": totals[30] - totals[7],
-            "quarter": board.total - totals[30],
-        }
         grouped: dict[str, list[Deadline]] = {key: [] for key, _label in GROUPS}
         for d in board.deadlines:
             if d.status not in ("done", "snoozed"):

@@ -1,0 +1,122 @@
+"""Errors in the desktop app's words, and fields outlined in red until they are fixed.
+
+The core's sentences are written for the command line ("add --overwrite", "clinic-app clinic
+--set name=…"). `desktop_message` is the one place that rewrites them to say where to click.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtWidgets import QWidget
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import N_, _
+
+# Clinic settings keys → their label under Settings → Clinic details for letters.
+CLINIC_LABELS = {
+    "name": N_("Clinic name"),
+    "address": N_("Postal address"),
+    "phone": N_("Phone"),
+    "email": N_("Email"),
+    "signer_name": N_("Signer's name"),
+    "signer_title": N_("Signer's title"),
+    "signer_bar_number": N_("Bar number or accreditation"),
+    "uscis_address": N_("USCIS mailing address"),
+    "uscis_address_source": N_("Where that address comes from"),
+    "uscis_address_checked": N_("Address last checked (YYYY-MM-DD)"),
+}
+CLINIC_GROUP = N_("Clinic details for letters")
+
+
+def _clinic_setting(match: re.Match[str]) -> str:
+    key = match.group("key")
+    where = _("Settings → {group}").format(group=_(CLINIC_GROUP))
+    if key.startswith("agency_intake"):
+        text = _("set the agency's Statement of Interest intake in {where}").format(where=where)
+    else:
+        label = _(CLINIC_LABELS.get(key, key.replace("_", " ").capitalize()))
+        text = _("set {what} in {where} → {label}").format(
+            what=match.group("what").strip(), where=where, label=label
+        )
+    return match.group("pre") + (text[:1].upper() + text[1:] if match.start() == 0 else text)
+
+
+# (pattern in a core sentence, desktop wording): the first that matches rewrites that part.
+REWRITES: list[tuple[re.Pattern[str], object]] = [
+    (
+        re.compile(
+            r"(?P<pre>\s*)(?P<what>[^;:.]*?) is not set; set it with: clinic-app clinic --set "
+            r"(?P<key>[\w.<> ]+)=\.\.\."
+        ),
+        _clinic_setting,
+    ),
+    (
+        re.compile(r"\s*\(add --overwrite to replace it\)"),
+        lambda _m: " " + _("(choose another folder under Save drafts in, or move the old file)"),
+    ),
+    (
+        re.compile(r";? ?add --overwrite to replace it\.?"),
+        lambda _m: "; " + _("choose another folder, or move the old file first."),
+    ),
+    (
+        re.compile(r";? ?add --replace to replace it\.?"),
+        lambda _m: "; " + _("remove it first in Settings → Word templates."),
+    ),
+    (
+        re.compile(r";? ?'clinic-app templates' lists them[^.]*\.?"),
+        lambda _m: "; " + _("Settings → Word templates lists them."),
+    ),
+    (
+        re.compile(r";? ?'clinic-app deadlines' lists[^.]*\.?"),
+        lambda _m: "; " + _("the Deadlines screen lists them."),
+    ),
+    (
+        re.compile(r";? ?'clinic-app rules show' lists[^.]*\.?"),
+        lambda _m: "; " + _("Settings → Deadline rules lists them."),
+    ),
+    (
+        re.compile(r"\s*\(nothing was written; 'clinic-app fields' lists every field\)"),
+        lambda _m: " " + _("(nothing was written; docs/fields.md lists every field)"),
+    ),
+    (
+        re.compile(r"Name one matter \(--matter\) or one agency letter \(--letter\)\."),
+        lambda _m: _("Choose a matter or an agency letter in Documents."),
+    ),
+    (
+        re.compile(r"Say where the documents go: an output folder \(--out\), or --keep-in-vault\."),
+        lambda _m: _(
+            "Say where the documents go in Documents: a folder under Save drafts in, or Keep a copy in the vault."
+        ),
+    ),
+    (
+        re.compile(r"\s*\(see 'clinic-app import --help'\)"),
+        lambda _m: " " + _("(the Import… window lists the columns)"),
+    ),
+    (
+        re.compile(r"create one with 'clinic-app init'\."),
+        lambda _m: _("create one with Create a new vault… on the unlock screen."),
+    ),
+    (
+        re.compile(r"with --keep-in-vault\."),
+        lambda _m: _("with Keep a copy in the vault."),
+    ),
+]
+
+
+def desktop_message(error: ClinicError | str) -> str:
+    """The sentence to show on the desktop for a core error (its command-line advice replaced)."""
+    text = error.message if isinstance(error, ClinicError) else str(error)
+    for pattern, replacement in REWRITES:
+        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+    return text
+
+
+ERROR_OUTLINE = "border: 2px solid #b00020; border-radius: 3px;"
+
+
+def mark_error(widget: QWidget, problem: bool) -> None:
+    """Outline a field in red while it is in error; plain again once fixed."""
+    widget.setProperty("inError", problem)
+    widget.setStyleSheet(ERROR_OUTLINE if problem else "")
+    widget.setAccessibleDescription(_("This field needs correcting") if problem else "")
