@@ -23,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from clinic_app.documents import fields as F
 from clinic_app.documents import inert
+from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
 
 # A field's value as the context builder hands it over: text (dates already written out),
@@ -360,13 +361,16 @@ def build_context(values: Mapping[str, Value]) -> dict[str, Any]:
             target = target.setdefault(group, {})
         if isinstance(value, list):
             target[last] = [
-                {k: Missing(f"{name}[].{k}") if v is None else v for k, v in item.items()}
+                {
+                    k: Missing(f"{name}[].{k}") if v is None else docx_text(v)
+                    for k, v in item.items()
+                }
                 for item in value
             ]
         elif value is None:
             target[last] = Missing(name)
         else:
-            target[last] = value
+            target[last] = docx_text(value) if isinstance(value, str) else value
     return context
 
 

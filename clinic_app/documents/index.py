@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from clinic_app.documents.xmltext import docx_text
 from clinic_app.vault.fsutil import atomic_write
 
 COLUMNS = (
@@ -66,8 +67,8 @@ def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10)
-    document.add_heading(title, level=1)
-    document.add_paragraph(subtitle)
+    document.add_heading(docx_text(title), level=1)
+    document.add_paragraph(docx_text(subtitle))
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Light Grid Accent 1"
     for cell, (_key, heading) in zip(table.rows[0].cells, COLUMNS, strict=True):
@@ -75,7 +76,7 @@ def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow
     for row in rows:
         cells = table.add_row().cells
         for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
-            cell.text = str(getattr(row, key))
+            cell.text = docx_text(getattr(row, key))
     out = io.BytesIO()
     document.save(out)
     atomic_write(path, out.getvalue())

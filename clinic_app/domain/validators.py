@@ -60,6 +60,44 @@ def _shown(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+# C0 and C1 control characters (a vertical tab is what Word puts in text copied from a manual
+# line break) break Word documents and reports; bidi overrides and isolates can disguise text,
+# e.g. a name that shows as "…gnp.exe" in a file name.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _control_name(ch: str) -> str:
+    if ch in _BIDI:
+        return f"a hidden text-direction control (U+{ord(ch):04X}) that can disguise text"
+    if ch == "\n":
+        return "a line break"
+    if ch == "\x0b":
+        return "a vertical tab (U+000B, from a line break copied out of Word)"
+    return f"an invisible control character (U+{ord(ch):04X})"
+
+
+def without_controls(text: str) -> str:
+    """`text` with the characters plain_text refuses taken out (so one bad character is
+    reported once, not again as a missing or malformed value)."""
+    return _CONTROL.sub("", text)
+
+
+def plain_text(value: object, field: str, *, multiline: bool = False) -> str:
+    """Stripped text with no control characters or bidi overrides (notes and addresses may
+    have line breaks); anything else is refused naming the field and the character."""
+    text = str(value or "").replace("\r\n", "\n").strip()
+    found = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(text)
+    if found:
+        raise ValidationError(
+            field,
+            f"contains {_control_name(found.group(0))} at character {found.start() + 1}; "
+            "delete it and type the text again.",
+        )
+    return text
+
+
 def normalize_a_number(value: str | None, field: str = "A-number") -> str | None:
     """'A-12-345-678', 'a 012345678', '12345678' -> 'A012345678'; blank -> None."""
     if value is None:
@@ -130,8 +168,8 @@ def check_order(start: date | None, end: date | None, start_field: str, end_fiel
         )
 
 
-def require_text(value: str | None, field: str) -> str:
-    text = (value or "").strip()
+def require_text(value: str | None, field: str, *, multiline: bool = False) -> str:
+    text = plain_text(value, field, multiline=multiline)
     if not text:
         raise ValidationError(field, "is required.")
     return text

@@ -47,9 +47,13 @@ SORT_COLUMNS = {
 }
 
 
+MULTILINE = frozenset({"address", "safe_contact", "notes"})
+
+
 def _split_lines(value: list[str] | tuple[str, ...] | str) -> str:
-    items = value.splitlines() if isinstance(value, str) else list(value)
-    return "\n".join(item.strip() for item in items if item.strip())
+    items = value.split("\n") if isinstance(value, str) else list(value)
+    lines = (v.plain_text(item, "other names") for item in items)
+    return "\n".join(line for line in lines if line)
 
 
 def clean_fields(fields: ClientFields) -> dict[str, object]:
@@ -57,7 +61,7 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
     out: dict[str, object] = {}
     for name, value in fields.items():
         if name == "first_name" or name == "last_name":
-            out[name] = str(value or "").strip()
+            out[name] = v.plain_text(value, name.replace("_", " "))
         elif name == "other_names":
             out[name] = _split_lines(value)  # type: ignore[arg-type]
         elif name == "date_of_birth":
@@ -73,7 +77,7 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
         elif name == "email":
             out[name] = v.normalize_email(value)  # type: ignore[arg-type]
         elif name in ClientFields.__annotations__:
-            out[name] = str(value or "").strip()
+            out[name] = v.plain_text(value, name.replace("_", " "), multiline=name in MULTILINE)
         else:
             raise ValidationError(name, "is not a client field.")
     return out

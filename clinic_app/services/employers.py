@@ -67,8 +67,8 @@ def create_employer_in_session(
 ) -> Employer:
     row = Employer(
         name=v.require_text(name, "employer name"),
-        address=address.strip(),
-        city=city.strip(),
+        address=v.plain_text(address, "employer address", multiline=True),
+        city=v.plain_text(city, "city"),
         state=normalize_state(state),
     )
     insert(session, row, EMPLOYER)
@@ -100,9 +100,9 @@ def update_employer(
         if name is not None:
             row.name = v.require_text(name, "employer name")
         if address is not None:
-            row.address = address.strip()
+            row.address = v.plain_text(address, "employer address", multiline=True)
         if city is not None:
-            row.city = city.strip()
+            row.city = v.plain_text(city, "city")
         if state is not None:
             row.state = normalize_state(state)
         session.add(row)
@@ -147,9 +147,9 @@ def create_worksite_in_session(
     get_or_fail(session, Employer, employer_id, "employer")
     row = Worksite(
         employer_id=employer_id,
-        name=name.strip(),
-        address=address.strip(),
-        city=city.strip(),
+        name=v.plain_text(name, "worksite name"),
+        address=v.plain_text(address, "worksite address", multiline=True),
+        city=v.plain_text(city, "city"),
         state=normalize_state(state),
     )
     insert(session, row, WORKSITE)
@@ -186,7 +186,9 @@ def update_worksite(
     with vault.session() as session:
         row = get_or_fail(session, Worksite, worksite_id, "worksite")
         values = {
-            key: normalize_state(value) if key == "state" else value.strip()
+            key: normalize_state(value)
+            if key == "state"
+            else v.plain_text(value, f"worksite {key}", multiline=key == "address")
             for key, value in (
                 ("name", name),
                 ("address", address),

@@ -63,6 +63,9 @@ COLUMNS = (
 REQUIRED = ("first_name", "last_name", "employer")
 MAX_CELL = 10_000
 MAX_ROWS = 200_000
+MAX_COLUMNS = 256
+MAX_UNPACKED = 1024 * 2**20  # an XLSX's parts, unpacked
+MAX_SHARED_STRINGS = 256 * 2**20
 CHUNK = 500  # rows written per batch of INSERT statements
 Progress = Callable[[int, int], None]
 
@@ -174,8 +177,12 @@ def _read_csv(raw: bytes, path: Path) -> Table:
 
 
 def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, ...]]:
+    """The first sheet's rows, streamed: the sheet's declared size is never trusted (one cell at
+    XFD1048576 makes a 5 KB file claim 17 billion cells), so rows and columns are counted as
+    they are read and the first one past a limit stops the reading."""
     import openpyxl
 
+    _check_unpacked_size(raw, path)
     try:
         # values=True: a formula's last saved result; formulas are never evaluated or kept.
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=values)
@@ -186,13 +193,67 @@ def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, .
     try:
         if not book.worksheets:
             raise UserError(f"{path.name} has no worksheet.")
-        return list(book.worksheets[0].iter_rows(values_only=True))
+        return _stream(book, book.worksheets[0], path)
     except UserError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise UserError(f"{path.name} is a damaged XLSX workbook ({type(exc).__name__}).") from exc
     finally:
         book.close()
+
+
+def _check_unpacked_size(raw: bytes, path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except Exception:  # any damage: openpyxl then says so in the usual words
+        return
+    total = sum(m.file_size for m in members)
+    strings = sum(m.file_size for m in members if m.filename.endswith("sharedStrings.xml"))
+    if total > MAX_UNPACKED or strings > MAX_SHARED_STRINGS:
+        raise UserError(
+            f"{path.name} unpacks to {total // 2**20} MB, more than the importer reads "
+            f"({MAX_UNPACKED // 2**20} MB, of which {MAX_SHARED_STRINGS // 2**20} MB of text); "
+            "split it into smaller files."
+        )
+
+
+def _stream(book: Any, sheet: Any, path: Path) -> list[tuple[object, ...]]:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    rows: list[tuple[object, ...]] = []
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=book.data_only,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            if number > MAX_ROWS + 1:  # the header is row 1
+                raise UserError(
+                    f"{path.name} has data in row {number}; the importer reads at most "
+                    f"{MAX_ROWS} rows, so split it into smaller files (nothing was imported)."
+                )
+            widest = max((cell["column"] for cell in cells), default=0)
+            if widest > MAX_COLUMNS:
+                raise UserError(
+                    f"{path.name} has data in row {number}, column {get_column_letter(widest)}; "
+                    f"the importer reads at most {MAX_COLUMNS} columns, so delete the columns "
+                    "it does not need (nothing was imported)."
+                )
+            while len(rows) < number - 1:
+                rows.append(())  # rows the file leaves out are blank
+            row: list[object] = [None] * widest
+            for cell in cells:
+                row[cell["column"] - 1] = cell["value"]
+            rows.append(tuple(row))
+    return rows
 
 
 def _read_xlsx(raw: bytes, path: Path) -> Table:
@@ -256,6 +317,12 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
         if len(value) > MAX_CELL:
             problems.append(RowProblem(number, column, f"is longer than {MAX_CELL} characters"))
             values[column] = ""
+            continue
+        try:
+            values[column] = v.plain_text(value, column, multiline=column == "notes")
+        except ValidationError as exc:
+            problems.append(RowProblem(number, column, exc.problem))
+            values[column] = v.without_controls(value)
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last:
         problems.append(RowProblem(number, "first_name", "a worker needs a first or a last name"))

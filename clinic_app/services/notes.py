@@ -40,7 +40,7 @@ def add_note(
             client_id=client_id,
             matter_id=matter_id,
             author=vault.actor,
-            body=v.require_text(body, "note"),
+            body=v.require_text(body, "note", multiline=True),
             created_at=now(),
         )
         insert(session, row, NOTE)
@@ -50,7 +50,7 @@ def add_note(
 
 def update_note(vault: Vault, *, note_id: int, body: str) -> Changed[NoteRecord]:
     """Correct a note's text (who wrote it and when stay as they were)."""
-    text = v.require_text(body, "note")
+    text = v.require_text(body, "note", multiline=True)
     with vault.session() as session:
         row = get_or_fail(session, Note, note_id, "note")
         changed = row.body != text

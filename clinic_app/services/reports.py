@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.deadlines.engine import Deadline
+from clinic_app.documents.xmltext import docx_text
 from clinic_app.i18n import _
 from clinic_app.services import deadlines
 from clinic_app.services._base import now
@@ -109,7 +110,7 @@ def _fill_table(table: Any, rows: list[list[str]]) -> None:
     """Write cell texts row by row (python-docx's cell lookups are slow on long tables)."""
     for tr, values in zip(table.rows, rows, strict=True):
         for tc, value in zip(tr.cells, values, strict=True):
-            tc.text = value
+            tc.text = docx_text(value)
 
 
 def _table(document: Any, deadlines_: list[Deadline], today: date, max_rows: int) -> int:
@@ -163,7 +164,7 @@ def build_report(
         ).format(day=today.isoformat(), when=generated, n=HORIZON)
     )
     for note in policy_notes:
-        document.add_paragraph(note, style="Intense Quote")
+        document.add_paragraph(docx_text(note), style="Intense Quote")
     summary = document.add_table(rows=len(groups) + 2, cols=5)
     summary.style = "Table Grid"
     totals = [sum(g.count(t) for g in groups) for t in SECTION_TITLES]
@@ -182,7 +183,7 @@ def build_report(
     truncated = False
     for group in groups:
         document.add_page_break()  # type: ignore[no-untyped-call]
-        document.add_heading(group.assignee, level=1)
+        document.add_heading(docx_text(group.assignee), level=1)
         for part in group.sections:
             document.add_heading(f"{_(part.title)} ({len(part.deadlines)})", level=2)
             if not part.deadlines:

@@ -84,7 +84,8 @@ def formula_vault(vault: Vault, tmp_path: Path) -> Vault:
             worksite_city="@Salinas",
             notes=formula,
         )
-        rows.append([values[c] for c in IMPORT_HEADER] + [f"+{formula}"])
+        # (stripped: a tab inside a value is a control character, refused since names are checked)
+        rows.append([values[c] for c in IMPORT_HEADER] + [f"+{formula.strip()}"])
     path = write_csv(tmp_path / "formulas.csv", rows, header=[*IMPORT_HEADER, "country_of_birth"])
     report = importing.import_file(vault, path=path)
     assert report.ok, report.problems

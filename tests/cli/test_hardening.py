@@ -1,4 +1,4 @@
-"""`template-check` and `template-add` refuse templates that could call home, as the console script."""
+"""Hardening, as the console script: templates that call home, control characters, and the like."""
 
 from __future__ import annotations
 
@@ -29,3 +29,19 @@ def test_a_template_that_would_send_the_a_number_out_is_refused(
     )
     after = sorted(p.relative_to(sample_vault.folder) for p in sample_vault.folder.rglob("*"))
     assert after == before
+
+
+def test_import_refuses_a_vertical_tab_naming_row_and_field(
+    sample_vault: SharedVault, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "workers.csv"
+    sheet.write_text(
+        "first_name,last_name,employer\nAna,Flores,Acme Packing\nLuis,Pérez\vGómez,Acme Packing\n",
+        encoding="utf-8",
+    )
+    before = run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
+    run = run_cli("--vault", sample_vault.folder, "import", sheet, env=sample_vault.env)
+    assert run.returncode == 1, run
+    assert "row 3, last_name: contains a vertical tab" in run.stdout + run.stderr
+    after = run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
+    assert after.stdout == before.stdout
