@@ -1,38 +1,100 @@
-"""Read-only summary of one client: identity, contact, safe-contact notes, matters and notes."""
+"""Summary of one client: identity, contact, safe-contact notes, their matters (to open) and notes."""
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clinic_app.i18n import _
 from clinic_app.services import clients, matters, notes
 from clinic_app.services.vault_ops import Vault
-from ui.matter_view import KIND_LABELS, STATUS_LABELS
+from ui.labels import KIND_LABELS, STATUS_LABELS
+
+MIN_WIDTH = 340  # an address line, an A-number and an employer's name fit whole
 
 
 class ClientDetail(QScrollArea):
-    """Shows the client chosen in the table; empty state says what to do."""
+    """Shows the client chosen in the table; a matter listed here opens in the Matters screen."""
+
+    open_matter = Signal(int)
+    new_matter = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.setWidgetResizable(True)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.client_id: int | None = None
         self.label = QLabel()
         self.label.setObjectName("clientDetail")
         self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(_("Client details"))
+        self.matters_heading = QLabel("<h3>" + html.escape(_("Matters")) + "</h3>")
+        self.matter_list = QListWidget()
+        self.matter_list.setObjectName("clientMatters")
+        self.matter_list.setAccessibleName(_("The client's matters"))
+        self.matter_list.setWordWrap(True)
+        self.matter_list.itemActivated.connect(lambda _item: self._open())
+        self.matter_list.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.open_button = QPushButton(_("Open matter"))
+        self.open_button.clicked.connect(lambda _c=False: self._open())
+        self.new_matter_button = QPushButton(_("New matter…"))
+        self.new_matter_button.clicked.connect(lambda _c=False: self.new_matter.emit())
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.new_matter_button)
+        buttons.addStretch(1)
         inner = QWidget()
         box = QVBoxLayout(inner)
         box.addWidget(self.label)
+        box.addWidget(self.matters_heading)
+        box.addWidget(self.matter_list)
+        box.addLayout(buttons)
+        box.addWidget(self.notes_label)
         box.addStretch(1)
         self.setWidget(inner)
         self.clear()
 
     def clear(self) -> None:
+        self.client_id = None
         self.label.setText(_("Select a client to see their details."))
+        self.matter_list.clear()
+        self.notes_label.clear()
+        for widget in (self.matters_heading, self.matter_list, self.open_button):
+            widget.hide()
+        self.new_matter_button.hide()
+
+    def _update_buttons(self) -> None:
+        item = self.matter_list.currentItem()
+        self.open_button.setEnabled(item is not None and item.data(Qt.ItemDataRole.UserRole))
+
+    def _open(self) -> None:
+        item = self.matter_list.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            self.open_matter.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def select_matter(self, matter_id: int) -> bool:
+        for row in range(self.matter_list.count()):
+            if self.matter_list.item(row).data(Qt.ItemDataRole.UserRole) == matter_id:
+                self.matter_list.setCurrentRow(row)
+                return True
+        return False
 
     def show_client(self, vault: Vault, client_id: int) -> None:
+        self.client_id = client_id
         client = clients.get_client(vault, client_id=client_id)
         its_matters = matters.list_matters(vault, client_id=client_id)
         its_notes = notes.list_notes(vault, client_id=client_id)
@@ -53,16 +115,20 @@ class ClientDetail(QScrollArea):
                 f"<p style='background:#fff3cd;color:#5c4400;padding:6px'><b>{esc(_('Safe contact'))}:"
                 f"</b> {esc(client.safe_contact)}</p>"
             )
+        # Values never break inside (an A-number or a phone number split over two lines is
+        # misread); addresses keep their own line breaks.
         parts.append(
             "<table cellspacing='4'>"
             + "".join(
-                f"<tr><td><b>{esc(k)}</b></td><td>{esc(str(v))}</td></tr>" for k, v in rows if v
+                f"<tr><td valign='top'><b>{esc(k)}</b></td>"
+                f"<td>{esc(str(v)).replace(chr(10), '<br/>')}</td></tr>"
+                for k, v in rows
+                if v
             )
             + "</table>"
         )
-        parts.append(f"<h3>{esc(_('Matters'))}</h3>")
-        if not its_matters:
-            parts.append(f"<p>{esc(_('No matters yet.'))}</p>")
+        self.label.setText("".join(parts))
+        self.matter_list.clear()
         for m in its_matters:
             ends = []
             if m.grant_end:
@@ -71,16 +137,54 @@ class ClientDetail(QScrollArea):
                 ends.append(_("work permit ends {date}").format(date=m.work_permit_end.isoformat()))
             if m.terminated_on:
                 ends.append(_("terminated {date}").format(date=m.terminated_on.isoformat()))
-            parts.append(
-                f"<p><b>{esc(_(KIND_LABELS.get(m.kind, m.kind)))}</b> · {esc(_(STATUS_LABELS.get(m.status, m.status)))}"
-                f" · {esc(m.employer)}"
-                f"<br/>{esc(m.receipt_number or _('no receipt yet'))}"
-                + (f"<br/>{esc('; '.join(ends))}" if ends else "")
-                + "</p>"
+            lines = [
+                " · ".join(
+                    p
+                    for p in (
+                        _(KIND_LABELS.get(m.kind, m.kind)),
+                        _(STATUS_LABELS.get(m.status, m.status)),
+                        m.employer,
+                    )
+                    if p
+                ),
+                m.receipt_number or _("no receipt yet"),
+            ]
+            if ends:
+                lines.append("; ".join(ends))
+            item = QListWidgetItem("\n".join(lines))
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            item.setToolTip(_("Double-click or press Enter to open the matter"))
+            self.matter_list.addItem(item)
+        if not its_matters:
+            empty = QListWidgetItem(_("No matters yet — New matter… opens one."))
+            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.matter_list.addItem(empty)
+        self.matter_list.setFixedHeight(
+            min(
+                300,
+                8
+                + sum(self.matter_list.sizeHintForRow(r) for r in range(self.matter_list.count())),
             )
+        )
+        for widget in (
+            self.matters_heading,
+            self.matter_list,
+            self.open_button,
+            self.new_matter_button,
+        ):
+            widget.show()
+        if its_matters:
+            self.matter_list.setCurrentRow(0)
+        self._update_buttons()
+        note_parts = []
         if its_notes:
-            parts.append(f"<h3>{esc(_('Notes'))}</h3>")
-            parts.extend(
+            note_parts.append(f"<h3>{esc(_('Notes'))}</h3>")
+            note_parts.extend(
                 f"<p>{esc(n.created_at.strftime('%Y-%m-%d'))}: {esc(n.body)}</p>" for n in its_notes
             )
-        self.label.setText("".join(parts))
+        self.notes_label.setText("".join(note_parts))
+
+    def text(self) -> str:
+        """Everything the panel shows, as plain text (for tests and screen readers alike)."""
+        items = [self.matter_list.item(r).text() for r in range(self.matter_list.count())]
+        return "\n".join([self.label.text(), *items, self.notes_label.text()])

@@ -1,10 +1,24 @@
-"""Small pieces every form here uses: a red one-sentence error line and Save/Cancel buttons."""
+"""Small pieces every form here uses: a red error line, Save/Cancel, and a record dialog base."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clinic_app.errors import ClinicError, ValidationError
+from clinic_app.i18n import _
+from clinic_app.services import ChangeSet
+from ui.feedback import desktop_message, mark_error
 
 ERROR_STYLE = "color: #b00020"
 
@@ -24,3 +38,42 @@ def save_cancel(dialog: QDialog, on_save: Callable[[], None]) -> QDialogButtonBo
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class RecordDialog(QDialog):
+    """Shared by the dialogs here: a form, a red sentence, Save/Cancel; fields in error are
+    outlined and cleared as they are typed in."""
+
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {}  # a core field name → the attribute of its widget
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.changes = ChangeSet()
+        self.said = ""  # what was saved, for the status bar
+        self.saved_id: int | None = None
+        self.error = error_label()
+        self.form = QFormLayout()
+
+    def finish_layout(self) -> None:
+        self.buttons = save_cancel(self, self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for widget in self.findChildren(QLineEdit):
+            widget.textChanged.connect(lambda _t, w=widget: self._fixed(w))
+
+    def _fixed(self, widget: QWidget) -> None:
+        mark_error(widget, False)
+        if not any(w.property("inError") for w in self.findChildren(QLineEdit)):
+            self.error.clear()
+
+    def failed(self, exc: ClinicError) -> None:
+        if isinstance(exc, ValidationError):
+            for key, attribute in self.ERROR_FIELDS.items():
+                if key in exc.field:
+                    mark_error(getattr(self, attribute), True)
+        self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
+
+    def save(self) -> None:
+        raise NotImplementedError

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.unlock.unlocked.connect(self.on_unlocked)
 
         self.clients = ClientsPage(self.bus)
+        self.clients.open_matter.connect(self.open_matter)
         self.matters = MattersPage(self.bus)
         self.employers = EmployersPage(self.bus)
         self.employers.open_matter.connect(self.open_matter)
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.today.open_matter.connect(self.open_matter)
         self.deadlines = DeadlinesPage(self.bus)
         self.deadlines.open_matter.connect(self.open_matter)
+        self.matters.panel.task_requested.connect(self.deadlines.add_task)
         self.pages: list[Page] = [
             self.today,
             self.clients,
@@ -124,12 +126,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.search_action = self._action(_("Search"), "Ctrl+K", self.focus_search)
         self.new_client_action = self._action(_("New client"), "Ctrl+N", self.new_client)
+        self.new_matter_action = self._action(_("New matter"), "Ctrl+Shift+N", self.new_matter)
         self.import_action = self._action(_("Import…"), "Ctrl+I", self.import_spreadsheet)
         self.backup_action = self._action(_("Back up…"), "Ctrl+Shift+B", self.back_up)
         self.lock_action = self._action(_("Lock"), "Ctrl+L", self.lock)
         self.vault_actions = [
             self.search_action,
             self.new_client_action,
+            self.new_matter_action,
             self.import_action,
             self.backup_action,
             self.lock_action,
@@ -241,6 +245,16 @@ class MainWindow(QMainWindow):
         if self.vault is not None:
             self.show_page(self.clients)
             self.clients.new_client()
+
+    def new_matter(self) -> None:
+        """For the client in view on the Clients screen, else chosen in the dialog."""
+        if self.vault is None:
+            return
+        if self.page_stack.currentWidget() is self.clients and self.clients.selected_client_id():
+            self.clients.new_matter()
+        else:
+            self.show_page(self.matters)
+            self.matters.new_matter()
 
     def open_matter(self, matter_id: int) -> None:
         self.show_page(self.matters)

@@ -1,15 +1,18 @@
-"""One matter: its facts, grants, timeline of notices, notes, and the actions that move it along."""
+"""One matter: its facts, deadlines, grants, notices and notes, and the actions that move it along."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -17,53 +20,37 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _
-from clinic_app.services import ChangeSet, matters, notes, staff
+from clinic_app.i18n import _
+from clinic_app.services import ChangeSet, letters, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
 from ui.feedback import desktop_message
 from ui.forms import error_label
 from ui.guards import guarded
-from ui.notice_dialog import GrantDialog, NoticeDialog
+from ui.labels import EVENT_LABELS, KIND_LABELS, STATUS_LABELS
+from ui.matter_deadlines import MatterDeadlines
+from ui.notice_dialog import GrantDialog, NoteDialog, NoticeDialog
 
-STATUS_LABELS = {
-    "intake": N_("Intake"),
-    "gathering_evidence": N_("Gathering evidence"),
-    "drafting": N_("Drafting"),
-    "attorney_review": N_("Attorney review"),
-    "filed": N_("Filed"),
-    "receipt": N_("Receipt"),
-    "biometrics": N_("Biometrics"),
-    "rfe": N_("RFE"),
-    "decision": N_("Decision"),
-    "closed": N_("Closed"),
-}
-KIND_LABELS = {
-    "initial": N_("Initial"),
-    "renewal": N_("Renewal"),
-    "extension": N_("Extension"),
-    "other": N_("Other"),
-}
-EVENT_LABELS = {
-    "filed": N_("Filed"),
-    "receipt": N_("Receipt notice"),
-    "biometrics": N_("Biometrics appointment"),
-    "rfe": N_("Request for Evidence"),
-    "rfe_response": N_("RFE response sent"),
-    "decision": N_("Decision"),
-    "termination": N_("Termination notice"),
-    "other": N_("Note"),
-}
+# Roles of the timeline's items: which record an item is, so Edit… opens the right dialog.
+RECORD_ROLE = Qt.ItemDataRole.UserRole
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel("<h3>" + html.escape(text) + "</h3>")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
 
 
 class MatterPanel(QWidget):
     """Shows one matter; every action goes through clinic_app.services and publishes its change-set."""
 
     draft_requested = Signal(int)  # a matter id
+    task_requested = Signal(int)  # a matter id: the Deadlines screen's task dialog, for it
+    edit_requested = Signal(int)  # a matter id
 
-    def __init__(self, publish: object) -> None:
+    def __init__(self, publish: Callable[..., None]) -> None:
         super().__init__()
-        self.publish = publish  # callable(ChangeSet)
+        self.publish = publish  # publish(ChangeSet, message="")
         self.vault: Vault | None = None
         self.matter_id: int | None = None
         self.summary = QLabel()
@@ -71,57 +58,76 @@ class MatterPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName(_("Matter details"))
         self.status = guarded(QComboBox())
-        self.status.setAccessibleName(_("Status"))
+        self.status.setAccessibleName(_("Stage"))
         for key, label in STATUS_LABELS.items():
             self.status.addItem(_(label), key)
         self.status.activated.connect(self._status_chosen)
         self.assignee = guarded(QComboBox())
         self.assignee.setAccessibleName(_("Assigned to"))
         self.assignee.activated.connect(self._assignee_chosen)
+        self.edit_button = QPushButton(_("Edit matter…"))
+        self.edit_button.clicked.connect(lambda _c=False: self.edit_requested.emit(self.matter_id))
         self.notice_button = QPushButton(_("Add notice…"))
-        self.notice_button.clicked.connect(self.add_notice)
+        self.notice_button.clicked.connect(lambda _c=False: self.add_notice())
         self.grant_button = QPushButton(_("Add grant…"))
-        self.grant_button.clicked.connect(self.add_grant)
+        self.grant_button.clicked.connect(lambda _c=False: self.add_grant())
+        self.draft_button = QPushButton(_("Draft a document…"))
+        self.draft_button.clicked.connect(
+            lambda _c=False: self.draft_requested.emit(self.matter_id or 0)
+        )
         self.note_field = QLineEdit()
         self.note_field.setPlaceholderText(_("Add a note and press Enter"))
         self.note_field.setAccessibleName(_("New note"))
         self.note_field.returnPressed.connect(self.add_note)
         self.error = error_label()
-        self.timeline = QLabel()
+        self.deadlines = MatterDeadlines()
+        self.deadlines.published.connect(self._after)
+        self.deadlines.add_task_requested.connect(self.task_requested.emit)
+        self.timeline = QListWidget()
         self.timeline.setObjectName("matterTimeline")
+        self.timeline.setAccessibleName(_("Grants, notices and notes"))
         self.timeline.setWordWrap(True)
+        self.timeline.itemActivated.connect(lambda _item: self.edit_record())
+        self.timeline.currentItemChanged.connect(lambda *_a: self._timeline_selected())
+        self.edit_record_button = QPushButton(_("Edit…"))
+        self.edit_record_button.setToolTip(_("Correct the selected grant, notice or note"))
+        self.edit_record_button.clicked.connect(lambda _c=False: self.edit_record())
         self.checklist = ChecklistView()
-        self.checklist.changed.connect(lambda changes: self.publish(changes))  # type: ignore[operator]
-        self.draft_button = QPushButton(_("Draft a document…"))
-        self.draft_button.clicked.connect(lambda: self.draft_requested.emit(self.matter_id or 0))
+        self.checklist.changed.connect(lambda changes: self._after(changes, ""))
 
         controls = QHBoxLayout()
-        controls.addWidget(QLabel(_("Status")))
+        controls.addWidget(QLabel(_("Stage")))
         controls.addWidget(self.status)
         controls.addWidget(QLabel(_("Assigned to")))
         controls.addWidget(self.assignee, 1)
         actions = QHBoxLayout()
-        actions.addWidget(self.notice_button)
-        actions.addWidget(self.grant_button)
-        actions.addWidget(self.draft_button)
+        for button in (self.edit_button, self.notice_button, self.grant_button, self.draft_button):
+            actions.addWidget(button)
         actions.addStretch(1)
+        record_row = QHBoxLayout()
+        record_row.addWidget(heading(_("Grants, notices and notes")))
+        record_row.addStretch(1)
+        record_row.addWidget(self.edit_record_button)
         inner = QWidget()
         box = QVBoxLayout(inner)
         box.addWidget(self.summary)
         box.addLayout(controls)
         box.addLayout(actions)
         box.addWidget(self.error)
+        box.addWidget(heading(_("Deadlines and tasks")))
+        box.addWidget(self.deadlines)
+        box.addLayout(record_row)
         box.addWidget(self.timeline)
-        box.addWidget(QLabel("<h3>" + _("Packet checklist") + "</h3>"))
-        box.addWidget(self.checklist)
         box.addWidget(self.note_field)
+        box.addWidget(heading(_("Packet checklist")))
+        box.addWidget(self.checklist)
         box.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(inner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll)
         self.show_matter(None, None)
 
     def show_matter(self, vault: Vault | None, matter_id: int | None) -> None:
@@ -131,6 +137,7 @@ class MatterPanel(QWidget):
         for widget in (
             self.status,
             self.assignee,
+            self.edit_button,
             self.notice_button,
             self.grant_button,
             self.note_field,
@@ -138,19 +145,32 @@ class MatterPanel(QWidget):
         ):
             widget.setEnabled(enabled)
         self.checklist.show_matter(vault if enabled else None, matter_id)
+        self.deadlines.show_matter(vault if enabled else None, matter_id)
+        self.timeline.clear()
+        self._timeline_selected()
         if not enabled:
-            self.summary.setText(_("Select a matter to see its timeline, grants and notes."))
-            self.timeline.clear()
+            self.summary.setText(
+                _("Select a matter to see its deadlines, grants and notices, or use New matter….")
+            )
             self.assignee.clear()
             return
         assert vault is not None and matter_id is not None
         m = matters.get_matter(vault, matter_id=matter_id)
+        letter = (
+            letters.get_letter(vault, letter_id=m.agency_letter_id) if m.agency_letter_id else None
+        )
         esc = html.escape
         facts = [
             (_("Client"), m.client_name),
             (_("Program"), m.program),
             (_("Kind"), _(KIND_LABELS.get(m.kind, m.kind))),
             (_("Employer"), m.employer),
+            (
+                _("Agency letter"),
+                f"{letter.agency} ({letter.period_start or '?'} → {letter.period_end or '?'})"
+                if letter
+                else "",
+            ),
             (_("Receipt number"), m.receipt_number or _("none yet")),
             (_("Filed"), m.filed_on.isoformat() if m.filed_on else ""),
             (
@@ -161,7 +181,8 @@ class MatterPanel(QWidget):
             ),
         ]
         self.summary.setText(
-            f"<h2>{esc(m.client_name)} · {esc(_(KIND_LABELS.get(m.kind, m.kind)))}</h2><table cellspacing='4'>"
+            f"<h2>{esc(m.client_name)} · {esc(_(KIND_LABELS.get(m.kind, m.kind)))}</h2>"
+            "<table cellspacing='4'>"
             + "".join(
                 f"<tr><td><b>{esc(k)}</b></td><td>{esc(str(v))}</td></tr>" for k, v in facts if v
             )
@@ -171,13 +192,17 @@ class MatterPanel(QWidget):
         self.assignee.clear()
         self.assignee.addItem(_("Nobody"), None)
         for member in staff.list_staff(vault, active_only=True):
-            self.assignee.addItem(f"{member.name} ({member.role.replace('_', ' ')})", member.id)
+            self.assignee.addItem(member.name, member.id)
         self.assignee.setCurrentIndex(max(0, self.assignee.findData(m.assigned_staff_id)))
-        parts = [f"<h3>{esc(_('Grants'))}</h3>"]
-        grants = matters.list_grants(vault, matter_id=matter_id)
-        if not grants:
-            parts.append(f"<p>{esc(_('No grant recorded.'))}</p>")
-        for g in grants:
+        self._fill_timeline(vault, matter_id)
+
+    def _fill_timeline(self, vault: Vault, matter_id: int) -> None:
+        def add(text: str, kind: str, record_id: int) -> None:
+            item = QListWidgetItem(text)
+            item.setData(RECORD_ROLE, (kind, record_id))
+            self.timeline.addItem(item)
+
+        for g in matters.list_grants(vault, matter_id=matter_id):
             label = (
                 _("Deferred action")
                 if g.kind == "deferred_action"
@@ -187,36 +212,48 @@ class MatterPanel(QWidget):
                 f"{g.start.isoformat() if g.start else '?'} → {g.end.isoformat() if g.end else '?'}"
             )
             ended = (
-                f" · <b>{esc(_('terminated'))} {g.terminated_on.isoformat()}</b>"
+                " · " + _("terminated {date}").format(date=g.terminated_on.isoformat())
                 if g.terminated_on
                 else ""
             )
-            parts.append(f"<p>{esc(label)}: {esc(span)}{ended}</p>")
-        parts.append(f"<h3>{esc(_('Timeline'))}</h3>")
-        events = matters.list_events(vault, matter_id=matter_id)
-        if not events:
-            parts.append(
-                f"<p>{esc(_('No notices yet. Add the receipt, biometrics or RFE notices as they arrive.'))}</p>"
+            add(f"{label}: {span}{ended}", "grant", g.id)
+        for e in matters.list_events(vault, matter_id=matter_id):
+            parts = [
+                e.occurred_on.isoformat() if e.occurred_on else "",
+                _(EVENT_LABELS.get(e.kind, e.kind)),
+            ]
+            if e.due_on:
+                parts.append(_("due {date}").format(date=e.due_on.isoformat()))
+            if e.mailed:
+                parts.append(_("by mail"))
+            if e.details:
+                parts.append(e.details)
+            add(" · ".join(p for p in parts if p), "event", e.id)
+        for n in notes.list_notes(vault, matter_id=matter_id):
+            add(
+                _("Note, {date}, {author}: {text}").format(
+                    date=n.created_at.strftime("%Y-%m-%d"), author=n.author, text=n.body
+                ),
+                "note",
+                n.id,
             )
-        for e in events:
-            when = e.occurred_on.isoformat() if e.occurred_on else ""
-            due = f" · {esc(_('due'))} {e.due_on.isoformat()}" if e.due_on else ""
-            mailed = f" ({esc(_('mailed'))})" if e.mailed else ""
-            detail = f" — {esc(e.details)}" if e.details else ""
-            parts.append(
-                f"<p><b>{esc(when)}</b> {esc(_(EVENT_LABELS.get(e.kind, e.kind)))}{due}{mailed}{detail}</p>"
+        if self.timeline.count() == 0:
+            empty = QListWidgetItem(
+                _("No notices yet. Add the receipt, biometrics or RFE notices as they arrive.")
             )
-        its_notes = notes.list_notes(vault, matter_id=matter_id)
-        if its_notes:
-            parts.append(f"<h3>{esc(_('Notes'))}</h3>")
-            parts.extend(
-                f"<p>{esc(n.created_at.strftime('%Y-%m-%d'))} {esc(n.author)}: {esc(n.body)}</p>"
-                for n in its_notes
-            )
-        self.timeline.setText("".join(parts))
+            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.timeline.addItem(empty)
+        self.timeline.setFixedHeight(min(260, 8 + 24 * max(2, self.timeline.count())))
 
-    def _after(self, changes: ChangeSet) -> None:
-        self.publish(changes)  # type: ignore[operator]
+    def timeline_text(self) -> str:
+        return "\n".join(self.timeline.item(i).text() for i in range(self.timeline.count()))
+
+    def _timeline_selected(self) -> None:
+        item = self.timeline.currentItem()
+        self.edit_record_button.setEnabled(item is not None and item.data(RECORD_ROLE) is not None)
+
+    def _after(self, changes: ChangeSet, said: str = "") -> None:
+        self.publish(changes, said)
         self.show_matter(self.vault, self.matter_id)
 
     def _status_chosen(self) -> None:
@@ -229,7 +266,10 @@ class MatterPanel(QWidget):
         except ClinicError as exc:
             self.error.setText(desktop_message(exc))
             return
-        self._after(result.changes)
+        self._after(
+            result.changes,
+            _("Moved the matter to {stage}.").format(stage=self.status.currentText()),
+        )
 
     def _assignee_chosen(self) -> None:
         if self.vault is None or self.matter_id is None:
@@ -237,21 +277,51 @@ class MatterPanel(QWidget):
         result = matters.update_matter(
             self.vault, matter_id=self.matter_id, assigned_staff_id=self.assignee.currentData()
         )
-        self._after(result.changes)
+        self._after(
+            result.changes,
+            _("Assigned the matter to {name}.").format(name=self.assignee.currentText()),
+        )
 
     def add_notice(self) -> None:
         if self.vault is None or self.matter_id is None:
             return
-        dialog = NoticeDialog(self.vault, self.matter_id, self)
+        dialog = NoticeDialog(self.vault, self.matter_id, parent=self)
         if dialog.exec():
-            self._after(dialog.changes)
+            self._after(dialog.changes, dialog.said)
 
     def add_grant(self) -> None:
         if self.vault is None or self.matter_id is None:
             return
-        dialog = GrantDialog(self.vault, self.matter_id, self)
+        dialog = GrantDialog(self.vault, self.matter_id, parent=self)
         if dialog.exec():
-            self._after(dialog.changes)
+            self._after(dialog.changes, dialog.said)
+
+    def edit_record(self) -> None:
+        item = self.timeline.currentItem()
+        if self.vault is None or self.matter_id is None or item is None:
+            return
+        found = item.data(RECORD_ROLE)
+        if not found:
+            return
+        kind, record_id = found
+        if kind == "grant":
+            dialog: GrantDialog | NoticeDialog | NoteDialog = GrantDialog(
+                self.vault, self.matter_id, grant_id=record_id, parent=self
+            )
+        elif kind == "event":
+            dialog = NoticeDialog(self.vault, self.matter_id, event_id=record_id, parent=self)
+        else:
+            body = next(
+                (
+                    n.body
+                    for n in notes.list_notes(self.vault, matter_id=self.matter_id)
+                    if n.id == record_id
+                ),
+                "",
+            )
+            dialog = NoteDialog(self.vault, record_id, body, parent=self)
+        if dialog.exec():
+            self._after(dialog.changes, dialog.said)
 
     def add_note(self) -> None:
         if self.vault is None or self.matter_id is None or not self.note_field.text().strip():
@@ -264,4 +334,4 @@ class MatterPanel(QWidget):
             self.error.setText(desktop_message(exc))
             return
         self.note_field.clear()
-        self._after(result.changes)
+        self._after(result.changes, _("Note added."))

@@ -38,7 +38,7 @@ def test_unlock_shows_clients_and_locking_drops_them(qtbot, window: MainWindow) 
     assert window.is_locked
     assert model.rowCount() == 0
     assert window.stack.currentWidget() is window.unlock
-    assert "Nájera" not in window.clients.detail.label.text()
+    assert "Nájera" not in window.clients.detail.text()
 
 
 def test_wrong_passphrase_says_so_and_stays_locked(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -57,8 +57,8 @@ def test_search_is_accent_insensitive_and_shows_details(qtbot, window: MainWindo
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
     assert "2 matching clients" in page.count.text()
     page.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Flores Nájera" in page.detail.label.text(), timeout=5000)
-    assert "Evergreen Landscaping Services" in page.detail.label.text()
+    qtbot.waitUntil(lambda: "Flores Nájera" in page.detail.text(), timeout=5000)
+    assert "Evergreen Landscaping Services" in page.detail.text()
 
     page.search.clear()
     qtbot.keyClicks(page.search, "zzzz-no-such-worker")

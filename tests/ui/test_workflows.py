@@ -84,7 +84,7 @@ def test_rfe_notice_on_a_matter_sets_its_due_date(qtbot, window: MainWindow) -> 
     events = matters.list_events(window.vault, matter_id=matter_id)  # type: ignore[arg-type]
     assert [e.kind for e in events] == ["rfe"]
     assert events[0].due_on == notice + timedelta(days=87)
-    assert (notice + timedelta(days=87)).isoformat() in page.panel.timeline.text()
+    assert (notice + timedelta(days=87)).isoformat() in page.panel.timeline_text()
     assert matters.get_matter(window.vault, matter_id=matter_id).status == "rfe"  # type: ignore[arg-type]
     # the pipeline counts follow
     qtbot.waitUntil(lambda: page.stage_buttons["rfe"].text().endswith(" 1"), timeout=5000)
@@ -260,9 +260,17 @@ def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypa
             controller.window.lock()
 
 
-def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
     from clinic_app.services import deadlines
 
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No,
+    )
     open_window(qtbot, window)
     vault = window.vault
     assert vault is not None
@@ -287,7 +295,8 @@ def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow) ->
         r for r in rows if r and r.matter_id == receipt.id and r.kind == "rfe_response_due"
     )
     page.table.selectRow(rows.index(target))
-    page.mark_done()
+    qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
+    assert "RFE response" in asked[0]  # offered the notice; "No" only marks this one done
     assert deadlines.get_deadline(vault, ref=target.id, today=date.today()).status == "done"
     shown = [page.model.deadline(r) for r in range(page.model.rowCount())]
     assert target.id not in [d.id for d in shown if d]  # done ones leave the open list

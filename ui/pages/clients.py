@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,11 +27,13 @@ from ui.client_editor import ClientEditor
 from ui.client_table import ClientTableModel
 from ui.clipboard import copy_sensitive
 from ui.feedback import desktop_message
+from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
 
 
 class ClientsPage(Page):
     title = N_("Clients")
+    open_matter = Signal(int)
 
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)
@@ -70,6 +72,8 @@ class ClientsPage(Page):
         self.count = QLabel()
         self.count.setObjectName("clientCount")
         self.detail = ClientDetail()
+        self.detail.open_matter.connect(self.open_matter.emit)
+        self.detail.new_matter.connect(self.new_matter)
         # Debounce typing so a 100,000-client vault is searched once per pause, not per key.
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -95,6 +99,8 @@ class ClientsPage(Page):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])  # the details get room for an address line from the start
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self._update_buttons()
@@ -184,6 +190,16 @@ class ClientsPage(Page):
         )
         if editor.exec():
             self._saved(editor, _("Saved {name}."))
+
+    def new_matter(self) -> None:
+        """Open a matter for the selected client; the matter's page shows it at once."""
+        client_id = self.selected_client_id() or self.detail.client_id
+        if self.vault is None or client_id is None:
+            return
+        dialog = MatterDialog(self.vault, client_id=client_id, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.bus.publish(dialog.changes, dialog.said)
+            self.open_matter.emit(dialog.saved_id)
 
     def _saved(self, editor: ClientEditor, said: str) -> None:
         """Say what was saved and show that client, selected, even when the search hid them."""

@@ -30,6 +30,7 @@ from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.deadline_actions import act
 from ui.deadline_table import DeadlineTableModel, kind_label
 from ui.feedback import desktop_message
 from ui.forms import error_label, save_cancel
@@ -162,7 +163,7 @@ class DeadlinesPage(Page):
         self.reopen_button = QPushButton(_("Reopen"))
         self.reopen_button.clicked.connect(self.reopen)
         self.task_button = QPushButton(_("Add task…"))
-        self.task_button.clicked.connect(self.add_task)
+        self.task_button.clicked.connect(lambda _checked=False: self.add_task())
         self.ics_button = QPushButton(_("Export calendar…"))
         self.ics_button.clicked.connect(self.export_calendar)
         self.message = QLabel()
@@ -255,21 +256,13 @@ class DeadlinesPage(Page):
         if d is not None:
             self.open_matter.emit(d.matter_id)
 
-    def _act(self, action: str, until: str | None = None) -> None:
+    def _act(self, action: str) -> None:
         d = self.selected()
         if self.vault is None or d is None:
             return
-        try:
-            if action == "done":
-                result = deadlines.mark_done(self.vault, ref=d.id, today=self.today)
-            elif action == "snooze":
-                result = deadlines.snooze(self.vault, ref=d.id, until=until or "", today=self.today)
-            else:
-                result = deadlines.reopen(self.vault, ref=d.id, today=self.today)
-        except ClinicError as exc:
-            self.message.setText(desktop_message(exc))
-            return
-        self.bus.publish(result.changes)
+        problem = act(self, self.vault, d, action, self.today, self.bus.publish)
+        if problem:
+            self.message.setText(problem)
 
     def mark_done(self) -> None:
         self._act("done")
@@ -278,9 +271,7 @@ class DeadlinesPage(Page):
         self._act("reopen")
 
     def snooze(self) -> None:
-        until, ok = QInputDialog.getText(self, _("Snooze"), _("Snooze until (YYYY-MM-DD):"))
-        if ok and until:
-            self._act("snooze", until)
+        self._act("snooze")
 
     def add_task(self, matter_id: int | None = None) -> None:
         if self.vault is None:

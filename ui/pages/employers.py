@@ -6,11 +6,8 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -20,114 +17,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
-from clinic_app.services import ChangeSet, employers, letters, matters
+from clinic_app.services import employers, letters, matters
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
-from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
-from ui.feedback import desktop_message
-from ui.forms import error_label, save_cancel
+from ui.employer_dialogs import EmployerDialog, LetterDialog, WorksiteDialog
+from ui.forms import RecordDialog
+from ui.labels import KIND_LABELS, STATUS_LABELS
+from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
-
-
-class EmployerDialog(QDialog):
-    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.vault = vault
-        self.changes = ChangeSet()
-        self.setWindowTitle(_("New employer"))
-        self.name = QLineEdit()
-        self.name.setAccessibleName(_("Employer name"))
-        self.address = QLineEdit()
-        self.address.setAccessibleName(_("Address"))
-        self.city = QLineEdit()
-        self.city.setAccessibleName(_("City"))
-        self.state = QLineEdit()
-        self.state.setAccessibleName(_("State"))
-        self.error = error_label()
-        form = QFormLayout(self)
-        form.addRow(_("Name"), self.name)
-        form.addRow(_("Address"), self.address)
-        form.addRow(_("City"), self.city)
-        form.addRow(_("State"), self.state)
-        form.addRow(self.error)
-        buttons = save_cancel(self, self.save)
-        form.addRow(buttons)
-
-    def save(self) -> None:
-        try:
-            result = employers.add_employer(
-                self.vault,
-                name=self.name.text(),
-                address=self.address.text(),
-                city=self.city.text(),
-                state=self.state.text(),
-            )
-        except ClinicError as exc:
-            self.error.setText(desktop_message(exc))
-            return
-        self.changes = result.changes
-        self.accept()
-
-
-class LetterDialog(QDialog):
-    """Record a Statement of Interest for an employer."""
-
-    def __init__(self, vault: Vault, employer_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.vault, self.employer_id = vault, employer_id
-        self.changes = ChangeSet()
-        self.setWindowTitle(_("New agency letter"))
-        self.agency = QLineEdit()
-        self.agency.setPlaceholderText("DOL-WHD, NLRB, EEOC, OSHA, NY State DOL…")
-        self.agency.setAccessibleName(_("Agency"))
-        self.issued = QLineEdit()
-        self.issued.setPlaceholderText("YYYY-MM-DD")
-        self.issued.setAccessibleName(_("Date issued"))
-        self.start = QLineEdit()
-        self.start.setPlaceholderText("YYYY-MM-DD")
-        self.start.setAccessibleName(_("Covered period start"))
-        self.end = QLineEdit()
-        self.end.setPlaceholderText("YYYY-MM-DD")
-        self.end.setAccessibleName(_("Covered period end"))
-        self.reference = QLineEdit()
-        self.reference.setAccessibleName(_("Reference"))
-        self.error = error_label()
-        form = QFormLayout(self)
-        form.addRow(_("Agency"), self.agency)
-        form.addRow(_("Date issued"), self.issued)
-        form.addRow(_("Period start"), self.start)
-        form.addRow(_("Period end"), self.end)
-        form.addRow(_("Reference"), self.reference)
-        form.addRow(self.error)
-        buttons = save_cancel(self, self.save)
-        form.addRow(buttons)
-
-    def save(self) -> None:
-        try:
-            result = letters.add_letter(
-                self.vault,
-                agency=self.agency.text(),
-                employer_id=self.employer_id,
-                date_issued=self.issued.text() or None,
-                period_start=self.start.text() or None,
-                period_end=self.end.text() or None,
-                reference=self.reference.text(),
-            )
-        except ClinicError as exc:
-            self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
-            return
-        self.changes = result.changes
-        self.accept()
 
 
 class EmployersPage(Page):
     title = N_("Employers & letters")
     open_matter = Signal(int)
-    prepare_packets = Signal(
-        int
-    )  # a letter id: the Documents screen renders for every covered worker
+    prepare_packets = Signal(int)  # a letter id: Documents renders for every covered worker
 
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)
@@ -135,11 +39,29 @@ class EmployersPage(Page):
         self.employer_list.setAccessibleName(_("Employers"))
         self.employer_list.currentItemChanged.connect(lambda *_a: self._show_employer())
         self.new_employer = QPushButton(_("New employer…"))
-        self.new_employer.clicked.connect(self.add_employer)
+        self.new_employer.clicked.connect(lambda _c=False: self.add_employer())
+        self.edit_employer_button = QPushButton(_("Edit employer…"))
+        self.edit_employer_button.clicked.connect(lambda _c=False: self.edit_employer())
+        self.worksite_list = QListWidget()
+        self.worksite_list.setAccessibleName(_("Worksites"))
+        self.worksite_list.itemActivated.connect(lambda _i: self.edit_worksite())
+        self.new_worksite = QPushButton(_("Add worksite…"))
+        self.new_worksite.clicked.connect(lambda _c=False: self.add_worksite())
+        self.edit_worksite_button = QPushButton(_("Edit worksite…"))
+        self.edit_worksite_button.clicked.connect(lambda _c=False: self.edit_worksite())
         self.new_letter = QPushButton(_("New agency letter…"))
-        self.new_letter.clicked.connect(self.add_letter)
+        self.new_letter.clicked.connect(lambda _c=False: self.add_letter())
+        self.edit_letter_button = QPushButton(_("Edit letter…"))
+        self.edit_letter_button.clicked.connect(lambda _c=False: self.edit_letter())
+        self.add_worker_button = QPushButton(_("Add a worker…"))
+        self.add_worker_button.setToolTip(
+            _(
+                "Open a matter under this letter for a worker it covers (a new client or one on file)"
+            )
+        )
+        self.add_worker_button.clicked.connect(lambda _c=False: self.add_worker())
         self.packets_button = QPushButton(_("Prepare packets for all covered workers…"))
-        self.packets_button.clicked.connect(self._prepare_packets)
+        self.packets_button.clicked.connect(lambda _c=False: self._prepare_packets())
         self.details = QLabel()
         self.details.setObjectName("employerDetails")
         self.details.setWordWrap(True)
@@ -158,19 +80,28 @@ class EmployersPage(Page):
         lbox.addWidget(QLabel(_("Employers")))
         lbox.addWidget(self.employer_list)
         lbox.addWidget(self.new_employer)
+        lbox.addWidget(self.edit_employer_button)
         right = QWidget()
         rbox = QVBoxLayout(right)
         rbox.setContentsMargins(0, 0, 0, 0)
         rbox.addWidget(self.details)
+        sites = QHBoxLayout()
+        sites.addWidget(QLabel(_("Worksites")))
+        sites.addStretch(1)
+        sites.addWidget(self.new_worksite)
+        sites.addWidget(self.edit_worksite_button)
+        rbox.addLayout(sites)
+        rbox.addWidget(self.worksite_list)
         row = QHBoxLayout()
         row.addWidget(QLabel(_("Agency letters (Statements of Interest)")))
         row.addStretch(1)
         row.addWidget(self.new_letter)
+        row.addWidget(self.edit_letter_button)
         rbox.addLayout(row)
         rbox.addWidget(self.letter_list, 1)
         row2 = QHBoxLayout()
-        row2.addWidget(self.covered_label)
-        row2.addStretch(1)
+        row2.addWidget(self.covered_label, 1)
+        row2.addWidget(self.add_worker_button)
         row2.addWidget(self.packets_button)
         rbox.addLayout(row2)
         rbox.addWidget(self.covered, 2)
@@ -198,8 +129,17 @@ class EmployersPage(Page):
         self.covered_label.clear()
         enabled = self.vault is not None
         self.new_employer.setEnabled(enabled)
-        self.new_letter.setEnabled(False)
-        self.packets_button.setEnabled(False)
+        self.worksite_list.clear()
+        for button in (
+            self.new_letter,
+            self.edit_letter_button,
+            self.packets_button,
+            self.add_worker_button,
+            self.edit_employer_button,
+            self.new_worksite,
+            self.edit_worksite_button,
+        ):
+            button.setEnabled(False)
         if self.vault is None:
             return
         for employer in employers.list_employers(self.vault):
@@ -224,8 +164,11 @@ class EmployersPage(Page):
     def _show_employer(self) -> None:
         self.letter_list.clear()
         self.covered.clear()
+        self.worksite_list.clear()
         employer_id = self.selected_employer()
-        self.new_letter.setEnabled(employer_id is not None)
+        for button in (self.new_letter, self.edit_employer_button, self.new_worksite):
+            button.setEnabled(employer_id is not None)
+        self.edit_worksite_button.setEnabled(False)
         if self.vault is None or employer_id is None:
             return
         e = employers.get_employer(self.vault, employer_id=employer_id)
@@ -236,19 +179,6 @@ class EmployersPage(Page):
         place = ", ".join(p for p in (e.address, e.city, e.state) if p)
         if place:
             parts.append(f"<p>{esc(place)}</p>")
-        if sites:
-            parts.append(
-                "<p><b>"
-                + esc(_("Worksites"))
-                + ":</b> "
-                + esc(
-                    "; ".join(
-                        ", ".join(p for p in (s.name, s.address, s.city, s.state) if p)
-                        for s in sites
-                    )
-                )
-                + "</p>"
-            )
         for d in disputes:
             opened = d.opened_on.isoformat() if d.opened_on else ""
             parts.append(
@@ -256,6 +186,16 @@ class EmployersPage(Page):
                 f"{esc(d.violation_kind)} · {esc(d.status)} {esc(opened)}</p>"
             )
         self.details.setText("".join(parts))
+        for site in sites:
+            item = QListWidgetItem(
+                ", ".join(p for p in (site.name, site.address, site.city, site.state) if p)
+            )
+            item.setData(Qt.ItemDataRole.UserRole, site.id)
+            self.worksite_list.addItem(item)
+        self.worksite_list.setFixedHeight(min(120, 8 + 22 * max(1, len(sites))))
+        self.edit_worksite_button.setEnabled(bool(sites))
+        if sites:
+            self.worksite_list.setCurrentRow(0)
         for letter in letters.list_letters(self.vault):
             if letter.employer_id != employer_id:
                 continue
@@ -275,7 +215,8 @@ class EmployersPage(Page):
     def _show_letter(self) -> None:
         self.covered.clear()
         letter_id = self.selected_letter()
-        self.packets_button.setEnabled(letter_id is not None)
+        for button in (self.packets_button, self.add_worker_button, self.edit_letter_button):
+            button.setEnabled(letter_id is not None)
         if self.vault is None or letter_id is None:
             self.covered_label.clear()
             return
@@ -285,7 +226,8 @@ class EmployersPage(Page):
         )
         for m in found:
             item = QListWidgetItem(
-                f"{m.client_name} · {m.kind} · {m.status.replace('_', ' ')}"
+                f"{m.client_name} · {_(KIND_LABELS.get(m.kind, m.kind))} · "
+                f"{_(STATUS_LABELS.get(m.status, m.status))}"
                 + (f" · {m.receipt_number}" if m.receipt_number else "")
             )
             item.setData(Qt.ItemDataRole.UserRole, m.id)
@@ -299,17 +241,75 @@ class EmployersPage(Page):
         if letter_id is not None:
             self.prepare_packets.emit(letter_id)
 
+    def _run(self, dialog: RecordDialog) -> bool:
+        if dialog.exec():
+            self.bus.publish(dialog.changes, dialog.said)
+            return True
+        return False
+
     def add_employer(self) -> None:
         if self.vault is None:
             return
         dialog = EmployerDialog(self.vault, self)
-        if dialog.exec():
-            self.bus.publish(dialog.changes)
+        if self._run(dialog):
+            self.select_employer(dialog.saved_id)
 
-    def add_letter(self) -> None:
+    def edit_employer(self) -> None:
         employer_id = self.selected_employer()
         if self.vault is None or employer_id is None:
             return
-        dialog = LetterDialog(self.vault, employer_id, self)
-        if dialog.exec():
-            self.bus.publish(dialog.changes)
+        record = employers.get_employer(self.vault, employer_id=employer_id)
+        self._run(EmployerDialog(self.vault, self, record=record))
+
+    def add_worksite(self) -> None:
+        employer_id = self.selected_employer()
+        if self.vault is not None and employer_id is not None:
+            self._run(WorksiteDialog(self.vault, employer_id, self))
+
+    def edit_worksite(self) -> None:
+        employer_id = self.selected_employer()
+        item = self.worksite_list.currentItem()
+        if self.vault is None or employer_id is None or item is None:
+            return
+        site_id = int(item.data(Qt.ItemDataRole.UserRole))
+        record = next(
+            s
+            for s in employers.list_worksites(self.vault, employer_id=employer_id)
+            if s.id == site_id
+        )
+        self._run(WorksiteDialog(self.vault, employer_id, self, record=record))
+
+    def add_letter(self) -> None:
+        employer_id = self.selected_employer()
+        if self.vault is not None and employer_id is not None:
+            self._run(LetterDialog(self.vault, employer_id, self))
+
+    def edit_letter(self) -> None:
+        employer_id, letter_id = self.selected_employer(), self.selected_letter()
+        if self.vault is None or employer_id is None or letter_id is None:
+            return
+        record = letters.get_letter(self.vault, letter_id=letter_id)
+        self._run(LetterDialog(self.vault, employer_id, self, record=record))
+
+    def add_worker(self) -> None:
+        """A worker the letter covers: a new client or one on file, with a matter under it."""
+        letter_id = self.selected_letter()
+        if self.vault is None or letter_id is None:
+            return
+        dialog = MatterDialog(self.vault, letter_id=letter_id, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.bus.publish(dialog.changes, dialog.said)
+            self.select_letter(letter_id)
+            for row in range(self.covered.count()):
+                if self.covered.item(row).data(Qt.ItemDataRole.UserRole) == dialog.saved_id:
+                    self.covered.setCurrentRow(row)
+
+    def select_employer(self, employer_id: int | None) -> None:
+        for row in range(self.employer_list.count()):
+            if self.employer_list.item(row).data(Qt.ItemDataRole.UserRole) == employer_id:
+                self.employer_list.setCurrentRow(row)
+
+    def select_letter(self, letter_id: int) -> None:
+        for row in range(self.letter_list.count()):
+            if self.letter_list.item(row).data(Qt.ItemDataRole.UserRole) == letter_id:
+                self.letter_list.setCurrentRow(row)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
@@ -24,7 +25,9 @@ from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
-from ui.matter_view import KIND_LABELS, STATUS_LABELS, MatterPanel
+from ui.labels import KIND_LABELS, STATUS_LABELS
+from ui.matter_editor import MatterDialog
+from ui.matter_view import MatterPanel
 from ui.pages.base import Page
 from ui.table_base import Index, RecordTableModel
 
@@ -32,16 +35,17 @@ from ui.table_base import Index, RecordTableModel
 class MatterTableModel(RecordTableModel[MatterRecord]):
     """Matters page by page, filtered by pipeline stage and client search."""
 
-    CLIENT, KIND, STATUS, EMPLOYER, RECEIPT, GRANT_END, PERMIT_END, ASSIGNED = range(8)
+    # The employer comes second so its name shows whole beside the matter's page on a laptop.
+    CLIENT, EMPLOYER, STATUS, RECEIPT, GRANT_END, PERMIT_END, KIND, ASSIGNED = range(8)
     HEADERS = (
-        "Client",
-        "Kind",
-        "Status",
-        "Employer",
-        "Receipt",
-        "Grant ends",
-        "Permit ends",
-        "Assigned",
+        N_("Client"),
+        N_("Employer"),
+        N_("Stage"),
+        N_("Receipt"),
+        N_("Grant ends"),
+        N_("Permit ends"),
+        N_("Kind"),
+        N_("Assigned"),
     )
     PAGE = 200
 
@@ -58,12 +62,12 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         m = self._rows[index.row()]
         values = (
             m.client_name,
-            _(KIND_LABELS.get(m.kind, m.kind)),
-            _(STATUS_LABELS.get(m.status, m.status)),
             m.employer,
+            _(STATUS_LABELS.get(m.status, m.status)),
             m.receipt_number or "",
             m.grant_end.isoformat() if m.grant_end else "",
             m.work_permit_end.isoformat() if m.work_permit_end else "",
+            _(KIND_LABELS.get(m.kind, m.kind)),
             m.assigned_to,
         )
         return values[index.column()]
@@ -159,8 +163,16 @@ class MattersPage(Page):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([580, 420])
+        self.new_button = QPushButton(_("New matter…"))
+        self.new_button.setToolTip(_("Open a matter for a client"))
+        self.new_button.clicked.connect(lambda _c=False: self.new_matter())
+        top = QHBoxLayout()
+        top.addLayout(pipeline, 1)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.panel.edit_requested.connect(self.edit_matter)
         layout = QVBoxLayout(self)
-        layout.addLayout(pipeline)
+        layout.addLayout(top)
         layout.addWidget(splitter)
 
     def kinds(self) -> frozenset[str]:
@@ -181,12 +193,17 @@ class MattersPage(Page):
             label = _("All") if key is None else _(STATUS_LABELS[key])
             n = sum(counts.values()) if key is None else counts.get(key, 0)
             button.setText(f"{label} {n}" if self.vault else label)
-        for column, width in ((0, 200), (1, 80), (2, 120), (3, 190), (4, 120), (5, 90), (6, 90)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         if self.vault is not None and selected is not None:
             self.open_matter(selected)  # stays in view even when it has moved to another stage
         else:
             self.panel.show_matter(None, None)
+
+    def _fit_columns(self) -> None:
+        """Client and employer names whole (up to a limit), dates and receipts at their width."""
+        self.table.resizeColumnsToContents()
+        for column, cap in ((MatterTableModel.CLIENT, 230), (MatterTableModel.EMPLOYER, 260)):
+            self.table.setColumnWidth(column, min(cap, max(120, self.table.columnWidth(column))))
 
     def set_stage(self, status: str | None) -> None:
         self.model.status = status
@@ -213,6 +230,36 @@ class MattersPage(Page):
         """Show one matter even when the current filters hide it."""
         if not self.select_matter(matter_id):
             self.panel.show_matter(self.vault, matter_id)
+
+    def new_matter(self, client_id: int | None = None, letter_id: int | None = None) -> None:
+        if self.vault is None:
+            return
+        dialog = MatterDialog(self.vault, client_id=client_id, letter_id=letter_id, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.show_saved(dialog)
+
+    def edit_matter(self, matter_id: int) -> None:
+        if self.vault is None or not matter_id:
+            return
+        record = matters.get_matter(self.vault, matter_id=matter_id)
+        dialog = MatterDialog(self.vault, matter=record, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.show_saved(dialog)
+
+    def show_saved(self, dialog: MatterDialog) -> None:
+        """Say what was saved, and show that matter selected even if the filters hid it."""
+        assert dialog.saved_id is not None
+        self.bus.publish(dialog.changes, dialog.said)
+        if self.vault is None:
+            return
+        if not self.select_matter(dialog.saved_id):
+            self._debounce.stop()
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.model.search = ""
+            self.set_stage(None)
+            self.open_matter(dialog.saved_id)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         matter_id = self.model.matter_id(current.row())

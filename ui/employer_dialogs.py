@@ -1,0 +1,194 @@
+"""Add or correct an employer, one of its worksites, or an agency letter (Statement of Interest)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+
+from clinic_app.errors import ClinicError
+from clinic_app.i18n import N_, _
+from clinic_app.services import employers, letters
+from clinic_app.services.records import EmployerRecord, LetterRecord, WorksiteRecord
+from clinic_app.services.vault_ops import Vault
+from ui.forms import RecordDialog
+from ui.guards import guarded
+from ui.notice_dialog import DATE_HINT
+
+
+def _line(name: str, value: str = "", placeholder: str = "") -> QLineEdit:
+    field = QLineEdit(value)
+    field.setAccessibleName(_(name))
+    if placeholder:
+        field.setPlaceholderText(placeholder)
+    return field
+
+
+class EmployerDialog(RecordDialog):
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {"employer name": "name", "state": "state"}
+
+    def __init__(
+        self, vault: Vault, parent: QWidget | None = None, *, record: EmployerRecord | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.vault, self.record = vault, record
+        self.setWindowTitle(_("Edit employer") if record else _("New employer"))
+        self.name = _line(N_("Employer name"), record.name if record else "")
+        self.address = _line(N_("Address"), record.address if record else "")
+        self.city = _line(N_("City"), record.city if record else "")
+        self.state = _line(N_("State"), record.state if record else "", "IL")
+        self.form.addRow(_("Name"), self.name)
+        self.form.addRow(_("Address"), self.address)
+        self.form.addRow(_("City"), self.city)
+        self.form.addRow(_("State"), self.state)
+        self.finish_layout()
+
+    def save(self) -> None:
+        values = {
+            "name": self.name.text(),
+            "address": self.address.text(),
+            "city": self.city.text(),
+            "state": self.state.text(),
+        }
+        try:
+            if self.record is None:
+                result = employers.add_employer(self.vault, **values)
+            else:
+                result = employers.update_employer(self.vault, employer_id=self.record.id, **values)
+        except ClinicError as exc:
+            self.failed(exc)
+            return
+        self.changes, self.saved_id = result.changes, result.record.id
+        self.said = _("Saved the employer {name}.").format(name=result.record.name)
+        self.accept()
+
+
+class WorksiteDialog(RecordDialog):
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {"city": "city", "state": "state"}
+
+    def __init__(
+        self,
+        vault: Vault,
+        employer_id: int,
+        parent: QWidget | None = None,
+        *,
+        record: WorksiteRecord | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault, self.employer_id, self.record = vault, employer_id, record
+        self.setWindowTitle(_("Edit worksite") if record else _("New worksite"))
+        self.name = _line(N_("Worksite name"), record.name if record else "")
+        self.address = _line(N_("Address"), record.address if record else "")
+        self.city = _line(N_("City"), record.city if record else "")
+        self.state = _line(N_("State"), record.state if record else "", "IL")
+        self.form.addRow(_("Name"), self.name)
+        self.form.addRow(_("Address"), self.address)
+        self.form.addRow(_("City"), self.city)
+        self.form.addRow(_("State"), self.state)
+        self.finish_layout()
+
+    def save(self) -> None:
+        values = {
+            "name": self.name.text(),
+            "address": self.address.text(),
+            "city": self.city.text(),
+            "state": self.state.text(),
+        }
+        try:
+            if self.record is None:
+                result = employers.add_worksite(self.vault, employer_id=self.employer_id, **values)
+            else:
+                result = employers.update_worksite(self.vault, worksite_id=self.record.id, **values)
+        except ClinicError as exc:
+            self.failed(exc)
+            return
+        self.changes, self.saved_id = result.changes, result.record.id
+        self.said = _("Saved the worksite.")
+        self.accept()
+
+
+class LetterDialog(RecordDialog):
+    """Record, or correct, a Statement of Interest for an employer (and one of its worksites)."""
+
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {
+        "agency": "agency",
+        "letter date": "issued",
+        "period start": "start",
+        "period end": "end",
+        "worksite": "worksite",
+    }
+
+    def __init__(
+        self,
+        vault: Vault,
+        employer_id: int,
+        parent: QWidget | None = None,
+        *,
+        record: LetterRecord | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.vault, self.employer_id, self.record = vault, employer_id, record
+        self.setWindowTitle(_("Edit agency letter") if record else _("New agency letter"))
+
+        def day(value: object) -> str:
+            return str(value) if value else ""
+
+        self.agency = _line(
+            N_("Agency"),
+            record.agency if record else "",
+            "DOL-WHD, NLRB, EEOC, OSHA, NY State DOL…",
+        )
+        self.issued = _line(N_("Date issued"), day(record and record.date_issued), _(DATE_HINT))
+        self.start = _line(
+            N_("Covered period start"), day(record and record.period_start), _(DATE_HINT)
+        )
+        self.end = _line(N_("Covered period end"), day(record and record.period_end), _(DATE_HINT))
+        self.reference = _line(N_("Reference"), record.reference if record else "")
+        self.worksite: QComboBox = guarded(QComboBox())
+        self.worksite.setAccessibleName(_("Worksite"))
+        self.worksite.addItem(_("Every worksite of the employer"), None)
+        for site in employers.list_worksites(vault, employer_id=employer_id):
+            place = ", ".join(p for p in (site.name, site.address, site.city, site.state) if p)
+            self.worksite.addItem(place, site.id)
+        if record is not None:
+            self.worksite.setCurrentIndex(max(0, self.worksite.findData(record.worksite_id)))
+        self.form.addRow(_("Agency"), self.agency)
+        self.form.addRow(_("Date issued"), self.issued)
+        self.form.addRow(_("Period start"), self.start)
+        self.form.addRow(_("Period end"), self.end)
+        self.form.addRow(_("Worksite"), self.worksite)
+        self.form.addRow(_("Reference"), self.reference)
+        self.finish_layout()
+
+    def save(self) -> None:
+        try:
+            if self.record is None:
+                result = letters.add_letter(
+                    self.vault,
+                    agency=self.agency.text(),
+                    employer_id=self.employer_id,
+                    date_issued=self.issued.text() or None,
+                    period_start=self.start.text() or None,
+                    period_end=self.end.text() or None,
+                    worksite_id=self.worksite.currentData(),
+                    reference=self.reference.text(),
+                )
+            else:
+                result = letters.update_letter(
+                    self.vault,
+                    letter_id=self.record.id,
+                    agency=self.agency.text(),
+                    date_issued=self.issued.text() or None,
+                    period_start=self.start.text() or None,
+                    period_end=self.end.text() or None,
+                    worksite_id=self.worksite.currentData(),
+                    reference=self.reference.text(),
+                )
+        except ClinicError as exc:
+            self.failed(exc)
+            return
+        self.changes, self.saved_id = result.changes, result.record.id
+        self.said = _(
+            "Saved the {agency} letter; the deadlines that follow it are updated."
+        ).format(agency=result.record.agency)
+        self.accept()
