@@ -27,10 +27,15 @@ def test_every_translation_keeps_its_placeholders() -> None:
     assert bad == []
 
 
+def _key(value: object) -> object:
+    """Plural entries carry (singular, plural) ids and strings; lists are made hashable."""
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
 def test_compiled_catalog_matches_the_po_file() -> None:
-    po = {m.id: m.string for m in _po() if m.id and m.string and not m.fuzzy}
+    po = {_key(m.id): _key(m.string) for m in _po() if m.id and m.string and not m.fuzzy}
     with open(LOCALE / "es" / "LC_MESSAGES" / "clinic_app.mo", "rb") as handle:
-        mo = {m.id: m.string for m in read_mo(BytesIO(handle.read())) if m.id}
+        mo = {_key(m.id): _key(m.string) for m in read_mo(BytesIO(handle.read())) if m.id}
     assert mo == po, "run scripts/i18n.sh to recompile the catalog"
 
 
