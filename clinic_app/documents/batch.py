@@ -3,12 +3,19 @@
 The parent builds each document's fields from the vault; the workers receive the template bytes
 once (at start) and then (template key, fields, output path) jobs, fill them with docxtpl and
 write each file atomically. A job that fails returns its reason; the others carry on.
+
+A clinic's template is a file from anywhere: it is always filled in a worker process with a
+memory limit (RLIMIT_AS) and a CPU-time limit per document (a profiling timer), so a template
+written to exhaust the machine fails that document with a sentence. Windows has neither limit:
+there the worker process only keeps the app itself alive.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,21 +44,67 @@ class JobResult:
     failure: RenderFailure | None = None
 
 
+# Limits for filling one document from a clinic's template (far above what a letter needs:
+# the shipped templates fill in a fraction of a second and a few tens of MB).
+SECONDS_PER_DOCUMENT = 20.0
+MEMORY_BYTES = 1536 * 2**20
+
 _templates: dict[str, PreparedTemplate] = {}
+_seconds: float | None = None  # set in a limited worker
+_limits = (SECONDS_PER_DOCUMENT, MEMORY_BYTES)  # as the worker was given them
 
 
-def _init_worker(sources: Mapping[str, tuple[bytes, str]]) -> None:
+class _OutOfTime(BaseException):
+    """Raised by the CPU timer inside a limited worker (a BaseException, so no template code
+    path that catches Exception can swallow it)."""
+
+
+def _on_timer(signum: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def _init_worker(
+    sources: Mapping[str, tuple[bytes, str]], limits: tuple[float, int] | None = None
+) -> None:
+    global _seconds, _limits
     _templates.clear()
     for key, (data, name) in sources.items():
         _templates[key] = PreparedTemplate(data, name=name)
+    if limits is not None and sys.platform != "win32":
+        import resource
+
+        seconds, memory = _limits = limits
+        _seconds = seconds
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        signal.signal(signal.SIGPROF, _on_timer)
+
+
+def _limit_message(what: str, limits: tuple[float, int] | None = None) -> RenderFailure:
+    seconds, memory = limits or _limits
+    return RenderFailure(
+        None,
+        f"the template needed more {what} than one document may use "
+        f"({seconds:g} s of processor time, {memory // 2**20} MB); "
+        "look for a loop or a very long repeated text in it",
+    )
 
 
 def run_job(job: Job) -> JobResult:
     """Fill one document (in whichever process runs it)."""
     try:
-        data = _templates[job.template].render(job.values)
+        if _seconds is not None:
+            signal.setitimer(signal.ITIMER_PROF, _seconds)
+        try:
+            data = _templates[job.template].render(job.values)
+        finally:
+            if _seconds is not None:
+                signal.setitimer(signal.ITIMER_PROF, 0)
         if job.out_path is not None:
             atomic_write(job.out_path, data)
+    except _OutOfTime:
+        return JobResult(ok=False, failure=_limit_message("time"))
+    except MemoryError:
+        return JobResult(ok=False, failure=_limit_message("memory"))
     except RenderError as exc:
         return JobResult(ok=False, failure=exc.failure)
     except ClinicError as exc:  # e.g. the disk is full: this document only
@@ -72,8 +125,11 @@ def run_jobs(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> list[JobResult]:
-    """Fill every job, in order; uses worker processes when there are enough documents."""
+    """Fill every job, in order; uses worker processes when there are enough documents, and
+    always (with limits) for a template that is not one of the app's own."""
     workers = default_workers() if workers is None else max(1, workers)
+    if not all(t.trusted for t in sources.values()):
+        return _run_limited(sources, jobs, min(workers, len(jobs)), progress)
     if workers == 1 or len(jobs) < PARALLEL_FROM:
         _templates.clear()
         _templates.update(sources)
@@ -107,3 +163,48 @@ def run_jobs(
         for job in jobs[len(results) :]:
             results.append(run_job(job))
     return results
+
+
+def _run_limited(
+    sources: Mapping[str, PreparedTemplate],
+    jobs: Sequence[Job],
+    workers: int,
+    progress: Progress | None,
+    done_before: int = 0,
+) -> list[JobResult]:
+    """Every job in worker processes under the limits; never in this process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not jobs:
+        return []
+    payload = {key: (t.data, t.name) for key, t in sources.items()}
+    limits = (SECONDS_PER_DOCUMENT, MEMORY_BYTES)
+    context = multiprocessing.get_context("spawn")
+    results: list[JobResult] = []
+    total = done_before + len(jobs)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=max(1, workers),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(payload, limits),
+        ) as pool:
+            for result in pool.map(run_job, jobs, chunksize=1):
+                results.append(result)
+                if progress:
+                    progress(done_before + len(results), total)
+    except BrokenProcessPool:
+        # A worker died past its limits: that document fails, the rest go to fresh workers.
+        results.append(JobResult(ok=False, failure=_limit_message("memory or time", limits)))
+        if progress:
+            progress(done_before + len(results), total)
+        rest = jobs[len(results) :]
+        results += _run_limited(sources, rest, workers, progress, done_before + len(results))
+    return results
+
+
+def render_one(template: PreparedTemplate, values: Mapping[str, Value]) -> JobResult:
+    """Fill one document without writing it: here for the app's own templates, in a limited
+    worker for any other."""
+    return run_jobs({"one": template}, [Job("one", values, None, want_bytes=True)], workers=1)[0]

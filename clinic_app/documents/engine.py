@@ -25,6 +25,7 @@ from clinic_app.documents import fields as F
 from clinic_app.documents import inert
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
+from clinic_app.resources import resource_path
 
 # A field's value as the context builder hands it over: text (dates already written out),
 # a number, None for "no value in the vault", or a list of items (sub-field -> text).
@@ -83,6 +84,41 @@ class RenderFailure:
 
 _MAX_POWER = 100
 _MAX_REPEAT = 10_000
+_MAX_WIDTH = 500  # padding and format widths: a line of a letter, not a gigabyte of spaces
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_PADDING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _check_width(value: object) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_WIDTH:
+        raise SecurityError(f"widths above {_MAX_WIDTH} are not allowed in a template")
+
+
+def _check_printf(text: str) -> None:
+    """`"%0300000000d" % 1` would build a 300 MB string: bound every width and precision."""
+    for match in _PRINTF.finditer(text):
+        for part in match.groups():
+            if part == "*":
+                raise SecurityError(
+                    "widths taken from the values (%*d) are not allowed in a template"
+                )
+            if part is not None:
+                _check_width(int(part))
+
+
+def _check_format_string(text: str) -> None:
+    """`"{:>300000000}".format(x)`: bound the widths in str.format specs too."""
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return  # str.format itself will refuse it
+    for _literal, _field, spec, _conversion in parsed:
+        if spec and "{" in spec:
+            raise SecurityError("widths taken from the values are not allowed in a template")
+        for number in re.findall(r"\d+", spec or ""):
+            _check_width(int(number))
 
 
 class _CachingEnvironment(SandboxedEnvironment):
@@ -94,13 +130,50 @@ class _CachingEnvironment(SandboxedEnvironment):
 
     # A tag like {{ "a" * 10**10 }} would take all the memory; documents never need big powers
     # or long repeated text.
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, Template] = {}
+        center, indent, fmt = self.filters["center"], self.filters["indent"], self.filters["format"]
+        lipsum: Any = self.globals["lipsum"]
+
+        def bounded_center(value: Any, width: Any = 80) -> Any:
+            _check_width(width)
+            return center(value, width)
+
+        def bounded_indent(value: Any, width: Any = 4, *args: Any, **kwargs: Any) -> Any:
+            _check_width(width if isinstance(width, int) else len(str(width)))
+            return indent(value, width, *args, **kwargs)
+
+        def bounded_format(value: Any, *args: Any, **kwargs: Any) -> Any:
+            _check_printf(str(value))
+            return fmt(value, *args, **kwargs)
+
+        def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+            _check_width(n * max)
+            return lipsum(n, html, min, max)
+
+        self.filters.update(center=bounded_center, indent=bounded_indent, format=bounded_format)
+        self.globals["lipsum"] = bounded_lipsum
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str) and name in _PADDING_METHODS:
+            for value in (*args, *kwargs.values()):
+                _check_width(value)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:  # `"…".format` is looked up: its widths are known now
+            _check_format_string(value.__self__)
+        return wrapped
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str):
+            _check_printf(left)
         if operator == "**" and not (isinstance(right, int) and abs(right) <= _MAX_POWER):
             raise SecurityError("powers above 100 are not allowed in a template")
         if operator == "*":
@@ -195,9 +268,12 @@ class TemplateAnalysis:
 class PreparedTemplate:
     """A template loaded once, checked once, then filled many times."""
 
-    def __init__(self, data: bytes, *, name: str) -> None:
+    def __init__(self, data: bytes, *, name: str, trusted: bool = False) -> None:
         self.data = data
         self.name = name
+        # One of the app's own templates (filled in-process); any other is filled in a
+        # worker process with memory and time limits (see batch.py).
+        self.trusted = trusted
         self._env = _CachingEnvironment()
         self._patch_cache: dict[str, str] = {}
         self._analysis: TemplateAnalysis | None = None
@@ -217,7 +293,9 @@ class PreparedTemplate:
             raise TemplateProblem(
                 f"Cannot read the template {path}: {exc.strerror or exc}."
             ) from exc
-        return cls(data, name=name or Path(path).name)
+        shipped = resource_path("templates").resolve()
+        trusted = Path(path).resolve().is_relative_to(shipped)
+        return cls(data, name=name or Path(path).name, trusted=trusted)
 
     # -- checking ---------------------------------------------------------------------------
 

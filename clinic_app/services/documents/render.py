@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from clinic_app.documents import batch, context, engine, naming, templates
+from clinic_app.documents import batch, context, naming, templates
 from clinic_app.documents import fields as F
 from clinic_app.documents.context import ClinicFacts, GroupFacts, MatterFacts
 from clinic_app.documents.engine import PreparedTemplate, RenderFailure, Value
@@ -133,19 +133,17 @@ def _preflight(prepared: PreparedTemplate, clinic: ClinicFacts, lang: str, today
         **context.example_values(lang),
         **context.clinic_values(clinic, lang=lang, today=today),
     }
-    try:
-        prepared.render(values)
-    except engine.RenderError as exc:
-        failure = exc.failure
-        if failure.field is None:
-            raise UserError(
-                f"{prepared.name} cannot be filled ({failure.message}); nothing was written."
-            ) from exc
-        found = F.spec(failure.field)
-        if found is not None and found.scope == F.CLINIC:
-            raise UserError(
-                f"{prepared.name} cannot be filled: {_why(failure)}; nothing was written."
-            ) from exc
+    # A clinic's template is filled in a worker with limits, even for this trial.
+    failure = batch.render_one(prepared, values).failure
+    if failure is None:
+        return
+    if failure.field is None:
+        raise UserError(
+            f"{prepared.name} cannot be filled ({failure.message}); nothing was written."
+        )
+    found = F.spec(failure.field)
+    if found is not None and found.scope == F.CLINIC:
+        raise UserError(f"{prepared.name} cannot be filled: {_why(failure)}; nothing was written.")
 
 
 def render_documents(
