@@ -69,7 +69,7 @@ def recovery_code(args: Namespace) -> str:
         raise UserError(
             f"No recovery code given: set {RECOVERY_ENV} or pipe it in with --passphrase-stdin."
         )
-    return input("Recovery code: ")
+    return getpass.getpass("Recovery code: ")  # not echoed: it opens the vault like a passphrase
 
 
 def backup_passphrase(args: Namespace, *, confirm: bool) -> str | None:

@@ -6,8 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
-# Characters Windows forbids in file names, and control characters.
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Characters Windows forbids in file names, control characters (C0 and C1), and invisible
+# direction and width marks: a right-to-left override makes "gnp.exe" display as "exe.png".
+_FORBIDDEN = re.compile(
+    r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]'
+)
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
     | {f"COM{i}" for i in range(1, 10)}

@@ -116,8 +116,8 @@ def backup_vault(
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist.")
     secret = backup_passphrase if backup_passphrase is not None else vault_passphrase
-    if backup_passphrase is not None and len(backup_passphrase) < 8:
-        raise UserError("The backup passphrase must be at least 8 characters long.")
+    if backup_passphrase is not None and len("".join(backup_passphrase.split())) < 8:
+        raise UserError("The backup passphrase must have at least 8 characters besides spaces.")
     # Confirm the vault passphrase really is this vault's, so the backup can be opened later.
     if backup_passphrase is None:
         vault.key_slots().unlock(normalize_passphrase(vault_passphrase), "passphrase")
@@ -248,6 +248,16 @@ def _safe_member(member: tarfile.TarInfo) -> bool:
     )
 
 
+def _make_private(folder: Path) -> None:
+    """Only the person's own account may read a restored vault, as with a new one (700/600);
+    a tar keeps the modes the umask gave, often 755/644."""
+    if os.name != "posix":
+        return
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def restore_backup(
     *,
     backup: Path,
@@ -305,6 +315,7 @@ def restore_backup(
                 raise DamagedError("The backup's contents are not a vault.")
             tar.extractall(folder, members=members, filter="data")
         tar_path.unlink()
+        _make_private(folder)
         opened = Vault.open(
             folder, vault_passphrase if vault_passphrase is not None else backup_passphrase
         )

@@ -45,8 +45,11 @@ def is_vault(folder: Path) -> bool:
 
 
 def check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise VaultError(f"The passphrase must be at least {MIN_PASSPHRASE} characters long.")
+    # Spaces do not count: eight spaces would otherwise pass as a passphrase.
+    if len("".join(passphrase.split())) < MIN_PASSPHRASE:
+        raise VaultError(
+            f"The passphrase must have at least {MIN_PASSPHRASE} characters besides spaces."
+        )
 
 
 class Vault:

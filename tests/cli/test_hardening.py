@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import subprocess
 from pathlib import Path
 
 from docx import Document
 
-from tests.cli.conftest import SharedVault, assert_one_line_error, run_cli
+from tests.cli.conftest import (
+    CLI,
+    SharedVault,
+    assert_ok,
+    assert_one_line_error,
+    make_env,
+    recovery_code_from,
+    run_cli,
+)
 from tests.core.test_template_inert import ATTACK_URL, field
 
 
@@ -45,3 +57,43 @@ def test_import_refuses_a_vertical_tab_naming_row_and_field(
     assert "row 3, last_name: contains a vertical tab" in run.stdout + run.stderr
     after = run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
     assert after.stdout == before.stdout
+
+
+def _read_until(fd: int, needle: bytes, seen: bytearray) -> None:
+    """Read the terminal until `needle` appears, or the program closes it."""
+    while needle not in seen:
+        ready, _, _ = select.select([fd], [], [], 120)
+        assert ready, f"no {needle!r} on the terminal: {bytes(seen)!r}"
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the program ended and closed the terminal
+            return
+        if not chunk:
+            return
+        seen += chunk
+
+
+def test_recover_reads_the_code_from_a_terminal_without_echo(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    folder = tmp_path / "vault"
+    code = recovery_code_from(assert_ok(run_cli("--vault", folder, "init", env=env)).stdout)
+    env.pop("CLINIC_APP_PASSPHRASE")
+    env["CLINIC_APP_NEW_PASSPHRASE"] = "a brand new passphrase"
+    main, terminal = pty.openpty()
+    # A new session has no controlling terminal, so the prompt uses this one, not the runner's.
+    proc = subprocess.Popen(
+        [str(CLI), "--vault", str(folder), "recover"],
+        stdin=terminal, stdout=terminal, stderr=terminal, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        _read_until(main, b"Recovery code:", seen)
+        os.write(main, code.encode() + b"\n")
+        _read_until(main, b"New passphrase set", seen)
+        _read_until(main, b"\x00", seen)  # to the end
+    finally:
+        os.close(main)
+        assert proc.wait(timeout=120) == 0, bytes(seen)
+    assert b"New passphrase set" in seen
+    assert code.encode() not in seen
