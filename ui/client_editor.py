@@ -32,10 +32,12 @@ FIELDS = [
     ("phone", N_("Phone"), False),
     ("email", N_("Email"), False),
     ("address", N_("Address"), True),
+    # Some deadline rules depend on where the client lives (e.g. DACA work permits in Texas).
+    ("state", N_("State where the client lives (e.g. TX; empty: read from the address)"), False),
     ("safe_contact", N_("Safe-contact instructions"), True),
     ("notes", N_("Notes"), True),
 ]
-CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages"}
+CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state"}
 
 
 class ClientEditor(QDialog):
@@ -103,6 +105,7 @@ class ClientEditor(QDialog):
             "phone": record.phone,
             "email": record.email,
             "address": record.address,
+            "state": record.state,
             "safe_contact": record.safe_contact,
             "notes": record.notes,
         }
@@ -146,6 +149,8 @@ class ClientEditor(QDialog):
             self.message.setText(_("Correct the fields marked in red; nothing was saved."))
             return
         values = {name: self.text(name) for name, _label, _multi in FIELDS}
+        if not values["state"].strip():
+            del values["state"]  # the service reads it from the address
         try:
             if self.record is None:
                 result = clients.add_client(self.vault, **values)  # type: ignore[arg-type]

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from clinic_app.cli import context
+from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
 from clinic_app.errors import UserError
-from clinic_app.services import deadlines, reports
+from clinic_app.services import deadlines, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
 
@@ -131,6 +131,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.set_defaults(func=cmd_rules_policy)
     q = actions.add_parser("recompute", parents=[common], help="recompute every deadline now")
     q.set_defaults(func=cmd_rules_recompute)
+    rule_commands.register_rules_actions(actions, common)
 
     p = sub.add_parser(
         "affected", parents=[common], help="open matters and live grants under a program"
@@ -232,6 +233,12 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 include_done=args.all,
                 limit=args.limit,
             )
+            # Rules that do not apply where this client lives: say why there is no such date.
+            place = (
+                rule_status.place_notes(vault, matter_id=args.matter, client_id=args.client)
+                if args.matter is not None or args.client is not None
+                else []
+            )
     if args.ics:
         if args.json:
             print_json({"ics": str(export.path), "events": export.events, "names": export.names})
@@ -250,6 +257,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         print_json([_deadline_json(d) for d in rows])
         return 0
     _print_deadlines(rows, "No deadlines match.")
+    for note in place:
+        print(f"Not for this client (matter {note.matter_id}, {note.state}): {note.text}.")
     return 0
 
 
@@ -325,6 +334,7 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         programs = deadlines.list_programs(vault, today=today)
         warnings = deadlines.rule_warnings(vault)
         closed = deadlines.closed_days(vault)
+        stale = {s.program: s for s in rule_status.stale_packs(vault, today=today)}
     if args.program:
         programs = [p for p in programs if p.id == args.program]
         if not programs:
@@ -337,6 +347,7 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
                 "programs": [to_json(p) for p in programs],
                 "closed_days": {d.isoformat(): label for d, label in closed.items()},
                 "warnings": warnings,
+                "stale": [to_json(s) for s in stale.values()],
             }
         )
         return 0
@@ -347,11 +358,13 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
             else "no policy history"
         )
         print(f"{program.title} [{program.id}]: {status}")
+        if program.id in stale:
+            print(f"  STALE: {stale[program.id].line}")
         if program.caution:
             print(f"  {program.caution}")
         for entry in program.policy:
             who = " (recorded by the clinic)" if entry.recorded_by_clinic else ""
-            print(f"  {entry.date}  {entry.status:<6}  {entry.summary}{who}")
+            print(f"  {entry.date}  {entry.status:<6}  {entry.places}{entry.summary}{who}")
             print(f"              source: {entry.source}")
         print_table(
             ["Rule", "When", "Roll", "Basis", "Severity", "Reminders", "Changed"],
@@ -483,12 +496,13 @@ def cmd_affected(args: argparse.Namespace) -> int:
             "By preferred language: " + ", ".join(f"{k} {n}" for k, n in report.by_language.items())
         )
     print_table(
-        ["Matter", "Client", "Lang", "Kind", "Status", "Grant end", "Permit end", "Assigned"],
+        ["Matter", "Client", "Lang", "State", "Kind", "Status", "Grant end", "Permit end", "Assigned"],
         [
             (
                 m.matter_id,
                 m.client,
                 m.preferred_language,
+                m.state,
                 m.kind,
                 m.status,
                 m.grant_end,
@@ -499,6 +513,9 @@ def cmd_affected(args: argparse.Namespace) -> int:
         ],
         "No open matters or live grants under this program.",
     )
+    for m in report.matters:
+        for text in m.not_here:
+            print(f"Matter {m.matter_id} ({m.state}): {text}.")
     return 0
 
 

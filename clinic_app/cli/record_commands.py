@@ -150,6 +150,7 @@ def cmd_client(args: argparse.Namespace) -> int:
         ("Phone", record.phone),
         ("Email", record.email),
         ("Address", record.address),
+        ("State", record.state),
         ("Safe contact", record.safe_contact),
         ("Other names", "; ".join(record.other_names)),
     ):

@@ -78,6 +78,7 @@ class MatterFacts(NamedTuple):
     rfes: tuple[Occurrence, ...] = ()
     biometrics: tuple[Occurrence, ...] = ()
     renewal: RenewalLink | None = None
+    state: str = ""  # the client's state ("TX"), for rules that depend on where they live
 
     @property
     def terminated(self) -> bool:
@@ -130,6 +131,7 @@ class MatterContext(NamedTuple):
     assigned_staff_id: int | None = None
     client: str = ""
     assignee: str = ""
+    state: str = ""  # the client's state: policy entries may depend on it
 
 
 class TaskFacts(NamedTuple):
@@ -200,9 +202,10 @@ class _Step(NamedTuple):
     conditional: bool  # has conditions besides "terminated"
 
 
-def _steps(book: RuleBook, program: str, terminated: bool) -> tuple[_Step, ...]:
-    """The pack's rules compiled, those for terminated grants or those for the others."""
-    key = ("engine.steps", program, terminated)
+def _steps(book: RuleBook, program: str, terminated: bool, state: str) -> tuple[_Step, ...]:
+    """The pack's rules compiled, those for terminated grants or those for the others, and
+    only those that apply to a client living in `state`."""
+    key = ("engine.steps", program, terminated, state)
     found: tuple[_Step, ...] | None = book.memo.get(key)
     if found is None:
         steps = []
@@ -232,7 +235,9 @@ def _steps(book: RuleBook, program: str, terminated: bool) -> tuple[_Step, ...]:
                 )
             )
         # A terminated grant gets its review item and nothing else.
-        found = tuple(step for step in steps if step.terminated == terminated)
+        found = tuple(
+            step for step in steps if step.terminated == terminated and step.rule.applies_to(state)
+        )
         book.memo[key] = found
     return found
 
@@ -280,7 +285,7 @@ def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
     planned: list[PlannedDeadline] = []
     # Due dates of earlier rules, for rules that start from them (the RFE internal target).
     derived: dict[str, list[tuple[Occurrence, date | None]]] | None = None
-    for step in _steps(book, facts.program, terminated):
+    for step in _steps(book, facts.program, terminated, facts.state):
         if step.conditional and not _conditions_hold(step, facts, decided):
             continue
         sources: Sequence[tuple[Occurrence, date | None]]
@@ -489,13 +494,17 @@ def render_why(
 
 
 def _policy(
-    book: RuleBook, program: str, today: date, cache: dict[str, PolicyEntry | None] | None
+    book: RuleBook,
+    matter: MatterContext,
+    today: date,
+    cache: dict[str, PolicyEntry | None] | None,
 ) -> PolicyEntry | None:
     if cache is None:
-        return book.policy_on(program, today)
-    if program not in cache:
-        cache[program] = book.policy_on(program, today)
-    return cache[program]
+        return book.policy_on(matter.program, today, matter.state)
+    key = f"{matter.program}|{matter.state}"
+    if key not in cache:
+        cache[key] = book.policy_on(matter.program, today, matter.state)
+    return cache[key]
 
 
 def finish(
@@ -516,7 +525,7 @@ def finish(
     rule = book.rule(planned.rule_id)
     done_at = mark.done_at if mark is not None else None
     snoozed = mark.snoozed_until if mark is not None else None
-    policy = _policy(book, matter.program, today, policies)
+    policy = _policy(book, matter, today, policies)
     return Deadline(
         id=deadline_ref(planned.matter_id, planned.rule_id, planned.occurrence),
         matter_id=planned.matter_id,
@@ -561,7 +570,7 @@ def finish_task(
     policies: dict[str, PolicyEntry | None] | None = None,
 ) -> Deadline:
     """A manual task as seen on `today`."""
-    policy = _policy(book, matter.program, today, policies)
+    policy = _policy(book, matter, today, policies)
     mark = task.mark
     when = task.created_on.isoformat() if task.created_on else "?"
     return Deadline(
@@ -633,6 +642,7 @@ def compute_deadlines(
             assigned_staff_id=facts.assigned_staff_id,
             client=names.get(facts.client_id, ""),
             assignee=staff.get(facts.assigned_staff_id or 0, ""),
+            state=facts.state,
         )
         contexts[facts.matter_id] = context
         for planned in plan_matter(facts, book):
@@ -657,4 +667,18 @@ def compute_deadlines(
             )
             out.append(finish_task(task, book, today, context, policies=policies))
     out.sort(key=sort_key)
+    return out
+
+
+def place_notes(
+    book: RuleBook, program: str, state: str, lang: str | None = None
+) -> list[tuple[str, str]]:
+    """(rule id, sentence) for each of the program's rules that does not apply in `state`:
+    why a client living there has no such deadline."""
+    out = []
+    for rule in book.not_here(program, state):
+        text = rule.text("not_here", lang)
+        if lang is None or lang not in rule.translations:
+            text = _(text)
+        out.append((rule.id, text))
     return out

@@ -15,7 +15,7 @@ from clinic_app.deadlines.engine import (
     link_renewals,
     same_client_and_program,
 )
-from clinic_app.domain.models import AgencyLetter, Grant, Matter, MatterEvent
+from clinic_app.domain.models import AgencyLetter, Client, Grant, Matter, MatterEvent
 
 CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
 _EVENT_KINDS = ("filed", "receipt", "rfe", "rfe_response", "biometrics", "termination")
@@ -24,6 +24,7 @@ _m = Matter.__table__.c  # type: ignore[attr-defined]
 _g = Grant.__table__.c  # type: ignore[attr-defined]
 _e = MatterEvent.__table__.c  # type: ignore[attr-defined]
 _l = AgencyLetter.__table__.c  # type: ignore[attr-defined]
+_c = Client.__table__.c  # type: ignore[attr-defined]
 
 
 def chunks(ids: Collection[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -125,9 +126,16 @@ def _matter_rows(conn: Connection, client_ids: Collection[int] | None) -> list[A
                 _m.filed_on,
                 _m.decided_on,
                 _l.period_end,
+                _c.state,
             ),
         )
-    ).select_from(Matter.__table__.outerjoin(AgencyLetter.__table__, _l.id == _m.agency_letter_id))  # type: ignore[attr-defined]
+    )
+    matter: Any = Matter.__table__  # type: ignore[attr-defined]
+    joined = matter.outerjoin(AgencyLetter.__table__, _l.id == _m.agency_letter_id).join(  # type: ignore[attr-defined]
+        Client.__table__,  # type: ignore[attr-defined]
+        _c.id == _m.client_id,
+    )
+    query = query.select_from(joined)
     return _rows_for(conn, query, _m.client_id, client_ids)
 
 
@@ -216,6 +224,7 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
         filed,
         decided,
         letter,
+        state,
     ) in matters:
         grant = grants.get(mid)
         decided_on = as_date(decided)
@@ -255,6 +264,8 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
                 as_date(letter),
                 rfes,
                 biometrics,
+                None,
+                state or "",
             )
         )
     groups = same_client_and_program((row[1], row[2]) for row in matters)

@@ -13,11 +13,12 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from clinic_app.deadlines.calendar import ROLLS, BusinessCalendar
+from clinic_app.domain.places import STATES, applies_in
 from clinic_app.errors import UserError
 from clinic_app.resources import resource_path
 
@@ -42,6 +43,7 @@ FACTS: dict[str, str] = {
 KINDS: dict[str, str] = {
     "grant_end": "Deferred action ends",
     "work_permit_end": "Work permit ends",
+    "work_permit_renewal": "File the work-permit renewal",
     "renewal_prep_start": "Start preparing the renewal",
     "renewal_file_by": "File the renewal",
     "letter_period_end": "Agency letter period ends",
@@ -73,13 +75,17 @@ _RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLACEHOLDERS = {"fact_label", "fact_date", "days", "due", "mail_days", "stated_due"}
 _FIELD = re.compile(r"\{([^{}]*)\}")
-_TEXTS = ("message", "why", "why_mailed", "why_stated")
+_TEXTS = ("message", "why", "why_mailed", "why_stated", "not_here")
+_POLICY_TEXTS = ("summary",)
+# A pack not re-checked within this many days of its last check is flagged as stale.
+REVIEW_DAYS = 90
 
 # Setting keys (values are JSON) where a clinic keeps its changes to the rules.
 OVERRIDES_KEY = "deadlines.overrides"
 CLOSED_DAYS_KEY = "deadlines.closed_days"
 POLICY_KEY = "deadlines.policy"
 FINGERPRINT_KEY = "deadlines.computed"
+INSTALLED_KEY = "deadlines.installed"  # packs from a signed update (see deadlines/bundles.py)
 
 
 class RulePackError(UserError):
@@ -94,6 +100,22 @@ class PolicyEntry:
     source: str
     last_checked: date | None = None
     recorded_by_clinic: bool = False
+    # Only for clients whose state is in `where` (when set), and never in `except_`.
+    where: tuple[str, ...] = ()
+    except_: tuple[str, ...] = ()
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def text(self, name: str, lang: str | None = None) -> str:
+        if lang and name in self.translations.get(lang, {}):
+            return self.translations[lang][name]
+        value: str = getattr(self, name)
+        return value
+
+    def applies_to(self, state: str) -> bool:
+        """Entries tied to places are shown only to clients known to live there (or not)."""
+        if not (self.where or self.except_):
+            return True
+        return bool(state) and applies_in(state, self.where, self.except_)
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,11 @@ class Rule:
     mailed_extra_days: int = 0
     honor_stated_due: bool = False
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Only for clients whose state is in `where` (when set), and never in `except_`; a client
+    # whose state is unknown gets the rule (a date is never hidden for a missing fact).
+    where: tuple[str, ...] = ()
+    except_: tuple[str, ...] = ()
+    not_here: str = ""  # why the rule does not apply where it does not
     # What the clinic changed, as {"days": (shipped, now)}; empty when nothing was.
     overridden: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
@@ -138,9 +165,19 @@ class Rule:
 
     def describe(self) -> str:
         """'120 days before grant_end', for lists of rules."""
-        if self.days == 0:
-            return f"on {self.fact}"
-        return f"{self.days} days {self.direction} {self.fact}"
+        text = (
+            f"on {self.fact}"
+            if self.days == 0
+            else f"{self.days} days {self.direction} {self.fact}"
+        )
+        if self.where:
+            text += " (only " + ", ".join(self.where) + ")"
+        if self.except_:
+            text += " (not " + ", ".join(self.except_) + ")"
+        return text
+
+    def applies_to(self, state: str) -> bool:
+        return applies_in(state, self.where, self.except_)
 
 
 @dataclass(frozen=True)
@@ -152,6 +189,13 @@ class RulePack:
     policy: tuple[PolicyEntry, ...]
     rules: tuple[Rule, ...]
     path: str = ""
+    released: date | None = None  # when this edition of the pack was published
+    last_checked: date | None = None  # the oldest check of any of its entries, unless given
+    review_by: date | None = None  # last_checked + REVIEW_DAYS, unless given
+    source: str = "shipped"  # or "update" for a pack installed from a signed bundle
+
+    def is_stale(self, today: date) -> bool:
+        return self.review_by is not None and today > self.review_by
 
 
 @dataclass(frozen=True)
@@ -185,19 +229,32 @@ class RuleBook:
     def rules_by_id(self) -> dict[str, Rule]:
         return dict(self._index)
 
-    def policy_history(self, program: str) -> tuple[PolicyEntry, ...]:
-        """Shipped and clinic-recorded entries for a program, oldest first."""
+    def policy_history(self, program: str, state: str | None = None) -> tuple[PolicyEntry, ...]:
+        """Shipped and clinic-recorded entries for a program, oldest first.
+
+        With `state` ("" when unknown), only the entries that apply to a client there.
+        """
         shipped = self.packs[program].policy if program in self.packs else ()
         entries = list(shipped) + list(self.clinic_policy.get(program, ()))
+        if state is not None:
+            entries = [e for e in entries if e.applies_to(state)]
         return tuple(sorted(entries, key=lambda e: (e.on, e.recorded_by_clinic)))
 
-    def policy_on(self, program: str, today: date) -> PolicyEntry | None:
+    def policy_on(self, program: str, today: date, state: str | None = None) -> PolicyEntry | None:
         """The policy entry in force on `today` (the last one dated on or before it)."""
         current = None
-        for entry in self.policy_history(program):
+        for entry in self.policy_history(program, "" if state is None else state):
             if entry.on <= today:
                 current = entry
         return current
+
+    def not_here(self, program: str, state: str) -> list[Rule]:
+        """The program's rules that do not apply to a client living in `state`."""
+        return [r for r in self.pack_for(program).rules if not r.applies_to(state)]
+
+    def stale_packs(self, today: date) -> list[RulePack]:
+        """Packs past their review date, by title."""
+        return sorted((p for p in self.packs.values() if p.is_stale(today)), key=lambda p: p.title)
 
 
 # -- reading packs -------------------------------------------------------------------------------
@@ -253,6 +310,41 @@ def _choices(
     return tuple(value)
 
 
+def _places(
+    raw: Mapping[str, Any], path: str, where: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`where` and `except` lists of two-letter state codes."""
+    out = []
+    for name in ("where", "except"):
+        value = raw.get(name)
+        if value is None:
+            out.append(())
+            continue
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise _fail(path, where, f"'{name}' must be a list of state codes like [\"TX\"]")
+        codes = tuple(v.strip().upper() for v in value)
+        unknown = [c for c in codes if c not in STATES]
+        if unknown:
+            raise _fail(path, where, f"'{name}' has '{unknown[0]}', which is not a US state code")
+        out.append(codes)
+    if out[0] and out[1]:
+        raise _fail(path, where, "use 'where' or 'except', not both")
+    return out[0], out[1]
+
+
+def _translations(
+    raw: Any, allowed: tuple[str, ...], path: str, where: str
+) -> dict[str, dict[str, str]]:
+    translations: dict[str, dict[str, str]] = {}
+    for lang, texts in (raw or {}).items():
+        if not isinstance(texts, dict) or not set(texts) <= set(allowed):
+            raise _fail(path, where, f"translations.{lang} may only hold {', '.join(allowed)}")
+        translations[lang] = {
+            k: _text(v, path, where, f"translations.{lang}.{k}") for k, v in texts.items()
+        }
+    return translations
+
+
 def _check_template(template: str, path: str, where: str, name: str) -> None:
     for placeholder in _FIELD.findall(template):
         if placeholder not in _PLACEHOLDERS:
@@ -271,13 +363,32 @@ def _policy(raw: Any, path: str, index: int) -> PolicyEntry:
     status = raw.get("status")
     if status not in POLICY_STATUSES:
         raise _fail(path, where, f"'status' must be one of {', '.join(POLICY_STATUSES)}")
+    unknown = sorted(set(raw) - _POLICY_FIELDS)
+    if unknown:
+        raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
+    only, never = _places(raw, path, where)
     return PolicyEntry(
         status=status,
         on=_date(raw.get("date"), path, where, "date"),  # type: ignore[arg-type]
         summary=_text(raw.get("summary"), path, where, "summary"),
         source=_text(raw.get("source"), path, where, "source"),
         last_checked=_date(raw.get("last_checked"), path, where, "last_checked"),
+        where=only,
+        except_=never,
+        translations=_translations(raw.get("translations"), _POLICY_TEXTS, path, where),
     )
+
+
+_POLICY_FIELDS = {
+    "status",
+    "date",
+    "summary",
+    "source",
+    "last_checked",
+    "where",
+    "except",
+    "translations",
+}
 
 
 _RULE_FIELDS = {
@@ -303,6 +414,9 @@ _RULE_FIELDS = {
     "source",
     "last_checked",
     "translations",
+    "where",
+    "except",
+    "not_here",
 }
 
 
@@ -358,13 +472,11 @@ def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]
     honor = raw.get("honor_stated_due", False)
     if not isinstance(honor, bool):
         raise _fail(path, where, "'honor_stated_due' must be true or false")
-    translations: dict[str, dict[str, str]] = {}
-    for lang, texts in (raw.get("translations") or {}).items():
-        if not isinstance(texts, dict) or not set(texts) <= set(_TEXTS):
-            raise _fail(path, where, f"translations.{lang} may only hold {', '.join(_TEXTS)}")
-        translations[lang] = {
-            k: _text(v, path, where, f"translations.{lang}.{k}") for k, v in texts.items()
-        }
+    translations = _translations(raw.get("translations"), _TEXTS, path, where)
+    only, never = _places(raw, path, where)
+    not_here = _text(raw.get("not_here"), path, where, "not_here", required=False)
+    if (only or never) and not not_here:
+        raise _fail(path, where, "a rule with 'where' or 'except' needs 'not_here' saying why")
     rule = Rule(
         id=rule_id,
         program=program,
@@ -391,6 +503,9 @@ def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]
         source=_text(raw.get("source"), path, where, "source"),
         last_checked=_date(raw.get("last_checked"), path, where, "last_checked"),
         translations=translations,
+        where=only,
+        except_=never,
+        not_here=not_here,
     )
     for name in _TEXTS[1:]:
         _check_template(getattr(rule, name), path, where, name)
@@ -426,16 +541,25 @@ def parse_pack(text: str, path: str = "<pack>") -> RulePack:
         rule = _rule(item, program_id, path, index, kinds)
         kinds.add(rule.kind)
         rules.append(rule)
+    entries = tuple(sorted((_policy(p, path, i) for i, p in enumerate(policy)), key=lambda e: e.on))
+    checks = [e.last_checked for e in entries if e.last_checked is not None]
+    checks += [r.last_checked for r in rules if r.last_checked is not None]
+    last_checked = _date(program.get("last_checked"), path, "[program]", "last_checked", False)
+    last_checked = last_checked or (min(checks) if checks else None)
+    review_by = _date(program.get("review_by"), path, "[program]", "review_by", False)
+    if review_by is None and last_checked is not None:
+        review_by = last_checked + timedelta(days=REVIEW_DAYS)
     return RulePack(
         program=program_id,
         title=_text(program.get("title"), path, "[program]", "title"),
         description=_text(program.get("description"), path, "[program]", "description", False),
         caution=_text(program.get("caution"), path, "[program]", "caution", False),
-        policy=tuple(
-            sorted((_policy(p, path, i) for i, p in enumerate(policy)), key=lambda e: e.on)
-        ),
+        policy=entries,
         rules=tuple(rules),
         path=path,
+        released=_date(program.get("released"), path, "[program]", "released", False),
+        last_checked=last_checked,
+        review_by=review_by,
     )
 
 
@@ -486,6 +610,8 @@ class ClinicRuleSettings:
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     closed_days: Mapping[str, str] = field(default_factory=dict)  # ISO date -> label
     policy: Mapping[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    # Packs from a signed update: {"packs": {program: TOML text}, "bundle": {...}}.
+    installed: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, values: Mapping[str, Any]) -> ClinicRuleSettings:
@@ -497,7 +623,14 @@ class ClinicRuleSettings:
             overrides=table(OVERRIDES_KEY),
             closed_days=table(CLOSED_DAYS_KEY),
             policy=table(POLICY_KEY),
+            installed=table(INSTALLED_KEY),
         )
+
+    def installed_packs(self) -> dict[str, str]:
+        packs = self.installed.get("packs")
+        if not isinstance(packs, dict):
+            return {}
+        return {str(k): v for k, v in packs.items() if isinstance(v, str)}
 
     def computing_key(self) -> str:
         """What changes computed dates (not the policy notes, which only label them)."""
@@ -593,11 +726,57 @@ def build_rulebook(
 
 
 _book_cache: dict[tuple[str, str], RuleBook] = {}
+_installed_cache: dict[str, RulePack] = {}
+
+
+def _installed_pack(text: str) -> RulePack:
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    found = _installed_cache.get(sha)
+    if found is None:
+        found = replace(parse_pack(text, "update.toml"), source="update")
+        _installed_cache[sha] = found
+    return found
+
+
+def with_installed(
+    packs: Mapping[str, RulePack], digest: str, installed: Mapping[str, str]
+) -> tuple[dict[str, RulePack], str, list[str]]:
+    """The shipped packs, each replaced by an installed update that is at least as new.
+
+    A newer app's own pack wins over an older installed update (the update is then unused).
+    Returns the packs, a digest of what is in use and warnings for updates that cannot be read.
+    """
+    out = dict(packs)
+    used = hashlib.sha256(digest.encode())
+    warnings = []
+    for program, text in sorted(installed.items()):
+        try:
+            pack = _installed_pack(text)
+        except RulePackError:
+            warnings.append(f"the installed update of '{program}' cannot be read; it is ignored")
+            continue
+        shipped = packs.get(pack.program)
+        if shipped is not None and (shipped.released or date.min) > (pack.released or date.min):
+            continue
+        out[pack.program] = pack
+        used.update(hashlib.sha256(text.encode("utf-8")).hexdigest().encode())
+    seen: dict[str, str] = {}
+    for pack in out.values():
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise RulePackError(
+                    f"Rule '{rule.id}' is in both the {seen[rule.id]} and the {pack.program} "
+                    "packs; install a corrected update."
+                )
+            seen[rule.id] = pack.program
+    return out, used.hexdigest(), warnings
 
 
 def rulebook_for(settings: ClinicRuleSettings) -> RuleBook:
-    """The shipped packs with these settings, cached (rule books are immutable)."""
-    packs, digest = load_packs()
+    """The shipped packs (with installed updates) and these settings, cached (rule books are
+    immutable)."""
+    shipped, shipped_digest = load_packs()
+    packs, digest, problems = with_installed(shipped, shipped_digest, settings.installed_packs())
     key = (
         digest,
         json.dumps([settings.overrides, settings.closed_days, settings.policy], sort_keys=True),
@@ -607,5 +786,7 @@ def rulebook_for(settings: ClinicRuleSettings) -> RuleBook:
         if len(_book_cache) > 16:
             _book_cache.clear()
         book = build_rulebook(settings, packs=packs, packs_digest=digest)
+        if problems:
+            book = replace(book, warnings=(*book.warnings, *problems))
         _book_cache[key] = book
     return book

@@ -29,21 +29,22 @@ from clinic_app.deadlines.models import Deadline, DeadlineState, DeadlineTask
 from clinic_app.deadlines.rules import (
     CLOSED_DAYS_KEY,
     FINGERPRINT_KEY,
+    INSTALLED_KEY,
     OVERRIDES_KEY,
     POLICY_KEY,
     ClinicRuleSettings,
     RuleBook,
     rulebook_for,
 )
-from clinic_app.domain.models import AgencyLetter, Grant, Matter, MatterEvent, Setting
+from clinic_app.domain.models import AgencyLetter, Client, Grant, Matter, MatterEvent, Setting
 
 # Beyond this many affected matters one full pass is cheaper than many small ones.
 FULL_THRESHOLD = 5000
 INSERT_BATCH = 20_000
 BULK_CACHE_KIB = 64 * 1024
 _PENDING = "clinic_app.deadlines.pending"
-_RULE_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY, POLICY_KEY)
-_COMPUTING_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY)
+_RULE_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY, POLICY_KEY, INSTALLED_KEY)
+_COMPUTING_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY, INSTALLED_KEY)
 _deadline = Deadline.__table__  # type: ignore[attr-defined]
 _setting = Setting.__table__  # type: ignore[attr-defined]
 
@@ -304,6 +305,16 @@ def _child_updated(_mapper: Any, _connection: Any, target: Grant | MatterEvent) 
         pending.matters.update(v for v in old or () if v is not None)
 
 
+def _client_updated(_mapper: Any, _connection: Any, target: Client) -> None:
+    # A client who moved to another state may gain or lose rules that depend on the place.
+    moved = get_history(target, "state", passive=PassiveFlag.PASSIVE_NO_INITIALIZE)
+    if not moved.deleted or target.id is None:
+        return
+    pending = _pending(target)
+    if pending is not None:
+        pending.clients.add(target.id)
+
+
 def _letter_written(_mapper: Any, _connection: Any, target: AgencyLetter) -> None:
     pending = _pending(target)
     if pending is not None and target.id is not None:
@@ -369,6 +380,7 @@ def install() -> None:
     event.listen(Matter, "after_update", _matter_updated)
     event.listen(Grant, "after_update", _child_updated)
     event.listen(MatterEvent, "after_update", _child_updated)
+    event.listen(Client, "after_update", _client_updated)
     for name in ("after_insert", "after_update", "after_delete"):
         event.listen(AgencyLetter, name, _letter_written)
     for name in ("after_insert", "after_update"):

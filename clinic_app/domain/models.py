@@ -35,6 +35,8 @@ class Client(SQLModel, table=True):
     phone: str = ""
     email: str = ""
     address: str = ""
+    # Two-letter US state of the client's home ("TX"), or "" when unknown: some rules depend on it.
+    state: str = ""
     safe_contact: str = ""
     notes: str = ""
     created_at: datetime

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter
+from clinic_app.domain.places import normalize_state, state_from_address
 from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
@@ -33,6 +34,7 @@ class ClientFields(TypedDict, total=False):
     phone: str
     email: str
     address: str
+    state: str
     safe_contact: str
     notes: str
 
@@ -76,6 +78,8 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
             out[name] = v.normalize_languages(text)
         elif name == "email":
             out[name] = v.normalize_email(value)  # type: ignore[arg-type]
+        elif name == "state":
+            out[name] = normalize_state(value)  # type: ignore[arg-type]
         elif name in ClientFields.__annotations__:
             out[name] = v.plain_text(value, name.replace("_", " "), multiline=name in MULTILINE)
         else:
@@ -100,6 +104,7 @@ def to_record(row: Client) -> ClientRecord:
         notes=row.notes,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        state=row.state,
     )
 
 
@@ -124,8 +129,10 @@ def _check_unique_a_number(
 
 
 def build_client(fields: ClientFields) -> Client:
-    """A validated, not yet saved client row."""
+    """A validated, not yet saved client row (its state read from the address when not given)."""
     values = clean_fields(fields)
+    if not values.get("state"):
+        values["state"] = state_from_address(str(values.get("address", "")))
     _check_names(str(values.get("first_name", "")), str(values.get("last_name", "")))
     stamp = now()
     return Client(created_at=stamp, updated_at=stamp, **values)  # type: ignore[arg-type]
@@ -156,6 +163,11 @@ def update_client(
     with vault.session() as session:
         row = get_or_fail(session, Client, client_id, "client")
         _check_unique_a_number(session, values.get("a_number"), exclude_id=client_id)
+        if "address" in values and "state" not in values:
+            # A new address that names a state says where the client lives now.
+            found = state_from_address(str(values["address"]))
+            if found:
+                values["state"] = found
         changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
         for name in changed:
             setattr(row, name, values[name])

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import AgencyLetter, Client, Employer, Grant, Matter, Note, Worksite
+from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
@@ -44,6 +45,8 @@ COLUMNS = (
     "preferred_language",
     "phone",
     "email",
+    "address",
+    "state",
     "employer",
     "worksite_city",
     "worksite_state",
@@ -345,6 +348,9 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
         "preferred_languages": take("preferred_language", v.normalize_languages) or "",
         "phone": values.get("phone", ""),
         "email": take("email", v.normalize_email) or "",
+        # The state of the client's home: the `state` column, else read from the address.
+        "address": values.get("address", ""),
+        "state": take("state", normalize_state) or "",
     }
     kind = take("matter_kind", lambda s: v.choice(s, MATTER_KINDS, "matter_kind", "initial"))
     dates = {

@@ -39,6 +39,7 @@ class ClientRecord:
     notes: str
     created_at: datetime
     updated_at: datetime
+    state: str = ""  # two-letter US state code, "" when unknown
 
     @property
     def full_name(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.i18n import _
-from clinic_app.services import deadlines
+from clinic_app.services import deadlines, rule_status
 from clinic_app.services._base import now
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
@@ -232,6 +232,8 @@ def deadline_report(
                     count=count,
                 )
             )
+    # A pack past its review date is named at the top: its dates may rest on changed rules.
+    notes += [s.line for s in rule_status.stale_in(book, today)]
     data, truncated = build_report(
         groups,
         today=today,

@@ -37,6 +37,7 @@ from ui.bus import ChangeBus
 from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
 from ui.pages.base import Page
+from ui.rule_update import install_rule_update
 
 AUTOLOCK_KEY = "ui.autolock_minutes"
 DEFAULT_AUTOLOCK = 5
@@ -169,6 +170,9 @@ class SettingsPage(Page):
         rbox = QVBoxLayout(rules_box)
         rbox.addWidget(self.rules)
         rbox.addWidget(self.rules_message)
+        self.install_update = QPushButton(_("Install update…"))
+        self.install_update.clicked.connect(self._install_update)
+        rbox.addWidget(self.install_update)
 
         # -- keys
         change = QPushButton(_("Change the vault passphrase…"))
@@ -279,6 +283,16 @@ class SettingsPage(Page):
             )
         )
         self.bus.publish(result.changes)
+
+    def _install_update(self) -> None:
+        if self.vault is None:
+            return
+        changes, message = install_rule_update(self, self.vault)
+        if message:
+            self.rules_message.setText(message)
+        if not changes.empty:
+            self._fill_rules()
+            self.bus.publish(changes)
 
     def autolock_minutes(self) -> int:
         return int(self.autolock.value())

@@ -17,6 +17,7 @@ from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.deadline_table import STATUS_COLOURS, kind_label
 from ui.pages.base import Page
+from ui.stale_rules import StaleRulesLine
 
 GROUPS = [
     ("overdue", N_("Overdue")),
@@ -78,6 +79,8 @@ class TodayPage(Page):
         self.list.itemActivated.connect(self._activated)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        self.stale_rules = StaleRulesLine()
+        layout.addWidget(self.stale_rules)
         layout.addWidget(self.list, 1)
         self.counts: dict[str, int] = {}
 
@@ -91,6 +94,7 @@ class TodayPage(Page):
     def reload(self) -> None:
         self.list.clear()
         self.counts = {}
+        self.stale_rules.refresh(self.vault, self.today)
         if self.vault is None:
             self.heading.clear()
             return

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from clinic_app.deadlines import sync
+from clinic_app.deadlines import engine, sync
 from clinic_app.deadlines.facts import as_date, driver_value, fetch_all
 from clinic_app.domain.models import Client, Matter, StaffMember
 from clinic_app.domain.text import full_name
@@ -36,6 +36,9 @@ class AffectedMatter:
     work_permit_end: date | None
     terminated_on: date | None
     assignee: str
+    state: str = ""  # the client's state, "" when unknown
+    # Why some of the program's rules do not apply where this client lives.
+    not_here: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
                     _m.status,
                     _m.decision,
                     staff.c.name,
+                    _c.state,
                 ),
             ),
             grant_value(func.max, _g.end, "deferred_action"),
@@ -106,7 +110,7 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
         conn = session.connection()
         book = sync.rulebook_from(conn)[0]
         rows = fetch_all(conn, query)
-    for mid, cid, first, last, langs, kind, status, decision, assignee, da, wp, term in rows:
+    for mid, cid, first, last, langs, kind, status, decision, assignee, state, da, wp, term in rows:
         grant_end, permit_end, terminated = as_date(da), as_date(wp), as_date(term)
         ends = [d for d in (grant_end, permit_end) if d is not None]
         live_grant = terminated is None and bool(ends) and max(ends) >= today
@@ -129,6 +133,8 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
                 work_permit_end=permit_end,
                 terminated_on=terminated,
                 assignee=assignee or "",
+                state=state or "",
+                not_here=tuple(text for _rule, text in engine.place_notes(book, program, state or "")),
             )
         )
     far = date.max

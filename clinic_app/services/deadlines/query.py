@@ -93,6 +93,7 @@ def _deadline_query(today: date) -> Any:
         _st.done_at,
         _st.done_by,
         _st.snoozed_until,
+        _c.state,
     )
     joined = (
         DeadlineRow.__table__.join(Matter.__table__, _m.id == _d.matter_id)  # type: ignore[attr-defined]
@@ -142,6 +143,7 @@ def _task_query() -> Any:
         _c.first_name,
         _c.last_name,
         staff.c.name,
+        _c.state,
     )
     joined = (
         DeadlineTask.__table__.join(Matter.__table__, _m.id == _t.matter_id)  # type: ignore[attr-defined]
@@ -203,6 +205,7 @@ def _finish_rows(
         done_at,
         done_by,
         snoozed,
+        state,
     ) in rows:
         name = names.get(client_id)
         if name is None:
@@ -220,7 +223,7 @@ def _finish_rows(
             as_date(done_on),
             as_date(retire_on),
         )
-        context = MatterContext(client_id, program, staff_id, name, assignee or "")
+        context = MatterContext(client_id, program, staff_id, name, assignee or "", state or "")
         try:
             finished = engine.finish(
                 planned,
@@ -256,6 +259,7 @@ def _finish_tasks(rows: Iterable[Any], book: RuleBook, today: date) -> list[Dead
         first,
         last,
         assignee,
+        state,
     ) in rows:
         task = TaskFacts(
             id=task_id,
@@ -268,7 +272,12 @@ def _finish_tasks(rows: Iterable[Any], book: RuleBook, today: date) -> list[Dead
             mark=_mark(done_at, done_by, snoozed) or StaffMark(),
         )
         context = MatterContext(
-            client_id, program, staff_id, full_name(first or "", last or ""), assignee or ""
+            client_id,
+            program,
+            staff_id,
+            full_name(first or "", last or ""),
+            assignee or "",
+            state or "",
         )
         out.append(engine.finish_task(task, book, today, context, policies=policies))
     return out

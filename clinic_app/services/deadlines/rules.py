@@ -53,6 +53,9 @@ class RuleRecord:
     when: tuple[str, ...]
     done_when: tuple[str, ...]
     overridden: dict[str, list[Any]]  # {"days": [shipped, now]}
+    where: tuple[str, ...] = ()  # only for clients living in these states
+    except_states: tuple[str, ...] = ()  # not for clients living in these states
+    not_here: str = ""  # why, where the rule does not apply
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class PolicyRecord:
     source: str
     last_checked: dt.date | None
     recorded_by_clinic: bool
+    where: tuple[str, ...] = ()
+    except_states: tuple[str, ...] = ()
+
+    @property
+    def places(self) -> str:
+        """'[TX only] ' or '[not TX] ' before a summary; empty for nationwide entries."""
+        if self.where:
+            return "[" + ", ".join(self.where) + " only] "
+        if self.except_states:
+            return "[not " + ", ".join(self.except_states) + "] "
+        return ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,10 @@ class ProgramRecord:
     policy_since: date | None
     policy: tuple[PolicyRecord, ...]
     rules: tuple[RuleRecord, ...]
+    released: date | None = None
+    last_checked: date | None = None
+    review_by: date | None = None
+    source: str = "shipped"  # "update" when installed from a signed rule update
 
 
 # -- rules, closed days, policy ---------------------------------------------------------------------
@@ -101,6 +119,9 @@ def _rule_record(rule: Rule) -> RuleRecord:
         when=rule.when,
         done_when=rule.done_when,
         overridden={k: [_plain(a), _plain(b)] for k, (a, b) in rule.overridden.items()},
+        where=rule.where,
+        except_states=rule.except_,
+        not_here=rule.not_here,
     )
 
 
@@ -131,10 +152,16 @@ def list_programs(vault: Vault, *, today: date) -> list[ProgramRecord]:
                         source=e.source,
                         last_checked=e.last_checked,
                         recorded_by_clinic=e.recorded_by_clinic,
+                        where=e.where,
+                        except_states=e.except_,
                     )
                     for e in book.policy_history(program)
                 ),
                 rules=tuple(_rule_record(r) for r in pack.rules),
+                released=pack.released,
+                last_checked=pack.last_checked,
+                review_by=pack.review_by,
+                source=pack.source,
             )
         )
     return out

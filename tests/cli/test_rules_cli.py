@@ -1,0 +1,152 @@
+"""The console script on rule packs: the 2025 DACA entries, a Texas client, stale packs, and a
+rule update that is refused unless signed by the project."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from clinic_app.deadlines.bundles import sign_bundle
+from clinic_app.resources import resource_path
+from clinic_app.services import clients, importing, matters, vault_ops
+from tests.cli.conftest import assert_ok, assert_one_line_error, make_env, run_cli
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.helpers import write_csv
+
+TODAY = "2026-12-01"
+
+
+@pytest.fixture
+def texas_vault(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A vault with one DACA recipient living in Texas (matter 1)."""
+    folder = tmp_path / "vault"
+    vault, _ = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
+    try:
+        client = clients.add_client(
+            vault, first_name="Rosa", last_name="Garza", address="9 Elm St\nAustin, TX 78701"
+        ).record
+        matter = matters.add_matter(
+            vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
+        ).record
+        for kind in ("deferred_action", "work_permit"):
+            matters.add_grant(
+                vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
+            )
+    finally:
+        vault.close()
+    return folder, make_env(tmp_path / "home")
+
+
+def test_rules_show_lists_the_2025_daca_entries_with_sources(
+    texas_vault: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = texas_vault
+    out = assert_ok(
+        run_cli("--vault", folder, "rules", "show", "--program", "daca", "--today", TODAY, env=env)
+    ).stdout
+    for needle in ("2025-01-17", "2025-03-11", "2025-09-29", "[TX only]", "PENDING"):
+        assert needle in out, needle
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("2025-09-29"))
+    assert lines[at + 1].strip().startswith("source:") and "NOT checked" in lines[at + 1]
+    assert "daca.work_permit_renewal" in out and "(not TX)" in out
+    assert "STALE" not in out
+    data = assert_ok(
+        run_cli("--vault", folder, "rules", "show", "--program", "daca", "--json", env=env)
+    ).json()
+    (program,) = data["programs"]
+    assert program["review_by"] == "2027-02-23"
+    texas = [p for p in program["policy"] if p["where"] == ["TX"]]
+    assert texas and texas[0]["source"]
+
+
+def test_a_texas_matter_says_why_it_has_no_work_permit_renewal(
+    texas_vault: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = texas_vault
+    out = assert_ok(
+        run_cli("--vault", folder, "deadlines", "--matter", "1", "--today", TODAY, env=env)
+    ).stdout
+    assert "File the DACA renewal" in out
+    assert "I-765" not in out.split("Not for this client")[0]
+    assert (
+        "Not for this client (matter 1, TX): Work permit: not computed for Texas residents" in out
+    )
+    affected = assert_ok(
+        run_cli("--vault", folder, "affected", "--program", "daca", "--today", TODAY, env=env)
+    ).stdout
+    assert "Matter 1 (TX): Work permit: not computed for Texas residents" in affected
+    shown = assert_ok(run_cli("--vault", folder, "client", "1", env=env)).stdout
+    assert "State: TX" in shown
+
+
+def test_a_stale_pack_is_marked(texas_vault: tuple[Path, dict[str, str]]) -> None:
+    folder, env = texas_vault
+    out = assert_ok(
+        run_cli("--vault", folder, "rules", "show", "--today", "2027-03-01", env=env)
+    ).stdout
+    assert (
+        "STALE: The Deferred Action for Childhood Arrivals (DACA) rules were last checked on "
+        "2026-11-25; have an attorney confirm them." in out
+    )
+
+
+def test_an_altered_or_foreign_update_is_refused_and_nothing_changes(
+    texas_vault: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    folder, env = texas_vault
+    text = resource_path("rules", "daca.toml").read_text(encoding="utf-8")
+    text = text.replace("released = 2026-11-30", "released = 2027-01-15")
+    # Signed, but by a key this app does not ship: the same refusal as an altered file.
+    foreign = tmp_path / "foreign.cliniccrules"
+    foreign.write_bytes(
+        sign_bundle({"daca": text}, Ed25519PrivateKey.generate(), issued=date(2027, 1, 15))
+    )
+    altered = tmp_path / "altered.cliniccrules"
+    data = bytearray(foreign.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    before = assert_ok(
+        run_cli("--vault", folder, "deadlines", "--json", "--today", TODAY, env=env)
+    ).stdout
+    for bundle in (foreign, altered):
+        run = run_cli("--vault", folder, "rules", "update", bundle, "--yes", env=env)
+        assert_one_line_error(run, 1, f"{bundle.name} is not a rule update signed", "nothing")
+    after = assert_ok(
+        run_cli("--vault", folder, "deadlines", "--json", "--today", TODAY, env=env)
+    ).stdout
+    assert after == before
+    log = assert_ok(run_cli("--vault", folder, "audit", "--json", env=env)).json()
+    assert not [e for e in log if e["action"] == "rules_update"]
+
+
+def test_import_reads_the_state_from_a_column_or_the_address(tmp_path: Path) -> None:
+    folder = tmp_path / "vault"
+    vault, _ = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
+    vault.close()
+    sheet = write_csv(
+        tmp_path / "people.csv",
+        [
+            ("Ana", "Ruiz", "Acme", "", "1 Main St, El Paso, TX 79901"),
+            ("Luis", "Mora", "Acme", "new mexico", ""),
+            ("Eva", "Sol", "Acme", "Tejas", ""),
+        ],
+        header=("first_name", "last_name", "employer", "state", "address"),
+    )
+    env = make_env(tmp_path / "home")
+    bad = run_cli("--vault", folder, "import", sheet, env=env)
+    assert bad.returncode == 1 and "row 4, state" in bad.stdout + bad.stderr
+    sheet.write_text(sheet.read_text().replace("Tejas", "NM"))
+    assert_ok(run_cli("--vault", folder, "import", sheet, env=env))
+    listed = {
+        c["first_name"]: c["state"]
+        for c in (
+            assert_ok(run_cli("--vault", folder, "client", str(i), "--json", env=env)).json()
+            for i in (1, 2, 3)
+        )
+    }
+    assert listed == {"Ana": "TX", "Luis": "NM", "Eva": "NM"}
+    assert importing.COLUMNS.index("state") > 0

@@ -1,0 +1,120 @@
+"""Rule packs on the desktop: a client's state in the editor, a stale pack on Today, and
+Settings → Deadline rules → "Install update…" with a signed and an altered bundle."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+
+from clinic_app.deadlines import bundles
+from clinic_app.deadlines.rules import load_packs
+from clinic_app.services import clients, matters
+from clinic_app.services import deadlines as dl
+from tests.core.test_rule_updates import newer_daca
+from tests.ui.test_workflows import open_window
+from ui.client_editor import ClientEditor
+from ui.main_window import MainWindow
+
+RENEWAL = "daca.work_permit_renewal"
+
+
+def _daca_matter(window: MainWindow, state: str) -> tuple[int, int]:
+    vault = window.vault
+    assert vault is not None
+    client = clients.add_client(vault, first_name="Rosa", last_name="Garza", state=state).record
+    matter = matters.add_matter(
+        vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
+    ).record
+    for kind in ("deferred_action", "work_permit"):
+        matters.add_grant(
+            vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
+        )
+    return client.id, matter.id
+
+
+def _rules(window: MainWindow, matter_id: int) -> dict[str, date]:
+    assert window.vault is not None
+    rows = dl.list_deadlines(window.vault, today=date(2026, 12, 1), matter_id=matter_id)
+    return {d.rule: d.due for d in rows}
+
+
+def test_the_client_editor_moves_a_client_to_another_state(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    client_id, matter_id = _daca_matter(window, "TX")
+    assert RENEWAL not in _rules(window, matter_id)
+    editor = ClientEditor(
+        window.vault, clients.get_client(window.vault, client_id=client_id), window
+    )  # type: ignore[arg-type]
+    qtbot.addWidget(editor)
+    editor.show()
+    field = editor.inputs["state"]
+    assert field.text() == "TX"  # type: ignore[union-attr]
+    field.clear()  # type: ignore[union-attr]
+    qtbot.keyClicks(field, "Tejas")
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "two-letter code" in editor.errors["state"].text()
+    assert RENEWAL not in _rules(window, matter_id)  # nothing was saved
+    field.clear()  # type: ignore[union-attr]
+    qtbot.keyClicks(field, "nm")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert editor.result() == 1
+    assert clients.get_client(window.vault, client_id=client_id).state == "NM"  # type: ignore[arg-type]
+    assert RENEWAL in _rules(window, matter_id)
+
+
+def test_today_shows_one_line_for_a_stale_pack(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    daca = load_packs()[0]["daca"]
+    assert daca.review_by is not None
+    page = window.today
+    window.show_page(page)
+    page.set_today(daca.review_by)
+    assert page.stale_rules.isHidden()
+    page.set_today(date(2027, 3, 1))
+    assert page.stale_rules.isVisible()
+    assert (
+        f"The {daca.title} rules were last checked on {daca.last_checked}; "
+        "have an attorney confirm them." in page.stale_rules.text()
+    )
+
+
+def test_install_update_from_settings(
+    qtbot, window: MainWindow, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    _client_id, matter_id = _daca_matter(window, "NM")
+    key = Ed25519PrivateKey.generate()
+    monkeypatch.setattr(bundles, "trusted_keys", lambda: [key.public_key()])
+    good = tmp_path / "rules.cliniccrules"
+    good.write_bytes(bundles.sign_bundle({"daca": newer_daca()}, key, issued=date(2027, 1, 15)))
+    altered = tmp_path / "altered.cliniccrules"
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    chosen: list[Path] = []
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(chosen[-1]), ""))
+
+    def answer(_parent, _title, text, *a, **k):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    page = window.settings
+    window.show_page(page)
+    before = _rules(window, matter_id)
+    chosen.append(altered)
+    qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
+    assert "is not a rule update signed by the clinic-app project" in page.rules_message.text()
+    assert not asked and _rules(window, matter_id) == before
+    chosen.append(good)
+    qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
+    assert "daca.renewal_file_by: days 120 -> 130" in asked[0]
+    assert "1 deadline(s) moved" in page.rules_message.text()
+    after = _rules(window, matter_id)
+    assert after["daca.renewal_file_by"] < before["daca.renewal_file_by"]
