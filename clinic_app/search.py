@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlmodel import Session
 
+from clinic_app.conflicts import index as conflict_index
 from clinic_app.domain.text import fold, words
 from clinic_app.domain.validators import looks_like_a_number
 
@@ -62,13 +63,20 @@ def reindex_clients(session: Session, client_ids: Iterable[int] | None = None) -
             text("INSERT INTO client_search(rowid, body) VALUES (:id, :body)"),
             [{"id": row[0], "body": _document(tuple(row))} for row in rows],
         )
+    # The conflict check's keys follow the same records (all kinds on a full rebuild).
+    if client_ids is None:
+        conflict_index.rebuild(conn)
+    else:
+        conflict_index.refresh(conn, conflict_index.CLIENT, ids)
 
 
 def remove_clients(session: Session, client_ids: Iterable[int]) -> None:
+    client_ids = list(client_ids)
     for client_id in client_ids:
         session.connection().execute(
             text("DELETE FROM client_search WHERE rowid = :id"), {"id": client_id}
         )
+    conflict_index.remove(session.connection(), conflict_index.CLIENT, client_ids)
 
 
 _MATCHING = "FROM client_search WHERE client_search MATCH :q"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from clinic_app import __version__
 from clinic_app.cli import (
+    conflict_commands,
     deadline_commands,
     document_commands,
     gui,
@@ -22,7 +23,13 @@ from clinic_app.cli import (
 from clinic_app.errors import ClinicError
 
 # Each module adds its subcommands; features add their module here.
-COMMAND_MODULES = [vault_commands, record_commands, document_commands, deadline_commands]
+COMMAND_MODULES = [
+    vault_commands,
+    record_commands,
+    document_commands,
+    deadline_commands,
+    conflict_commands,
+]
 
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:

@@ -79,6 +79,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "problems": [asdict(p) for p in report.problems],
                 "warnings": report.warnings,
                 "matches": report.matches,
+                "possible_duplicates": report.possible_duplicates,
                 "created": report.created,
             }
         )
@@ -95,6 +96,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     for match in report.matches:
         print(match)
+    for line in report.possible_duplicates:
+        print(f"Possible duplicate: {line}")
     made = (
         ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in report.created.items())
         or "nothing new"

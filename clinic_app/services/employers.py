@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from clinic_app import search
+from clinic_app.conflicts import index as conflict_index
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Employer, LaborDispute, Matter, Worksite
 from clinic_app.domain.text import fold
@@ -72,6 +73,7 @@ def create_employer_in_session(
         state=normalize_state(state),
     )
     insert(session, row, EMPLOYER)
+    conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [require_id(row.id)])
     return row
 
 
@@ -112,6 +114,7 @@ def update_employer(
             select(Matter.client_id).where(Matter.employer_id == employer_id)
         ).all()
         search.reindex_clients(session, client_ids)
+        conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [employer_id])
         record = employer_record(row)
     return Changed(record, ChangeSet.of(EMPLOYER, employer_id))
 

@@ -20,6 +20,7 @@ from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
 from clinic_app.services import clients as client_service
+from clinic_app.services import conflicts
 from clinic_app.services import employers as employer_service
 from clinic_app.services import letters as letter_service
 from clinic_app.services._base import now, require_id
@@ -108,6 +109,8 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     matches: list[str] = field(default_factory=list)
+    # New workers who may already be clients under another spelling, or adverse parties.
+    possible_duplicates: list[str] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
     changes: ChangeSet = field(default_factory=ChangeSet)
@@ -686,6 +689,10 @@ def import_file(
         return report
     try:
         with vault.session() as session:
+            # The conflict check runs on the vault as it was before this file.
+            report.possible_duplicates = conflicts.import_duplicates(
+                session, [(row.row, row.client) for row in rows]
+            )
             writer = _Writer(session, report)
             for start in range(0, len(rows), CHUNK):
                 writer.write_chunk(rows[start : start + CHUNK])

@@ -1,0 +1,217 @@
+"""Conflict check: precision and recall on the labelled pairs, and the time of one check at 100k.
+
+`python -m bench.conflicts [--clients N]` prints the figures and saves them to
+`bench/results/conflicts.json`; `python -m bench --only conflicts` puts them in the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import text
+
+from bench import common
+from clinic_app.conflicts import THRESHOLD, Person, score_person
+from clinic_app.domain.text import fold
+from clinic_app.domain.validators import normalize_a_number
+from clinic_app.services import conflicts
+from clinic_app.vault.vault import Vault
+
+PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "conflicts" / "pairs.csv"
+CHECKS = 200
+SEED = 19
+# The baseline's cut-off: a WRatio this high is what a plain fuzzy scan would call a match.
+BASELINE_CUTOFF = 85
+
+
+def _person(row: dict[str, str], side: str) -> Person:
+    def get(name: str) -> str:
+        return row[f"{side}_{name}"].strip()
+
+    return Person(
+        first_name=get("first"),
+        last_name=get("last"),
+        other_names=tuple(line for line in get("other").splitlines() if line),
+        date_of_birth=date.fromisoformat(get("dob")) if get("dob") else None,
+        a_number=normalize_a_number(get("a_number") or None),
+        phone=get("phone"),
+    )
+
+
+@dataclass(frozen=True)
+class Labelled:
+    form: str
+    match: bool
+    existing: Person
+    entry: Person
+
+
+def load_pairs(path: Path = PAIRS) -> list[Labelled]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Labelled(row["form"], row["label"] == "match", _person(row, "a"), _person(row, "b"))
+            for row in csv.DictReader(handle)
+        ]
+
+
+def evaluate(pairs: list[Labelled], threshold: int = THRESHOLD) -> dict[str, Any]:
+    """Precision and recall of the scorer at `threshold`, with the misses by form."""
+    tp = fp = fn = tn = 0
+    missed: dict[str, int] = {}
+    wrong: dict[str, int] = {}
+    for pair in pairs:
+        flagged = score_person(pair.entry, pair.existing).score >= threshold
+        if pair.match and flagged:
+            tp += 1
+        elif pair.match:
+            fn += 1
+            missed[pair.form] = missed.get(pair.form, 0) + 1
+        elif flagged:
+            fp += 1
+            wrong[pair.form] = wrong.get(pair.form, 0) + 1
+        else:
+            tn += 1
+    return {
+        "pairs": len(pairs),
+        "matches": tp + fn,
+        "threshold": threshold,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+        "true_positives": tp,
+        "false_positives": fp,
+        "false_negatives": fn,
+        "true_negatives": tn,
+        "missed_by_form": missed,
+        "false_alarms_by_form": wrong,
+        "forms": sorted({p.form for p in pairs}),
+    }
+
+
+def baseline_quality(pairs: list[Labelled]) -> dict[str, Any]:
+    """The same pairs through a raw rapidfuzz WRatio of the folded full names."""
+    tp = fp = fn = 0
+    for pair in pairs:
+        score = fuzz.WRatio(fold(pair.entry.full_name), fold(pair.existing.full_name))
+        flagged = score >= BASELINE_CUTOFF
+        tp += pair.match and flagged
+        fp += (not pair.match) and flagged
+        fn += pair.match and not flagged
+    return {
+        "cutoff": BASELINE_CUTOFF,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else 0.0,
+    }
+
+
+def _entries(vault: Vault, count: int) -> list[conflicts.PersonQuery]:
+    """Intake entries made from stored clients: accents dropped, one surname, some with the
+    date of birth (a third of those with day and month swapped)."""
+    with vault.reader() as session:
+        rows = (
+            session.connection()
+            .execute(text("SELECT first_name, last_name, date_of_birth FROM client"))
+            .all()
+        )
+    rng = random.Random(SEED)
+    out = []
+    for first, last, born in rng.sample(rows, count):
+        day = date.fromisoformat(str(born)) if born and rng.random() < 0.6 else None
+        if day and day.day <= 12 and rng.random() < 0.3:
+            day = day.replace(month=day.day, day=day.month)
+        surname = (last or "").split()[:1]
+        out.append(
+            conflicts.PersonQuery(
+                first_name=fold(first), last_name=fold(" ".join(surname)), date_of_birth=day
+            )
+        )
+    return out
+
+
+def measure_speed(vault: Vault, count: int = CHECKS) -> dict[str, Any]:
+    """One check (service call, prefilter + scoring) against a raw rapidfuzz scan of every name."""
+    entries = _entries(vault, count)
+    for entry in entries[:5]:  # warm caches (variant table, metaphone codes)
+        conflicts.check_person(vault, entry)
+    service: list[float] = []
+    found = []
+    for entry in entries:
+        start = time.perf_counter()
+        found.append(len(conflicts.check_person(vault, entry)))
+        service.append(time.perf_counter() - start)
+    # Baseline: what a check without the index does: read every name, score them all.
+    raw: list[float] = []
+    scan_only: list[float] = []
+    for entry in entries[:40]:
+        start = time.perf_counter()
+        with vault.reader() as session:
+            names = [
+                fold(f"{f} {last}")
+                for f, last in session.connection()
+                .execute(text("SELECT first_name, last_name FROM client"))
+                .all()
+            ]
+        scan_start = time.perf_counter()
+        process.extract(
+            fold(f"{entry.first_name} {entry.last_name}"),
+            names,
+            scorer=fuzz.WRatio,
+            limit=20,
+            score_cutoff=BASELINE_CUTOFF,
+        )
+        raw.append(time.perf_counter() - start)
+        scan_only.append(time.perf_counter() - scan_start)
+    return {
+        "checks": len(entries),
+        "service_p50_ms": round(common.percentile(service, 50) * 1000, 1),
+        "service_p95_ms": round(common.percentile(service, 95) * 1000, 1),
+        "service_max_ms": round(max(service) * 1000, 1),
+        "matches_median": statistics.median(found),
+        "baseline_runs": len(raw),
+        "raw_scan_p50_ms": round(common.percentile(raw, 50) * 1000, 1),
+        "raw_scan_names_in_memory_p50_ms": round(common.percentile(scan_only, 50) * 1000, 1),
+    }
+
+
+def measure(vault: Vault | None = None) -> dict[str, Any]:
+    pairs = load_pairs()
+    figures: dict[str, Any] = {
+        "quality": evaluate(pairs),
+        "baseline_quality": baseline_quality(pairs),
+    }
+    if vault is not None:
+        figures["speed"] = measure_speed(vault)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.conflicts", description=__doc__)
+    parser.add_argument(
+        "--clients", type=int, default=100_000, help="demo vault size (0: quality only)"
+    )
+    args = parser.parse_args(argv)
+    vault = common.open_demo(args.clients)[0] if args.clients else None
+    try:
+        figures = measure(vault)
+    finally:
+        if vault is not None:
+            vault.close()
+    flat: dict[str, Any] = {}
+    for group, values in figures.items():
+        for key, value in values.items():
+            flat[f"{group}.{key}"] = value
+    flat["machine"] = common.machine()
+    common.publish(common.RESULTS_DIR / "conflicts.json", flat)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,215 @@
+"""One conflict check: prefilter through the database keys, then score the candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from clinic_app.conflicts import index
+from clinic_app.conflicts import names as nm
+from clinic_app.conflicts.score import (
+    THRESHOLD,
+    Person,
+    Ratios,
+    Scored,
+    all_parts,
+    score_businesses,
+    score_name_against_business,
+    score_person,
+)
+from clinic_app.i18n import _
+
+# What a match means for the clinic.
+SAME_PERSON = "same_person"  # the same client (or employer) is already on file
+ADVERSE_PARTY = "adverse_party"  # the person is on the employer's side in a recorded matter
+EMPLOYER = "employer"  # a person's name matches an employer's (or the reverse)
+MAX_MATCHES = 20
+
+
+@dataclass(frozen=True)
+class ConflictMatch:
+    record_kind: str  # client | employer | party
+    record_id: int
+    name: str
+    score: int
+    reasons: tuple[str, ...]
+    kind: str  # same_person | adverse_party | employer
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "record_kind": self.record_kind,
+            "record_id": self.record_id,
+            "name": self.name,
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "kind": self.kind,
+        }
+
+
+@dataclass
+class _Found:
+    clients: dict[int, Person] = field(default_factory=dict)
+    employers: dict[int, str] = field(default_factory=dict)
+    parties: dict[int, tuple[Person, str]] = field(default_factory=dict)  # person, description
+
+    def parts(self) -> list[str]:
+        out: list[str] = []
+        for person in self.clients.values():
+            out += all_parts(person)
+        for name in self.employers.values():
+            out += nm.business_tokens(name)
+        for person, _d in self.parties.values():
+            out += all_parts(person)
+        return out
+
+
+def _by_ids(conn: Connection, sql: str, ids: Sequence[int], column: str = "id") -> list[Any]:
+    if not ids:
+        return []
+    statement = text(f"{sql} WHERE {column} IN :ids").bindparams(bindparam("ids", expanding=True))
+    return list(conn.execute(statement, {"ids": list(ids)}).all())
+
+
+_ROLE_WORDS = {
+    "owner": "owner",
+    "manager": "manager",
+    "supervisor": "supervisor",
+    "adverse": "adverse party",
+    "related": "related party",
+}
+
+
+def role_label(role: str) -> str:
+    return _(_ROLE_WORDS.get(role, role))
+
+
+def _load(conn: Connection, found: Sequence[tuple[str, int]]) -> _Found:
+    out = _Found()
+    ids = {kind: [i for k, i in found if k == kind] for kind in index.KINDS}
+    for row in _by_ids(
+        conn,
+        "SELECT id, first_name, last_name, other_names, date_of_birth, a_number, phone FROM client",
+        ids[index.CLIENT],
+    ):
+        cid, first, last, other, born, a_number, phone = row
+        out.clients[int(cid)] = Person(
+            first_name=first or "",
+            last_name=last or "",
+            other_names=tuple(line for line in (other or "").splitlines() if line.strip()),
+            date_of_birth=date.fromisoformat(str(born)) if born else None,
+            a_number=a_number,
+            phone=phone or "",
+        )
+    for eid, name in _by_ids(conn, "SELECT id, name FROM employer", ids[index.EMPLOYER]):
+        out.employers[int(eid)] = str(name)
+    for pid, name, phone, role, employer in _by_ids(
+        conn,
+        "SELECT p.id, p.name, p.phone, p.role, e.name FROM party AS p "
+        "LEFT JOIN employer AS e ON e.id = p.employer_id",
+        ids[index.PARTY],
+        "p.id",
+    ):
+        description = role_label(str(role)) + (f", {employer}" if employer else "")
+        out.parties[int(pid)] = (party_person(str(name), str(phone or "")), description)
+    return out
+
+
+def party_person(name: str, phone: str = "") -> Person:
+    """A party's one-line name read as given names then a surname ("Roberto Sánchez Díaz")."""
+    words = name.split()
+    if len(words) < 2:
+        return Person(first_name=name, phone=phone)
+    # Two words or more: the first is the given name; Hispanic names carry two surnames, so a
+    # four-word name is read as two given names and two surnames.
+    split = 2 if len(words) >= 4 else 1
+    return Person(
+        first_name=" ".join(words[:split]), last_name=" ".join(words[split:]), phone=phone
+    )
+
+
+def _keep(matches: list[ConflictMatch]) -> list[ConflictMatch]:
+    shown = [m for m in matches if m.score >= THRESHOLD]
+    shown.sort(key=lambda m: (-m.score, m.record_kind, m.record_id))
+    return shown[:MAX_MATCHES]
+
+
+def check_person(
+    conn: Connection,
+    person: Person,
+    *,
+    as_party: bool = False,
+    employer: str = "",
+    exclude: Iterable[tuple[str, int]] = (),
+) -> list[ConflictMatch]:
+    """Clients, parties and employers that may be `person`, best first.
+
+    `as_party`: the person is being recorded on the employer's side, so a matching client is
+    an adverse-party conflict. `employer`: the employer the person's matter is against.
+    """
+    skip = set(exclude)
+    names = [person.first_name, person.last_name, *person.other_names]
+    keys = index.query_keys(names, person.date_of_birth, person.a_number, person.phone)
+    kinds = [index.CLIENT] if as_party else list(index.KINDS)
+    found_ids = [f for f in index.candidates(conn, keys, kinds) if f not in skip]
+    found = _load(conn, found_ids)
+    ratios = Ratios.between(all_parts(person), found.parts())
+    matches: list[ConflictMatch] = []
+    for cid, other in found.clients.items():
+        scored = score_person(person, other, ratios)
+        kind = ADVERSE_PARTY if as_party else SAME_PERSON
+        matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
+    for pid, (other, description) in found.parties.items():
+        scored = score_person(person, other, ratios)
+        name = f"{other.full_name} ({description})"
+        matches.append(_match(index.PARTY, pid, name, scored, ADVERSE_PARTY, True))
+    for eid, business in found.employers.items():
+        scored = score_name_against_business(person, business, ratios)
+        matches.append(_match(index.EMPLOYER, eid, business, scored, EMPLOYER, True))
+    if employer.strip():
+        matches += check_employer(conn, employer, exclude=skip, only_clients=True)
+    return _keep(matches)
+
+
+def _match(
+    record_kind: str, record_id: int, name: str, scored: Scored, kind: str, adverse: bool
+) -> ConflictMatch:
+    reasons = scored.reasons
+    if adverse and kind == ADVERSE_PARTY:
+        reasons = (_("recorded on the employer's side"), *reasons)
+    elif kind == EMPLOYER:
+        reasons = (_("an employer's name"), *reasons)
+    return ConflictMatch(record_kind, record_id, name, scored.score, reasons, kind)
+
+
+def check_employer(
+    conn: Connection,
+    name: str,
+    *,
+    exclude: Iterable[tuple[str, int]] = (),
+    only_clients: bool = False,
+) -> list[ConflictMatch]:
+    """Clients whose name matches an employer's (a conflict), and the same employer on file."""
+    skip = set(exclude)
+    parts = nm.business_tokens(name)
+    keys = nm.index_keys(parts)
+    kinds = [index.CLIENT] if only_clients else [index.CLIENT, index.EMPLOYER]
+    found_ids = [f for f in index.candidates(conn, keys, kinds) if f not in skip]
+    found = _load(conn, found_ids)
+    ratios = Ratios.between(parts, found.parts())
+    matches: list[ConflictMatch] = []
+    for cid, client in found.clients.items():
+        scored = score_name_against_business(client, name, ratios)
+        reasons = (_("a client's name matches the employer"), *scored.reasons)
+        matches.append(
+            ConflictMatch(index.CLIENT, cid, client.full_name, scored.score, reasons, EMPLOYER)
+        )
+    for eid, business in found.employers.items():
+        scored = score_businesses(name, business)
+        matches.append(
+            ConflictMatch(index.EMPLOYER, eid, business, scored.score, scored.reasons, SAME_PERSON)
+        )
+    return _keep(matches)

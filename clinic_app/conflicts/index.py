@@ -1,0 +1,156 @@
+"""The conflict check's lookup keys in the database: kept with the records, read to prefilter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import Connection, bindparam, text
+
+from clinic_app.conflicts import names as nm
+from clinic_app.conflicts.score import phone_key, swapped
+
+CLIENT, EMPLOYER, PARTY = "client", "employer", "party"
+KINDS = (CLIENT, EMPLOYER, PARTY)
+# Candidates scored per check: enough for every holder of a common name, few enough to score
+# in milliseconds.
+CANDIDATES = 300
+# Rows read per check: the rarest keys first; keys shared by more records than this are skipped
+# (a common first name alone would otherwise read a tenth of the vault).
+ROW_BUDGET = 40_000
+CHUNK = 500
+
+_SOURCES = {
+    CLIENT: "SELECT id, first_name, last_name, other_names, date_of_birth, a_number, phone "
+    "FROM client",
+    EMPLOYER: "SELECT id, name FROM employer",
+    PARTY: "SELECT id, name, phone FROM party",
+}
+
+
+def person_keys(
+    names: Iterable[str], born: date | None, a_number: str | None, phone: str
+) -> set[str]:
+    parts: list[str] = []
+    for name in names:
+        parts += nm.name_tokens(name)
+    keys = nm.index_keys(parts)
+    if born:
+        keys.add("b:" + born.isoformat())
+    if a_number:
+        keys.add("a:" + a_number)
+    if phone_key(phone):
+        keys.add("t:" + phone_key(phone))
+    return keys
+
+
+def query_keys(
+    names: Iterable[str], born: date | None, a_number: str | None, phone: str
+) -> set[str]:
+    """Keys a check looks up: a record's own, plus the date of birth with day and month swapped."""
+    keys = person_keys(names, born, a_number, phone)
+    other = swapped(born) if born else None
+    if other:
+        keys.add("b:" + other.isoformat())
+    return keys
+
+
+def _keys_of(kind: str, row: tuple[object, ...]) -> set[str]:
+    if kind == CLIENT:
+        _id, first, last, other, born, a_number, phone = row
+        aliases = str(other or "").splitlines()
+        day = date.fromisoformat(str(born)) if born else None
+        return person_keys(
+            [str(first or ""), str(last or ""), *aliases],
+            day,
+            str(a_number) if a_number else None,
+            str(phone or ""),
+        )
+    if kind == EMPLOYER:
+        return nm.index_keys(nm.business_tokens(str(row[1] or "")))
+    return person_keys([str(row[1] or "")], None, None, str(row[2] or ""))
+
+
+def _insert(conn: Connection, kind: str, rows: Iterable[tuple[object, ...]]) -> None:
+    values = [
+        {"key": key, "kind": kind, "id": int(str(row[0]))}
+        for row in rows
+        for key in _keys_of(kind, row)
+    ]
+    if values:
+        conn.execute(
+            text(
+                "INSERT INTO conflict_key (key, record_kind, record_id) VALUES (:key, :kind, :id)"
+            ),
+            values,
+        )
+
+
+def refresh(conn: Connection, kind: str, ids: Iterable[int]) -> None:
+    """Recompute the keys of some records of one kind (call after adding or editing them)."""
+    wanted = sorted({int(i) for i in ids})
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        remove(conn, kind, chunk)
+        select_rows = text(_SOURCES[kind] + " WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        _insert(conn, kind, conn.execute(select_rows, {"ids": chunk}).all())
+
+
+def remove(conn: Connection, kind: str, ids: Iterable[int]) -> None:
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return
+    statement = text(
+        "DELETE FROM conflict_key WHERE record_kind = :kind AND record_id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    for start in range(0, len(wanted), CHUNK):
+        conn.execute(statement, {"kind": kind, "ids": wanted[start : start + CHUNK]})
+
+
+def rebuild(conn: Connection) -> None:
+    """Drop every key and compute them again from the records."""
+    conn.execute(text("DELETE FROM conflict_key"))
+    for kind in KINDS:
+        result = conn.execute(text(_SOURCES[kind]))
+        while True:
+            rows = result.fetchmany(5000)
+            if not rows:
+                break
+            _insert(conn, kind, rows)
+
+
+def candidates(
+    conn: Connection, keys: set[str], kinds: Iterable[str], limit: int = CANDIDATES
+) -> list[tuple[str, int]]:
+    """Records sharing the most (and rarest) keys with the query, best first."""
+    if not keys:
+        return []
+    wanted_kinds = set(kinds)
+    counted = text(
+        "SELECT key, count(*) FROM conflict_key WHERE key IN :keys GROUP BY key"
+    ).bindparams(bindparam("keys", expanding=True))
+    frequency = {str(k): int(n) for k, n in conn.execute(counted, {"keys": sorted(keys)}).all()}
+    if not frequency:
+        return []
+    total = max(1, int(conn.execute(text("SELECT count(*) FROM client")).scalar_one()))
+    chosen: list[str] = []
+    budget = ROW_BUDGET
+    for key, count in sorted(frequency.items(), key=lambda item: item[1]):
+        if count > budget:
+            break
+        chosen.append(key)
+        budget -= count
+    weight = {key: math.log((total + 1) / (frequency[key] + 0.5)) + 1.0 for key in chosen}
+    rows = text(
+        "SELECT key, record_kind, record_id FROM conflict_key WHERE key IN :keys"
+    ).bindparams(bindparam("keys", expanding=True))
+    totals: dict[tuple[str, int], float] = {}
+    for key, kind, record_id in conn.execute(rows, {"keys": chosen}).all():
+        if kind in wanted_kinds:
+            found = (str(kind), int(record_id))
+            totals[found] = totals.get(found, 0.0) + weight[str(key)]
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [found for found, _w in best[:limit]]
