@@ -17,6 +17,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
+from ui import conflict_panel
 from ui.feedback import desktop_message, mark_error
 from ui.forms import error_label, save_cancel
 
@@ -88,6 +89,12 @@ class ClientEditor(QDialog):
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        # New clients are checked against clients, adverse parties and employers as typed.
+        self.conflicts = (
+            None if record else conflict_panel.for_client(vault, self.inputs, self.reject)
+        )
+        if self.conflicts is not None:
+            layout.addWidget(self.conflicts)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         if record is not None:
@@ -148,6 +155,10 @@ class ClientEditor(QDialog):
         if not all([self.check(name) for name in CHECKED]):  # a list: every field gets its message
             self.message.setText(_("Correct the fields marked in red; nothing was saved."))
             return
+        waiting = self.conflicts.ready_to_save() if self.conflicts is not None else None
+        if waiting:
+            self.message.setText(waiting)
+            return
         values = {name: self.text(name) for name, _label, _multi in FIELDS}
         if not values["state"].strip():
             del values["state"]  # the service reads it from the address
@@ -174,4 +185,6 @@ class ClientEditor(QDialog):
             return
         self.changes = result.changes
         self.saved_id = result.record.id
+        if self.conflicts is not None:
+            self.conflicts.record(self.saved_id)
         self.accept()

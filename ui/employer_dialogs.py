@@ -11,6 +11,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import employers, letters
 from clinic_app.services.records import EmployerRecord, LetterRecord, WorksiteRecord
 from clinic_app.services.vault_ops import Vault
+from ui import conflict_panel
 from ui.forms import RecordDialog
 from ui.guards import guarded
 from ui.notice_dialog import DATE_HINT
@@ -41,9 +42,19 @@ class EmployerDialog(RecordDialog):
         self.form.addRow(_("Address"), self.address)
         self.form.addRow(_("City"), self.city)
         self.form.addRow(_("State"), self.state)
+        # A new employer is checked against the clients (a conflict) and the employers on file.
+        self.conflicts = (
+            None if record else conflict_panel.for_employer(vault, self.name, self.reject)
+        )
+        if self.conflicts is not None:
+            self.form.addRow(self.conflicts)
         self.finish_layout()
 
     def save(self) -> None:
+        waiting = self.conflicts.ready_to_save() if self.conflicts is not None else None
+        if waiting:
+            self.error.setText(waiting)
+            return
         values = {
             "name": self.name.text(),
             "address": self.address.text(),
@@ -59,6 +70,8 @@ class EmployerDialog(RecordDialog):
             self.failed(exc)
             return
         self.changes, self.saved_id = result.changes, result.record.id
+        if self.conflicts is not None:
+            self.conflicts.record(self.saved_id)
         self.said = _("Saved the employer {name}.").format(name=result.record.name)
         self.accept()
 

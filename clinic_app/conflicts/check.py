@@ -21,7 +21,7 @@ from clinic_app.conflicts.score import (
     score_name_against_business,
     score_person,
 )
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 # What a match means for the clinic.
 SAME_PERSON = "same_person"  # the same client (or employer) is already on file
@@ -75,11 +75,11 @@ def _by_ids(conn: Connection, sql: str, ids: Sequence[int], column: str = "id") 
 
 
 _ROLE_WORDS = {
-    "owner": "owner",
-    "manager": "manager",
-    "supervisor": "supervisor",
-    "adverse": "adverse party",
-    "related": "related party",
+    "owner": N_("owner"),
+    "manager": N_("manager"),
+    "supervisor": N_("supervisor"),
+    "adverse": N_("adverse party"),
+    "related": N_("related party"),
 }
 
 

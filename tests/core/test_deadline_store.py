@@ -327,8 +327,9 @@ def test_shorter_horizons_from_one_dashboard_call_match_separate_calls(
     dl.mark_done(sample_vault, ref=soon[0].id, today=TODAY)
     dl.snooze(sample_vault, ref=soon[1].id, until=TODAY + timedelta(days=40), today=TODAY)
     matter_id = soon[2].matter_id
-    dl.add_task(sample_vault, matter_id=matter_id, due=TODAY + timedelta(days=3), title="call",
-                today=TODAY)
+    dl.add_task(
+        sample_vault, matter_id=matter_id, due=TODAY + timedelta(days=3), title="call", today=TODAY
+    )
     board = dl.dashboard(sample_vault, today=TODAY, within=90, limit=5, also_within=(0, 7, 30))
     for days in (0, 7, 30):
         alone = dl.dashboard(sample_vault, today=TODAY, within=days, limit=0).total

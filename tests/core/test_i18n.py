@@ -22,8 +22,13 @@ def _po():  # type: ignore[no-untyped-def]
 
 def test_every_translation_keeps_its_placeholders() -> None:
     catalog = _po()
-    bad = [m.id for m in catalog if m.id and m.string and
-           sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))]
+    bad = [
+        m.id
+        for m in catalog
+        if m.id
+        and m.string
+        and sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))
+    ]
     assert bad == []
 
 

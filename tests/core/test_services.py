@@ -203,7 +203,10 @@ def test_list_clients_sorting_and_paging(vault: Vault) -> None:
 
 def test_list_rows_carry_the_latest_employer_and_first_language(vault: Vault) -> None:
     worker = clients.add_client(
-        vault, first_name="Ana", last_name="Alfa", preferred_languages="es, en",
+        vault,
+        first_name="Ana",
+        last_name="Alfa",
+        preferred_languages="es, en",
         date_of_birth="1990-02-03",
     ).record
     clients.add_client(vault, first_name="Beto", last_name="Mu")

@@ -180,6 +180,9 @@ class ClientsPage(Page):
         editor = ClientEditor(self.vault, parent=self)
         if editor.exec():
             self._saved(editor, _("Added {name}."))
+        elif editor.conflicts is not None and editor.conflicts.opened is not None:
+            # The conflict check found this person on file: open their file instead.
+            self.reveal(editor.conflicts.opened[1])
 
     def edit_client(self) -> None:
         client_id = self.selected_client_id()
@@ -207,13 +210,21 @@ class ClientsPage(Page):
             return
         record = clients.get_client(self.vault, client_id=editor.saved_id)
         self.bus.publish(editor.changes, said.format(name=record.full_name))
+        self.reveal(editor.saved_id)
+
+    def reveal(self, client_id: int) -> None:
+        """Show a client selected in the list with their details, even when the search hid them."""
+        if self.vault is None:
+            return
+        record = clients.get_client(self.vault, client_id=client_id)
         # The old search hides them: clear it; in a long list beyond the first page, search for
         # them by name instead.
         for text in ("", record.full_name):
-            if self.select_client(editor.saved_id):
+            if self.select_client(client_id):
                 break
             self._set_search_quietly(text)
-        self.select_client(editor.saved_id)
+        self.select_client(client_id)
+        self.detail.show_client(self.vault, client_id)
         self.table.setFocus()
 
     def _set_search_quietly(self, text: str) -> None:

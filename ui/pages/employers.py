@@ -253,6 +253,8 @@ class EmployersPage(Page):
         dialog = EmployerDialog(self.vault, self)
         if self._run(dialog):
             self.select_employer(dialog.saved_id)
+        elif dialog.conflicts is not None and dialog.conflicts.opened is not None:
+            self.select_employer(dialog.conflicts.opened[1])  # already on file
 
     def edit_employer(self) -> None:
         employer_id = self.selected_employer()
