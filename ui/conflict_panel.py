@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -101,10 +102,13 @@ class ConflictPanel(QFrame):
         self._timer.timeout.connect(self.recheck)
         self.hide()
 
-    def watch(self, *fields: QLineEdit) -> None:
+    def watch(self, *fields: QLineEdit | QComboBox) -> None:
         """Check again shortly after any of these fields changes."""
         for field in fields:
-            field.textChanged.connect(lambda _text: self._timer.start())
+            if isinstance(field, QComboBox):
+                field.currentIndexChanged.connect(lambda _index: self._timer.start())
+            else:
+                field.textChanged.connect(lambda _text: self._timer.start())
 
     def recheck(self) -> None:
         self._timer.stop()
@@ -235,4 +239,26 @@ def for_employer(
         close_form=close_form,
     )
     panel.watch(name_field)
+    return panel
+
+
+def for_matter(
+    vault: Vault, client: QComboBox, employer: QComboBox, close_form: Callable[[], object]
+) -> ConflictPanel:
+    """The panel of the New matter form: the employer, its owners, managers and supervisors
+    against every client, and the client against every party on an employer's side."""
+
+    def read() -> tuple[Any, dict[str, Any]] | None:
+        client_id, employer_id = client.currentData(), employer.currentData()
+        if client_id is None:
+            return None
+        return (int(client_id), employer_id), {"client_id": client_id, "employer_id": employer_id}
+
+    def check(v: Vault, ids: tuple[int, int | None]) -> list[ConflictMatch]:
+        return conflicts.check_matter(v, client_id=ids[0], employer_id=ids[1])
+
+    panel = ConflictPanel(
+        vault, subject_kind="matter", opens="", read=read, check=check, close_form=close_form
+    )
+    panel.watch(client, employer)
     return panel

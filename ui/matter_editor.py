@@ -21,6 +21,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients, deadlines, employers, letters, matters, staff
 from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
+from ui import conflict_panel
 from ui.client_editor import ClientEditor
 from ui.feedback import desktop_message, mark_error
 from ui.forms import error_label, save_cancel
@@ -154,6 +155,14 @@ class MatterDialog(QDialog):
         self.buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        # A new matter is checked for conflicts: the employer's side against the clients.
+        self.conflicts = (
+            None
+            if matter
+            else conflict_panel.for_matter(vault, self.client, self.employer, self.reject)
+        )
+        if self.conflicts is not None:
+            layout.addWidget(self.conflicts)
         layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -224,6 +233,8 @@ class MatterDialog(QDialog):
         if editor.exec() and editor.saved_id is not None:
             self.changes = self.changes | editor.changes
             self.set_client(editor.saved_id)
+        elif editor.conflicts is not None and editor.conflicts.opened is not None:
+            self.set_client(editor.conflicts.opened[1])  # already a client: the matter is theirs
 
     # -- letter, employer, worksite ---------------------------------------------------------
 
@@ -260,6 +271,10 @@ class MatterDialog(QDialog):
                 _("Choose the client: type their name and pick them, or use New client….")
             )
             return
+        waiting = self.conflicts.ready_to_save() if self.conflicts is not None else None
+        if waiting:
+            self.error.setText(waiting)
+            return
         fields: dict[str, object] = {
             "program": str(self.program.currentData() or DEFAULT_PROGRAM),
             "kind": str(self.kind.currentData()),
@@ -291,6 +306,8 @@ class MatterDialog(QDialog):
         record = result.record
         self.changes = self.changes | result.changes
         self.saved_id = record.id
+        if self.conflicts is not None:
+            self.conflicts.record(record.id)
         what = _(KIND_LABELS.get(record.kind, record.kind)).lower()
         self.said = (
             _("Opened a new {kind} matter for {name}.")

@@ -136,3 +136,35 @@ def test_new_employer_named_like_a_client_asks_first(qtbot, window: MainWindow) 
     event = audit_log.list_events(window.vault, limit=1)[0]
     assert event.summary.startswith("decision: different_person; employer ")
     assert f"client {client.id}" in event.summary
+
+
+def test_new_matter_against_an_employer_whose_manager_is_a_client(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.matter_editor import MatterDialog
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    vault = window.vault
+    employer = employers.add_employer(vault, name="Lakeside Poultry LLC").record
+    conflicts.add_party(vault, name="Marisol Coc Batz", role="manager", employer_id=employer.id)
+    manager_client = clients.add_client(vault, first_name="Marisol", last_name="Coc").record
+    worker = clients.add_client(vault, first_name="Tomás", last_name="Ixcoy").record
+    dialog = MatterDialog(vault, client_id=worker.id, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.conflicts
+    assert panel is not None
+    dialog.employer.setCurrentIndex(dialog.employer.findData(employer.id))
+    qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=5000)
+    first = panel.list.item(0).text()
+    assert first.startswith("Marisol Coc — ADVERSE PARTY") and "employer's side" in first
+    save = dialog.buttons.button(dialog.buttons.StandardButton.Save)
+    qtbot.mouseClick(save, LEFT)
+    assert "choose Same person" in dialog.error.text() and dialog.saved_id is None
+    qtbot.mouseClick(panel.refer_button, LEFT)
+    qtbot.mouseClick(save, LEFT)
+    assert dialog.saved_id is not None
+    waiting = conflicts.pending_reviews(vault)
+    assert [(w.subject_kind, w.subject_id) for w in waiting] == [("matter", dialog.saved_id)]
+    assert waiting[0].candidates[0]["record_id"] == manager_client.id
