@@ -32,3 +32,9 @@ EVENT_LABELS = {
     "termination": N_("Termination notice"),
     "other": N_("Note"),
 }
+DECISION_LABELS = {
+    "granted": N_("Granted"),
+    "denied": N_("Denied"),
+    "withdrawn": N_("Withdrawn"),
+    "terminated": N_("Terminated"),
+}

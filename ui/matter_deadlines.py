@@ -103,8 +103,13 @@ class MatterDeadlines(QWidget):
                 "(receipt, biometrics, RFE, grant end)."
             )
         )
+        # Every row shown (the matter's page scrolls as a whole, never this table alone).
+        self.table.resizeRowsToContents()
         self.table.setFixedHeight(
-            self.table.horizontalHeader().sizeHint().height() + ROW_HEIGHT * len(rows) + 4
+            self.table.horizontalHeader().sizeHint().height()
+            + self.table.verticalHeader().length()
+            + 2 * self.table.frameWidth()
+            + 2
         )
         self.task_button.setEnabled(matter_id is not None and vault is not None)
         self._selected()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -118,6 +119,14 @@ class MatterDialog(QDialog):
         self.receipt = QLineEdit()
         self.receipt.setAccessibleName(_("Receipt number"))
         self.receipt.setPlaceholderText("IOE0123456789")
+        for box in (self.client, self.letter, self.employer, self.worksite, self.program):
+            # Long letter and worksite texts would otherwise widen the dialog past the screen
+            # and squeeze the labels; the open list still shows them whole.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(34)
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
         self.fields: dict[str, QWidget] = {
             "client": self.client,
             "program": self.program,

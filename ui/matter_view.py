@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +28,7 @@ from ui.checklist_view import ChecklistView
 from ui.feedback import desktop_message
 from ui.forms import error_label
 from ui.guards import guarded
-from ui.labels import EVENT_LABELS, KIND_LABELS, STATUS_LABELS
+from ui.labels import DECISION_LABELS, EVENT_LABELS, KIND_LABELS, STATUS_LABELS
 from ui.matter_deadlines import MatterDeadlines
 from ui.notice_dialog import GrantDialog, NoteDialog, NoticeDialog
 
@@ -100,10 +101,13 @@ class MatterPanel(QWidget):
         controls.addWidget(self.status)
         controls.addWidget(QLabel(_("Assigned to")))
         controls.addWidget(self.assignee, 1)
-        actions = QHBoxLayout()
-        for button in (self.edit_button, self.notice_button, self.grant_button, self.draft_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        # Two by two: one row of four is wider than the matter's pane in Spanish.
+        actions = QGridLayout()
+        for position, button in enumerate(
+            (self.notice_button, self.grant_button, self.edit_button, self.draft_button)
+        ):
+            actions.addWidget(button, position // 2, position % 2)
+        actions.setColumnStretch(2, 1)
         record_row = QHBoxLayout()
         record_row.addWidget(heading(_("Grants, notices and notes")))
         record_row.addStretch(1)
@@ -175,7 +179,8 @@ class MatterPanel(QWidget):
             (_("Filed"), m.filed_on.isoformat() if m.filed_on else ""),
             (
                 _("Decision"),
-                f"{m.decision} {m.decided_on.isoformat() if m.decided_on else ''}"
+                f"{_(DECISION_LABELS.get(m.decision, m.decision))} "
+                f"{m.decided_on.isoformat() if m.decided_on else ''}"
                 if m.decision
                 else "",
             ),

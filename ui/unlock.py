@@ -79,7 +79,9 @@ class UnlockWidget(QWidget):
 
         box = QVBoxLayout()
         box.addWidget(title)
-        box.addWidget(QLabel(_("Client records are encrypted on this laptop. Unlock to continue.")))
+        intro = QLabel(_("Client records are encrypted on this laptop. Unlock to continue."))
+        intro.setWordWrap(True)
+        box.addWidget(intro)
         box.addSpacing(12)
         box.addWidget(self.folder_label)
         box.addLayout(form)

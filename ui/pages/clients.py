@@ -99,7 +99,7 @@ class ClientsPage(Page):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([600, 400])  # the details get room for an address line from the start
+        splitter.setSizes([700, 380])  # the details get room for an address line from the start
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -118,11 +118,17 @@ class ClientsPage(Page):
         self.model.set_vault(self.vault, search=self.search.text())
         self.detail.clear()
         self._update_count()
-        for column, width in ((0, 240), (1, 110), (2, 95), (3, 130), (4, 80)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         if current is not None:
             self.select_client(current)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as what it shows (headers included, in any language), names
+        capped so the employer column stays in view beside the details."""
+        self.table.resizeColumnsToContents()
+        for column, cap in ((ClientTableModel.NAME, 220), (ClientTableModel.COUNTRY, 140)):
+            self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
 
     def selected_client_id(self) -> int | None:
         index = self.table.currentIndex()

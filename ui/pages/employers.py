@@ -37,6 +37,7 @@ class EmployersPage(Page):
         super().__init__(bus)
         self.employer_list = QListWidget()
         self.employer_list.setAccessibleName(_("Employers"))
+        self.employer_list.setMinimumWidth(220)
         self.employer_list.currentItemChanged.connect(lambda *_a: self._show_employer())
         self.new_employer = QPushButton(_("New employer…"))
         self.new_employer.clicked.connect(lambda _c=False: self.add_employer())
@@ -113,6 +114,7 @@ class EmployersPage(Page):
         splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([280, 870])  # employers' names whole
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 

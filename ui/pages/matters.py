@@ -173,7 +173,7 @@ class MattersPage(Page):
         self.panel.edit_requested.connect(self.edit_matter)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
 
     def kinds(self) -> frozenset[str]:
         return frozenset({MATTER, GRANT, EVENT, CLIENT, STAFF})

@@ -1,0 +1,106 @@
+"""Find text a person cannot read whole: a label, button or table header narrower than its text."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QRadioButton,
+    QStyle,
+    QWidget,
+)
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def _plain(label: QLabel) -> str:
+    text = label.text()
+    if label.textFormat() == Qt.TextFormat.PlainText:
+        return text
+    if GuiQt.mightBeRichText(text) or label.textFormat() == Qt.TextFormat.RichText:
+        return ""  # rich text wraps by its own layout; checked by height below
+    return text
+
+
+def _cut_sideways(widget: QWidget) -> bool:
+    """Partly hidden left or right by what holds it (a pane too narrow for a row of buttons).
+    Cut at the top or bottom is only scrolling, and a scroll area's whole point."""
+    visible = widget.visibleRegion().boundingRect()
+    return not visible.isEmpty() and visible.width() < widget.width() - 1
+
+
+def clipped(root: QWidget) -> list[str]:
+    """One line per clipped text under `root` (only what is shown on screen)."""
+    found: list[str] = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QAbstractButton):
+        if widget.isVisibleTo(root) and widget.text() and _cut_sideways(widget):
+            visible = widget.visibleRegion().boundingRect().width()
+            found.append(
+                f"{type(widget).__name__} '{TAG.sub('', widget.text())[:60]}': "
+                f"{visible}px of {widget.width()} shown"
+            )
+    for label in root.findChildren(QLabel):
+        if not label.isVisibleTo(root) or label.width() <= 1 or not label.text():
+            continue
+        rect = label.contentsRect()
+        if label.wordWrap() or not _plain(label):
+            # Wrapped or rich text: clipped when it needs more height than it has.
+            needed = (
+                label.heightForWidth(rect.width())
+                if label.wordWrap()
+                else label.sizeHint().height()
+            )
+            if needed > rect.height() + 2 and label.sizeHint().height() > rect.height() + 2:
+                found.append(
+                    f"label {label.objectName() or ''!s} '{TAG.sub('', label.text())[:60]}': needs {needed}px height, has {rect.height()}"
+                )
+            elif not label.wordWrap() and label.sizeHint().width() > rect.width() + 2:
+                found.append(
+                    f"label '{TAG.sub('', label.text())[:60]}': needs {label.sizeHint().width()}px, has {rect.width()}"
+                )
+            continue
+        width = label.fontMetrics().horizontalAdvance(label.text().replace("&", ""))
+        if width > rect.width() + 1:
+            found.append(f"label '{label.text()[:60]}': needs {width}px, has {rect.width()}")
+    for button in root.findChildren(QAbstractButton):
+        if not button.isVisibleTo(root) or not button.text() or button.width() <= 1:
+            continue
+        text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        width = button.fontMetrics().horizontalAdvance(text)
+        style = button.style()
+        if isinstance(button, QCheckBox | QRadioButton):
+            width += style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
+        else:
+            width += 2 * style.pixelMetric(QStyle.PixelMetric.PM_ButtonMargin)
+        if not button.icon().isNull():
+            width += button.iconSize().width() + 4
+        if width > button.width() + 1:
+            found.append(f"button '{text[:60]}': needs {width}px, has {button.width()}")
+    for view in root.findChildren(QAbstractItemView):
+        if not view.isVisibleTo(root):
+            continue
+        header = getattr(view, "horizontalHeader", lambda: None)()
+        if not isinstance(header, QHeaderView) or not header.isVisibleTo(root):
+            continue
+        model = view.model()
+        margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            width = header.fontMetrics().horizontalAdvance(text) + margin
+            if header.sortIndicatorSection() == section and header.isSortIndicatorShown():
+                width += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+            if text and width > header.sectionSize(section) + 1:
+                found.append(
+                    f"header '{text}' of {view.accessibleName() or view.objectName()}: "
+                    f"needs {width}px, has {header.sectionSize(section)}"
+                )
+    return found

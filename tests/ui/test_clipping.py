@@ -1,0 +1,85 @@
+"""Every screen at 1366×768, in English and Spanish: no label, button or table header is cut."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from clinic_app.services import demo, letters, vault_ops
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.clipping import clipped
+from ui.app import apply_language
+from ui.main_window import MainWindow
+
+SIZE = (1366, 768)
+
+
+@pytest.fixture(scope="module")
+def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("clip") / "vault"
+    vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        demo.fill_demo(vault, clients=60, seed=3)
+    finally:
+        vault.close()
+    return folder
+
+
+@pytest.fixture(params=["en", "es"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    apply_language(qapp, request.param)
+    yield request.param
+    apply_language(qapp, "en")
+
+
+def dialogs(window: MainWindow) -> list[QDialog]:
+    """The forms a person fills in during intake, opened over the window (never run)."""
+    from ui.client_editor import ClientEditor
+    from ui.employer_dialogs import LetterDialog
+    from ui.matter_editor import MatterDialog
+    from ui.notice_dialog import GrantDialog, NoticeDialog
+
+    vault = window.vault
+    assert vault is not None
+    matter_id = window.matters.panel.matter_id
+    assert matter_id is not None
+    letter = letters.list_letters(vault)[0]
+    from clinic_app.services import matters
+
+    return [
+        ClientEditor(vault, parent=window),
+        MatterDialog(vault, letter_id=letter.id, parent=window),
+        MatterDialog(vault, matter=matters.get_matter(vault, matter_id=matter_id), parent=window),
+        NoticeDialog(vault, matter_id, window),
+        GrantDialog(vault, matter_id, window),
+        LetterDialog(vault, letter.employer_id, window, record=letter),
+    ]
+
+
+def test_no_text_is_cut_on_any_screen(qtbot, demo_vault: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    problems = [f"unlock: {line}" for line in clipped(window)]
+    window.on_unlocked(vault_ops.open_vault(demo_vault, passphrase=PASSPHRASE))
+    try:
+        for page in window.pages:
+            window.show_page(page)
+            if page is window.clients:
+                page.table.selectRow(0)  # type: ignore[attr-defined]
+            if page is window.matters:
+                page.table.selectRow(0)  # type: ignore[attr-defined]
+            QApplication.processEvents()
+            problems += [f"{page.title}: {line}" for line in clipped(window)]
+        for dialog in dialogs(window):
+            dialog.show()
+            QApplication.processEvents()
+            problems += [f"{dialog.windowTitle()}: {line}" for line in clipped(dialog)]
+            dialog.reject()
+    finally:
+        window.lock()
+    assert not problems, f"{language}: " + "\n".join(problems)
