@@ -73,7 +73,13 @@ class ChecklistView(QWidget):
         if vault is None or matter_id is None:
             self.state.clear()
             return
-        record = checklist.get_checklist(vault, matter_id=matter_id)
+        try:
+            record = checklist.get_checklist(vault, matter_id=matter_id)
+        except ClinicError as exc:
+            # A program without a packet list (DACA, other relief): its deadlines still show.
+            self.state.setText(desktop_message(exc))
+            self.sign_button.setEnabled(False)
+            return
         self.table.setRowCount(len(record.items))
         for row, item in enumerate(record.items):
             self.table.setItem(row, 0, QTableWidgetItem(item.title))

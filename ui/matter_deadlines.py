@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.i18n import _, current_language
-from clinic_app.services import ChangeSet, deadlines
+from clinic_app.services import ChangeSet, deadlines, rule_status
 from clinic_app.services.deadlines import Deadline
 from clinic_app.services.vault_ops import Vault
 from ui.deadline_actions import act
@@ -58,6 +58,10 @@ class MatterDeadlines(QWidget):
         self.why.setWordWrap(True)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
+        # Rules that do not apply where the client lives, and why (e.g. DACA work permits in TX).
+        self.not_here = QLabel()
+        self.not_here.setObjectName("matterNotHere")
+        self.not_here.setWordWrap(True)
         self.done_button = QPushButton(_("Mark done"))
         self.done_button.clicked.connect(lambda _c=False: self._act("done"))
         self.snooze_button = QPushButton(_("Snooze…"))
@@ -78,6 +82,7 @@ class MatterDeadlines(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table)
         layout.addWidget(self.why)
+        layout.addWidget(self.not_here)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
 
@@ -86,6 +91,7 @@ class MatterDeadlines(QWidget):
         self.today = date.today()
         self.error.clear()
         rows: list[Deadline] = []
+        notes: list[rule_status.PlaceNote] = []
         if vault is not None and matter_id is not None:
             rows = deadlines.list_deadlines(
                 vault,
@@ -94,6 +100,11 @@ class MatterDeadlines(QWidget):
                 include_done=True,
                 lang=current_language(),
             )
+            notes = rule_status.place_notes(vault, matter_id=matter_id, lang=current_language())
+        self.not_here.setText(
+            "\n".join(_("Not for this client: {why}.").format(why=n.text) for n in notes)
+        )
+        self.not_here.setVisible(bool(notes))
         self.model.set_rows(rows, self.today)
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows and matter_id is not None)

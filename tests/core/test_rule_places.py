@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,18 @@ def test_stale_packs_are_reported_after_their_review_date(vault: Vault) -> None:
         f"The {daca.title} rules were last checked on {daca.last_checked}; "
         "have an attorney confirm them."
     )
+
+
+def test_the_weekly_report_names_a_stale_pack(
+    vault: Vault, texas_daca: tuple[int, int], tmp_path: Path
+) -> None:
+    from clinic_app.documents.engine import read_text
+    from clinic_app.services import reports
+
+    daca = load_packs()[0]["daca"]
+    line = rule_status.stale_line(daca.title, daca.last_checked)
+    out = tmp_path / "report.docx"
+    reports.deadline_report(vault, out=out, today=date(2027, 3, 1))
+    assert line in "\n".join(read_text(out.read_bytes()))
+    reports.deadline_report(vault, out=out, today=date(2026, 12, 1))
+    assert line not in "\n".join(read_text(out.read_bytes()))

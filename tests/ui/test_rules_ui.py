@@ -118,3 +118,18 @@ def test_install_update_from_settings(
     assert "1 deadline(s) moved" in page.rules_message.text()
     after = _rules(window, matter_id)
     assert after["daca.renewal_file_by"] < before["daca.renewal_file_by"]
+
+
+def test_a_texas_matter_says_why_it_has_no_work_permit_renewal(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    _client_id, matter_id = _daca_matter(window, "TX")
+    page = window.matters
+    window.show_page(page)
+    qtbot.keyClicks(page.search, "Garza")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: page.panel.matter_id == matter_id, timeout=5000)
+    note = page.panel.deadlines.not_here
+    assert note.isVisible()
+    assert note.text().startswith("Not for this client: Work permit: not computed for Texas")
