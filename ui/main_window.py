@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import _
 from clinic_app.services import settings as vault_settings
 from clinic_app.services.vault_ops import Vault
+from ui.auto_backup import AutoBackup
 from ui.background import Background
 from ui.backup_dialogs import BackupDialog, RestoreDialog
 from ui.bus import ChangeBus
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentsPage(self.bus, self.background)
         self.matters.panel.draft_requested.connect(self.draft_for_matter)
         self.employers.prepare_packets.connect(self.draft_for_letter)
-        self.settings = SettingsPage(self.bus)
+        self.settings = SettingsPage(self.bus, self.background)
         self.settings.autolock_changed.connect(self.set_autolock_minutes)
         self.settings.language_changed.connect(self.language_changed.emit)
         self.today = TodayPage(self.bus)
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.bus.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         # The counts follow every change, not only the 15-minute reminder check.
         self.bus.changed.connect(lambda _changes: self.reminders.check())
+        self.auto_backup = AutoBackup(self.background, self.bus, self.statusBar())
 
         self.set_autolock_minutes(autolock_minutes)
         self.watcher = IdleWatcher(self)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         self.unlock.message.clear()
         self.autolock.start()
         self.reminders.start()
+        self.auto_backup.at_unlock(vault)
 
     def show_page(self, page: Page) -> None:
         self.sidebar.setCurrentRow(self.pages.index(page))
@@ -203,9 +206,11 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_vault(None)
         if self.vault is not None:
-            self.background.wait(10000)
-            self.vault.close()
-            self.vault = None
+            vault, self.vault = self.vault, None
+            # With a backup plan, the background backs up what is due and then closes the vault.
+            if not self.auto_backup.before_close(vault):
+                self.background.wait(10000)
+                vault.close()
         self._show_locked()
 
     def _drop_dialogs(self) -> None:
@@ -308,6 +313,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: object) -> None:
         self.background.wait(10000)
         self.lock()  # drops every screen's data before the vault closes
+        if self.auto_backup.closing:  # keep the process until the backup before closing ends
+            self.auto_backup.close_window_after(self)
+            event.ignore()  # type: ignore[attr-defined]
+            return
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.watcher)

@@ -496,7 +496,17 @@ def cmd_affected(args: argparse.Namespace) -> int:
             "By preferred language: " + ", ".join(f"{k} {n}" for k, n in report.by_language.items())
         )
     print_table(
-        ["Matter", "Client", "Lang", "State", "Kind", "Status", "Grant end", "Permit end", "Assigned"],
+        [
+            "Matter",
+            "Client",
+            "Lang",
+            "State",
+            "Kind",
+            "Status",
+            "Grant end",
+            "Permit end",
+            "Assigned",
+        ],
         [
             (
                 m.matter_id,

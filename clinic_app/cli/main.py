@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from clinic_app import __version__
 from clinic_app.cli import (
+    backup_commands,
     conflict_commands,
     deadline_commands,
     document_commands,
@@ -28,6 +29,7 @@ COMMAND_MODULES = [
     record_commands,
     document_commands,
     deadline_commands,
+    backup_commands,
     conflict_commands,
 ]
 

@@ -12,6 +12,7 @@ from clinic_app.errors import UserError
 PASSPHRASE_ENV = "CLINIC_APP_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CLINIC_APP_NEW_PASSPHRASE"
 RECOVERY_ENV = "CLINIC_APP_RECOVERY_CODE"
+BACKUP_PASSPHRASE_ENV = "CLINIC_APP_BACKUP_PASSPHRASE"
 
 
 class StdinLines:
@@ -77,3 +78,13 @@ def backup_passphrase(args: Namespace, *, confirm: bool) -> str | None:
     if getattr(args, "backup_passphrase_stdin", False):
         return _stdin.next("backup passphrase")
     return None
+
+
+def own_backup_passphrase(args: Namespace) -> str:
+    """The automatic backups' own passphrase: env, else the next stdin line, else a prompt."""
+    env = os.environ.get(BACKUP_PASSPHRASE_ENV)
+    if env:
+        return env
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin.next("backup passphrase")
+    return _prompt("backup passphrase", True, BACKUP_PASSPHRASE_ENV)

@@ -27,6 +27,7 @@ from clinic_app.vault.engine import connect, key_pragma
 from clinic_app.vault.fsutil import disk_error_sentence, fsync_dir
 from clinic_app.vault.keyslots import (
     DEFAULT_KDF,
+    BackupKey,
     KdfParams,
     kdf_from_doc,
     normalize_passphrase,
@@ -121,34 +122,48 @@ def backup_vault(
     # Confirm the vault passphrase really is this vault's, so the backup can be opened later.
     if backup_passphrase is None:
         vault.key_slots().unlock(normalize_passphrase(vault_passphrase), "passphrase")
+    salt = os.urandom(16)
+    protected_by = "backup passphrase" if backup_passphrase is not None else "vault passphrase"
+    wrapping = kdf.derive(normalize_passphrase(secret), salt)
+    size = _seal(
+        vault, out, BackupKey(wrapping, salt, kdf, own=backup_passphrase is not None), progress
+    )
+    with vault.session() as session:
+        audit.record(session, action="backup", record_kind="vault", summary=protected_by)
+    return size
+
+
+def write_sealed_backup(
+    vault: Vault, *, out: Path, key: BackupKey, progress: Progress | None = None
+) -> int:
+    """One backup file sealed under a plan's stored key (nobody types a passphrase); returns its
+    size. The caller audits it, with the result of verifying it."""
+    if out.exists():
+        raise UserError(f"{out} already exists; choose a new file name for the backup.")
+    return _seal(vault, out, key, progress)
+
+
+def _seal(vault: Vault, out: Path, key: BackupKey, progress: Progress | None) -> int:
+    """A random backup key, wrapped under `key`, encrypts the vault's archive chunk by chunk."""
     backup_key = AESGCM.generate_key(bit_length=256)
-    salt, wrap_nonce, prefix = os.urandom(16), os.urandom(12), os.urandom(7)
+    wrap_nonce, prefix = os.urandom(12), os.urandom(7)
     header = {
         "version": VERSION,
-        "protected_by": "backup passphrase"
-        if backup_passphrase is not None
-        else "vault passphrase",
-        "kdf": {"name": "argon2id", **asdict(kdf)},
-        "salt": _b64(salt),
+        "protected_by": key.protected_by,
+        "kdf": {"name": "argon2id", **asdict(key.kdf)},
+        "salt": _b64(key.salt),
         "nonce": _b64(wrap_nonce),
         "prefix": _b64(prefix),
         "chunk": CHUNK,
+        "wrapped_key": _b64(
+            AESGCM(key.wrapping).encrypt(wrap_nonce, backup_key, b"clinic-app backup key")
+        ),
     }
-    wrapping = kdf.derive(normalize_passphrase(secret), salt)
-    header["wrapped_key"] = _b64(
-        AESGCM(wrapping).encrypt(wrap_nonce, backup_key, b"clinic-app backup key")
-    )
     header_bytes = json.dumps(header, sort_keys=True).encode()
-    aead = AESGCM(backup_key)
     try:
-        size = _write_backup(vault, out, aead, prefix, header_bytes, progress)
+        return _write_backup(vault, out, AESGCM(backup_key), prefix, header_bytes, progress)
     except OSError as exc:  # the copy made beside the vault: its disk is full or read-only
         raise VaultError(disk_error_sentence(exc, vault.folder)) from exc
-    with vault.session() as session:
-        audit.record(
-            session, action="backup", record_kind="vault", summary=str(header["protected_by"])
-        )
-    return size
 
 
 def _write_backup(
@@ -186,6 +201,9 @@ def _write_backup(
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise VaultError(disk_error_sentence(exc, out.parent)) from exc
+        except BaseException:  # cancelled: never leave a partial copy behind
+            partial.unlink(missing_ok=True)
+            raise
     return out.stat().st_size
 
 
@@ -258,6 +276,77 @@ def _make_private(folder: Path) -> None:
         path.chmod(0o700 if path.is_dir() else 0o600)
 
 
+def unpack_backup(
+    backup: Path,
+    staging: Path,
+    *,
+    passphrase: str | None = None,
+    key: BackupKey | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Decrypt a backup with its passphrase (or a plan's stored key) and unpack the vault it
+    holds into `staging`/vault; the caller opens and checks it."""
+    try:
+        handle = open(backup, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"Cannot read {backup}: {exc.strerror or exc}.") from exc
+    with handle:
+        header, header_bytes = _read_header(handle)
+        backup_key, prefix = _unwrap(header, passphrase, key)
+        tar_path = staging / "payload.tar"
+        total = Path(backup).stat().st_size
+        with open(tar_path, "wb") as sink:
+            for piece in _chunks(handle, AESGCM(backup_key), prefix, header_bytes):
+                sink.write(piece)
+                if progress:
+                    progress(handle.tell(), total)
+    folder = staging / "vault"
+    folder.mkdir()
+    with tarfile.open(tar_path) as tar:
+        members = tar.getmembers()
+        if any(not _safe_member(m) for m in members) or not {DB_NAME, SLOTS_NAME} <= {
+            m.name for m in members
+        }:
+            raise DamagedError("The backup's contents are not a vault.")
+        tar.extractall(folder, members=members, filter="data")
+    tar_path.unlink()
+    return folder
+
+
+def _unwrap(
+    header: dict[str, object], passphrase: str | None, key: BackupKey | None
+) -> tuple[bytes, bytes]:
+    """The backup's random key and its chunk nonce prefix."""
+    try:
+        kdf = kdf_from_doc(dict(header["kdf"]))  # type: ignore[call-overload]
+        salt = base64.b64decode(str(header["salt"]))
+        if key is not None:
+            if key.salt != salt or key.kdf != kdf:
+                raise UnlockError(
+                    "This copy was made under an earlier backup passphrase; only that "
+                    "passphrase opens it."
+                )
+            wrapping = key.wrapping
+        else:
+            wrapping = kdf.derive(normalize_passphrase(passphrase or ""), salt)
+        backup_key = AESGCM(wrapping).decrypt(
+            base64.b64decode(str(header["nonce"])),
+            base64.b64decode(str(header["wrapped_key"])),
+            b"clinic-app backup key",
+        )
+        prefix = base64.b64decode(str(header["prefix"]))
+        if len(prefix) != 7:
+            raise ValueError("the chunk nonce prefix has the wrong length")
+    except InvalidTag as exc:
+        raise UnlockError(
+            f"Wrong passphrase for this backup (it is protected by the "
+            f"{header.get('protected_by', 'vault passphrase')})."
+        ) from exc
+    except (KeyError, ValueError, TypeError) as exc:
+        raise DamagedError("The backup's header is damaged.") from exc
+    return backup_key, prefix
+
+
 def restore_backup(
     *,
     backup: Path,
@@ -271,50 +360,15 @@ def restore_backup(
     if is_vault(target) or (target.exists() and any(target.iterdir())):
         raise UserError(f"{target} already holds files; restore into a new, empty folder.")
     try:
-        handle = open(backup, "rb")  # noqa: SIM115 - closed below
+        open(backup, "rb").close()  # an unreadable file is the person's to fix: say so first
     except OSError as exc:
         raise UserError(f"Cannot read {backup}: {exc.strerror or exc}.") from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
     try:
-        with handle:
-            header, header_bytes = _read_header(handle)
-            try:
-                kdf = kdf_from_doc(dict(header["kdf"]))  # type: ignore[call-overload]
-                salt = base64.b64decode(str(header["salt"]))
-                wrapping = kdf.derive(normalize_passphrase(backup_passphrase), salt)
-                backup_key = AESGCM(wrapping).decrypt(
-                    base64.b64decode(str(header["nonce"])),
-                    base64.b64decode(str(header["wrapped_key"])),
-                    b"clinic-app backup key",
-                )
-                prefix = base64.b64decode(str(header["prefix"]))
-                if len(prefix) != 7:
-                    raise ValueError("the chunk nonce prefix has the wrong length")
-            except InvalidTag as exc:
-                raise UnlockError(
-                    f"Wrong passphrase for this backup (it is protected by the "
-                    f"{header.get('protected_by', 'vault passphrase')})."
-                ) from exc
-            except (KeyError, ValueError, TypeError) as exc:
-                raise DamagedError("The backup's header is damaged.") from exc
-            tar_path = staging / "payload.tar"
-            total = Path(backup).stat().st_size
-            with open(tar_path, "wb") as sink:
-                for piece in _chunks(handle, AESGCM(backup_key), prefix, header_bytes):
-                    sink.write(piece)
-                    if progress:
-                        progress(handle.tell(), total)
-        folder = staging / "vault"
-        folder.mkdir()
-        with tarfile.open(tar_path) as tar:
-            members = tar.getmembers()
-            if any(not _safe_member(m) for m in members) or not {DB_NAME, SLOTS_NAME} <= {
-                m.name for m in members
-            }:
-                raise DamagedError("The backup's contents are not a vault.")
-            tar.extractall(folder, members=members, filter="data")
-        tar_path.unlink()
+        folder = unpack_backup(
+            Path(backup), staging, passphrase=backup_passphrase, progress=progress
+        )
         _make_private(folder)
         opened = Vault.open(
             folder, vault_passphrase if vault_passphrase is not None else backup_passphrase
@@ -343,4 +397,10 @@ def restore_backup(
             shutil.rmtree(staging)
 
 
-__all__ = ["backup_vault", "key_pragma", "restore_backup"]
+__all__ = [
+    "backup_vault",
+    "key_pragma",
+    "restore_backup",
+    "unpack_backup",
+    "write_sealed_backup",
+]

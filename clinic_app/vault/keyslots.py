@@ -26,6 +26,9 @@ FORMAT = 1
 KEY_BYTES = 32
 PASSPHRASE = "passphrase"
 RECOVERY = "recovery"
+# The key automatic backups are sealed under (Argon2id of their passphrase), wrapped under the
+# data key: backups run when nobody is there to type a passphrase.
+BACKUP = "backup"
 # Base32 without the look-alikes a person misreads when typing a printed code back in.
 _CODE_FIXES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
@@ -162,10 +165,69 @@ def make_slot(
     wrapping_key = kdf.derive(secret, salt)
     slot.nonce = _b64(nonce)
     slot.wrapped = _b64(AESGCM(wrapping_key).encrypt(nonce, data_key, slot.aad(vault_id)))
-    slot.mac = _b64(
+    slot.mac = _slot_mac(slot, data_key)
+    return slot
+
+
+def _slot_mac(slot: KeySlot, data_key: bytes) -> str:
+    return _b64(
         hmac.new(subkey(data_key, "keyslot-mac"), slot.body_for_mac(), hashlib.sha256).digest()
     )
+
+
+@dataclass(frozen=True)
+class BackupKey:
+    """What sealing and opening automatic backups needs: Argon2id of their passphrase, and the
+    salt and cost a backup's header names so that passphrase opens it by hand too."""
+
+    wrapping: bytes
+    salt: bytes
+    kdf: KdfParams
+    own: bool  # the backups' own passphrase, else the vault's
+
+    @property
+    def protected_by(self) -> str:
+        return "backup passphrase" if self.own else "vault passphrase"
+
+
+def make_backup_slot(
+    *, secret: bytes, own: bool, data_key: bytes, vault_id: str, kdf: KdfParams
+) -> KeySlot:
+    """A slot keeping Argon2id(secret) wrapped under a key derived from the data key."""
+    salt = os.urandom(16)
+    kdf_doc = {"name": "argon2id", **asdict(kdf)}
+    slot = KeySlot(
+        id="backup-own" if own else "backup-vault",
+        kind=BACKUP,
+        kdf=kdf_doc,
+        salt=_b64(salt),
+        nonce="",
+        wrapped="",
+    )
+    nonce = os.urandom(12)
+    wrapping = kdf.derive(secret, salt)
+    sealer = AESGCM(subkey(data_key, "backup-slot"))
+    slot.nonce = _b64(nonce)
+    slot.wrapped = _b64(sealer.encrypt(nonce, wrapping, slot.aad(vault_id)))
+    slot.mac = _slot_mac(slot, data_key)
     return slot
+
+
+def open_backup_slot(slot: KeySlot, data_key: bytes, vault_id: str) -> BackupKey:
+    try:
+        wrapping = AESGCM(subkey(data_key, "backup-slot")).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), slot.aad(vault_id)
+        )
+        return BackupKey(
+            wrapping=wrapping,
+            salt=_unb64(slot.salt),
+            kdf=slot.params(),
+            own=slot.id == "backup-own",
+        )
+    except (InvalidTag, ValueError) as exc:
+        raise DamagedError(
+            "The backup key slot is damaged or was altered; set the backup passphrase again."
+        ) from exc
 
 
 def try_unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytes | None:
@@ -221,6 +283,12 @@ class KeySlotFile:
         if kind == RECOVERY:
             raise UnlockError("That recovery code does not open this vault.")
         raise UnlockError("Wrong passphrase for this vault.")
+
+    def find(self, kind: str) -> KeySlot | None:
+        return next((s for s in self.slots if s.kind == kind), None)
+
+    def remove(self, kind: str) -> None:
+        self.slots = [s for s in self.slots if s.kind != kind]
 
     def replace(self, kind: str, slot: KeySlot) -> None:
         """Put `slot` in place of the slots of its kind (changing a passphrase rewrites one slot)."""

@@ -20,15 +20,20 @@ from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
 from clinic_app.vault.fsutil import atomic_write, disk_error_sentence
 from clinic_app.vault.keyslots import (
+    BACKUP,
     DEFAULT_KDF,
     PASSPHRASE,
     RECOVERY,
+    BackupKey,
     KdfParams,
+    KeySlot,
     KeySlotFile,
+    make_backup_slot,
     make_slot,
     new_recovery_code,
     normalize_passphrase,
     normalize_recovery_code,
+    open_backup_slot,
     subkey,
 )
 from clinic_app.vault.lock import VaultLock
@@ -260,9 +265,13 @@ class Vault:
         """Rewrite the passphrase slot only; the database and files stay as they are."""
         self._require_open()
         check_new_passphrase(new_passphrase)
-        self._rewrite_slot(
-            PASSPHRASE, normalize_passphrase(new_passphrase), kdf, "change_passphrase"
-        )
+        secret = normalize_passphrase(new_passphrase)
+        slots = self.key_slots()
+        backup = slots.find(BACKUP)
+        if backup is not None and backup.id == "backup-vault":
+            # Backups made from now on open with the new passphrase, as a person expects.
+            slots.replace(BACKUP, self._backup_slot(slots, secret, own=False, kdf=kdf))
+        self._rewrite_slot(PASSPHRASE, secret, kdf, "change_passphrase", slots)
 
     def new_recovery_code(self, *, kdf: KdfParams = DEFAULT_KDF) -> str:
         """Replace the recovery slot; the old printed code stops working."""
@@ -271,8 +280,15 @@ class Vault:
         self._rewrite_slot(RECOVERY, normalize_recovery_code(code), kdf, "new_recovery_code")
         return code
 
-    def _rewrite_slot(self, kind: str, secret: bytes, kdf: KdfParams, action: str) -> None:
-        slots = self.key_slots()
+    def _rewrite_slot(
+        self,
+        kind: str,
+        secret: bytes,
+        kdf: KdfParams,
+        action: str,
+        slots: KeySlotFile | None = None,
+    ) -> None:
+        slots = slots or self.key_slots()
         slot = make_slot(
             slot_id=kind,
             kind=kind,
@@ -285,6 +301,66 @@ class Vault:
         slots.save(self.folder / SLOTS_NAME)
         with self.session() as session:
             audit.record(session, action=action, record_kind="vault")
+
+    # -- automatic backups -------------------------------------------------------------------
+
+    def backup_key(self) -> BackupKey | None:
+        """The key automatic backups are sealed under, or None when no plan has set one."""
+        self._require_open()
+        slots = self.key_slots()
+        slot = slots.find(BACKUP)
+        return None if slot is None else open_backup_slot(slot, self._data_key, slots.vault_id)
+
+    def set_backup_secret(self, secret: str | None, *, own: bool = False) -> None:
+        """Keep Argon2id(secret) wrapped in the key slots for backups made later, when nobody types
+        a passphrase (None forgets it). `secret` is the vault passphrase (checked) unless `own`."""
+        self._require_open()
+        slots = self.key_slots()
+        if secret is None:
+            slots.remove(BACKUP)
+        else:
+            normalized = normalize_passphrase(secret)
+            if not own:
+                slots.unlock(normalized, PASSPHRASE)  # a typo must not protect the backups
+            slots.replace(BACKUP, self._backup_slot(slots, normalized, own=own))
+        slots.save(self.folder / SLOTS_NAME)
+        with self.session() as session:
+            summary = "forgotten" if secret is None else ("own" if own else "vault passphrase")
+            audit.record(session, action="backup_key", record_kind="vault", summary=summary)
+
+    def _backup_slot(
+        self, slots: KeySlotFile, secret: bytes, *, own: bool, kdf: KdfParams | None = None
+    ) -> KeySlot:
+        if kdf is None:  # the same cost as the passphrase slot: that is what this vault can afford
+            current = slots.find(PASSPHRASE)
+            kdf = current.params() if current is not None else DEFAULT_KDF
+        return make_backup_slot(
+            secret=secret, own=own, data_key=self._data_key, vault_id=slots.vault_id, kdf=kdf
+        )
+
+    def open_copy(self, folder: Path) -> Vault:
+        """Open a copy of this vault (an unpacked backup) with this vault's key."""
+        self._require_open()
+        folder = Path(folder)
+        if KeySlotFile.load(folder / SLOTS_NAME).vault_id != self.key_slots().vault_id:
+            raise DamagedError("That backup is a copy of another vault.")
+        lock = VaultLock(folder)
+        lock.acquire()
+        copy: Vault | None = None
+        try:
+            copy = Vault(folder, self._data_key, lock, self.actor)
+            copy._probe()
+            copy._migrate()
+        except BaseException:
+            if copy is not None:
+                copy.engine.dispose()
+            lock.release()
+            raise
+        return copy
+
+    @property
+    def vault_id(self) -> str:
+        return self.key_slots().vault_id
 
 
 def _database_error(exc: SADatabaseError, folder: Path) -> Exception | None:

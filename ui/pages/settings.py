@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +34,12 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, N_, _, current_language
 from clinic_app.services import deadlines, documents, settings, staff, vault_ops
 from clinic_app.services.changes import SETTING, STAFF
+from ui.background import Background
 from ui.bus import ChangeBus
 from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
 from ui.pages.base import Page
+from ui.pages.settings_backups import BackupsTab
 from ui.rule_update import install_rule_update
 
 AUTOLOCK_KEY = "ui.autolock_minutes"
@@ -56,8 +59,9 @@ class SettingsPage(Page):
     autolock_changed = Signal(int)
     language_changed = Signal(str)
 
-    def __init__(self, bus: ChangeBus) -> None:
+    def __init__(self, bus: ChangeBus, background: Background | None = None) -> None:
         super().__init__(bus)
+        self.backups = BackupsTab(bus, background or Background(self))
         # -- safety and language (language is this laptop's choice; auto-lock travels with the vault)
         self.autolock = guarded(QSpinBox())
         self.autolock.setRange(1, 120)
@@ -193,14 +197,18 @@ class SettingsPage(Page):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, _("General"))
+        self.tabs.addTab(self.backups, _("Backups"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.tabs)
 
     def kinds(self) -> frozenset[str]:
         return frozenset({SETTING, STAFF})
 
     def reload(self) -> None:
+        self.backups.set_vault(self.vault)
         for field in self.clinic_fields.values():
             field.clear() if isinstance(field, QLineEdit) else field.setPlainText("")
         self.staff_list.clear()

@@ -14,6 +14,7 @@ from clinic_app.services import deadlines
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Deadline
 from clinic_app.services.vault_ops import Vault
+from ui.backup_age import BackupAgeRow
 from ui.bus import ChangeBus
 from ui.deadline_table import STATUS_COLOURS, kind_label
 from ui.pages.base import Page
@@ -77,10 +78,12 @@ class TodayPage(Page):
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
         self.list.itemActivated.connect(self._activated)
+        self.backup_row = BackupAgeRow(bus)  # last verified backup, a warning when missed
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         self.stale_rules = StaleRulesLine()
         layout.addWidget(self.stale_rules)
+        layout.addWidget(self.backup_row)
         layout.addWidget(self.list, 1)
         self.counts: dict[str, int] = {}
 
@@ -92,6 +95,7 @@ class TodayPage(Page):
         self.reload()
 
     def reload(self) -> None:
+        self.backup_row.show_for(self.vault)
         self.list.clear()
         self.counts = {}
         self.stale_rules.refresh(self.vault, self.today)

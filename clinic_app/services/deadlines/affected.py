@@ -134,7 +134,9 @@ def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
                 terminated_on=terminated,
                 assignee=assignee or "",
                 state=state or "",
-                not_here=tuple(text for _rule, text in engine.place_notes(book, program, state or "")),
+                not_here=tuple(
+                    text for _rule, text in engine.place_notes(book, program, state or "")
+                ),
             )
         )
     far = date.max
