@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from shiboken6 import isValid
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _
@@ -115,6 +116,8 @@ class AutoBackup(QObject):
         self.progress.setValue(done)
 
     def _done(self, report: RunReport, closed: bool) -> None:
+        if not isValid(self.progress):  # the window went away while the backup ran
+            return
         self.progress.hide()
         summary = run_summary(report)
         if summary or self.progress.maximum() > 1:
@@ -124,6 +127,8 @@ class AutoBackup(QObject):
         self._ended(closed)
 
     def _failed(self, message: str, closed: bool) -> None:
+        if not isValid(self.progress):
+            return
         self.progress.hide()
         self.label.setText(_("Backups did not run: {why}").format(why=message))
         self._ended(closed)
@@ -132,6 +137,7 @@ class AutoBackup(QObject):
         if closed:
             self.closing -= 1
         if not self.closing and self._window_to_close is not None:
-            QTimer.singleShot(0, self._window_to_close.close)
+            window = self._window_to_close
+            QTimer.singleShot(0, window, window.close)  # dropped if the window is gone by then
             self._window_to_close = None
         self.finished.emit()

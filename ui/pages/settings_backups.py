@@ -227,7 +227,9 @@ class BackupsTab(QWidget):
         self.folders.clear()
         for destination in plan.destinations:
             self._add_folder_item(str(destination.path))
-        self.every.setCurrentIndex(max(0, self.every.findData(plan.every)))
+        # A vault with no plan yet offers daily backups: adding a folder and saving is enough.
+        every = plan.every if plan.destinations else "daily"
+        self.every.setCurrentIndex(max(0, self.every.findData(every)))
         for name, box in self.keep.items():
             box.setValue(getattr(plan.keep, name))
         (self.use_own if plan.own_passphrase else self.use_vault).setChecked(True)

@@ -1,0 +1,112 @@
+"""A scheduled backup killed at any moment leaves no partial copy under a final name; the vault opens."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from clinic_app.services import backup_plan, backup_runs, check, files, vault_ops
+from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.helpers import child
+
+SEED = int(os.environ.get("CLINIC_CRASH_SEED", "20240113"))
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+RUNNER = """
+from datetime import datetime
+from clinic_app.services import backup_runs, vault_ops
+vault = vault_ops.open_vault({folder!r}, passphrase={passphrase!r})
+print("ready", flush=True)
+backup_runs.run_due_backups(
+    vault, now=datetime.fromisoformat({now!r}), trigger="unlock",
+    progress=lambda done, total: print("progress", done, total, flush=True),
+)
+print("done", flush=True)
+"""
+
+
+def _vault_with_scans(folder: Path, usb: Path) -> None:
+    """A vault whose backup takes a few dozen chunks to write, with a daily plan to `usb`."""
+    vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        rng = random.Random(SEED)
+        for n in range(6):
+            files.store_bytes(vault, data=rng.randbytes(3 * 1024 * 1024), filename=f"scan-{n}.pdf")
+        backup_plan.set_plan(vault, folders=[usb], secret=PASSPHRASE)
+    finally:
+        vault.close()
+
+
+def _kill_after(folder: Path, progress_lines: int, pause: float = 0.0) -> list[str]:
+    """Run a scheduled backup in a child and SIGKILL it after that many progress reports (0: at
+    the report of the last chunk, around the rename and the verification)."""
+    proc = child(RUNNER.format(folder=str(folder), passphrase=PASSPHRASE, now=NOW.isoformat()))
+    assert proc.stdout is not None
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline().strip()
+            if not line:
+                break
+            seen.append(line)
+            reports = [s.split() for s in seen if s.startswith("progress")]
+            if progress_lines and len(reports) >= progress_lines:
+                break
+            if not progress_lines and reports and reports[-1][1] == reports[-1][2]:
+                break
+        time.sleep(pause)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL or seen[-1:] == ["done"], seen
+    return seen
+
+
+def _final_copies_all_good(folder: Path, usb: Path) -> int:
+    vault = vault_ops.open_vault(folder, passphrase=PASSPHRASE)  # the vault opens
+    try:
+        assert check.check_vault(vault).ok
+        key = vault.backup_key()
+        assert key is not None
+        finals = sorted(usb.glob("*.clinicbackup"))
+        for copy in finals:  # whatever carries a final name is a whole, good copy
+            assert backup_runs.verify_copy(vault, copy, key) == (), copy
+        return len(finals)
+    finally:
+        vault.close()
+
+
+@pytest.mark.parametrize("trial", range(4))
+def test_backup_killed_mid_write_leaves_no_partial_copy_and_the_vault_opens(
+    tmp_path: Path, trial: int
+) -> None:
+    folder, usb = tmp_path / "vault", tmp_path / "USB"
+    usb.mkdir()
+    _vault_with_scans(folder, usb)
+    # Early in the write, somewhere in the middle (18 MiB of scans: about 19 chunks of 1 MiB),
+    # at the last chunk (before the rename), and a moment later (checking the new copy).
+    after = [1, random.Random(SEED + trial).randrange(2, 18), 0, 0][trial]
+    seen = _kill_after(folder, after, pause=[0, 0, 0, 0.4][trial])
+    assert any(line.startswith("progress") for line in seen), seen
+    assert _final_copies_all_good(folder, usb) <= 1
+
+    # The next scheduled run cleans up after the killed one and leaves one verified copy.
+    vault = vault_ops.open_vault(folder, passphrase=PASSPHRASE)
+    try:
+        report = backup_runs.run_due_backups(vault, now=NOW, trigger="unlock")
+        assert report.ok
+        assert not list(usb.glob("*.partial"))
+        assert not list(folder.glob(".backup-*")) and not list(folder.glob(".verify-*"))
+        listing = backup_runs.list_backups(vault)[0]
+        assert listing.copies and all(c.verified == "ok" for c in listing.copies)
+    finally:
+        vault.close()
+    assert _final_copies_all_good(folder, usb) >= 1
