@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from babel.dates import format_datetime
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -41,6 +41,7 @@ from ui.auto_backup import local_now, run_summary
 from ui.background import Background
 from ui.bus import ChangeBus
 from ui.forms import ERROR_STYLE
+from ui.guards import guarded
 
 FREQUENCY_LABELS = [
     ("daily", N_("Every day")),
@@ -58,15 +59,6 @@ DRILL_LABELS = [
     ("deadline", N_("deadlines")),
 ]
 CHECK_LABELS = {"ok": N_("verified"), "unverified": N_("not yet verified")}
-
-
-class _WheelOnlyWhenFocused(QObject):
-    """Scrolling the page over a spin box or list must not change the plan."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget):
-            return not watched.hasFocus()
-        return False
 
 
 def _secret(name: str) -> QLineEdit:
@@ -92,7 +84,6 @@ class BackupsTab(QWidget):
         self.bus = bus
         self.background = background
         self.vault: Vault | None = None
-        self._no_wheel = _WheelOnlyWhenFocused(self)
 
         self.folders = QListWidget()
         self.folders.setAccessibleName(_("Backup folders"))
@@ -197,8 +188,7 @@ class BackupsTab(QWidget):
         layout.addWidget(plan_box)
         layout.addWidget(copies_box, 1)
         for widget in (self.every, *self.keep.values()):
-            widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            widget.installEventFilter(self._no_wheel)
+            guarded(widget)  # scrolling over the plan must not change it
         self._protection_changed(False)
 
     def _count(self, label: str) -> QSpinBox:
