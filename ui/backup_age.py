@@ -17,11 +17,10 @@ from clinic_app.services.vault_ops import Vault
 from ui.auto_backup import local_now
 from ui.bus import ChangeBus
 
-OK_STYLE = "QLabel#backupAge { color: #1b5e20; padding: 4px 2px; }"
-WARNING_STYLE = (
-    "QLabel#backupAge { color: #6d3b00; background: #fff4e5; border: 1px solid #e0a000;"
-    " border-radius: 3px; padding: 6px; }"
-)
+# Colours only: the label's margin gives the room (padding in a style sheet would eat into the
+# space its text is measured against).
+OK_STYLE = "QLabel#backupAge { color: #1b5e20; }"
+WARNING_STYLE = "QLabel#backupAge { color: #6d3b00; background: #fff4e5; }"
 
 
 class BackupAgeRow(QLabel):
@@ -33,6 +32,7 @@ class BackupAgeRow(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAccessibleName(_("Backup status"))
+        self.setMargin(5)
         self.vault: Vault | None = None
         self.clock: Callable[[], datetime] = local_now
         self.warning = False
