@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common, deadlines, render, search, ui_startup, unlock_import
+from bench import conflicts as conflict_check
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_SIZES = (1_000, 10_000, 100_000)
@@ -22,7 +23,17 @@ IMPORT_ROWS = 10_000
 DOCUMENTS = 500
 RUNS = 5  # start-up, unlock and deadline figures are medians of this many runs
 # The rows in the table's order; --only takes these names.
-NAMES = ("startup", "unlock", "search", "deadlines", "import", "render", "memory", "growth")
+NAMES = (
+    "startup",
+    "unlock",
+    "search",
+    "deadlines",
+    "import",
+    "render",
+    "memory",
+    "growth",
+    "conflicts",
+)
 
 
 @dataclass(frozen=True)
@@ -314,6 +325,15 @@ class Suite:
                 )
         return rows
 
+    def conflict_rows(self) -> list[Row]:
+        vault = common.open_vault(self.folder(self.big))
+        try:
+            figures = conflict_check.measure(vault)
+        finally:
+            vault.close()
+        self.details["conflicts"] = figures
+        return conflict_check.rows(figures, self.at_big, Row, Goal)
+
     def rows(self, names: set[str]) -> list[Row]:
         """The rows asked for, in the table's order."""
         rows: list[Row] = []
@@ -331,6 +351,8 @@ class Suite:
             rows += self.render_rows()
         if "growth" in names:
             rows += self.growth_rows()
+        if "conflicts" in names:
+            rows += self.conflict_rows()
         return sorted(rows, key=lambda row: NAMES.index(row.name))
 
 
@@ -409,6 +431,8 @@ def details_lines(details: dict[str, Any]) -> list[str]:
         lines.append(
             f"- Render: {r['one_process_s']} s in one process, {r['all_cores_s']} s on every core."
         )
+    if "conflicts" in details:
+        lines.append(conflict_check.details_line(details["conflicts"]))
     return ["## Details", "", *lines, ""] if lines else []
 
 
@@ -501,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"saved {args.out}")
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(markdown(report, rows))
+        args.markdown.write_text(common.keep_sections(args.markdown, markdown(report, rows)))
         print(f"saved {args.markdown}")
     return 0
 

@@ -171,3 +171,40 @@ def publish(path: Path, results: dict[str, Any]) -> None:
     save_json(path, results)
     print_figures(results)
     print(f"saved to {path}")
+
+
+SECTION_START = "<!-- section: {name} -->"
+SECTION_END = "<!-- /section: {name} -->"
+
+
+def section_text(name: str, body: str) -> str:
+    return f"{SECTION_START.format(name=name)}\n{body.rstrip()}\n{SECTION_END.format(name=name)}\n"
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Put one benchmark's own section into a markdown file, replacing only that section."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = SECTION_START.format(name=name), SECTION_END.format(name=name)
+    block = section_text(name, body)
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
+        text = head + block + ("\n" + tail if tail else "")
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + block
+    path.write_text(text, encoding="utf-8")
+
+
+def keep_sections(path: Path, generated: str) -> str:
+    """`generated` with the sections other benchmarks wrote into `path` kept at its end."""
+    if not path.exists():
+        return generated
+    text = path.read_text(encoding="utf-8")
+    kept = []
+    marker = SECTION_START.split("{", 1)[0]
+    for part in text.split(marker)[1:]:
+        name = part.split(" -->", 1)[0]
+        end = SECTION_END.format(name=name)
+        if end in part:
+            kept.append(marker + part.split(end, 1)[0] + end + "\n")
+    return generated.rstrip("\n") + "\n\n" + "\n".join(kept) if kept else generated

@@ -140,6 +140,8 @@ class ImportWizard(QDialog):
             self.problems.addItem(_("Warning: {text}").format(text=warning))
         for match in report.matches:
             self.problems.addItem(match)
+        for line in report.possible_duplicates:  # the conflict check, row by row
+            self.problems.addItem(_("Possible duplicate: {text}").format(text=line))
 
     def run_import(self) -> None:
         if self.path is None:

@@ -144,13 +144,20 @@ def candidates(
         chosen.append(key)
         budget -= count
     weight = {key: math.log((total + 1) / (frequency[key] + 0.5)) + 1.0 for key in chosen}
-    rows = text(
-        "SELECT key, record_kind, record_id FROM conflict_key WHERE key IN :keys"
-    ).bindparams(bindparam("keys", expanding=True))
-    totals: dict[tuple[str, int], float] = {}
-    for key, kind, record_id in conn.execute(rows, {"keys": chosen}).all():
-        if kind in wanted_kinds:
-            found = (str(kind), int(record_id))
-            totals[found] = totals.get(found, 0.0) + weight[str(key)]
-    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-    return [found for found, _w in best[:limit]]
+    # Summed and ranked in SQL: a common surname brings thousands of rows, Python would loop.
+    values = ", ".join(f"(:k{i}, :w{i})" for i in range(len(chosen)))
+    kinds_sql = ", ".join(f":kind{i}" for i in range(len(wanted_kinds)))
+    params: dict[str, object] = {"limit": limit}
+    for i, key in enumerate(chosen):
+        params[f"k{i}"], params[f"w{i}"] = key, weight[key]
+    for i, kind in enumerate(sorted(wanted_kinds)):
+        params[f"kind{i}"] = kind
+    ranked = text(
+        f"WITH wanted(key, weight) AS (VALUES {values}) "
+        "SELECT k.record_kind, k.record_id, SUM(w.weight) AS total "
+        "FROM wanted AS w JOIN conflict_key AS k ON k.key = w.key "
+        f"WHERE k.record_kind IN ({kinds_sql}) "
+        "GROUP BY k.record_kind, k.record_id "
+        "ORDER BY total DESC, k.record_kind, k.record_id LIMIT :limit"
+    )
+    return [(str(kind), int(rid)) for kind, rid, _total in conn.execute(ranked, params).all()]

@@ -168,3 +168,22 @@ def test_new_matter_against_an_employer_whose_manager_is_a_client(
     waiting = conflicts.pending_reviews(vault)
     assert [(w.subject_kind, w.subject_id) for w in waiting] == [("matter", dialog.saved_id)]
     assert waiting[0].candidates[0]["record_id"] == manager_client.id
+
+
+def test_import_check_lists_possible_duplicates(qtbot, window: MainWindow, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import SAMPLE_CSV
+    from ui.import_wizard import ImportWizard
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    header = SAMPLE_CSV.read_text("utf-8-sig").splitlines()[0]
+    sheet = tmp_path / "returning.csv"
+    # Alejandro Aguilar Ramos (born 1965-01-01) is in the sample, written here with one surname.
+    sheet.write_text(header + "\nAlejandro,Aguilar,1965-01-01,,,,,,Acme Foods" + "," * 14 + "\n", "utf-8")
+    wizard = ImportWizard(window.vault, window.background, window)
+    qtbot.addWidget(wizard)
+    wizard.load(sheet)
+    qtbot.waitUntil(lambda: wizard.import_button.isEnabled(), timeout=10000)
+    items = [wizard.problems.item(i).text() for i in range(wizard.problems.count())]
+    found = [t for t in items if t.startswith("Possible duplicate: row 2: may be client")]
+    assert found and "same date of birth" in found[0], items
