@@ -36,8 +36,8 @@ def _vault_with_scans(folder: Path, usb: Path) -> None:
     vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, kdf=FAST_KDF)
     try:
         rng = random.Random(SEED)
-        for n in range(6):
-            files.store_bytes(vault, data=rng.randbytes(3 * 1024 * 1024), filename=f"scan-{n}.pdf")
+        for n in range(5):
+            files.store_bytes(vault, data=rng.randbytes(2 * 1024 * 1024), filename=f"scan-{n}.pdf")
         backup_plan.set_plan(vault, folders=[usb], secret=PASSPHRASE)
     finally:
         vault.close()
@@ -91,10 +91,10 @@ def test_backup_killed_mid_write_leaves_no_partial_copy_and_the_vault_opens(
     folder, usb = tmp_path / "vault", tmp_path / "USB"
     usb.mkdir()
     _vault_with_scans(folder, usb)
-    # Early in the write, somewhere in the middle (18 MiB of scans: about 19 chunks of 1 MiB),
+    # Early in the write, somewhere in the middle (10 MiB of scans: about 11 chunks of 1 MiB),
     # at the last chunk (before the rename), and a moment later (checking the new copy).
-    after = [1, random.Random(SEED + trial).randrange(2, 18), 0, 0][trial]
-    seen = _kill_after(folder, after, pause=[0, 0, 0, 0.4][trial])
+    after = [1, random.Random(SEED + trial).randrange(2, 10), 0, 0][trial]
+    seen = _kill_after(folder, after, pause=[0, 0, 0, 0.1][trial])
     assert any(line.startswith("progress") for line in seen), seen
     assert _final_copies_all_good(folder, usb) <= 1
 

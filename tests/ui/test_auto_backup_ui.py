@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 
 from clinic_app.services import backup_plan, backup_runs, clients, vault_ops
 from tests.conftest import PASSPHRASE
+from tests.ui.clipping import clipped
 from ui.main_window import MainWindow
 
 WAIT = 30000
@@ -110,6 +111,7 @@ def test_settings_backups_saves_a_plan_backs_up_now_and_drills_a_restore(  # typ
     qtbot.waitUntil(lambda: tab.drill_button.isEnabled(), timeout=WAIT)
     assert tab.message.text().startswith("Restore drill passed"), tab.message.text()
     assert "clients 24/24" in tab.message.text()
+    assert clipped(tab) == []  # the plan, the copies and the drill's sentence all readable
     window.show_page(window.today)
     assert "just now (USB)" in window.today.backup_row.text()
 
