@@ -325,7 +325,7 @@ class SettingsPage(Page):
         except ClinicError as exc:
             self.clinic_message.setText(desktop_message(exc))
             return
-        self.bus.publish(changes)
+        self.bus.publish(changes, _("Saved the clinic details."))
         self.clinic_message.setText(_("Saved."))
 
     def add_staff(self) -> None:
@@ -340,7 +340,9 @@ class SettingsPage(Page):
             return
         self.staff_name.clear()
         self.staff_message.clear()
-        self.bus.publish(result.changes)
+        self.bus.publish(
+            result.changes, _("Added {name} to the staff.").format(name=result.record.name)
+        )
 
     def toggle_staff(self) -> None:
         item = self.staff_list.currentItem()
