@@ -174,3 +174,33 @@ def test_a_missing_clinic_detail_says_where_to_set_it(qtbot, window: MainWindow,
     assert "Settings → Clinic details for letters → " in message
     assert "clinic-app" not in message and "--set" not in message
     assert not (tmp_path / "drafts").exists() or not any((tmp_path / "drafts").iterdir())
+
+
+def test_client_fields_in_error_are_outlined_until_fixed(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from clinic_app.services import clients
+    from ui.client_editor import ClientEditor
+
+    open_window(qtbot, window)
+    editor = ClientEditor(window.vault, parent=window)  # type: ignore[arg-type]
+    qtbot.addWidget(editor)
+    editor.show()
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.keyClicks(editor.inputs["first_name"], "Zoila")
+    qtbot.keyClicks(editor.inputs["last_name"], "Quispe")
+    qtbot.keyClicks(editor.inputs["a_number"], "A12")
+    qtbot.keyClicks(editor.inputs["date_of_birth"], "02/30/1990")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert editor.isVisible()
+    for name in ("a_number", "date_of_birth"):
+        assert editor.inputs[name].property("inError") is True
+    assert "Correct the fields marked in red" in editor.message.text()
+    qtbot.keyClicks(editor.inputs["a_number"], "3456789")  # now A123456789
+    assert editor.inputs["a_number"].property("inError") is False
+    assert editor.message.text()  # the date is still wrong
+    editor.inputs["date_of_birth"].clear()
+    qtbot.keyClicks(editor.inputs["date_of_birth"], "02/14/1990")
+    assert editor.inputs["date_of_birth"].property("inError") is False
+    assert editor.message.text() == ""  # every field fixed: the sentence goes too
+    assert clients.count_clients(window.vault, search_text="quispe") == 0  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ def test_demo_screenshot_writes_pngs(tmp_path: Path) -> None:
     for name in ("unlock.png", "clients.png"):
         image = QImage(str(out / name))
         assert not image.isNull(), name
-        assert image.width() >= 800 and image.height() >= 500
+        assert (image.width(), image.height()) == (1366, 768)  # a clinic laptop, by default
     # The clients screen is not blank: it has many distinct colours (text, rows, selection).
     clients = QImage(str(out / "clients.png"))
     colours = {
@@ -50,3 +50,26 @@ def test_demo_screenshot_writes_pngs(tmp_path: Path) -> None:
         for y in range(0, clients.height(), 7)
     }
     assert len(colours) > 20
+
+
+def test_screenshot_size_is_checked_before_anything_runs(tmp_path: Path) -> None:
+    env = dict(os.environ, CLINIC_APP_PASSPHRASE="screenshot passphrase")
+    result = subprocess.run(
+        [
+            clinic_app(),
+            "--vault",
+            str(tmp_path / "v"),
+            "--screenshot",
+            str(tmp_path / "s"),
+            "--size",
+            "1366by768",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "clinic-app: --size '1366by768' is not a window size; use WIDTHxHEIGHT, like 1366x768."
+    )
