@@ -12,6 +12,7 @@ from pathlib import Path
 from clinic_app.cli import secrets
 from clinic_app.cli.context import actor, vault_dir
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 
 NO_DISPLAY = (
     "No display is available, so the desktop app cannot open a window here. "
@@ -78,6 +79,9 @@ def screenshot_size(text: str) -> tuple[int, int]:
 
 def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
     """Render the unlock screen and the main window of the vault offscreen to PNG files."""
+    passphrase = secrets.vault_passphrase(args)
+    if not getattr(args, "real_data", False):
+        refuse_real_data(args, passphrase)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -85,7 +89,7 @@ def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
     app = _ui_app()
     written = app.screenshots(  # type: ignore[attr-defined]
         vault_dir=vault_dir(args),
-        passphrase=secrets.vault_passphrase(args),
+        passphrase=passphrase,
         actor=actor(args),
         out_dir=out,
         size=size,
@@ -93,3 +97,20 @@ def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
     for path in written:
         print(path)
     return 0
+
+
+def refuse_real_data(args: argparse.Namespace, passphrase: str) -> None:
+    """Screenshots of real clients would be plain PNG files on disk: only demo vaults, unless asked."""
+    from clinic_app.cli.context import open_vault_with
+    from clinic_app.services import demo
+
+    with open_vault_with(args, passphrase) as vault:
+        invented = demo.is_demo_vault(vault)
+    if not invented:
+        raise UserError(
+            _(
+                "{folder} is not a demo vault, and screenshots are unencrypted PNG files that would "
+                "show its clients; add --real-data to take them anyway, or use a demo vault "
+                "('clinic-app --vault DIR demo --screenshot OUT')."
+            ).format(folder=vault_dir(args))
+        )

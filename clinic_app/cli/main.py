@@ -14,23 +14,32 @@ from collections.abc import Sequence
 from clinic_app import __version__
 from clinic_app.cli import (
     backup_commands,
+    client_commands,
     conflict_commands,
     deadline_commands,
     document_commands,
+    employer_commands,
     gui,
+    matter_commands,
     record_commands,
+    shell,
     vault_commands,
 )
+from clinic_app.cli.usage import Parser, UsageError, expand_shorthand
 from clinic_app.errors import ClinicError
 
 # Each module adds its subcommands; features add their module here.
 COMMAND_MODULES = [
     vault_commands,
     record_commands,
+    client_commands,
+    matter_commands,
+    employer_commands,
     document_commands,
     deadline_commands,
     backup_commands,
     conflict_commands,
+    shell,
 ]
 
 
@@ -67,7 +76,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="clinic-app",
         parents=[_common_options(suppress=False)],
         description="Offline, encrypted case manager for clinics filing labor-based deferred action. "
@@ -84,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--size", metavar="WxH", help="window size for --screenshot (default 1366x768)"
     )
+    parser.add_argument(
+        "--real-data",
+        action="store_true",
+        help="let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
     for module in COMMAND_MODULES:
@@ -92,8 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = expand_shorthand(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(words)
+    except UsageError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.exit_code
+    return run(args)
+
+
+def run(args: argparse.Namespace, where: str = "") -> int:
+    """Run one parsed command; errors become one line on stderr (`where` says which line of a
+    shell script) and an exit code."""
     try:
         if args.command is None:
             if args.screenshot:
@@ -104,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ClinicError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"clinic-app: {exc.message}", file=sys.stderr)
+        print(f"clinic-app: {where}{exc.message}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a message.
@@ -120,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         else:
             print(
-                f"clinic-app: unexpected error ({type(exc).__name__}); run again with --debug for details.",
+                f"clinic-app: {where}unexpected error ({type(exc).__name__}); "
+                "run again with --debug for details.",
                 file=sys.stderr,
             )
         return 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
-from clinic_app.services import audit_log, clients, importing, letters, matters, notes
+from clinic_app.services import audit_log, clients, importing, letters, matters
 from clinic_app.services.records import MatterRecord, to_json
 
 IMPORT_HELP = (
@@ -41,11 +41,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_clients)
-
-    p = sub.add_parser("client", parents=[common], help="show one client with matters and notes")
-    p.add_argument("client_id", type=int)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_client)
 
     p = sub.add_parser("matters", parents=[common], help="list matters")
     p.add_argument("--client", type=int, metavar="ID")
@@ -129,44 +124,7 @@ def cmd_clients(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_client(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
-        record = clients.get_client(vault, client_id=args.client_id)
-        its_matters = matters.list_matters(vault, client_id=args.client_id)
-        its_notes = notes.list_notes(vault, client_id=args.client_id)
-    if args.json:
-        print_json(
-            to_json(record)
-            | {
-                "full_name": record.full_name,
-                "matters": [to_json(m) for m in its_matters],
-                "notes": [to_json(n) for n in its_notes],
-            }
-        )
-        return 0
-    print(f"{record.full_name} (client {record.id})")
-    for label, value in (
-        ("A-number", record.a_number or "none"),
-        ("Born", record.date_of_birth),
-        ("Country of birth", record.country_of_birth),
-        ("Languages", ", ".join(record.preferred_languages)),
-        ("Phone", record.phone),
-        ("Email", record.email),
-        ("Address", record.address),
-        ("State", record.state),
-        ("Safe contact", record.safe_contact),
-        ("Other names", "; ".join(record.other_names)),
-    ):
-        if value:
-            print(f"  {label}: {value}")
-    print()
-    _matter_table(its_matters)
-    for note in its_notes:
-        print(f"  [{note.created_at:%Y-%m-%d}] {note.body}")
-    return 0
-
-
-def _matter_table(rows: list[MatterRecord]) -> None:
+def matter_table(rows: list[MatterRecord]) -> None:
     print_table(
         ["ID", "Client", "Program", "Kind", "Status", "Receipt", "Grant end", "Permit end"],
         [
@@ -188,11 +146,16 @@ def _matter_table(rows: list[MatterRecord]) -> None:
 
 def cmd_matters(args: argparse.Namespace) -> int:
     with context.open_vault(args) as vault:
+        # A mistyped id is an error, not an empty list that looks like "no matters yet".
+        if args.client is not None:
+            clients.get_client(vault, client_id=args.client)
+        if args.letter is not None:
+            letters.get_letter(vault, letter_id=args.letter)
         rows = matters.list_matters(vault, client_id=args.client, letter_id=args.letter)
     if args.json:
         print_json([to_json(m) for m in rows])
         return 0
-    _matter_table(rows)
+    matter_table(rows)
     return 0
 
 

@@ -41,8 +41,20 @@ def _prompt(label: str, confirm: bool, env: str = PASSPHRASE_ENV) -> str:
     return first
 
 
+# The passphrase `clinic-app shell` unlocked with, for the commands it runs that need it again
+# (a backup is protected by it): asked once, kept only in this process's memory.
+_remembered: str | None = None
+
+
+def remember(passphrase: str | None) -> None:
+    global _remembered
+    _remembered = passphrase
+
+
 def vault_passphrase(args: Namespace, *, confirm: bool = False) -> str:
     """The vault passphrase: env, else --passphrase-stdin, else a prompt."""
+    if _remembered is not None:
+        return _remembered
     env = os.environ.get(PASSPHRASE_ENV)
     if env:
         return env

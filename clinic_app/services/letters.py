@@ -56,7 +56,11 @@ def create_letter_in_session(
 ) -> AgencyLetter:
     get_or_fail(session, Employer, employer_id, "employer")
     if worksite_id is not None:
-        get_or_fail(session, Worksite, worksite_id, "worksite")
+        site = get_or_fail(session, Worksite, worksite_id, "worksite")
+        if site.employer_id != employer_id:
+            raise ValidationError(
+                "worksite", f"worksite {worksite_id} is not one of employer {employer_id}'s."
+            )
     if dispute_id is not None:
         get_or_fail(session, LaborDispute, dispute_id, "labor dispute")
     start = v.parse_date(period_start, "letter period start")

@@ -1,0 +1,121 @@
+"""Commands that add employers, their worksites and agency letters (Statements of Interest)."""
+
+from __future__ import annotations
+
+import argparse
+
+from clinic_app.cli import context
+from clinic_app.cli.output import print_json
+from clinic_app.cli.usage import flags_for
+from clinic_app.i18n import _
+from clinic_app.services import employers, letters
+from clinic_app.services.records import to_json
+
+LETTER_FIELD_FLAGS = {
+    "agency": "--agency",
+    "letter date": "--issued",
+    "letter period start": "--period-start",
+    "letter period end": "--period-end",
+}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("employer", parents=[common], help="add an employer")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser("add", parents=[common], help="add an employer")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--address", default="", metavar="TEXT")
+    q.add_argument("--city", default="", metavar="TEXT")
+    q.add_argument("--state", default="", metavar="XX")
+    q.add_argument("--json", action="store_true", help="print the new employer, with its id")
+    q.set_defaults(func=cmd_employer_add)
+
+    p = sub.add_parser("worksite", parents=[common], help="add an employer's worksite")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser("add", parents=[common], help="add a worksite")
+    q.add_argument("--employer", type=int, required=True, metavar="ID")
+    q.add_argument("--city", required=True, metavar="TEXT")
+    q.add_argument("--state", required=True, metavar="XX")
+    q.add_argument("--name", default="", metavar="TEXT", help="what the workers call it")
+    q.add_argument("--address", default="", metavar="TEXT")
+    q.add_argument("--json", action="store_true", help="print the new worksite, with its id")
+    q.set_defaults(func=cmd_worksite_add)
+
+    p = sub.add_parser(
+        "letter", parents=[common], help="add an agency letter (Statement of Interest)"
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = actions.add_parser(
+        "add",
+        parents=[common],
+        help="record a Statement of Interest; matters opened with --letter rely on it",
+    )
+    q.add_argument("--agency", required=True, metavar="TEXT", help="e.g. DOL-WHD, NLRB, EEOC")
+    q.add_argument("--employer", type=int, required=True, metavar="ID")
+    q.add_argument("--worksite", type=int, metavar="ID")
+    q.add_argument("--issued", required=True, metavar="DATE", help="the date on the letter")
+    q.add_argument("--period-start", required=True, metavar="DATE")
+    q.add_argument("--period-end", required=True, metavar="DATE")
+    q.add_argument("--reference", default="", metavar="TEXT", help="the agency's case number")
+    q.add_argument("--json", action="store_true", help="print the new letter, with its id")
+    q.set_defaults(func=cmd_letter_add)
+
+
+def cmd_employer_add(args: argparse.Namespace) -> int:
+    with context.open_vault(args) as vault, flags_for({"employer name": "NAME"}):
+        record = employers.add_employer(
+            vault, name=args.name, address=args.address, city=args.city, state=args.state
+        ).record
+    if args.json:
+        print_json(to_json(record))
+    else:
+        print(_("Added employer {id}: {name}.").format(id=record.id, name=record.name))
+    return 0
+
+
+def cmd_worksite_add(args: argparse.Namespace) -> int:
+    with context.open_vault(args) as vault:
+        record = employers.add_worksite(
+            vault,
+            employer_id=args.employer,
+            name=args.name,
+            address=args.address,
+            city=args.city,
+            state=args.state,
+        ).record
+    if args.json:
+        print_json(to_json(record))
+    else:
+        print(
+            _("Added worksite {id} of employer {employer}: {city}, {state}.").format(
+                id=record.id, employer=record.employer_id, city=record.city, state=record.state
+            )
+        )
+    return 0
+
+
+def cmd_letter_add(args: argparse.Namespace) -> int:
+    with context.open_vault(args) as vault, flags_for(LETTER_FIELD_FLAGS):
+        record = letters.add_letter(
+            vault,
+            agency=args.agency,
+            employer_id=args.employer,
+            worksite_id=args.worksite,
+            date_issued=args.issued,
+            period_start=args.period_start,
+            period_end=args.period_end,
+            reference=args.reference,
+        ).record
+    if args.json:
+        print_json(to_json(record))
+    else:
+        print(
+            _("Added agency letter {id}: {agency}, {employer}, {start} to {end}.").format(
+                id=record.id,
+                agency=record.agency,
+                employer=record.employer,
+                start=record.period_start,
+                end=record.period_end,
+            )
+        )
+    return 0

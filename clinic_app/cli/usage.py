@@ -1,0 +1,93 @@
+"""Usage errors as one line, record verbs' short forms (`client 12`), flags named in field errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import NoReturn
+
+from clinic_app.errors import ClinicError, UserError, ValidationError
+from clinic_app.i18n import _
+
+
+class UsageError(ClinicError):
+    """The command line itself is wrong (unknown flag, missing argument): exit 2."""
+
+    exit_code = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors raised as one sentence and a --help hint, never a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        # "invalid choice: 'x' (choose from 'init', 'demo', …)" lists every command on one
+        # enormous line; --help lists them readably.
+        message = message.split(" (choose from ", 1)[0]
+        raise UsageError(
+            _("{prog}: {message}; run '{prog} --help' for the options.").format(
+                prog=self.prog, message=message
+            )
+        )
+
+
+# Options of the main parser that take a value: the word after them is not a command.
+VALUE_OPTIONS = frozenset({"--vault", "--as", "--screenshot", "--size"})
+# Record nouns whose first word may be an id or a name: `client 12` is `client show 12`.
+SHOW_DEFAULT = {"client": ("add", "edit", "show"), "matter": ("add", "edit", "show")}
+
+
+def expand_shorthand(argv: Sequence[str]) -> list[str]:
+    """`client 12 --json` -> `client show 12 --json`; every other command line is unchanged."""
+    words = list(argv)
+    command_at = _first_positional(words, 0)
+    if command_at is None or words[command_at] not in SHOW_DEFAULT:
+        return words
+    actions = SHOW_DEFAULT[words[command_at]]
+    target = _first_positional(words, command_at + 1)
+    if target is None or words[target] in actions:
+        return words
+    return [*words[:target], "show", *words[target:]]
+
+
+def _first_positional(words: list[str], start: int) -> int | None:
+    skip = False
+    for index in range(start, len(words)):
+        word = words[index]
+        if skip:
+            skip = False
+        elif word == "--":
+            return index + 1 if index + 1 < len(words) else None
+        elif word.startswith("-") and not _is_negative_number(word):
+            skip = word in VALUE_OPTIONS
+        else:
+            return index
+    return None
+
+
+def _is_negative_number(word: str) -> bool:
+    return word[1:].isdigit()
+
+
+@contextmanager
+def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
+    """Name the command's flag in a field error ("--dob: …"), the words a script author typed."""
+    try:
+        yield
+    except ValidationError as exc:
+        flag = fields.get(exc.field) or next(
+            (
+                f
+                for name, f in fields.items()
+                if name.startswith("*") and exc.field.endswith(name[1:])
+            ),
+            None,
+        )
+        if flag is None:
+            raise
+        raise UserError(f"{flag}: {exc.problem}") from exc
+
+
+def all_flags(parser: argparse.ArgumentParser) -> Sequence[str]:
+    """Every long option a parser accepts (for tests and help texts)."""
+    return [s for action in parser._actions for s in action.option_strings if s.startswith("--")]
