@@ -35,6 +35,13 @@ CLIENT_FLAGS = (
 # Which flag set a field the services name in an error.
 CLIENT_FIELD_FLAGS = {
     "name": "--first-name or --last-name",
+    "first name": "--first-name",
+    "last name": "--last-name",
+    "other names": "--other-names",
+    "country of birth": "--country",
+    "phone": "--phone",
+    "address": "--address",
+    "safe contact": "--safe-contact",
     "date of birth": "--dob",
     "A-number": "--a-number",
     "preferred language": "--language",

@@ -62,7 +62,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_employer_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for({"employer name": "NAME"}):
+    employer_flags = {"employer name": "NAME", "employer address": "--address", "city": "--city"}
+    with context.open_vault(args) as vault, flags_for(employer_flags):
         record = employers.add_employer(
             vault, name=args.name, address=args.address, city=args.city, state=args.state
         ).record
@@ -73,8 +74,15 @@ def cmd_employer_add(args: argparse.Namespace) -> int:
     return 0
 
 
+WORKSITE_FIELD_FLAGS = {
+    "worksite name": "--name",
+    "worksite address": "--address",
+    "city": "--city",
+}
+
+
 def cmd_worksite_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_vault(args) as vault, flags_for(WORKSITE_FIELD_FLAGS):
         record = employers.add_worksite(
             vault,
             employer_id=args.employer,
