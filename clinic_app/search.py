@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from clinic_app.conflicts import index as conflict_index
 from clinic_app.domain.text import fold, words
-from clinic_app.domain.validators import looks_like_a_number
+from clinic_app.domain.validators import looks_like_a_number, looks_like_receipt
 
 # Rebuilt from the records, so it can always be dropped and recreated.
 _DOCS_SQL = """
@@ -21,11 +22,18 @@ FROM client c
 """
 
 
+# Paralegals read out the last digits of an A-number; those are indexed as their own words,
+# marked so that "5678" does not also match every A-number that merely starts with 5678.
+TAIL = "atail"
+TAIL_LENGTHS = (4, 5, 6)
+
+
 def _a_number_terms(a_number: str | None) -> list[str]:
     if not a_number:
         return []
     digits = a_number[1:]
-    return [a_number.lower(), digits, digits.lstrip("0")]
+    tails = [TAIL + digits[-n:] for n in TAIL_LENGTHS]
+    return [a_number.lower(), digits, digits.lstrip("0"), *tails]
 
 
 def _document(row: tuple[object, ...]) -> str:
@@ -44,7 +52,11 @@ def _document(row: tuple[object, ...]) -> str:
 
 def reindex_clients(session: Session, client_ids: Iterable[int] | None = None) -> None:
     """Refresh the index entries of some clients (or of every client when ids is None)."""
-    conn = session.connection()
+    reindex(session.connection(), client_ids)
+
+
+def reindex(conn: Connection, client_ids: Iterable[int] | None = None) -> None:
+    """reindex_clients on a bare connection (migrations have no session)."""
     if client_ids is None:
         conn.execute(text("DELETE FROM client_search"))
         rows = conn.execute(text(_DOCS_SQL)).all()
@@ -89,9 +101,16 @@ COUNT_SQL = f"SELECT count(*) {_MATCHING}"
 
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every word must start a word of the record (prefix search)."""
+    squeezed = re.sub(r"[\s\-.]", "", query)
     a_number = looks_like_a_number(query)
     if a_number:
         return f'"{a_number[1:].lstrip("0")}"* OR "{a_number.lower()}"'
+    if squeezed.isdigit() and len(squeezed) in TAIL_LENGTHS:
+        # 4 to 6 digits are the end of an A-number, as people read it out and notices print it.
+        return f'"{TAIL}{squeezed}"'
+    receipt = looks_like_receipt(squeezed)
+    if receipt:  # "IOE 0123 456 789" as typed from a notice
+        return f'"{receipt.lower()}"'
     terms = words(query)
     if not terms:
         return None

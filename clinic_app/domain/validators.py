@@ -133,6 +133,14 @@ def normalize_receipt_number(value: str | None, field: str = "receipt number") -
     return cleaned
 
 
+def looks_like_receipt(text: str) -> str | None:
+    """The normalized receipt number if a search text is one (spaces and dashes ignored)."""
+    try:
+        return normalize_receipt_number(text)
+    except ValidationError:
+        return None
+
+
 def parse_date(value: str | date | None, field: str = "date") -> date | None:
     """Accept ISO (2027-03-01) or US (03/01/2027) dates; blank -> None; impossible dates fail."""
     if value is None:

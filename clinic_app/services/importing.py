@@ -23,6 +23,7 @@ from clinic_app.services import clients as client_service
 from clinic_app.services import conflicts
 from clinic_app.services import employers as employer_service
 from clinic_app.services import letters as letter_service
+from clinic_app.services import staff as staff_service
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import (
     CLIENT,
@@ -63,6 +64,7 @@ COLUMNS = (
     "work_permit_start",
     "work_permit_end",
     "notes",
+    "assignee",
 )
 REQUIRED = ("first_name", "last_name", "employer")
 MAX_CELL = 10_000
@@ -101,6 +103,7 @@ class ParsedRow:
     da: tuple[date | None, date | None]
     wp: tuple[date | None, date | None]
     notes: str
+    assignee: str = ""
 
 
 @dataclass
@@ -174,12 +177,21 @@ def _read_csv(raw: bytes, path: Path) -> Table:
             "or save it from Excel as 'CSV UTF-8'."
         )
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise UserError(f"{path.name} is not a valid CSV file: {exc}.") from exc
     if not rows:
         raise UserError(f"{path.name} is empty; it needs a header row and one row per worker.")
     return Table([h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]], warnings)
+
+
+def _delimiter(text: str) -> str:
+    """The header row's separator: Excel in a Spanish (or French, German…) locale saves CSV
+    with semicolons, because the comma is those locales' decimal mark."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
 
 
 def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, ...]]:
@@ -403,6 +415,7 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
         da=(dates["deferred_action_start"], dates["deferred_action_end"]),
         wp=(dates["work_permit_start"], dates["work_permit_end"]),
         notes=values.get("notes", ""),
+        assignee=values.get("assignee", ""),
     )
 
 
@@ -608,6 +621,18 @@ class _Writer:
             audit.record(self.session, action="create", record_kind=NOTE, record_id=note.id)
         self.new_notes = []
 
+    def assignee(self, row: ParsedRow) -> int | None:
+        """The row's staff member; a name not on the staff list is added, with a warning."""
+        if not row.assignee:
+            return None
+        member, added = staff_service.find_or_add_in_session(self.session, row.assignee)
+        if added:
+            self.report.warnings.append(
+                f"row {row.row}: '{member.name}' was not on the staff list; added as a "
+                "paralegal (change the role if they sign off packets)"
+            )
+        return require_id(member.id)
+
     def matter(self, row: ParsedRow, client_id: int) -> Matter | None:
         """A new (not yet saved) matter for the row, or None when the vault already has it."""
         self.touched_clients.add(client_id)
@@ -635,6 +660,7 @@ class _Writer:
         employer = self.employer(row.employer)
         worksite = self.worksite(employer, row.city, row.state)
         letter = self.letter(row, employer, worksite)
+        assignee = self.assignee(row)
         granted = bool(row.da[1] or row.wp[1])
         status = (
             "decision"
@@ -654,6 +680,7 @@ class _Writer:
             agency_letter_id=letter.id if letter else None,
             employer_id=employer.id,
             worksite_id=worksite.id if worksite else None,
+            assigned_staff_id=assignee,
             filed_on=row.filed,
             receipt_number=row.receipt,
             decision="granted" if granted else None,

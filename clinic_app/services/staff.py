@@ -44,6 +44,17 @@ def _check_unique_name(session: Session, name: str) -> None:
             raise ValidationError("staff name", f"'{existing}' is already on the staff list.")
 
 
+def find_or_add_in_session(session: Session, name: str) -> tuple[StaffMember, bool]:
+    """The staff member with this name (case ignored), or a new paralegal; True when new."""
+    wanted = name.strip().casefold()
+    for row in session.exec(select(StaffMember)):
+        if row.name.casefold() == wanted:
+            return row, False
+    # Paralegal: a role that signs off no packet until someone says otherwise.
+    row = insert(session, StaffMember(name=v.require_text(name, "staff name")), STAFF)
+    return row, True
+
+
 def set_active(vault: Vault, *, staff_id: int, active: bool) -> Changed[StaffRecord]:
     with vault.session() as session:
         row = get_or_fail(session, StaffMember, staff_id, "staff member")

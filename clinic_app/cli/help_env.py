@@ -1,0 +1,63 @@
+"""The environment variables each command reads, written at the end of its --help."""
+
+from __future__ import annotations
+
+import argparse
+
+from clinic_app.cli.context import ACTOR_ENV
+from clinic_app.cli.secrets import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, RECOVERY_ENV
+from clinic_app.i18n import _
+from clinic_app.paths import VAULT_ENV, default_vault_dir
+
+
+def _meanings() -> dict[str, str]:
+    return {
+        VAULT_ENV: _("the vault folder when --vault is not given (else {default})").format(
+            default=default_vault_dir()
+        ),
+        PASSPHRASE_ENV: _("the vault passphrase (else --passphrase-stdin, else a prompt)"),
+        ACTOR_ENV: _("who the audit log names when --as is not given (else the login name)"),
+        NEW_PASSPHRASE_ENV: _("the new passphrase (else a prompt)"),
+        RECOVERY_ENV: _("the recovery code (else a prompt)"),
+    }
+
+
+# Most commands open the vault: its folder, its passphrase, and who is acting.
+VAULT_COMMAND = (VAULT_ENV, PASSPHRASE_ENV, ACTOR_ENV)
+# The exceptions, by command path.
+READS: dict[str, tuple[str, ...]] = {
+    "fields": (),
+    "template-check": (),
+    "templates": (VAULT_ENV,),
+    "template-copy": (VAULT_ENV,),
+    "passwd": (*VAULT_COMMAND, NEW_PASSPHRASE_ENV),
+    "recover": (VAULT_ENV, RECOVERY_ENV, NEW_PASSPHRASE_ENV, ACTOR_ENV),
+    # The passphrase the backup was made with; the new folder is always named with --vault.
+    "restore": (PASSPHRASE_ENV,),
+}
+
+
+def describe(parser: argparse.ArgumentParser, path: str) -> None:
+    """Append "Environment: …" to a command's help (and to every action under it)."""
+    names = READS.get(path, VAULT_COMMAND)
+    meanings = _meanings()
+    text = (
+        _("Environment: ") + "; ".join(f"${name}: {meanings[name]}" for name in names) + "."
+        if names
+        else _("Environment: none read.")
+    )
+    if path == "demo":
+        text += " " + _(
+            "The demo vault goes to --vault DIR, else ${env}, else {default}; it refuses a "
+            "folder holding a vault that is not a demo vault."
+        ).format(env=VAULT_ENV, default=default_vault_dir())
+    parser.epilog = f"{parser.epilog} {text}" if parser.epilog else text
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                describe(child, f"{path} {name}")
+
+
+def describe_all(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, parser in sub.choices.items():
+        describe(parser, name)
