@@ -79,13 +79,13 @@ def screenshot_size(text: str) -> tuple[int, int]:
 
 def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
     """Render the unlock screen and the main window of the vault offscreen to PNG files."""
+    size = screenshot_size(getattr(args, "size", None) or "1366x768")
     passphrase = secrets.vault_passphrase(args)
     if not getattr(args, "real_data", False):
         refuse_real_data(args, passphrase)
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    size = screenshot_size(getattr(args, "size", None) or "1366x768")
     app = _ui_app()
     written = app.screenshots(  # type: ignore[attr-defined]
         vault_dir=vault_dir(args),
