@@ -167,13 +167,14 @@ class ConflictPanel(QFrame):
         return None
 
     def record(self, subject_id: int | None) -> None:
-        """Write the decision (after the form saved, or when the existing file is opened)."""
-        if not self.matches or self.choice is None:
+        """Write the decision (after the form saved, or when the existing file is opened);
+        a check that found nobody is kept too, as proof it was run."""
+        if self.matches and self.choice is None:
             return
         conflicts.record_decision(
             self.vault,
             subject_kind=self.subject_kind,
-            decision=self.choice,
+            decision=self.choice if self.matches and self.choice else "no_match",
             matches=self.matches,
             query=self.query,
             subject_id=subject_id,

@@ -26,7 +26,8 @@ from clinic_app.vault.vault import Vault
 
 CONFLICT = "conflict_check"
 PARTY = "party"
-DECISIONS = ("same_person", "different_person", "refer_attorney")
+# no_match: the check ran at intake and found nobody (kept so the file shows it was done).
+DECISIONS = ("same_person", "different_person", "refer_attorney", "no_match")
 REVIEW_OUTCOMES = ("cleared", "conflict")
 PARTY_ROLES = ("owner", "manager", "supervisor", "adverse", "related")
 SUBJECTS = ("client", "employer", "matter", "party", "import")

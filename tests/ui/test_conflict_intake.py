@@ -179,7 +179,9 @@ def test_import_check_lists_possible_duplicates(qtbot, window: MainWindow, tmp_p
     header = SAMPLE_CSV.read_text("utf-8-sig").splitlines()[0]
     sheet = tmp_path / "returning.csv"
     # Alejandro Aguilar Ramos (born 1965-01-01) is in the sample, written here with one surname.
-    sheet.write_text(header + "\nAlejandro,Aguilar,1965-01-01,,,,,,Acme Foods" + "," * 14 + "\n", "utf-8")
+    sheet.write_text(
+        header + "\nAlejandro,Aguilar,1965-01-01,,,,,,Acme Foods" + "," * 14 + "\n", "utf-8"
+    )
     wizard = ImportWizard(window.vault, window.background, window)
     qtbot.addWidget(wizard)
     wizard.load(sheet)
@@ -187,3 +189,21 @@ def test_import_check_lists_possible_duplicates(qtbot, window: MainWindow, tmp_p
     items = [wizard.problems.item(i).text() for i in range(wizard.problems.count())]
     found = [t for t in items if t.startswith("Possible duplicate: row 2: may be client")]
     assert found and "same date of birth" in found[0], items
+
+
+def test_a_check_that_finds_nobody_is_kept_as_done(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    assert window.vault is not None
+
+    def fill(editor: QDialog) -> None:
+        assert isinstance(editor, ClientEditor)
+        qtbot.keyClicks(editor.inputs["first_name"], "Zoila")
+        qtbot.keyClicks(editor.inputs["last_name"], "Quispe Mamani")
+        qtbot.mouseClick(editor.buttons.button(editor.buttons.StandardButton.Save), LEFT)
+
+    problems = in_dialog(qtbot, ClientEditor, fill)
+    qtbot.mouseClick(window.clients.new_button, LEFT)
+    assert problems == []
+    saved = window.clients.selected_client_id()
+    event = audit_log.list_events(window.vault, limit=1)[0]
+    assert event.summary == f"decision: no_match; client {saved}; candidates shown: none"
