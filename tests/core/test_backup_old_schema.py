@@ -60,6 +60,16 @@ def _dump(conn: Connection) -> Rows:
     return out
 
 
+def _in_old_columns(new: Rows, old: Rows) -> Rows:
+    """`new`'s tables that `old` has, each row cut to the old width: later revisions add columns
+    at the end (ADD COLUMN), and the rows must hold exactly what they held in the old ones."""
+    out: Rows = {}
+    for name, rows in old.items():
+        width = len(rows[0]) if rows else None
+        out[name] = [row[:width] for row in new.get(name, [])]
+    return out
+
+
 def _dump_vault(vault: Vault) -> Rows:
     with vault.engine.connect() as conn:
         return _dump(conn)
@@ -132,6 +142,7 @@ def test_a_backup_from_an_older_schema_restores_and_migrates(
         assert report.ok, report.problems
         assert report.files_checked == len(old_files)
         new_tables = _dump_vault(vault)
+        same_columns = _in_old_columns(new_tables, old_tables)
         # Every table of the old schema holds exactly what it held ...
         last_event = max(int(r[0]) for r in old_tables["audit_event"])  # type: ignore[call-overload]
         for name, rows in old_tables.items():
@@ -141,7 +152,7 @@ def test_a_backup_from_an_older_schema_restores_and_migrates(
                 later = [r[3] for r in new_tables[name] if int(r[0]) > last_event]  # type: ignore[call-overload]
                 assert later == ["restore"]
             else:
-                assert new_tables[name] == rows, f"table {name} changed in the restore"
+                assert same_columns[name] == rows, f"table {name} changed in the restore"
         # ... the tables added since exist, and the files read back byte for byte.
         assert {"deadline", "deadline_task", "checklist_item", "generated_document"} <= set(
             new_tables
@@ -201,7 +212,7 @@ def test_upgrading_an_old_vault_on_a_full_disk_changes_nothing(
     try:
         assert migrate.current_revision(vault.engine) == migrate.head_revision()
         after = _dump_vault(vault)
-        assert {name: after[name] for name in before} == before
+        assert _in_old_columns(after, before) == before
         assert check.check_vault(vault).ok
     finally:
         vault.close()

@@ -18,11 +18,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN (SQLite 3.35+ and PostgreSQL alike): a batch "move and copy" would
+# drop and recreate `client`, which the matters' foreign keys refuse.
 def upgrade() -> None:
-    with op.batch_alter_table("client") as batch:
-        batch.add_column(sa.Column("state", sa.String(), nullable=False, server_default=""))
+    op.add_column("client", sa.Column("state", sa.String(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("client") as batch:
-        batch.drop_column("state")
+    op.drop_column("client", "state")
