@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
         # What a save or a delete did, said where the person is looking after the dialog closes.
         self.bus.said.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         # The counts follow every change, not only the 15-minute reminder check.
-        self.bus.changed.connect(lambda _changes: self.reminders.check())
+        self.bus.changed.connect(lambda _changes: self.reminders.check(notify=False))
         self.auto_backup = AutoBackup(self.background, self.bus, self.statusBar())
 
         self.set_autolock_minutes(autolock_minutes)

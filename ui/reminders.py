@@ -54,7 +54,9 @@ class Reminders(QObject):
         _board, counts = due_counts(vault, today)  # the same figures as Today's
         return counts["overdue"], counts["today"]
 
-    def check(self) -> None:
+    def check(self, notify: bool = True) -> None:
+        """Refresh the status bar's counts; a rise since the last check is also a notification
+        (`notify=False` after the person's own change: they know what they just did)."""
         if self.window.vault is None:
             return
         overdue, due_today = self.counts(self.window.today.today)
@@ -65,7 +67,8 @@ class Reminders(QObject):
         previous = self.last
         self.last = (overdue, due_today)
         if (
-            self.tray is not None
+            notify
+            and self.tray is not None
             and (previous is None or self.last > previous)
             and (overdue or due_today)
         ):
