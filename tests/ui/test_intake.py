@@ -177,3 +177,35 @@ def test_bad_notice_date_is_outlined_and_cleared_as_it_is_fixed(qtbot, window: M
     dialog.occurred.clear()
     qtbot.keyClicks(dialog.occurred, "02/20/2026")
     assert dialog.occurred.property("inError") is False and dialog.error.text() == ""
+
+
+def test_add_a_worker_under_an_agency_letter(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    vault = window.vault
+    assert vault is not None
+    page = window.employers
+    window.show_page(page)
+    letter_id = page.selected_letter()
+    assert letter_id is not None
+    covered = page.covered.count()
+    problems: list[str] = []
+
+    def client_form(dialog: QDialog) -> None:
+        type_into(qtbot, dialog.inputs["first_name"], "Wendy Yolanda")  # type: ignore[attr-defined]
+        type_into(qtbot, dialog.inputs["last_name"], "Tzoc Batz")  # type: ignore[attr-defined]
+
+    def matter_form(dialog: QDialog) -> None:
+        assert dialog.letter.currentData() == letter_id  # type: ignore[attr-defined]
+        # A walk-in worker: New client… inside the matter dialog, then back to it.
+        on_next_dialog(qtbot, client_form, problems)
+        qtbot.mouseClick(dialog.new_client_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        assert "Wendy Yolanda Tzoc Batz" in dialog.client.currentText()  # type: ignore[attr-defined]
+
+    on_next_dialog(qtbot, matter_form, problems)
+    qtbot.mouseClick(page.add_worker_button, Qt.MouseButton.LeftButton)
+    assert not problems, problems
+    assert page.covered.count() == covered + 1
+    assert "Wendy Yolanda Tzoc Batz" in page.covered.currentItem().text()
+    assert window.statusBar().currentMessage().endswith("for Wendy Yolanda Tzoc Batz.")
+    found = matters.list_matters(vault, letter_id=letter_id)
+    assert any(m.client_name == "Wendy Yolanda Tzoc Batz" for m in found)
