@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -112,6 +113,29 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         return self._total
 
 
+# Columns that step aside, in this order, when the list is narrower than all of them.
+HIDE_FIRST = (
+    MatterTableModel.KIND,
+    MatterTableModel.ASSIGNED,
+    MatterTableModel.PERMIT_END,
+    MatterTableModel.GRANT_END,
+    MatterTableModel.RECEIPT,
+)
+
+
+class _Resized(QObject):
+    """Calls back when the watched widget changes size."""
+
+    def __init__(self, parent: QObject, callback: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.callback()
+        return False
+
+
 class MattersPage(Page):
     title = N_("Matters")
 
@@ -151,6 +175,10 @@ class MattersPage(Page):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.viewport().installEventFilter(
+            _Resized(self, lambda: self._drop_columns_that_do_not_fit())
+        )
         self.panel = MatterPanel(self.bus.publish)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         left = QWidget()
@@ -201,9 +229,29 @@ class MattersPage(Page):
 
     def _fit_columns(self) -> None:
         """Client and employer names whole (up to a limit), dates and receipts at their width."""
+        for column in range(self.model.columnCount()):
+            self.table.setColumnHidden(column, False)
         self.table.resizeColumnsToContents()
         for column, cap in ((MatterTableModel.CLIENT, 230), (MatterTableModel.EMPLOYER, 260)):
             self.table.setColumnWidth(column, min(cap, max(120, self.table.columnWidth(column))))
+        # Before the last shown column stretches to the edge.
+        self._natural = [self.table.columnWidth(c) for c in range(self.model.columnCount())]
+        self._drop_columns_that_do_not_fit()
+
+    def _drop_columns_that_do_not_fit(self) -> None:
+        """No sideways scrolling in the main list: beside the matter's page on a laptop, the
+        least needed columns step aside (the matter's page shows them)."""
+        natural = getattr(self, "_natural", [])
+        if len(natural) != self.model.columnCount():
+            return
+        width = self.table.viewport().width()
+        shown = list(range(self.model.columnCount()))
+        for column in HIDE_FIRST:
+            if sum(natural[c] for c in shown) <= width:
+                break
+            shown.remove(column)
+        for column in range(self.model.columnCount()):
+            self.table.setColumnHidden(column, column not in shown)
 
     def set_stage(self, status: str | None) -> None:
         self.model.status = status
