@@ -37,7 +37,25 @@ _TOKENS = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\*\*.+?\*\*|\[[^\]]+\])")
 # -- building blocks ------------------------------------------------------------------------------
 
 
-def new_document(*, font: str, size: int, title: str) -> DocumentObject:
+def set_language(doc: DocumentObject, lang: str) -> None:
+    """Tag the text with its language (w:lang), so Word checks Spanish spelling as Spanish."""
+    code = {"en": "en-US", "es": "es-US"}.get(lang, lang)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    targets = [doc.styles["Normal"].element.get_or_add_rPr()]
+    if defaults is not None:
+        r_pr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if r_pr is not None:
+            targets.append(r_pr)
+    for r_pr in targets:
+        for old in r_pr.findall(qn("w:lang")):
+            r_pr.remove(old)
+        lang_el = OxmlElement("w:lang")
+        for key in ("w:val", "w:eastAsia", "w:bidi"):
+            lang_el.set(qn(key), code)
+        r_pr.append(lang_el)
+
+
+def new_document(*, font: str, size: int, title: str, lang: str = "en") -> DocumentObject:
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Inches(8.5), Inches(11)
@@ -57,6 +75,8 @@ def new_document(*, font: str, size: int, title: str) -> DocumentObject:
     props.last_modified_by = "clinic-app"
     props.comments = "A clinic-app template: edit the wording in Word; keep each tag whole."
     props.created = props.modified = datetime(2025, 1, 1)
+    props.language = {"en": "en-US", "es": "es-US"}.get(lang, lang)
+    set_language(doc, lang)
     return doc
 
 
@@ -129,8 +149,8 @@ def bottom_border(paragraph: Paragraph) -> None:
     p_pr.append(borders)
 
 
-def page_field(paragraph: Paragraph) -> None:
-    """Word's PAGE field (the page number)."""
+def page_field(paragraph: Paragraph, code: str = "PAGE") -> None:
+    """A Word page-number field: PAGE (this page) or NUMPAGES (how many pages)."""
     run = paragraph.add_run()
     begin, instr, end = (
         OxmlElement("w:fldChar"),
@@ -139,18 +159,25 @@ def page_field(paragraph: Paragraph) -> None:
     )
     begin.set(qn("w:fldCharType"), "begin")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
+    instr.text = f" {code} "
     end.set(qn("w:fldCharType"), "end")
     run._r.append(begin)
     run._r.append(instr)
     run._r.append(end)
 
 
-def footer(doc: DocumentObject, text: str, page_word: str) -> None:
+def footer(doc: DocumentObject, text: str, lang: str) -> None:
+    """Left: what the document is; right: "Page X of Y" (the style's centre tab cleared, so the
+    page number never lands mid-footer)."""
+    page_word, of_word = ("Página", "de") if lang == "es" else ("Page", "of")
     paragraph = doc.sections[0].footer.paragraphs[0]
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
+    stops = paragraph.paragraph_format.tab_stops
+    stops.add_tab_stop(Inches(3.25), WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
     write(paragraph, text + "\t" + page_word + " ")
-    page_field(paragraph)
+    page_field(paragraph, "PAGE")
+    paragraph.add_run(f" {of_word} ")
+    page_field(paragraph, "NUMPAGES")
     for run in paragraph.runs:
         run.font.size = Pt(9)
 
@@ -170,13 +197,18 @@ def letterhead(doc: DocumentObject) -> None:
     bottom_border(contact)
 
 
-def label_table(
-    doc: DocumentObject, rows: list[tuple[str, str]], *, first_width: float = 1.9
-) -> None:
-    """Two columns without borders, for RE: blocks."""
+def label_table(doc: DocumentObject, rows: list[tuple[str, str]]) -> None:
+    """Two columns without borders, for RE: blocks; the label column as wide as its labels."""
+    longest = max(len(label) for label, _ in rows)
+    first_width = round(min(2.2, 0.3 + longest * 0.085), 2)  # ~12 pt bold Times per character
     table = doc.add_table(rows=0, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
+    # Word and LibreOffice size columns from the grid, not only from each cell.
+    for col, width in zip(
+        table._tbl.tblGrid.findall(qn("w:gridCol")), (first_width, 6.5 - first_width), strict=True
+    ):
+        col.set(qn("w:w"), str(int(width * 1440)))
     for label, value in rows:
         cells = table.add_row().cells
         cells[0].width, cells[1].width = Inches(first_width), Inches(6.5 - first_width)
@@ -193,6 +225,11 @@ def bullets(doc: DocumentObject, items: list[str]) -> None:
 
 
 def signature(doc: DocumentObject, lines: list[str], *, closing: str | None = None) -> None:
+    """Closing and signature lines, kept together and with the paragraph before them (a
+    signature block never stands alone on a page)."""
+    before = doc.paragraphs[-1] if doc.paragraphs else None
+    if before is not None:
+        before.paragraph_format.keep_with_next = True
     if closing:
         para(doc, closing, before=6, after=30, keep_next=True)
     para(doc, "______________________________", after=0, keep_next=True)
@@ -204,8 +241,60 @@ def signature(doc: DocumentObject, lines: list[str], *, closing: str | None = No
 # -- filings (English) --------------------------------------------------------------------------------
 
 
+TRANSLATION = "document.signed_language != document.language"
+READ_ALOUD = "client.preferred_language != document.language"
+
+
+def certificate(doc: DocumentObject, title: str, text: str) -> None:
+    """A certificate on its own page: statement, then signature, name, address and date lines."""
+    page_break(doc)
+    para(doc, f"**{title}**", align="center", after=14)
+    para(doc, text, align="justify", after=30, keep_next=True)
+    para(doc, "______________________________", after=0, keep_next=True)
+    para(doc, "Signature", after=14, keep_next=True)
+    para(doc, "Name: ______________________________", after=10, keep_next=True)
+    para(doc, "Address: ______________________________", after=10, keep_next=True)
+    para(doc, "______________________________________", after=10, keep_next=True)
+    para(doc, "Telephone: ______________________________", after=10, keep_next=True)
+    para(doc, "Date: ______________________________", after=10)
+
+
+def translator_certificate(doc: DocumentObject) -> None:
+    """8 C.F.R. § 103.2(b)(3): a full English translation, certified by a translator competent
+    to translate from the language into English as complete and accurate."""
+    certificate(
+        doc,
+        "CERTIFICATE OF TRANSLATION",
+        "I, ______________________________ [translator's full name], certify that I am "
+        "competent to translate from {{ document.signed_language_name }} into English, and "
+        "that the foregoing English translation of the declaration of {{ client.full_name }}, "
+        "signed in {{ document.signed_language_name }}, is complete and accurate.",
+    )
+
+
+def interpreter_certificate(doc: DocumentObject, language_name: str) -> None:
+    certificate(
+        doc,
+        "CERTIFICATE OF INTERPRETER",
+        "I, ______________________________ [interpreter's full name], certify that I am "
+        f"competent to interpret between {language_name} and "
+        "{{ client.preferred_language_name_en }}, and that on ____________________ [date] I "
+        "read the foregoing declaration aloud, in full, to {{ client.full_name }} in "
+        "{{ client.preferred_language_name_en }}, who told me that they understood it before "
+        "signing it.",
+    )
+
+
 def declaration_en() -> DocumentObject:
     doc = new_document(font="Times New Roman", size=12, title="Declaration")
+    tag(doc, f"if {TRANSLATION}")
+    para(
+        doc,
+        "**[English translation from {{ document.signed_language_name }}]**",
+        align="center",
+        after=6,
+    )
+    tag(doc, "endif")
     para(doc, "**DECLARATION OF {{ client.full_name|upper }}**", align="center", after=0)
     para(
         doc,
@@ -248,7 +337,7 @@ def declaration_en() -> DocumentObject:
     )
     para(
         doc,
-        "I know that the {{ letter.agency }} is investigating {{ employer.name }}"
+        "I know that {{ letter.agency_with_article }} is investigating {{ employer.name }}"
         "{% if dispute.case_number %} (case number {{ dispute.case_number }}){% endif %}. "
         "[Describe the declarant's part: filing or joining the complaint, speaking with "
         "investigators, giving documents, or being a witness, with dates.]",
@@ -270,14 +359,18 @@ def declaration_en() -> DocumentObject:
         "or my family. [Add, in the declarant's words, why this protection matters to them.]",
         style=numbered,
         align="justify",
+        keep_next=True,
     )
-    tag(doc, 'if client.preferred_language != "en"')
+    tag(doc, f"if not ({TRANSLATION}) and {READ_ALOUD}")
     para(
         doc,
         "This declaration was read to me in {{ client.preferred_language_name }} by "
-        "[interpreter's full name], and I understand its contents.",
+        "______________________________ [interpreter's full name], and I understand its "
+        "contents. [Delete this paragraph and the interpreter's certificate if the declarant "
+        "read the declaration in English themselves.]",
         align="justify",
         before=6,
+        keep_next=True,
     )
     tag(doc, "endif")
     para(
@@ -292,8 +385,22 @@ def declaration_en() -> DocumentObject:
         after=30,
         keep_next=True,
     )
+    tag(doc, f"if {TRANSLATION}")
+    para(doc, "[Signature]", after=0, keep_next=True)
+    para(doc, "{{ client.full_name }}", after=0)
+    translator_certificate(doc)
+    tag(doc, "else")
     signature(doc, ["{{ client.full_name }}"])
-    footer(doc, "Declaration of {{ client.full_name }}", "Page")
+    tag(doc, f"if {READ_ALOUD}")
+    interpreter_certificate(doc, "English")
+    tag(doc, "endif")
+    tag(doc, "endif")
+    footer(
+        doc,
+        "Declaration of {{ client.full_name }}{% if " + TRANSLATION + " %} (English translation)"
+        "{% endif %}",
+        "en",
+    )
     return doc
 
 
@@ -306,8 +413,9 @@ def _cover_re_rows(request: str) -> list[tuple[str, str]]:
         ("Country of birth:", "{{ client.country_of_birth }}"),
         (
             "Agency letter:",
-            "Statement of Interest of the {{ letter.agency }}, dated {{ letter.date_issued }}"
-            "{% if letter.reference %} (ref. {{ letter.reference }}){% endif %}",
+            "Statement of Interest of {{ letter.agency_with_article }}, dated "
+            "{{ letter.date_issued }}{% if letter.reference %} (ref. {{ letter.reference }})"
+            "{% endif %}",
         ),
     ]
 
@@ -321,7 +429,54 @@ def _cover_top(doc: DocumentObject) -> None:
     para(doc, "{{ uscis.address }}", after=14)
 
 
+def policy_paragraph(doc: DocumentObject, *, soi: bool = False) -> None:
+    """When the program is not open, say so plainly (the app knows it; the reader does too)."""
+    since = "{% if program.status_since %} since {{ program.status_since }}{% endif %}"
+    on = "{% if program.status_since %} on {{ program.status_since }}{% endif %}"
+    tag(doc, 'if program.status == "paused"')
+    if soi:
+        para(
+            doc,
+            f"We recognize that USCIS has not been processing new requests under this process{since}. "
+            "A Statement of Interest now documents the agency's interest in protecting these "
+            "workers while they cooperate with its investigation, and it will support their "
+            "requests as soon as processing resumes.",
+            align="justify",
+        )
+    else:
+        para(
+            doc,
+            f"We are aware that USCIS has not been processing new requests under this process{since}. "
+            "We submit this request so that it is on file, and respectfully ask that it be "
+            "considered as soon as processing resumes.",
+            align="justify",
+        )
+    tag(doc, 'elif program.status == "ended"')
+    para(
+        doc,
+        f"We are aware that DHS ended this process{on}. "
+        + (
+            "We ask nonetheless that the agency document its interest in protecting these "
+            "workers, which other forms of protection may rely on."
+            if soi
+            else "We respectfully submit this request nonetheless and ask that USCIS exercise "
+            "its discretion to consider it."
+        ),
+        align="justify",
+    )
+    tag(doc, "endif")
+
+
+FEE_SENTENCE = (
+    '{% if matter.fee == "waiver" %}Form I-912, Request for Fee Waiver, with its supporting '
+    'evidence, is enclosed in place of the filing fee.{% elif matter.fee == "fee" %}The '
+    "filing fee is enclosed.{% else %}[The filing fee is enclosed. / Form I-912, Request for "
+    "Fee Waiver, is enclosed.] [Record the choice on the matter to fill this in.]{% endif %}"
+)
+
+
 def _cover_bottom(doc: DocumentObject) -> None:
+    policy_paragraph(doc)
     para(
         doc,
         "Please direct any questions about this request to {{ preparer.name }} or to the "
@@ -365,32 +520,42 @@ def cover_letter_initial_en() -> DocumentObject:
     para(doc, "Dear Sir or Madam:")
     para(
         doc,
-        "{{ clinic.name }} represents {{ client.full_name }} in this request for deferred action "
-        "and employment authorization. A Form G-28, Notice of Entry of Appearance as Attorney or "
-        "Accredited Representative, is enclosed.",
+        "{{ clinic.name }} represents {{ client.full_name }} in this initial request for "
+        "deferred action and employment authorization. A Form G-28, Notice of Entry of "
+        "Appearance as Attorney or Accredited Representative, is enclosed.",
         align="justify",
     )
     para(
         doc,
-        "This request rests on the Statement of Interest that the {{ letter.agency }} issued on "
-        "{{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
+        "This request rests on the Statement of Interest that {{ letter.agency_with_article }} "
+        "issued on {{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
         "{{ worksite.city }}, {{ worksite.state }}. The Statement of Interest covers workers "
         "employed at that worksite from {{ letter.period_start }} through {{ letter.period_end }}. "
         "{{ client.full_name }} was employed there during that period; evidence of that "
         "employment is enclosed.",
         align="justify",
     )
+    tag(doc, 'if grant.state == "ended"')
+    para(
+        doc,
+        "USCIS previously granted {{ client.full_name }} deferred action from {{ grant.start }} "
+        "through {{ grant.end }}; that grant ended on {{ grant.ended_on }}. [Explain why an "
+        "initial request, rather than a renewal, is filed now.]",
+        align="justify",
+    )
+    tag(doc, "endif")
     para(
         doc,
         "On behalf of {{ client.full_name }}, we respectfully ask that USCIS exercise its "
         "discretion to grant deferred action, and employment authorization under "
-        "8 C.F.R. § 274a.12(c)(14). The request for employment authorization and [the filing "
-        "fee / a request for a fee waiver] are enclosed. [Add any factor favoring a positive "
-        "exercise of discretion the attorney wants to highlight.]",
+        "8 C.F.R. § 274a.12(c)(14). The request for employment authorization is enclosed. "
+        + FEE_SENTENCE
+        + " [Add any factor favoring a positive exercise of discretion the attorney wants to "
+        "highlight.]",
         align="justify",
     )
     _cover_bottom(doc)
-    footer(doc, "{{ client.full_name }}, initial request", "Page")
+    footer(doc, "{{ client.full_name }}, initial request", "en")
     return doc
 
 
@@ -405,8 +570,9 @@ def cover_letter_renewal_en() -> DocumentObject:
     rows.insert(
         5,
         (
-            "Current grant:",
+            "Prior grant:",
             "{{ grant.start }} to {{ grant.end }}"
+            '{% if grant.state == "ended" %} (ended){% endif %}'
             "{% if grant.receipt_number %} (receipt {{ grant.receipt_number }}){% endif %}",
         ),
     )
@@ -414,26 +580,43 @@ def cover_letter_renewal_en() -> DocumentObject:
     para(doc, "Dear Sir or Madam:")
     para(
         doc,
-        "{{ clinic.name }} represents {{ client.full_name }} in this request. A Form G-28, Notice "
-        "of Entry of Appearance as Attorney or Accredited Representative, is enclosed.",
+        "{{ clinic.name }} represents {{ client.full_name }} in this "
+        '{% if matter.kind == "extension" %}request for an extension{% else %}renewal request'
+        "{% endif %}. A Form G-28, Notice of Entry of Appearance as Attorney or Accredited "
+        "Representative, is enclosed.",
         align="justify",
     )
     para(
         doc,
-        "USCIS granted {{ client.full_name }} deferred action from {{ grant.start }} through "
-        "{{ grant.end }}, on the basis of the Statement of Interest that the {{ letter.agency }} "
-        "issued on {{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
+        "USCIS granted {{ client.full_name }} deferred action "
+        '{% if grant.state == "ended" %}from {{ grant.start }} through {{ grant.end }}; that '
+        'grant ended on {{ grant.ended_on }}{% elif grant.state == "terminated" %}from '
+        "{{ grant.start }}; that grant was terminated on {{ grant.terminated_on }}{% else %}for "
+        "the period from {{ grant.start }} through {{ grant.end }}{% endif %}. The grant rested on "
+        "the Statement of Interest that {{ letter.agency_with_article }} issued on "
+        "{{ letter.date_issued }}, concerning {{ employer.name }} and its worksite in "
         "{{ worksite.city }}, {{ worksite.state }}.",
         align="justify",
     )
     tag(doc, 'if matter.kind == "extension"')
     para(
         doc,
-        "We respectfully ask that this grant be extended to a total period of four years, as DHS "
-        "has allowed for labor-based deferred action first granted for two years. As DHS asks "
-        "for these requests, the enclosed Form G-325A is marked “Labor DA Extension”, and copies "
-        "of the original Statement of Interest and of the approval notice are enclosed with a "
-        "new request for employment authorization.",
+        "We respectfully ask that this grant of {{ grant.total_years }} years be extended to a "
+        "total period of four years, as DHS has allowed for labor-based deferred action first "
+        "granted for a shorter period. As DHS asks for these requests, the enclosed Form G-325A "
+        "is marked “Labor DA Extension”, and copies of the original Statement of Interest and "
+        "of the approval notice are enclosed with a new request for employment authorization. "
+        + FEE_SENTENCE,
+        align="justify",
+    )
+    tag(doc, 'elif grant.state == "ended"')
+    para(
+        doc,
+        "We respectfully ask that USCIS again grant deferred action and employment "
+        "authorization, for a further period. [Explain why the request follows the end of the "
+        "prior grant, and state the labor agency's continued interest in the matter identified "
+        "in its letter, e.g. an updated letter or the agency's confirmation that its "
+        "investigation or enforcement continues (enclosed).] " + FEE_SENTENCE,
         align="justify",
     )
     tag(doc, "else")
@@ -442,7 +625,7 @@ def cover_letter_renewal_en() -> DocumentObject:
         "We respectfully ask that USCIS renew deferred action and employment authorization for "
         "a further period. [State the labor agency's continued interest in the matter "
         "identified in its letter, e.g. an updated letter or the agency's confirmation that "
-        "its investigation or enforcement continues (enclosed).]",
+        "its investigation or enforcement continues (enclosed).] " + FEE_SENTENCE,
         align="justify",
     )
     tag(doc, "endif")
@@ -451,7 +634,7 @@ def cover_letter_renewal_en() -> DocumentObject:
         "[Summarize any change since the prior request and the evidence enclosed.]",
         align="justify",
     )
-    tag(doc, "if work_permit.end")
+    tag(doc, 'if work_permit.state == "live" or work_permit.state == "ending"')
     para(
         doc,
         "The current employment authorization document of {{ client.full_name }} expires on "
@@ -460,9 +643,19 @@ def cover_letter_renewal_en() -> DocumentObject:
         "at all possible.",
         align="justify",
     )
+    tag(doc, 'elif work_permit.state == "ended"')
+    para(
+        doc,
+        "The employment authorization document of {{ client.full_name }} expired on "
+        "{{ work_permit.ended_on }}. Employment authorization in category (c)(14) is not "
+        "extended automatically, so {{ client.full_name }} has been without employment "
+        "authorization since that date; we respectfully ask that this request be decided as "
+        "soon as possible.",
+        align="justify",
+    )
     tag(doc, "endif")
     _cover_bottom(doc)
-    footer(doc, "{{ client.full_name }}, {{ matter.request_type }}", "Page")
+    footer(doc, "{{ client.full_name }}, {{ matter.request_type }}", "en")
     return doc
 
 
@@ -497,13 +690,12 @@ def soi_request_en() -> DocumentObject:
                 '{{ letter.period_end or "[last day, or the present]" }}',
             ),
         ],
-        first_width=1.3,
     )
     para(doc, "Dear [name or title of the official]:")
     para(
         doc,
         "{{ clinic.name }} represents workers employed by {{ employer.name }} at the worksite "
-        "named above. We write to ask that the {{ letter.agency }} send the Department of "
+        "named above. We write to ask that {{ letter.agency_with_article }} send the Department of "
         "Homeland Security (DHS) a Statement of Interest supporting protection for workers "
         "employed at that worksite during the period named above, under the process DHS "
         "announced on January 13, 2023, for noncitizen workers who are witnesses to or victims "
@@ -544,6 +736,15 @@ def soi_request_en() -> DocumentObject:
     tag(doc, "for w in workers")
     para(doc, "{{ w.full_name }}", style="List Bullet", after=0)
     tag(doc, "endfor")
+    tag(doc, "if workers_left_out")
+    para(
+        doc,
+        "[{{ workers_left_out }} other worker{% if workers_left_out != 1 %}s{% endif %} of this "
+        "worksite, whose matters are decided or closed, are not listed: render with "
+        "--all-workers to list them, or delete this note.]",
+        before=4,
+    )
+    tag(doc, "endif")
     para(doc, "**Retaliation.**", before=8, after=2, keep_next=True)
     para(
         doc,
@@ -563,13 +764,14 @@ def soi_request_en() -> DocumentObject:
     para(doc, "**Our request.**", after=2, keep_next=True)
     para(
         doc,
-        "We respectfully ask that the {{ letter.agency }} send DHS a Statement of Interest "
+        "We respectfully ask that {{ letter.agency_with_article }} send DHS a Statement of Interest "
         "covering workers employed by {{ employer.name }} at its worksite in "
         "{{ worksite.city }}, {{ worksite.state }}, from "
         '{{ letter.period_start or "[first day]" }} through '
         '{{ letter.period_end or "[last day]" }}.',
         align="justify",
     )
+    policy_paragraph(doc, soi=True)
     para(
         doc,
         "Please contact the undersigned{% if clinic.phone %} at {{ clinic.phone }}{% endif %}"
@@ -586,7 +788,7 @@ def soi_request_en() -> DocumentObject:
         ],
         closing="Respectfully,",
     )
-    footer(doc, "Request for a Statement of Interest: {{ employer.name }}", "Page")
+    footer(doc, "Request for a Statement of Interest: {{ employer.name }}", "en")
     return doc
 
 
@@ -598,29 +800,47 @@ CLIENT = {
         "greeting": "Dear {{ client.first_name or client.full_name }},",
         "closing": "Sincerely,",
         "questions": "If you have questions, call {{ preparer.name }} at {{ clinic.phone }}.",
-        "page": "Page",
+        "title": "Letter",
     },
     "es": {
         "address": '{{ client.mailing_address or "[dirección postal]" }}',
         "greeting": "Estimado(a) {{ client.first_name or client.full_name }}:",
         "closing": "Atentamente,",
         "questions": "Si tiene preguntas, llame a {{ preparer.name }} al {{ clinic.phone }}.",
-        "page": "Página",
+        "title": "Carta",
     },
 }
 
 
-def client_letter(lang: str, title: str, body: Callable[[DocumentObject], None]) -> DocumentObject:
+def banner(doc: DocumentObject) -> None:
+    """The staff's first line when the client's safe-contact rules limit how to reach them."""
+    tag(doc, "if client.contact_banner")
+    line = para(doc, "**{{ client.contact_banner }}**", align="center", after=12)
+    p_pr = line._p.get_or_add_pPr()
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "FFE599")):
+        shading.set(qn(key), value)
+    p_pr.append(shading)
+    tag(doc, "endif")
+
+
+def client_letter(lang: str, body: Callable[[DocumentObject], None]) -> DocumentObject:
+    """A letter to the worker: no immigration words in its title, file name or first lines,
+    and no address block when the worker must not be mailed."""
     words = CLIENT[lang]
-    doc = new_document(font="Calibri", size=12, title=title)
+    doc = new_document(font="Calibri", size=12, title=words["title"], lang=lang)
+    banner(doc)
     letterhead(doc)
     para(doc, "{{ today }}", after=12)
+    tag(doc, "if not client.do_not_mail")
     para(doc, "{{ client.full_name }}", after=0)
     para(doc, words["address"], after=18)
+    tag(doc, "endif")
     para(doc, words["greeting"])
     body(doc)
     para(doc, words["questions"])
     signature(doc, ["{{ preparer.name }}", "{{ clinic.name }}"], closing=words["closing"])
+    footer(doc, "{{ clinic.name }}", lang)
     return doc
 
 
@@ -673,22 +893,29 @@ def appointment_reminder(lang: str) -> DocumentObject:
                 before=8,
             )
 
-    title = "Recordatorio de cita" if lang == "es" else "Appointment reminder"
-    return client_letter(lang, title, body)
+    return client_letter(lang, body)
 
 
 def renewal_reminder(lang: str) -> DocumentObject:
     def body(doc: DocumentObject) -> None:
         if lang == "es":
+            tag(doc, 'if grant.state == "ended"')
+            para(doc, "Necesitamos hablar con usted sobre su caso lo antes posible.")
+            para(
+                doc,
+                "El permiso que usted recibió terminó el **{{ grant.ended_on }}**. Por favor, "
+                "llámenos pronto para ver juntos qué se puede hacer ahora.",
+            )
+            tag(doc, "else")
             para(doc, "Es momento de empezar a preparar su renovación con nosotros.")
             para(
                 doc,
-                "El permiso que usted recibió {% if grant.days_left < 0 %}terminó{% else %}"
-                "termina{% endif %} el **{{ grant.end }}**. Para pedir más "
+                "El permiso que usted recibió termina el **{{ grant.end }}**. Para pedir más "
                 "tiempo, tenemos que preparar y enviar una solicitud nueva bastante antes de esa "
                 "fecha. Por favor, llámenos pronto para hacer una cita. [Fecha límite para "
                 "llamar, si la clínica la fija.]",
             )
+            tag(doc, "endif")
             para(doc, "Traiga a la cita:", after=2, keep_next=True)
             bullets(
                 doc,
@@ -702,14 +929,22 @@ def renewal_reminder(lang: str) -> DocumentObject:
             )
             para(doc, "Si cambió su dirección o su número de teléfono, avísenos.", before=8)
         else:
+            tag(doc, 'if grant.state == "ended"')
+            para(doc, "We need to talk with you about your case as soon as we can.")
+            para(
+                doc,
+                "The permission you received ended on **{{ grant.ended_on }}**. Please call us "
+                "soon, so that we can see together what can be done now.",
+            )
+            tag(doc, "else")
             para(doc, "It is time to start preparing your renewal with us.")
             para(
                 doc,
-                "The permission you received {% if grant.days_left < 0 %}ended{% else %}ends"
-                "{% endif %} on **{{ grant.end }}**. To ask for more time, "
+                "The permission you received ends on **{{ grant.end }}**. To ask for more time, "
                 "we need to prepare and send a new request well before that date, so please call "
                 "us soon to make an appointment. [Date by which to call, if the clinic sets one.]",
             )
+            tag(doc, "endif")
             para(doc, "Please bring to the appointment:", after=2, keep_next=True)
             bullets(
                 doc,
@@ -723,26 +958,36 @@ def renewal_reminder(lang: str) -> DocumentObject:
             )
             para(doc, "If your address or phone number changed, please tell us.", before=8)
 
-    title = "Renovación" if lang == "es" else "Renewal reminder"
-    return client_letter(lang, title, body)
+    return client_letter(lang, body)
 
 
 def work_permit_expiring(lang: str) -> DocumentObject:
+    ended = 'work_permit.state == "ended"'
+
     def body(doc: DocumentObject) -> None:
         if lang == "es":
-            para(doc, "Le escribimos por una fecha importante: **{{ work_permit.end }}**.")
             para(
                 doc,
-                "En esa fecha {% if work_permit.days_left < 0 %}terminó{% else %}termina{% endif %}"
-                " su permiso de trabajo (tarjeta de autorización de empleo). "
-                "Esta tarjeta **no se extiende automáticamente**: después de esa fecha, es "
-                "posible que no pueda seguir trabajando hasta que reciba una tarjeta nueva.",
+                "Le escribimos por una fecha importante: **{% if " + ended + " %}"
+                "{{ work_permit.ended_on }}{% else %}{{ work_permit.end }}{% endif %}**. Por "
+                "favor, lea esta carta con calma.",
             )
             para(
                 doc,
-                "Llámenos lo antes posible para ver juntos qué se puede hacer antes de esa "
-                "fecha. [Lo que la clínica ya presentó, si algo, y el aviso de recibo que el "
-                "cliente debe guardar.]",
+                "{% if " + ended + " %}En esa fecha terminó su permiso de trabajo (tarjeta de "
+                "autorización de empleo). Esta tarjeta **no se extiende automáticamente**: desde "
+                "esa fecha, es posible que no pueda trabajar hasta que reciba una tarjeta nueva."
+                "{% else %}En esa fecha termina su permiso de trabajo (tarjeta de autorización de "
+                "empleo). Esta tarjeta **no se extiende automáticamente**: después de esa fecha, "
+                "es posible que no pueda seguir trabajando hasta que reciba una tarjeta nueva."
+                "{% endif %}",
+            )
+            para(
+                doc,
+                "Llámenos lo antes posible para ver juntos qué se puede hacer"
+                "{% if " + ended + " %} ahora{% else %} antes de esa fecha{% endif %}. [Lo que "
+                "la clínica ya presentó, si algo, y el aviso de recibo que el cliente debe "
+                "guardar.]",
             )
             para(doc, "Traiga:", after=2, keep_next=True)
             bullets(
@@ -760,19 +1005,27 @@ def work_permit_expiring(lang: str) -> DocumentObject:
                 before=8,
             )
         else:
-            para(doc, "We are writing about an important date: **{{ work_permit.end }}**.")
             para(
                 doc,
-                "On that date your work permit (employment authorization card) "
-                "{% if work_permit.days_left < 0 %}ended{% else %}ends{% endif %}. This card "
-                "**is not extended automatically**: after that date, you may not be able to keep "
-                "working until you receive a new card.",
+                "We are writing about an important date: **{% if " + ended + " %}"
+                "{{ work_permit.ended_on }}{% else %}{{ work_permit.end }}{% endif %}**. Please "
+                "read this letter carefully.",
             )
             para(
                 doc,
-                "Please call us as soon as you can, so that we can see together what can be done "
-                "before that date. [What the clinic has already filed, if anything, and the "
-                "receipt notice the client should keep.]",
+                "{% if " + ended + " %}On that date your work permit (employment authorization "
+                "card) ended. This card **is not extended automatically**: since that date, you "
+                "may not be allowed to work until you receive a new card.{% else %}On that date "
+                "your work permit (employment authorization card) ends. This card **is not "
+                "extended automatically**: after that date, you may not be able to keep working "
+                "until you receive a new card.{% endif %}",
+            )
+            para(
+                doc,
+                "Please call us as soon as you can, so that we can see together what can be done"
+                "{% if " + ended + " %} now{% else %} before that date{% endif %}. [What the "
+                "clinic has already filed, if anything, and the receipt notice the client should "
+                "keep.]",
             )
             para(doc, "Please bring:", after=2, keep_next=True)
             bullets(
@@ -790,11 +1043,12 @@ def work_permit_expiring(lang: str) -> DocumentObject:
                 before=8,
             )
 
-    title = "Permiso de trabajo" if lang == "es" else "Work permit ending"
-    return client_letter(lang, title, body)
+    return client_letter(lang, body)
 
 
 def policy_change(lang: str) -> DocumentObject:
+    running = 'grant.state == "live" or grant.state == "ending"'
+
     def body(doc: DocumentObject) -> None:
         if lang == "es":
             para(doc, "Le escribimos para informarle de un cambio que puede afectarle.")
@@ -808,10 +1062,18 @@ def policy_change(lang: str) -> DocumentObject:
                 "**Qué significa para usted:** [Explique qué significa para personas en la "
                 "situación del cliente. Sea breve.]",
             )
-            tag(doc, "if grant.end and not grant.terminated_on")
+            tag(doc, f"if {running}")
             para(
                 doc,
                 "Según nuestros registros, su permiso actual es válido hasta el {{ grant.end }}.",
+            )
+            tag(doc, 'elif grant.state == "ended"')
+            para(doc, "Según nuestros registros, su permiso terminó el {{ grant.ended_on }}.")
+            tag(doc, 'elif grant.state == "terminated"')
+            para(
+                doc,
+                "Según nuestros registros, su permiso fue cancelado el {{ grant.terminated_on }}, "
+                "antes de la fecha en que debía terminar.",
             )
             tag(doc, "endif")
             para(
@@ -837,9 +1099,17 @@ def policy_change(lang: str) -> DocumentObject:
                 "**What it means for you:** [Explain what it means for people in the client's "
                 "situation. Keep it short.]",
             )
-            tag(doc, "if grant.end and not grant.terminated_on")
+            tag(doc, f"if {running}")
             para(
                 doc, "Our records show that your current permission is valid until {{ grant.end }}."
+            )
+            tag(doc, 'elif grant.state == "ended"')
+            para(doc, "Our records show that your permission ended on {{ grant.ended_on }}.")
+            tag(doc, 'elif grant.state == "terminated"')
+            para(
+                doc,
+                "Our records show that your permission was cancelled on "
+                "{{ grant.terminated_on }}, before the date it was due to end.",
             )
             tag(doc, "endif")
             para(
@@ -854,19 +1124,93 @@ def policy_change(lang: str) -> DocumentObject:
                 "case and you are not sure who they are, call us.",
             )
 
-    title = "Aviso de cambio" if lang == "es" else "Policy change notice"
-    return client_letter(lang, title, body)
+    return client_letter(lang, body)
+
+
+def grant_terminated(lang: str) -> DocumentObject:
+    def body(doc: DocumentObject) -> None:
+        if lang == "es":
+            para(
+                doc,
+                "Necesitamos hablar con usted sobre su caso lo antes posible. Por favor, "
+                "llámenos esta semana.",
+            )
+            para(
+                doc,
+                "Según nuestros registros, el permiso que usted recibió (la acción diferida) fue "
+                "cancelado el **{{ grant.terminated_on }}**, antes de la fecha en que debía "
+                "terminar. Esto también puede afectar su permiso de trabajo. [Lo que dice el "
+                "aviso que se recibió y lo que significa para el cliente, con palabras "
+                "sencillas.]",
+            )
+            para(
+                doc,
+                "Queremos revisar su caso con usted y ver todas las opciones que pueda tener.",
+            )
+            para(doc, "Traiga a la cita:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "todas las cartas de inmigración que haya recibido;",
+                    "su tarjeta de permiso de trabajo;",
+                    "su pasaporte u otra identificación con foto;",
+                    "[otros documentos que pida la clínica].",
+                ],
+            )
+            para(
+                doc,
+                "No firme papeles ni le pague a nadie que le ofrezca arreglar esto antes de "
+                "hablar con nosotros. Si alguien se comunica con usted sobre su caso y no está "
+                "seguro de quién es, llámenos.",
+                before=8,
+            )
+        else:
+            para(
+                doc,
+                "We need to talk with you about your case as soon as possible. Please call us "
+                "this week.",
+            )
+            para(
+                doc,
+                "Our records show that the permission you received (deferred action) was "
+                "cancelled on **{{ grant.terminated_on }}**, before the date it was due to end. "
+                "This may also affect your work permit. [What the notice said and what it means "
+                "for the client, in plain words.]",
+            )
+            para(doc, "We want to review your case with you and look at every option you may have.")
+            para(doc, "Please bring to the appointment:", after=2, keep_next=True)
+            bullets(
+                doc,
+                [
+                    "every letter from immigration you received;",
+                    "your work permit card;",
+                    "your passport or another photo identification;",
+                    "[anything else the clinic asks for].",
+                ],
+            )
+            para(
+                doc,
+                "Do not sign papers or pay anyone who offers to fix this for you before you talk "
+                "with us. If someone contacts you about your case and you are not sure who they "
+                "are, call us.",
+                before=8,
+            )
+
+    return client_letter(lang, body)
 
 
 # -- the declaration in Spanish -----------------------------------------------------------------------
 
 
 def declaration_es() -> DocumentObject:
-    doc = new_document(font="Times New Roman", size=12, title="Declaración (versión en español)")
+    doc = new_document(
+        font="Times New Roman", size=12, title="Declaración (original en español)", lang="es"
+    )
     para(
         doc,
-        "[Spanish version for the declarant to read and sign. File it with the English "
-        "declaration and the certificate of translation on the last page. Delete this note.]",
+        "[Original in Spanish, for the declarant to read and sign. File it with its English "
+        "translation and the translator's certificate (clinic-app render declaration --lang en). "
+        "Delete this note.]",
         size=10,
     )
     para(doc, "**DECLARACIÓN DE {{ client.full_name|upper }}**", align="center", after=0)
@@ -911,7 +1255,7 @@ def declaration_es() -> DocumentObject:
     )
     para(
         doc,
-        "Sé que la agencia laboral {{ letter.agency }} está investigando a {{ employer.name }}"
+        "Sé que {{ letter.agency_with_article }} está investigando a {{ employer.name }}"
         "{% if dispute.case_number %} (número de caso {{ dispute.case_number }}){% endif %}. "
         "[Describa la participación del declarante: presentó la queja o se unió a ella, habló "
         "con los investigadores, entregó documentos o es testigo, con fechas.]",
@@ -929,12 +1273,25 @@ def declaration_es() -> DocumentObject:
     para(
         doc,
         "Pido acción diferida y permiso de trabajo para poder seguir cooperando con la "
-        "investigación sin miedo a que mi situación migratoria se use en contra mía o de mi "
-        "familia. [Agregue, con las palabras del declarante, por qué esta protección es "
+        "investigación sin miedo a que mi situación migratoria se use en mi contra o en contra "
+        "de mi familia. [Agregue, con las palabras del declarante, por qué esta protección es "
         "importante para él o ella.]",
         style=numbered,
         align="justify",
+        keep_next=True,
     )
+    tag(doc, f"if {READ_ALOUD}")
+    para(
+        doc,
+        "Un intérprete, ______________________________ [nombre completo], me leyó esta "
+        "declaración en {{ client.preferred_language_name }}, y entiendo su contenido. [Borre "
+        "este párrafo y el certificado del intérprete si el declarante leyó la declaración en "
+        "español.]",
+        align="justify",
+        before=6,
+        keep_next=True,
+    )
+    tag(doc, "endif")
     para(
         doc,
         "Declaro bajo pena de perjurio que lo anterior es verdadero y correcto.",
@@ -948,25 +1305,10 @@ def declaration_es() -> DocumentObject:
         keep_next=True,
     )
     signature(doc, ["{{ client.full_name }}"])
-    page_break(doc)
-    para(doc, "**CERTIFICATE OF TRANSLATION**", align="center", after=14)
-    para(
-        doc,
-        "I, ______________________________ [translator's full name], certify that I am "
-        "competent to translate from Spanish into English, and that the accompanying "
-        "English-language declaration of {{ client.full_name }} is a complete and accurate "
-        "translation of the Spanish-language declaration above, which {{ client.full_name }} "
-        "read and signed.",
-        align="justify",
-        after=30,
-    )
-    para(doc, "______________________________", after=0)
-    para(doc, "Signature of translator", after=14)
-    para(doc, "Name: ______________________________", after=10)
-    para(doc, "Address: ______________________________", after=10)
-    para(doc, "______________________________________", after=10)
-    para(doc, "Date: ______________________________", after=10)
-    footer(doc, "Declaración de {{ client.full_name }}", "Página")
+    tag(doc, f"if {READ_ALOUD}")
+    interpreter_certificate(doc, "Spanish")
+    tag(doc, "endif")
+    footer(doc, "Declaración de {{ client.full_name }} (original en español)", "es")
     return doc
 
 
@@ -979,11 +1321,13 @@ TEMPLATES: dict[tuple[str, str], Callable[[], DocumentObject]] = {
     ("en", "client-renewal-reminder"): lambda: renewal_reminder("en"),
     ("en", "client-work-permit-expiring"): lambda: work_permit_expiring("en"),
     ("en", "client-policy-change"): lambda: policy_change("en"),
+    ("en", "client-grant-terminated"): lambda: grant_terminated("en"),
     ("es", "declaration"): declaration_es,
     ("es", "client-appointment-reminder"): lambda: appointment_reminder("es"),
     ("es", "client-renewal-reminder"): lambda: renewal_reminder("es"),
     ("es", "client-work-permit-expiring"): lambda: work_permit_expiring("es"),
     ("es", "client-policy-change"): lambda: policy_change("es"),
+    ("es", "client-grant-terminated"): lambda: grant_terminated("es"),
 }
 
 

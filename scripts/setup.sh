@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Libraries Qt needs offscreen and on an X11 desktop, fonts to draw text, Xvfb for a virtual screen.
+# Libraries Qt needs offscreen and on an X11 desktop, fonts to draw text, Xvfb for a virtual screen;
+# LibreOffice and poppler for the document tests.
 DEBIAN_PACKAGES=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 libx11-6
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 fonts-dejavu-core xvfb xauth
+  # A real office suite for the document tests: LibreOffice turns .docx into PDF, poppler reads it.
+  libreoffice-writer-nogui poppler-utils
 )
 EXTRAS="dev"
 # CLINIC_SETUP_PACKAGING=1 (set by `scripts/test.sh --package`): also what building the installer

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.employers = EmployersPage(self.bus)
         self.employers.open_matter.connect(self.open_matter)
         self.documents = DocumentsPage(self.bus, self.background)
+        self.documents.clinic_settings_needed.connect(self.open_clinic_settings)
         self.matters.panel.draft_requested.connect(self.draft_for_matter)
         self.employers.prepare_packets.connect(self.draft_for_letter)
         self.settings = SettingsPage(self.bus, self.background)
@@ -268,6 +269,10 @@ class MainWindow(QMainWindow):
     def draft_for_matter(self, matter_id: int) -> None:
         self.show_page(self.documents)
         self.documents.choose_matter(matter_id)
+
+    def open_clinic_settings(self, key: str, message: str) -> None:
+        self.show_page(self.settings)
+        self.settings.show_clinic_field(key, message)
 
     def draft_for_letter(self, letter_id: int) -> None:
         self.show_page(self.documents)

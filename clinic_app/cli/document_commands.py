@@ -79,6 +79,41 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="also (or, without --out, only) keep encrypted copies in the vault",
     )
     p.add_argument("--overwrite", action="store_true", help="replace files of the same name")
+    p.add_argument(
+        "--anyway",
+        action="store_true",
+        help="make it even for a matter the template is not for (recorded in the audit log)",
+    )
+    batch = p.add_argument_group("choosing matters under --letter")
+    batch.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        help="initial, renewal, extension, other (repeatable)",
+    )
+    batch.add_argument(
+        "--stage", action="append", default=[], help="a pipeline stage, e.g. drafting (repeatable)"
+    )
+    batch.add_argument(
+        "--grant-state",
+        action="append",
+        default=[],
+        choices=["live", "ending", "ended", "terminated"],
+        help="the worker's grant: live (includes ending), ending (within --within days), ended, terminated",
+    )
+    batch.add_argument(
+        "--within", type=int, default=180, metavar="DAYS", help="days for 'ending' (default 180)"
+    )
+    batch.add_argument(
+        "--one-per-client",
+        action="store_true",
+        help="one document per worker (their open matter, else the newest)",
+    )
+    batch.add_argument(
+        "--all-workers",
+        action="store_true",
+        help="worksite-wide documents: list workers whose matters are decided or closed too",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_render)
 
@@ -257,12 +292,22 @@ def cmd_render(args: argparse.Namespace) -> int:
             today=today,
             keep_in_vault=args.keep_in_vault,
             overwrite=args.overwrite,
+            anyway=args.anyway,
+            choose=documents.MatterFilter(
+                kinds=tuple(args.kind),
+                stages=tuple(args.stage),
+                grant_states=tuple(args.grant_state),
+                within=args.within,
+                one_per_client=args.one_per_client,
+            ),
+            all_workers=args.all_workers,
         )
     single = args.matter is not None and len(report.documents) == 1
     if single and report.failed:
         bad = report.failed[0]
         who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "The document"
-        raise UserError(f"{who}: {bad.problem}; nothing was written.")
+        hint = " (add --anyway to make it regardless)" if bad.refused else ""
+        raise UserError(f"{who}: {bad.problem}; nothing was written{hint}.")
     if args.json:
         print_json(
             {
@@ -280,8 +325,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     for bad in report.failed:
         who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "worksite document"
-        print(f"clinic-app: {who}: {bad.problem}; not made.", file=sys.stderr)
+        hint = " (add --anyway to make it regardless)" if bad.refused else ""
+        print(f"clinic-app: {who}: {bad.problem}; not made{hint}.", file=sys.stderr)
     written = report.written
+    # Safe-contact rules come first: they decide whether a letter may be mailed at all.
+    cautions = [d for d in written if d.mailing_note]
+    if len(written) == 1 and cautions:
+        print(f"{cautions[0].mailing_note}: {cautions[0].worker} (matter {cautions[0].matter_id}).")
+    elif cautions:
+        print(f"Safe-contact rules for {len(cautions)} of these letters; read them before sending:")
+        for d in cautions:
+            print(f"  {d.mailing_note}: {d.worker} (matter {d.matter_id})")
     if report.out_dir is not None and written:
         if len(written) == 1:
             print(f"Wrote {written[0].path}.")
@@ -292,8 +346,14 @@ def cmd_render(args: argparse.Namespace) -> int:
             f"Kept {len(written)} encrypted cop{'y' if len(written) == 1 else 'ies'} in the vault (see 'clinic-app drafts')."
         )
     for d in written:
+        if d.anyway:
+            print(
+                f"  {d.worker or d.filename} (matter {d.matter_id}): made anyway although {d.anyway}."
+            )
         if d.language_note:
             print(f"  {d.worker} (matter {d.matter_id}): {d.language_note}.")
+    if report.left_out:
+        print(f"Left out by your choices: {len(report.left_out)} matter(s) (the index says why).")
     if report.index_csv is not None:
         print(f"Index: {report.index_csv} and {report.index_docx}.")
     if report.out_dir is not None and written:

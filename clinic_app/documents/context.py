@@ -91,6 +91,12 @@ class ClientFacts:
     languages: tuple[str, ...]
     mailing_address: str = ""
     safe_contact_note: bool = False
+    contact_rules: tuple[str, ...] = ()  # vocab.CONTACT_RULES keys
+    mail_to: str = ""  # the address mail must go to instead of mailing_address
+
+    @property
+    def no_mail(self) -> bool:
+        return "no_mail" in self.contact_rules
 
     @property
     def full_name(self) -> str:
@@ -121,6 +127,12 @@ class MatterFacts:
     preparer_email: str
     enclosures: tuple[str, ...]  # titles, in packet order
     checklist: str  # one-line checklist status for indexes
+    status: str = "intake"  # the pipeline stage
+    decision: str | None = None
+    decided_on: date | None = None
+    program_status: str | None = None  # open | paused | ended, from the rule pack's history
+    program_status_since: date | None = None
+    fee: str = ""  # vocab.FEE_CHOICES, "" until chosen
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,9 @@ class GroupFacts:
 
     letter: LetterFacts
     workers: tuple[WorkerFacts, ...]
+    program_status: str | None = None
+    program_status_since: date | None = None
+    left_out: int = 0  # workers whose matters are all decided or closed (not listed)
 
 
 # -- language -----------------------------------------------------------------------------------
@@ -215,6 +230,27 @@ def agency_name(agency: str, lang: str) -> str:
     return _label(lang, "agency", agency) or KNOWN_AGENCIES.get(agency, agency)
 
 
+def agency_with_article(agency: str, lang: str) -> str:
+    """ "the U.S. Department of Labor, …", "la División de Horas y Salarios …": the agency as the
+    subject or object of a sentence (labels.toml [agency_article]; English "the")."""
+    name = agency_name(agency, lang)
+    article = _label(lang, "agency_article", agency)
+    if article is None:
+        article = "the" if lang == DEFAULT_LANGUAGE else ""
+    return f"{article} {name}".strip()
+
+
+def contact_banner(client: ClientFacts, lang: str) -> str | None:
+    """The staff's line at the top of a client letter: how this client may (not) be reached."""
+    parts = [_label(lang, "contact", rule) or rule for rule in client.contact_rules]
+    if client.mail_to and not client.no_mail:
+        parts.append(_label(lang, "contact", "mail_to") or "mail_to")
+    if not parts:
+        return None
+    first, *rest = parts
+    return first.upper() + (" — " + "; ".join(rest) if rest else "")
+
+
 def permit_category(category: str) -> str:
     """ "c14" -> "(c)(14)", the way the category is printed on the card."""
     match = re.fullmatch(r"\(?([a-z])\)?\s*\(?(\d+)\)?", category.strip().lower())
@@ -241,6 +277,50 @@ def _text(value: str | None) -> str | None:
 
 def _days(end: date | None, today: date) -> int | None:
     return (end - today).days if end is not None else None
+
+
+ENDING_DAYS = 180  # "ending" in grant.state: the clinic-practice start of a renewal
+
+
+def grant_state(grant: GrantFacts | None, today: date, within: int = ENDING_DAYS) -> str:
+    """none, live, ending (within `within` days), ended or terminated."""
+    if grant is None:
+        return "none"
+    if grant.terminated_on is not None and grant.terminated_on <= today:
+        return "terminated"
+    if grant.end is None:
+        return "live"
+    if grant.end < today:
+        return "ended"
+    return "ending" if (grant.end - today).days <= within else "live"
+
+
+def grant_years(grant: GrantFacts | None) -> int | None:
+    """How many years the grant runs, start to end, to the nearest year."""
+    if grant is None or grant.start is None or grant.end is None:
+        return None
+    return round((grant.end - grant.start).days / 365.25)
+
+
+def _grant_values(
+    prefix: str, grant: GrantFacts | None, lang: str, today: date
+) -> dict[str, Value]:
+    state = grant_state(grant, today)
+    return {
+        f"{prefix}.start": write_date(grant.start, lang) if grant else None,
+        f"{prefix}.end": write_date(grant.end, lang) if grant else None,
+        f"{prefix}.days_left": _days(grant.end if grant else None, today),
+        f"{prefix}.state": state if grant else None,
+        f"{prefix}.ended_on": write_date(grant.end, lang) if grant and state == "ended" else None,
+        f"{prefix}.terminated_on": write_date(grant.terminated_on, lang) if grant else None,
+    }
+
+
+def program_values(status: str | None, since: date | None, lang: str) -> dict[str, Value]:
+    return {
+        "program.status": status or "open",
+        "program.status_since": write_date(since, lang),
+    }
 
 
 def clinic_values(clinic: ClinicFacts, *, lang: str, today: date) -> dict[str, Value]:
@@ -279,6 +359,7 @@ def letter_values(
         "dispute.case_number": _text(letter.case_number if letter else None),
         "dispute.violation_kind": _text(letter.violation_kind if letter else None),
         "letter.agency": agency_name(letter.agency, lang) if letter else None,
+        "letter.agency_with_article": agency_with_article(letter.agency, lang) if letter else None,
         "letter.agency_code": _text(letter.agency if letter else None),
         "letter.agency_intake": _text(clinic.intake_for(letter.agency) if letter else None),
         "letter.date_issued": write_date(letter.date_issued, lang) if letter else None,
@@ -312,28 +393,44 @@ def matter_values(
         "client.country_of_birth": _text(country_name(client.country_of_birth, lang)),
         "client.preferred_language": client.preferred_language,
         "client.preferred_language_name": language_name(client.preferred_language, lang),
-        "client.mailing_address": _text(client.mailing_address),
+        "client.preferred_language_name_en": language_name(
+            client.preferred_language, DEFAULT_LANGUAGE
+        ),
+        "client.mailing_address": (
+            None if client.no_mail else _text(client.mail_to) or _text(client.mailing_address)
+        ),
+        "client.do_not_mail": 1 if client.no_mail else 0,
+        "client.contact_banner": contact_banner(client, lang),
+        "matter.fee": matter.fee or None,
         "matter.id": str(matter.id),
         "matter.kind": matter.kind,
+        "matter.stage": matter.status,
+        "matter.decision": matter.decision,
         "matter.request_type": _label(lang, "request_type", matter.kind) or matter.kind,
         "matter.program_name": _label(lang, "program", matter.program) or matter.program,
         "matter.receipt_number": _text(matter.receipt_number),
         "matter.filed_on": write_date(matter.filed_on, lang),
-        "grant.start": write_date(grant.start, lang) if grant else None,
-        "grant.end": write_date(grant.end, lang) if grant else None,
-        "grant.days_left": _days(grant.end if grant else None, today),
-        "grant.terminated_on": write_date(grant.terminated_on, lang) if grant else None,
+        **_grant_values("grant", grant, lang, today),
+        "grant.total_years": grant_years(grant),
         "grant.receipt_number": _text(grant.receipt_number) if grant else None,
-        "work_permit.start": write_date(permit.start, lang) if permit else None,
-        "work_permit.end": write_date(permit.end, lang) if permit else None,
-        "work_permit.days_left": _days(permit.end if permit else None, today),
+        **_grant_values("work_permit", permit, lang, today),
         "work_permit.category": (permit_category(permit.category) or None) if permit else None,
         "appointment.date": write_date(matter.appointment_on, lang),
         "preparer.name": _text(matter.preparer_name) or _text(clinic.signer_name),
         "preparer.email": _text(matter.preparer_email) or _text(clinic.email),
         "enclosures": enclosures,
+        **program_values(matter.program_status, matter.program_status_since, lang),
     }
     return values
+
+
+def document_values(lang: str, signed_language: str) -> dict[str, Value]:
+    """Which language this document is in, and which one the worker signs in."""
+    return {
+        "document.language": lang,
+        "document.signed_language": signed_language,
+        "document.signed_language_name": language_name(signed_language, lang),
+    }
 
 
 def group_values(
@@ -353,6 +450,8 @@ def group_values(
         **letter_values(group.letter, clinic, lang=lang),
         "workers": workers,
         "workers_count": len(workers),
+        "workers_left_out": group.left_out,
+        **program_values(group.program_status, group.program_status_since, lang),
     }
 
 
@@ -422,6 +521,7 @@ def example_values(lang: str = DEFAULT_LANGUAGE) -> dict[str, Value]:
     """Every field, filled from an invented matter (the examples in `clinic-app fields`)."""
     return {
         **matter_values(EXAMPLE_MATTER, EXAMPLE_CLINIC, lang=lang, today=EXAMPLE_TODAY),
+        **document_values(lang, "es"),
         **group_values(EXAMPLE_GROUP, EXAMPLE_CLINIC, lang=lang, today=EXAMPLE_TODAY),
     }
 

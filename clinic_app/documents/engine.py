@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -387,6 +388,7 @@ class PreparedTemplate:
             ) from exc
         except TemplateError as exc:
             raise RenderError(RenderFailure(None, _plain(exc.message or str(exc)))) from exc
+        _stamp(tpl.docx.core_properties, values)
         out = io.BytesIO()
         tpl.save(out)
         try:  # what the tags produced is checked too, not only what the template held
@@ -394,6 +396,16 @@ class PreparedTemplate:
         except inert.NotInert as exc:
             raise RenderError(RenderFailure(None, _plain(exc.message))) from exc
         return out.getvalue()
+
+
+def _stamp(props: Any, values: Mapping[str, Value]) -> None:
+    """The made document's properties: the clinic wrote it, now (not the template's author and
+    date, which Word shows in File → Info)."""
+    clinic = values.get("clinic.name")
+    if isinstance(clinic, str) and clinic:
+        props.author = props.last_modified_by = clinic
+    props.created = props.modified = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    props.revision = 1
 
 
 def _check_unsafe(name: str, part: Part, tree: nodes.Template) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
+from clinic_app.deadlines.sync import rulebook_from
 from clinic_app.documents import packets
 from clinic_app.documents.context import (
     ClientFacts,
@@ -20,6 +21,8 @@ from clinic_app.documents.context import (
     MatterFacts,
     Place,
     WorkerFacts,
+    agency_with_article,
+    write_date,
 )
 from clinic_app.documents.models import ChecklistEntry, SignOff
 from clinic_app.domain.models import (
@@ -34,6 +37,7 @@ from clinic_app.domain.models import (
     StaffMember,
     Worksite,
 )
+from clinic_app.domain.vocab import DEFAULT_PROGRAM
 from clinic_app.errors import NotFoundError, UserError
 
 M = TypeVar("M", bound=SQLModel)
@@ -62,6 +66,12 @@ def clinic_settings(session: Session) -> dict[str, Any]:
     """Every clinic.* setting, without the prefix."""
     rows = session.exec(select(Setting).where(col(Setting.key).startswith(CLINIC_PREFIX)))
     return {row.key[len(CLINIC_PREFIX) :]: json.loads(row.value) for row in rows}
+
+
+def program_status(session: Session, program: str, today: date) -> tuple[str | None, date | None]:
+    """The program's policy status on `today` and since when (shipped history + clinic notes)."""
+    entry = rulebook_from(session.connection())[0].policy_on(program, today)
+    return (entry.status, entry.on) if entry is not None else (None, None)
 
 
 def load_clinic(session: Session) -> ClinicFacts:
@@ -168,6 +178,23 @@ def checklist_rows(
     return out
 
 
+def _specific_titles(matter: Matter, letters: dict[int, LetterFacts]) -> dict[str, str]:
+    """Enclosure titles that name this matter's own documents (the agency and date of its
+    Statement of Interest; the fee or the fee waiver chosen on the matter)."""
+    titles: dict[str, str] = {}
+    letter = letters.get(matter.agency_letter_id) if matter.agency_letter_id else None
+    if letter is not None:
+        dated = f", dated {write_date(letter.date_issued, 'en')}" if letter.date_issued else ""
+        titles["agency-letter"] = (
+            f"Statement of Interest of {agency_with_article(letter.agency, 'en')}{dated}"
+        )
+    if matter.fee == "fee":
+        titles["fee"] = "Filing fee"
+    elif matter.fee == "waiver":
+        titles["fee"] = "Form I-912, Request for Fee Waiver, with supporting evidence"
+    return titles
+
+
 def load_matter_facts(
     session: Session, matter_ids: Sequence[int], *, today: date
 ) -> dict[int, MatterFacts]:
@@ -205,6 +232,9 @@ def load_matter_facts(
             if current is None or event.due_on < current:
                 appointments[event.matter_id] = event.due_on
 
+    policies = {
+        program: program_status(session, program, today) for program in {m.program for m in rows}
+    }
     out: dict[int, MatterFacts] = {}
     for matter_id in matter_ids:
         m = matters[matter_id]
@@ -223,7 +253,10 @@ def load_matter_facts(
                 languages=tuple(code for code in c.preferred_languages.split(",") if code),
                 mailing_address=c.address,
                 safe_contact_note=bool(c.safe_contact.strip()),
+                contact_rules=tuple(rule for rule in c.contact_rules.split(",") if rule),
+                mail_to=c.mail_to,
             ),
+            fee=m.fee,
             program=m.program,
             kind=m.kind,
             receipt_number=m.receipt_number,
@@ -244,32 +277,56 @@ def load_matter_facts(
             appointment_on=appointments.get(matter_id),
             preparer_name=person.name if person else "",
             preparer_email=person.email if person else "",
-            enclosures=packets.enclosures(checklist) if checklist is not None else (),
+            enclosures=(
+                packets.enclosures(checklist, _specific_titles(m, letters))
+                if checklist is not None
+                else ()
+            ),
             checklist=(
                 packets.summary(checklist, signed_off=signed_off)
                 if checklist is not None
                 else "no packet list for this program"
             ),
+            status=m.status,
+            decision=m.decision,
+            decided_on=m.decided_on,
+            program_status=policies[m.program][0],
+            program_status_since=policies[m.program][1],
         )
     return out
 
 
-def load_group_facts(session: Session, letter_id: int) -> GroupFacts:
+def load_group_facts(
+    session: Session, letter_id: int, *, today: date, all_workers: bool = False
+) -> GroupFacts:
+    """The letter and its workers: those with an open matter under it (all with `all_workers`)."""
     letter = _letters(session, [letter_id]).get(letter_id)
     if letter is None:
         raise NotFoundError(f"There is no agency letter with id {letter_id}.")
     rows = session.exec(
-        select(Matter.id, Matter.client_id, Client.first_name, Client.last_name)
+        select(Matter, Client.first_name, Client.last_name)
         .join(Client, col(Client.id) == Matter.client_id)
         .where(Matter.agency_letter_id == letter_id)
         .order_by(col(Matter.id))
     ).all()
+    open_clients = {
+        m.client_id for m, _first, _last in rows if m.status != "closed" and m.decision is None
+    }
     seen: set[int] = set()
     workers: list[WorkerFacts] = []
-    for matter_id, client_id, first, last in rows:
+    for m, first, last in rows:
+        matter_id, client_id = m.id, m.client_id
         # A worker with an initial request and a renewal under the same letter is one worker.
-        if client_id in seen:
+        if client_id in seen or not (all_workers or client_id in open_clients):
             continue
         seen.add(client_id)
         workers.append(WorkerFacts(matter_id=matter_id or 0, first_name=first, last_name=last))
-    return GroupFacts(letter=letter, workers=tuple(workers))
+    left_out = len({m.client_id for m, _first, _last in rows} - seen)
+    status, since = program_status(session, DEFAULT_PROGRAM, today)
+    return GroupFacts(
+        letter=letter,
+        workers=tuple(workers),
+        program_status=status,
+        program_status_since=since,
+        left_out=left_out,
+    )

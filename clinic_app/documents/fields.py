@@ -172,6 +172,12 @@ FIELDS: tuple[FieldSpec, ...] = (
         "no agency letter is linked to this matter",
     ),
     FieldSpec(
+        "letter.agency_with_article",
+        TEXT,
+        LETTER,
+        'The agency with its article, to use in a sentence: "the U.S. Department of Labor, Wage and Hour Division", "la División de Horas y Salarios …".',
+    ),
+    FieldSpec(
         "letter.agency_code",
         TEXT,
         LETTER,
@@ -267,11 +273,52 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Name of the worker's preferred language, in the document's language.",
     ),
     FieldSpec(
+        "client.preferred_language_name_en",
+        TEXT,
+        MATTER,
+        "The same name in English, for certificates filed in English.",
+    ),
+    FieldSpec(
         "client.mailing_address",
         TEXT,
         MATTER,
-        "The worker's address as recorded (check the safe-contact note before mailing).",
+        "Where to mail the worker: the other address their safe-contact rules name, else their address; empty when they must not be mailed.",
         "no address is recorded for the worker",
+    ),
+    FieldSpec(
+        "client.do_not_mail",
+        NUMBER,
+        MATTER,
+        "1 when the client's safe-contact rules say not to mail them (no address block then), else 0.",
+    ),
+    FieldSpec(
+        "client.contact_banner",
+        TEXT,
+        MATTER,
+        'The staff\'s first line for a client with safe-contact rules, e.g. "DO NOT MAIL — text messages only".',
+        "the client has no safe-contact rules",
+    ),
+    FieldSpec(
+        "matter.fee",
+        TEXT,
+        MATTER,
+        'How the filing fee is met: "fee" or "waiver" (Form I-912).',
+        "the fee or fee waiver is not chosen on the matter",
+    ),
+    FieldSpec(
+        "document.language", TEXT, MATTER, 'The code of this document\'s language ("en", "es").'
+    ),
+    FieldSpec(
+        "document.signed_language",
+        TEXT,
+        MATTER,
+        "The language the worker signs in: the first of their languages this template exists in, else this document's. When it differs from document.language, this document is a translation.",
+    ),
+    FieldSpec(
+        "document.signed_language_name",
+        TEXT,
+        MATTER,
+        "That language's name, in this document's language.",
     ),
     FieldSpec("matter.id", TEXT, MATTER, "The matter's number in the vault."),
     FieldSpec(
@@ -279,6 +326,19 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         'The kind of request: "initial", "renewal", "extension" or "other" (for conditions).',
+    ),
+    FieldSpec(
+        "matter.stage",
+        TEXT,
+        MATTER,
+        'The pipeline stage ("drafting", "filed", "decision", "closed"…), for conditions.',
+    ),
+    FieldSpec(
+        "matter.decision",
+        TEXT,
+        MATTER,
+        'The decision, once made: "granted", "denied", "withdrawn" or "terminated".',
+        "the matter is not decided",
     ),
     FieldSpec(
         "matter.request_type",
@@ -326,6 +386,27 @@ FIELDS: tuple[FieldSpec, ...] = (
         "no grant of deferred action (with an end date) is recorded",
     ),
     FieldSpec(
+        "grant.state",
+        TEXT,
+        MATTER,
+        'The grant\'s state today: "live", "ending" (within 180 days), "ended" or "terminated".',
+        "no grant of deferred action is recorded",
+    ),
+    FieldSpec(
+        "grant.ended_on",
+        DATE,
+        MATTER,
+        "The grant's end date once it has passed (empty while it runs or if it was terminated).",
+        "the grant has not ended",
+    ),
+    FieldSpec(
+        "grant.total_years",
+        NUMBER,
+        MATTER,
+        "How many years the grant runs, start to end (2 or 4).",
+        "no grant with start and end dates is recorded",
+    ),
+    FieldSpec(
         "grant.terminated_on",
         DATE,
         MATTER,
@@ -359,6 +440,27 @@ FIELDS: tuple[FieldSpec, ...] = (
         MATTER,
         "Days from today to work_permit.end (negative once it has passed).",
         "no work permit (with an end date) is recorded",
+    ),
+    FieldSpec(
+        "work_permit.state",
+        TEXT,
+        MATTER,
+        "The work permit's state today, like grant.state.",
+        "no work permit is recorded",
+    ),
+    FieldSpec(
+        "work_permit.ended_on",
+        DATE,
+        MATTER,
+        "The work permit's end date once it has passed.",
+        "the work permit has not ended",
+    ),
+    FieldSpec(
+        "work_permit.terminated_on",
+        DATE,
+        MATTER,
+        "The date the work permit was terminated, if it was.",
+        "the work permit was not terminated",
     ),
     FieldSpec(
         "work_permit.category",
@@ -401,6 +503,19 @@ FIELDS: tuple[FieldSpec, ...] = (
             FieldSpec("title", TEXT, MATTER, "What the item is, in English (it is filed)."),
         ),
     ),
+    FieldSpec(
+        "program.status",
+        TEXT,
+        LETTER,
+        'The program\'s policy status today: "open", "paused" or "ended" (rule pack history and the clinic\'s notes).',
+    ),
+    FieldSpec(
+        "program.status_since",
+        DATE,
+        LETTER,
+        "The date that status took effect.",
+        "the program's policy history has no date",
+    ),
     # -- worksite-wide --------------------------------------------------------------------
     FieldSpec(
         "workers",
@@ -416,6 +531,13 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "workers_count", NUMBER, GROUP, "How many workers have a matter under the agency letter."
+    ),
+    FieldSpec(
+        "workers_left_out",
+        NUMBER,
+        GROUP,
+        "Workers not listed because all their matters are decided or closed (render with "
+        "--all-workers to list them).",
     ),
 )
 

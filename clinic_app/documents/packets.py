@@ -120,9 +120,18 @@ def outstanding(rows: list[tuple[PacketItem, str]]) -> list[PacketItem]:
     ]
 
 
-def enclosures(rows: list[tuple[PacketItem, str]]) -> tuple[str, ...]:
-    """The cover letter's enclosure list: items in the packet, in packet order."""
-    return tuple(item.title for item, status in rows if item.enclose and status in IN_PACKET)
+def enclosures(
+    rows: list[tuple[PacketItem, str]], titles: Mapping[str, str] | None = None
+) -> tuple[str, ...]:
+    """The cover letter's enclosure list: items received (a document still awaiting its
+    translation is not in the envelope yet), in packet order, each named as specifically as
+    the matter allows (`titles` by item key)."""
+    named = titles or {}
+    return tuple(
+        named.get(item.key, item.title)
+        for item, status in rows
+        if item.enclose and status == RECEIVED
+    )
 
 
 def summary(rows: list[tuple[PacketItem, str]], *, signed_off: bool) -> str:

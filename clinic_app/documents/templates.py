@@ -28,6 +28,7 @@ SHIPPED_TITLES = {
     "client-renewal-reminder": "Client letter: time to prepare the renewal",
     "client-work-permit-expiring": "Client letter: work permit ending",
     "client-policy-change": "Client letter: policy change notice",
+    "client-grant-terminated": "Client letter: the grant was terminated, call us for a review",
 }
 
 

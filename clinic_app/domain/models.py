@@ -38,6 +38,10 @@ class Client(SQLModel, table=True):
     # Two-letter US state of the client's home ("TX"), or "" when unknown: some rules depend on it.
     state: str = ""
     safe_contact: str = ""
+    # Structured safe-contact rules (vocab.CONTACT_RULES, comma-separated) and, when mail must
+    # go elsewhere, the address to use instead of `address`.
+    contact_rules: str = ""
+    mail_to: str = ""
     notes: str = ""
     created_at: datetime
     updated_at: datetime
@@ -120,6 +124,7 @@ class Matter(SQLModel, table=True):
     receipt_number: str | None = Field(default=None, index=True)
     decision: str | None = None
     decided_on: date | None = None
+    fee: str = ""  # vocab.FEE_CHOICES: how the filing fee is met ("" until chosen)
     created_at: datetime
     updated_at: datetime
 

@@ -35,6 +35,16 @@ EVENT_KINDS = (
 
 STAFF_ROLES = ("attorney", "accredited_representative", "paralegal", "organizer", "other")
 
+# Safe-contact rules a client may have: how the clinic may and may not reach them.
+CONTACT_RULES = {
+    "text_only": "text messages only",
+    "no_mail": "do not mail",
+    "no_voicemail": "no voicemail",
+}
+
+# How a request's filing fee is met.
+FEE_CHOICES = ("fee", "waiver")
+
 DISPUTE_STATUSES = ("open", "investigating", "settled", "closed")
 
 DEFAULT_PROGRAM = "labor-deferred-action"
@@ -46,4 +56,9 @@ KNOWN_AGENCIES = {
     "NLRB": "National Labor Relations Board",
     "EEOC": "Equal Employment Opportunity Commission",
     "DOJ-CRT": "U.S. Department of Justice, Civil Rights Division",
+    "NYS DOL": "New York State Department of Labor",
+    "NYC DCWP": "New York City Department of Consumer and Worker Protection",
+    "NYC Comptroller": "Office of the New York City Comptroller",
+    "Oregon OSHA": "Oregon Occupational Safety and Health Division",
+    "CA LC": "California Labor Commissioner's Office",
 }

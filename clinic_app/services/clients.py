@@ -13,6 +13,7 @@ from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter
 from clinic_app.domain.places import normalize_state, state_from_address
+from clinic_app.domain.vocab import CONTACT_RULES
 from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
@@ -36,6 +37,8 @@ class ClientFields(TypedDict, total=False):
     address: str
     state: str
     safe_contact: str
+    contact_rules: list[str] | tuple[str, ...] | str
+    mail_to: str
     notes: str
 
 
@@ -56,6 +59,23 @@ def _split_lines(value: list[str] | tuple[str, ...] | str) -> str:
     items = value.split("\n") if isinstance(value, str) else list(value)
     lines = (v.plain_text(item, "other names") for item in items)
     return "\n".join(line for line in lines if line)
+
+
+def _contact_rules(value: list[str] | tuple[str, ...] | str) -> str:
+    items = value.replace(";", ",").split(",") if isinstance(value, str) else list(value)
+    rules = []
+    for item in items:
+        key = item.strip().lower().replace("-", "_").replace(" ", "_")
+        if not key:
+            continue
+        if key not in CONTACT_RULES:
+            raise ValidationError(
+                "safe-contact rules",
+                f"'{item.strip()}' is not one; use {', '.join(CONTACT_RULES)}.",
+            )
+        if key not in rules:
+            rules.append(key)
+    return ",".join(rules)
 
 
 def clean_fields(fields: ClientFields) -> dict[str, object]:
@@ -80,6 +100,8 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
             out[name] = v.normalize_email(value)  # type: ignore[arg-type]
         elif name == "state":
             out[name] = normalize_state(value)  # type: ignore[arg-type]
+        elif name == "contact_rules":
+            out[name] = _contact_rules(value)  # type: ignore[arg-type]
         elif name in ClientFields.__annotations__:
             out[name] = v.plain_text(value, name.replace("_", " "), multiline=name in MULTILINE)
         else:
@@ -105,6 +127,8 @@ def to_record(row: Client) -> ClientRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         state=row.state,
+        contact_rules=tuple(rule for rule in row.contact_rules.split(",") if rule),
+        mail_to=row.mail_to,
     )
 
 

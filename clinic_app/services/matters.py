@@ -27,6 +27,7 @@ from clinic_app.domain.text import full_name
 from clinic_app.domain.vocab import (
     DECISIONS,
     EVENT_KINDS,
+    FEE_CHOICES,
     GRANT_KINDS,
     MATTER_KINDS,
     MATTER_STATUSES,
@@ -74,6 +75,7 @@ class MatterFields(TypedDict, total=False):
     receipt_number: str | None
     decision: str | None
     decided_on: date | str | None
+    fee: str
 
 
 def clean_fields(session: Session, fields: MatterFields) -> dict[str, object]:
@@ -87,6 +89,8 @@ def clean_fields(session: Session, fields: MatterFields) -> dict[str, object]:
             out[name] = v.choice(value, MATTER_STATUSES, "status")  # type: ignore[arg-type]
         elif name == "decision":
             out[name] = v.choice(value, DECISIONS, "decision") if value else None  # type: ignore[arg-type]
+        elif name == "fee":
+            out[name] = v.choice(value, FEE_CHOICES, "fee") if value else ""  # type: ignore[arg-type]
         elif name in ("filed_on", "decided_on"):
             out[name] = v.parse_date(value, name.replace("_", " "))  # type: ignore[arg-type]
         elif name == "receipt_number":

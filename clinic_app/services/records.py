@@ -40,6 +40,8 @@ class ClientRecord:
     created_at: datetime
     updated_at: datetime
     state: str = ""  # two-letter US state code, "" when unknown
+    contact_rules: tuple[str, ...] = ()  # vocab.CONTACT_RULES keys
+    mail_to: str = ""  # mail goes here instead of the home address
 
     @property
     def full_name(self) -> str:

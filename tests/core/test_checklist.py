@@ -82,11 +82,11 @@ def test_setting_items_and_the_enclosure_list(vault: Vault) -> None:
     assert statuses["declaration"] == "needs_translation"
     assert statuses["immigration-history"] == "not_applicable"
     assert [i.updated_by for i in record.items if i.key == "g-28"] == ["tester"]
-    # Packet order, the cover letter left out, items awaiting translation still listed.
+    # Packet order, the cover letter left out, and only what is received: a declaration still
+    # awaiting its translation is not in the envelope yet.
     assert record.enclosures == (
         "Form G-28, Notice of Entry of Appearance as Attorney or Accredited Representative",
         "Statement of Interest from the labor agency",
-        "Declaration of the requestor",
     )
     assert "declaration" in record.outstanding  # awaiting its translation: not complete
     assert "1 awaiting translation" in record.summary

@@ -127,7 +127,8 @@ def test_one_matter_makes_one_named_document_with_its_facts(
     )
     [doc] = report.documents
     assert doc.ok and doc.language == "en"
-    assert doc.path == out / "Pérez-Núñez_José-Ángel_declaration_2027-03-01.docx"
+    # The declaration is made in two languages: its file names say which.
+    assert doc.path == out / "Pérez-Núñez_José-Ángel_declaration_2027-03-01_en.docx"
     assert sorted(p.name for p in out.iterdir()) == [doc.path.name]
     text = _text(doc.path)
     assert "DECLARATION OF JOSÉ ÁNGEL PÉREZ NÚÑEZ" in text
@@ -206,7 +207,7 @@ def test_a_missing_clinic_detail_stops_the_run_before_writing(vault: Vault, tmp_
     matter = matters.add_matter(vault, client_id=client.id).record
     with pytest.raises(
         UserError,
-        match=r"the clinic's name is not set; set it with: clinic-app clinic --set name=.*nothing was written",
+        match=r"the clinic's name, the clinic's address, .* are not set; set them with: clinic-app clinic --set name=... --set address=.*nothing was written",
     ):
         documents.render_documents(
             vault,
@@ -241,7 +242,8 @@ def test_letter_batch_writes_one_per_matter_and_a_matching_index(
     assert "The permission you received ended on February 28, 2027." in _text(
         by_name["Thảo Nguyễn"].path
     )  # type: ignore[arg-type]
-    assert by_name["Suharti"].filename == "Suharti_client-renewal-reminder_2027-03-01.docx"
+    # No immigration words in a client letter's file name; the language is in it.
+    assert by_name["Suharti"].filename == "Suharti_follow-up_2027-03-01_es.docx"
 
     with open(tmp_path / "index.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -365,9 +367,10 @@ def test_kept_drafts_are_encrypted_and_can_be_exported(worksite: Worksite, tmp_p
         vault, template="client-appointment-reminder", matter_id=worksite.matters["José Ángel"],
         today=date(2025, 1, 1), keep_in_vault=True,
     )  # fmt: skip
-    assert (
-        report.failed[0].problem
-        == "no upcoming biometrics appointment is recorded (appointment.date)"
+    assert report.failed[0].refused and report.failed[0].problem == (
+        f"matter {worksite.matters['José Ángel']} has no biometrics appointment on or after "
+        "today, and client-appointment-reminder is for a request waiting for its biometrics "
+        "appointment"
     )
     matters.add_event(
         vault,
@@ -385,7 +388,7 @@ def test_kept_drafts_are_encrypted_and_can_be_exported(worksite: Worksite, tmp_p
     assert not scan_for(["Pérez Núñez", "9 de marzo de 2027"], vault.folder)
     [draft] = documents.list_drafts(vault, matter_id=worksite.matters["José Ángel"])
     exported = documents.export_draft(vault, draft_id=draft.id, out_dir=tmp_path)
-    assert exported.name == "Pérez-Núñez_José-Ángel_client-appointment-reminder_2027-03-01.docx"
+    assert exported.name == "Pérez-Núñez_José-Ángel_appointment_2027-03-01_es.docx"
     assert "Le recordamos que tiene una cita el 9 de marzo de 2027." in _text(exported)
     with pytest.raises(NotFoundError):
         documents.export_draft(vault, draft_id=999, out_dir=tmp_path)

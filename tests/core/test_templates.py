@@ -38,11 +38,13 @@ EXPECTED_SHIPPED = {
     ("en", "client-renewal-reminder"),
     ("en", "client-work-permit-expiring"),
     ("en", "client-policy-change"),
+    ("en", "client-grant-terminated"),
     ("es", "declaration"),
     ("es", "client-appointment-reminder"),
     ("es", "client-renewal-reminder"),
     ("es", "client-work-permit-expiring"),
     ("es", "client-policy-change"),
+    ("es", "client-grant-terminated"),
 }
 
 
@@ -80,7 +82,10 @@ def test_shipped_template_checks_and_fills_in_its_language(path: Path) -> None:
     template = PreparedTemplate.from_path(path)
     analysis = template.check()
     assert analysis.fields, "a template that uses no field is not a template"
-    text = "\n".join(read_text(template.render(values(lang))))  # type: ignore[arg-type]
+    # The terminated-grant letter is only made for a terminated grant (preconditions.toml).
+    terminated = {"grant.state": "terminated", "grant.terminated_on": "September 15, 2026"}
+    changes = terminated if path.stem == "client-grant-terminated" else {}
+    text = "\n".join(read_text(template.render(values(lang, **changes))))  # type: ignore[arg-type]
     assert "{{" not in text and "{%" not in text and "}}" not in text
     assert "None" not in text.replace('"None"', "")  # no Python None leaked into a sentence
     if analysis.worksite_wide:
@@ -89,7 +94,7 @@ def test_shipped_template_checks_and_fills_in_its_language(path: Path) -> None:
         assert "Pérez Núñez" in text
     if lang == "es":
         assert re.search(r"\b\d{1,2} de (enero|febrero|marzo|junio|diciembre) de \d{4}\b", text)
-        assert "March" not in text.split("CERTIFICATE OF TRANSLATION")[0]
+        assert "March" not in text.split("CERTIFICATE OF INTERPRETER")[0]
     else:
         assert re.search(r"(January|February|March|June|December) \d{1,2}, \d{4}", text)
     # Places to write are marked, never invented.
@@ -104,52 +109,74 @@ def test_declaration_follows_the_legal_form() -> None:
         )
     )
     joined = "\n".join(text)
-    assert text[0] == "DECLARATION OF JOSÉ ÁNGEL PÉREZ NÚÑEZ"
+    # The example worker reads Spanish: the English version is the translation, not signed,
+    # with the translator's certificate (8 C.F.R. § 103.2(b)(3)).
+    assert text[0] == "[English translation from Spanish]"
+    assert text[1] == "DECLARATION OF JOSÉ ÁNGEL PÉREZ NÚÑEZ"
     assert "IN SUPPORT OF REQUEST FOR DEFERRED ACTION AND EMPLOYMENT AUTHORIZATION" in joined
     assert "A-Number: A012345678" in joined
     assert "I, José Ángel Pérez Núñez, declare as follows:" in joined
     assert "I declare under penalty of perjury that the foregoing is true and correct." in joined
-    assert "This declaration was read to me in Spanish by [interpreter's full name]" in joined
-    # An English speaker with no A-number: no A-number line, no language attestation.
-    text = read_text(
-        PreparedTemplate.from_path(resource_path("templates", "en", "declaration.docx")).render(
-            values(**{"client.a_number": None, "client.preferred_language": "en"})  # type: ignore[arg-type]
-        )
-    )
+    assert "[Signature]" in text and "CERTIFICATE OF TRANSLATION" in joined
+    assert "competent to translate from Spanish into English" in joined
+    assert "was read to me" not in joined and "CERTIFICATE OF INTERPRETER" not in joined
+
+    def english(**changes: object) -> list[str]:
+        template = PreparedTemplate.from_path(resource_path("templates", "en", "declaration.docx"))
+        return read_text(template.render(values(**changes)))  # type: ignore[arg-type]
+
+    # An English speaker with no A-number signs it: no A-number, attestation or certificate.
+    text = english(**{
+        "client.a_number": None, "client.preferred_language": "en",
+        "document.signed_language": "en", "document.signed_language_name": "English",
+    })  # fmt: skip
     assert not any(line.startswith("A-Number") for line in text)
-    assert not any("was read to me" in line for line in text)
+    assert not any("was read to me" in line or "CERTIFICATE" in line for line in text)
+    assert "[Signature]" not in text
+    # A Mam speaker with no Mam template signs the English read aloud by an interpreter.
+    text = english(**{
+        "client.preferred_language": "mam", "client.preferred_language_name": "Mam",
+        "client.preferred_language_name_en": "Mam",
+        "document.signed_language": "en", "document.signed_language_name": "English",
+    })  # fmt: skip
+    joined = "\n".join(text)
+    assert "This declaration was read to me in Mam by" in joined
+    assert "CERTIFICATE OF INTERPRETER" in joined and "between English and Mam" in joined
+    assert "CERTIFICATE OF TRANSLATION" not in joined
 
 
 @pytest.mark.parametrize(
-    ("lang", "days_left", "expected"),
+    ("lang", "state", "expected"),
     [
-        ("en", 90, "The permission you received ends on February 28, 2027."),
-        ("en", -1, "The permission you received ended on February 28, 2027."),
-        ("es", 90, "El permiso que usted recibió termina el 28 de febrero de 2027."),
-        ("es", -1, "El permiso que usted recibió terminó el 28 de febrero de 2027."),
+        ("en", "ending", "The permission you received ends on February 28, 2027."),
+        ("en", "ended", "The permission you received ended on February 28, 2027."),
+        ("es", "ending", "El permiso que usted recibió termina el 28 de febrero de 2027."),
+        ("es", "ended", "El permiso que usted recibió terminó el 28 de febrero de 2027."),
     ],
 )
-def test_renewal_reminder_says_ends_or_ended(lang: str, days_left: int, expected: str) -> None:
+def test_renewal_reminder_says_ends_or_ended(lang: str, state: str, expected: str) -> None:
     template = PreparedTemplate.from_path(
         resource_path("templates", lang, "client-renewal-reminder.docx")
     )
-    text = "\n".join(read_text(template.render(values(lang, **{"grant.days_left": days_left}))))  # type: ignore[arg-type]
+    text = "\n".join(read_text(template.render(values(lang, **{"grant.state": state}))))  # type: ignore[arg-type]
     assert expected in text
+    # A date already past is never asked to be met.
+    assert ("before that date" in text or "antes de esa fecha" in text) == (state == "ending")
 
 
-def test_spanish_declaration_carries_a_certificate_of_translation() -> None:
+def test_spanish_declaration_is_the_signed_original() -> None:
     text = "\n".join(
         read_text(
             PreparedTemplate.from_path(resource_path("templates", "es", "declaration.docx")).render(
-                values("es")  # type: ignore[arg-type]
+                values("es", **{"document.signed_language": "es"})  # type: ignore[arg-type]
             )
         )
     )
     assert "DECLARACIÓN DE JOSÉ ÁNGEL PÉREZ NÚÑEZ" in text
     assert "Nací el 1 de marzo de 1985 en México." in text
     assert "Declaro bajo pena de perjurio" in text
-    assert "CERTIFICATE OF TRANSLATION" in text
-    assert "competent to translate from Spanish into English" in text
+    # The certificate of translation belongs to the English translation, not to the original.
+    assert "CERTIFICATE OF TRANSLATION" not in text and "me leyó" not in text
 
 
 def test_shipped_templates_are_what_the_builder_makes(tmp_path: Path) -> None:
@@ -342,9 +369,12 @@ def test_dates_and_countries_in_the_document_language() -> None:
 
 
 def test_the_context_builder_gives_exactly_the_documented_fields() -> None:
-    matter = context.matter_values(
-        context.EXAMPLE_MATTER, context.EXAMPLE_CLINIC, lang="en", today=date(2027, 3, 1)
-    )
+    matter = {
+        **context.matter_values(
+            context.EXAMPLE_MATTER, context.EXAMPLE_CLINIC, lang="en", today=date(2027, 3, 1)
+        ),
+        **context.document_values("en", "es"),
+    }
     group = context.group_values(
         context.EXAMPLE_GROUP, context.EXAMPLE_CLINIC, lang="en", today=date(2027, 3, 1)
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,27 +21,39 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
 from clinic_app.i18n import N_, _
 from clinic_app.services import documents, letters, matters
 from clinic_app.services.changes import LETTER, MATTER
-from clinic_app.services.documents import RenderReport
+from clinic_app.services.documents import MatterFilter, RenderReport
 from ui.background import Background, Job
 from ui.bus import ChangeBus
 from ui.feedback import desktop_message
 from ui.guards import guarded
+from ui.matter_view import KIND_LABELS, STATUS_LABELS
 from ui.pages.base import Page
+
+GRANT_STATES = (
+    (N_("live (includes ending)"), "live"),
+    (N_("ending within the days below"), "ending"),
+    (N_("ended"), "ended"),
+    (N_("terminated"), "terminated"),
+)
 
 
 class DocumentsPage(Page):
     title = N_("Documents")
+    # A clinic detail the templates need is not set: (its key, the sentence naming them all).
+    clinic_settings_needed = Signal(str, str)
 
     def __init__(self, bus: ChangeBus, background: Background) -> None:
         super().__init__(bus)
         self.background = background
         self.job: Job | None = None
+        self.today: Callable[[], date] = date.today  # the clock, replaceable by tests
         self.template = guarded(QComboBox())
         self.template.setAccessibleName(_("Template"))
         self.for_matter = QRadioButton(_("One matter"))
@@ -66,8 +79,36 @@ class DocumentsPage(Page):
         self.notice = QLabel(_(documents.PLAIN_FILES_NOTICE.replace(" with --keep-in-vault", "")))
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #5c4400")
+        # Choosing matters under a letter (the CLI's --kind, --stage, --grant-state, …).
+        self.kind = QComboBox()
+        self.kind.setAccessibleName(_("Kind of request"))
+        self.kind.addItem(_("Any kind"), None)
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(_(label), kind)
+        self.stage = QComboBox()
+        self.stage.setAccessibleName(_("Stage"))
+        self.stage.addItem(_("Any stage"), None)
+        for stage, label in STATUS_LABELS.items():
+            self.stage.addItem(_(label), stage)
+        self.grant_state = QComboBox()
+        self.grant_state.setAccessibleName(_("Grant"))
+        self.grant_state.addItem(_("Any grant"), None)
+        for label, state in GRANT_STATES:
+            self.grant_state.addItem(_(label), state)
+        self.within = QSpinBox()
+        self.within.setAccessibleName(_("Days for ending"))
+        self.within.setRange(0, 3650)
+        self.within.setValue(180)
+        self.within.setSuffix(" " + _("days"))
+        self.one_per_client = QCheckBox(_("One per client"))
         self.render_button = QPushButton(_("Render"))
-        self.render_button.clicked.connect(self.render)
+        self.render_button.clicked.connect(lambda: self.render(anyway=False))
+        self.anyway_button = QPushButton(_("Render anyway"))
+        self.anyway_button.setToolTip(
+            _("Make the documents refused above although the template is not for those matters")
+        )
+        self.anyway_button.clicked.connect(lambda: self.render(anyway=True))
+        self.anyway_button.hide()
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self._cancel)
@@ -90,6 +131,11 @@ class DocumentsPage(Page):
         form.addRow(_("For"), who)
         form.addRow(_("Matter"), self.matter)
         form.addRow(_("Agency letter"), self.letter)
+        choose = QHBoxLayout()
+        for widget in (self.kind, self.stage, self.grant_state, self.within, self.one_per_client):
+            choose.addWidget(widget)
+        choose.addStretch(1)
+        form.addRow(_("Only"), choose)
         form.addRow(_("Language"), self.language)
         where = QHBoxLayout()
         where.addWidget(self.out_dir, 1)
@@ -98,6 +144,7 @@ class DocumentsPage(Page):
         form.addRow("", self.keep)
         buttons = QHBoxLayout()
         buttons.addWidget(self.render_button)
+        buttons.addWidget(self.anyway_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.open_folder)
@@ -148,6 +195,8 @@ class DocumentsPage(Page):
         single = self.for_matter.isChecked()
         self.matter.setEnabled(single)
         self.letter.setEnabled(not single)
+        for widget in (self.kind, self.stage, self.grant_state, self.within, self.one_per_client):
+            widget.setEnabled(not single)
 
     def _search_matters(self, text: str) -> None:
         if self.vault is None or len(text.strip()) < 2:
@@ -188,7 +237,21 @@ class DocumentsPage(Page):
         if folder:
             self.out_dir.setText(folder)
 
-    def render(self) -> None:
+    def _choices(self) -> MatterFilter:
+        def picked(combo: QComboBox) -> tuple[str, ...]:
+            value = combo.currentData()
+            return (str(value),) if value else ()
+
+        return MatterFilter(
+            kinds=picked(self.kind),
+            stages=picked(self.stage),
+            grant_states=picked(self.grant_state),
+            within=self.within.value(),
+            one_per_client=self.one_per_client.isChecked(),
+        )
+
+    def render(self, anyway: bool = False) -> None:
+        self.anyway_button.hide()
         if self.vault is None:
             return
         template = self.template.currentData()
@@ -197,6 +260,18 @@ class DocumentsPage(Page):
         if template is None or (matter_id is None and letter_id is None):
             self.message.setText(_("Choose a template and a matter or an agency letter."))
             return
+        missing = documents.clinic_settings_missing(
+            self.vault, template=str(template), today=self.today()
+        )
+        if missing:
+            names = ", ".join(m.what for m in missing)
+            text = _(
+                "Set these clinic details first: {names} (Settings → Clinic details for letters)."
+            ).format(names=names)
+            self.message.setText(text)
+            self.clinic_settings_needed.emit(missing[0].key, text)
+            return
+        choose = self._choices() if letter_id is not None else None
         vault, out, lang, keep = (
             self.vault,
             Path(self.out_dir.text()).expanduser(),
@@ -211,13 +286,15 @@ class DocumentsPage(Page):
             lambda progress: documents.render_documents(
                 vault,
                 template=str(template),
-                today=date.today(),
+                today=self.today(),
                 matter_id=matter_id,
                 letter_id=letter_id,
                 out_dir=out,
                 lang=lang,
                 keep_in_vault=keep,
                 progress=progress,
+                anyway=anyway,
+                choose=choose,
             ),
             self._rendered,
             self._failed,
@@ -233,22 +310,40 @@ class DocumentsPage(Page):
         self._last_dir = report.out_dir
         self.open_folder.setEnabled(report.out_dir is not None)
         for doc in report.documents:
+            # A safe-contact caution comes first: it decides whether the letter may be mailed.
+            caution = f"⚠ {doc.mailing_note} · " if doc.mailing_note else ""
             if doc.ok and doc.path is not None:
+                extra = [note for note in (doc.language_note,) if note]
+                if doc.anyway:
+                    extra.append(_("made anyway although {why}").format(why=doc.anyway))
                 item = QListWidgetItem(
-                    f"✓ {doc.path.name}" + (f"  ({doc.language_note})" if doc.language_note else "")
+                    f"{caution}✓ {doc.path.name}" + (f"  ({'; '.join(extra)})" if extra else "")
                 )
                 item.setData(256, str(doc.path))
             else:
                 item = QListWidgetItem(
-                    f"✗ {doc.worker or report.template}: {desktop_message(doc.problem or '')}"
+                    f"{caution}✗ {doc.worker or report.template}: "
+                    f"{desktop_message(doc.problem or '')}"
                 )
             self.results.addItem(item)
-        self.message.setText(
-            _(
-                "{ok} written, {bad} not written. Double-click a file to open it in your word "
-                "processor."
-            ).format(ok=len(report.written), bad=len(report.failed))
-        )
+        for left in report.left_out:
+            self.results.addItem(QListWidgetItem(f"– {left.worker}: {left.reason}"))
+        refused = [d for d in report.documents if d.refused]
+        text = _(
+            "{ok} written, {bad} not written. Double-click a file to open it in your word "
+            "processor."
+        ).format(ok=len(report.written), bad=len(report.failed))
+        if refused:
+            text = (
+                _(
+                    "{n} not made because the template is not for that matter (reasons above); "
+                    "check them, then choose Render anyway to make them regardless."
+                ).format(n=len(refused))
+                + " "
+                + text
+            )
+            self.anyway_button.show()
+        self.message.setText(text)
         self.bus.publish(report.changes)
 
     def _failed(self, message: str) -> None:

@@ -195,6 +195,7 @@ class SettingsPage(Page):
             box.addWidget(group)
         box.addStretch(1)
         scroll = QScrollArea()
+        self.scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         self.tabs = QTabWidget()
@@ -312,6 +313,16 @@ class SettingsPage(Page):
             settings.set_setting(self.vault, key=AUTOLOCK_KEY, value=self.autolock.value())
         )
         self.autolock_changed.emit(self.autolock.value())
+
+    def show_clinic_field(self, key: str, message: str = "") -> None:
+        """Bring a clinic detail into view with the cursor in it (a document needs it)."""
+        field = self.clinic_fields.get(key)
+        if field is None:
+            return
+        self.scroll.ensureWidgetVisible(field)
+        field.setFocus()
+        if message:
+            self.clinic_message.setText(message)
 
     def save_clinic(self) -> None:
         if self.vault is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clinic_app.documents.selection import MatterFilter
 from clinic_app.services.documents.clinic import (
     CLINIC_KEYS,
     ClinicDetails,
@@ -17,9 +18,13 @@ from clinic_app.services.documents.fields import (
 )
 from clinic_app.services.documents.render import (
     PLAIN_FILES_NOTICE,
+    LeftOut,
+    MissingClinicSettings,
+    MissingSetting,
     Progress,
     RenderedDocument,
     RenderReport,
+    clinic_settings_missing,
     render_documents,
 )
 from clinic_app.services.documents.templates import (
@@ -39,6 +44,10 @@ __all__ = [
     "ClinicDetails",
     "DraftRecord",
     "FieldInfo",
+    "LeftOut",
+    "MatterFilter",
+    "MissingClinicSettings",
+    "MissingSetting",
     "Progress",
     "RenderReport",
     "RenderedDocument",
@@ -47,6 +56,7 @@ __all__ = [
     "add_template",
     "check_template",
     "clinic_details",
+    "clinic_settings_missing",
     "copy_template",
     "export_draft",
     "fields_markdown",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,13 +11,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from clinic_app.documents import batch, context, naming, templates
+from clinic_app.documents import batch, conditions, context, naming, selection, templates
 from clinic_app.documents import fields as F
 from clinic_app.documents.context import ClinicFacts, GroupFacts, MatterFacts
 from clinic_app.documents.engine import PreparedTemplate, RenderFailure, Value
 from clinic_app.documents.facts import load_clinic, load_group_facts, load_matter_facts
 from clinic_app.documents.index import IndexRow, write_csv, write_docx
 from clinic_app.documents.models import GeneratedDocument
+from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, StoredFile
 from clinic_app.errors import UserError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
@@ -50,10 +52,23 @@ class RenderedDocument:
     stored_file_id: int | None
     problem: str | None
     mailing_note: str = ""
+    refused: bool = False  # the problem is that the template is not for this matter
+    anyway: str = ""  # made although the template is not for this matter: why not
 
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A matter of the letter that the batch's choices left out, and why."""
+
+    worker: str
+    client_id: int
+    matter_id: int
+    kind: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class RenderReport:
     index_csv: Path | None = None
     index_docx: Path | None = None
     changes: ChangeSet = field(default_factory=ChangeSet)
+    left_out: tuple[LeftOut, ...] = ()
 
     @property
     def written(self) -> list[RenderedDocument]:
@@ -90,6 +106,8 @@ class _Planned:
     values: dict[str, Value]
     filename: str
     problem: str | None = None
+    refused: bool = False
+    anyway: str = ""
 
 
 def _why(failure: RenderFailure, values: Mapping[str, Value] | None = None) -> str:
@@ -126,24 +144,90 @@ def _language_for(source: TemplateSource, facts: MatterFacts, lang: str | None) 
     return "en", f"no template in {context.language_name(preferred, 'en')}; English used"
 
 
-def _preflight(prepared: PreparedTemplate, clinic: ClinicFacts, lang: str, today: date) -> None:
-    """Fill the template once with the example matter and this clinic's real details, so a
-    clinic detail that is not set stops the whole run before any file is written."""
-    values = {
+_SETTING_HINT = re.compile(
+    r"^(?P<what>.+) is not set; set it with: clinic-app clinic --set (?P<key>[\w.<>-]+)="
+)
+
+
+@dataclass(frozen=True)
+class MissingSetting:
+    """A clinic setting a template needs that is not set."""
+
+    key: str  # as `clinic-app clinic --set KEY=...` takes it
+    what: str  # "the clinic's name"
+
+
+class MissingClinicSettings(UserError):
+    """Clinic settings the templates need, every one of them at once."""
+
+    def __init__(self, template: str, missing: list[MissingSetting]) -> None:
+        whats = [m.what for m in missing]
+        listed = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        sets = " ".join(f"--set {m.key}=..." for m in missing)
+        super().__init__(
+            f"{template} cannot be filled: {listed} "
+            f"{'is' if len(whats) == 1 else 'are'} not set; set "
+            f"{'it' if len(whats) == 1 else 'them'} with: clinic-app clinic {sets}; "
+            "nothing was written."
+        )
+        self.missing = tuple(missing)
+
+
+def missing_settings(
+    prepared: PreparedTemplate, clinic: ClinicFacts, lang: str, today: date
+) -> list[MissingSetting]:
+    """Every clinic setting this template prints that is not set: filled with the example
+    matter and this clinic's details, again and again, each missing one stood in for."""
+    values: dict[str, Value] = {
         **context.example_values(lang),
         **context.clinic_values(clinic, lang=lang, today=today),
     }
-    # A clinic's template is filled in a worker with limits, even for this trial.
-    failure = batch.render_one(prepared, values).failure
-    if failure is None:
-        return
-    if failure.field is None:
-        raise UserError(
-            f"{prepared.name} cannot be filled ({failure.message}); nothing was written."
-        )
-    found = F.spec(failure.field)
-    if found is not None and found.scope == F.CLINIC:
-        raise UserError(f"{prepared.name} cannot be filled: {_why(failure)}; nothing was written.")
+    found: list[MissingSetting] = []
+    while True:
+        # A clinic's template is filled in a worker with limits, even for this trial.
+        failure = batch.render_one(prepared, values).failure
+        if failure is None:
+            return found
+        if failure.field is None:
+            raise UserError(
+                f"{prepared.name} cannot be filled ({failure.message}); nothing was written."
+            )
+        spec = F.spec(failure.field)
+        if spec is None or spec.scope != F.CLINIC or values.get(failure.field) is not None:
+            return found  # a matter's own fact: that document alone says so later
+        hint = _SETTING_HINT.match(spec.missing)
+        key, what = (hint["key"], hint["what"]) if hint else (failure.field, failure.field)
+        found.append(MissingSetting(key, what))
+        values[failure.field] = f"[{key}]"
+
+
+def _preflight(prepared: dict[str, PreparedTemplate], clinic: ClinicFacts, today: date) -> None:
+    """Stop the whole run before any file is written when clinic settings are missing, naming
+    every one of them."""
+    missing: list[MissingSetting] = []
+    for code, template in prepared.items():
+        for item in missing_settings(template, clinic, code, today):
+            if item not in missing:
+                missing.append(item)
+    if missing:
+        raise MissingClinicSettings(next(iter(prepared.values())).name, missing)
+
+
+def clinic_settings_missing(vault: Vault, *, template: str, today: date) -> list[MissingSetting]:
+    """The clinic settings a template needs (in every language it exists in) that are not
+    set, in the order the template prints them: the desktop opens Settings at the first."""
+    source = resolve_source(template, vault.folder)
+    with vault.reader() as session:
+        clinic = load_clinic(session)
+    found: list[MissingSetting] = []
+    for code in source.languages() or ["en"]:
+        path = source.file_for(code)
+        for item in missing_settings(
+            PreparedTemplate.from_path(path, name=path.name), clinic, code, today
+        ):
+            if item not in found:
+                found.append(item)
+    return found
 
 
 def render_documents(
@@ -159,6 +243,9 @@ def render_documents(
     overwrite: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    anyway: bool = False,
+    choose: MatterFilter | None = None,
+    all_workers: bool = False,
 ) -> RenderReport:
     """Fill a template for one matter, or for every matter under an agency letter.
 
@@ -168,6 +255,12 @@ def render_documents(
     is reported by name and does not stop the others. A letter batch also writes index.csv and
     index.docx. With `lang`, every document is in that language; without it, client letters
     follow each worker's languages (else English) and everything else is in English.
+
+    Each template says what it is for (conditions.py): a matter it is not for is refused with
+    the reason, unless `anyway` (then made, and the audit log says so). `choose` narrows a
+    letter batch (kinds, stages, grant states, one per client); the index says why each matter
+    was left out. A worksite-wide document lists workers with an open matter unless
+    `all_workers`.
     """
     if (matter_id is None) == (letter_id is None):
         raise UserError("Name one matter (--matter) or one agency letter (--letter).")
@@ -175,7 +268,10 @@ def render_documents(
         raise UserError("Say where the documents go: an output folder (--out), or --keep-in-vault.")
     if lang is not None:
         lang = templates.check_language(lang)
+    if choose is not None:
+        choose = choose.checked()
     source = resolve_source(template, vault.folder)
+    rules = conditions.load(vault.folder).get(source.template_id or "")
     if lang is not None and not source.has(lang):
         raise UserError(
             f"There is no '{source.label}' template in '{lang}' "
@@ -224,11 +320,19 @@ def render_documents(
                         "agency letter; link the matter to its letter first."
                     )
                 letter_id = the_matter.agency_letter_id
-            group = load_group_facts(session, letter_id)
+            group = load_group_facts(session, letter_id, today=today, all_workers=all_workers)
         else:
             if not ids:
                 raise UserError(f"No matter uses agency letter {letter_id}; nothing to fill.")
             facts = load_matter_facts(session, ids, today=today)
+
+    left_out: list[LeftOut] = []
+    if choose is not None and matter_id is None and group is None:
+        chosen, left = selection.choose([facts[i] for i in ids], choose, today)
+        ids = [m.id for m in chosen]
+        left_out = [
+            LeftOut(m.client.full_name, m.client.id, m.id, m.kind, reason) for m, reason in left
+        ]
 
     planned: list[_Planned] = []
     if group is not None:
@@ -251,6 +355,9 @@ def render_documents(
                 ),
             )
         )
+        reason = conditions.group_refusal(rules, group) if rules else None
+        if reason:
+            _refuse(planned[-1], reason, anyway)
     else:
         used_names: set[str] = set()
         for matter_id_ in ids:
@@ -258,17 +365,9 @@ def render_documents(
             code, note = _language_for(source, matter, lang)
             prepare(code)
             client = matter.client
-            name = naming.document_filename(
-                client.last_name, client.first_name, source.label, today
-            )
+            name = _file_name(source, rules, matter, code, today)
             if name.casefold() in used_names:  # two workers with one name, or two matters
-                name = naming.safe_filename(
-                    client.last_name,
-                    client.first_name,
-                    source.label,
-                    today.isoformat(),
-                    f"matter-{matter.id}",
-                )
+                name = _file_name(source, rules, matter, code, today, f"matter-{matter.id}")
             used_names.add(name.casefold())
             planned.append(
                 _Planned(
@@ -280,17 +379,18 @@ def render_documents(
                     language=code,
                     language_note=note,
                     checklist=matter.checklist,
-                    mailing_note=(
-                        "safe-contact note: read it before mailing"
-                        if source.for_client and client.safe_contact_note
-                        else ""
-                    ),
-                    values=context.matter_values(matter, clinic, lang=code, today=today),
+                    mailing_note=_mailing_note(source, client),
+                    values={
+                        **context.matter_values(matter, clinic, lang=code, today=today),
+                        **context.document_values(code, _signed_language(source, matter, code)),
+                    },
                     filename=name,
                 )
             )
-    for code, prepared_template in prepared.items():
-        _preflight(prepared_template, clinic, code, today)
+            reason = conditions.refusal(rules, matter, today) if rules else None
+            if reason:
+                _refuse(planned[-1], reason, anyway)
+    _preflight(prepared, clinic, today)
 
     if out_dir is not None:
         out_dir = Path(out_dir).expanduser()
@@ -337,6 +437,8 @@ def render_documents(
             if made:
                 changes = changes | ChangeSet(kinds=frozenset({FILE}))
         written = sum(1 for plan in planned if plan.problem is None)
+        refused = sum(1 for plan in planned if plan.refused)
+        despite = sum(1 for plan in planned if plan.anyway and plan.problem is None)
         audit.record(
             session,
             action="render",
@@ -345,6 +447,13 @@ def render_documents(
             summary=(
                 f"{source.label} ({', '.join(sorted(prepared))}): {written} made, "
                 f"{len(planned) - written} failed"
+                + (f" ({refused} refused: not what the template is for)" if refused else "")
+                + (
+                    f", {despite} made anyway although not what the template is for"
+                    if despite
+                    else ""
+                )
+                + (f", {len(left_out)} left out by the batch's choices" if left_out else "")
                 + (", kept in the vault" if keep_in_vault else "")
                 + (", written to a folder" if out_dir is not None else "")
             ),
@@ -368,15 +477,66 @@ def render_documents(
             stored_file_id=kept.get(id(plan)),
             problem=plan.problem,
             mailing_note=plan.mailing_note,
+            refused=plan.refused,
+            anyway=plan.anyway,
         )
         for plan in planned
     )
     report = RenderReport(
-        template=source.label, out_dir=out_dir, documents=documents, changes=changes
+        template=source.label,
+        out_dir=out_dir,
+        documents=documents,
+        changes=changes,
+        left_out=tuple(left_out),
     )
     if letter_id is not None and group is None and out_dir is not None:
         report = _write_index(vault, report, letter_id=letter_id, out_dir=out_dir, today=today)
     return report
+
+
+def _mailing_note(source: TemplateSource, client: context.ClientFacts) -> str:
+    """What staff must know before sending a client letter; said first wherever it is shown."""
+    if not source.for_client:
+        return ""
+    banner = context.contact_banner(client, "en")
+    if banner:
+        return banner
+    return "safe-contact note: read it before mailing" if client.safe_contact_note else ""
+
+
+def _signed_language(source: TemplateSource, matter: MatterFacts, lang: str) -> str:
+    """The first of the worker's languages this template exists in, else this document's."""
+    for code in matter.client.languages:
+        if source.has(code):
+            return code
+    return lang
+
+
+def _refuse(plan: _Planned, reason: str, anyway: bool) -> None:
+    if anyway:
+        plan.anyway = reason
+    else:
+        plan.problem, plan.refused = reason, True
+
+
+def _file_name(
+    source: TemplateSource,
+    rules: conditions.Conditions | None,
+    matter: MatterFacts,
+    lang: str,
+    today: date,
+    *extra: str,
+) -> str:
+    """<last>_<first>_<label>_<date>[_<lang>]: client letters use a neutral label (a file name
+    shows on a shared screen), and a template made in several languages names the language."""
+    label = rules.file_label if rules is not None and rules.file_label else source.label
+    if source.for_client and not (rules is not None and rules.file_label):
+        label = "letter"
+    several = source.template_id is not None and len(source.languages()) > 1
+    client = matter.client
+    return naming.safe_filename(
+        client.last_name, client.first_name, label, today.isoformat(), *(lang,) * several, *extra
+    )
 
 
 def _keep(vault: Vault, session: Session, plan: _Planned, label: str, data: bytes) -> int:
@@ -413,7 +573,7 @@ def _write_index(
 ) -> RenderReport:
     with vault.reader() as session:
         letter = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
-        facts = load_group_facts(session, letter_id).letter
+        facts = load_group_facts(session, letter_id, today=today).letter
     rows = [
         IndexRow(
             worker=d.worker,
@@ -426,14 +586,27 @@ def _write_index(
             note="; ".join(
                 part
                 for part in (
-                    f"not made: {d.problem}" if d.problem else "",
-                    d.language_note,
                     d.mailing_note,
+                    f"not made: {d.problem}" if d.problem else "made",
+                    f"made anyway although {d.anyway}" if d.anyway else "",
+                    d.language_note,
                 )
                 if part
             ),
         )
         for d in report.documents
+    ] + [
+        IndexRow(
+            worker=left.worker,
+            client_id=left.client_id,
+            matter_id=left.matter_id,
+            kind=left.kind,
+            language="",
+            checklist="",
+            file="",
+            note=left.reason,
+        )
+        for left in report.left_out
     ]
     csv_path, docx_path = out_dir / "index.csv", out_dir / "index.docx"
     write_csv(csv_path, rows)
@@ -444,7 +617,13 @@ def _write_index(
         subtitle=(
             f"Agency letter {letter_id} ({context.agency_name(letter.agency, 'en')}, {issued}). "
             f"Made on {context.write_date(today, 'en')}: {len(report.written)} document(s), "
-            f"{len(report.failed)} not made."
+            f"{len(report.failed)} not made"
+            + (
+                f", {len(report.left_out)} left out by the batch's choices"
+                if report.left_out
+                else ""
+            )
+            + "."
         ),
         rows=rows,
     )
@@ -455,4 +634,5 @@ def _write_index(
         index_csv=csv_path,
         index_docx=docx_path,
         changes=report.changes,
+        left_out=report.left_out,
     )

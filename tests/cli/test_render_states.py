@@ -1,0 +1,145 @@
+"""`clinic-app render` knows the case: every shipped template over matters in every state, run as
+the console script; refusals are one sentence and exit 1; --anyway; a no-mail client."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from clinic_app.documents.engine import read_text
+from clinic_app.services import clients, matters, vault_ops
+from tests.case_states import CASES, EXPECTED, NEVER, TODAY, Worksite, build
+from tests.cli.conftest import (
+    Run,
+    assert_ok,
+    assert_one_line_error,
+    copy_vault,
+    in_parallel,
+    make_env,
+    run_cli,
+)
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+DAY = TODAY.isoformat()
+
+
+@pytest.fixture(scope="module")
+def case_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Worksite, int]:
+    """The worksite of tests/case_states.py, plus a Spanish-speaking client who must not be
+    mailed (text only), with a work permit ending in 90 days."""
+    folder = tmp_path_factory.mktemp("states") / "vault"
+    vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="t", kdf=FAST_KDF)
+    try:
+        site = build(vault)
+        ines = clients.add_client(
+            vault, first_name="Inés", last_name="Condori", preferred_languages="es",
+            address="9 Home St\nMarshalltown, IA 50158", contact_rules="no_mail,text_only",
+        ).record  # fmt: skip
+        no_mail = matters.add_matter(
+            vault, client_id=ines.id, kind="initial", status="closed"
+        ).record
+        for kind in ("deferred_action", "work_permit"):
+            matters.add_grant(
+                vault, matter_id=no_mail.id, kind=kind, start="2025-05-30", end="2027-05-30"
+            )
+    finally:
+        vault.close()
+    return folder, site, no_mail.id
+
+
+def _render(folder: Path, env: dict[str, str], *args: str | Path) -> Run:
+    return run_cli("--vault", folder, "render", *args, "--today", DAY, env=env)
+
+
+def test_every_template_over_every_state(
+    case_vault: tuple[Path, Worksite, int], tmp_path: Path
+) -> None:
+    folder, site, _no_mail = case_vault
+    env = make_env(tmp_path / "home")
+    templates = sorted(EXPECTED)
+    lanes = [templates[i::3] for i in range(3)]  # three vault copies side by side
+    copies = [copy_vault(folder, tmp_path / f"v{i}") for i in range(3)]
+
+    def lane(index: int) -> list[tuple[str, Run]]:
+        return [
+            (
+                t,
+                _render(
+                    copies[index], env, t, "--letter", str(site.letter_id), "--out", tmp_path / t
+                ),
+            )
+            for t in lanes[index]
+        ]
+
+    runs = [
+        pair for result in in_parallel(*(lambda i=i: lane(i) for i in range(3))) for pair in result
+    ]
+    name_of = {site.matters[key]: key for key in CASES}
+    for template, run in runs:
+        refused = {key for key, sentence in EXPECTED[template].items() if sentence is None}
+        assert run.returncode == (1 if refused else 0), run
+        said = {}
+        for line in run.stderr_lines[:-1] if refused else run.stderr_lines:
+            found = re.match(r"clinic-app: .+ \(matter (\d+)\): (.+)$", line)
+            assert found, (template, line)
+            said[name_of[int(found.group(1))]] = found.group(2)
+        assert set(said) == refused, (template, said)
+        for why in said.values():
+            # One sentence: the fact, what the template is for, what to do.
+            assert why.endswith("; not made (add --anyway to make it regardless)."), why
+            assert why.count(". ") == 0, why
+        with (tmp_path / template / "index.csv").open(encoding="utf-8-sig") as handle:
+            rows = {int(row["matter_id"]): row for row in csv.DictReader(handle)}
+        for key, sentence in EXPECTED[template].items():
+            row = rows[site.matters[key]]
+            if sentence is None:
+                assert row["note"].startswith("not made: "), row
+                continue
+            text = "\n".join(read_text((tmp_path / template / row["file"]).read_bytes()))
+            assert sentence in text, (template, key, CASES[key].state)
+            never = NEVER.get((template, key))
+            assert never is None or never not in text, (template, key)
+
+
+def test_a_refused_matter_is_one_sentence_and_anyway_is_audited(
+    case_vault: tuple[Path, Worksite, int], tmp_path: Path
+) -> None:
+    folder = copy_vault(case_vault[0], tmp_path / "vault")
+    env = make_env(tmp_path / "home")
+    d2 = str(case_vault[1].matters["D2"])
+    out = tmp_path / "out"
+    run = _render(folder, env, "cover-letter-renewal", "--matter", d2, "--out", out)
+    line = assert_one_line_error(run, 1, "the grant was terminated on 2026-09-15", "--anyway")
+    assert "use client-grant-terminated" in line and line.count(". ") == 0
+    assert not out.exists() or not list(out.iterdir())
+    made = assert_ok(
+        _render(folder, env, "cover-letter-renewal", "--matter", d2, "--out", out, "--anyway")
+    )
+    assert "made anyway although the grant was terminated on 2026-09-15" in made.stdout
+    audit = assert_ok(run_cli("--vault", folder, "audit", "--limit", "1", env=env))
+    assert "made anyway although not what the template is for" in audit.stdout
+    ok = assert_ok(_render(folder, env, "client-grant-terminated", "--matter", d2, "--out", out))
+    assert ok.stdout.startswith("Wrote ")
+
+
+def test_a_no_mail_client_is_said_first(
+    case_vault: tuple[Path, Worksite, int], tmp_path: Path
+) -> None:
+    folder = copy_vault(case_vault[0], tmp_path / "vault")
+    env = make_env(tmp_path / "home")
+    out = tmp_path / "out"
+    run = assert_ok(
+        _render(
+            folder, env, "client-work-permit-expiring", "--matter", str(case_vault[2]), "--out", out
+        )
+    )
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("DO NOT MAIL — text messages only: Inés Condori (matter ")
+    (made,) = out.glob("*.docx")
+    assert made.name == "Condori_Inés_important-date_2027-03-01_es.docx"
+    lines = read_text(made.read_bytes())
+    assert lines[0] == "NO ENVIAR POR CORREO — solo mensajes de texto"
+    assert "9 Home St" not in "\n".join(lines)

@@ -1,0 +1,103 @@
+"""The Documents screen knows the case: reasons, Render anyway, batch choices, missing details."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from clinic_app.services import documents, vault_ops
+from tests.case_states import TODAY, Worksite, build
+from tests.conftest import FAST_KDF, PASSPHRASE
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def case_vault(tmp_path: Path) -> tuple[Path, Worksite]:
+    folder = tmp_path / "vault"
+    vault, _code = vault_ops.create_vault(
+        folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF
+    )
+    try:
+        site = build(vault)
+    finally:
+        vault.close()
+    return folder, site
+
+
+@pytest.fixture
+def window(qtbot, case_vault: tuple[Path, Worksite]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    win = MainWindow(case_vault[0], "tester")
+    qtbot.addWidget(win)
+    win.show()
+    win.unlock.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(win.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.is_locked, timeout=10000)
+    win.show_page(win.documents)
+    win.documents.today = lambda: TODAY
+    yield win
+    if win.vault is not None:
+        win.lock()
+
+
+def _results(page: object) -> list[str]:
+    return [page.results.item(i).text() for i in range(page.results.count())]  # type: ignore[attr-defined]
+
+
+def test_a_refused_matter_shows_why_then_render_anyway_makes_it(
+    qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = window.documents
+    page.template.setCurrentIndex(page.template.findData("cover-letter-renewal"))
+    page.choose_matter(case_vault[1].matters["D2"])
+    page.out_dir.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
+    assert "the grant was terminated on 2026-09-15" in _results(page)[0]
+    assert "Render anyway" in page.message.text()
+    assert page.anyway_button.isVisible()
+    assert not (tmp_path / "drafts").exists() or not list((tmp_path / "drafts").iterdir())
+    qtbot.mouseClick(page.anyway_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 written" in page.message.text(), timeout=60000)
+    assert "made anyway although the grant was terminated" in _results(page)[0]
+    assert len(list((tmp_path / "drafts").glob("*.docx"))) == 1
+    assert not page.anyway_button.isVisible()
+
+
+def test_batch_choices_on_the_screen(
+    qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = window.documents
+    page.template.setCurrentIndex(page.template.findData("client-renewal-reminder"))
+    qtbot.mouseClick(page.for_letter, Qt.MouseButton.LeftButton)
+    page.letter.setCurrentIndex(page.letter.findData(case_vault[1].letter_id))
+    page.grant_state.setCurrentIndex(page.grant_state.findData("ending"))
+    qtbot.mouseClick(page.one_per_client, Qt.MouseButton.LeftButton)
+    assert page.one_per_client.isChecked(), page.one_per_client.isEnabled()
+    page.out_dir.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
+    rows = _results(page)
+    assert page.message.text().startswith("1 written, 0 not written"), rows
+    assert rows[0] == "✓ Ñancupil_Bernardo_follow-up_2027-03-01_en.docx"
+    assert any("left out: the grant is ended (--grant-state)" in row for row in rows)
+    assert any("left out: one per client" in row for row in rows)
+
+
+def test_missing_clinic_details_open_settings_at_the_first(
+    qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert window.vault is not None
+    documents.set_clinic_details(window.vault, values={"name": "", "signer_title": ""})
+    page = window.documents
+    page.template.setCurrentIndex(page.template.findData("cover-letter-initial"))
+    page.choose_matter(case_vault[1].matters["F1"])
+    qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
+    assert window.page_stack.currentWidget() is window.settings
+    assert QApplication.focusWidget() is window.settings.clinic_fields["name"]
+    message = window.settings.clinic_message.text()
+    assert "the clinic's name, the signer's title" in message
+    assert "Settings → Clinic details for letters" in message
