@@ -68,9 +68,12 @@ def clinic_settings(session: Session) -> dict[str, Any]:
     return {row.key[len(CLINIC_PREFIX) :]: json.loads(row.value) for row in rows}
 
 
-def program_status(session: Session, program: str, today: date) -> tuple[str | None, date | None]:
-    """The program's policy status on `today` and since when (shipped history + clinic notes)."""
-    entry = rulebook_from(session.connection())[0].policy_on(program, today)
+def program_status(
+    session: Session, program: str, today: date, state: str | None = None
+) -> tuple[str | None, date | None]:
+    """The program's policy status on `today` and since when (shipped history + clinic notes),
+    for a client in `state` when it is known (some entries apply to some states only)."""
+    entry = rulebook_from(session.connection())[0].policy_on(program, today, state)
     return (entry.status, entry.on) if entry is not None else (None, None)
 
 
@@ -232,9 +235,8 @@ def load_matter_facts(
             if current is None or event.due_on < current:
                 appointments[event.matter_id] = event.due_on
 
-    policies = {
-        program: program_status(session, program, today) for program in {m.program for m in rows}
-    }
+    places = {(m.program, clients[m.client_id].state) for m in rows}
+    policies = {key: program_status(session, key[0], today, key[1]) for key in places}
     out: dict[int, MatterFacts] = {}
     for matter_id in matter_ids:
         m = matters[matter_id]
@@ -290,8 +292,8 @@ def load_matter_facts(
             status=m.status,
             decision=m.decision,
             decided_on=m.decided_on,
-            program_status=policies[m.program][0],
-            program_status_since=policies[m.program][1],
+            program_status=policies[(m.program, c.state)][0],
+            program_status_since=policies[(m.program, c.state)][1],
         )
     return out
 
