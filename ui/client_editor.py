@@ -36,9 +36,12 @@ FIELDS = [
     # Some deadline rules depend on where the client lives (e.g. DACA work permits in Texas).
     ("state", N_("State where the client lives (e.g. TX; empty: read from the address)"), False),
     ("safe_contact", N_("Safe-contact instructions"), True),
+    # Rules letters follow (a no-mail client's letter has no address block, a staff banner).
+    ("contact_rules", N_("Safe-contact rules: no_mail, text_only, no_voicemail"), False),
+    ("mail_to", N_("Mail to this address instead of the home address"), True),
     ("notes", N_("Notes"), True),
 ]
-CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state"}
+CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state", "contact_rules"}
 
 
 class ClientEditor(QDialog):
@@ -114,6 +117,8 @@ class ClientEditor(QDialog):
             "address": record.address,
             "state": record.state,
             "safe_contact": record.safe_contact,
+            "contact_rules": ", ".join(record.contact_rules),
+            "mail_to": record.mail_to,
             "notes": record.notes,
         }
         for name, value in values.items():

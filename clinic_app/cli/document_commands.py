@@ -10,7 +10,7 @@ from pathlib import Path
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.errors import UserError
-from clinic_app.services import checklist, documents, vault_ops
+from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
@@ -127,6 +127,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         default=[],
         metavar="ITEM=STATUS",
         help="status: missing, received, needs_translation or not_applicable (n/a); repeatable",
+    )
+    p.add_argument(
+        "--fee",
+        choices=["fee", "waiver"],
+        help="how the filing fee is met: the fee, or a fee waiver (Form I-912); cover letters say so",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checklist)
@@ -408,6 +413,8 @@ def _checklist_json(record: ChecklistRecord) -> dict[str, object]:
 def cmd_checklist(args: argparse.Namespace) -> int:
     statuses = _pairs(args.set, "ITEM")
     with context.open_vault(args) as vault:
+        if args.fee:
+            matters.update_matter(vault, matter_id=args.matter_id, fee=args.fee)
         if statuses:
             record = checklist.set_items(vault, matter_id=args.matter_id, statuses=statuses).record
         else:

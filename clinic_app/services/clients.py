@@ -52,7 +52,7 @@ SORT_COLUMNS = {
 }
 
 
-MULTILINE = frozenset({"address", "safe_contact", "notes"})
+MULTILINE = frozenset({"address", "safe_contact", "mail_to", "notes"})
 
 
 def _split_lines(value: list[str] | tuple[str, ...] | str) -> str:

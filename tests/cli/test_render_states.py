@@ -143,3 +143,20 @@ def test_a_no_mail_client_is_said_first(
     lines = read_text(made.read_bytes())
     assert lines[0] == "NO ENVIAR POR CORREO — solo mensajes de texto"
     assert "9 Home St" not in "\n".join(lines)
+
+
+def test_the_fee_choice_on_the_matter_reaches_the_cover_letter(
+    case_vault: tuple[Path, Worksite, int], tmp_path: Path
+) -> None:
+    folder = copy_vault(case_vault[0], tmp_path / "vault")
+    env = make_env(tmp_path / "home")
+    f1 = str(case_vault[1].matters["F1"])
+    assert_ok(run_cli("--vault", folder, "checklist", f1, "--fee", "waiver", env=env))
+    out = tmp_path / "out"
+    assert_ok(_render(folder, env, "cover-letter-initial", "--matter", f1, "--out", out))
+    (made,) = out.glob("*.docx")
+    text = "\n".join(read_text(made.read_bytes()))
+    assert "Form I-912, Request for Fee Waiver, with its supporting evidence, is enclosed" in text
+    assert "3.\tForm I-912, Request for Fee Waiver, with supporting evidence" in text
+    bad = run_cli("--vault", folder, "checklist", f1, "--fee", "cash", env=env)
+    assert bad.returncode == 2 and "invalid choice: 'cash'" in bad.stderr

@@ -1,6 +1,6 @@
 """Every shipped template, in each language, over matters in each grant state, through a real
-office suite: LibreOffice makes the PDFs (kept in the test's temporary folder for a person to
-look at), poppler reads them back page by page."""
+office suite: LibreOffice makes the PDFs (kept in test-artifacts/office-pdf/ for a person to look
+at), poppler reads them back page by page."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from clinic_app.resources import resource_path
 from clinic_app.services import documents, vault_ops
 from tests.case_states import EXPECTED, TODAY, build
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core.helpers import ROOT
 
 pytestmark = pytest.mark.skipif(
     shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -36,6 +37,7 @@ PAGES = {
     "client-policy-change": (1, 2),
     "client-grant-terminated": (1, 2),
 }
+ARTIFACTS = ROOT / "test-artifacts" / "office-pdf"
 FOOTER = re.compile(r"(?:Page|Página) (\d+) (?:of|de) (\d+)")
 SIGNATURE_START = re.compile(r"^(_{10,}|Respectfully|Sincerely|Atentamente|\[Signature\])")
 
@@ -76,6 +78,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, str]]:
          "--convert-to", "pdf", "--outdir", str(pdf), *sorted(str(p) for p in docx.glob("*.docx"))],
         check=True, capture_output=True, timeout=900, env={"HOME": str(base), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
+    # Kept where a person can open them after the run (pytest's own folders are recycled).
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    shutil.copytree(pdf, ARTIFACTS)
     yield {pdf / f"{stem}.pdf": template for stem, template in templates.items()}
 
 

@@ -101,3 +101,29 @@ def test_missing_clinic_details_open_settings_at_the_first(
     message = window.settings.clinic_message.text()
     assert "the clinic's name, the signer's title" in message
     assert "Settings → Clinic details for letters" in message
+
+
+def test_safe_contact_rules_are_typed_in_the_client_editor(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from clinic_app.services import clients
+    from ui.client_editor import ClientEditor
+
+    assert window.vault is not None
+    editor = ClientEditor(window.vault, parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.keyClicks(editor.inputs["first_name"], "Ines")
+    qtbot.keyClicks(editor.inputs["contact_rules"], "no mail, by pigeon")
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "'by pigeon' is not one; use text_only, no_mail, no_voicemail." in (
+        editor.errors["contact_rules"].text()
+    )
+    editor.inputs["contact_rules"].clear()  # type: ignore[union-attr]
+    qtbot.keyClicks(editor.inputs["contact_rules"], "no mail, text only")
+    qtbot.keyClicks(editor.inputs["mail_to"], "PO Box 12, Marshalltown, IA")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    saved = clients.get_client(window.vault, client_id=editor.saved_id or -1)
+    assert saved.contact_rules == ("no_mail", "text_only")
+    assert saved.mail_to == "PO Box 12, Marshalltown, IA"
