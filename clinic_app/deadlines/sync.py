@@ -26,15 +26,14 @@ from sqlalchemy.orm.base import PassiveFlag
 from clinic_app.deadlines.engine import PlannedDeadline, plan_matter
 from clinic_app.deadlines.facts import chunks, client_ids_of, load_facts, matter_ids_of_letters
 from clinic_app.deadlines.models import Deadline, DeadlineState, DeadlineTask
+from clinic_app.deadlines.rulebook import ClinicRuleSettings, rulebook_for
 from clinic_app.deadlines.rules import (
     CLOSED_DAYS_KEY,
     FINGERPRINT_KEY,
     INSTALLED_KEY,
     OVERRIDES_KEY,
     POLICY_KEY,
-    ClinicRuleSettings,
     RuleBook,
-    rulebook_for,
 )
 from clinic_app.domain.models import AgencyLetter, Client, Grant, Matter, MatterEvent, Setting
 

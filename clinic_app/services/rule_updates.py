@@ -17,13 +17,8 @@ from clinic_app.deadlines import sync
 from clinic_app.deadlines.bundles import Bundle, RuleUpdateError, read_bundle
 from clinic_app.deadlines.engine import plan_matter
 from clinic_app.deadlines.facts import load_facts
-from clinic_app.deadlines.rules import (
-    INSTALLED_KEY,
-    ClinicRuleSettings,
-    PolicyEntry,
-    RuleBook,
-    rulebook_for,
-)
+from clinic_app.deadlines.rulebook import ClinicRuleSettings, rulebook_for
+from clinic_app.deadlines.rules import INSTALLED_KEY, PolicyEntry, RuleBook
 from clinic_app.domain.models import Setting
 from clinic_app.i18n import _
 from clinic_app.services._base import now

@@ -16,7 +16,8 @@ from clinic_app.deadlines.engine import (
     plan_matter,
     status_of,
 )
-from clinic_app.deadlines.rules import ClinicRuleSettings, RuleBook, build_rulebook
+from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
+from clinic_app.deadlines.rules import RuleBook
 
 TODAY = date(2026, 1, 15)
 

@@ -16,7 +16,7 @@ from clinic_app.deadlines.engine import (
     link_renewals,
     plan_matter,
 )
-from clinic_app.deadlines.rules import ClinicRuleSettings, build_rulebook
+from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
 from clinic_app.domain.vocab import DECISIONS, MATTER_KINDS, MATTER_STATUSES
 
 BOOK = build_rulebook()

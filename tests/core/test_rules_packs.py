@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from clinic_app.deadlines.calendar import BusinessCalendar
+from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
 from clinic_app.deadlines.rules import (
     FALLBACK_PROGRAM,
     KINDS,
-    ClinicRuleSettings,
     RulePackError,
-    build_rulebook,
     load_packs,
     parse_pack,
     shipped_pack_files,
