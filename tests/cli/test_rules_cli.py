@@ -81,6 +81,15 @@ def test_a_texas_matter_says_why_it_has_no_work_permit_renewal(
     assert "Matter 1 (TX): Work permit: not computed for Texas residents" in affected
     shown = assert_ok(run_cli("--vault", folder, "client", "1", env=env)).stdout
     assert "State: TX" in shown
+    # The client moves to New Mexico: the work-permit renewal is back, and no note.
+    bad = run_cli("--vault", folder, "client", "edit", "1", "--state", "Tejas", env=env)
+    assert_one_line_error(bad, 1, "--state", "two-letter code")
+    assert_ok(run_cli("--vault", folder, "client", "edit", "1", "--state", "NM", env=env))
+    out = assert_ok(
+        run_cli("--vault", folder, "deadlines", "--matter", "1", "--today", TODAY, env=env)
+    ).stdout
+    assert "File the work-permit request (I-765) with the DACA renewal" in out
+    assert "Not for this client" not in out
 
 
 def test_a_stale_pack_is_marked(texas_vault: tuple[Path, dict[str, str]]) -> None:
