@@ -118,27 +118,50 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class _Results:
+    """Results in job order, with progress and each result reported as it comes."""
+
+    def __init__(
+        self,
+        total: int,
+        progress: Progress | None,
+        on_result: Callable[[int, JobResult], None] | None,
+    ) -> None:
+        self.items: list[JobResult] = []
+        self.total = total
+        self.progress = progress
+        self.on_result = on_result
+
+    def add(self, result: JobResult) -> None:
+        self.items.append(result)
+        if self.on_result:
+            self.on_result(len(self.items) - 1, result)
+        if self.progress:
+            self.progress(len(self.items), self.total)
+
+
 def run_jobs(
     sources: Mapping[str, PreparedTemplate],
     jobs: Sequence[Job],
     *,
     workers: int | None = None,
     progress: Progress | None = None,
+    on_result: Callable[[int, JobResult], None] | None = None,
 ) -> list[JobResult]:
     """Fill every job, in order; uses worker processes when there are enough documents, and
-    always (with limits) for a template that is not one of the app's own."""
+    always (with limits) for a template that is not one of the app's own. `on_result` hears of
+    each job (its index and result) as soon as it is done, so a written draft is recorded then."""
     workers = default_workers() if workers is None else max(1, workers)
+    results = _Results(len(jobs), progress, on_result)
     if not all(t.trusted for t in sources.values()):
-        return _run_limited(sources, jobs, min(workers, len(jobs)), progress)
+        _run_limited(sources, jobs, min(workers, len(jobs)), results)
+        return results.items
     if workers == 1 or len(jobs) < PARALLEL_FROM:
         _templates.clear()
         _templates.update(sources)
-        results = []
-        for done, job in enumerate(jobs, start=1):
-            results.append(run_job(job))
-            if progress:
-                progress(done, len(jobs))
-        return results
+        for job in jobs:
+            results.add(run_job(job))
+        return results.items
     # Imported here: the process pool is needed only for batches, not at the app's start-up.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -147,42 +170,37 @@ def run_jobs(
     # "spawn": the workers start clean, with no copy of the parent's open vault or its keys.
     context = multiprocessing.get_context("spawn")
     chunk = max(1, min(25, len(jobs) // (workers * 4) or 1))
-    results = []
     try:
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(payload,)
         ) as pool:
-            for done, result in enumerate(pool.map(run_job, jobs, chunksize=chunk), start=1):
-                results.append(result)
-                if progress:
-                    progress(done, len(jobs))
+            for result in pool.map(run_job, jobs, chunksize=chunk):
+                results.add(result)
     except BrokenProcessPool:
         # A worker died (out of memory, killed): finish the rest here rather than lose them.
         _templates.clear()
         _templates.update(sources)
-        for job in jobs[len(results) :]:
-            results.append(run_job(job))
-    return results
+        for job in jobs[len(results.items) :]:
+            results.add(run_job(job))
+    return results.items
 
 
 def _run_limited(
     sources: Mapping[str, PreparedTemplate],
     jobs: Sequence[Job],
     workers: int,
-    progress: Progress | None,
-    done_before: int = 0,
-) -> list[JobResult]:
+    results: _Results,
+) -> None:
     """Every job in worker processes under the limits; never in this process."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     if not jobs:
-        return []
+        return
     payload = {key: (t.data, t.name) for key, t in sources.items()}
     limits = (SECONDS_PER_DOCUMENT, MEMORY_BYTES)
     context = multiprocessing.get_context("spawn")
-    results: list[JobResult] = []
-    total = done_before + len(jobs)
+    done = 0
     try:
         with ProcessPoolExecutor(
             max_workers=max(1, workers),
@@ -191,17 +209,12 @@ def _run_limited(
             initargs=(payload, limits),
         ) as pool:
             for result in pool.map(run_job, jobs, chunksize=1):
-                results.append(result)
-                if progress:
-                    progress(done_before + len(results), total)
+                results.add(result)
+                done += 1
     except BrokenProcessPool:
         # A worker died past its limits: that document fails, the rest go to fresh workers.
-        results.append(JobResult(ok=False, failure=_limit_message("memory or time", limits)))
-        if progress:
-            progress(done_before + len(results), total)
-        rest = jobs[len(results) :]
-        results += _run_limited(sources, rest, workers, progress, done_before + len(results))
-    return results
+        results.add(JobResult(ok=False, failure=_limit_message("memory or time", limits)))
+        _run_limited(sources, jobs[done + 1 :], workers, results)
 
 
 def render_one(template: PreparedTemplate, values: Mapping[str, Value]) -> JobResult:

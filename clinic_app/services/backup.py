@@ -371,7 +371,9 @@ def restore_backup(
         )
         _make_private(folder)
         opened = Vault.open(
-            folder, vault_passphrase if vault_passphrase is not None else backup_passphrase
+            folder,
+            vault_passphrase if vault_passphrase is not None else backup_passphrase,
+            adopt_head=True,  # a backup is older by design: the restored vault starts its own
         )
         try:
             from clinic_app.services.check import check_vault

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError
-from clinic_app.vault import audit
+from clinic_app.vault import audit, leftovers
 from clinic_app.vault.vault import Vault
 
 
@@ -52,6 +52,7 @@ def check_vault(vault: Vault) -> CheckReport:
             "The vault database is damaged or was altered; restore it from a backup."
         ) from exc
     problems.extend(vault.verify_key_slots())
+    problems.extend(vault.verify_head())
     files_checked = 0
     with vault.reader() as session:
         problems.extend(audit.verify(session, vault.audit_key))
@@ -71,5 +72,16 @@ def check_vault(vault: Vault) -> CheckReport:
     if orphans:
         notes.append(
             f"{len(orphans)} file(s) in the file store belong to no record (left by an interrupted save)"
+        )
+    if vault.swept:
+        notes.append(
+            f"{len(vault.swept)} leftover temporary file(s) of an interrupted program were "
+            f"removed when the vault was opened ({leftovers.describe(vault.swept, vault.folder)})"
+        )
+    remaining = vault.leftovers()
+    if remaining:
+        notes.append(
+            f"{len(remaining)} leftover temporary file(s) of an interrupted program are still "
+            f"there ({leftovers.describe(remaining, vault.folder)}); delete them"
         )
     return CheckReport(problems=tuple(problems), notes=tuple(notes), files_checked=files_checked)

@@ -247,6 +247,10 @@ class KeySlotFile:
 
     vault_id: str
     slots: list[KeySlot] = field(default_factory=list)
+    # Raised by every passphrase or recovery-code change; the head record remembers the newest,
+    # so an older copy of this file put back is noticed (see head.py). Absent in older vaults: 0.
+    epoch: int = 0
+    epoch_mac: str = ""
 
     @classmethod
     def load(cls, path: Path) -> KeySlotFile:
@@ -255,7 +259,12 @@ class KeySlotFile:
             if doc.get("format") != FORMAT:
                 raise DamagedError(f"The key slot file {path.name} has an unknown format.")
             slots = [KeySlot(**slot) for slot in doc["slots"]]
-            return cls(vault_id=str(doc["vault_id"]), slots=slots)
+            return cls(
+                vault_id=str(doc["vault_id"]),
+                slots=slots,
+                epoch=int(doc.get("epoch", 0)),
+                epoch_mac=str(doc.get("epoch_mac", "")),
+            )
         except FileNotFoundError as exc:
             raise UnlockError(
                 f"No key slot file in {path.parent}; this is not a vault folder."
@@ -270,6 +279,8 @@ class KeySlotFile:
             "format": FORMAT,
             "vault_id": self.vault_id,
             "slots": [asdict(s) for s in self.slots],
+            "epoch": self.epoch,
+            "epoch_mac": self.epoch_mac,
         }
         atomic_write(path, json.dumps(doc, indent=2).encode("utf-8"))
 
@@ -294,9 +305,23 @@ class KeySlotFile:
         """Put `slot` in place of the slots of its kind (changing a passphrase rewrites one slot)."""
         self.slots = [s for s in self.slots if s.kind != kind] + [slot]
 
+    def _epoch_digest(self, data_key: bytes) -> str:
+        body = f"{self.vault_id}:epoch:{self.epoch}".encode()
+        return _b64(hmac.new(subkey(data_key, "keyslot-mac"), body, hashlib.sha256).digest())
+
+    def next_epoch(self, data_key: bytes) -> None:
+        self.epoch += 1
+        self.epoch_mac = self._epoch_digest(data_key)
+
+    def epoch_ok(self, data_key: bytes) -> bool:
+        """The epoch is the one the data key's holder wrote (0 needs no proof: it is the lowest)."""
+        return self.epoch == 0 or hmac.compare_digest(self.epoch_mac, self._epoch_digest(data_key))
+
     def verify(self, data_key: bytes) -> list[str]:
         """Problems found in the slots, given the correct data key."""
         problems = []
+        if not self.epoch_ok(data_key):
+            problems.append("the key-slot file's key epoch has been altered")
         mac_key = subkey(data_key, "keyslot-mac")
         kinds = {s.kind for s in self.slots}
         for slot in self.slots:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from clinic_app.errors import DamagedError, UnlockError, VaultError
-from clinic_app.vault import audit, migrate
+from clinic_app.vault import audit, head, leftovers, migrate
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
 from clinic_app.vault.fsutil import atomic_write, disk_error_sentence
@@ -43,6 +43,7 @@ SLOTS_NAME = "keyslots.json"
 META_NAME = "vault.json"
 FILES_DIR = "files"
 MIN_PASSPHRASE = 8
+DRAFTS_SETTING = "documents.drafts_folder"  # where drafts were last written (a vault setting)
 
 
 def is_vault(folder: Path) -> bool:
@@ -68,6 +69,10 @@ class Vault:
         self._audit_key = subkey(data_key, "audit")
         self.files = FileStore(folder / FILES_DIR, subkey(data_key, "files"))
         self.engine: Engine = make_engine(folder / DB_NAME, subkey(data_key, "sqlcipher"))
+        self._vault_id = ""  # set by create/open, with the key epoch of the key-slot file
+        self._epoch = 0
+        self._head_written: tuple[int, int] | None = None  # (event, epoch) in head.json
+        self.swept: list[Path] = []  # leftovers of killed processes removed at open
 
     # -- opening and creating -------------------------------------------------------------
 
@@ -116,11 +121,13 @@ class Vault:
                 folder / META_NAME, json.dumps({"format": 1, "vault_id": vault_id}).encode()
             )
             vault = cls(folder, data_key, lock, actor)
+            vault._vault_id = vault_id
             migrate.upgrade(vault.engine, folder / DB_NAME)
             if os.name == "posix":
                 (folder / DB_NAME).chmod(0o600)
             with vault.session() as session:
                 audit.record(session, action="create", record_kind="vault")
+                audit.record(session, action=head.STARTED, record_kind="vault")
             # The key slots go last: a folder without them is not yet a vault.
             slots.save(folder / SLOTS_NAME)
         except BaseException:
@@ -129,9 +136,13 @@ class Vault:
         return vault, code
 
     @classmethod
-    def open(cls, folder: Path, passphrase: str, *, actor: str = "") -> Vault:
-        """Unlock with the passphrase."""
-        return cls._open(Path(folder), normalize_passphrase(passphrase), PASSPHRASE, actor)
+    def open(
+        cls, folder: Path, passphrase: str, *, actor: str = "", adopt_head: bool = False
+    ) -> Vault:
+        """Unlock with the passphrase. `adopt_head`: a vault just restored from a backup has
+        no head record of its own yet (the backup is meant to be older); start one."""
+        secret = normalize_passphrase(passphrase)
+        return cls._open(Path(folder), secret, PASSPHRASE, actor, adopt_head)
 
     @classmethod
     def open_with_recovery(cls, folder: Path, recovery_code: str, *, actor: str = "") -> Vault:
@@ -139,7 +150,9 @@ class Vault:
         return cls._open(Path(folder), normalize_recovery_code(recovery_code), RECOVERY, actor)
 
     @classmethod
-    def _open(cls, folder: Path, secret: bytes, kind: str, actor: str) -> Vault:
+    def _open(
+        cls, folder: Path, secret: bytes, kind: str, actor: str, adopt_head: bool = False
+    ) -> Vault:
         if not is_vault(folder):
             raise VaultError(f"There is no vault in {folder}; create one with 'clinic-app init'.")
         lock = VaultLock(folder)
@@ -155,8 +168,16 @@ class Vault:
                     f"The vault database in {folder} is missing or empty; restore the vault from a backup."
                 )
             vault = cls(folder, data_key, lock, actor)
+            vault._vault_id, vault._epoch = slots.vault_id, slots.epoch
+            if not slots.epoch_ok(data_key):
+                raise DamagedError(
+                    "The key-slot file (keyslots.json) was altered; restore the vault from the "
+                    "newest backup into a new folder."
+                )
             vault._probe()
             vault._migrate()
+            vault._check_head(adopt_head)
+            vault._sweep()
         except BaseException:
             if vault is not None:
                 vault.engine.dispose()  # a vault that failed to open keeps no connection
@@ -183,6 +204,83 @@ class Vault:
         except OSError as exc:  # the copy kept before upgrading could not be written
             raise VaultError(disk_error_sentence(exc, self.folder)) from exc
 
+    def _check_head(self, adopt: bool) -> None:
+        """Refuse a database or key-slot file older than the head record (see head.py)."""
+        try:
+            found = head.read(self.folder, subkey(self._data_key, "head"), self._vault_id)
+            with self.engine.connect() as conn:
+                if found is not None:
+                    problem = head.problem(conn, found, self._epoch)
+                    if problem is not None:
+                        raise DamagedError(problem)
+                    self._head_written = (found.seq, found.epoch)
+                    return
+                if head.started(conn) and not adopt:
+                    raise DamagedError(
+                        f"The vault's head record ({head.HEAD_NAME}) is missing, so an older "
+                        "database put back could not be noticed; restore the newest backup into "
+                        "a new folder."
+                    )
+        except SADatabaseError as exc:
+            raise DamagedError(
+                "The vault database is damaged or was altered; restore it from a backup."
+            ) from exc
+        if adopt:  # just restored: the restore's own audit event follows at once
+            with self.engine.connect() as conn:
+                self._write_head(head.latest(conn))
+            return
+        # A vault made before head records: start one from here, and say so in the log.
+        with self.session() as session:
+            audit.record(session, action=head.STARTED, record_kind="vault")
+
+    def drafts_folder(self) -> Path | None:
+        """The folder drafts were last written to (its `.tmp-*` leftovers are plain drafts)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT value FROM setting WHERE key = :k"), {"k": DRAFTS_SETTING}
+            ).first()
+        try:
+            return Path(json.loads(row[0])) if row is not None else None
+        except (ValueError, TypeError):
+            return None
+
+    def leftovers(self) -> list[Path]:
+        return leftovers.find(self.folder, self.drafts_folder())
+
+    def _sweep(self) -> None:
+        """Remove what killed processes left: temporary drafts, backup and restore work."""
+        try:
+            self.swept = leftovers.sweep(self.leftovers())
+        except SADatabaseError:
+            self.swept = []  # a damaged database is reported by what comes next, not here
+
+    def verify_head(self) -> list[str]:
+        """For `check`: the head record against this database and key-slot file."""
+        if not self._vault_id:
+            return []  # a copy opened with open_copy keeps no head of its own
+        try:
+            found = head.read(self.folder, subkey(self._data_key, "head"), self._vault_id)
+        except DamagedError as exc:
+            return [exc.message.rstrip(".")]
+        if found is None:
+            return [f"the vault's head record ({head.HEAD_NAME}) is missing"]
+        with self.engine.connect() as conn:
+            problem = head.problem(conn, found, self.key_slots().epoch)
+        return [] if problem is None else [problem.rstrip(".")]
+
+    def _write_head(self, newest: tuple[int, str, str] | None) -> None:
+        """After a commit: record the newest audit event and the key epoch next to the database."""
+        if not self._vault_id:
+            return  # a copy opened with open_copy (an unpacked backup) keeps no head of its own
+        if newest is None or (newest[0], self._epoch) == self._head_written:
+            return
+        try:
+            record = head.Head(*newest, epoch=self._epoch)
+            head.write(self.folder, subkey(self._data_key, "head"), self._vault_id, record)
+        except VaultError:
+            return  # the change is committed; a head that lags is accepted and the next commit retries
+        self._head_written = (newest[0], self._epoch)
+
     def _probe(self) -> None:
         try:
             with self.engine.connect() as conn:
@@ -204,6 +302,9 @@ class Vault:
                 session.info.update(audit_key=self._audit_key, actor=self.actor)
                 with session.begin():
                     yield session
+                    session.flush()
+                    newest = head.latest(session.connection())  # what this commit makes newest
+            self._write_head(newest)
         except SADatabaseError as exc:
             translated = _database_error(exc, self.folder)
             if translated is None:
@@ -298,7 +399,11 @@ class Vault:
             kdf=kdf,
         )
         slots.replace(kind, slot)
+        # A new epoch: the head record then makes an older copy of this file (with the
+        # passphrase or code just replaced) refuse to open.
+        slots.next_epoch(self._data_key)
         slots.save(self.folder / SLOTS_NAME)
+        self._epoch = slots.epoch
         with self.session() as session:
             audit.record(session, action=action, record_kind="vault")
 

@@ -19,6 +19,7 @@ from tests.cli.conftest import (
     recovery_code_from,
     run_cli,
 )
+from tests.conftest import SAMPLE_CSV
 from tests.core.test_template_inert import ATTACK_URL, field
 
 
@@ -97,3 +98,14 @@ def test_recover_reads_the_code_from_a_terminal_without_echo(tmp_path: Path) -> 
         assert proc.wait(timeout=120) == 0, bytes(seen)
     assert b"New passphrase set" in seen
     assert code.encode() not in seen
+
+
+def test_check_refuses_an_older_database_put_back(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    folder = tmp_path / "vault"
+    assert_ok(run_cli("--vault", folder, "init", env=env))
+    old = (folder / "vault.db").read_bytes()
+    assert_ok(run_cli("--vault", folder, "import", SAMPLE_CSV, env=env))
+    (folder / "vault.db").write_bytes(old)
+    run = run_cli("--vault", folder, "check", env=env)
+    assert_one_line_error(run, (1, 3), "older than the vault's last recorded change (event")

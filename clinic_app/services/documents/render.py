@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,13 +20,13 @@ from clinic_app.documents.facts import load_clinic, load_group_facts, load_matte
 from clinic_app.documents.index import IndexRow, write_csv, write_docx
 from clinic_app.documents.models import GeneratedDocument
 from clinic_app.documents.selection import MatterFilter
-from clinic_app.domain.models import AgencyLetter, Matter, StoredFile
+from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
-from clinic_app.services.changes import FILE, LETTER, MATTER, ChangeSet
+from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
+from clinic_app.vault.vault import DRAFTS_SETTING, Vault
 
 Progress = Callable[[int, int], None]
 PLAIN_FILES_NOTICE = (
@@ -405,6 +406,7 @@ def render_documents(
         except OSError as exc:
             raise UserError(f"Cannot create the folder {out_dir}: {exc.strerror or exc}.") from exc
 
+    to_make = [plan for plan in planned if plan.problem is None]
     jobs = [
         batch.Job(
             template=plan.language,
@@ -412,10 +414,31 @@ def render_documents(
             out_path=(out_dir / plan.filename) if out_dir is not None else None,
             want_bytes=keep_in_vault,
         )
-        for plan in planned
-        if plan.problem is None
+        for plan in to_make
     ]
-    results = iter(batch.run_jobs(prepared, jobs, workers=workers, progress=progress))
+    remembered = out_dir is None or vault.drafts_folder() == out_dir.resolve()
+
+    def record_draft(index: int, result: batch.JobResult) -> None:
+        # Each plain draft is in the audit log as soon as it is on disk, not at the batch's end
+        # (a killed batch used to leave drafts that no event recorded).
+        nonlocal remembered
+        plan = to_make[index]
+        if result.ok and out_dir is not None:
+            with vault.session() as session:
+                if not remembered:  # the next open sweeps killed renders' leftovers there
+                    _remember_drafts_folder(session, out_dir)
+                    remembered = True
+                audit.record(
+                    session,
+                    action="write_draft",
+                    record_kind=MATTER if plan.matter_id is not None else LETTER,
+                    record_id=plan.matter_id if plan.matter_id is not None else plan.letter_id,
+                    summary=f"{source.label} ({plan.language})",
+                )
+
+    results = iter(
+        batch.run_jobs(prepared, jobs, workers=workers, progress=progress, on_result=record_draft)
+    )
     made: list[tuple[_Planned, bytes | None]] = []
     for plan in planned:
         if plan.problem is not None:
@@ -537,6 +560,17 @@ def _file_name(
     return naming.safe_filename(
         client.last_name, client.first_name, label, today.isoformat(), *(lang,) * several, *extra
     )
+
+
+def _remember_drafts_folder(session: Session, out_dir: Path) -> None:
+    """Where drafts go (a vault setting, recorded with the first draft written there)."""
+    value = json.dumps(str(out_dir.resolve()))
+    row = session.get(Setting, DRAFTS_SETTING)
+    if row is None:
+        row = Setting(key=DRAFTS_SETTING, value=value)
+    row.value = value
+    session.add(row)
+    audit.record(session, action="set", record_kind=SETTING, summary=DRAFTS_SETTING)
 
 
 def _keep(vault: Vault, session: Session, plan: _Planned, label: str, data: bytes) -> int:
