@@ -20,6 +20,7 @@ from clinic_app.cli import (
     document_commands,
     employer_commands,
     gui,
+    help_env,
     matter_commands,
     record_commands,
     shell,
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options(suppress=True)
     for module in COMMAND_MODULES:
         module.register(sub, common)
+    help_env.describe_all(sub)
     return parser
 
 

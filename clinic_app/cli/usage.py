@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from clinic_app.errors import ClinicError, UserError, ValidationError
 from clinic_app.i18n import _
@@ -20,13 +20,22 @@ class UsageError(ClinicError):
 class Parser(argparse.ArgumentParser):
     """argparse with its errors raised as one sentence and a --help hint, never a usage block."""
 
+    # The innermost command parsed so far: argparse reports a subcommand's unknown flag from
+    # the main parser, and the hint should name the subcommand's --help.
+    innermost = ""
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        Parser.innermost = self.prog
+        return super().parse_known_args(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         # "invalid choice: 'x' (choose from 'init', 'demo', …)" lists every command on one
         # enormous line; --help lists them readably.
         message = message.split(" (choose from ", 1)[0]
+        prog = Parser.innermost or self.prog
         raise UsageError(
             _("{prog}: {message}; run '{prog} --help' for the options.").format(
-                prog=self.prog, message=message
+                prog=prog, message=message
             )
         )
 
@@ -87,7 +96,3 @@ def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
             raise
         raise UserError(f"{flag}: {exc.problem}") from exc
 
-
-def all_flags(parser: argparse.ArgumentParser) -> Sequence[str]:
-    """Every long option a parser accepts (for tests and help texts)."""
-    return [s for action in parser._actions for s in action.option_strings if s.startswith("--")]

@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
 from clinic_app.errors import DamagedError, UserError
-from clinic_app.services import backup, check, demo, vault_ops
+from clinic_app.services import backup, check, clients, demo, vault_ops
 from clinic_app.validation_dates import parse_cli_date
 
 RECOVERY_NOTICE = """\
@@ -90,6 +90,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if vault_ops.is_vault(folder):
         vault = context.open_vault(args)
         code = None
+        if not demo.is_demo_vault(vault) and clients.count_clients(vault):
+            vault.close()
+            raise UserError(
+                f"{folder} holds a vault that is not a demo vault; invented workers would be mixed "
+                "into its clients. Name a folder of its own with --vault DIR."
+            )
     else:
         vault, code = vault_ops.create_vault(
             folder,

@@ -446,3 +446,34 @@ def test_screenshots_of_a_real_vault_are_refused(intake: Intake, tmp_path: Path)
     assert_one_line_error(run, 1, "not a demo vault", "--real-data", "unencrypted")
     assert not list(tmp_path.rglob("*.png"))
     assert intake.vault_bytes() == before
+
+
+def test_demo_refuses_to_mix_invented_workers_into_a_real_vault(intake: Intake) -> None:
+    before = intake.vault_bytes()
+    run = intake.cli("demo", "--clients", "3")
+    assert_one_line_error(run, 1, "not a demo vault", "--vault DIR")
+    assert intake.vault_bytes() == before
+
+
+def test_import_of_a_semicolon_csv_with_assignees(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    folder = tmp_path / "vault"
+    assert_ok(run_cli("--vault", folder, "init", env=env))
+    sheet = tmp_path / "es.csv"
+    sheet.write_text(
+        "first_name;last_name;a_number;employer;assignee\n"
+        "José;Pérez Núñez;A-012-345-678;Granja, S.A.;Rosa Peña\n",
+        encoding="utf-8",
+    )
+    run = assert_ok(run_cli("--vault", folder, "import", sheet, env=env))
+    assert run.stderr_lines == [
+        "Warning: row 2: 'Rosa Peña' was not on the staff list; added as a paralegal "
+        "(change the role if they sign off packets)"
+    ]
+    script = "staff --json\nclients --search 345678 --json\n"
+    out = assert_ok(run_cli("--vault", folder, "shell", env=env, stdin=script)).stdout
+    decoder = json.JSONDecoder()
+    staff, end = decoder.raw_decode(out)
+    found, _end = decoder.raw_decode(out[end:].lstrip())
+    assert [(s["name"], s["role"]) for s in staff] == [("Rosa Peña", "paralegal")]
+    assert [(c["last_name"], c["employer"]) for c in found] == [("Pérez Núñez", "Granja, S.A.")]
