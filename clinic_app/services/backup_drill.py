@@ -56,7 +56,7 @@ class DrillReport:
 
 
 def restore_drill(vault: Vault) -> DrillReport:
-    """Restore the newest verified copy at any connected destination into a temporary folder
+    """Restore the newest verified copy at any connected folder into a temporary folder
     beside the vault, check it, and compare its record counts and audit chain with the vault's.
     The temporary folder is wiped; the drill is audited."""
     report = _drill(vault)
@@ -75,10 +75,10 @@ def _drill(vault: Vault) -> DrillReport:
     for destination in get_plan(vault).destinations:
         if not destination.present:
             continue
-        for copy in read_copies(destination.path, vault.vault_id):
-            if copy.good and (newest is None or copy.made > newest[1].made):
-                newest = (destination, copy)
-            break  # newest first: only the newest copy of each destination competes
+        # Newest first: the first good copy is the one a person would restore from this folder.
+        copy = next((c for c in read_copies(destination.path, vault.vault_id) if c.good), None)
+        if copy is not None and (newest is None or copy.made > newest[1].made):
+            newest = (destination, copy)
     if newest is None:
         return DrillReport(
             None, None, "", ("there is no verified copy at any connected backup folder",)

@@ -102,7 +102,7 @@ def test_a_corrupted_copy_is_reported_failed_and_the_good_ones_are_untouched(
     for n in range(4):
         backup_runs.run_due_backups(sample_vault, now=START + timedelta(days=n))
     names = [c.file for c in backup_runs.list_backups(sample_vault)[0].copies]
-    victim = usb / names[1]
+    victim = usb / names[0]  # the newest copy
     data = bytearray(victim.read_bytes())
     data[len(data) // 2] ^= 0x01  # one bit flipped on a failing stick
     victim.write_bytes(bytes(data))
@@ -115,13 +115,14 @@ def test_a_corrupted_copy_is_reported_failed_and_the_good_ones_are_untouched(
     key = sample_vault.backup_key()
     assert key is not None
     assert backup_runs.verify_copy(sample_vault, victim, key)  # the full check refuses it too
+    drill = backup_drill.restore_drill(sample_vault)  # drills the newest copy still good
+    assert drill.ok and drill.copy == usb / names[1]
     # The next scheduled run neither counts nor deletes it, and leaves the good copies as they were.
     report = backup_runs.run_due_backups(sample_vault, now=START + timedelta(days=4))
     assert _statuses(report) == {"USB": "made"}
     assert victim.exists()
     assert {n: (usb / n).read_bytes() for n in before} == before
-    drill = backup_drill.restore_drill(sample_vault)
-    assert drill.ok and drill.copy is not None and drill.copy.name != victim.name
+    assert backup_drill.restore_drill(sample_vault).copy == usb / report.made[0].copy.file  # type: ignore[union-attr]
 
 
 def test_a_copy_that_fails_verification_keeps_the_previous_good_copies(
