@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import documents, vault_ops
@@ -127,3 +127,23 @@ def test_safe_contact_rules_are_typed_in_the_client_editor(qtbot, window: MainWi
     saved = clients.get_client(window.vault, client_id=editor.saved_id or -1)
     assert saved.contact_rules == ("no_mail", "text_only")
     assert saved.mail_to == "PO Box 12, Marshalltown, IA"
+
+
+def test_the_soi_request_lists_closed_workers_only_when_asked(
+    qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.documents.engine import read_text
+
+    page = window.documents
+    page.template.setCurrentIndex(page.template.findData("soi-request"))
+    qtbot.mouseClick(page.for_letter, Qt.MouseButton.LeftButton)
+    page.letter.setCurrentIndex(page.letter.findData(case_vault[1].letter_id))
+    # On its own row the box is as wide as the form: click its tick box, at the left.
+    tick = QPoint(8, page.all_workers.height() // 2)
+    qtbot.mouseClick(page.all_workers, Qt.MouseButton.LeftButton, pos=tick)
+    assert page.all_workers.isChecked()
+    page.out_dir.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
+    (made,) = (tmp_path / "drafts").glob("*.docx")
+    assert "Hilario Apaza" in "\n".join(read_text(made.read_bytes()))  # denied, listed as asked

@@ -101,6 +101,13 @@ class DocumentsPage(Page):
         self.within.setValue(180)
         self.within.setSuffix(" " + _("days"))
         self.one_per_client = QCheckBox(_("One per client"))
+        self.all_workers = QCheckBox(_("List closed and decided workers too"))
+        self.all_workers.setToolTip(
+            _(
+                "For a worksite-wide letter (the Statement of Interest request): by default it "
+                "lists only workers with an open matter"
+            )
+        )
         self.render_button = QPushButton(_("Render"))
         self.render_button.clicked.connect(lambda: self.render(anyway=False))
         self.anyway_button = QPushButton(_("Render anyway"))
@@ -136,6 +143,7 @@ class DocumentsPage(Page):
             choose.addWidget(widget)
         choose.addStretch(1)
         form.addRow(_("Only"), choose)
+        form.addRow("", self.all_workers)
         form.addRow(_("Language"), self.language)
         where = QHBoxLayout()
         where.addWidget(self.out_dir, 1)
@@ -272,6 +280,7 @@ class DocumentsPage(Page):
             self.clinic_settings_needed.emit(missing[0].key, text)
             return
         choose = self._choices() if letter_id is not None else None
+        all_workers = self.all_workers.isChecked()
         vault, out, lang, keep = (
             self.vault,
             Path(self.out_dir.text()).expanduser(),
@@ -295,6 +304,7 @@ class DocumentsPage(Page):
                 progress=progress,
                 anyway=anyway,
                 choose=choose,
+                all_workers=all_workers,
             ),
             self._rendered,
             self._failed,
