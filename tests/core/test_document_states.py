@@ -228,6 +228,9 @@ def test_a_no_mail_client_gets_no_address_and_a_staff_banner(
     assert doc.path is not None and doc.language == "es"
     lines = read_text(doc.path.read_bytes())
     assert lines[0] == "NO ENVIAR POR CORREO — solo mensajes de texto"
+    # Tagged Spanish, so Word checks its spelling as Spanish.
+    styles = Document(str(doc.path)).styles.element.xml
+    assert 'w:val="es-US"' in styles and 'w:val="en-US"' not in styles
     text = "\n".join(lines)
     assert "9 Home St" not in text and "Inés Condori\n" not in text
     # Nothing about immigration in the file name or the opening lines.
