@@ -84,6 +84,7 @@ def isolated_home(
         "CLINIC_APP_PASSPHRASE",
         "CLINIC_APP_NEW_PASSPHRASE",
         "CLINIC_APP_RECOVERY_CODE",
+        "CLINIC_APP_BACKUP_PASSPHRASE",
         "CLINIC_APP_USER",
     ):
         monkeypatch.delenv(var, raising=False)

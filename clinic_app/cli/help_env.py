@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 
 from clinic_app.cli.context import ACTOR_ENV
-from clinic_app.cli.secrets import NEW_PASSPHRASE_ENV, PASSPHRASE_ENV, RECOVERY_ENV
+from clinic_app.cli.secrets import (
+    BACKUP_PASSPHRASE_ENV,
+    NEW_PASSPHRASE_ENV,
+    PASSPHRASE_ENV,
+    RECOVERY_ENV,
+)
 from clinic_app.i18n import _
 from clinic_app.paths import VAULT_ENV, default_vault_dir
 
@@ -19,6 +24,10 @@ def _meanings() -> dict[str, str]:
         ACTOR_ENV: _("who the audit log names when --as is not given (else the login name)"),
         NEW_PASSPHRASE_ENV: _("the new passphrase (else a prompt)"),
         RECOVERY_ENV: _("the recovery code (else a prompt)"),
+        BACKUP_PASSPHRASE_ENV: _(
+            "the automatic backups' own passphrase with --own-passphrase (else the next line of "
+            "--passphrase-stdin, else a prompt)"
+        ),
     }
 
 
@@ -34,6 +43,7 @@ READS: dict[str, tuple[str, ...]] = {
     "recover": (VAULT_ENV, RECOVERY_ENV, NEW_PASSPHRASE_ENV, ACTOR_ENV),
     # The passphrase the backup was made with; the new folder is always named with --vault.
     "restore": (PASSPHRASE_ENV,),
+    "backup-plan": (*VAULT_COMMAND, BACKUP_PASSPHRASE_ENV),
 }
 
 

@@ -95,4 +95,3 @@ def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
         if flag is None:
             raise
         raise UserError(f"{flag}: {exc.problem}") from exc
-

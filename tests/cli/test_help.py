@@ -65,6 +65,7 @@ def test_the_readme_table_names_only_real_options() -> None:
         (["fields"], ["Environment: none read."]),
         (["demo"], ["The demo vault goes to --vault DIR", "clinic-app"]),
         (["shell"], ["--keep-going", "first failing line"]),
+        (["backup-plan"], ["--keep N|D,W,M", "$CLINIC_APP_BACKUP_PASSPHRASE"]),
     ],
 )
 def test_help_names_options_and_environment(

@@ -254,9 +254,7 @@ def test_every_missing_clinic_setting_is_named_at_once(
         )  # fmt: skip
     # In the order the letter prints them (the phone is printed only when set).
     assert [m.key for m in caught.value.missing] == ["name", "uscis_address", "signer_title"]
-    assert "--set name=... --set uscis_address=... --set signer_title=..." in str(
-        caught.value
-    )
+    assert "--set name=... --set uscis_address=... --set signer_title=..." in str(caught.value)
     assert not (tmp_path / "out").exists()
     found = documents.clinic_settings_missing(vault, template="cover-letter-initial", today=TODAY)
     assert [m.key for m in found] == ["name", "uscis_address", "signer_title"]
