@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from clinic_app.cli import context
@@ -12,7 +13,7 @@ from clinic_app.cli.usage import flags_for
 from clinic_app.domain.vocab import STAFF_ROLES
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
-from clinic_app.services import clients, matters, notes, staff
+from clinic_app.services import clients, conflicts, matters, notes, staff
 from clinic_app.services.clients import ClientFields
 from clinic_app.services.records import ClientRecord, to_json
 from clinic_app.vault.vault import Vault
@@ -131,11 +132,20 @@ def cmd_client_add(args: argparse.Namespace) -> int:
     fields = _client_fields(args)
     with context.open_vault(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
         record = clients.add_client(vault, **fields).record
+        found, check_id = conflicts.check_added_client(vault, client_id=record.id)
         data = _client_json(vault, record) if args.json else None
     if data is not None:
-        print_json(data)
+        print_json(data | {"conflicts": [m.as_json() for m in found]})
     else:
         print(_("Added client {id}: {name}.").format(id=record.id, name=record.full_name))
+    if found:  # nobody here to ask: an attorney decides (conflicts review)
+        print(
+            _(
+                "Possible conflict: {n} possible matches, best {name} ({score}); sent to an "
+                "attorney as conflict check {check} (clinic-app conflicts review)."
+            ).format(n=len(found), name=found[0].name, score=found[0].score, check=check_id),
+            file=sys.stderr,
+        )
     return 0
 
 

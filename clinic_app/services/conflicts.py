@@ -271,6 +271,31 @@ def record_decision(
     return Changed(check_id, ChangeSet.of(CONFLICT, check_id))
 
 
+def check_added_client(vault: Vault, *, client_id: int) -> tuple[list[ConflictMatch], int]:
+    """The check for a client added where nobody can be asked (a script): with matches it goes
+    to an attorney, without it is kept as done. Returns the matches and the check's id."""
+    with vault.reader() as session:
+        row = get_or_fail(session, Client, client_id, "client")
+        query = PersonQuery(
+            row.first_name,
+            row.last_name,
+            row.date_of_birth,
+            row.a_number,
+            row.phone,
+            tuple(row.other_names.splitlines()),
+        )
+    matches = check_person(vault, query, exclude_client=client_id)
+    check_id = record_decision(
+        vault,
+        subject_kind="client",
+        decision="refer_attorney" if matches else "no_match",
+        matches=matches,
+        query=query.as_json(),
+        subject_id=client_id,
+    ).record
+    return matches, check_id
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A check sent to an attorney."""

@@ -228,3 +228,32 @@ def test_check_without_a_person_or_employer_is_one_sentence(
         env=cli_env,
     )
     assert_one_line_error(bad_date, 1, "date of birth")
+
+
+def test_client_added_by_a_script_goes_to_the_attorney_when_it_matches(
+    intake_vault: dict[str, int | Path], cli_env: dict[str, str]
+) -> None:
+    folder = intake_vault["folder"]
+    run = assert_ok(
+        run_cli(
+            "--vault",
+            folder,
+            "client",
+            "add",
+            "--first-name",
+            "Maria",
+            "--last-name",
+            "Perez Garcia",
+            "--dob",
+            "1990-04-03",
+            "--json",
+            env=cli_env,
+        )
+    )
+    added = run.json()
+    assert added["conflicts"][0]["record_id"] == intake_vault["maria"]
+    assert "Possible conflict" in run.stderr and "conflicts review" in run.stderr
+    waiting = assert_ok(
+        run_cli("--vault", folder, "conflicts", "review", "--json", env=cli_env)
+    ).json()
+    assert [(w["subject_kind"], w["subject_id"]) for w in waiting] == [("client", added["id"])]

@@ -204,3 +204,29 @@ def test_decisions_are_kept_and_audited_without_names(vault: Vault) -> None:
         conflicts.record_decision(
             vault, subject_kind="client", decision="maybe", matches=[], query={}
         )
+
+
+def test_upgrading_an_older_vault_computes_the_keys_of_its_records(vault: Vault) -> None:
+    from alembic import command
+
+    from clinic_app.vault import migrate
+
+    maria = _maria(vault)
+    employer = employers.add_employer(vault, name="Sánchez Díaz Farms LLC").record
+    cfg = migrate.alembic_config()
+    with vault.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")  # before the conflict check existed
+    with vault.engine.begin() as conn:
+        assert "conflict_key" not in {
+            r[0] for r in conn.execute(text("SELECT name FROM sqlite_master")).all()
+        }
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    vault.engine.dispose()
+    query = conflicts.person_query(
+        first_name="Maria", last_name="Perez", date_of_birth="1990-04-03"
+    )
+    assert [m.record_id for m in conflicts.check_person(vault, query)] == [maria]
+    found = conflicts.check_employer(vault, name="Sanchez Diaz Farms")
+    assert [m.record_id for m in found] == [employer.id]
