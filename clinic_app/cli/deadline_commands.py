@@ -11,7 +11,7 @@ from typing import Any
 from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
 from clinic_app.errors import UserError
-from clinic_app.services import deadlines, reports, rule_status
+from clinic_app.services import clients, deadlines, matters, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
 
@@ -211,6 +211,11 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
+        # A mistyped id is an error, not an empty list that reads as "nothing due".
+        if args.client is not None:
+            clients.get_client(vault, client_id=args.client)
+        if args.matter is not None:
+            matters.get_matter(vault, matter_id=args.matter)
         if args.ics:
             export = deadlines.export_calendar(
                 vault,

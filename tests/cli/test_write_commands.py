@@ -477,3 +477,8 @@ def test_import_of_a_semicolon_csv_with_assignees(tmp_path: Path) -> None:
     found, _end = decoder.raw_decode(out[end:].lstrip())
     assert [(s["name"], s["role"]) for s in staff] == [("Rosa Peña", "paralegal")]
     assert [(c["last_name"], c["employer"]) for c in found] == [("Pérez Núñez", "Granja, S.A.")]
+
+
+def test_deadlines_of_an_unknown_client_or_matter_is_an_error(intake: Intake) -> None:
+    assert_one_line_error(intake.cli("deadlines", "--client", "999"), 1, "no client", "999")
+    assert_one_line_error(intake.cli("deadlines", "--matter", "999"), 1, "no matter", "999")
