@@ -31,6 +31,12 @@ CLIENT_FLAGS = (
     ("--address", "address", "postal address (write \\n for a new line)"),
     ("--state", "state", "US state the client lives in (default: read from --address)"),
     ("--safe-contact", "safe_contact", "how to reach the person safely"),
+    (
+        "--contact-rules",
+        "contact_rules",
+        "safe-contact rules letters follow: no_mail, text_only, no_voicemail ('' clears them)",
+    ),
+    ("--mail-to", "mail_to", "mail letters here, not to the home address (\\n for a new line)"),
     ("--other-names", "other_names", "other names used, separated by ';'"),
 )
 # Which flag set a field the services name in an error.
@@ -43,6 +49,8 @@ CLIENT_FIELD_FLAGS = {
     "phone": "--phone",
     "address": "--address",
     "safe contact": "--safe-contact",
+    "safe-contact rules": "--contact-rules",
+    "mail to": "--mail-to",
     "date of birth": "--dob",
     "A-number": "--a-number",
     "preferred language": "--language",
@@ -111,7 +119,7 @@ def _client_fields(args: argparse.Namespace) -> ClientFields:
         value = getattr(args, flag[2:].replace("-", "_"))
         if value is None:
             continue
-        if key == "address":
+        if key in ("address", "mail_to"):
             value = value.replace("\\n", "\n")
         elif key == "other_names":
             value = [part.strip() for part in value.split(";")]
@@ -210,6 +218,8 @@ def cmd_client_show(args: argparse.Namespace) -> int:
         (_("Address"), record.address.replace("\n", ", ")),
         (_("State"), record.state),
         (_("Safe contact"), record.safe_contact),
+        (_("Safe-contact rules"), ", ".join(record.contact_rules)),
+        (_("Mail to"), record.mail_to.replace("\n", ", ")),
         (_("Other names"), "; ".join(record.other_names)),
     ):
         if value:

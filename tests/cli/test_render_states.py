@@ -160,3 +160,21 @@ def test_the_fee_choice_on_the_matter_reaches_the_cover_letter(
     assert "3.\tForm I-912, Request for Fee Waiver, with supporting evidence" in text
     bad = run_cli("--vault", folder, "checklist", f1, "--fee", "cash", env=env)
     assert bad.returncode == 2 and "invalid choice: 'cash'" in bad.stderr
+
+
+def test_safe_contact_rules_are_set_on_the_command_line(
+    case_vault: tuple[Path, Worksite, int], tmp_path: Path
+) -> None:
+    folder = copy_vault(case_vault[0], tmp_path / "vault")
+    env = make_env(tmp_path / "home")
+    bad = run_cli("--vault", folder, "client", "edit", "1", "--contact-rules", "pigeon", env=env)
+    assert_one_line_error(bad, 1, "'pigeon' is not one", "--contact-rules")
+    assert_ok(
+        run_cli(
+            "--vault", folder, "client", "edit", "1", "--contact-rules", "no mail,no-voicemail",
+            "--mail-to", "PO Box 12\\nMarshalltown, IA", env=env,
+        )
+    )  # fmt: skip
+    shown = assert_ok(run_cli("--vault", folder, "client", "show", "1", env=env)).stdout
+    assert "Safe-contact rules: no_mail, no_voicemail" in shown
+    assert "Mail to: PO Box 12, Marshalltown, IA" in shown
