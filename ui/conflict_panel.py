@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.conflicts.check import ConflictMatch
 from clinic_app.i18n import N_, _
 from clinic_app.services import conflicts
+from clinic_app.services.conflicts import ConflictMatch
 from clinic_app.services.vault_ops import Vault
 
 KIND_LABELS = {
