@@ -27,6 +27,21 @@ as_root() {
     echo "setup: need root (or sudo) to install: ${*: -1}" >&2; return 1; fi
 }
 
+# apt waits up to 10 minutes for a lock another install holds (an unattended upgrade, another
+# setup running beside this one), and the whole step is tried again a few times after that.
+apt_get() {
+  local attempt
+  for attempt in 1 2 3; do
+    if as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; then
+      return 0
+    fi
+    echo "setup: apt-get $1 failed (attempt $attempt of 3; another install may hold the lock); retrying in 20 s" >&2
+    sleep 20
+  done
+  echo "setup: apt-get $1 kept failing; run 'sudo apt-get $*' by hand, then this script again." >&2
+  return 1
+}
+
 if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   missing=()
   for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -35,8 +50,8 @@ if command -v dpkg >/dev/null && command -v apt-get >/dev/null; then
   if ! python3 -c 'import ensurepip' >/dev/null 2>&1; then missing+=(python3-venv); fi
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_get update -qq
+    apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
 else
   echo "setup: not a Debian-like system; install Qt's libraries (EGL, GL, fontconfig, xkbcommon, xcb-cursor) yourself." >&2

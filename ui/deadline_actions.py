@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _
@@ -19,6 +19,7 @@ from clinic_app.services.changes import DEADLINE
 from clinic_app.services.deadlines import Deadline
 from clinic_app.services.vault_ops import Vault
 from ui.feedback import desktop_message
+from ui.snooze_dialog import ask_until
 
 RFE_KINDS = ("rfe_response_due", "rfe_internal_target")
 
@@ -44,10 +45,8 @@ def act(
         if action == "done":
             return _done(parent, vault, deadline, today, publish)
         if action == "snooze":
-            until, ok = QInputDialog.getText(
-                parent, _("Snooze"), _("Snooze until (YYYY-MM-DD or MM/DD/YYYY):")
-            )
-            if not ok or not until.strip():
+            until = ask_until(today, _title(deadline), parent)
+            if until is None:
                 return None
             result = deadlines.snooze(vault, ref=deadline.id, until=until, today=today)
             publish(
@@ -78,7 +77,8 @@ def _done(
             _(
                 "Record that the RFE response was sent today ({date})? This adds the “RFE "
                 "response sent” notice to the matter and closes both RFE deadlines, the internal "
-                "target too. Choose No to only mark this deadline done."
+                "target too. Choose No to only mark it done (an RFE response marked done closes "
+                "its internal target too)."
             ).format(date=today.isoformat()),
             QMessageBox.StandardButton.Yes
             | QMessageBox.StandardButton.No

@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "done": N_("Done"),
     "snoozed": N_("Snoozed"),
 }
+POLICY_LABELS = {"paused": N_("Program paused"), "ended": N_("Program ended")}
 # Light backgrounds that stay readable in light and dark themes with dark text.
 STATUS_COLOURS = {
     "overdue": "#f8d7da",
@@ -35,9 +36,10 @@ def kind_label(kind: str) -> str:
 
 
 class DeadlineTableModel(RecordTableModel[Deadline]):
-    DUE, STATUS, CLIENT, KIND, ASSIGNEE, POLICY = range(6)
+    DUE, TIER, STATUS, CLIENT, KIND, ASSIGNEE, POLICY = range(7)
     HEADERS = (
         N_("Due"),
+        N_("Urgency"),
         N_("Status"),
         N_("Client"),
         N_("What"),
@@ -48,11 +50,19 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
     def __init__(self) -> None:
         super().__init__()
         self.today = date.today()
+        self.tiers: dict[str, str] = {}
+        self._ids: dict[str, int] = {}
 
-    def set_rows(self, rows: list[Deadline], today: date) -> None:
+    def set_rows(
+        self, rows: list[Deadline], today: date, tiers: dict[str, str] | None = None
+    ) -> None:
         self.beginResetModel()
-        self._rows, self.today = rows, today
+        self._rows, self.today, self.tiers = rows, today, tiers or {}
+        self._ids = {d.id: i for i, d in enumerate(rows)}
         self.endResetModel()
+
+    def row_of(self, deadline_id: str) -> int | None:
+        return self._ids.get(deadline_id)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -62,6 +72,9 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
             column = index.column()
             if column == self.DUE:
                 return d.due.isoformat()
+            if column == self.TIER:
+                tier = deadlines.TIER_BY_KEY.get(self.tiers.get(d.id, ""))
+                return f"{tier.mark} {_(tier.title)}" if tier else ""
             if column == self.STATUS:
                 label = _(STATUS_LABELS.get(d.status, d.status))
                 return (
@@ -76,9 +89,9 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
             if column == self.ASSIGNEE:
                 return d.assignee
             if column == self.POLICY:
-                return (
-                    "" if d.policy_status in (None, "open") else f"{d.program}: {d.policy_status}"
-                )
+                # The program's own name is in the Program filter; here only what changed.
+                status = d.policy_status
+                return "" if status in (None, "open") else _(POLICY_LABELS.get(status, status))
         if role == Qt.ItemDataRole.ToolTipRole:
             return d.why
         if role == Qt.ItemDataRole.BackgroundRole:

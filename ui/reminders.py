@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
-from clinic_app.i18n import _
 from ui.pages.today import due_counts
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 CHECK_EVERY_MS = 15 * 60_000
+# The tiers that need action today: a rise in any of them is worth a notification.
+NOW_TIERS = ("terminated", "work_permit_stop", "due_today", "rfe_biometrics", "overdue")
 
 
 class Reminders(QObject):
@@ -28,7 +29,7 @@ class Reminders(QObject):
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.check)
         self.tray: QSystemTrayIcon | None = None
-        self.last: tuple[int, int] | None = None
+        self.last: tuple[int, ...] | None = None
         self.summary = ""
 
     def start(self) -> None:
@@ -47,31 +48,26 @@ class Reminders(QObject):
         self.summary = ""
         self.window.status_counts.clear()
 
-    def counts(self, today: date) -> tuple[int, int]:
+    def counts(self, today: date) -> dict[str, int]:
+        """Rows per tier, from the same query as Today's counts."""
         vault = self.window.vault
         if vault is None:
-            return (0, 0)
-        _board, counts = due_counts(vault, today)  # the same figures as Today's
-        return counts["overdue"], counts["today"]
+            return {}
+        queue = due_counts(vault, today)
+        self.summary = queue.summary
+        return queue.counts
 
     def check(self, notify: bool = True) -> None:
         """Refresh the status bar's counts; a rise since the last check is also a notification
         (`notify=False` after the person's own change: they know what they just did)."""
         if self.window.vault is None:
             return
-        overdue, due_today = self.counts(self.window.today.today)
-        self.summary = _("{overdue} overdue, {today} due today").format(
-            overdue=overdue, today=due_today
-        )
+        counts = self.counts(self.window.today.today)
         self.window.status_counts.setText(self.summary)
+        now = tuple(counts.get(key, 0) for key in NOW_TIERS)
         previous = self.last
-        self.last = (overdue, due_today)
-        if (
-            notify
-            and self.tray is not None
-            and (previous is None or self.last > previous)
-            and (overdue or due_today)
-        ):
+        self.last = now
+        if notify and self.tray is not None and (previous is None or now > previous) and any(now):
             # At unlock this is the summary of what fell due while the app was closed.
             self.tray.showMessage(
                 "Clinic case manager", self.summary, QSystemTrayIcon.MessageIcon.Information

@@ -16,7 +16,8 @@ from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
 
 DEADLINES_HELP = (
-    "Deadlines computed from the rule packs, and manual tasks, as seen on --today. "
+    "Deadlines computed from the rule packs, and manual tasks, as seen on --today, in the "
+    "order of urgency 'clinic-app today' uses (each with its tier in --json). "
     "By default every deadline not yet done; --within DAYS lists what needs action by then "
     "(overdue included, snoozed left out); --overdue only what is late. "
     "--ics FILE writes them to a calendar file instead (by default with initials only)."
@@ -48,9 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--matter", type=int, metavar="ID", help="only this matter")
     p.add_argument("--client", type=int, metavar="ID", help="only this client's matters")
-    p.add_argument(
-        "--all", action="store_true", help="include deadlines already done (not with --within)"
-    )
+    p.add_argument("--all", action="store_true", help="include deadlines already done and snoozed")
     p.add_argument("--limit", type=int, metavar="N", help="at most N deadlines")
     p.add_argument("--json", action="store_true")
     p.add_argument("--ics", type=Path, metavar="FILE", help="write an .ics calendar file instead")
@@ -154,7 +153,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         type=int,
         default=reports.MAX_ROWS,
         metavar="N",
-        help=f"at most N lines per section (default {reports.MAX_ROWS})",
+        help=f"at most N rows per tier (default {reports.MAX_ROWS})",
     )
     q.set_defaults(func=cmd_report_deadlines)
 
@@ -236,7 +235,6 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 matter_id=args.matter,
                 client_id=args.client,
                 include_done=args.all,
-                limit=args.limit,
             )
             # Rules that do not apply where this client lives: say why there is no such date.
             place = (
@@ -244,6 +242,8 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 if args.matter is not None or args.client is not None
                 else []
             )
+            tiers = deadlines.tiers_of(vault, rows, today)
+            rows = deadlines.urgency_order(rows, tiers, today)[: args.limit]
     if args.ics:
         if args.json:
             print_json({"ics": str(export.path), "events": export.events, "names": export.names})
@@ -259,7 +259,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
                 )
         return 0
     if args.json:
-        print_json([_deadline_json(d) for d in rows])
+        print_json([_deadline_json(d) | {"tier": tiers[d.id]} for d in rows])
         return 0
     _print_deadlines(rows, "No deadlines match.")
     for note in place:
@@ -549,14 +549,14 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
         )
     print(
         f"Wrote the deadline report for the week of {summary.week_start} to {summary.path}: "
-        f"{summary.assignees} assignee(s), {summary.overdue} overdue, "
+        f"{summary.assignees} assignee(s), {summary.overdue} row(s) needing action now, "
         f"{summary.this_week} this week, {summary.next_30} in the next 30 days, "
-        f"{summary.next_90} in the next 90 days."
+        f"{summary.next_90} in the next 90 days, {summary.stale} stale."
     )
     if summary.truncated:
         print(
-            f"Note: sections longer than {args.max_rows} lines were cut; "
-            "'clinic-app deadlines' lists everything.",
+            f"Note: tiers longer than {args.max_rows} rows were cut; "
+            "'clinic-app today' lists everything.",
             file=sys.stderr,
         )
     return 0

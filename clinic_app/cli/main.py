@@ -24,6 +24,7 @@ from clinic_app.cli import (
     matter_commands,
     record_commands,
     shell,
+    today_commands,
     vault_commands,
 )
 from clinic_app.cli.usage import Parser, UsageError, expand_shorthand
@@ -41,6 +42,7 @@ COMMAND_MODULES = [
     backup_commands,
     conflict_commands,
     shell,
+    today_commands,
 ]
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clinic_app.deadlines.engine import Deadline
+from clinic_app.deadlines.urgency import TIER_BY_KEY
 from clinic_app.i18n import _
 
 # `icalendar` is imported when a calendar is built: every command line run would pay for it.
@@ -24,6 +25,18 @@ PRODID = "-//clinic-app//Deadlines//EN"
 REMINDER_HOUR = 9  # alarms go off at 9:00 on the day they are due
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 _PRIORITY = {"critical": 1, "high": 3, "normal": 5, "info": 9}
+# iCalendar PRIORITY (1 highest) by tier of urgency, when the export knows the tiers.
+_TIER_PRIORITY = {
+    "terminated": 1,
+    "work_permit_stop": 1,
+    "due_today": 2,
+    "rfe_biometrics": 2,
+    "overdue": 3,
+    "week": 4,
+    "month": 5,
+    "quarter": 6,
+    "stale": 9,
+}
 
 
 def initials(first: str, last: str) -> str:
@@ -56,6 +69,7 @@ def _event(
     stamp: datetime,
     sequence: int,
     reminders: tuple[int, ...],
+    tier: str = "",
 ) -> Any:
     from icalendar import Alarm, Event
 
@@ -83,8 +97,12 @@ def _event(
     event.add("dtend", deadline.due + timedelta(days=1))
     event.add("summary", summary)
     event.add("description", "\n".join(lines))
-    event.add("categories", [deadline.kind])
-    event.add("priority", _PRIORITY.get(deadline.severity, 5))
+    if tier in TIER_BY_KEY:
+        event.add("categories", [_(TIER_BY_KEY[tier].title), deadline.kind])
+        event.add("priority", _TIER_PRIORITY.get(tier, 5))
+    else:
+        event.add("categories", [deadline.kind])
+        event.add("priority", _PRIORITY.get(deadline.severity, 5))
     event.add("transp", "TRANSPARENT")
     event.add("status", "CANCELLED" if deadline.status == "done" else "CONFIRMED")
     if deadline.status != "done":
@@ -106,9 +124,11 @@ def build_calendar(
     initials: Mapping[int, str] | None = None,
     stamp: datetime,
     reminders: Mapping[str, tuple[int, ...]] | None = None,
+    tiers: Mapping[str, str] | None = None,
 ) -> bytes:
     """The .ics bytes for these deadlines. `reminders` (rule id -> days before) overrides the
-    reminders carried by each deadline; `stamp` is the export time."""
+    reminders carried by each deadline; `stamp` is the export time; `tiers` (deadline id ->
+    tier of urgency) sets each event's priority and category the way Today orders them."""
     from icalendar import Calendar
 
     if names not in NAME_MODES:
@@ -134,6 +154,7 @@ def build_calendar(
                 stamp=stamp,
                 sequence=sequence,
                 reminders=rule_reminders,
+                tier=(tiers or {}).get(deadline.id, ""),
             )
         )
     data: bytes = calendar.to_ical()

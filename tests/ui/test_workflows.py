@@ -280,26 +280,36 @@ def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow, mo
     vault = window.vault
     assert vault is not None
     receipt = next(m for m in matters.list_matters(vault) if m.status == "receipt")
-    notice = date.today() - timedelta(days=80)  # due in 4 days: this week
+    notice = date.today() - timedelta(days=80)  # due in 4 days: in the RFE tier
     result = matters.add_event(vault, matter_id=receipt.id, kind="rfe", occurred_on=notice)
     window.bus.publish(result.changes)
     today = window.today
     window.show_page(today)
-    lines = [today.list.item(i).text() for i in range(today.list.count())]
-    due = (notice + timedelta(days=84)).isoformat()
-    rfe_lines = [line for line in lines if due in line and receipt.client_name in line]
+    tree = today.tree
+    lines = [
+        " ".join(tree.topLevelItem(i).child(j).text(c) for c in range(4))
+        for i in range(tree.topLevelItemCount())
+        for j in range(tree.topLevelItem(i).childCount())
+    ]
+    rfe_lines = [
+        line for line in lines if "RFE response due" in line and receipt.client_name in line
+    ]
     assert rfe_lines, lines[:10]
-    assert today.counts["week"] >= 1
+    assert today.counts["rfe_biometrics"] >= 1
 
     page = window.deadlines
     window.show_page(page)
-    page.window_box.setCurrentIndex(page.window_box.findData(7))
-    page.reload_rows()
+    page.window_box.setFocus()
+    while page.window_box.currentData() != 7:
+        qtbot.keyClick(page.window_box, Qt.Key.Key_Up)
     rows = [page.model.deadline(r) for r in range(page.model.rowCount())]
     target = next(
         r for r in rows if r and r.matter_id == receipt.id and r.kind == "rfe_response_due"
     )
-    page.table.selectRow(rows.index(target))
+    index = page.model.index(rows.index(target), 0)
+    qtbot.mouseClick(
+        page.table.viewport(), Qt.MouseButton.LeftButton, pos=page.table.visualRect(index).center()
+    )
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert "RFE response" in asked[0]  # offered the notice; "No" only marks this one done
     assert deadlines.get_deadline(vault, ref=target.id, today=date.today()).status == "done"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _, current_language
+from clinic_app.i18n import N_, _, current_language, ngettext
 from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
 from clinic_app.services.vault_ops import Vault
@@ -149,6 +149,8 @@ class DeadlinesPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)  # one line a row: more rows on a 768-pixel screen
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
@@ -196,9 +198,10 @@ class DeadlinesPage(Page):
         return frozenset({DEADLINE, MATTER, GRANT, EVENT, SETTING, STAFF})
 
     def reload(self) -> None:
-        self.assignee.clear()
-        self.kind.clear()
-        self.program.clear()
+        # Filters and the selected row survive every reload (an action, a change elsewhere).
+        chosen = {box: box.currentData() for box in (self.assignee, self.kind, self.program)}
+        for box in chosen:
+            box.clear()
         self.message.clear()
         self.setEnabled(self.vault is not None)
         if self.vault is None:
@@ -214,11 +217,14 @@ class DeadlinesPage(Page):
         self.program.addItem(_("Every program"), None)
         for program in deadlines.list_programs(self.vault, today=self.today):
             self.program.addItem(program.title, program.id)
+        for box, data in chosen.items():
+            box.setCurrentIndex(max(0, box.findData(data)))
         self.reload_rows()
 
     def reload_rows(self) -> None:
         if self.vault is None:
             return
+        keep = self.selected()
         rows = deadlines.list_deadlines(
             self.vault,
             today=self.today,
@@ -235,11 +241,26 @@ class DeadlinesPage(Page):
             for d in rows
             if (kind is None or d.kind == kind) and (program is None or d.program == program)
         ]
-        self.model.set_rows(rows, self.today)
-        for column, width in ((0, 95), (1, 130), (2, 210), (3, 260), (4, 160)):
+        # The same order of urgency as Today (rows outside the queue after, soonest first).
+        tiers = deadlines.tiers_of(self.vault, rows, self.today)
+        self.model.set_rows(deadlines.urgency_order(rows, tiers, self.today), self.today, tiers)
+        for column, width in ((0, 90), (1, 230), (2, 95), (3, 190), (4, 260), (5, 130)):
             self.table.setColumnWidth(column, width)
-        self.message.setText(_("{n} deadlines").format(n=len(rows)))
+        self.message.setText(
+            ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
+        )
+        if keep is not None:
+            self.select(keep.id)
         self._selected()
+
+    def select(self, deadline_id: str) -> bool:
+        """Select the row of a deadline (True if it is listed)."""
+        row = self.model.row_of(deadline_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
 
     def selected(self) -> deadlines.Deadline | None:
         index = self.table.currentIndex()

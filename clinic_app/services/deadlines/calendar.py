@@ -19,6 +19,7 @@ from clinic_app.services.deadlines.query import (
     _c,
     rulebook,
 )
+from clinic_app.services.deadlines.queue import tiers_of, urgency_order
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
 from clinic_app.vault.vault import Vault
@@ -61,6 +62,8 @@ def export_calendar(
         assignee_id=assignee_id,
         include_done=not overdue and within is None,
     )
+    tiers = tiers_of(vault, found, today)
+    found = urgency_order(found, tiers, today)  # the events in Today's order
     client_ids = {d.client_id for d in found}
     initials: dict[int, str] = {}
     with vault.reader() as session:
@@ -78,6 +81,7 @@ def export_calendar(
         initials=initials,
         stamp=stamp or now(),
         reminders={r.id: r.reminders for p in book.packs.values() for r in p.rules},
+        tiers=tiers,
     )
     atomic_write(Path(out), data)
     with vault.session() as session:

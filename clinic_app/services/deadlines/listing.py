@@ -60,19 +60,22 @@ def list_deadlines(
 
     By default every deadline not yet done (snoozed ones included, shown as snoozed).
     `within`: only action items due by today + within days (overdue ones included, snoozed
-    ones left out). `overdue`: only overdue ones. `include_done`: done ones too (not with
-    `within` or `overdue`, which list what still needs doing).
+    ones left out). `overdue`: only overdue ones. `include_done`: done ones too (with `within`:
+    everything due by then, done and snoozed included; not with `overdue`).
     """
     if within is not None and within < 0:
         raise UserError("The number of days ahead must be zero or more.")
     ensure_current(vault)
     query = _deadline_query(today)
     tasks = _task_query()
-    # Action lists (overdue, within N days) are never about what is done.
-    with_done = include_done and not overdue and within is None
+    # Overdue lists what still needs doing; a window with done ones shows everything due in it.
+    with_done = include_done and not overdue
     if not with_done:
         query = _open_filters(query, today, within, overdue)
-    tasks = _task_filters(tasks, today, within, overdue, with_done)
+        tasks = _task_filters(tasks, today, within, overdue, False)
+    elif within is not None:
+        query = query.where(_d.due <= today + timedelta(days=within))
+        tasks = tasks.where(_t.due <= today + timedelta(days=within))
     if assignee_id is not None:
         query = query.where(_m.assigned_staff_id == assignee_id)
         tasks = tasks.where(_t.assigned_staff_id == assignee_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +27,7 @@ from clinic_app.services.deadlines.query import (
     _t,
     _task_query,
     ensure_current,
+    rulebook,
 )
 from clinic_app.vault import audit
 from clinic_app.vault.vault import Vault
@@ -104,28 +105,31 @@ def _state_row(session: Session, ref: _Ref) -> DeadlineState:
 
 def _change(
     vault: Vault,
-    ref_text: str,
+    ref_text: str | Sequence[str],
     action: str,
     apply: Callable[[Any, str], None],
     summary_extra: str = "",
 ) -> _Ref:
-    ref = parse_ref(ref_text)
+    """Apply a mark to one deadline or task (or several, in one transaction); the first ref."""
+    texts = [ref_text] if isinstance(ref_text, str) else list(ref_text)
+    refs = [parse_ref(text) for text in texts]
     ensure_current(vault)
     actor = vault.actor
     with vault.session() as session:
-        if ref.task_id is not None:
-            task = get_or_fail(session, DeadlineTask, ref.task_id, "task")
-            apply(task, actor)
-            session.add(task)
-            audit.record(
-                session,
-                action=action,
-                record_kind=TASK,
-                record_id=ref.task_id,
-                summary=summary_extra,
-            )
-        else:
-            _require_deadline(session, ref, ref_text)
+        for ref, text in zip(refs, texts, strict=True):
+            if ref.task_id is not None:
+                task = get_or_fail(session, DeadlineTask, ref.task_id, "task")
+                apply(task, actor)
+                session.add(task)
+                audit.record(
+                    session,
+                    action=action,
+                    record_kind=TASK,
+                    record_id=ref.task_id,
+                    summary=summary_extra,
+                )
+                continue
+            _require_deadline(session, ref, text)
             state = _state_row(session, ref)
             apply(state, actor)
             state.updated_at = now()
@@ -137,7 +141,31 @@ def _change(
                 record_id=ref.matter_id,
                 summary=" ".join(p for p in (ref.rule_id, ref.occurrence, summary_extra) if p),
             )
-    return ref
+    return refs[0]
+
+
+def _closes_with(vault: Vault, ref: _Ref) -> list[str]:
+    """Deadlines a done mark also closes: an RFE answered needs no internal target any more."""
+    if ref.task_id is not None:
+        return []
+    book = rulebook(vault)
+    rule = book.rule(ref.rule_id)
+    if rule.kind != "rfe_response_due":
+        return []
+    targets = [
+        r.id
+        for r in book.packs[rule.program].rules
+        if r.kind == "rfe_internal_target" and r.fact == "rfe_response_due"
+    ]
+    query = select(_d.rule_id).where(
+        _d.matter_id == ref.matter_id,
+        _d.rule_id.in_(targets),
+        _d.occurrence == ref.occurrence,
+        _d.done_reason == "",
+    )
+    with vault.reader() as session:
+        found = list(session.connection().execute(query).scalars())
+    return [f"{ref.matter_id}-{rule_id}-{ref.occurrence}".rstrip("-") for rule_id in found]
 
 
 def get_deadline(vault: Vault, *, ref: str, today: date, lang: str | None = None) -> Deadline:
@@ -177,8 +205,40 @@ def mark_done(vault: Vault, *, ref: str, today: date) -> Changed[Deadline]:
         row.done_by = actor
         row.snoozed_until = None
 
-    parsed = _change(vault, ref, "deadline_done", apply)
+    parsed = parse_ref(ref)
+    _change(vault, [ref, *_closes_with(vault, parsed)], "deadline_done", apply)
     return Changed(get_deadline(vault, ref=ref, today=today), _changes(parsed))
+
+
+def _apply_done(row: Any, actor: str) -> None:
+    row.done_at = now()
+    row.done_by = actor
+    row.snoozed_until = None
+
+
+def mark_all_done(vault: Vault, *, refs: Sequence[str], today: date) -> ChangeSet:
+    """Mark several deadlines done in one transaction (a grouped row: every worker's item)."""
+    if not refs:
+        return ChangeSet()
+    extra = [e for r in refs for e in _closes_with(vault, parse_ref(r))]
+    _change(vault, [*refs, *(e for e in extra if e not in refs)], "deadline_done", _apply_done)
+    return ChangeSet(kinds=frozenset({DEADLINE}))
+
+
+def snooze_all(vault: Vault, *, refs: Sequence[str], until: date | str, today: date) -> ChangeSet:
+    """Snooze several deadlines to one date in one transaction."""
+    day = v.parse_date(until, "snooze until")
+    if day is None or day <= today:
+        raise ValidationError("snooze until", "give a date after today.")
+    if not refs:
+        return ChangeSet()
+
+    def apply(row: Any, actor: str) -> None:
+        row.snoozed_until = day
+        row.snoozed_by = actor
+
+    _change(vault, list(refs), "deadline_snooze", apply, f"until {day.isoformat()}")
+    return ChangeSet(kinds=frozenset({DEADLINE}))
 
 
 def snooze(vault: Vault, *, ref: str, until: date | str, today: date) -> Changed[Deadline]:

@@ -1,0 +1,137 @@
+"""`clinic-app today`: the action queue, tiers of urgency in order, with counts and rows."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from clinic_app.cli import context
+from clinic_app.cli.output import print_json
+from clinic_app.errors import UserError
+from clinic_app.services import deadlines
+from clinic_app.services.deadlines import Queue, QueueItem
+from clinic_app.validation_dates import parse_cli_date
+
+TODAY_HELP = (
+    "What needs doing, most serious first: terminated grants, work permits at their hard stop, "
+    "due today, RFEs and biometrics, other overdue items (most recent first), this week, the "
+    "next 30 and 90 days, then stale items on closed matters. Items that repeat one fact for "
+    "many workers (an agency letter's period) are one row with the workers' ids."
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "today",
+        parents=[common],
+        help="the action queue, most serious first",
+        description=TODAY_HELP,
+    )
+    p.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the date to compute against (default: today)"
+    )
+    p.add_argument("--assignee", metavar="NAME", help="only this staff member's items")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N rows per tier (default: all)")
+    p.add_argument(
+        "--stale-after",
+        type=int,
+        metavar="DAYS",
+        help="set the clinic's horizon for 'Stale — review or close' (default 365 days), then list",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_today)
+
+
+def item_json(item: QueueItem) -> dict[str, Any]:
+    out: dict[str, Any] = (
+        {"group_id": item.group_id} if item.group_id else {"deadline_id": item.deadline_ids[0]}
+    )
+    out |= {
+        "deadline_ids": list(item.deadline_ids),
+        "matter_id": item.matter_id,
+        "client_id": item.client_id,
+        "client": item.client,
+        "due": item.due.isoformat(),
+        "kind": item.kind,
+        "title": item.title,
+        "why": item.why,
+        "severity": item.severity,
+        "assignee": item.assignee,
+        "late_days": item.late_days,
+    }
+    if item.workers:
+        out["workers"] = [
+            {
+                "deadline_id": w.deadline_id,
+                "matter_id": w.matter_id,
+                "client_id": w.client_id,
+                "client": w.client,
+            }
+            for w in item.workers
+        ]
+    return out
+
+
+def queue_json(queue: Queue) -> list[dict[str, Any]]:
+    return [
+        {
+            "tier": g.tier,
+            "title": g.title,
+            "count": g.count,
+            "items": [item_json(i) for i in g.items],
+        }
+        for g in queue.groups
+    ]
+
+
+def _print(queue: Queue) -> None:
+    print(f"Today, {queue.today.isoformat()}: {queue.summary}.")
+    for note in queue.policies:
+        print(
+            f"Policy: {note.title} is {note.status} since {note.since.isoformat()}; "
+            f"see 'clinic-app rules show --program {note.program}'."
+        )
+    if not queue.groups:
+        print("Nothing is due in the next 90 days.")
+    for group in queue.groups:
+        print()
+        print(f"{group.mark} {group.title} ({group.count})")
+        for item in group.items:
+            late = f"  ({item.late_days} days late)" if item.late_days else ""
+            who = f"  {item.client}" if item.client else ""
+            ident = item.group_id or item.deadline_ids[0]
+            print(f"  {item.due.isoformat()}  {item.title}{who}{late}  [{ident}]")
+            if item.workers:
+                ids = ", ".join(w.deadline_id for w in item.workers)
+                print(f"      workers: {ids}")
+            else:
+                print(f"      why: {item.why}")
+        hidden = group.count - len(group.items)
+        if hidden > 0:
+            print(f"  … and {hidden} more (--limit)")
+
+
+def cmd_today(args: argparse.Namespace) -> int:
+    today = parse_cli_date(args.today, "--today") or date.today()
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be at least 1.")
+    if args.stale_after is not None and not 30 <= args.stale_after <= 3650:
+        raise UserError("--stale-after must be a number of days from 30 to 3650.")
+    with context.open_vault(args) as vault:
+        assignee_id = (
+            deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
+        )
+        if args.stale_after is not None:
+            deadlines.set_stale_after(vault, days=args.stale_after)
+        queue = deadlines.build_queue(
+            vault,
+            today=today,
+            assignee_id=assignee_id,
+            per_tier=args.limit if args.limit is not None else 1_000_000,
+        )
+    if args.json:
+        print_json(queue_json(queue))
+        return 0
+    _print(queue)
+    return 0
