@@ -267,7 +267,7 @@ class Suite:
             ),
             Row(
                 "deadlines",
-                self.at_big("Today's queue: tiers, counts, grouping and the first 50 rows of each"),
+                self.at_big("Today's queue: tiers, counts, grouping and the first 25 rows of each"),
                 "ms",
                 figures["today_queue"]["median_ms"],
                 Goal(below=100),

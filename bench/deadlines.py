@@ -126,7 +126,7 @@ def measure(vault: Vault, runs: int, today: date) -> dict[str, Any]:
         "rows_returned": len(board.deadlines),
     }
     # Today's action queue: the census of open deadlines by tier (grouping and pairing
-    # included), then the first 50 rows of each tier read in full; and the counts alone.
+    # included), then the first 25 rows of each tier read in full; and the counts alone.
     deadlines.build_queue(vault, today=today)
     queue_times, queue = timed(lambda: deadlines.build_queue(vault, today=today), runs)
     results["today_queue"] = ms(queue_times) | {

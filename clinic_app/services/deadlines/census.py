@@ -134,15 +134,25 @@ def _census(
 Counter_ = dict[_Key, int]
 
 
+def _rule_facts(book: RuleBook) -> dict[str, tuple[str, str]]:
+    """Rule id -> (kind, severity), built once per rule book (a census has thousands of keys)."""
+    found: dict[str, tuple[str, str]] | None = book.memo.get("urgency.rule_facts")
+    if found is None:
+        found = {r.id: (r.kind, r.severity) for p in book.packs.values() for r in p.rules}
+        found["task"] = ("task", "normal")
+        book.memo["urgency.rule_facts"] = found
+    return found
+
+
 def _tier(key: _Key, book: RuleBook, today: date, stale: int) -> str | None:
-    kind = book.rule(key.rule_id).kind if key.rule_id != "task" else "task"
+    kind = _rule_facts(book)[key.rule_id][0]
     return urgency.tier_of(
         kind, key.due, key.soon_days, today, inactive=key.inactive, stale_after=stale
     )
 
 
 def _severity(book: RuleBook, rule_id: str) -> str:
-    return book.rule(rule_id).severity if rule_id != "task" else "normal"
+    return _rule_facts(book)[rule_id][1]
 
 
 def _inactive(conn: Any, matter_ids: set[int]) -> set[int]:

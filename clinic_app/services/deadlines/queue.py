@@ -51,7 +51,7 @@ from clinic_app.vault import audit
 from clinic_app.vault.vault import Vault
 
 STALE_SETTING = "urgency.stale_after_days"
-PAGE = 50  # rows per tier read in full unless a caller asks for more
+PAGE = 25  # rows per tier read in full unless a caller asks for more (Today pages by 25)
 
 
 @dataclass(frozen=True)
