@@ -244,7 +244,7 @@ class DeadlinesPage(Page):
         # The same order of urgency as Today (rows outside the queue after, soonest first).
         tiers = deadlines.tiers_of(self.vault, rows, self.today)
         self.model.set_rows(deadlines.urgency_order(rows, tiers, self.today), self.today, tiers)
-        for column, width in ((0, 90), (1, 230), (2, 95), (3, 180), (4, 240), (5, 190)):
+        for column, width in ((0, 90), (1, 215), (2, 90), (3, 175), (4, 220), (5, 180)):
             self.table.setColumnWidth(column, width)
         self.message.setText(
             ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
