@@ -9,7 +9,7 @@ from typing import Any
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json
 from clinic_app.errors import UserError
-from clinic_app.services import deadlines
+from clinic_app.services import deadlines, rule_status
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.validation_dates import parse_cli_date
 
@@ -85,8 +85,34 @@ def queue_json(queue: Queue) -> list[dict[str, Any]]:
     ]
 
 
-def _print(queue: Queue) -> None:
+def stale_json(stale: list[rule_status.StalePack]) -> list[dict[str, Any]]:
+    """Rule packs past their review date, as one more group at the end (only when any are)."""
+    if not stale:
+        return []
+    items = [
+        {
+            "program": s.program,
+            "title": s.title,
+            "last_checked": s.last_checked.isoformat() if s.last_checked else None,
+            "review_by": s.review_by.isoformat(),
+            "line": s.line,
+        }
+        for s in stale
+    ]
+    return [
+        {
+            "tier": "rules_to_recheck",
+            "title": "Rules to re-check",
+            "count": len(items),
+            "items": items,
+        }
+    ]
+
+
+def _print(queue: Queue, stale: list[rule_status.StalePack]) -> None:
     print(f"Today, {queue.today.isoformat()}: {queue.summary}.")
+    for pack in stale:
+        print(f"Rules to re-check: {pack.line}")
     for note in queue.policies:
         print(
             f"Policy: {note.title} is {note.status} since {note.since.isoformat()}; "
@@ -130,8 +156,9 @@ def cmd_today(args: argparse.Namespace) -> int:
             assignee_id=assignee_id,
             per_tier=args.limit if args.limit is not None else 1_000_000,
         )
+        stale = rule_status.stale_packs(vault, today=today)
     if args.json:
-        print_json(queue_json(queue))
+        print_json(queue_json(queue) + stale_json(stale))
         return 0
-    _print(queue)
+    _print(queue, stale)
     return 0

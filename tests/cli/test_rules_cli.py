@@ -159,3 +159,24 @@ def test_import_reads_the_state_from_a_column_or_the_address(tmp_path: Path) -> 
     }
     assert listed == {"Ana": "TX", "Luis": "NM", "Eva": "NM"}
     assert importing.COLUMNS.index("state") > 0
+
+
+def test_today_carries_a_stale_pack_in_text_and_json(
+    texas_vault: tuple[Path, dict[str, str]],
+) -> None:
+    folder, env = texas_vault
+    line = (
+        "The Deferred Action for Childhood Arrivals (DACA) rules were last checked on "
+        "2026-11-25; have an attorney confirm them."
+    )
+    fresh = assert_ok(run_cli("--vault", folder, "today", "--today", TODAY, "--json", env=env))
+    assert not [g for g in fresh.json() if g["tier"] == "rules_to_recheck"]
+    late = "2027-03-01"
+    text = assert_ok(run_cli("--vault", folder, "today", "--today", late, env=env)).stdout
+    assert f"Rules to re-check: {line}" in text
+    groups = assert_ok(
+        run_cli("--vault", folder, "today", "--today", late, "--json", env=env)
+    ).json()
+    (stale,) = [g for g in groups if g["tier"] == "rules_to_recheck"]
+    daca = next(i for i in stale["items"] if i["program"] == "daca")
+    assert daca["line"] == line and daca["review_by"] == "2027-02-23"
