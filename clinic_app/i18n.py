@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from datetime import date
 
 from clinic_app.resources import resource_path
 
@@ -41,3 +42,25 @@ def current_language() -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a count."""
     return _translation.ngettext(singular, plural, n)
+
+
+# Where dates are shown to people: the desktop writes them as its language does ("30 nov 2026",
+# "Nov 30, 2026"); plain CLI output keeps ISO 8601 so scripts and sorting keep working.
+_local_dates = False
+_BABEL_LOCALES = {"en": "en_US", "es": "es"}
+
+
+def set_local_dates(on: bool) -> None:
+    """Show dates in the language's own form (the desktop) or as ISO 8601 (the CLI)."""
+    global _local_dates
+    _local_dates = on
+
+
+def format_day(day: date, lang: str | None = None) -> str:
+    """One date for a person: '30 nov 2026' in Spanish on the desktop, ISO on the CLI."""
+    if not _local_dates:
+        return day.isoformat()
+    from babel.dates import format_date  # loaded on first use: Babel's tables are large
+
+    locale = _BABEL_LOCALES.get(lang or _language, lang or _language)
+    return str(format_date(day, format="medium", locale=locale))

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from clinic_app.i18n import current_language, set_language
+from clinic_app.i18n import _, current_language, set_language, set_local_dates
 from clinic_app.paths import config_dir
 from clinic_app.resources import resource_path
 from clinic_app.services import vault_ops
@@ -64,6 +64,8 @@ def device_settings() -> QSettings:
 def apply_language(app: QApplication, lang: str) -> None:
     """Switch our catalogs and Qt's own (standard dialogs and buttons) to `lang`."""
     set_language(lang)
+    set_local_dates(True)  # the desktop writes dates as its language does; the CLI keeps ISO
+    app.setApplicationDisplayName(_("Clinic case manager"))
     for old in app.findChildren(QTranslator):
         app.removeTranslator(old)
         old.deleteLater()
@@ -77,10 +79,13 @@ def apply_language(app: QApplication, lang: str) -> None:
 class AppController:
     """Owns the main window; a language switch builds a new window and hands it the open vault."""
 
-    def __init__(self, app: QApplication, vault_dir: Path, actor: str) -> None:
+    def __init__(
+        self, app: QApplication, vault_dir: Path, actor: str, lang: str | None = None
+    ) -> None:
         self.app, self.vault_dir, self.actor = app, vault_dir, actor
         self.settings = device_settings()
-        apply_language(app, str(self.settings.value("language", "en")))
+        # --lang wins for this run only; the remembered choice changes only in Settings.
+        apply_language(app, lang or str(self.settings.value("language", "en")))
         self.window = self._new_window()
 
     def _new_window(self) -> MainWindow:
@@ -104,9 +109,9 @@ class AppController:
         old.deleteLater()
 
 
-def run(*, vault_dir: Path, actor: str) -> int:
+def run(*, vault_dir: Path, actor: str, lang: str | None = None) -> int:
     app = _application()
-    controller = AppController(app, vault_dir, actor)
+    controller = AppController(app, vault_dir, actor, lang)
     geometry = controller.settings.value("main/geometry")
     if geometry is not None:
         controller.window.restoreGeometry(geometry)  # type: ignore[arg-type]
@@ -146,12 +151,13 @@ def screenshots(
     actor: str,
     out_dir: Path,
     size: tuple[int, int] = SCREENSHOT_SIZE,
+    lang: str | None = None,
 ) -> list[Path]:
     """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`,
     the window `size` pixels (a 1366×768 laptop screen by default)."""
     qInstallMessageHandler(_quiet_offscreen)
     app = _application()
-    apply_language(app, str(device_settings().value("language", "en")))
+    apply_language(app, lang or str(device_settings().value("language", "en")))
     window = MainWindow(vault_dir, actor)
     window.resize(*size)
     window.show()

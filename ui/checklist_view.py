@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, checklist, staff
@@ -116,7 +117,9 @@ class ChecklistView(QWidget):
             )
         for member in staff.list_staff(vault, active_only=True):
             if member.role in checklist.SIGNING_ROLES:
-                self.signer.addItem(f"{member.name} ({member.role.replace('_', ' ')})", member.id)
+                self.signer.addItem(
+                    f"{member.name} ({vocab.label('staff_role', member.role)})", member.id
+                )
         can_sign = record.complete and record.sign_off is None and self.signer.count() > 0
         self.sign_button.setEnabled(can_sign)
         self.signer.setEnabled(can_sign)

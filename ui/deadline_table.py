@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from clinic_app.domain import vocab
 from clinic_app.i18n import N_, _
 from clinic_app.services import deadlines
 from clinic_app.services.deadlines import Deadline
@@ -76,7 +77,9 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
                 tier = deadlines.TIER_BY_KEY.get(self.tiers.get(d.id, ""))
                 return f"{tier.mark} {_(tier.title)}" if tier else ""
             if column == self.STATUS:
-                label = _(STATUS_LABELS.get(d.status, d.status))
+                # One row, one deadline: "Vencido", not the Today heading's plural "Vencidos".
+                word = vocab.label("deadline_status", d.status)
+                label = word[:1].upper() + word[1:]
                 return (
                     f"{label} → {d.snoozed_until.isoformat()}"
                     if d.snoozed_until and d.status == "snoozed"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import settings as vault_settings
 from clinic_app.services.vault_ops import Vault
 from ui.auto_backup import AutoBackup
@@ -40,7 +40,7 @@ from ui.reminders import Reminders
 from ui.screen_fit import fit_to_screen
 from ui.unlock import UnlockWidget
 
-APP_TITLE = "Clinic case manager"  # never client data in a window title
+APP_TITLE = N_("Clinic case manager")  # never client data in a window title
 DEFAULT_AUTOLOCK_MINUTES = 5
 
 
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self, vault_dir: Path | str, actor: str, autolock_minutes: float = DEFAULT_AUTOLOCK_MINUTES
     ) -> None:
         super().__init__()
-        self.setWindowTitle(APP_TITLE)
+        self.setWindowTitle(_(APP_TITLE))
         fit_to_screen(self)
         self.vault: Vault | None = None
         self.background = Background(self)

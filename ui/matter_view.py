@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, format_day
 from clinic_app.services import ChangeSet, letters, matters, notes, staff
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
@@ -166,7 +167,7 @@ class MatterPanel(QWidget):
         esc = html.escape
         facts = [
             (_("Client"), m.client_name),
-            (_("Program"), m.program),
+            (_("Program"), vocab.label("program", m.program)),
             (_("Kind"), _(KIND_LABELS.get(m.kind, m.kind))),
             (_("Employer"), m.employer),
             (
@@ -176,7 +177,7 @@ class MatterPanel(QWidget):
                 else "",
             ),
             (_("Receipt number"), m.receipt_number or _("none yet")),
-            (_("Filed"), m.filed_on.isoformat() if m.filed_on else ""),
+            (_("Filed"), format_day(m.filed_on) if m.filed_on else ""),
             (
                 _("Decision"),
                 f"{_(DECISION_LABELS.get(m.decision, m.decision))} "

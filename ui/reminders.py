@@ -36,7 +36,7 @@ class Reminders(QObject):
         if QSystemTrayIcon.isSystemTrayAvailable() and self.tray is None:
             icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             self.tray = QSystemTrayIcon(icon, self)
-            self.tray.setToolTip("Clinic case manager")
+            self.tray.setToolTip(_("Clinic case manager"))
             self.tray.show()
         self.last = None
         self.check()
@@ -70,5 +70,5 @@ class Reminders(QObject):
         if notify and self.tray is not None and (previous is None or now > previous) and any(now):
             # At unlock this is the summary of what fell due while the app was closed.
             self.tray.showMessage(
-                "Clinic case manager", self.summary, QSystemTrayIcon.MessageIcon.Information
+                _("Clinic case manager"), self.summary, QSystemTrayIcon.MessageIcon.Information
             )

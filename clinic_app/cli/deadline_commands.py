@@ -10,7 +10,9 @@ from typing import Any
 
 from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
+from clinic_app.domain import vocab
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services import clients, deadlines, matters, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
@@ -169,11 +171,11 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
     if not rows:
         print(empty)
         return
-    headers = ["Due", "Status", "What", "Client", "Matter", "Assigned", "ID"]
+    headers = [_("Due"), _("Status"), _("What"), _("Client"), _("Matter"), _("Assigned"), _("ID")]
     table = [
         [
             cell(d.due),
-            d.status.replace("_", " "),
+            vocab.label("deadline_status", d.status),
             d.message + (f": {d.text}" if d.text else ""),
             d.client,
             str(d.matter_id),
@@ -187,7 +189,7 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
     print("  ".join("-" * w for w in widths))
     for deadline, row in zip(rows, table, strict=True):
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-        print(f"    why: {deadline.why}")
+        print("    " + _("why: {why}").format(why=deadline.why))
     notes: dict[tuple[str, str, str], int] = {}
     for d in rows:
         if d.policy_status in ("paused", "ended"):
@@ -195,8 +197,16 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
             notes[key] = notes.get(key, 0) + 1
     for (program, status, since), count in sorted(notes.items()):
         print(
-            f"Note: the {program} program is {status} since {since} "
-            f"({count} of these deadline(s)); see 'clinic-app rules show --program {program}'."
+            _(
+                "Note: the {program} program is {status} since {since} ({count} of these "
+                "deadlines); see 'clinic-app rules show --program {id}'."
+            ).format(
+                program=vocab.label("program", program),
+                status=vocab.label("program_status", status),
+                since=since,
+                count=count,
+                id=program,
+            )
         )
 
 

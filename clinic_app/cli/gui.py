@@ -64,7 +64,11 @@ def launch(args: argparse.Namespace) -> int:
     if problem:
         raise UserError(problem)
     app = _ui_app()
-    return int(app.run(vault_dir=vault_dir(args), actor=actor(args)))  # type: ignore[attr-defined]
+    return int(
+        app.run(  # type: ignore[attr-defined]
+            vault_dir=vault_dir(args), actor=actor(args), lang=getattr(args, "ui_lang", None)
+        )
+    )
 
 
 def screenshot_size(text: str) -> tuple[int, int]:
@@ -93,6 +97,7 @@ def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:
         actor=actor(args),
         out_dir=out,
         size=size,
+        lang=getattr(args, "ui_lang", None),
     )
     for path in written:
         print(path)

@@ -7,6 +7,7 @@ or unreadable vault. Every error is one line on stderr, never a traceback (unles
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from clinic_app.cli import (
 )
 from clinic_app.cli.usage import Parser, UsageError, expand_shorthand
 from clinic_app.errors import ClinicError
+from clinic_app.i18n import LANGUAGES, set_language
 
 # Each module adds its subcommands; features add their module here.
 COMMAND_MODULES = [
@@ -97,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", metavar="WxH", help="window size for --screenshot (default 1366x768)"
     )
     parser.add_argument(
+        "--lang",
+        dest="ui_lang",
+        metavar="LANG",
+        default=None,
+        help="language of the screens and of plain output: "
+        + " or ".join(LANGUAGES)
+        + " (else $CLINIC_APP_LANG; the desktop else remembers its own choice)",
+    )
+    parser.add_argument(
         "--real-data",
         action="store_true",
         help="let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)",
@@ -116,6 +127,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code
+    lang = args.ui_lang or os.environ.get("CLINIC_APP_LANG") or None
+    if lang is not None and lang not in LANGUAGES:
+        print(
+            f"clinic-app: --lang {lang} is not a language of the app; use one of: "
+            + ", ".join(LANGUAGES)
+            + ".",
+            file=sys.stderr,
+        )
+        return 2
+    args.ui_lang = lang
+    if lang is not None:
+        set_language(lang)
     return run(args)
 
 
@@ -136,8 +159,6 @@ def run(args: argparse.Namespace, where: str = "") -> int:
         return exc.exit_code
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error worth a message.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:

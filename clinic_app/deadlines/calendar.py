@@ -7,8 +7,33 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from clinic_app.i18n import N_, _
+
 ROLLS = ("none", "previous_business_day", "next_business_day")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+# The names the `holidays` package gives US federal holidays, marked so the catalog has them.
+HOLIDAY_NAMES = (
+    N_("New Year's Day"),
+    N_("Martin Luther King Jr. Day"),
+    N_("Washington's Birthday"),
+    N_("Memorial Day"),
+    N_("Juneteenth National Independence Day"),
+    N_("Independence Day"),
+    N_("Labor Day"),
+    N_("Columbus Day"),
+    N_("Veterans Day"),
+    N_("Thanksgiving Day"),
+    N_("Christmas Day"),
+)
+_OBSERVED = " (observed)"
 _ONE_DAY = timedelta(days=1)
 
 
@@ -19,6 +44,13 @@ def federal_holidays(year: int) -> Mapping[date, str]:
 
     table: Any = holidays.country_holidays("US", years=year)
     return {day: str(name) for day, name in table.items() if day.year == year}
+
+
+def holiday_label(name: str) -> str:
+    """A federal holiday's name in the current language ('Labor Day' → 'Día del Trabajo')."""
+    if name.endswith(_OBSERVED):
+        return _("{holiday} (observed)").format(holiday=_(name[: -len(_OBSERVED)]))
+    return _(name)
 
 
 class BusinessCalendar:
@@ -34,16 +66,16 @@ class BusinessCalendar:
     def closed_reason(self, day: date) -> str | None:
         """Why the clinic (or the agency) is closed on `day`, or None on a business day."""
         if day in self.closed_days:
-            return self.closed_days[day] or "clinic closed"
+            return self.closed_days[day] or _("clinic closed")
         if self._federal:
             # A holiday observed on Friday 31 December belongs to the next year's New Year's Day.
             name = federal_holidays(day.year).get(day) or (
                 federal_holidays(day.year + 1).get(day) if day.month == 12 else None
             )
             if name is not None:
-                return name
+                return holiday_label(name)
         if day.weekday() >= 5:
-            return _WEEKDAYS[day.weekday()]
+            return _(_WEEKDAYS[day.weekday()])
         return None
 
     def is_business_day(self, day: date) -> bool:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from clinic_app.deadlines.rules import FACTS, KINDS, PolicyEntry, Rule, RuleBook
 from clinic_app.domain.vocab import DEFAULT_PROGRAM
-from clinic_app.i18n import _
+from clinic_app.i18n import _, current_language, format_day
 
 STATUSES = ("overdue", "due_soon", "upcoming", "done", "snoozed")
 TASK_RULE = "task"
@@ -451,6 +451,15 @@ def fact_label(fact: str) -> str:
     return _(FACTS.get(fact) or KINDS.get(fact) or fact)
 
 
+def _rule_text(rule: Rule, name: str, lang: str | None) -> str:
+    """A rule's sentence in `lang` (else the current language): the pack's own translation,
+    else the catalog's (a clinic's own rule may be in the catalog only)."""
+    lang = lang or current_language()
+    if lang in rule.translations and name in rule.translations[lang]:
+        return rule.text(name, lang)
+    return _(rule.text(name))
+
+
 def render_why(
     rule: Rule, planned: PlannedDeadline, book: RuleBook, lang: str | None = None
 ) -> str:
@@ -461,24 +470,26 @@ def render_why(
         name = "why_mailed"
     else:
         name = "why"
+    lang = lang or current_language()
     template = rule.text(name, lang)
-    if lang is None or lang not in rule.translations:
+    if lang not in rule.translations:
         template = _(template)
     text = template.format_map(
         {
             "fact_label": fact_label(rule.fact),
-            "fact_date": planned.fact_date.isoformat(),
+            "fact_date": format_day(planned.fact_date, lang),
             "days": str(rule.days),
-            "due": planned.due.isoformat(),
+            "due": format_day(planned.due, lang),
             "mail_days": str(rule.mailed_extra_days),
-            "stated_due": planned.unrolled.isoformat(),
+            "stated_due": format_day(planned.unrolled, lang),
         }
     )
     if planned.due != planned.unrolled:
         calendar = book.calendar
         reason = calendar.closed_reason(planned.unrolled) or _("a closed day")
+        # One whole sentence per language: the parts are never glued together in English order.
         text += _("; moved from {day} ({reason}) to {due}").format(
-            day=planned.unrolled.isoformat(), reason=reason, due=planned.due.isoformat()
+            day=format_day(planned.unrolled, lang), reason=reason, due=format_day(planned.due, lang)
         )
         # Holidays and clinic closed days passed over on the way (weekends go without saying).
         step = _ONE_DAY if planned.due > planned.unrolled else -_ONE_DAY
@@ -486,7 +497,7 @@ def render_why(
         while day != planned.due:
             why = calendar.closed_reason(day)
             if why is not None and day.weekday() < 5:
-                passed.append(f"{day.isoformat()} {why}")
+                passed.append(f"{format_day(day, lang)} {why}")
             day += step
         if passed:
             text += _(", past {days}").format(days="; ".join(passed))
@@ -543,7 +554,7 @@ def finish(
             snoozed_until=snoozed,
         ),
         why=render_why(rule, planned, book, lang),
-        message=rule.text("message", lang) if lang else _(rule.message),
+        message=_rule_text(rule, "message", lang),
         severity=rule.severity,
         fact=rule.fact,
         fact_date=planned.fact_date,
@@ -677,8 +688,5 @@ def place_notes(
     why a client living there has no such deadline."""
     out = []
     for rule in book.not_here(program, state):
-        text = rule.text("not_here", lang)
-        if lang is None or lang not in rule.translations:
-            text = _(text)
-        out.append((rule.id, text))
+        out.append((rule.id, _rule_text(rule, "not_here", lang)))
     return out

@@ -192,6 +192,14 @@ class RulePack:
     last_checked: date | None = None  # the oldest check of any of its entries, unless given
     review_by: date | None = None  # last_checked + REVIEW_DAYS, unless given
     source: str = "shipped"  # or "update" for a pack installed from a signed bundle
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def text(self, name: str, lang: str | None = None) -> str:
+        """The pack's title, description or caution in `lang` when the pack has it."""
+        if lang and name in self.translations.get(lang, {}):
+            return self.translations[lang][name]
+        value: str = getattr(self, name)
+        return value
 
     def is_stale(self, today: date) -> bool:
         return self.review_by is not None and today > self.review_by
@@ -559,6 +567,9 @@ def parse_pack(text: str, path: str = "<pack>") -> RulePack:
         released=_date(program.get("released"), path, "[program]", "released", False),
         last_checked=last_checked,
         review_by=review_by,
+        translations=_translations(
+            program.get("translations"), ("title", "description", "caution"), path, "[program]"
+        ),
     )
 
 

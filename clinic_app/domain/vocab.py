@@ -1,6 +1,8 @@
-"""Controlled vocabularies: matter kinds, pipeline stages, grant kinds, event kinds, roles."""
+"""Controlled vocabularies (matter kinds, stages, grant kinds, notices, roles) and their labels."""
 
 from __future__ import annotations
+
+from clinic_app.i18n import N_, _
 
 MATTER_KINDS = ("initial", "renewal", "extension", "other")
 
@@ -62,3 +64,89 @@ KNOWN_AGENCIES = {
     "Oregon OSHA": "Oregon Occupational Safety and Health Division",
     "CA LC": "California Labor Commissioner's Office",
 }
+
+
+# What people read for each id, per vocabulary: screens, documents and plain CLI output show
+# these (translated with _()), never the id itself; JSON output keeps the ids.
+LABELS: dict[str, dict[str, str]] = {
+    "program": {
+        "labor-deferred-action": N_("Labor-based deferred action"),
+        "daca": N_("DACA"),
+        "work-permit": N_("Work permit"),
+    },
+    "matter_kind": {
+        "initial": N_("Initial"),
+        "renewal": N_("Renewal"),
+        "extension": N_("Extension"),
+        "other": N_("Other"),
+    },
+    "stage": {
+        "intake": N_("Intake"),
+        "gathering_evidence": N_("Gathering evidence"),
+        "drafting": N_("Drafting"),
+        "attorney_review": N_("Attorney review"),
+        "filed": N_("Filed"),
+        "receipt": N_("Receipt"),
+        "biometrics": N_("Biometrics"),
+        "rfe": N_("RFE"),
+        "decision": N_("Decision"),
+        "closed": N_("Closed"),
+    },
+    "notice": {
+        "filed": N_("Filed"),
+        "receipt": N_("Receipt notice"),
+        "biometrics": N_("Biometrics appointment"),
+        "rfe": N_("Request for Evidence"),
+        "rfe_response": N_("RFE response sent"),
+        "decision": N_("Decision"),
+        "termination": N_("Termination notice"),
+        "other": N_("Note"),
+    },
+    "decision": {
+        "granted": N_("Granted"),
+        "denied": N_("Denied"),
+        "withdrawn": N_("Withdrawn"),
+        "terminated": N_("Terminated"),
+    },
+    "grant_kind": {
+        "deferred_action": N_("Deferred action"),
+        "work_permit": N_("Work permit"),
+    },
+    "staff_role": {
+        "attorney": N_("Attorney"),
+        "accredited_representative": N_("Accredited representative"),
+        "paralegal": N_("Paralegal"),
+        "organizer": N_("Organizer"),
+        "other": N_("Other staff"),
+    },
+    "program_status": {
+        "open": N_("open"),
+        "paused": N_("paused"),
+        "ended": N_("ended"),
+    },
+    "deadline_status": {
+        "overdue": N_("overdue"),
+        "due_soon": N_("due soon"),
+        "upcoming": N_("upcoming"),
+        "done": N_("done"),
+        "snoozed": N_("snoozed"),
+    },
+    "dispute_status": {
+        "open": N_("Open"),
+        "investigating": N_("Investigating"),
+        "settled": N_("Settled"),
+        "closed": N_("Closed"),
+    },
+    "fee": {"fee": N_("Fee paid"), "waiver": N_("Fee waiver")},
+}
+
+
+def label(vocabulary: str, value: str) -> str:
+    """The person-facing label of `value` in the current language ('daca' → 'DACA').
+
+    An id the table does not know (a clinic's own program, say) is shown with its hyphens and
+    underscores as spaces rather than as a code."""
+    found = LABELS[vocabulary].get(value)
+    if found is None:
+        return value.replace("_", " ").replace("-", " ")
+    return _(found)

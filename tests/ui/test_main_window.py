@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from clinic_app.i18n import _
 from clinic_app.services import demo, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
 from ui.client_table import ClientTableModel
@@ -32,7 +33,7 @@ def test_unlock_shows_clients_and_locking_drops_them(qtbot, window: MainWindow) 
     assert model.rowCount() == 24
     names = {model.data(model.index(r, ClientTableModel.NAME)) for r in range(model.rowCount())}
     assert "Brenda Yaneth Flores Nájera" in names
-    assert window.windowTitle() == APP_TITLE
+    assert window.windowTitle() == _(APP_TITLE)
 
     window.lock_action.trigger()
     assert window.is_locked

@@ -55,4 +55,6 @@ class Page(QWidget):
                 self._stale = True
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, _(self.title) or "Clinic case manager", desktop_message(message))
+        QMessageBox.warning(
+            self, _(self.title) or _("Clinic case manager"), desktop_message(message)
+        )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, N_, _, current_language
 from clinic_app.services import deadlines, documents, settings, staff, vault_ops
@@ -229,7 +230,9 @@ class SettingsPage(Page):
             self.clinic_message.setText("; ".join(details.warnings).capitalize() + ".")
         for member in staff.list_staff(self.vault):
             state = "" if member.active else " · " + _("inactive")
-            item = QListWidgetItem(f"{member.name} ({member.role.replace('_', ' ')}){state}")
+            item = QListWidgetItem(
+                f"{member.name} ({vocab.label('staff_role', member.role)}){state}"
+            )
             item.setData(256, member.id)
             item.setData(257, member.active)
             self.staff_list.addItem(item)

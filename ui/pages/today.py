@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _, current_language, ngettext
+from clinic_app.i18n import N_, _, current_language, format_day, ngettext
 from clinic_app.services import deadlines
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Queue, QueueItem
@@ -167,7 +168,7 @@ class TodayPage(Page):
             lang=current_language(),
         )
         self.queue, self.counts = queue, dict(queue.counts)
-        head = [f"<h1>{html.escape(_('Today, {date}').format(date=self.today.isoformat()))}</h1>"]
+        head = [f"<h1>{html.escape(_('Today, {date}').format(date=format_day(self.today)))}</h1>"]
         head.append(f"<p><b>{html.escape(queue.summary)}</b></p>")
         for note in queue.policies:
             head.append(
@@ -175,8 +176,8 @@ class TodayPage(Page):
                 + html.escape(
                     _("{program} is {status} since {since}: {summary}").format(
                         program=note.title,
-                        status=_(note.status),
-                        since=note.since.isoformat(),
+                        status=vocab.label("program_status", note.status),
+                        since=format_day(note.since),
                         summary=note.summary,
                     )
                 )
@@ -227,7 +228,7 @@ class TodayPage(Page):
     def _row_item(self, row: QueueItem, mark: str, colour: QColor) -> QTreeWidgetItem:
         self.rows[row.key] = row
         when = when_text(row, self.today)
-        due = f"{mark} {row.due.isoformat()}" + (f" · {when}" if when else "")
+        due = f"{mark} {format_day(row.due)}" + (f" · {when}" if when else "")
         who = (
             ngettext("{n} worker", "{n} workers", len(row.workers)).format(n=len(row.workers))
             if row.workers
@@ -351,5 +352,5 @@ class TodayPage(Page):
             return
         self.bus.publish(
             changes,
-            _("Snoozed until {date}: {what}.").format(date=until.isoformat(), what=row.title),
+            _("Snoozed until {date}: {what}.").format(date=format_day(until), what=row.title),
         )

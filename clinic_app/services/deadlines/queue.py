@@ -21,7 +21,7 @@ from clinic_app.deadlines.engine import TASK_SOON_DAYS, Deadline
 from clinic_app.deadlines.rules import MAX_DAYS, RuleBook
 from clinic_app.domain.models import Setting
 from clinic_app.errors import ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, current_language
 from clinic_app.services.changes import DEADLINE, SETTING, ChangeSet
 from clinic_app.services.deadlines.census import (
     UNASSIGNED,
@@ -210,10 +210,10 @@ def _policies(
             notes.append(
                 PolicyNote(
                     program=program,
-                    title=pack.title if pack else program,
+                    title=pack.text("title", current_language()) if pack else program,
                     status=policy.status,
                     since=policy.on,
-                    summary=policy.summary,
+                    summary=policy.text("summary", current_language()),
                 )
             )
     return notes

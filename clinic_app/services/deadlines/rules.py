@@ -23,6 +23,7 @@ from clinic_app.deadlines.rules import (
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
 from clinic_app.errors import NotFoundError, UserError, ValidationError
+from clinic_app.i18n import _, current_language
 from clinic_app.services.changes import DEADLINE, SETTING, Changed, ChangeSet
 from clinic_app.services.deadlines.query import (
     _m,
@@ -112,8 +113,8 @@ def _rule_record(rule: Rule) -> RuleRecord:
         soon_days=rule.soon_days,
         reminders=rule.reminders,
         basis=rule.basis,
-        message=rule.message,
-        why=rule.why,
+        message=_in_language(rule, "message"),
+        why=_in_language(rule, "why"),
         source=rule.source,
         last_checked=rule.last_checked,
         when=rule.when,
@@ -121,8 +122,16 @@ def _rule_record(rule: Rule) -> RuleRecord:
         overridden={k: [_plain(a), _plain(b)] for k, (a, b) in rule.overridden.items()},
         where=rule.where,
         except_states=rule.except_,
-        not_here=rule.not_here,
+        not_here=_in_language(rule, "not_here") if rule.not_here else "",
     )
+
+
+def _in_language(rule: Rule, name: str) -> str:
+    """A rule's sentence in the current language: the pack's translation, else the catalog's."""
+    lang = current_language()
+    if name in rule.translations.get(lang, {}):
+        return rule.text(name, lang)
+    return _(rule.text(name))
 
 
 def _plain(value: Any) -> Any:
@@ -139,16 +148,16 @@ def list_programs(vault: Vault, *, today: date) -> list[ProgramRecord]:
         out.append(
             ProgramRecord(
                 id=program,
-                title=pack.title,
-                description=pack.description,
-                caution=pack.caution,
+                title=pack.text("title", current_language()),
+                description=pack.text("description", current_language()),
+                caution=pack.text("caution", current_language()),
                 policy_status=current.status if current else None,
                 policy_since=current.on if current else None,
                 policy=tuple(
                     PolicyRecord(
                         status=e.status,
                         date=e.on,
-                        summary=e.summary,
+                        summary=e.text("summary", current_language()),
                         source=e.source,
                         last_checked=e.last_checked,
                         recorded_by_clinic=e.recorded_by_clinic,
