@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import ChangeSet, checklist, staff
 from clinic_app.services.vault_ops import Vault
 from ui.feedback import desktop_message
@@ -111,9 +111,11 @@ class ChecklistView(QWidget):
                 "<b style='color:#b00020'>"
                 + _("Not ready")
                 + "</b> · "
-                + _("{n} required items missing or awaiting translation").format(
-                    n=len(record.outstanding)
-                )
+                + ngettext(
+                    "{n} required item missing or awaiting translation",
+                    "{n} required items missing or awaiting translation",
+                    len(record.outstanding),
+                ).format(n=len(record.outstanding))
             )
         for member in staff.list_staff(vault, active_only=True):
             if member.role in checklist.SIGNING_ROLES:

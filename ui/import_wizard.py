@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import ChangeSet, importing
 from clinic_app.services.importing import ImportReport
 from clinic_app.services.vault_ops import Vault
@@ -126,9 +126,12 @@ class ImportWizard(QDialog):
             self.import_button.setEnabled(True)
         else:
             self.summary.setText(
-                _(
+                ngettext(
+                    "{n} problem: fix it in the spreadsheet and choose it again. "
+                    "Nothing was imported.",
                     "{n} problems: fix them in the spreadsheet and choose it again. "
-                    "Nothing was imported."
+                    "Nothing was imported.",
+                    len(report.problems),
                 ).format(n=len(report.problems))
             )
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
 from ui.bus import ChangeBus
@@ -155,13 +155,13 @@ class ClientsPage(Page):
             self.count.clear()
         elif self.search.text().strip():
             self.count.setText(
-                _("{n} matching clients").format(n=total)
+                ngettext("{n} matching client", "{n} matching clients", total).format(n=total)
                 if total
                 else _("No client matches; check the spelling or search by A-number.")
             )
         else:
             self.count.setText(
-                _("{n} clients").format(n=total)
+                ngettext("{n} client", "{n} clients", total).format(n=total)
                 if total
                 else _("No clients yet. Add one with New client, or import a spreadsheet.")
             )

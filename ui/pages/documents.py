@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import documents, letters, matters
 from clinic_app.services.changes import LETTER, MATTER
 from clinic_app.services.documents import MatterFilter, RenderReport
@@ -190,7 +190,11 @@ class DocumentsPage(Page):
             self.template.addItem(label, record.id)
         for letter in letters.list_letters(self.vault):
             self.letter.addItem(
-                _("{agency} {date}: {employer} ({n} matters)").format(
+                ngettext(
+                    "{agency} {date}: {employer} ({n} matter)",
+                    "{agency} {date}: {employer} ({n} matters)",
+                    letter.matter_count,
+                ).format(
                     agency=letter.agency,
                     date=letter.date_issued or "",
                     employer=letter.employer,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import employers, letters, matters
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
 from ui.bus import ChangeBus
@@ -202,7 +202,11 @@ class EmployersPage(Page):
             if letter.employer_id != employer_id:
                 continue
             period = f"{letter.period_start or '?'} → {letter.period_end or '?'}"
-            text = _("{agency}, issued {date}; covers {period}; {n} matters").format(
+            text = ngettext(
+                "{agency}, issued {date}; covers {period}; {n} matter",
+                "{agency}, issued {date}; covers {period}; {n} matters",
+                letter.matter_count,
+            ).format(
                 agency=letter.agency,
                 date=letter.date_issued or "?",
                 period=period,
@@ -224,7 +228,11 @@ class EmployersPage(Page):
             return
         found = matters.list_matters(self.vault, letter_id=letter_id)
         self.covered_label.setText(
-            _("{n} workers' matters rely on this letter").format(n=len(found))
+            ngettext(
+                "{n} worker's matter relies on this letter",
+                "{n} workers' matters rely on this letter",
+                len(found),
+            ).format(n=len(found))
         )
         for m in found:
             item = QListWidgetItem(

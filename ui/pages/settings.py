@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import LANGUAGES, N_, _, current_language
+from clinic_app.i18n import LANGUAGES, N_, _, current_language, ngettext
 from clinic_app.services import deadlines, documents, settings, staff, vault_ops
 from clinic_app.services.changes import SETTING, STAFF
 from ui.background import Background
@@ -66,7 +66,11 @@ class SettingsPage(Page):
         # -- safety and language (language is this laptop's choice; auto-lock travels with the vault)
         self.autolock = guarded(QSpinBox())
         self.autolock.setRange(1, 120)
-        self.autolock.setSuffix(" " + _("minutes"))
+        # "1 minuto", "5 minutos": the unit follows the number shown.
+        self.autolock.valueChanged.connect(
+            lambda n: self.autolock.setSuffix(" " + ngettext("minute", "minutes", n))
+        )
+        self.autolock.setSuffix(" " + ngettext("minute", "minutes", self.autolock.value()))
         self.autolock.setAccessibleName(_("Lock after this many idle minutes"))
         self.autolock.editingFinished.connect(self._save_autolock)
         self.language = guarded(QComboBox())
