@@ -88,7 +88,7 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
             if column == self.CLIENT:
                 return d.client
             if column == self.KIND:
-                return d.text if d.kind == "task" and d.text else kind_label(d.kind)
+                return d.text if d.kind == "task" and d.text else d.message or kind_label(d.kind)
             if column == self.ASSIGNEE:
                 return d.assignee
             if column == self.POLICY:

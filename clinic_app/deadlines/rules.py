@@ -19,6 +19,7 @@ from typing import Any
 from clinic_app.deadlines.calendar import ROLLS, BusinessCalendar
 from clinic_app.domain.places import STATES, applies_in
 from clinic_app.errors import UserError
+from clinic_app.i18n import N_
 from clinic_app.resources import resource_path
 
 # Bump when the engine's output for the same facts and rules changes: every vault recomputes.
@@ -28,30 +29,30 @@ FALLBACK_PROGRAM = "work-permit"
 
 # Facts a rule can start from, with the label used in sentences.
 FACTS: dict[str, str] = {
-    "grant_end": "Deferred action ends",
-    "work_permit_end": "Work permit ends",
-    "letter_period_end": "Agency letter period ends",
-    "filed_date": "Filed",
-    "receipt_date": "Receipt notice",
-    "decided_on": "Decided",
-    "rfe_notice": "RFE notice",
-    "biometrics_date": "Biometrics appointment",
-    "terminated_on": "Grant terminated",
+    "grant_end": N_("Deferred action ends"),
+    "work_permit_end": N_("Work permit ends"),
+    "letter_period_end": N_("Agency letter period ends"),
+    "filed_date": N_("Filed"),
+    "receipt_date": N_("Receipt notice"),
+    "decided_on": N_("Decided"),
+    "rfe_notice": N_("RFE notice"),
+    "biometrics_date": N_("Biometrics appointment"),
+    "terminated_on": N_("Grant terminated"),
 }
 # What a deadline is, in the clinic's words. "task" is for manual tasks, never for rules.
 KINDS: dict[str, str] = {
-    "grant_end": "Deferred action ends",
-    "work_permit_end": "Work permit ends",
-    "work_permit_renewal": "File the work-permit renewal",
-    "renewal_prep_start": "Start preparing the renewal",
-    "renewal_file_by": "File the renewal",
-    "letter_period_end": "Agency letter period ends",
-    "rfe_response_due": "RFE response due",
-    "rfe_internal_target": "RFE internal target",
-    "biometrics": "Biometrics appointment",
-    "decision_follow_up": "Decision follow-up",
-    "termination_review": "Terminated grant: urgent review",
-    "task": "Task",
+    "grant_end": N_("Deferred action ends"),
+    "work_permit_end": N_("Work permit ends"),
+    "work_permit_renewal": N_("File the work-permit renewal"),
+    "renewal_prep_start": N_("Start preparing the renewal"),
+    "renewal_file_by": N_("File the renewal"),
+    "letter_period_end": N_("Agency letter period ends"),
+    "rfe_response_due": N_("RFE response due"),
+    "rfe_internal_target": N_("RFE internal target"),
+    "biometrics": N_("Biometrics appointment"),
+    "decision_follow_up": N_("Decision follow-up"),
+    "termination_review": N_("Terminated grant: urgent review"),
+    "task": N_("Task"),
 }
 # Conditions on the matter for a rule to apply at all ("terminated" is special: rules with it
 # apply only to terminated grants, and only they do).

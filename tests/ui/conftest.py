@@ -36,3 +36,12 @@ def window(qtbot, sample_vault_dir: Path) -> Iterator[object]:  # type: ignore[n
     yield win
     if win.vault is not None:
         win.lock()
+
+
+@pytest.fixture(autouse=True)
+def _iso_dates_after_each_test() -> Iterator[None]:
+    """A test that switched the language (and so the date style) leaves ISO dates behind it."""
+    yield
+    from clinic_app.i18n import set_local_dates
+
+    set_local_dates(False)
