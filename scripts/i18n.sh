@@ -8,6 +8,6 @@ LOCALE=resources/locale
   --project clinic-app -o "$LOCALE/clinic_app.pot" clinic_app ui >/dev/null
 for po in "$LOCALE"/*/LC_MESSAGES/clinic_app.po; do
   lang=$(basename "$(dirname "$(dirname "$po")")")
-  .venv/bin/pybabel update -i "$LOCALE/clinic_app.pot" -d "$LOCALE" -D clinic_app -l "$lang" --no-fuzzy-matching >/dev/null
+  .venv/bin/pybabel update -i "$LOCALE/clinic_app.pot" -d "$LOCALE" -D clinic_app -l "$lang" --no-fuzzy-matching --ignore-obsolete >/dev/null
 done
 .venv/bin/pybabel compile -d "$LOCALE" -D clinic_app --statistics
