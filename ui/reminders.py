@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 
+from clinic_app.i18n import _
 from ui.pages.today import due_counts
 
 if TYPE_CHECKING:
