@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.documents.xmltext import docx_text
+from clinic_app.errors import UserError
 from clinic_app.vault.fsutil import atomic_write
 
 COLUMNS = (
@@ -75,8 +76,15 @@ def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow
         cell.text = heading
     for row in rows:
         cells = table.add_row().cells
-        for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
-            cell.text = docx_text(getattr(row, key))
+        try:
+            for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
+                cell.text = docx_text(getattr(row, key))
+        except ValueError as exc:  # text Word cannot hold: say whose row, not just "ValueError"
+            raise UserError(
+                f"{path.name} could not be written: the row of matter {row.matter_id} "
+                f"({row.worker or 'the letter'}) holds text Word cannot store ({exc}); "
+                "correct that record and make the index again."
+            ) from exc
     out = io.BytesIO()
     document.save(out)
     atomic_write(path, out.getvalue())

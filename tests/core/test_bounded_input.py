@@ -153,3 +153,29 @@ def test_text_stored_before_the_check_never_breaks_drafts_indexes_or_reports(
     body = io.BytesIO(out.read_bytes())
     cells = [c.text for t in Document(body).tables for r in t.rows for c in r.cells]
     assert any("Pérez\ufffdNúñez" in c for c in cells)
+
+
+def test_an_index_that_still_fails_names_the_record(
+    worksite: Worksite,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defence in depth: were the escape ever to miss a character, the batch index's failure
+    says whose record it is (it used to be "unexpected error (ValueError)")."""
+    from clinic_app.documents import index as index_writer
+
+    monkeypatch.setattr(index_writer, "docx_text", str)
+    vault = worksite.vault
+    with vault.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE client SET last_name = 'Pérez\vNúñez' WHERE first_name = 'Suharti'")
+        )
+    suharti = worksite.matters["Suharti"]
+    with pytest.raises(
+        UserError,
+        match=rf"^index.docx could not be written: the row of matter {suharti} \(Suharti Pérez",
+    ):
+        documents.render_documents(
+            vault, template="client-renewal-reminder", letter_id=worksite.letter_id,
+            out_dir=tmp_path / "batch", today=TODAY,
+        )  # fmt: skip
