@@ -12,7 +12,7 @@ from sqlalchemy import select
 from clinic_app.deadlines import urgency
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.domain.models import AgencyLetter, Employer, Matter
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _, format_day, ngettext
 from clinic_app.services.deadlines.query import _m
 
 
@@ -125,7 +125,7 @@ def _rows(
                 _single(
                     d,
                     today,
-                    _("Deferred action and work permit end {date}").format(date=d.due.isoformat()),
+                    _("Deferred action and work permit end {date}").format(date=format_day(d.due)),
                     (d.id, grant.id),
                 )
             )
@@ -139,7 +139,7 @@ def _rows(
             _("Agency letter period ended {date}")
             if ended
             else _("Agency letter period ends {date}")
-        ).format(date=due.isoformat())
+        ).format(date=format_day(due))
         title = f"{head} — {letter.agency}, {letter.employer} " + ngettext(
             "({n} worker)", "({n} workers)", n
         ).format(n=n)
