@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.errors import UserError
+from clinic_app.i18n import N_
 from clinic_app.resources import resource_path
 
 VAULT_TEMPLATES = "templates"
@@ -20,15 +21,19 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 CLIENT_PREFIX = "client-"  # a letter to the worker: written in the worker's language
 
 SHIPPED_TITLES = {
-    "declaration": "Worker declaration in support of a request for deferred action",
-    "cover-letter-initial": "Cover letter to USCIS for an initial request (enclosures from the checklist)",
-    "cover-letter-renewal": "Cover letter to USCIS for a renewal or an extension",
-    "soi-request": "Letter asking a labor agency for a Statement of Interest (one per agency letter)",
-    "client-appointment-reminder": "Client letter: biometrics appointment reminder",
-    "client-renewal-reminder": "Client letter: time to prepare the renewal",
-    "client-work-permit-expiring": "Client letter: work permit ending",
-    "client-policy-change": "Client letter: policy change notice",
-    "client-grant-terminated": "Client letter: the grant was terminated, call us for a review",
+    "declaration": N_("Worker declaration in support of a request for deferred action"),
+    "cover-letter-initial": N_(
+        "Cover letter to USCIS for an initial request (enclosures from the checklist)"
+    ),
+    "cover-letter-renewal": N_("Cover letter to USCIS for a renewal or an extension"),
+    "soi-request": N_(
+        "Letter asking a labor agency for a Statement of Interest (one per agency letter)"
+    ),
+    "client-appointment-reminder": N_("Client letter: biometrics appointment reminder"),
+    "client-renewal-reminder": N_("Client letter: time to prepare the renewal"),
+    "client-work-permit-expiring": N_("Client letter: work permit ending"),
+    "client-policy-change": N_("Client letter: policy change notice"),
+    "client-grant-terminated": N_("Client letter: the grant was terminated, call us for a review"),
 }
 
 

@@ -76,7 +76,13 @@ class DocumentsPage(Page):
         browse = QPushButton(_("Choose…"))
         browse.clicked.connect(self._choose_dir)
         self.keep = QCheckBox(_("Also keep an encrypted copy inside the vault"))
-        self.notice = QLabel(_(documents.PLAIN_FILES_NOTICE.replace(" with --keep-in-vault", "")))
+        self.notice = QLabel(
+            _(
+                "Generated drafts are plain .docx files (Word must open them): they are not "
+                "encrypted, so anyone who can open this folder can read them. Delete them when "
+                "done, or keep copies in the vault instead."
+            )
+        )
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #5c4400")
         # Choosing matters under a letter (the CLI's --kind, --stage, --grant-state, …).
@@ -184,7 +190,7 @@ class DocumentsPage(Page):
             if record.id in seen:
                 continue
             seen.add(record.id)
-            label = record.title or record.id
+            label = _(record.title) if record.title else record.id
             if record.worksite_wide:
                 label += "  " + _("(one per letter)")
             self.template.addItem(label, record.id)
