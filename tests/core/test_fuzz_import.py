@@ -131,8 +131,10 @@ def test_exports_hand_formulas_back_as_plain_text(
 ) -> None:
     [letter] = letters.list_letters(formula_vault)
     out = tmp_path / "batch"
+    # anyway: the fuzzed matters' states do not fit every template; what is tested here is how
+    # the text reaches the files, whatever the state.
     report = documents.render_documents(
-        formula_vault, template=template, letter_id=letter.id, out_dir=out, today=TODAY
+        formula_vault, template=template, letter_id=letter.id, out_dir=out, today=TODAY, anyway=True
     )
     assert report.failed == [], [d.problem for d in report.failed]
     assert len(report.written) == len(FORMULAS)

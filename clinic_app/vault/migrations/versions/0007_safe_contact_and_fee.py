@@ -15,17 +15,17 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN (SQLite 3.35+ and PostgreSQL alike): a batch "move and copy" would
+# drop and recreate `client` and `matter`, which the foreign keys pointing at them refuse.
 def upgrade() -> None:
-    with op.batch_alter_table("client") as batch:
-        batch.add_column(sa.Column("contact_rules", sa.String(), nullable=False, server_default=""))
-        batch.add_column(sa.Column("mail_to", sa.String(), nullable=False, server_default=""))
-    with op.batch_alter_table("matter") as batch:
-        batch.add_column(sa.Column("fee", sa.String(), nullable=False, server_default=""))
+    op.add_column(
+        "client", sa.Column("contact_rules", sa.String(), nullable=False, server_default="")
+    )
+    op.add_column("client", sa.Column("mail_to", sa.String(), nullable=False, server_default=""))
+    op.add_column("matter", sa.Column("fee", sa.String(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("matter") as batch:
-        batch.drop_column("fee")
-    with op.batch_alter_table("client") as batch:
-        batch.drop_column("mail_to")
-        batch.drop_column("contact_rules")
+    op.drop_column("matter", "fee")
+    op.drop_column("client", "mail_to")
+    op.drop_column("client", "contact_rules")
