@@ -29,3 +29,11 @@ def resolve_vault_dir(flag: str | Path | None) -> Path:
 def config_dir() -> Path:
     """Device-local preferences (never client data)."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+SLOTS_NAME = "keyslots.json"  # the key-slot file, whose presence makes a folder a vault
+
+
+def is_vault(folder: Path) -> bool:
+    """Whether `folder` holds a vault; light (no database code), so the unlock screen can ask."""
+    return (folder / SLOTS_NAME).is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QLibraryInfo,
@@ -16,14 +17,17 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from clinic_app.i18n import _, current_language, set_language, set_local_dates
 from clinic_app.paths import config_dir
 from clinic_app.resources import resource_path
-from clinic_app.services import vault_ops
-from ui.main_window import MainWindow
 from ui.screen_fit import clamp_to_screen
+from ui.start_window import StartWindow
+
+if TYPE_CHECKING:  # loaded after the unlock screen is shown (ui/start_window.py)
+    from clinic_app.services.vault_ops import Vault
+    from ui.main_window import MainWindow
 
 
 def _application() -> QApplication:
@@ -89,6 +93,8 @@ class AppController:
         self.window = self._new_window()
 
     def _new_window(self) -> MainWindow:
+        from ui.main_window import MainWindow
+
         window = MainWindow(self.vault_dir, self.actor)
         window.language_changed.connect(self.switch_language)
         return window
@@ -109,23 +115,63 @@ class AppController:
         old.deleteLater()
 
 
+class Launcher:
+    """Shows the unlock screen first, and swaps in the main window once a vault opens."""
+
+    def __init__(
+        self, app: QApplication, vault_dir: Path, actor: str, lang: str | None = None
+    ) -> None:
+        self.app, self.actor, self.lang = app, actor, lang
+        self.settings = device_settings()
+        # --lang wins for this run only; the remembered choice changes only in Settings.
+        apply_language(app, lang or str(self.settings.value("language", "en")))
+        self.start = StartWindow(vault_dir, actor)
+        geometry = self.settings.value("main/geometry")
+        if geometry is not None:
+            self.start.restoreGeometry(geometry)  # type: ignore[arg-type]
+            clamp_to_screen(self.start)
+        self.start.unlock.unlocked.connect(self._unlocked)
+        self.controller: AppController | None = None
+
+    def show(self) -> None:
+        self.start.show()
+        self.start.preload.start()  # the rest of the app loads while the person types
+
+    def _unlocked(self, vault: Vault) -> None:
+        # Key derivation has hidden most of the loading; wait for what is left, then swap windows.
+        self.start.preload.join()
+        folder = self.start.unlock.vault_dir
+        self.controller = AppController(self.app, folder, self.actor, self.lang)
+        window = self.controller.window
+        window.restoreGeometry(self.start.saveGeometry())
+        clamp_to_screen(window)
+        window.show()
+        window.on_unlocked(vault)
+        self.start.hide()
+
+    @property
+    def window(self) -> QMainWindow:
+        """The window in front: the unlock screen until the first unlock, then the main window."""
+        return self.controller.window if self.controller is not None else self.start
+
+    def close(self) -> None:
+        self.settings.setValue("main/geometry", self.window.saveGeometry())
+        self.settings.sync()
+        # Tear the windows down while Qt is still alive, not during interpreter shutdown.
+        for window in (self.start, self.window):
+            window.close()
+            window.deleteLater()
+        self.app.processEvents()
+
+
 def run(*, vault_dir: Path, actor: str, lang: str | None = None) -> int:
     app = _application()
-    controller = AppController(app, vault_dir, actor, lang)
-    geometry = controller.settings.value("main/geometry")
-    if geometry is not None:
-        controller.window.restoreGeometry(geometry)  # type: ignore[arg-type]
-        clamp_to_screen(controller.window)
-    controller.window.show()
+    launcher = Launcher(app, vault_dir, actor, lang)
+    launcher.show()
     if os.environ.get(FIRST_WINDOW_ENV):
         QTimer.singleShot(0, lambda: _report_first_window(app))
     code = app.exec()
-    controller.settings.setValue("main/geometry", controller.window.saveGeometry())
-    controller.settings.sync()
-    # Tear the window down while Qt is still alive, not during interpreter shutdown.
-    controller.window.close()
-    controller.window.deleteLater()
-    app.processEvents()
+    launcher.close()
     return int(code)
 
 
@@ -155,6 +201,9 @@ def screenshots(
 ) -> list[Path]:
     """Render the unlock screen and every main screen of `vault_dir` to PNG files in `out_dir`,
     the window `size` pixels (a 1366×768 laptop screen by default)."""
+    from clinic_app.services import vault_ops
+    from ui.main_window import MainWindow
+
     qInstallMessageHandler(_quiet_offscreen)
     app = _application()
     apply_language(app, lang or str(device_settings().value("language", "en")))

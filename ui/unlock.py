@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,10 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.i18n import _
-from clinic_app.services import vault_ops
-from clinic_app.services.vault_ops import Vault
+from clinic_app.paths import is_vault
 from ui.background import Background
-from ui.create_vault import CreateVaultDialog, RecoverDialog
+
+if TYPE_CHECKING:
+    from clinic_app.services.vault_ops import Vault
+
+# The unlock screen is the first window: it must not load SQLAlchemy or the services (they load
+# on a background thread while the person types, ui/start_window.py), so it imports them only
+# when a button needs them.
 
 
 class UnlockWidget(QWidget):
@@ -104,7 +110,7 @@ class UnlockWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        exists = vault_ops.is_vault(self.vault_dir)
+        exists = is_vault(self.vault_dir)
         if exists:
             self.folder_label.setText(_("Vault: {folder}").format(folder=self.vault_dir))
         else:
@@ -138,6 +144,8 @@ class UnlockWidget(QWidget):
             return
         self.set_busy(True, _("Unlocking…"))
         folder, actor = self.vault_dir, self.actor
+        from clinic_app.services import vault_ops
+
         self.background.run(
             lambda: vault_ops.open_vault(folder, passphrase=secret, actor=actor),
             self._opened,
@@ -155,12 +163,16 @@ class UnlockWidget(QWidget):
         self.passphrase.selectAll()
 
     def create_vault(self) -> None:
+        from ui.create_vault import CreateVaultDialog
+
         dialog = CreateVaultDialog(self.vault_dir, self.actor, self.background, self)
         if dialog.exec() and dialog.vault is not None:
             self.refresh()
             self.unlocked.emit(dialog.vault)
 
     def recover(self) -> None:
+        from ui.create_vault import RecoverDialog
+
         dialog = RecoverDialog(self.vault_dir, self.actor, self.background, self)
         if dialog.exec() and dialog.vault is not None:
             self.unlocked.emit(dialog.vault)

@@ -6,13 +6,14 @@ import getpass
 import os
 from argparse import Namespace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from clinic_app.cli import secrets
 from clinic_app.errors import VaultError
-from clinic_app.paths import resolve_vault_dir
-from clinic_app.services import vault_ops
-from clinic_app.services.vault_ops import Vault
+from clinic_app.paths import is_vault, resolve_vault_dir
+
+if TYPE_CHECKING:  # `clinic-app` with no command starts the app without loading the services
+    from clinic_app.services.vault_ops import Vault
 
 ACTOR_ENV = "CLINIC_APP_USER"
 
@@ -72,6 +73,8 @@ def open_vault_with(args: Namespace, passphrase: str) -> Vault:
     if _kept is not None:
         return _shared(args)
     require_vault(args)
+    from clinic_app.services import vault_ops
+
     return vault_ops.open_vault(vault_dir(args), passphrase=passphrase, actor=actor(args))
 
 
@@ -82,12 +85,12 @@ def _shared(args: Namespace) -> Vault:
             f"The shell has {_kept.folder} open; run commands on another vault outside the shell."
         )
     _kept.actor = actor(args)
-    return cast(Vault, _KeptOpen(_kept))
+    return cast("Vault", _KeptOpen(_kept))
 
 
 def require_vault(args: Namespace) -> None:
     folder = vault_dir(args)
-    if not vault_ops.is_vault(folder):
+    if not is_vault(folder):
         raise VaultError(
             f"There is no vault in {folder}; create one with 'clinic-app init' or name it with --vault."
         )

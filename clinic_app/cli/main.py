@@ -7,44 +7,33 @@ or unreadable vault. Every error is one line on stderr, never a traceback (unles
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 
 from clinic_app import __version__
-from clinic_app.cli import (
-    backup_commands,
-    client_commands,
-    conflict_commands,
-    deadline_commands,
-    document_commands,
-    employer_commands,
-    gui,
-    help_env,
-    matter_commands,
-    record_commands,
-    shell,
-    today_commands,
-    vault_commands,
-)
-from clinic_app.cli.usage import Parser, UsageError, expand_shorthand
+from clinic_app.cli import gui
+from clinic_app.cli.usage import Parser, UsageError, _first_positional, expand_shorthand
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, set_language
 
-# Each module adds its subcommands; features add their module here.
+# Each module adds its subcommands; features add their module here. They load only when a
+# command line may name a command: `clinic-app` alone starts the app without them (and without
+# the database code they pull in), so the unlock screen shows sooner.
 COMMAND_MODULES = [
-    vault_commands,
-    record_commands,
-    client_commands,
-    matter_commands,
-    employer_commands,
-    document_commands,
-    deadline_commands,
-    backup_commands,
-    conflict_commands,
-    shell,
-    today_commands,
+    "vault_commands",
+    "record_commands",
+    "client_commands",
+    "matter_commands",
+    "employer_commands",
+    "document_commands",
+    "deadline_commands",
+    "backup_commands",
+    "conflict_commands",
+    "shell",
+    "today_commands",
 ]
 
 
@@ -80,7 +69,8 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _app_parser() -> argparse.ArgumentParser:
+    """The options of `clinic-app` with no command (starting the app, or its screenshots)."""
     parser = Parser(
         prog="clinic-app",
         parents=[_common_options(suppress=False)],
@@ -112,18 +102,33 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _app_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for module in COMMAND_MODULES:
-        module.register(sub, common)
-    help_env.describe_all(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"clinic_app.cli.{name}").register(sub, common)
+    importlib.import_module("clinic_app.cli.help_env").describe_all(sub)
     return parser
+
+
+def starts_app(words: Sequence[str]) -> bool:
+    """Whether the command line names no command and asks for no help: the desktop app."""
+    asks = {"-h", "--help", "--version"}
+    return _first_positional(list(words), 0) is None and not asks.intersection(words)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = expand_shorthand(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(words)
+        if starts_app(words):
+            args = _app_parser().parse_args(words)
+            args.command = None
+        else:
+            args = build_parser().parse_args(words)
     except UsageError as exc:
         print(exc.message, file=sys.stderr)
         return exc.exit_code

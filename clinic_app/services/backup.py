@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clinic_app.documents.templates import LANGUAGE, TEMPLATE_ID
 from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
+from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.vault import audit
 from clinic_app.vault.engine import connect, key_pragma
 from clinic_app.vault.fsutil import disk_error_sentence, fsync_dir
@@ -32,7 +33,7 @@ from clinic_app.vault.keyslots import (
     kdf_from_doc,
     normalize_passphrase,
 )
-from clinic_app.vault.vault import DB_NAME, FILES_DIR, META_NAME, SLOTS_NAME, Vault, is_vault
+from clinic_app.vault.vault import DB_NAME, FILES_DIR, META_NAME, Vault
 
 MAGIC = b"CLINICBK"
 TEMPLATES_DIR = "templates"

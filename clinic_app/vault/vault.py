@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from clinic_app.errors import DamagedError, UnlockError, VaultError
+from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.vault import audit, head, leftovers, migrate
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
@@ -39,15 +40,10 @@ from clinic_app.vault.keyslots import (
 from clinic_app.vault.lock import VaultLock
 
 DB_NAME = "vault.db"
-SLOTS_NAME = "keyslots.json"
 META_NAME = "vault.json"
 FILES_DIR = "files"
 MIN_PASSPHRASE = 8
 DRAFTS_SETTING = "documents.drafts_folder"  # where drafts were last written (a vault setting)
-
-
-def is_vault(folder: Path) -> bool:
-    return (folder / SLOTS_NAME).is_file()
 
 
 def check_new_passphrase(passphrase: str) -> None:

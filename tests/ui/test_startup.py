@@ -1,0 +1,85 @@
+"""The unlock screen shows before the database code loads; unlocking swaps in the main window."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import PASSPHRASE
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "docxtpl", "clinic_app.services", "ui.main_window")
+
+
+def _fresh(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a new interpreter; it prints which HEAVY modules got loaded."""
+    check = f"\nimport sys\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    return subprocess.run(
+        [sys.executable, "-c", code + check],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_first_window_modules_load_no_database_code() -> None:
+    done = _fresh("import ui.app, ui.start_window, ui.unlock", QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -> None:
+    # No display: the app says so (exit 1) after parsing, which is as far as the CLI goes alone.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = ""
+    code = (
+        f"from clinic_app.cli.main import main\nprint('exit', main(['--vault', {str(tmp_path)!r}]))"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code + f"\nimport sys\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2] == "exit 1"
+    assert "No display is available" in done.stderr
+    assert lines[-1] == "[]"
+
+
+def test_unlock_on_the_first_window_opens_the_main_window(qtbot, sample_vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import Launcher
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    launcher = Launcher(app, sample_vault_dir, "tester")
+    qtbot.addWidget(launcher.start)
+    launcher.show()
+    assert launcher.window is launcher.start
+    unlock = launcher.start.unlock
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=30_000)
+    window = launcher.controller.window  # type: ignore[union-attr]
+    qtbot.addWidget(window)
+    assert window.isVisible() and not launcher.start.isVisible()
+    assert not window.is_locked
+    window.show_page(window.clients)
+    assert window.clients.model.rowCount() == 24  # the sample's workers, read from the vault
+    window.lock_action.trigger()
+    assert window.is_locked
+    launcher.close()
