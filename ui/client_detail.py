@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.domain import vocab
 from clinic_app.i18n import _
 from clinic_app.services import clients, matters, notes
 from clinic_app.services.vault_ops import Vault
@@ -102,8 +103,8 @@ class ClientDetail(QScrollArea):
         rows = [
             (_("A-number"), client.a_number or _("none")),
             (_("Born"), client.date_of_birth.isoformat() if client.date_of_birth else ""),
-            (_("Country of birth"), client.country_of_birth),
-            (_("Languages"), ", ".join(client.preferred_languages)),
+            (_("Country of birth"), vocab.country_label(client.country_of_birth or "")),
+            (_("Languages"), ", ".join(map(vocab.language_label, client.preferred_languages))),
             (_("Phone"), client.phone),
             (_("Email"), client.email),
             (_("Address"), client.address),

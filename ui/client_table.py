@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from clinic_app.domain import vocab
 from clinic_app.i18n import N_
 from clinic_app.services import clients
 from clinic_app.services.records import ClientRow
@@ -58,9 +59,9 @@ class ClientTableModel(RecordTableModel[ClientRow]):
             if column == self.BORN:
                 return row.date_of_birth.isoformat() if row.date_of_birth else ""
             if column == self.COUNTRY:
-                return row.country_of_birth
+                return vocab.country_label(row.country_of_birth or "")
             if column == self.LANGUAGE:
-                return row.preferred_language
+                return vocab.language_label(row.preferred_language or "")
             if column == self.EMPLOYER:
                 return row.employer
         if role == Qt.ItemDataRole.UserRole:

@@ -150,3 +150,19 @@ def label(vocabulary: str, value: str) -> str:
     if found is None:
         return value.replace("_", " ").replace("-", " ")
     return _(found)
+
+
+def language_label(code: str) -> str:
+    """A language code as its name in the current language ('es' → 'español' / 'Spanish')."""
+    from clinic_app.documents.context import language_name  # Babel's tables: loaded on use
+    from clinic_app.i18n import current_language
+
+    return language_name(code, current_language()) if code else ""
+
+
+def country_label(country: str) -> str:
+    """A country stored in English, in the current language when Babel knows it."""
+    from clinic_app.documents.context import country_name
+    from clinic_app.i18n import current_language
+
+    return country_name(country, current_language())
