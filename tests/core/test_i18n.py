@@ -54,3 +54,28 @@ def test_set_language_switches_and_falls_back() -> None:
         assert i18n._("Clients") == "Clients"
     finally:
         i18n.set_language("en")
+
+
+def test_every_catalog_is_complete_with_nothing_fuzzy() -> None:
+    """Each shipped language translates every string of the template (a Spanish screen is
+    entirely Spanish): 0 untranslated, 0 fuzzy, and no string missing from the catalog."""
+    from babel.messages.pofile import read_po
+
+    from clinic_app.resources import resource_path
+
+    locale = resource_path("locale")
+    with (locale / "clinic_app.pot").open("rb") as handle:
+        template = {m.id for m in read_po(handle) if m.id}
+    catalogs = sorted(locale.glob("*/LC_MESSAGES/clinic_app.po"))
+    assert catalogs
+    for path in catalogs:
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        untranslated = [
+            m.id
+            for m in catalog
+            if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+        ]
+        fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+        missing = template - {m.id for m in catalog if m.id}
+        assert (untranslated, fuzzy, sorted(map(str, missing))) == ([], [], []), path
