@@ -144,13 +144,14 @@ class UnlockWidget(QWidget):
             return
         self.set_busy(True, _("Unlocking…"))
         folder, actor = self.vault_dir, self.actor
-        from clinic_app.services import vault_ops
 
-        self.background.run(
-            lambda: vault_ops.open_vault(folder, passphrase=secret, actor=actor),
-            self._opened,
-            self._failed,
-        )
+        def open_vault() -> Vault:
+            # On the worker: waits there (not in the window) for the services still loading.
+            from clinic_app.services import vault_ops
+
+            return vault_ops.open_vault(folder, passphrase=secret, actor=actor)
+
+        self.background.run(open_vault, self._opened, self._failed)
 
     def _opened(self, vault: Vault) -> None:
         self.passphrase.clear()
