@@ -169,9 +169,12 @@ def test_a_missing_clinic_detail_says_where_to_set_it(qtbot, window: MainWindow,
     page.template.setCurrentIndex(page.template.findData("cover-letter-initial"))
     page.out_dir.setText(str(tmp_path / "drafts"))
     qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "nothing was written" in page.message.text(), timeout=60000)
+    qtbot.waitUntil(lambda: "clinic details first" in page.message.text(), timeout=60000)
     message = page.message.text()
-    assert "Settings → Clinic details for letters → " in message
+    # Every missing detail at once, with the place in the app where each is set.
+    assert "Settings → Clinic details for letters" in message
+    for missing in ("name", "address", "USCIS intake address", "signer's name", "signer's title"):
+        assert missing in message
     assert "clinic-app" not in message and "--set" not in message
     assert not (tmp_path / "drafts").exists() or not any((tmp_path / "drafts").iterdir())
 
