@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json
 from clinic_app.errors import UserError
-from clinic_app.services import deadlines, rule_status
+from clinic_app.services import backup_status, deadlines, rule_status
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.validation_dates import parse_cli_date
 
@@ -109,8 +109,24 @@ def stale_json(stale: list[rule_status.StalePack]) -> list[dict[str, Any]]:
     ]
 
 
-def _print(queue: Queue, stale: list[rule_status.StalePack]) -> None:
+def backup_json(status: backup_status.BackupStatus) -> list[dict[str, Any]]:
+    """The age of the newest verified backup, as one more group at the end (always: a clinic
+    with no plan or an old copy must see it); `count` is 1 when it is a warning."""
+    return [
+        {
+            "tier": "backup",
+            "title": status.message,
+            "count": 1 if status.warning else 0,
+            "items": [{"kind": "backup_age", **status.to_json()}],
+        }
+    ]
+
+
+def _print(
+    queue: Queue, stale: list[rule_status.StalePack], backup: backup_status.BackupStatus
+) -> None:
     print(f"Today, {queue.today.isoformat()}: {queue.summary}.")
+    print(("⚠ " if backup.warning else "") + backup.message)
     for pack in stale:
         print(f"Rules to re-check: {pack.line}")
     for note in queue.policies:
@@ -157,8 +173,9 @@ def cmd_today(args: argparse.Namespace) -> int:
             per_tier=args.limit if args.limit is not None else 1_000_000,
         )
         stale = rule_status.stale_packs(vault, today=today)
+        backup = backup_status.backup_status(vault, now=datetime.now().astimezone())
     if args.json:
-        print_json(queue_json(queue) + stale_json(stale))
+        print_json(queue_json(queue) + stale_json(stale) + backup_json(backup))
         return 0
-    _print(queue, stale)
+    _print(queue, stale, backup)
     return 0

@@ -58,6 +58,11 @@ def test_today_json_puts_the_most_serious_first_and_groups_letter_items(
     letter_rows = [item for _tier, item in rows if item["kind"] == "letter_period_end"]
     assert len(letter_rows) == 3
     assert all("group_id" in item and "deadline_id" not in item for item in letter_rows)
+    # The backup line comes last, and a vault with no backup plan is a warning.
+    assert groups[-1]["tier"] == "backup"
+    [backup] = groups[-1]["items"]
+    assert backup["every"] == "off" and backup["warning"] is True
+    assert groups[-1]["count"] == 1 and backup["last_verified"] is None
     assert [len(item["workers"]) for item in letter_rows] == [33, 33, 34]  # latest period first
     assert sum(len(item["workers"]) for item in letter_rows) == 100
     assert letter_rows[-1]["title"] == (
