@@ -8,7 +8,9 @@ from typing import Any
 
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json
+from clinic_app.domain import vocab
 from clinic_app.errors import UserError
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import backup_status, deadlines, rule_status
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.validation_dates import parse_cli_date
@@ -125,33 +127,46 @@ def backup_json(status: backup_status.BackupStatus) -> list[dict[str, Any]]:
 def _print(
     queue: Queue, stale: list[rule_status.StalePack], backup: backup_status.BackupStatus
 ) -> None:
-    print(f"Today, {queue.today.isoformat()}: {queue.summary}.")
+    print(_("Today, {day}: {summary}.").format(day=queue.today.isoformat(), summary=queue.summary))
     print(("⚠ " if backup.warning else "") + backup.message)
     for pack in stale:
-        print(f"Rules to re-check: {pack.line}")
+        print(_("Rules to re-check: {line}").format(line=pack.line))
     for note in queue.policies:
         print(
-            f"Policy: {note.title} is {note.status} since {note.since.isoformat()}; "
-            f"see 'clinic-app rules show --program {note.program}'."
+            _(
+                "Policy: {program} is {status} since {since}; "
+                "see 'clinic-app rules show --program {id}'."
+            ).format(
+                program=note.title,
+                status=vocab.label("program_status", note.status),
+                since=note.since.isoformat(),
+                id=note.program,
+            )
         )
     if not queue.groups:
-        print("Nothing is due in the next 90 days.")
+        print(_("Nothing is due in the next 90 days."))
     for group in queue.groups:
         print()
         print(f"{group.mark} {group.title} ({group.count})")
         for item in group.items:
-            late = f"  ({item.late_days} days late)" if item.late_days else ""
+            late = (
+                "  ("
+                + ngettext("{n} day late", "{n} days late", item.late_days).format(n=item.late_days)
+                + ")"
+                if item.late_days
+                else ""
+            )
             who = f"  {item.client}" if item.client else ""
             ident = item.group_id or item.deadline_ids[0]
             print(f"  {item.due.isoformat()}  {item.title}{who}{late}  [{ident}]")
             if item.workers:
                 ids = ", ".join(w.deadline_id for w in item.workers)
-                print(f"      workers: {ids}")
+                print("      " + _("workers: {ids}").format(ids=ids))
             else:
-                print(f"      why: {item.why}")
+                print("      " + _("why: {why}").format(why=item.why))
         hidden = group.count - len(group.items)
         if hidden > 0:
-            print(f"  … and {hidden} more (--limit)")
+            print("  " + _("… and {n} more (--limit)").format(n=hidden))
 
 
 def cmd_today(args: argparse.Namespace) -> int:
