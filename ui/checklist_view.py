@@ -17,10 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _, ngettext
-from clinic_app.services import ChangeSet, checklist, staff
+from clinic_app.services import ChangeSet, checklist, staff, vocab
 from clinic_app.services.vault_ops import Vault
 from ui.feedback import desktop_message
 from ui.forms import error_label

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain import vocab
 from clinic_app.i18n import _
-from clinic_app.services import clients, matters, notes
+from clinic_app.services import clients, matters, notes, vocab
 from clinic_app.services.vault_ops import Vault
 from ui.labels import KIND_LABELS, STATUS_LABELS
 

@@ -6,9 +6,8 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from clinic_app.domain import vocab
 from clinic_app.i18n import N_
-from clinic_app.services import clients
+from clinic_app.services import clients, vocab
 from clinic_app.services.records import ClientRow
 from clinic_app.services.vault_ops import Vault
 from ui.table_base import Index, RecordTableModel

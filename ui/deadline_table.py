@@ -8,9 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from clinic_app.domain import vocab
 from clinic_app.i18n import N_, _
-from clinic_app.services import deadlines
+from clinic_app.services import deadlines, vocab
 from clinic_app.services.deadlines import Deadline
 from ui.table_base import Index, RecordTableModel
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic_app.domain.vocab import LABELS
+from clinic_app.services.vocab import LABELS
 
 STATUS_LABELS = LABELS["stage"]
 KIND_LABELS = LABELS["matter_kind"]

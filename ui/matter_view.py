@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _, format_day
-from clinic_app.services import ChangeSet, letters, matters, notes, staff
+from clinic_app.services import ChangeSet, letters, matters, notes, staff, vocab
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
 from ui.feedback import desktop_message

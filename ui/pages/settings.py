@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, N_, _, current_language, ngettext
-from clinic_app.services import deadlines, documents, settings, staff, vault_ops
+from clinic_app.services import deadlines, documents, settings, staff, vault_ops, vocab
 from clinic_app.services.changes import SETTING, STAFF
 from ui.background import Background
 from ui.bus import ChangeBus

@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from clinic_app.domain import vocab
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _, current_language, format_day, ngettext
-from clinic_app.services import deadlines
+from clinic_app.services import deadlines, vocab
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.services.vault_ops import Vault
