@@ -37,7 +37,7 @@ FIELDS = [
     ("state", N_("State where the client lives (e.g. TX; empty: read from the address)"), False),
     ("safe_contact", N_("Safe-contact instructions"), True),
     # Rules letters follow (a no-mail client's letter has no address block, a staff banner).
-    ("contact_rules", N_("Safe-contact rules: no_mail, text_only, no_voicemail"), False),
+    ("contact_rules", N_("Safe-contact rules"), False),
     ("mail_to", N_("Mail to this address instead of the home address"), True),
     ("notes", N_("Notes"), True),
 ]
@@ -70,6 +70,11 @@ class ClientEditor(QDialog):
                 widget = QLineEdit()
             widget.setAccessibleName(_(label))
             widget.setObjectName(name)
+            if name == "contact_rules":
+                # The words the field accepts, said where they are typed (the label stays short).
+                hint = _("no_mail (do not mail), text_only (texts only), no_voicemail")
+                widget.setPlaceholderText(hint)
+                widget.setToolTip(hint)
             self.inputs[name] = widget
             error = error_label()
             error.setObjectName(f"{name}_error")
