@@ -241,6 +241,9 @@ def try_unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytes | None:
         return None
 
 
+_TOP_LEVEL_KEYS = frozenset({"format", "vault_id", "slots", "epoch", "epoch_mac"})
+
+
 @dataclass
 class KeySlotFile:
     """The key slot file of one vault (keyslots.json)."""
@@ -258,6 +261,10 @@ class KeySlotFile:
             doc = json.loads(path.read_text("utf-8"))
             if doc.get("format") != FORMAT:
                 raise DamagedError(f"The key slot file {path.name} has an unknown format.")
+            # A name the app never writes means the file was changed (a renamed "epoch_mac"
+            # would otherwise read as a file from before key epochs).
+            if not set(doc) <= _TOP_LEVEL_KEYS:
+                raise ValueError("unknown key in the key slot file")
             slots = [KeySlot(**slot) for slot in doc["slots"]]
             return cls(
                 vault_id=str(doc["vault_id"]),
