@@ -125,7 +125,7 @@ class BackupsTab(QWidget):
         own_row.addWidget(QLabel(_("Repeat")))
         own_row.addWidget(self.own_repeat)
         self.vault_secret = _secret(_("Vault passphrase"))
-        self.use_own.toggled.connect(self._protection_changed)
+        self.use_own.toggled.connect(lambda _checked=False: self._protection_changed())
         self.save_button = QPushButton(_("Save the plan"))
         self.save_button.clicked.connect(lambda _checked=False: self.save_plan())
         self.plan_message = QLabel()
@@ -189,7 +189,7 @@ class BackupsTab(QWidget):
         layout.addWidget(copies_box, 1)
         for widget in (self.every, *self.keep.values()):
             guarded(widget)  # scrolling over the plan must not change it
-        self._protection_changed(False)
+        self._protection_changed()
 
     def _count(self, label: str) -> QSpinBox:
         box = QSpinBox()
@@ -262,7 +262,8 @@ class BackupsTab(QWidget):
 
     # -- the plan ------------------------------------------------------------------------------
 
-    def _protection_changed(self, own: bool) -> None:
+    def _protection_changed(self) -> None:
+        own = self.use_own.isChecked()  # read from the box, not from what the signal passed
         self.own_secret.setEnabled(own)
         self.own_repeat.setEnabled(own)
 
