@@ -1,9 +1,11 @@
-"""Client search over an FTS5 index kept inside the encrypted database (no plaintext index)."""
+"""Client search: FTS5 inside the encrypted vault, tsvector on the clinic server, same results."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, text
 from sqlmodel import Session
@@ -57,9 +59,10 @@ def reindex_clients(session: Session, client_ids: Iterable[int] | None = None) -
 
 def reindex(conn: Connection, client_ids: Iterable[int] | None = None) -> None:
     """reindex_clients on a bare connection (migrations have no session)."""
+    index = _index(conn)
     if client_ids is None:
-        conn.execute(text("DELETE FROM client_search"))
-        rows = conn.execute(text(_DOCS_SQL)).all()
+        index.delete(conn, None)
+        rows = conn.execute(text(index.docs_sql)).all()
     else:
         ids = sorted(set(client_ids))
         if not ids:
@@ -68,13 +71,10 @@ def reindex(conn: Connection, client_ids: Iterable[int] | None = None) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join(str(int(i)) for i in chunk)
-            conn.execute(text(f"DELETE FROM client_search WHERE rowid IN ({marks})"))
-            rows.extend(conn.execute(text(_DOCS_SQL + f" WHERE c.id IN ({marks})")).all())
+            index.delete(conn, chunk)
+            rows.extend(conn.execute(text(index.docs_sql + f" WHERE c.id IN ({marks})")).all())
     if rows:
-        conn.execute(
-            text("INSERT INTO client_search(rowid, body) VALUES (:id, :body)"),
-            [{"id": row[0], "body": _document(tuple(row))} for row in rows],
-        )
+        index.insert(conn, [(int(row[0]), _document(tuple(row))) for row in rows])
     # The conflict check's keys follow the same records (all kinds on a full rebuild).
     if client_ids is None:
         conflict_index.rebuild(conn)
@@ -84,11 +84,38 @@ def reindex(conn: Connection, client_ids: Iterable[int] | None = None) -> None:
 
 def remove_clients(session: Session, client_ids: Iterable[int]) -> None:
     client_ids = list(client_ids)
-    for client_id in client_ids:
-        session.connection().execute(
-            text("DELETE FROM client_search WHERE rowid = :id"), {"id": client_id}
-        )
-    conflict_index.remove(session.connection(), conflict_index.CLIENT, client_ids)
+    conn = session.connection()
+    _index(conn).delete(conn, client_ids)
+    conflict_index.remove(conn, conflict_index.CLIENT, client_ids)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    term: str
+    prefix: bool = False  # matches every word that starts with the term
+
+
+@dataclass(frozen=True)
+class Query:
+    phrases: tuple[Phrase, ...]
+    joiner: str = "AND"  # or "OR": any phrase
+
+
+class SearchIndex(Protocol):
+    """An index of client words in one store; both rank alike (bm25), ties by client id."""
+
+    no_limit: int | None
+    docs_sql: str  # each client's words: id, names, A-number, receipts, employers
+
+    def params(self, query: Query) -> dict[str, Any]: ...
+
+    def ranked_sql(self) -> str: ...
+
+    def count_sql(self) -> str: ...
+
+    def delete(self, conn: Connection, ids: list[int] | None) -> None: ...
+
+    def insert(self, conn: Connection, docs: list[tuple[int, str]]) -> None: ...
 
 
 _MATCHING = "FROM client_search WHERE client_search MATCH :q"
@@ -99,37 +126,110 @@ RANKED_SQL = f"SELECT rowid AS id, rank {_MATCHING} ORDER BY rank, rowid"
 COUNT_SQL = f"SELECT count(*) {_MATCHING}"
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 MATCH expression: every word must start a word of the record (prefix search)."""
+def parse(query: str) -> Query | None:
+    """What to look for: every word must start a word of the record (prefix search)."""
     squeezed = re.sub(r"[\s\-.]", "", query)
     a_number = looks_like_a_number(query)
     if a_number:
-        return f'"{a_number[1:].lstrip("0")}"* OR "{a_number.lower()}"'
+        return Query((Phrase(a_number[1:].lstrip("0"), True), Phrase(a_number.lower())), "OR")
     if squeezed.isdigit() and len(squeezed) in TAIL_LENGTHS:
         # 4 to 6 digits are the end of an A-number, as people read it out and notices print it.
-        return f'"{TAIL}{squeezed}"'
+        return Query((Phrase(TAIL + squeezed),))
     receipt = looks_like_receipt(squeezed)
     if receipt:  # "IOE 0123 456 789" as typed from a notice
-        return f'"{receipt.lower()}"'
+        return Query((Phrase(receipt.lower()),))
     terms = words(query)
     if not terms:
         return None
-    return " AND ".join(f'"{term}"*' for term in terms)
+    return Query(tuple(Phrase(term, True) for term in terms))
+
+
+def match_expression(query: str) -> str | None:
+    """The FTS5 MATCH expression for `query` (the vault's index)."""
+    parsed = parse(query)
+    return None if parsed is None else Fts5Index.expression(parsed)
 
 
 def search_client_ids(session: Session, query: str) -> list[int]:
     """Ids of clients matching `query`, best match first."""
-    expression = match_expression(query)
-    if expression is None:
+    parsed = parse(query)
+    if parsed is None:
         return []
+    conn = session.connection()
+    index = _index(conn)
     # One fetchall: iterating the result fetches row by row, slow for 50,000 ids.
-    rows = session.connection().execute(text(RANKED_SQL), {"q": expression})
+    rows = conn.execute(text(index.ranked_sql()), index.params(parsed))
     return [int(i) for i in rows.scalars().all()]
 
 
 def count_client_ids(session: Session, query: str) -> int:
     """How many clients match `query`: len(search_client_ids(...)) without ranking them."""
-    expression = match_expression(query)
-    if expression is None:
+    parsed = parse(query)
+    if parsed is None:
         return 0
-    return int(session.connection().execute(text(COUNT_SQL), {"q": expression}).scalar_one())
+    conn = session.connection()
+    index = _index(conn)
+    return int(conn.execute(text(index.count_sql()), index.params(parsed)).scalar_one())
+
+
+def ranked_page(
+    conn: Connection, query: str, columns_sql: str, limit: int | None, offset: int
+) -> list[Any]:
+    """One page of matching clients, best first: `columns_sql` selects from `client AS c`."""
+    parsed = parse(query)
+    if parsed is None:
+        return []
+    index = _index(conn)
+    sql = (
+        f"SELECT {columns_sql} FROM ({index.ranked_sql()} LIMIT :limit OFFSET :offset) AS hits "
+        "JOIN client AS c ON c.id = hits.id ORDER BY hits.rank, hits.id"
+    )
+    params = {
+        **index.params(parsed),
+        "limit": index.no_limit if limit is None else limit,
+        "offset": offset,
+    }
+    return list(conn.execute(text(sql), params).all())
+
+
+class Fts5Index:
+    """The vault's index: an FTS5 table inside the encrypted database, ranked by its bm25."""
+
+    no_limit: int | None = -1
+    docs_sql = _DOCS_SQL
+
+    @staticmethod
+    def expression(query: Query) -> str:
+        joiner = f" {query.joiner} "
+        return joiner.join(f'"{p.term}"*' if p.prefix else f'"{p.term}"' for p in query.phrases)
+
+    def params(self, query: Query) -> dict[str, Any]:
+        return {"q": self.expression(query)}
+
+    def ranked_sql(self) -> str:
+        return RANKED_SQL
+
+    def count_sql(self) -> str:
+        return COUNT_SQL
+
+    def delete(self, conn: Connection, ids: list[int] | None) -> None:
+        if ids is None:
+            conn.execute(text("DELETE FROM client_search"))
+            return
+        marks = ",".join(str(int(i)) for i in ids)
+        conn.execute(text(f"DELETE FROM client_search WHERE rowid IN ({marks})"))
+
+    def insert(self, conn: Connection, docs: list[tuple[int, str]]) -> None:
+        conn.execute(
+            text("INSERT INTO client_search(rowid, body) VALUES (:id, :body)"),
+            [{"id": i, "body": body} for i, body in docs],
+        )
+
+
+def _index(conn: Connection) -> SearchIndex:
+    """The index of the store this connection belongs to."""
+    if conn.dialect.name == "postgresql":
+        from clinic_app.store.search_pg import TsvectorIndex
+
+        return TsvectorIndex()
+    return Fts5Index()

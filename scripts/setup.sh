@@ -13,6 +13,8 @@ DEBIAN_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 fonts-dejavu-core xvfb xauth
   # A real office suite for the document tests: LibreOffice turns .docx into PDF, poppler reads it.
   libreoffice-writer-nogui poppler-utils
+  # The clinic server's tests start a throwaway PostgreSQL cluster (initdb, pg_ctl; unaccent, pg_trgm).
+  postgresql postgresql-contrib
 )
 EXTRAS="dev"
 # CLINIC_SETUP_PACKAGING=1 (set by `scripts/test.sh --package`): also what building the installer

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
+from clinic_app.i18n import _
 from clinic_app.services import backup_drill, backup_plan, backup_runs, backup_status
 from clinic_app.services.backup_copies import Copy
 from clinic_app.services.backup_plan import BackupPlan
@@ -68,6 +69,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_backup_plan(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'backup-plan'", _("back up the clinic server with pg_dump (see docs/server.md).")
+    )
     passphrase = secrets.vault_passphrase(args)
     changing = any(
         value is not None for value in (args.folder, args.every, args.keep, args.own_passphrase)
@@ -124,6 +128,9 @@ def _print_plan(plan: BackupPlan) -> None:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'backups'", _("back up the clinic server with pg_dump (see docs/server.md).")
+    )
     now = datetime.now().astimezone()
     with context.open_vault(args) as vault:
         if args.drill:

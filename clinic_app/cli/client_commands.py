@@ -16,7 +16,7 @@ from clinic_app.i18n import _
 from clinic_app.services import clients, conflicts, matters, notes, staff
 from clinic_app.services.clients import ClientFields
 from clinic_app.services.records import ClientRecord, to_json
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 # (flag, ClientFields key, help) for every client field a command can set.
 CLIENT_FLAGS = (
@@ -127,7 +127,7 @@ def _client_fields(args: argparse.Namespace) -> ClientFields:
     return fields  # type: ignore[return-value]
 
 
-def _client_json(vault: Vault, record: ClientRecord) -> dict[str, Any]:
+def _client_json(vault: Store, record: ClientRecord) -> dict[str, Any]:
     """A client with everything the commands set: fields, matters and notes."""
     return to_json(record) | {
         "full_name": record.full_name,
@@ -138,7 +138,7 @@ def _client_json(vault: Vault, record: ClientRecord) -> dict[str, Any]:
 
 def cmd_client_add(args: argparse.Namespace) -> int:
     fields = _client_fields(args)
-    with context.open_vault(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
         record = clients.add_client(vault, **fields).record
         found, check_id = conflicts.check_added_client(vault, client_id=record.id)
         data = _client_json(vault, record) if args.json else None
@@ -165,7 +165,7 @@ def cmd_client_edit(args: argparse.Namespace) -> int:
                 flags=", ".join(flag for flag, _k, _h in CLIENT_FLAGS)
             )
         )
-    with context.open_vault(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
         changed = clients.update_client(vault, client_id=args.client_id, **fields)
         data = _client_json(vault, changed.record) if args.json else None
     if data is not None:
@@ -177,7 +177,7 @@ def cmd_client_edit(args: argparse.Namespace) -> int:
     return 0
 
 
-def find_client(vault: Vault, text: str) -> ClientRecord:
+def find_client(vault: Store, text: str) -> ClientRecord:
     """The client with this id, or the only client a search for this text finds."""
     if text.strip().isdigit():
         return clients.get_client(vault, client_id=int(text))
@@ -200,7 +200,7 @@ def find_client(vault: Vault, text: str) -> ClientRecord:
 
 
 def cmd_client_show(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         record = find_client(vault, args.client)
         if args.json:
             print_json(_client_json(vault, record))
@@ -232,7 +232,7 @@ def cmd_client_show(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_list(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = staff.list_staff(vault)
     if args.json:
         print_json([to_json(r) for r in rows])
@@ -251,7 +251,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
 
 
 def cmd_staff_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for({"staff name": "NAME", "role": "--role"}):
+    with context.open_store(args) as vault, flags_for({"staff name": "NAME", "role": "--role"}):
         record = staff.add_staff(vault, name=args.name, role=args.role, email=args.email).record
     if args.json:
         print_json(to_json(record))

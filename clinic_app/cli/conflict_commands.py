@@ -113,7 +113,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             "Give the person to check with --first-name and --last-name (or --a-number), "
             "or an employer with --employer."
         )
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         query: dict[str, Any]
         if person_given:
             person = conflicts.person_query(
@@ -151,7 +151,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         items = conflicts.pending_reviews(vault)
     if args.json:
         print_json([item.as_json() for item in items])
@@ -184,7 +184,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         conflicts.review(vault, check_id=args.check_id, outcome=args.outcome, note=args.note)
     print(f"Conflict check {args.check_id}: {args.outcome}.")
     return 0
@@ -193,7 +193,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 def cmd_party_add(args: argparse.Namespace) -> int:
     if args.employer is None and args.dispute is None:
         raise UserError("Name the employer with --employer ID or the dispute with --dispute ID.")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         record = conflicts.add_party(
             vault,
             name=args.name,
@@ -223,7 +223,7 @@ def cmd_party_add(args: argparse.Namespace) -> int:
 
 
 def cmd_parties(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = conflicts.list_parties(vault, employer_id=args.employer)
     if args.json:
         print_json(

@@ -1,4 +1,4 @@
-"""Opening the vault a command works on, with the passphrase from the usual sources."""
+"""Opening the store a command works on (a vault, or the clinic server), with its secret."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from clinic_app.cli import secrets
-from clinic_app.errors import VaultError
+from clinic_app.errors import UserError, VaultError
+from clinic_app.i18n import _
 from clinic_app.paths import is_vault, resolve_vault_dir
 
 if TYPE_CHECKING:  # `clinic-app` with no command starts the app without loading the services
     from clinic_app.services.vault_ops import Vault
+    from clinic_app.store.base import Store
 
 ACTOR_ENV = "CLINIC_APP_USER"
+SERVER_ENV = "CLINIC_APP_SERVER"
+USER_ENV = ACTOR_ENV  # on the clinic server, the person is who the audit log names
 
 
 def vault_dir(args: Namespace) -> Path:
@@ -33,10 +37,59 @@ def actor(args: Namespace) -> str:
         return "unknown"
 
 
+def server(args: Namespace) -> str | None:
+    """The clinic server's address: --server, else CLINIC_APP_SERVER; None for a vault."""
+    url = getattr(args, "server", None) or os.environ.get(SERVER_ENV)
+    return str(url) if url else None
+
+
+def open_store(args: Namespace) -> Store:
+    """The clinic server when one is named (--server / CLINIC_APP_SERVER), else the vault."""
+    url = server(args)
+    if url is None:
+        return open_vault(args)
+    if _kept is not None:
+        return _shared(args)
+    return open_server(args, url)
+
+
+def open_server(args: Namespace, url: str) -> Store:
+    if getattr(args, "actor", None):
+        raise UserError(
+            "--as does not apply to the clinic server: the audit log names the person who logs "
+            "in; use --user NAME."
+        )
+    if getattr(args, "vault", None):
+        raise UserError("Name either a vault (--vault) or the clinic server (--server), not both.")
+    from clinic_app.store.postgres import PostgresStore
+
+    user = server_user(args)
+    return PostgresStore.connect(url, user=user, password=secrets.server_password(args, user))
+
+
+def server_user(args: Namespace) -> str:
+    """Who logs in to the clinic server: --user, else CLINIC_APP_USER, else the login name."""
+    name = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if name:
+        return str(name)
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError) as exc:
+        raise UserError("Name your clinic server account with --user NAME.") from exc
+
+
+def refuse_server(args: Namespace, what: str, instead: str) -> None:
+    """A command about the vault's own files, asked of the clinic server: one sentence, exit 1."""
+    if server(args) is not None:
+        raise UserError(
+            f"{what} works on a vault on this computer, not on the clinic server; {instead}"
+        )
+
+
 class _KeptOpen:
     """The shell's vault as each command sees it: usable, but a command's close leaves it open."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Store) -> None:
         self._vault = vault
 
     def __getattr__(self, name: str) -> Any:
@@ -53,10 +106,10 @@ class _KeptOpen:
 
 
 # Set by `clinic-app shell` for the commands it runs: one unlock for all of them.
-_kept: Vault | None = None
+_kept: Store | None = None
 
 
-def keep_open(vault: Vault | None) -> None:
+def keep_open(vault: Store | None) -> None:
     global _kept
     _kept = vault
 
@@ -64,31 +117,44 @@ def keep_open(vault: Vault | None) -> None:
 def open_vault(args: Namespace) -> Vault:
     """Open the vault named by --vault / CLINIC_APP_VAULT / the default, asking for the passphrase."""
     if _kept is not None:
-        return _shared(args)
+        return cast("Vault", _shared(args))
     require_vault(args)
     return open_vault_with(args, secrets.vault_passphrase(args))
 
 
 def open_vault_with(args: Namespace, passphrase: str) -> Vault:
     if _kept is not None:
-        return _shared(args)
+        return cast("Vault", _shared(args))
     require_vault(args)
     from clinic_app.services import vault_ops
 
     return vault_ops.open_vault(vault_dir(args), passphrase=passphrase, actor=actor(args))
 
 
-def _shared(args: Namespace) -> Vault:
+def _shared(args: Namespace) -> Store:
     assert _kept is not None
+    from clinic_app.store.base import VAULT
+
+    if _kept.kind != VAULT:
+        if getattr(args, "vault", None) or getattr(args, "actor", None):
+            raise UserError(
+                f"The shell is connected to {_kept.name}; run vault commands outside the shell."
+            )
+        return cast("Store", _KeptOpen(_kept))
     if getattr(args, "vault", None) and vault_dir(args).resolve() != _kept.folder.resolve():
         raise VaultError(
             f"The shell has {_kept.folder} open; run commands on another vault outside the shell."
         )
     _kept.actor = actor(args)
-    return cast("Vault", _KeptOpen(_kept))
+    return cast("Store", _KeptOpen(_kept))
 
 
 def require_vault(args: Namespace) -> None:
+    refuse_server(
+        args,
+        _("This command"),
+        _("run it with --vault DIR, or without --server and CLINIC_APP_SERVER."),
+    )
     folder = vault_dir(args)
     if not is_vault(folder):
         raise VaultError(

@@ -216,7 +216,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         raise UserError("--within must be zero or more days.")
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be at least 1.")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
@@ -288,19 +288,19 @@ def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -
 
 
 def cmd_deadline_done(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         changed = deadlines.mark_done(vault, ref=args.ref, today=_today(args))
     return _show_one(args, changed.record, "Marked done:")
 
 
 def cmd_deadline_reopen(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         changed = deadlines.reopen(vault, ref=args.ref, today=_today(args))
     return _show_one(args, changed.record, "Reopened")
 
 
 def cmd_deadline_show(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         record = deadlines.get_deadline(vault, ref=args.ref, today=_today(args))
     return _show_one(args, record, "")
 
@@ -308,7 +308,7 @@ def cmd_deadline_show(args: argparse.Namespace) -> int:
 def cmd_deadline_snooze(args: argparse.Namespace) -> int:
     today = _today(args)
     until = parse_cli_date(args.until, "--until")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         changed = deadlines.snooze(vault, ref=args.ref, until=until or "", today=today)
     return _show_one(args, changed.record, f"Snoozed until {until}:")
 
@@ -319,7 +319,7 @@ def cmd_deadline_snooze(args: argparse.Namespace) -> int:
 def cmd_task_add(args: argparse.Namespace) -> int:
     today = _today(args)
     due = parse_cli_date(args.due, "--due")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )
@@ -335,7 +335,7 @@ def cmd_task_add(args: argparse.Namespace) -> int:
 
 
 def cmd_task_done(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=_today(args))
     return _show_one(args, changed.record, "Marked done:")
 
@@ -345,7 +345,7 @@ def cmd_task_done(args: argparse.Namespace) -> int:
 
 def cmd_rules_show(args: argparse.Namespace) -> int:
     today = _today(args)
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         programs = deadlines.list_programs(vault, today=today)
         warnings = deadlines.rule_warnings(vault)
         closed = deadlines.closed_days(vault)
@@ -424,7 +424,7 @@ def _reminder_list(text: str) -> list[int]:
 def cmd_rules_set(args: argparse.Namespace) -> int:
     if args.reset and (args.days is not None or args.reminders):
         raise UserError("Use --reset alone, or --days/--reminders without it.")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         if args.reset:
             changed = deadlines.reset_rule(vault, rule_id=args.rule_id)
         else:
@@ -446,7 +446,7 @@ def cmd_rules_set(args: argparse.Namespace) -> int:
 def cmd_rules_closed(args: argparse.Namespace) -> int:
     add = [parse_cli_date(d, "--add") for d in args.add]
     remove = [parse_cli_date(d, "--remove") for d in args.remove]
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         if add or remove:
             deadlines.set_closed_days(
                 vault, add=[d for d in add if d], remove=[d for d in remove if d], label=args.label
@@ -465,7 +465,7 @@ def cmd_rules_closed(args: argparse.Namespace) -> int:
 
 def cmd_rules_policy(args: argparse.Namespace) -> int:
     on = parse_cli_date(args.date, "--date")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         deadlines.record_policy(
             vault,
             program=args.program,
@@ -482,7 +482,7 @@ def cmd_rules_policy(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_recompute(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         report = deadlines.recompute_all(vault)
     print(f"Recomputed {report.deadlines} deadline(s) for {report.matters} matter(s).")
     return 0
@@ -493,7 +493,7 @@ def cmd_rules_recompute(args: argparse.Namespace) -> int:
 
 def cmd_affected(args: argparse.Namespace) -> int:
     today = _today(args)
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         report = deadlines.affected(vault, program=args.program, today=today)
     if args.json:
         print_json([to_json(m) | {"policy_status": report.policy_status} for m in report.matters])
@@ -550,7 +550,7 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
         raise UserError("--max-rows must be at least 1.")
     if args.out.suffix.lower() != ".docx":
         raise UserError(f"The report is a Word file: name it with .docx (not {args.out.name}).")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )

@@ -258,7 +258,7 @@ def cmd_template_check(args: argparse.Namespace) -> int:
 
 
 def cmd_template_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         record = documents.add_template(
             vault,
             path=args.file,
@@ -286,7 +286,7 @@ def cmd_template_copy(args: argparse.Namespace) -> int:
 
 def cmd_render(args: argparse.Namespace) -> int:
     today = _today(args.today)
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         report = documents.render_documents(
             vault,
             template=args.template,
@@ -412,7 +412,7 @@ def _checklist_json(record: ChecklistRecord) -> dict[str, object]:
 
 def cmd_checklist(args: argparse.Namespace) -> int:
     statuses = _pairs(args.set, "ITEM")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         if args.fee:
             matters.update_matter(vault, matter_id=args.matter_id, fee=args.fee)
         if statuses:
@@ -428,7 +428,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
     on = _today(args.on, "--on")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         record = checklist.sign_off(vault, matter_id=args.matter_id, by=args.by, on=on).record
     assert record.sign_off is not None
     print(
@@ -443,7 +443,7 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
 
 def cmd_clinic(args: argparse.Namespace) -> int:
     values = _pairs(args.set, "KEY")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         if values:
             documents.set_clinic_details(vault, values=values)
         details = documents.clinic_details(vault)
@@ -463,7 +463,7 @@ def cmd_clinic(args: argparse.Namespace) -> int:
 
 
 def cmd_drafts(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = documents.list_drafts(vault, matter_id=args.matter)
     if args.json:
         print_json([to_json(r) for r in rows])
@@ -488,7 +488,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
 
 
 def cmd_draft_export(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         target = documents.export_draft(
             vault, draft_id=args.draft_id, out_dir=args.out, overwrite=args.overwrite
         )

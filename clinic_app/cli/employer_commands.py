@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_employer_add(args: argparse.Namespace) -> int:
     employer_flags = {"employer name": "NAME", "employer address": "--address", "city": "--city"}
-    with context.open_vault(args) as vault, flags_for(employer_flags):
+    with context.open_store(args) as vault, flags_for(employer_flags):
         record = employers.add_employer(
             vault, name=args.name, address=args.address, city=args.city, state=args.state
         ).record
@@ -82,7 +82,7 @@ WORKSITE_FIELD_FLAGS = {
 
 
 def cmd_worksite_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for(WORKSITE_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(WORKSITE_FIELD_FLAGS):
         record = employers.add_worksite(
             vault,
             employer_id=args.employer,
@@ -103,7 +103,7 @@ def cmd_worksite_add(args: argparse.Namespace) -> int:
 
 
 def cmd_letter_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for(LETTER_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(LETTER_FIELD_FLAGS):
         record = letters.add_letter(
             vault,
             agency=args.agency,

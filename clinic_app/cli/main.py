@@ -61,6 +61,26 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
         help="who the audit log names (else $CLINIC_APP_USER, else the login name)",
     )
     common.add_argument(
+        "--server",
+        metavar="URL",
+        default=default,
+        help="work on the clinic server at postgresql://HOST:PORT/DB?sslrootcert=CA-FILE "
+        "instead of a vault (else $CLINIC_APP_SERVER)",
+    )
+    common.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help="your clinic server account (else $CLINIC_APP_USER, else the login name)",
+    )
+    common.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="read the clinic server password from standard input (else $CLINIC_APP_PASSWORD, "
+        "else a prompt)",
+    )
+    common.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,

@@ -14,7 +14,7 @@ from clinic_app.i18n import _
 from clinic_app.services import deadlines, matters, notes, staff
 from clinic_app.services.matters import MatterFields
 from clinic_app.services.records import MatterRecord, to_json
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 KINDS = "initial|renewal|extension"
 NOTICE_KINDS = "receipt|biometrics|rfe|rfe-response|decision|termination"
@@ -123,7 +123,7 @@ def _matter_links(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assignee", metavar="NAME", help="staff member ('' for nobody)")
 
 
-def _staff_id(vault: Vault, name: str) -> int | None:
+def _staff_id(vault: Store, name: str) -> int | None:
     if not name.strip():
         return None
     found = staff.find_staff(vault, name=name)
@@ -137,7 +137,7 @@ def _staff_id(vault: Vault, name: str) -> int | None:
     return found.id
 
 
-def _matter_fields(vault: Vault, args: argparse.Namespace) -> MatterFields:
+def _matter_fields(vault: Store, args: argparse.Namespace) -> MatterFields:
     fields: dict[str, Any] = {}
     for attr, key in (
         ("program", "program"),
@@ -159,7 +159,7 @@ def _matter_fields(vault: Vault, args: argparse.Namespace) -> MatterFields:
     return fields  # type: ignore[return-value]
 
 
-def matter_json(vault: Vault, record: MatterRecord) -> dict[str, Any]:
+def matter_json(vault: Store, record: MatterRecord) -> dict[str, Any]:
     """A matter with everything the commands set, and the deadlines that follow from it."""
     found = deadlines.list_deadlines(
         vault, today=date.today(), matter_id=record.id, include_done=True
@@ -172,7 +172,7 @@ def matter_json(vault: Vault, record: MatterRecord) -> dict[str, Any]:
     }
 
 
-def _show(vault: Vault, record: MatterRecord, as_json: bool) -> None:
+def _show(vault: Store, record: MatterRecord, as_json: bool) -> None:
     data = matter_json(vault, record)
     if as_json:
         print_json(data)
@@ -214,13 +214,13 @@ def _show(vault: Vault, record: MatterRecord, as_json: bool) -> None:
 
 
 def cmd_matter_show(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         _show(vault, matters.get_matter(vault, matter_id=args.matter_id), args.json)
     return 0
 
 
 def cmd_matter_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         fields = _matter_fields(vault, args)
         with flags_for(MATTER_FIELD_FLAGS):
             record = matters.add_matter(vault, client_id=args.client, **fields).record
@@ -235,7 +235,7 @@ def cmd_matter_add(args: argparse.Namespace) -> int:
 
 
 def cmd_matter_edit(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         fields = _matter_fields(vault, args)
         if not fields:
             raise UserError(
@@ -263,7 +263,7 @@ def cmd_notice_add(args: argparse.Namespace) -> int:
         raise UserError(_("--receipt: only a receipt notice carries a receipt number."))
     if args.decision is not None and kind != "decision":
         raise UserError(_("--decision: only a decision notice carries an outcome."))
-    with context.open_vault(args) as vault, flags_for(NOTICE_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(NOTICE_FIELD_FLAGS):
         changed = matters.add_notice(
             vault,
             matter_id=args.matter,
@@ -291,7 +291,7 @@ def cmd_notice_add(args: argparse.Namespace) -> int:
 
 
 def cmd_grant_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for(GRANT_FIELD_FLAGS):
+    with context.open_store(args) as vault, flags_for(GRANT_FIELD_FLAGS):
         record = matters.add_grant(
             vault,
             matter_id=args.matter,
@@ -316,7 +316,7 @@ def cmd_grant_add(args: argparse.Namespace) -> int:
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault, flags_for({"note": "TEXT"}):
+    with context.open_store(args) as vault, flags_for({"note": "TEXT"}):
         record = notes.add_note(
             vault, body=" ".join(args.text), client_id=args.client, matter_id=args.matter
         ).record

@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         report = importing.import_file(vault, path=args.file, dry_run=args.dry_run)
     if args.json:
         print_json(
@@ -106,7 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = clients.list_clients(vault, search_text=args.search, limit=args.limit)
     if args.json:
         print_json([to_json(r) | {"full_name": r.full_name} for r in rows])
@@ -145,7 +145,7 @@ def matter_table(rows: list[MatterRecord]) -> None:
 
 
 def cmd_matters(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         # A mistyped id is an error, not an empty list that looks like "no matters yet".
         if args.client is not None:
             clients.get_client(vault, client_id=args.client)
@@ -160,7 +160,7 @@ def cmd_matters(args: argparse.Namespace) -> int:
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = letters.list_letters(vault)
     if args.json:
         print_json([to_json(r) | {"matters": r.matter_count} for r in rows])
@@ -185,7 +185,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         rows = audit_log.list_events(vault, limit=args.limit)
     if args.json:
         print_json([to_json(r) for r in rows])

@@ -43,7 +43,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
 
 
 def cmd_rules_update(args: argparse.Namespace) -> int:
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         preview = rule_updates.preview_update(vault, path=args.file)
         if not args.json:
             for line in preview.lines():

@@ -13,6 +13,7 @@ PASSPHRASE_ENV = "CLINIC_APP_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CLINIC_APP_NEW_PASSPHRASE"
 RECOVERY_ENV = "CLINIC_APP_RECOVERY_CODE"
 BACKUP_PASSPHRASE_ENV = "CLINIC_APP_BACKUP_PASSPHRASE"
+PASSWORD_ENV = "CLINIC_APP_PASSWORD"
 
 
 class StdinLines:
@@ -61,6 +62,22 @@ def vault_passphrase(args: Namespace, *, confirm: bool = False) -> str:
     if getattr(args, "passphrase_stdin", False):
         return _stdin.next("vault passphrase")
     return _prompt("vault passphrase", confirm)
+
+
+def server_password(args: Namespace, user: str) -> str:
+    """The clinic server password of `user`: env, else --password-stdin, else a prompt."""
+    if _remembered is not None:
+        return _remembered
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if getattr(args, "password_stdin", False) or getattr(args, "passphrase_stdin", False):
+        return _stdin.next("clinic server password")
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"No password given for {user}: set {PASSWORD_ENV}, or pass --password-stdin and pipe it in."
+        )
+    return getpass.getpass(f"Clinic server password for {user}: ")
 
 
 def new_passphrase(args: Namespace) -> str:

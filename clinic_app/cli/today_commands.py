@@ -175,7 +175,7 @@ def cmd_today(args: argparse.Namespace) -> int:
         raise UserError("--limit must be at least 1.")
     if args.stale_after is not None and not 30 <= args.stale_after <= 3650:
         raise UserError("--stale-after must be a number of days from 30 to 3650.")
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
         )

@@ -9,7 +9,9 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
 from clinic_app.errors import DamagedError, UserError
+from clinic_app.i18n import _
 from clinic_app.services import backup, check, clients, demo, vault_ops
+from clinic_app.store.base import VAULT, Store
 from clinic_app.validation_dates import parse_cli_date
 
 RECOVERY_NOTICE = """\
@@ -73,6 +75,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args,
+        "'init'",
+        _("the clinic server is set up with 'clinic-app server create' or 'server init'."),
+    )
     folder = context.vault_dir(args)
     passphrase = secrets.vault_passphrase(args, confirm=True)
     vault, code = vault_ops.create_vault(folder, passphrase=passphrase, actor=context.actor(args))
@@ -87,7 +94,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError("--clients must be between 1 and 1,000,000.")
     folder = context.vault_dir(args)
     today = parse_cli_date(args.today, "--today")
-    if vault_ops.is_vault(folder):
+    vault: Store
+    if context.server(args) is not None:
+        vault, code = context.open_store(args), None
+        if not demo.is_demo_vault(vault) and clients.count_clients(vault):
+            vault.close()
+            raise UserError(
+                f"{vault.name} holds real clients; invented workers would be mixed into them. "
+                "Fill a demo vault on this computer with --vault DIR instead."
+            )
+    elif vault_ops.is_vault(folder):
         vault = context.open_vault(args)
         code = None
         if not demo.is_demo_vault(vault) and clients.count_clients(vault):
@@ -106,8 +122,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = demo.fill_demo(vault, clients=args.clients, seed=args.seed, today=today)
     finally:
         vault.close()
+    where = f"Demo vault in {folder}" if vault.kind == VAULT else f"Demo data on {vault.name}"
     print(
-        f"Demo vault in {folder}: {report.clients} workers, {report.matters} matters, "
+        f"{where}: {report.clients} workers, {report.matters} matters, "
         f"{report.employers} employers, {report.letters} agency letters."
     )
     if code:
@@ -120,6 +137,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'passwd'", _("ask the clinic's administrator to change your server password.")
+    )
     with context.open_vault(args) as vault:
         vault_ops.change_passphrase(vault, new_passphrase=secrets.new_passphrase(args))
     print("Passphrase changed. The recovery code still works.")
@@ -127,6 +147,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'recover'", _("ask the clinic's administrator to change your server password.")
+    )
     folder = context.vault_dir(args)
     code = secrets.recovery_code(args)
     vault = vault_ops.recover_vault(
@@ -141,6 +164,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'backup'", _("back up the clinic server with pg_dump (see docs/server.md).")
+    )
     passphrase = secrets.vault_passphrase(args)
     own = secrets.backup_passphrase(args, confirm=True)
     with context.open_vault_with(args, passphrase) as vault:
@@ -153,6 +179,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    context.refuse_server(
+        args, "'restore'", _("restore the clinic server with pg_restore (see docs/server.md).")
+    )
     if not getattr(args, "vault", None):
         raise UserError(
             "Name the new vault folder with --vault DIR (restore never overwrites a vault)."
@@ -177,7 +206,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     try:
-        vault = context.open_vault(args)
+        vault = context.open_store(args)
     except DamagedError as exc:
         # A check that cannot even read the vault has failed: exit 1, as for any damage found.
         _report_damage(args, exc)

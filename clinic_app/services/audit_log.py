@@ -7,11 +7,11 @@ from sqlmodel import col, select
 from clinic_app.domain.models import AuditEvent
 from clinic_app.services._base import require_id
 from clinic_app.services.records import AuditRecord
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 
 def list_events(
-    vault: Vault, *, record_kind: str | None = None, record_id: int | None = None, limit: int = 200
+    vault: Store, *, record_kind: str | None = None, record_id: int | None = None, limit: int = 200
 ) -> list[AuditRecord]:
     """The newest events first."""
     with vault.reader() as session:

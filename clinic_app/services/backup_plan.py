@@ -11,6 +11,7 @@ from typing import Any
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
 from clinic_app.services import settings
+from clinic_app.store.base import Store
 from clinic_app.vault.vault import MIN_PASSPHRASE, Vault
 
 PLAN_KEY = "backup.plan"
@@ -115,7 +116,7 @@ class BackupPlan:
         }
 
 
-def get_plan(vault: Vault) -> BackupPlan:
+def get_plan(vault: Store) -> BackupPlan:
     doc = settings.get_setting(vault, key=PLAN_KEY, default=None)
     if not isinstance(doc, dict):
         return BackupPlan()

@@ -33,6 +33,7 @@ from clinic_app.services.backup_copies import (
 )
 from clinic_app.services.backup_plan import BackupPlan, Destination, get_plan
 from clinic_app.services.check import check_vault
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
 from clinic_app.vault.keyslots import BackupKey
 from clinic_app.vault.vault import Vault
@@ -278,7 +279,7 @@ def _read_record(session: Session) -> dict[str, dict[str, Any]]:
     return doc if isinstance(doc, dict) else {}
 
 
-def read_record(vault: Vault) -> dict[str, dict[str, Any]]:
+def read_record(vault: Store) -> dict[str, dict[str, Any]]:
     with vault.reader() as session:
         return _read_record(session)
 

@@ -10,7 +10,7 @@ from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services.backup_copies import from_iso, iso
 from clinic_app.services.backup_plan import get_plan
 from clinic_app.services.backup_runs import read_record
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 MISSED_TWICE = {
     "daily": N_("at least two daily backups were missed"),
@@ -51,7 +51,7 @@ def ago(delta: timedelta) -> str:
     return ngettext("{n} day ago", "{n} days ago", delta.days).format(n=delta.days)
 
 
-def backup_status(vault: Vault, *, now: datetime) -> BackupStatus:
+def backup_status(vault: Store, *, now: datetime) -> BackupStatus:
     """The newest verified copy at any destination (from the vault's own record, so it is known
     while the drive is unplugged), and a warning once the plan's period was missed twice."""
     plan = get_plan(vault)

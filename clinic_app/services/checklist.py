@@ -20,8 +20,8 @@ from clinic_app.domain.models import Matter, StaffMember
 from clinic_app.errors import UserError
 from clinic_app.services._base import get_or_fail, now, require_id
 from clinic_app.services.changes import MATTER, Changed, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 CHECKLIST = "checklist"  # change-set kind
 SIGNING_ROLES = ("attorney", "accredited_representative")
@@ -123,13 +123,13 @@ def _load(session: Session, matter_id: int) -> ChecklistRecord:
     )
 
 
-def get_checklist(vault: Vault, *, matter_id: int) -> ChecklistRecord:
+def get_checklist(vault: Store, *, matter_id: int) -> ChecklistRecord:
     with vault.reader() as session:
         return _load(session, matter_id)
 
 
 def set_items(
-    vault: Vault, *, matter_id: int, statuses: Mapping[str, str]
+    vault: Store, *, matter_id: int, statuses: Mapping[str, str]
 ) -> Changed[ChecklistRecord]:
     """Set the status of packet items (missing, received, needs_translation, not_applicable).
 
@@ -213,7 +213,7 @@ def _find_staff(session: Session, who: str) -> StaffMember:
     return found
 
 
-def sign_off(vault: Vault, *, matter_id: int, by: str, on: date) -> Changed[ChecklistRecord]:
+def sign_off(vault: Store, *, matter_id: int, by: str, on: date) -> Changed[ChecklistRecord]:
     """Record that an attorney or accredited representative reviewed the complete packet.
 
     `by` is a staff member's name or id. Refused when the packet is incomplete, when the person

@@ -18,8 +18,8 @@ from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
 from clinic_app.services.records import ClientRecord, ClientRow
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 class ClientFields(TypedDict, total=False):
@@ -170,7 +170,7 @@ def create_in_session(session: Session, fields: ClientFields) -> Client:
     return row
 
 
-def add_client(vault: Vault, **fields: Unpack[ClientFields]) -> Changed[ClientRecord]:
+def add_client(vault: Store, **fields: Unpack[ClientFields]) -> Changed[ClientRecord]:
     """Add a client; every field is validated first and nothing is written on an error."""
     with vault.session() as session:
         row = create_in_session(session, fields)
@@ -180,7 +180,7 @@ def add_client(vault: Vault, **fields: Unpack[ClientFields]) -> Changed[ClientRe
 
 
 def update_client(
-    vault: Vault, *, client_id: int, **fields: Unpack[ClientFields]
+    vault: Store, *, client_id: int, **fields: Unpack[ClientFields]
 ) -> Changed[ClientRecord]:
     """Change some fields of a client."""
     values = clean_fields(fields)
@@ -212,7 +212,7 @@ def update_client(
     return Changed(record, ChangeSet.of(CLIENT, client_id) if changed else ChangeSet())
 
 
-def delete_client(vault: Vault, *, client_id: int) -> ChangeSet:
+def delete_client(vault: Store, *, client_id: int) -> ChangeSet:
     """Delete a client with no matters (matters are closed, not deleted, to keep history)."""
     with vault.session() as session:
         row = get_or_fail(session, Client, client_id, "client")
@@ -231,7 +231,7 @@ def delete_client(vault: Vault, *, client_id: int) -> ChangeSet:
     return ChangeSet.of(CLIENT, client_id)
 
 
-def get_client(vault: Vault, *, client_id: int) -> ClientRecord:
+def get_client(vault: Store, *, client_id: int) -> ClientRecord:
     with vault.reader() as session:
         return to_record(get_or_fail(session, Client, client_id, "client"))
 
@@ -247,11 +247,6 @@ _ROW_COLUMNS = """
 _ROWS_BY_ID_SQL = text(f"SELECT {_ROW_COLUMNS} FROM client AS c WHERE c.id IN :ids").bindparams(
     bindparam("ids", expanding=True)
 )
-# A search page in one statement: the ranked FTS5 page joined to its clients, best first.
-_SEARCH_PAGE_SQL = text(
-    f"SELECT {_ROW_COLUMNS} FROM ({search.RANKED_SQL} LIMIT :limit OFFSET :offset) AS hits "
-    "JOIN client AS c ON c.id = hits.id ORDER BY hits.rank, hits.id"
-)
 
 
 def _row(values: Sequence[Any]) -> ClientRow:
@@ -262,7 +257,7 @@ def _row(values: Sequence[Any]) -> ClientRow:
         first_name=first,
         last_name=last,
         a_number=a_number,
-        date_of_birth=date.fromisoformat(born) if born else None,
+        date_of_birth=date.fromisoformat(str(born)) if born else None,
         country_of_birth=country,
         preferred_language=codes[0] if codes else "",
         employer=employer or "",
@@ -270,7 +265,7 @@ def _row(values: Sequence[Any]) -> ClientRow:
 
 
 def list_clients(
-    vault: Vault,
+    vault: Store,
     *,
     search_text: str = "",
     offset: int = 0,
@@ -282,11 +277,9 @@ def list_clients(
     with vault.reader() as session:
         conn = session.connection()
         if search_text.strip():
-            expression = search.match_expression(search_text)
-            if expression is None:
-                return []
-            params = {"q": expression, "limit": -1 if limit is None else limit, "offset": offset}
-            return [_row(r) for r in conn.execute(_SEARCH_PAGE_SQL, params).all()]
+            # A search page in one statement: the ranked page joined to its clients, best first.
+            page = search.ranked_page(conn, search_text, _ROW_COLUMNS, limit, offset)
+            return [_row(r) for r in page]
         column = SORT_COLUMNS.get(order_by, Client.last_name)
         order = col(column).desc() if descending else col(column).asc()
         query = select(Client.id).order_by(order, col(Client.first_name), col(Client.id))
@@ -300,7 +293,7 @@ def list_clients(
         return [by_id[i] for i in ids]
 
 
-def count_clients(vault: Vault, *, search_text: str = "") -> int:
+def count_clients(vault: Store, *, search_text: str = "") -> int:
     with vault.reader() as session:
         if search_text.strip():
             return search.count_client_ids(session, search_text)

@@ -21,8 +21,8 @@ from clinic_app.errors import UserError, ValidationError
 from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import Changed, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 CONFLICT = "conflict_check"
 PARTY = "party"
@@ -99,7 +99,7 @@ def person_query(
 
 
 def check_person(
-    vault: Vault,
+    vault: Store,
     query: PersonQuery,
     *,
     employer: str = "",
@@ -117,7 +117,7 @@ def check_person(
 
 
 def check_employer(
-    vault: Vault, *, name: str, exclude_employer: int | None = None
+    vault: Store, *, name: str, exclude_employer: int | None = None
 ) -> list[ConflictMatch]:
     """Clients whose name matches this employer's (a conflict), and the same employer on file."""
     if not name.strip():
@@ -127,7 +127,7 @@ def check_employer(
         return engine.check_employer(session.connection(), name, exclude=skip)
 
 
-def check_party(vault: Vault, *, name: str, phone: str = "") -> list[ConflictMatch]:
+def check_party(vault: Store, *, name: str, phone: str = "") -> list[ConflictMatch]:
     """Clients who may be a person recorded on the employer's side (an adverse-party conflict)."""
     if not name.strip():
         return []
@@ -184,7 +184,7 @@ def _exact(session: Session, client_id: int, person: Person) -> bool:
     )
 
 
-def check_matter(vault: Vault, *, client_id: int, employer_id: int | None) -> list[ConflictMatch]:
+def check_matter(vault: Store, *, client_id: int, employer_id: int | None) -> list[ConflictMatch]:
     """Before a matter is opened against an employer: the employer, its owners, managers and
     supervisors matched against every client, and the client against every party on file."""
     with vault.reader() as session:
@@ -220,7 +220,7 @@ def check_matter(vault: Vault, *, client_id: int, employer_id: int | None) -> li
 
 
 def record_decision(
-    vault: Vault,
+    vault: Store,
     *,
     subject_kind: str,
     decision: str,
@@ -271,7 +271,7 @@ def record_decision(
     return Changed(check_id, ChangeSet.of(CONFLICT, check_id))
 
 
-def check_added_client(vault: Vault, *, client_id: int) -> tuple[list[ConflictMatch], int]:
+def check_added_client(vault: Store, *, client_id: int) -> tuple[list[ConflictMatch], int]:
     """The check for a client added where nobody can be asked (a script): with matches it goes
     to an attorney, without it is kept as done. Returns the matches and the check's id."""
     with vault.reader() as session:
@@ -341,7 +341,7 @@ def _review_item(row: ConflictCheck) -> ReviewItem:
     )
 
 
-def pending_reviews(vault: Vault) -> list[ReviewItem]:
+def pending_reviews(vault: Store) -> list[ReviewItem]:
     """Checks sent to an attorney and not yet decided, oldest first."""
     with vault.reader() as session:
         rows = session.exec(
@@ -352,7 +352,7 @@ def pending_reviews(vault: Vault) -> list[ReviewItem]:
         return [_review_item(r) for r in rows]
 
 
-def review(vault: Vault, *, check_id: int, outcome: str, note: str = "") -> Changed[ReviewItem]:
+def review(vault: Store, *, check_id: int, outcome: str, note: str = "") -> Changed[ReviewItem]:
     """An attorney's decision on a referred check: cleared, or a conflict."""
     if outcome not in REVIEW_OUTCOMES:
         raise ValidationError("outcome", "use cleared or conflict.")
@@ -404,7 +404,7 @@ def _party_record(row: Party) -> PartyRecord:
 
 
 def add_party(
-    vault: Vault,
+    vault: Store,
     *,
     name: str,
     role: str = "adverse",
@@ -439,7 +439,7 @@ def add_party(
     return Changed(record, ChangeSet.of(PARTY, record.id))
 
 
-def list_parties(vault: Vault, *, employer_id: int | None = None) -> list[PartyRecord]:
+def list_parties(vault: Store, *, employer_id: int | None = None) -> list[PartyRecord]:
     with vault.reader() as session:
         query = select(Party).order_by(col(Party.id))
         if employer_id is not None:

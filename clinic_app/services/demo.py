@@ -26,8 +26,8 @@ from clinic_app.domain.models import (
 from clinic_app.domain.vocab import MATTER_STATUSES
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 # (first names, last names, countries, languages) per community; every name is invented.
 COMMUNITIES: list[tuple[list[str], list[str], list[str], list[str]]] = [
@@ -228,7 +228,7 @@ def _stage(rng: random.Random) -> str:
 
 
 def fill_demo(
-    vault: Vault, *, clients: int = 200, seed: int = 1, today: date | None = None, chunk: int = 2000
+    vault: Store, *, clients: int = 200, seed: int = 1, today: date | None = None, chunk: int = 2000
 ) -> DemoReport:
     """Add `clients` invented workers with their matters; the same seed gives the same vault."""
     if clients < 1:
@@ -280,7 +280,7 @@ def fill_demo(
     )
 
 
-def is_demo_vault(vault: Vault) -> bool:
+def is_demo_vault(vault: Store) -> bool:
     """Whether every client in the vault is an invented one: the demo filled it, and no client
     was imported, added or edited by a person since (their data could be real)."""
     with vault.reader() as session:

@@ -15,8 +15,8 @@ from clinic_app.domain.vocab import DISPUTE_STATUSES
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import DISPUTE, EMPLOYER, WORKSITE, Changed, ChangeSet
 from clinic_app.services.records import DisputeRecord, EmployerRecord, WorksiteRecord
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 def employer_record(row: Employer) -> EmployerRecord:
@@ -78,7 +78,7 @@ def create_employer_in_session(
 
 
 def add_employer(
-    vault: Vault, *, name: str, address: str = "", city: str = "", state: str = ""
+    vault: Store, *, name: str, address: str = "", city: str = "", state: str = ""
 ) -> Changed[EmployerRecord]:
     with vault.session() as session:
         row = create_employer_in_session(
@@ -89,7 +89,7 @@ def add_employer(
 
 
 def update_employer(
-    vault: Vault,
+    vault: Store,
     *,
     employer_id: int,
     name: str | None = None,
@@ -119,14 +119,14 @@ def update_employer(
     return Changed(record, ChangeSet.of(EMPLOYER, employer_id))
 
 
-def list_employers(vault: Vault) -> list[EmployerRecord]:
+def list_employers(vault: Store) -> list[EmployerRecord]:
     with vault.reader() as session:
         return [
             employer_record(r) for r in session.exec(select(Employer).order_by(col(Employer.name)))
         ]
 
 
-def get_employer(vault: Vault, *, employer_id: int) -> EmployerRecord:
+def get_employer(vault: Store, *, employer_id: int) -> EmployerRecord:
     with vault.reader() as session:
         return employer_record(get_or_fail(session, Employer, employer_id, "employer"))
 
@@ -160,7 +160,7 @@ def create_worksite_in_session(
 
 
 def add_worksite(
-    vault: Vault,
+    vault: Store,
     *,
     employer_id: int,
     name: str = "",
@@ -177,7 +177,7 @@ def add_worksite(
 
 
 def update_worksite(
-    vault: Vault,
+    vault: Store,
     *,
     worksite_id: int,
     name: str | None = None,
@@ -217,12 +217,12 @@ def update_worksite(
     return Changed(record, ChangeSet.of(WORKSITE, worksite_id) if changed else ChangeSet())
 
 
-def get_worksite(vault: Vault, *, worksite_id: int) -> WorksiteRecord:
+def get_worksite(vault: Store, *, worksite_id: int) -> WorksiteRecord:
     with vault.reader() as session:
         return worksite_record(get_or_fail(session, Worksite, worksite_id, "worksite"))
 
 
-def list_worksites(vault: Vault, *, employer_id: int | None = None) -> list[WorksiteRecord]:
+def list_worksites(vault: Store, *, employer_id: int | None = None) -> list[WorksiteRecord]:
     with vault.reader() as session:
         query = select(Worksite).order_by(col(Worksite.employer_id), col(Worksite.city))
         if employer_id is not None:
@@ -231,7 +231,7 @@ def list_worksites(vault: Vault, *, employer_id: int | None = None) -> list[Work
 
 
 def add_dispute(
-    vault: Vault,
+    vault: Store,
     *,
     employer_id: int,
     agency: str,
@@ -259,7 +259,7 @@ def add_dispute(
     return Changed(record, ChangeSet.of(DISPUTE, record.id))
 
 
-def list_disputes(vault: Vault, *, employer_id: int | None = None) -> list[DisputeRecord]:
+def list_disputes(vault: Store, *, employer_id: int | None = None) -> list[DisputeRecord]:
     with vault.reader() as session:
         query = select(LaborDispute).order_by(col(LaborDispute.id))
         if employer_id is not None:

@@ -11,7 +11,7 @@ from clinic_app.errors import DamagedError, UserError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, Changed, ChangeSet
 from clinic_app.services.records import FileRecord
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -28,7 +28,7 @@ def _record(row: StoredFile) -> FileRecord:
 
 
 def store_bytes(
-    vault: Vault, *, data: bytes, filename: str, media_type: str | None = None
+    vault: Store, *, data: bytes, filename: str, media_type: str | None = None
 ) -> Changed[FileRecord]:
     """Encrypt `data` into the vault; the original name is kept only inside the database."""
     if len(data) > MAX_FILE_BYTES:
@@ -56,7 +56,7 @@ def store_bytes(
     return Changed(record, ChangeSet.of(FILE, record.id))
 
 
-def store_path(vault: Vault, *, path: Path) -> Changed[FileRecord]:
+def store_path(vault: Store, *, path: Path) -> Changed[FileRecord]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -64,7 +64,7 @@ def store_path(vault: Vault, *, path: Path) -> Changed[FileRecord]:
     return store_bytes(vault, data=data, filename=Path(path).name)
 
 
-def read_file(vault: Vault, *, file_id: int) -> tuple[FileRecord, bytes]:
+def read_file(vault: Store, *, file_id: int) -> tuple[FileRecord, bytes]:
     with vault.reader() as session:
         row = get_or_fail(session, StoredFile, file_id, "stored file")
         record, blob = _record(row), row.blob

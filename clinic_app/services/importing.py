@@ -35,8 +35,8 @@ from clinic_app.services.changes import (
     WORKSITE,
     ChangeSet,
 )
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 COLUMNS = (
     "first_name",
@@ -702,7 +702,7 @@ class _DryRunDone(Exception):
 
 
 def import_file(
-    vault: Vault, *, path: Path, dry_run: bool = False, progress: Progress | None = None
+    vault: Store, *, path: Path, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Validate every row first; if any is invalid nothing is written and every problem is listed.
 

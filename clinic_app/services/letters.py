@@ -21,8 +21,8 @@ from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import LETTER, Changed, ChangeSet
 from clinic_app.services.records import LetterRecord
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 def _record(row: AgencyLetter, employer: str, matter_count: int) -> LetterRecord:
@@ -81,7 +81,7 @@ def create_letter_in_session(
 
 
 def add_letter(
-    vault: Vault,
+    vault: Store,
     *,
     agency: str,
     employer_id: int,
@@ -123,7 +123,7 @@ class LetterFields(TypedDict, total=False):
 
 
 def update_letter(
-    vault: Vault, *, letter_id: int, **fields: Unpack[LetterFields]
+    vault: Store, *, letter_id: int, **fields: Unpack[LetterFields]
 ) -> Changed[LetterRecord]:
     """Correct a Statement of Interest; the deadlines of every matter under it follow."""
     with vault.session() as session:
@@ -173,7 +173,7 @@ _DATE_LABELS = {
 }
 
 
-def attach_scan(vault: Vault, *, letter_id: int, file_id: int) -> Changed[LetterRecord]:
+def attach_scan(vault: Store, *, letter_id: int, file_id: int) -> Changed[LetterRecord]:
     """Link a scanned copy (already in the encrypted file store) to a letter."""
     with vault.session() as session:
         row = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
@@ -205,13 +205,13 @@ def _query() -> object:
     )
 
 
-def list_letters(vault: Vault) -> list[LetterRecord]:
+def list_letters(vault: Store) -> list[LetterRecord]:
     with vault.reader() as session:
         query = _query().order_by(col(AgencyLetter.date_issued), col(AgencyLetter.id))  # type: ignore[attr-defined]
         return [_record(row, name, int(n)) for row, name, n in session.exec(query)]
 
 
-def get_letter(vault: Vault, *, letter_id: int) -> LetterRecord:
+def get_letter(vault: Store, *, letter_id: int) -> LetterRecord:
     with vault.reader() as session:
         get_or_fail(session, AgencyLetter, letter_id, "agency letter")
         query = _query().where(AgencyLetter.id == letter_id)  # type: ignore[attr-defined]

@@ -36,8 +36,8 @@ from clinic_app.errors import NotFoundError, ValidationError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
 from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 # Notices move a matter forward in the pipeline (never backward).
 _EVENT_STATUS = {
@@ -145,7 +145,7 @@ def create_in_session(session: Session, *, client_id: int, fields: MatterFields)
 
 
 def add_matter(
-    vault: Vault, *, client_id: int, **fields: Unpack[MatterFields]
+    vault: Store, *, client_id: int, **fields: Unpack[MatterFields]
 ) -> Changed[MatterRecord]:
     with vault.session() as session:
         row = create_in_session(session, client_id=client_id, fields=fields)
@@ -156,7 +156,7 @@ def add_matter(
 
 
 def update_matter(
-    vault: Vault, *, matter_id: int, **fields: Unpack[MatterFields]
+    vault: Store, *, matter_id: int, **fields: Unpack[MatterFields]
 ) -> Changed[MatterRecord]:
     with vault.session() as session:
         row = get_or_fail(session, Matter, matter_id, "matter")
@@ -225,7 +225,7 @@ def create_grant_in_session(
 
 
 def add_grant(
-    vault: Vault,
+    vault: Store,
     *,
     matter_id: int,
     kind: str,
@@ -253,7 +253,7 @@ class GrantFields(TypedDict, total=False):
 
 
 def update_grant(
-    vault: Vault, *, grant_id: int, **fields: Unpack[GrantFields]
+    vault: Store, *, grant_id: int, **fields: Unpack[GrantFields]
 ) -> Changed[GrantRecord]:
     """Correct a grant's kind, dates, category or termination date; deadlines follow."""
     with vault.session() as session:
@@ -297,7 +297,7 @@ def _apply_changes(
     return changed
 
 
-def terminate_grants(vault: Vault, *, matter_id: int, on: date | str) -> ChangeSet:
+def terminate_grants(vault: Store, *, matter_id: int, on: date | str) -> ChangeSet:
     """Mark every live grant of a matter as terminated on a date (by USCIS or ICE)."""
     day = v.parse_date(on, "terminated on")
     with vault.session() as session:
@@ -320,7 +320,7 @@ def _terminate(session: Session, matter_id: int, day: date | None) -> list[int]:
     return ids
 
 
-def list_grants(vault: Vault, *, matter_id: int) -> list[GrantRecord]:
+def list_grants(vault: Store, *, matter_id: int) -> list[GrantRecord]:
     with vault.reader() as session:
         query = (
             select(Grant)
@@ -352,7 +352,7 @@ def _check_event(kind: str, occurred: date | None, due: date | None) -> None:
 
 
 def add_event(
-    vault: Vault,
+    vault: Store,
     *,
     matter_id: int,
     kind: str,
@@ -440,7 +440,7 @@ class EventFields(TypedDict, total=False):
 
 
 def update_event(
-    vault: Vault, *, event_id: int, **fields: Unpack[EventFields]
+    vault: Store, *, event_id: int, **fields: Unpack[EventFields]
 ) -> Changed[EventRecord]:
     """Correct a notice's dates, mail flag or details; deadlines that follow from it move too."""
     with vault.session() as session:
@@ -465,7 +465,7 @@ def update_event(
 update_notice = update_event
 
 
-def list_events(vault: Vault, *, matter_id: int) -> list[EventRecord]:
+def list_events(vault: Store, *, matter_id: int) -> list[EventRecord]:
     with vault.reader() as session:
         query = select(MatterEvent).where(MatterEvent.matter_id == matter_id)
         rows = session.exec(query.order_by(col(MatterEvent.occurred_on), col(MatterEvent.id)))
@@ -539,7 +539,7 @@ def _record_from_row(row: Any) -> MatterRecord:
 
 
 def list_matters(
-    vault: Vault,
+    vault: Store,
     *,
     client_id: int | None = None,
     letter_id: int | None = None,
@@ -569,7 +569,7 @@ def list_matters(
 
 
 def count_matters(
-    vault: Vault, *, program: str | None = None, status: str | None = None, client_search: str = ""
+    vault: Store, *, program: str | None = None, status: str | None = None, client_search: str = ""
 ) -> int:
     table = Matter.__table__  # type: ignore[attr-defined]
     with vault.reader() as session:
@@ -585,7 +585,7 @@ def count_matters(
         return 0 if query is None else int(session.connection().execute(query).scalar_one())
 
 
-def count_by_status(vault: Vault) -> dict[str, int]:
+def count_by_status(vault: Store) -> dict[str, int]:
     """How many matters sit at each pipeline stage (every stage listed, in pipeline order)."""
     m = Matter.__table__.c  # type: ignore[attr-defined]
     with vault.reader() as session:
@@ -623,7 +623,7 @@ def _filtered(
     return query
 
 
-def get_matter(vault: Vault, *, matter_id: int) -> MatterRecord:
+def get_matter(vault: Store, *, matter_id: int) -> MatterRecord:
     m = Matter.__table__.c  # type: ignore[attr-defined]
     with vault.reader() as session:
         row = session.connection().execute(_matter_query().where(m.id == matter_id)).first()

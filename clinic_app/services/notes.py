@@ -10,8 +10,8 @@ from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import NOTE, Changed, ChangeSet
 from clinic_app.services.records import NoteRecord
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 def _record(row: Note) -> NoteRecord:
@@ -26,7 +26,7 @@ def _record(row: Note) -> NoteRecord:
 
 
 def add_note(
-    vault: Vault, *, body: str, client_id: int | None = None, matter_id: int | None = None
+    vault: Store, *, body: str, client_id: int | None = None, matter_id: int | None = None
 ) -> Changed[NoteRecord]:
     if client_id is None and matter_id is None:
         raise ValidationError("note", "belongs to a client or a matter; name one.")
@@ -48,7 +48,7 @@ def add_note(
     return Changed(record, ChangeSet.of(NOTE, record.id))
 
 
-def update_note(vault: Vault, *, note_id: int, body: str) -> Changed[NoteRecord]:
+def update_note(vault: Store, *, note_id: int, body: str) -> Changed[NoteRecord]:
     """Correct a note's text (who wrote it and when stay as they were)."""
     text = v.require_text(body, "note", multiline=True)
     with vault.session() as session:
@@ -64,7 +64,7 @@ def update_note(vault: Vault, *, note_id: int, body: str) -> Changed[NoteRecord]
 
 
 def list_notes(
-    vault: Vault, *, client_id: int | None = None, matter_id: int | None = None
+    vault: Store, *, client_id: int | None = None, matter_id: int | None = None
 ) -> list[NoteRecord]:
     with vault.reader() as session:
         query = select(Note).order_by(col(Note.created_at).desc(), col(Note.id).desc())

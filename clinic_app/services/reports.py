@@ -22,9 +22,9 @@ from clinic_app.services import deadlines, rule_status
 from clinic_app.services._base import now
 from clinic_app.services.deadlines import UNASSIGNED, PolicyNote, Queue, QueueItem
 from clinic_app.services.staff import list_staff
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
-from clinic_app.vault.vault import Vault
 
 MAX_ROWS = 200  # per tier: a longer list is cut, with a line saying how many more
 HORIZON = 90
@@ -276,7 +276,7 @@ def build_report(
 
 
 def assignee_queues(
-    vault: Vault, *, today: date, assignee_id: int | None, max_rows: int
+    vault: Store, *, today: date, assignee_id: int | None, max_rows: int
 ) -> list[AssigneeReport]:
     """One queue per assignee with something to do (the unassigned last)."""
     people = [(m.name, m.id) for m in list_staff(vault)]
@@ -294,7 +294,7 @@ def assignee_queues(
 
 
 def deadline_report(
-    vault: Vault,
+    vault: Store,
     *,
     out: Path,
     today: date,

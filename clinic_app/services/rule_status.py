@@ -13,7 +13,7 @@ from clinic_app.domain.models import Client, Matter
 from clinic_app.domain.places import state_name
 from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 _m = Matter.__table__.c  # type: ignore[attr-defined]
 _c = Client.__table__.c  # type: ignore[attr-defined]
@@ -63,7 +63,7 @@ def stale_in(book: RuleBook, today: date) -> list[StalePack]:
     ]
 
 
-def stale_packs(vault: Vault, *, today: date) -> list[StalePack]:
+def stale_packs(vault: Store, *, today: date) -> list[StalePack]:
     """Packs in use that are past their `review_by` date (Today, `rules show`, the report)."""
     with vault.reader() as session:
         book = sync.rulebook_from(session.connection())[0]
@@ -71,7 +71,7 @@ def stale_packs(vault: Vault, *, today: date) -> list[StalePack]:
 
 
 def place_notes(
-    vault: Vault,
+    vault: Store,
     *,
     matter_id: int | None = None,
     client_id: int | None = None,

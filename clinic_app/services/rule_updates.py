@@ -23,8 +23,8 @@ from clinic_app.domain.models import Setting
 from clinic_app.i18n import _
 from clinic_app.services._base import now
 from clinic_app.services.changes import DEADLINE, SETTING, Changed, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _plans(conn: Connection, books: Iterable[RuleBook]) -> list[dict[tuple[int, 
 
 
 def preview_update(
-    vault: Vault, *, path: Path, keys: Iterable[Ed25519PublicKey] | None = None
+    vault: Store, *, path: Path, keys: Iterable[Ed25519PublicKey] | None = None
 ) -> UpdatePreview:
     """Check the bundle's signature and work out what installing it would change."""
     bundle = read_bundle(Path(path), keys)
@@ -221,7 +221,7 @@ def _preview(conn: Connection, bundle: Bundle, name: str) -> UpdatePreview:
 
 
 def install_update(
-    vault: Vault, *, path: Path, keys: Iterable[Ed25519PublicKey] | None = None
+    vault: Store, *, path: Path, keys: Iterable[Ed25519PublicKey] | None = None
 ) -> Changed[UpdatePreview]:
     """Install a signed bundle (audited); every deadline is recomputed in the same transaction.
 
@@ -259,7 +259,7 @@ def _write(session: Session, value: dict[str, Any]) -> None:
     session.add(row)
 
 
-def installed_update(vault: Vault) -> dict[str, Any]:
+def installed_update(vault: Store) -> dict[str, Any]:
     """What the last installed update was (issued, key, sha256, installed_at), or {}."""
     with vault.reader() as session:
         found = _settings(session.connection()).installed.get("bundle")

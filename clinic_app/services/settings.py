@@ -7,17 +7,17 @@ from typing import Any
 
 from clinic_app.domain.models import Setting
 from clinic_app.services.changes import SETTING, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
-def get_setting(vault: Vault, *, key: str, default: Any = None) -> Any:
+def get_setting(vault: Store, *, key: str, default: Any = None) -> Any:
     with vault.reader() as session:
         row = session.get(Setting, key)
         return json.loads(row.value) if row is not None else default
 
 
-def all_settings(vault: Vault, *, prefix: str = "") -> dict[str, Any]:
+def all_settings(vault: Store, *, prefix: str = "") -> dict[str, Any]:
     from sqlmodel import select
 
     with vault.reader() as session:
@@ -28,7 +28,7 @@ def all_settings(vault: Vault, *, prefix: str = "") -> dict[str, Any]:
         }
 
 
-def set_setting(vault: Vault, *, key: str, value: Any) -> ChangeSet:
+def set_setting(vault: Store, *, key: str, value: Any) -> ChangeSet:
     """Store a JSON value; the audit log records which key changed (not the value)."""
     with vault.session() as session:
         row = session.get(Setting, key)

@@ -11,8 +11,8 @@ from clinic_app.errors import ValidationError
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import STAFF, Changed, ChangeSet
 from clinic_app.services.records import StaffRecord
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 def _record(row: StaffMember) -> StaffRecord:
@@ -22,7 +22,7 @@ def _record(row: StaffMember) -> StaffRecord:
 
 
 def add_staff(
-    vault: Vault, *, name: str, role: str = "paralegal", email: str = ""
+    vault: Store, *, name: str, role: str = "paralegal", email: str = ""
 ) -> Changed[StaffRecord]:
     with vault.session() as session:
         _check_unique_name(session, name)
@@ -55,7 +55,7 @@ def find_or_add_in_session(session: Session, name: str) -> tuple[StaffMember, bo
     return row, True
 
 
-def set_active(vault: Vault, *, staff_id: int, active: bool) -> Changed[StaffRecord]:
+def set_active(vault: Store, *, staff_id: int, active: bool) -> Changed[StaffRecord]:
     with vault.session() as session:
         row = get_or_fail(session, StaffMember, staff_id, "staff member")
         row.active = active
@@ -70,7 +70,7 @@ def set_active(vault: Vault, *, staff_id: int, active: bool) -> Changed[StaffRec
     return Changed(record, ChangeSet.of(STAFF, staff_id))
 
 
-def list_staff(vault: Vault, *, active_only: bool = False) -> list[StaffRecord]:
+def list_staff(vault: Store, *, active_only: bool = False) -> list[StaffRecord]:
     with vault.reader() as session:
         query = select(StaffMember).order_by(col(StaffMember.name))
         if active_only:
@@ -78,7 +78,7 @@ def list_staff(vault: Vault, *, active_only: bool = False) -> list[StaffRecord]:
         return [_record(r) for r in session.exec(query)]
 
 
-def find_staff(vault: Vault, *, name: str) -> StaffRecord | None:
+def find_staff(vault: Store, *, name: str) -> StaffRecord | None:
     """A staff member by name, ignoring case."""
     wanted = name.strip().casefold()
     return next((s for s in list_staff(vault) if s.name.casefold() == wanted), None)

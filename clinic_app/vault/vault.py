@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.paths import SLOTS_NAME, is_vault
+from clinic_app.store.base import VAULT
 from clinic_app.vault import audit, head, leftovers, migrate
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
@@ -55,7 +56,10 @@ def check_new_passphrase(passphrase: str) -> None:
 
 
 class Vault:
-    """An unlocked vault. Holds the folder lock until `close()`."""
+    """An unlocked vault. Holds the folder lock until `close()`. One of the two stores
+    (clinic_app.store.base.Store); the other is the clinic server."""
+
+    kind = VAULT
 
     def __init__(self, folder: Path, data_key: bytes, lock: VaultLock, actor: str) -> None:
         self.folder = folder
@@ -249,6 +253,61 @@ class Vault:
             self.swept = leftovers.sweep(self.leftovers())
         except SADatabaseError:
             self.swept = []  # a damaged database is reported by what comes next, not here
+
+    @property
+    def name(self) -> str:
+        return f"the vault at {self.folder}"
+
+    @property
+    def store_id(self) -> str:
+        """A stable id of this vault (calendar entries are named by it)."""
+        return self.key_slots().vault_id
+
+    def integrity_problems(self) -> list[str]:
+        """For `check`: database pages and structure, key slots, the head record."""
+        problems: list[str] = []
+        try:
+            with self.engine.connect() as conn:
+                bad_pages = conn.exec_driver_sql("PRAGMA cipher_integrity_check").all()
+                if bad_pages:
+                    problems.append(
+                        f"{len(bad_pages)} database page(s) fail their authentication check "
+                        "(altered or damaged)"
+                    )
+                result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
+                if result != ["ok"]:
+                    problems.append(
+                        "the database structure is damaged: " + "; ".join(map(str, result[:3]))
+                    )
+                if conn.exec_driver_sql("PRAGMA foreign_key_check").all():
+                    problems.append("some records point at records that do not exist")
+                conn.execute(
+                    text("INSERT INTO client_search(client_search) VALUES ('integrity-check')")
+                )
+                conn.rollback()
+        except SADatabaseError as exc:
+            raise DamagedError(
+                "The vault database is damaged or was altered; restore it from a backup."
+            ) from exc
+        problems.extend(self.verify_key_slots())
+        problems.extend(self.verify_head())
+        return problems
+
+    def check_notes(self) -> list[str]:
+        """For `check`: leftovers of interrupted programs, removed at open or still there."""
+        notes: list[str] = []
+        if self.swept:
+            notes.append(
+                f"{len(self.swept)} leftover temporary file(s) of an interrupted program were "
+                f"removed when the vault was opened ({leftovers.describe(self.swept, self.folder)})"
+            )
+        remaining = self.leftovers()
+        if remaining:
+            notes.append(
+                f"{len(remaining)} leftover temporary file(s) of an interrupted program are still "
+                f"there ({leftovers.describe(remaining, self.folder)}); delete them"
+            )
+        return notes
 
     def verify_head(self) -> list[str]:
         """For `check`: the head record against this database and key-slot file."""

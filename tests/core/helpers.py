@@ -85,9 +85,10 @@ def dump_tables(vault: Vault) -> dict[str, list[tuple[object, ...]]]:
         for name in table_names():
             rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
             out[name] = sorted((tuple(r) for r in rows), key=repr)
+        key = "rowid" if conn.dialect.name == "sqlite" else "id"  # FTS5 rows have no id column
         out["client_search"] = [
             tuple(r)
-            for r in conn.execute(text("SELECT rowid, body FROM client_search ORDER BY rowid"))
+            for r in conn.execute(text(f"SELECT {key}, body FROM client_search ORDER BY {key}"))
         ]
     return out
 

@@ -166,7 +166,15 @@ def test_installed_console_script_runs_from_outside_the_checkout(installed: Inst
     out = installed.workdir / "drafts"
     rendered = installed.run(
         # --anyway: the demo's matter 1 is closed; what is tested is the installed program.
-        "--vault", "vault", "render", "declaration", "--matter", "1", "--out", out, "--json",
+        "--vault",
+        "vault",
+        "render",
+        "declaration",
+        "--matter",
+        "1",
+        "--out",
+        out,
+        "--json",
         "--anyway",
     )
     document = json.loads(rendered.stdout)["documents"][0]

@@ -19,7 +19,7 @@ from clinic_app.services.deadlines.query import (
     _m,
 )
 from clinic_app.services.deadlines.rules import _known_programs
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class AffectedReport:
 _LIVE_DECISIONS = (None, "granted")
 
 
-def affected(vault: Vault, *, program: str, today: date) -> AffectedReport:
+def affected(vault: Store, *, program: str, today: date) -> AffectedReport:
     """Every open matter and live grant under a program, to contact when its policy changes.
 
     Open: not closed and not denied, withdrawn or terminated. Live grant: not terminated and not

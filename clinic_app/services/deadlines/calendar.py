@@ -20,9 +20,9 @@ from clinic_app.services.deadlines.query import (
     rulebook,
 )
 from clinic_app.services.deadlines.queue import tiers_of, urgency_order
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
-from clinic_app.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class CalendarExport:
 
 
 def export_calendar(
-    vault: Vault,
+    vault: Store,
     *,
     out: Path,
     today: date,
@@ -76,7 +76,7 @@ def export_calendar(
     book = rulebook(vault)
     data = ics.build_calendar(
         found,
-        vault_id=vault.key_slots().vault_id,
+        vault_id=vault.store_id,
         names=names,
         initials=initials,
         stamp=stamp or now(),

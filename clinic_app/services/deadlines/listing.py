@@ -26,7 +26,7 @@ from clinic_app.services.deadlines.query import (
     _task_query,
     ensure_current,
 )
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Dashboard:
 
 
 def list_deadlines(
-    vault: Vault,
+    vault: Store,
     *,
     today: date,
     within: int | None = None,
@@ -100,7 +100,7 @@ def list_deadlines(
 
 
 def dashboard(
-    vault: Vault,
+    vault: Store,
     *,
     today: date,
     within: int = 30,

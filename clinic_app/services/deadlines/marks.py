@@ -29,8 +29,8 @@ from clinic_app.services.deadlines.query import (
     ensure_current,
     rulebook,
 )
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 # -- refs, done, snooze, reopen --------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def _state_row(session: Session, ref: _Ref) -> DeadlineState:
 
 
 def _change(
-    vault: Vault,
+    vault: Store,
     ref_text: str | Sequence[str],
     action: str,
     apply: Callable[[Any, str], None],
@@ -144,7 +144,7 @@ def _change(
     return refs[0]
 
 
-def _closes_with(vault: Vault, ref: _Ref) -> list[str]:
+def _closes_with(vault: Store, ref: _Ref) -> list[str]:
     """Deadlines a done mark also closes: an RFE answered needs no internal target any more."""
     if ref.task_id is not None:
         return []
@@ -168,7 +168,7 @@ def _closes_with(vault: Vault, ref: _Ref) -> list[str]:
     return [f"{ref.matter_id}-{rule_id}-{ref.occurrence}".rstrip("-") for rule_id in found]
 
 
-def get_deadline(vault: Vault, *, ref: str, today: date, lang: str | None = None) -> Deadline:
+def get_deadline(vault: Store, *, ref: str, today: date, lang: str | None = None) -> Deadline:
     """One deadline or task by its id, as seen on `today` (done ones included)."""
     parsed = parse_ref(ref)
     if parsed.task_id is not None:
@@ -197,7 +197,7 @@ def get_deadline(vault: Vault, *, ref: str, today: date, lang: str | None = None
     return found[0]
 
 
-def mark_done(vault: Vault, *, ref: str, today: date) -> Changed[Deadline]:
+def mark_done(vault: Store, *, ref: str, today: date) -> Changed[Deadline]:
     """Mark a deadline or task done; who and when go in the audit log and beside the mark."""
 
     def apply(row: Any, actor: str) -> None:
@@ -216,7 +216,7 @@ def _apply_done(row: Any, actor: str) -> None:
     row.snoozed_until = None
 
 
-def mark_all_done(vault: Vault, *, refs: Sequence[str], today: date) -> ChangeSet:
+def mark_all_done(vault: Store, *, refs: Sequence[str], today: date) -> ChangeSet:
     """Mark several deadlines done in one transaction (a grouped row: every worker's item)."""
     if not refs:
         return ChangeSet()
@@ -225,7 +225,7 @@ def mark_all_done(vault: Vault, *, refs: Sequence[str], today: date) -> ChangeSe
     return ChangeSet(kinds=frozenset({DEADLINE}))
 
 
-def snooze_all(vault: Vault, *, refs: Sequence[str], until: date | str, today: date) -> ChangeSet:
+def snooze_all(vault: Store, *, refs: Sequence[str], until: date | str, today: date) -> ChangeSet:
     """Snooze several deadlines to one date in one transaction."""
     day = v.parse_date(until, "snooze until")
     if day is None or day <= today:
@@ -241,7 +241,7 @@ def snooze_all(vault: Vault, *, refs: Sequence[str], until: date | str, today: d
     return ChangeSet(kinds=frozenset({DEADLINE}))
 
 
-def snooze(vault: Vault, *, ref: str, until: date | str, today: date) -> Changed[Deadline]:
+def snooze(vault: Store, *, ref: str, until: date | str, today: date) -> Changed[Deadline]:
     """Hide a deadline or task from the action lists until a later date."""
     day = v.parse_date(until, "snooze until")
     if day is None or day <= today:
@@ -255,7 +255,7 @@ def snooze(vault: Vault, *, ref: str, until: date | str, today: date) -> Changed
     return Changed(get_deadline(vault, ref=ref, today=today), _changes(parsed))
 
 
-def reopen(vault: Vault, *, ref: str, today: date) -> Changed[Deadline]:
+def reopen(vault: Store, *, ref: str, today: date) -> Changed[Deadline]:
     """Undo a done mark or a snooze."""
 
     def apply(row: Any, _actor: str) -> None:

@@ -27,7 +27,7 @@ from clinic_app.deadlines.rules import (
 from clinic_app.domain.models import Client, Grant, Matter, StaffMember
 from clinic_app.domain.text import full_name
 from clinic_app.errors import UserError
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 TASK = "task"
 MAX_TASK_TITLE = 500
@@ -46,7 +46,7 @@ _g = Grant.__table__.c  # type: ignore[attr-defined]
 # -- keeping stored deadlines current -------------------------------------------------------------
 
 
-def ensure_current(vault: Vault) -> bool:
+def ensure_current(vault: Store) -> bool:
     """Recompute every deadline if they were computed with other rules (True if it did)."""
     with vault.reader() as session:
         if sync.is_current(session.connection()):
@@ -55,13 +55,13 @@ def ensure_current(vault: Vault) -> bool:
     return True
 
 
-def recompute_all(vault: Vault) -> sync.RefreshReport:
+def recompute_all(vault: Store) -> sync.RefreshReport:
     """Recompute the deadlines of every matter (normally automatic; for repairs and benchmarks)."""
     with vault.session() as session:
         return sync.refresh(session.connection())
 
 
-def rulebook(vault: Vault) -> RuleBook:
+def rulebook(vault: Store) -> RuleBook:
     """The vault's effective rules (shipped packs with the clinic's changes)."""
     with vault.reader() as session:
         return sync.rulebook_from(session.connection())[0]
@@ -283,7 +283,7 @@ def _finish_tasks(rows: Iterable[Any], book: RuleBook, today: date) -> list[Dead
     return out
 
 
-def staff_id_by_name(vault: Vault, *, name: str) -> int:
+def staff_id_by_name(vault: Store, *, name: str) -> int:
     """The id of a staff member named `name` (case ignored); a clear error when there is none."""
     wanted = name.strip().casefold()
     with vault.reader() as session:

@@ -47,8 +47,8 @@ from clinic_app.services.deadlines.query import (
     ensure_current,
 )
 from clinic_app.services.deadlines.queue_rows import QueueItem, Worker, _letters, _rows, _single
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 STALE_SETTING = "urgency.stale_after_days"
 PAGE = 25  # rows per tier read in full unless a caller asks for more (Today pages by 25)
@@ -85,7 +85,7 @@ class Queue:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def stale_after(vault: Vault) -> int:
+def stale_after(vault: Store) -> int:
     """Days after which an item on a matter no longer active counts as stale (clinic setting)."""
     with vault.reader() as session:
         row = session.get(Setting, STALE_SETTING)
@@ -95,7 +95,7 @@ def stale_after(vault: Vault) -> int:
         return urgency.STALE_AFTER_DAYS
 
 
-def set_stale_after(vault: Vault, *, days: int) -> ChangeSet:
+def set_stale_after(vault: Store, *, days: int) -> ChangeSet:
     """The clinic's horizon for "Stale — review or close" (audited)."""
     if not 30 <= days <= MAX_DAYS:
         raise ValidationError("stale after", f"give a number of days from 30 to {MAX_DAYS}.")
@@ -111,7 +111,7 @@ def set_stale_after(vault: Vault, *, days: int) -> ChangeSet:
 
 
 def build_queue(
-    vault: Vault,
+    vault: Store,
     *,
     today: date,
     assignee_id: int | None = None,
@@ -220,7 +220,7 @@ def _policies(
 
 
 def _pages(
-    vault: Vault,
+    vault: Store,
     book: RuleBook,
     census: Counter_,
     tier_of_key: dict[_Key, str | None],
@@ -312,7 +312,7 @@ def _read(
     return _finish_rows(conn.execute(query.order_by(_d.matter_id)), book, today, lang)
 
 
-def tiers_of(vault: Vault, rows: list[Deadline], today: date) -> dict[str, str]:
+def tiers_of(vault: Store, rows: list[Deadline], today: date) -> dict[str, str]:
     """The tier of each listed deadline (done, snoozed or 'later' outside the queue)."""
     stale = stale_after(vault)
     with vault.reader() as session:

@@ -29,8 +29,8 @@ from clinic_app.services.deadlines.query import (
     _m,
     rulebook,
 )
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def list_programs(vault: Vault, *, today: date) -> list[ProgramRecord]:
+def list_programs(vault: Store, *, today: date) -> list[ProgramRecord]:
     """Every rule pack with its policy history, the status in force and its effective rules."""
     book = rulebook(vault)
     out = []
@@ -176,7 +176,7 @@ def list_programs(vault: Vault, *, today: date) -> list[ProgramRecord]:
     return out
 
 
-def rule_warnings(vault: Vault) -> list[str]:
+def rule_warnings(vault: Store) -> list[str]:
     return list(rulebook(vault).warnings)
 
 
@@ -202,7 +202,7 @@ def _write_setting(session: Session, key: str, value: dict[str, Any]) -> None:
 
 
 def set_rule(
-    vault: Vault,
+    vault: Store,
     *,
     rule_id: str,
     days: int | None = None,
@@ -244,7 +244,7 @@ def set_rule(
     )
 
 
-def reset_rule(vault: Vault, *, rule_id: str) -> Changed[RuleRecord]:
+def reset_rule(vault: Store, *, rule_id: str) -> Changed[RuleRecord]:
     """Back to the shipped numbers (audited; recomputes everything)."""
     rulebook(vault).rule(rule_id)  # a clear error for an unknown id
     with vault.session() as session:
@@ -259,13 +259,13 @@ def reset_rule(vault: Vault, *, rule_id: str) -> Changed[RuleRecord]:
     )
 
 
-def closed_days(vault: Vault) -> dict[date, str]:
+def closed_days(vault: Store) -> dict[date, str]:
     """Days the clinic is closed (besides weekends and federal holidays), with their labels."""
     return dict(sorted(rulebook(vault).calendar.closed_days.items()))
 
 
 def set_closed_days(
-    vault: Vault,
+    vault: Store,
     *,
     add: Iterable[date | str] = (),
     remove: Iterable[date | str] = (),
@@ -295,7 +295,7 @@ def set_closed_days(
 
 
 def record_policy(
-    vault: Vault,
+    vault: Store,
     *,
     program: str,
     status: str,
@@ -336,7 +336,7 @@ def record_policy(
     return ChangeSet(kinds=frozenset({SETTING, DEADLINE}))
 
 
-def _known_programs(vault: Vault) -> set[str]:
+def _known_programs(vault: Store) -> set[str]:
     with vault.reader() as session:
         used = set(session.connection().execute(select(_m.program).distinct()).scalars())
     return used | set(rulebook(vault).packs)

@@ -17,13 +17,13 @@ from clinic_app.services.deadlines.query import (
     MAX_TASK_TITLE,
     TASK,
 )
-from clinic_app.vault.vault import Vault
+from clinic_app.store.base import Store
 
 # -- tasks ------------------------------------------------------------------------------------------
 
 
 def add_task(
-    vault: Vault,
+    vault: Store,
     *,
     matter_id: int,
     due: date | str,

@@ -11,8 +11,8 @@ from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
 from clinic_app.errors import UserError, ValidationError
 from clinic_app.services.changes import SETTING, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 CLINIC_KEYS = {
     "name": "the clinic's name (letterhead)",
@@ -52,7 +52,7 @@ def _clinic_warnings(values: Mapping[str, str]) -> list[str]:
     return warnings
 
 
-def clinic_details(vault: Vault) -> ClinicDetails:
+def clinic_details(vault: Store) -> ClinicDetails:
     with vault.reader() as session:
         raw = clinic_settings(session)
     values = {key: str(value) for key, value in raw.items()}
@@ -79,7 +79,7 @@ def _clean_clinic_value(key: str, value: str) -> str:
     return text
 
 
-def set_clinic_details(vault: Vault, *, values: Mapping[str, str]) -> ChangeSet:
+def set_clinic_details(vault: Store, *, values: Mapping[str, str]) -> ChangeSet:
     """Set clinic settings in one transaction; an empty value removes the setting.
 
     The USCIS address needs its source and last-checked date (set together or already there).

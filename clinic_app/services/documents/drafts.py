@@ -14,9 +14,9 @@ from clinic_app.domain.models import StoredFile
 from clinic_app.errors import NotFoundError, UserError
 from clinic_app.services._base import require_id
 from clinic_app.services.changes import FILE
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
-from clinic_app.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class DraftRecord:
     created_at: datetime
 
 
-def list_drafts(vault: Vault, *, matter_id: int | None = None) -> list[DraftRecord]:
+def list_drafts(vault: Store, *, matter_id: int | None = None) -> list[DraftRecord]:
     with vault.reader() as session:
         query = (
             select(GeneratedDocument, StoredFile)
@@ -57,7 +57,7 @@ def list_drafts(vault: Vault, *, matter_id: int | None = None) -> list[DraftReco
         ]
 
 
-def export_draft(vault: Vault, *, draft_id: int, out_dir: Path, overwrite: bool = False) -> Path:
+def export_draft(vault: Store, *, draft_id: int, out_dir: Path, overwrite: bool = False) -> Path:
     """Decrypt a kept draft into a folder (as a plain .docx, for Word)."""
     from clinic_app.services import files
 

@@ -25,8 +25,9 @@ from clinic_app.errors import UserError
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import DRAFTS_SETTING, Vault
+from clinic_app.vault.vault import DRAFTS_SETTING
 
 Progress = Callable[[int, int], None]
 PLAIN_FILES_NOTICE = (
@@ -214,7 +215,7 @@ def _preflight(prepared: dict[str, PreparedTemplate], clinic: ClinicFacts, today
         raise MissingClinicSettings(next(iter(prepared.values())).name, missing)
 
 
-def clinic_settings_missing(vault: Vault, *, template: str, today: date) -> list[MissingSetting]:
+def clinic_settings_missing(vault: Store, *, template: str, today: date) -> list[MissingSetting]:
     """The clinic settings a template needs (in every language it exists in) that are not
     set, in the order the template prints them: the desktop opens Settings at the first."""
     source = resolve_source(template, vault.folder)
@@ -232,7 +233,7 @@ def clinic_settings_missing(vault: Vault, *, template: str, today: date) -> list
 
 
 def render_documents(
-    vault: Vault,
+    vault: Store,
     *,
     template: str,
     today: date,
@@ -573,7 +574,7 @@ def _remember_drafts_folder(session: Session, out_dir: Path) -> None:
     audit.record(session, action="set", record_kind=SETTING, summary=DRAFTS_SETTING)
 
 
-def _keep(vault: Vault, session: Session, plan: _Planned, label: str, data: bytes) -> int:
+def _keep(vault: Store, session: Session, plan: _Planned, label: str, data: bytes) -> int:
     """Encrypt one document into the vault's file store, linked to its matter or letter."""
     blob = vault.files.put(data)
     try:
@@ -603,7 +604,7 @@ def _keep(vault: Vault, session: Session, plan: _Planned, label: str, data: byte
 
 
 def _write_index(
-    vault: Vault, report: RenderReport, *, letter_id: int, out_dir: Path, today: date
+    vault: Store, report: RenderReport, *, letter_id: int, out_dir: Path, today: date
 ) -> RenderReport:
     with vault.reader() as session:
         letter = get_or_fail(session, AgencyLetter, letter_id, "agency letter")

@@ -8,9 +8,9 @@ from pathlib import Path
 from clinic_app.documents import templates
 from clinic_app.documents.engine import PreparedTemplate, TemplateProblem
 from clinic_app.errors import UserError
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
 from clinic_app.vault.fsutil import atomic_write
-from clinic_app.vault.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def check_template(*, path: Path) -> TemplateCheck:
 
 
 def add_template(
-    vault: Vault,
+    vault: Store,
     *,
     path: Path,
     template_id: str | None = None,

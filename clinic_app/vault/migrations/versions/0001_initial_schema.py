@@ -283,6 +283,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_note_client_id"), ["client_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_note_matter_id"), ["matter_id"], unique=False)
 
+    if op.get_context().dialect.name == "postgresql":
+        # The clinic server's counterparts: tsvector search, audit triggers, files and keys.
+        from clinic_app.store import postgres_ddl
+
+        postgres_ddl.create(op.get_bind())
+        return
     # Search index inside the encrypted database; SQLite-only, like everything in this block.
     op.execute("CREATE VIRTUAL TABLE client_search USING fts5(body, tokenize = 'unicode61')")
     # The audit log is append-only: the database itself refuses edits and deletions.
@@ -297,9 +303,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-    op.execute("DROP TABLE IF EXISTS client_search")
+    if op.get_context().dialect.name == "postgresql":
+        from clinic_app.store import postgres_ddl
+
+        postgres_ddl.drop(op.get_bind())
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+        op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+        op.execute("DROP TABLE IF EXISTS client_search")
 
     with op.batch_alter_table("note", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_note_matter_id"))

@@ -1,0 +1,64 @@
+"""Files on the clinic server: sealed with AES-256-GCM on the laptop, stored as bytea ciphertext."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Engine, text
+
+from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.vault.filestore import MAGIC
+
+
+class ServerFileStore:
+    """Blobs in the `file_blob` table, named by random ids; the server sees only ciphertext."""
+
+    def __init__(self, engine: Engine, key: bytes) -> None:
+        self._engine = engine
+        self._aead = AESGCM(key)
+
+    @staticmethod
+    def _check(blob: str) -> str:
+        if not blob.isalnum():
+            raise NotFoundError(f"No stored file named {blob!r}.")
+        return blob
+
+    def put(self, data: bytes) -> str:
+        """Encrypt and store `data` in a transaction of its own (as the vault writes a file)."""
+        blob = secrets.token_hex(16)
+        nonce = os.urandom(12)
+        sealed = MAGIC + nonce + self._aead.encrypt(nonce, data, blob.encode())
+        with self._engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
+            )
+        return blob
+
+    def get(self, blob: str) -> bytes:
+        """Decrypt a stored file; tampering or damage raises DamagedError."""
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT data FROM file_blob WHERE blob = :b"), {"b": self._check(blob)}
+            ).first()
+        if row is None:
+            raise DamagedError(f"The stored file {blob} is missing from the clinic server.")
+        sealed = bytes(row[0])
+        if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
+            raise DamagedError(f"The stored file {blob} is damaged.")
+        nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
+        try:
+            return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
+        except InvalidTag as exc:
+            raise DamagedError(f"The stored file {blob} has been altered or damaged.") from exc
+
+    def delete(self, blob: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(text("DELETE FROM file_blob WHERE blob = :b"), {"b": self._check(blob)})
+
+    def blobs(self) -> list[str]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(text("SELECT blob FROM file_blob ORDER BY blob"))
+            return [str(b) for b in rows.scalars()]

@@ -1,0 +1,295 @@
+"""The clinic server store: PostgreSQL through SQLAlchemy + psycopg, one login per person, TLS.
+
+The audit log names the PostgreSQL login (a trigger refuses any other name); writes take one
+transaction-scoped advisory lock, so the audit hash chain has one writer at a time, as in the
+vault; files are sealed on this computer under the clinic data key before they are sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlmodel import Session
+
+from clinic_app.errors import ClinicError, UnlockError, VaultError
+from clinic_app.paths import APP_NAME
+from clinic_app.store import clinic_key
+from clinic_app.store.base import SERVER
+from clinic_app.store.pgfiles import ServerFileStore
+from clinic_app.vault.keyslots import subkey
+
+# One number for "the clinic's write lock" (pg_advisory_xact_lock takes a bigint).
+WRITE_LOCK = 0x636C696E6963  # "clinic"
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+SERVER_ENV = "CLINIC_APP_SERVER"
+USER_ENV = "CLINIC_APP_USER"
+PASSWORD_ENV = "CLINIC_APP_PASSWORD"
+
+
+class ServerError(VaultError):
+    """The clinic server cannot be reached or refused the work; nothing was changed."""
+
+
+UNREACHABLE = "The clinic server is unreachable — nothing was saved; try again."
+
+
+def server_url(url: str, user: str) -> URL:
+    """The SQLAlchemy URL for a libpq-style `postgresql://HOST:PORT/DB?...` and a login name.
+
+    TLS with the server's certificate verified is the default (sslmode=verify-full) unless the
+    server is on this computer (loopback or a socket folder), where nothing crosses a network.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise VaultError(
+            f"'{url}' is not a server address; use postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+        ) from exc
+    if parsed.get_backend_name() not in ("postgresql", "postgres"):
+        raise VaultError(
+            f"'{url}' is not a PostgreSQL address; use postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+        )
+    if not parsed.database:
+        raise VaultError(f"The server address '{url}' names no database; add /DB to it.")
+    query = dict(parsed.query)
+    host = str(query.get("host") or parsed.host or "")
+    local = host in LOOPBACK or host.startswith("/")
+    if "sslmode" not in query and not local:
+        query["sslmode"] = "verify-full"
+    return URL.create(
+        "postgresql+psycopg",
+        username=user or parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=query,
+    )
+
+
+def display_url(url: URL) -> str:
+    """The address for messages: no password, no driver name."""
+    port = f":{url.port}" if url.port else ""
+    return f"postgresql://{url.host or 'localhost'}{port}/{url.database}"
+
+
+def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> Engine:
+    """An engine for one person's login; the password stays in memory, never in a URL string."""
+    sa_url = server_url(url, user)
+    engine = create_engine(
+        sa_url,
+        connect_args={"password": password, "connect_timeout": 10, "application_name": APP_NAME},
+        pool_size=pool_size,
+        max_overflow=4,
+        pool_pre_ping=True,  # a server restarted since the last use is reconnected quietly
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if not conn.get_execution_options().get("clinic_readonly", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    return engine
+
+
+def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
+    """One sentence for a failed server operation, by SQLSTATE; None for a bug."""
+    orig = exc.orig
+    sqlstate = str(getattr(orig, "sqlstate", "") or "")
+    message = str(orig) if orig is not None else str(exc)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return ServerError(UNREACHABLE)
+    if sqlstate.startswith("08") or (not sqlstate and _looks_unreachable(message)):
+        return ServerError(UNREACHABLE)
+    if sqlstate in ("40001", "40P01", "55P03"):
+        return ServerError(
+            "Someone else was changing the same records; try again (nothing was changed)."
+        )
+    if sqlstate == "42501":
+        return ServerError(
+            "Your account on the clinic server may not do that (nothing was changed); "
+            "ask the clinic's administrator."
+        )
+    if sqlstate == "53100":
+        return ServerError(
+            f"The clinic server's disk is full ({where}); tell the administrator (nothing was changed)."
+        )
+    if sqlstate.startswith("57P"):  # the server is shutting down or was restarted
+        return ServerError(UNREACHABLE)
+    return None
+
+
+def _looks_unreachable(message: str) -> bool:
+    words = ("connection refused", "could not connect", "server closed", "timeout", "timed out")
+    return any(w in message.lower() for w in words)
+
+
+def _connect_error(exc: SADatabaseError, where: str, user: str) -> ClinicError:
+    """A failed first connection in one sentence (exit 3 for a login that is refused)."""
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    lowered = message.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return UnlockError(f"The clinic server at {where} refused the password for {user}.")
+    if "role" in lowered and "does not exist" in lowered:
+        return UnlockError(f"The clinic server at {where} has no account named {user}.")
+    if "not permitted to log in" in lowered:
+        return UnlockError(f"The account {user} is disabled on the clinic server at {where}.")
+    if "root certificate" in lowered or "sslrootcert" in lowered:
+        return ServerError(
+            f"No clinic CA certificate for {where}: add ?sslrootcert=FILE to the server address "
+            "(the clinic-ca.crt from 'clinic-app server create')."
+        )
+    if "certificate" in lowered or "ssl" in lowered:
+        found = re.sub(r"\s+", " ", message.strip().splitlines()[-1] if message.strip() else "")
+        return ServerError(
+            f"The clinic server at {where} could not be verified ({found}); check the server "
+            "address and the clinic CA file."
+        )
+    if "database" in lowered and "does not exist" in lowered:
+        return ServerError(f"The clinic server at {where} has no such database; check the address.")
+    translated = translate(exc, where)
+    if translated is not None:
+        return translated
+    return ServerError(f"The clinic server at {where} could not be reached; try again.")
+
+
+def local_folder(url: URL) -> Path:
+    """This computer's folder for one server (clinic templates): named by a digest of the address."""
+    digest = hashlib.sha256(display_url(url).encode()).hexdigest()[:16]
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "servers" / digest
+
+
+class PostgresStore:
+    """An open connection to the clinic server as one person."""
+
+    kind = SERVER
+
+    def __init__(self, engine: Engine, data_key: bytes, actor: str) -> None:
+        self.engine = engine
+        self.actor = actor
+        self._data_key = data_key
+        self._key_for_id = data_key
+        self._audit_key = subkey(data_key, "audit")
+        self.files = ServerFileStore(engine, subkey(data_key, "files"))
+        self.folder = local_folder(engine.url)
+        self._open = True
+
+    @classmethod
+    def connect(cls, url: str, *, user: str, password: str) -> PostgresStore:
+        """Log in as `user`: check the password, read the login name, unwrap the file key."""
+        engine = make_engine(url, user, password)
+        where = display_url(engine.url)
+        try:
+            with engine.connect() as conn:
+                actor = str(conn.execute(text("SELECT current_user")).scalar_one())
+                data_key = clinic_key.unwrap(conn, actor, password)
+        except SADatabaseError as exc:
+            engine.dispose()
+            raise _connect_error(exc, where, user or "?") from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, data_key, actor)
+
+    @property
+    def name(self) -> str:
+        return f"the clinic server at {display_url(self.engine.url)}"
+
+    @property
+    def is_open(self) -> bool:
+        return self._open
+
+    @property
+    def audit_key(self) -> bytes:
+        return self._audit_key
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction, holding the clinic's write lock; rolled back on any error."""
+        self._require_open()
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                session.info.update(audit_key=self._audit_key, actor=self.actor)
+                with session.begin():
+                    yield session
+        except SADatabaseError as exc:
+            translated = translate(exc, display_url(self.engine.url))
+            if translated is None:
+                raise
+            raise translated from exc
+
+    @contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only transaction (PostgreSQL refuses any write in it)."""
+        self._require_open()
+        engine = self.engine.execution_options(clinic_readonly=True, postgresql_readonly=True)
+        try:
+            with Session(engine) as session:
+                session.info.update(audit_key=self._audit_key, actor=self.actor)
+                yield session
+        except SADatabaseError as exc:
+            translated = translate(exc, display_url(self.engine.url))
+            if translated is None:
+                raise
+            raise translated from exc
+
+    @property
+    def store_id(self) -> str:
+        """The clinic's id: a public digest of its data key, the same on every laptop."""
+        return clinic_key.key_id(self._key_for_id)
+
+    def check_notes(self) -> list[str]:
+        return []
+
+    def drafts_folder(self) -> Path | None:
+        return None  # drafts written to disk are this computer's business, not the server's
+
+    def integrity_problems(self) -> list[str]:
+        """Server-side checks: the schema is the app's, the audit triggers are in place."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            triggers = {
+                str(name)
+                for name in conn.execute(
+                    text(
+                        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass "
+                        "AND NOT tgisinternal"
+                    )
+                ).scalars()
+            }
+        missing = {
+            "audit_event_no_update",
+            "audit_event_no_truncate",
+            "audit_event_login",
+        } - triggers
+        if missing:
+            problems.append(
+                "the audit log's append-only guards were removed from the clinic server "
+                f"({', '.join(sorted(missing))})"
+            )
+        return problems
+
+    def _require_open(self) -> None:
+        if not self._open:
+            raise VaultError("The connection to the clinic server is closed; connect again.")
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._data_key = b""
+        self._audit_key = b""
+        self._open = False
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
