@@ -24,6 +24,10 @@ def _meanings() -> dict[str, str]:
         ACTOR_ENV: _("who the audit log names when --as is not given (else the login name)"),
         NEW_PASSPHRASE_ENV: _("the new passphrase (else a prompt)"),
         RECOVERY_ENV: _("the recovery code (else a prompt)"),
+        "CLINIC_APP_SERVER": _("the clinic server's URL when --url is not given"),
+        "CLINIC_APP_PASSWORD": _(
+            "the password of the account that connects (for 'server create': the first admin's)"
+        ),
         BACKUP_PASSPHRASE_ENV: _(
             "the automatic backups' own passphrase with --own-passphrase (else the next line of "
             "--passphrase-stdin, else a prompt)"
@@ -44,6 +48,15 @@ READS: dict[str, tuple[str, ...]] = {
     # The passphrase the backup was made with; the new folder is always named with --vault.
     "restore": (PASSPHRASE_ENV,),
     "backup-plan": (*VAULT_COMMAND, BACKUP_PASSPHRASE_ENV),
+    # The clinic server's commands open no vault.
+    "server": (),
+    "server create": ("CLINIC_APP_PASSWORD",),
+    **{f"server {name}": () for name in ("start", "stop", "status")},
+    "server init": ("CLINIC_APP_PASSWORD",),
+    **{
+        f"server {name}": ("CLINIC_APP_SERVER", ACTOR_ENV, "CLINIC_APP_PASSWORD")
+        for name in ("adduser", "users", "disable")
+    },
 }
 
 

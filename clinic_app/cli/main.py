@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "conflict_commands",
     "shell",
     "today_commands",
+    "server_commands",
 ]
 
 

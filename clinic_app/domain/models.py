@@ -18,6 +18,8 @@ class StaffMember(SQLModel, table=True):
     role: str = "paralegal"
     email: str = ""
     active: bool = True
+    # On the clinic server: the PostgreSQL login of this person ("" in a vault on one laptop).
+    login: str = ""
 
 
 class Client(SQLModel, table=True):
@@ -45,6 +47,8 @@ class Client(SQLModel, table=True):
     notes: str = ""
     created_at: datetime
     updated_at: datetime
+    # On the clinic server, the login that added it (a trigger sets it; volunteers see their own).
+    created_by: str = ""
 
 
 @event.listens_for(Client, "before_insert")
@@ -127,6 +131,15 @@ class Matter(SQLModel, table=True):
     fee: str = ""  # vocab.FEE_CHOICES: how the filing fee is met ("" until chosen)
     created_at: datetime
     updated_at: datetime
+    created_by: str = ""
+
+
+class MatterRestriction(SQLModel, table=True):
+    """A restricted matter's named staff: only they see its details (others see who to ask)."""
+
+    __tablename__ = "matter_restriction"
+    matter_id: int = Field(foreign_key="matter.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff_member.id", primary_key=True)
 
 
 class Grant(SQLModel, table=True):

@@ -1,0 +1,380 @@
+"""Roles, grants and row-level security on the clinic server: what each kind of staff may do.
+
+Installed by the server's owner, idempotently (run again after an upgrade adds tables): group roles
+for admin, attorney, paralegal and volunteer under one `clinic_staff` role; grants per table; RLS
+policies that hide restricted matters (and a client whose every matter is restricted) from everyone
+not named, and show a volunteer only what they added or are assigned. The audit log takes INSERT
+and SELECT only, from every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+STAFF_ROLE = "clinic_staff"
+GROUPS = {
+    "admin": "clinic_admin",
+    "attorney": "clinic_attorney",
+    "paralegal": "clinic_paralegal",
+    "volunteer": "clinic_volunteer",
+}
+ROLE_NAMES = tuple(GROUPS)
+
+# Tables that are not case records; every other table of the schema is a case table.
+ACCOUNT_TABLES = ("staff_member",)
+SETTINGS_TABLE = "setting"
+AUDIT_TABLE = "audit_event"
+SIGN_OFF_TABLE = "matter_sign_off"
+RESTRICTION_TABLE = "matter_restriction"
+# Settings that change how deadlines are computed: rule changes (admin and attorney only).
+RULE_KEYS = (
+    "deadlines.overrides",
+    "deadlines.closed_days",
+    "deadlines.policy",
+    "deadlines.installed",
+)
+# A cache any role refreshes when it recomputes deadlines.
+SHARED_KEYS = ("deadlines.computed",)
+# Settings describing the clinic itself (letterhead, contacts): the admin's.
+CLINIC_KEY_PREFIX = "clinic."
+
+ALL = "SELECT, INSERT, UPDATE, DELETE"
+# What each group may do, per kind of table (RLS narrows the rows further).
+PRIVILEGES: dict[str, dict[str, str]] = {
+    "admin": {
+        "case": "SELECT",
+        "accounts": ALL,
+        "settings": ALL,
+        "sign_off": "SELECT",
+        "restriction": "SELECT, INSERT, DELETE",
+    },
+    "attorney": {
+        "case": ALL,
+        "accounts": "SELECT",
+        "settings": ALL,
+        "sign_off": ALL,
+        "restriction": "SELECT, INSERT, DELETE",
+    },
+    "paralegal": {
+        "case": ALL,
+        "accounts": "SELECT",
+        "settings": ALL,
+        "sign_off": "SELECT",
+        "restriction": "SELECT",
+    },
+    "volunteer": {
+        # Intake: add and edit what they may see; deadline rows of their matters are recomputed
+        # (deleted and re-added) by the app, so DELETE stays, limited by RLS to their own.
+        "case": ALL,
+        "accounts": "SELECT",
+        "settings": ALL,
+        "sign_off": "SELECT",
+        "restriction": "SELECT",
+    },
+}
+# Clients and matters are never deleted by a volunteer, even their own.
+VOLUNTEER_NO_DELETE = ("client", "matter")
+
+_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION clinic_role() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE
+    WHEN pg_has_role(session_user, 'clinic_admin', 'USAGE') THEN 'admin'
+    WHEN pg_has_role(session_user, 'clinic_attorney', 'USAGE') THEN 'attorney'
+    WHEN pg_has_role(session_user, 'clinic_paralegal', 'USAGE') THEN 'paralegal'
+    WHEN pg_has_role(session_user, 'clinic_volunteer', 'USAGE') THEN 'volunteer'
+    ELSE '' END
+$$;
+
+CREATE OR REPLACE FUNCTION clinic_my_staff_id() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT id FROM staff_member WHERE login = session_user AND login <> '' LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION clinic_restricted_from_me(mid integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM matter_restriction r WHERE r.matter_id = mid)
+     AND NOT EXISTS (SELECT 1 FROM matter_restriction r
+                     WHERE r.matter_id = mid AND r.staff_id = clinic_my_staff_id())
+$$;
+
+-- A matter's row, judged from its own columns (a policy cannot look the row up again).
+CREATE OR REPLACE FUNCTION clinic_matter_open(mid integer, creator text, assignee integer)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT NOT clinic_restricted_from_me(mid)
+     AND (clinic_role() <> 'volunteer' OR creator = session_user
+          OR COALESCE(assignee = clinic_my_staff_id(), false))
+$$;
+
+CREATE OR REPLACE FUNCTION clinic_can_see_matter(mid integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM matter m
+                 WHERE m.id = mid AND clinic_matter_open(m.id, m.created_by, m.assigned_staff_id))
+$$;
+
+-- A client: a volunteer's own (or one with a matter they may see); hidden from anyone when every
+-- one of its matters is restricted from them.
+CREATE OR REPLACE FUNCTION clinic_client_open(cid integer, creator text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT (clinic_role() <> 'volunteer' OR creator = session_user
+          OR EXISTS (SELECT 1 FROM matter m WHERE m.client_id = cid
+                     AND clinic_matter_open(m.id, m.created_by, m.assigned_staff_id)))
+     AND (NOT EXISTS (SELECT 1 FROM matter m WHERE m.client_id = cid)
+          OR EXISTS (SELECT 1 FROM matter m WHERE m.client_id = cid
+                     AND NOT clinic_restricted_from_me(m.id)))
+$$;
+
+CREATE OR REPLACE FUNCTION clinic_can_see_client(cid integer) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM client c WHERE c.id = cid AND clinic_client_open(c.id, c.created_by))
+$$;
+
+-- Who added a client or matter is the login, whatever the laptop sent, and never changes.
+CREATE OR REPLACE FUNCTION clinic_stamp_creator() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW.created_by := session_user;
+  ELSE
+    NEW.created_by := OLD.created_by;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+-- Who to ask about a matter one may not open: everyone sees that it exists, never its details.
+CREATE OR REPLACE VIEW matter_directory AS
+  SELECT m.id AS matter_id,
+         EXISTS (SELECT 1 FROM matter_restriction r WHERE r.matter_id = m.id) AS restricted,
+         clinic_restricted_from_me(m.id) AS restricted_from_me,
+         COALESCE((SELECT string_agg(s.name, ', ' ORDER BY s.name)
+                   FROM matter_restriction r JOIN staff_member s ON s.id = r.staff_id
+                   WHERE r.matter_id = m.id), '') AS ask
+  FROM matter m
+  WHERE clinic_role() <> 'volunteer' OR m.created_by = session_user
+     OR m.assigned_staff_id = clinic_my_staff_id();
+"""
+
+FUNCTION_NAMES = (
+    "clinic_role()",
+    "clinic_my_staff_id()",
+    "clinic_restricted_from_me(integer)",
+    "clinic_matter_open(integer, text, integer)",
+    "clinic_can_see_matter(integer)",
+    "clinic_client_open(integer, text)",
+    "clinic_can_see_client(integer)",
+)
+
+
+def _ensure_role(cur: psycopg.Cursor[Any], name: str) -> None:
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+    if cur.fetchone() is None:
+        cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+
+
+def _tables(cur: psycopg.Cursor[Any]) -> dict[str, set[str]]:
+    """Every table of the schema with its column names."""
+    cur.execute(
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c "
+        "JOIN information_schema.tables t USING (table_schema, table_name) "
+        "WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'"
+    )
+    found: dict[str, set[str]] = {}
+    for table, column in cur.fetchall():
+        found.setdefault(str(table), set()).add(str(column))
+    return found
+
+
+def _kind(table: str) -> str:
+    if table in ACCOUNT_TABLES:
+        return "accounts"
+    if table == SETTINGS_TABLE:
+        return "settings"
+    if table == SIGN_OFF_TABLE:
+        return "sign_off"
+    if table == RESTRICTION_TABLE:
+        return "restriction"
+    return "case"
+
+
+def _policy(cur: psycopg.Cursor[Any], table: str, name: str, clause: str) -> None:
+    cur.execute(
+        sql.SQL("DROP POLICY IF EXISTS {} ON {}").format(
+            sql.Identifier(name), sql.Identifier(table)
+        )
+    )
+    cur.execute(
+        sql.SQL("CREATE POLICY {} ON {} ").format(sql.Identifier(name), sql.Identifier(table))
+        + sql.SQL(clause)  # built here from constants, never from input
+    )
+
+
+def _enable_rls(cur: psycopg.Cursor[Any], table: str) -> None:
+    cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(sql.Identifier(table)))
+
+
+def _quoted(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _setting_write_check() -> str:
+    rules, shared = _quoted(RULE_KEYS), _quoted(SHARED_KEYS)
+    return (
+        f"clinic_role() = 'admin' OR key IN ({shared})"
+        f" OR (key IN ({rules}) AND clinic_role() = 'attorney')"
+        f" OR (key NOT IN ({rules}) AND key NOT LIKE '{CLINIC_KEY_PREFIX}%'"
+        "     AND clinic_role() IN ('attorney', 'paralegal'))"
+    )
+
+
+def _row_rule(columns: set[str]) -> str | None:
+    """The visibility rule of a case table's rows, from the columns that tie it to a case."""
+    parts = []
+    if "matter_id" in columns:
+        parts.append("(matter_id IS NULL OR clinic_can_see_matter(matter_id))")
+    if "client_id" in columns:
+        parts.append("(client_id IS NULL OR clinic_can_see_client(client_id))")
+    return " AND ".join(parts) if parts else None
+
+
+def install_access(conn: psycopg.Connection[Any], db: str) -> None:
+    """Create or bring up to date the roles, grants and policies in `db` (one transaction)."""
+    with conn.transaction(), conn.cursor() as cur:
+        for group in (STAFF_ROLE, *GROUPS.values()):
+            _ensure_role(cur, group)
+        for group in GROUPS.values():
+            cur.execute(
+                sql.SQL("GRANT {} TO {}").format(sql.Identifier(STAFF_ROLE), sql.Identifier(group))
+            )
+        # Only clinic staff reach this database; nobody but the owner creates objects in it.
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(db)))
+        cur.execute(
+            sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(
+                sql.Identifier(db), sql.Identifier(STAFF_ROLE)
+            )
+        )
+        cur.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+        cur.execute(
+            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(sql.Identifier(STAFF_ROLE))
+        )
+        tables = _tables(cur)
+        cur.execute(_FUNCTIONS)
+        for signature in FUNCTION_NAMES:
+            cur.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+            cur.execute(
+                sql.SQL(f"GRANT EXECUTE ON FUNCTION {signature} TO {{}}").format(
+                    sql.Identifier(STAFF_ROLE)
+                )
+            )
+        _grant_tables(cur, tables)
+        _install_policies(cur, tables)
+        cur.execute(
+            sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}").format(
+                sql.Identifier(STAFF_ROLE)
+            )
+        )
+        cur.execute("REVOKE ALL ON matter_directory FROM PUBLIC")
+        cur.execute(
+            sql.SQL("GRANT SELECT ON matter_directory TO {}").format(sql.Identifier(STAFF_ROLE))
+        )
+        _allow_admins_to_end_sessions(cur)
+
+
+def _grant_tables(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> None:
+    everyone = [sql.Identifier(STAFF_ROLE), *(sql.Identifier(g) for g in GROUPS.values())]
+    for table in sorted(tables):
+        ident = sql.Identifier(table)
+        # From scratch each time, so a second run leaves exactly the privileges below.
+        cur.execute(
+            sql.SQL("REVOKE ALL ON {} FROM PUBLIC, {}").format(ident, sql.SQL(", ").join(everyone))
+        )
+        if table == AUDIT_TABLE:
+            # Append-only for every role: read the chain's head, add to it, never rewrite it.
+            cur.execute(
+                sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(
+                    ident, sql.Identifier(STAFF_ROLE)
+                )
+            )
+            continue
+        if table == "alembic_version":
+            cur.execute(
+                sql.SQL("GRANT SELECT ON {} TO {}").format(ident, sql.Identifier(STAFF_ROLE))
+            )
+            continue
+        kind = _kind(table)
+        for role, group in GROUPS.items():
+            privileges = PRIVILEGES[role][kind]
+            if role == "volunteer" and table in VOLUNTEER_NO_DELETE:
+                privileges = "SELECT, INSERT, UPDATE"
+            cur.execute(
+                sql.SQL("GRANT " + privileges + " ON {} TO {}").format(ident, sql.Identifier(group))
+            )
+
+
+def _install_policies(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> None:
+    for table in ("client", "matter"):
+        cur.execute(
+            sql.SQL("DROP TRIGGER IF EXISTS clinic_stamp_creator ON {}").format(
+                sql.Identifier(table)
+            )
+        )
+        cur.execute(
+            sql.SQL(
+                "CREATE TRIGGER clinic_stamp_creator BEFORE INSERT OR UPDATE ON {} "
+                "FOR EACH ROW EXECUTE FUNCTION clinic_stamp_creator()"
+            ).format(sql.Identifier(table))
+        )
+    rule = "clinic_matter_open(id, created_by, assigned_staff_id)"
+    # A matter may only be added to (or moved to) a client one may see: otherwise a volunteer
+    # could open a matter on anyone's client and see that client through it.
+    check = f"{rule} AND clinic_can_see_client(client_id)"
+    _enable_rls(cur, "matter")
+    _policy(cur, "matter", "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({check})")
+    rule = "clinic_client_open(id, created_by)"
+    _enable_rls(cur, "client")
+    _policy(cur, "client", "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})")
+    for table, columns in sorted(tables.items()):
+        if table in ("client", "matter", RESTRICTION_TABLE) or _kind(table) != "case":
+            continue
+        row_rule = _row_rule(columns)
+        if row_rule is None:
+            continue
+        _enable_rls(cur, table)
+        _policy(cur, table, "clinic_rows", f"FOR ALL USING ({row_rule}) WITH CHECK ({row_rule})")
+    # Restrictions: everyone reads who to ask; an admin, or an attorney who may open the matter,
+    # changes them.
+    manage = (
+        "clinic_role() = 'admin' OR "
+        "(clinic_role() = 'attorney' AND clinic_can_see_matter(matter_id))"
+    )
+    _enable_rls(cur, RESTRICTION_TABLE)
+    _policy(cur, RESTRICTION_TABLE, "clinic_read", "FOR SELECT USING (true)")
+    _policy(cur, RESTRICTION_TABLE, "clinic_add", f"FOR INSERT WITH CHECK ({manage})")
+    _policy(cur, RESTRICTION_TABLE, "clinic_remove", f"FOR DELETE USING ({manage})")
+    if SETTINGS_TABLE in tables:
+        check = _setting_write_check()
+        _enable_rls(cur, SETTINGS_TABLE)
+        _policy(cur, SETTINGS_TABLE, "clinic_read", "FOR SELECT USING (true)")
+        _policy(cur, SETTINGS_TABLE, "clinic_add", f"FOR INSERT WITH CHECK ({check})")
+        _policy(
+            cur, SETTINGS_TABLE, "clinic_change", f"FOR UPDATE USING ({check}) WITH CHECK ({check})"
+        )
+        _policy(cur, SETTINGS_TABLE, "clinic_remove", f"FOR DELETE USING ({check})")
+
+
+def _allow_admins_to_end_sessions(cur: psycopg.Cursor[Any]) -> None:
+    """Disabling an account also ends its open sessions, which needs pg_signal_backend; on a
+    managed server that refuses this grant, disabling still stops new logins."""
+    cur.execute("SAVEPOINT clinic_signal")
+    try:
+        cur.execute(
+            sql.SQL("GRANT pg_signal_backend TO {}").format(sql.Identifier(GROUPS["admin"]))
+        )
+    except psycopg.errors.InsufficientPrivilege:
+        cur.execute("ROLLBACK TO SAVEPOINT clinic_signal")
+    cur.execute("RELEASE SAVEPOINT clinic_signal")

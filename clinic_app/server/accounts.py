@@ -1,0 +1,183 @@
+"""People on the clinic server: each a PostgreSQL login (SCRAM) in one group role, with a staff row."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from clinic_app.errors import UserError
+from clinic_app.i18n import _
+from clinic_app.server.access import GROUPS, ROLE_NAMES
+
+SCRAM_ITERATIONS = 4096  # PostgreSQL's own default for scram_iterations
+MIN_PASSWORD = 12
+# Login names: lower-case letters, digits and underscores, as people type them at a prompt.
+LOGIN_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# The job a staff row names, for an account's group (admins and volunteers have none of their own).
+STAFF_JOB = {
+    "admin": "other",
+    "attorney": "attorney",
+    "paralegal": "paralegal",
+    "volunteer": "other",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """One account as `server users` lists it."""
+
+    login: str
+    name: str
+    role: str
+    active: bool
+
+
+def check_login(name: str, flag: str) -> str:
+    if not LOGIN_RE.match(name) or name.startswith(("pg_", "clinic_")):
+        raise UserError(
+            _(
+                "{flag} '{name}' is not a usable account name: use lower-case letters, digits "
+                "and underscores, starting with a letter (e.g. ana_ruiz)."
+            ).format(flag=flag, name=name)
+        )
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLE_NAMES:
+        raise UserError(_("--role must be one of: {roles}.").format(roles=", ".join(ROLE_NAMES)))
+    return role
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(
+            _("The new password is too short: use at least {n} characters.").format(n=MIN_PASSWORD)
+        )
+    return password
+
+
+def scram_verifier(password: str, *, iterations: int = SCRAM_ITERATIONS) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores (RFC 5802/7677), computed here so the
+    password itself never travels in an SQL statement the server might log."""
+    salt = secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def add_person(
+    conn: psycopg.Connection[Any], *, login: str, role: str, password: str, name: str = ""
+) -> Person:
+    """A new login in `role`'s group with its staff row, in one transaction."""
+    check_login(login, "NAME")
+    check_role(role)
+    check_password(password)
+    full_name = name.strip() or login
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+        if cur.fetchone() is not None:
+            raise UserError(
+                _("There is already an account named '{login}': choose another NAME.").format(
+                    login=login
+                )
+            )
+        cur.execute(
+            "SELECT 1 FROM staff_member WHERE lower(name) = lower(%s) AND login <> %s",
+            (full_name, login),
+        )
+        if cur.fetchone() is not None:
+            raise UserError(
+                _(
+                    "'{name}' is already on the staff list: give this account another --full-name."
+                ).format(name=full_name)
+            )
+        # Admins create and disable accounts (CREATEROLE); nobody else may.
+        extra = sql.SQL(" CREATEROLE") if role == "admin" else sql.SQL("")
+        cur.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}{} IN ROLE {}").format(
+                sql.Identifier(login),
+                sql.Literal(scram_verifier(password)),
+                extra,
+                sql.Identifier(GROUPS[role]),
+            )
+        )
+        if role == "admin" and conn.info.server_version >= 160000:
+            # From PostgreSQL 16 an account may only put others into groups it administers;
+            # administering a group does not make the admin one of its members (INHERIT FALSE).
+            for group in GROUPS.values():
+                cur.execute(
+                    sql.SQL("GRANT {} TO {} WITH ADMIN TRUE, INHERIT FALSE, SET FALSE").format(
+                        sql.Identifier(group), sql.Identifier(login)
+                    )
+                )
+        cur.execute("SELECT id FROM staff_member WHERE login = %s", (login,))
+        found = cur.fetchone()
+        if found is None:
+            cur.execute(
+                "INSERT INTO staff_member (name, role, email, active, login) "
+                "VALUES (%s, %s, '', true, %s)",
+                (full_name, STAFF_JOB[role], login),
+            )
+        else:
+            cur.execute("UPDATE staff_member SET active = true WHERE login = %s", (login,))
+    return Person(login=login, name=full_name, role=role, active=True)
+
+
+def list_people(conn: psycopg.Connection[Any]) -> list[Person]:
+    """Every clinic account: its login, staff name, group and whether it may log in."""
+    groups = {group: role for role, group in GROUPS.items()}
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT r.rolname, r.rolcanlogin, g.rolname, COALESCE(s.name, '') "
+            "FROM pg_roles r "
+            "JOIN pg_auth_members m ON m.member = r.oid "
+            "JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = ANY(%s) "
+            "LEFT JOIN staff_member s ON s.login = r.rolname "
+            "WHERE NOT r.rolname = ANY(%s) ORDER BY r.rolname",
+            (list(groups), list(groups)),
+        )
+        rows = cur.fetchall()
+    return [
+        Person(login=str(login), name=str(name), role=groups[str(group)], active=bool(can_login))
+        for login, can_login, group, name in rows
+    ]
+
+
+def disable_person(conn: psycopg.Connection[Any], login: str) -> Person:
+    """The account can no longer log in and its open sessions end; its records and audit
+    entries stay, and its staff row is marked inactive."""
+    found = {p.login: p for p in list_people(conn)}.get(login)
+    if found is None:
+        raise UserError(
+            _("There is no clinic account named '{login}': see 'clinic-app server users'.").format(
+                login=login
+            )
+        )
+    with conn.transaction(), conn.cursor() as cur:
+        cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
+        cur.execute("UPDATE staff_member SET active = false WHERE login = %s", (login,))
+        cur.execute("SAVEPOINT clinic_end_sessions")
+        try:
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                (login,),
+            )
+        except psycopg.errors.InsufficientPrivilege:
+            cur.execute("ROLLBACK TO SAVEPOINT clinic_end_sessions")
+        cur.execute("RELEASE SAVEPOINT clinic_end_sessions")
+    return Person(login=login, name=found.name, role=found.role, active=False)

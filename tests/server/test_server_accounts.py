@@ -1,0 +1,118 @@
+"""`clinic-app server adduser/users/disable/init` through the real console script."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from tests.cli.conftest import assert_ok, assert_one_line_error, run_cli
+from tests.server.conftest import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    PASSWORD,
+    ClinicServer,
+    owner_socket_url,
+    person_env,
+)
+
+
+def test_an_admin_adds_lists_and_disables_people(clinic_server: ClinicServer) -> None:
+    env = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    added = run_cli(
+        "server",
+        "adduser",
+        "lena_cli",
+        "--role",
+        "paralegal",
+        "--full-name",
+        "Lena Cli",
+        "--password-stdin",
+        env=env,
+        stdin=PASSWORD + "\n",
+    )
+    assert "Added lena_cli (Lena Cli) as paralegal" in assert_ok(added).stdout
+    listed = assert_ok(run_cli("server", "users", "--json", env=env)).json()
+    assert {"login": "lena_cli", "name": "Lena Cli", "role": "paralegal", "active": True} in listed
+    with clinic_server.connect("lena_cli") as conn:
+        assert conn.execute("SELECT clinic_role()").fetchone() == ("paralegal",)
+    # A paralegal cannot add accounts: the database refuses, in one sentence.
+    refused = run_cli(
+        "server",
+        "adduser",
+        "someone_else",
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=person_env(clinic_server, "lena_cli"),
+        stdin=PASSWORD + "\n",
+    )
+    assert_one_line_error(refused, 1, "Only a clinic admin")
+    assert_ok(run_cli("server", "disable", "lena_cli", env=env))
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        clinic_server.connect("lena_cli").close()
+    table = assert_ok(run_cli("server", "users", env=env)).stdout
+    assert any(line.split()[0] == "lena_cli" and "disabled" in line for line in table.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "needles"),
+    [
+        (["adduser", "new_one", "--role", "wizard"], ["--role", "volunteer"]),
+        (["adduser", "New One", "--role", "attorney"], ["NAME"]),
+        (["adduser", "admin", "--role", "attorney"], ["already an account", "NAME"]),
+        (["disable", "nobody_here"], ["no clinic account", "server users"]),
+    ],
+)
+def test_bad_account_input_is_one_sentence(
+    clinic_server: ClinicServer, args: list[str], needles: list[str]
+) -> None:
+    env = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    before = _accounts(clinic_server)
+    run = run_cli("server", *args, "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    assert_one_line_error(run, 1, *needles)
+    assert _accounts(clinic_server) == before
+
+
+def _accounts(server: ClinicServer) -> list[tuple[object, ...]]:
+    with server.admin() as conn:
+        return conn.execute(
+            "SELECT r.rolname, r.rolcanlogin, s.name, s.active FROM pg_roles r"
+            " LEFT JOIN staff_member s ON s.login = r.rolname ORDER BY 1"
+        ).fetchall()
+
+
+def test_a_wrong_password_is_refused_with_exit_3(clinic_server: ClinicServer) -> None:
+    env = person_env(clinic_server, ADMIN, "not-the-password")
+    assert_one_line_error(run_cli("server", "users", env=env), 3, "refused the password")
+
+
+def test_init_installs_the_same_rules_on_an_existing_database(clinic_server: ClinicServer) -> None:
+    owner_url = owner_socket_url(clinic_server, "postgres")
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE clinic_two")
+    url = owner_socket_url(clinic_server, "clinic_two")
+    first = assert_ok(
+        run_cli(
+            "server",
+            "init",
+            "--url",
+            url,
+            "--admin",
+            "second_admin",
+            "--password-stdin",
+            env=clinic_server.env,
+            stdin=ADMIN_PASSWORD + "\n",
+        )
+    )
+    assert "hostssl  clinic_two  +clinic_staff  0.0.0.0/0  scram-sha-256" in first.stdout
+    # Safe to run again (after an upgrade adds tables): same rules, nothing duplicated.
+    assert_ok(run_cli("server", "init", "--url", url, env=clinic_server.env))
+    with psycopg.connect(url) as conn:
+        policies = conn.execute(
+            "SELECT tablename, policyname FROM pg_policies ORDER BY 1, 2"
+        ).fetchall()
+        assert ("matter", "clinic_rows") in policies
+        assert len(policies) == len(set(policies))
+        assert conn.execute(
+            "SELECT login FROM staff_member WHERE login = 'second_admin'"
+        ).fetchall() == [("second_admin",)]
