@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from clinic_app.cli import context
+from clinic_app.cli import context, restrict_commands
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.cli.usage import flags_for
 from clinic_app.errors import UserError
@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _matter_links(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_matter_edit)
+    restrict_commands.add_to(actions, common)
 
     p = sub.add_parser("notice", parents=[common], help="record a USCIS notice on a matter")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)

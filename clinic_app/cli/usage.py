@@ -43,7 +43,10 @@ class Parser(argparse.ArgumentParser):
 # Options of the main parser that take a value: the word after them is not a command.
 VALUE_OPTIONS = frozenset({"--vault", "--as", "--screenshot", "--size", "--lang"})
 # Record nouns whose first word may be an id or a name: `client 12` is `client show 12`.
-SHOW_DEFAULT = {"client": ("add", "edit", "show"), "matter": ("add", "edit", "show")}
+SHOW_DEFAULT = {
+    "client": ("add", "edit", "show"),
+    "matter": ("add", "edit", "show", "restrict"),
+}
 
 
 def expand_shorthand(argv: Sequence[str]) -> list[str]:

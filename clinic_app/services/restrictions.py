@@ -1,0 +1,84 @@
+"""Restricted matters: a matter only named staff may open; everyone else sees whom to ask.
+
+On the clinic server PostgreSQL enforces it (row-level security reads matter_restriction); in a
+vault on one laptop, where everyone shares the passphrase, the list is kept and shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, delete, select
+
+from clinic_app.domain.models import Matter, MatterRestriction, StaffMember
+from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
+from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services.changes import MATTER, Changed, ChangeSet
+from clinic_app.vault import audit
+from clinic_app.vault.vault import Vault
+
+FIELD = "restricted to"
+
+
+def _staff_by_name(session: Session, wanted: str) -> StaffMember:
+    """A staff member by account name or staff-list name (case ignored)."""
+    key = wanted.strip().casefold()
+    for row in session.exec(select(StaffMember)):
+        if key in (row.login.casefold(), row.name.casefold()) and key:
+            return row
+    raise ValidationError(
+        FIELD, _("nobody on the staff list is called '{name}'.").format(name=wanted.strip())
+    )
+
+
+def _names(session: Session, matter_id: int) -> list[str]:
+    rows = session.exec(
+        select(StaffMember.name)
+        .join(MatterRestriction, col(MatterRestriction.staff_id) == col(StaffMember.id))
+        .where(col(MatterRestriction.matter_id) == matter_id)
+        .order_by(col(StaffMember.name))
+    )
+    return list(rows)
+
+
+def restrict_matter(vault: Vault, *, matter_id: int, staff: Sequence[str]) -> Changed[list[str]]:
+    """Only `staff` (account or staff-list names) may open the matter from now on; returns
+    their staff-list names."""
+    wanted = [name for name in staff if name.strip()]
+    if not wanted:
+        raise ValidationError(FIELD, _("name at least one person who may open the matter."))
+    with vault.session() as session:
+        get_or_fail(session, Matter, matter_id, "matter")
+        people = {require_id(row.id): row for row in (_staff_by_name(session, n) for n in wanted)}
+        session.exec(delete(MatterRestriction).where(col(MatterRestriction.matter_id) == matter_id))
+        for staff_id in sorted(people):
+            session.add(MatterRestriction(matter_id=matter_id, staff_id=staff_id))
+        session.flush()
+        audit.record(
+            session,
+            action="restrict",
+            record_kind=MATTER,
+            record_id=matter_id,
+            summary=f"restricted to {len(people)} staff",
+        )
+        names = _names(session, matter_id)
+    return Changed(names, ChangeSet.of(MATTER, matter_id))
+
+
+def clear_restriction(vault: Vault, *, matter_id: int) -> Changed[list[str]]:
+    """Everyone whose role allows it may open the matter again."""
+    with vault.session() as session:
+        get_or_fail(session, Matter, matter_id, "matter")
+        session.exec(delete(MatterRestriction).where(col(MatterRestriction.matter_id) == matter_id))
+        audit.record(
+            session, action="unrestrict", record_kind=MATTER, record_id=matter_id, summary=""
+        )
+    return Changed([], ChangeSet.of(MATTER, matter_id))
+
+
+def restricted_to(vault: Vault, *, matter_id: int) -> list[str]:
+    """The staff-list names a matter is restricted to (empty: not restricted)."""
+    with vault.reader() as session:
+        get_or_fail(session, Matter, matter_id, "matter")
+        return _names(session, matter_id)
