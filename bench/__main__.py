@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import common, deadlines, render, search, ui_startup, unlock_import
+from bench import (
+    common,
+    deadlines,
+    load_report,
+    render,
+    search,
+    server_load,
+    ui_startup,
+    unlock_import,
+)
 from bench import conflicts as conflict_check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +42,7 @@ NAMES = (
     "memory",
     "growth",
     "conflicts",
+    "server-load",
 )
 
 
@@ -348,6 +358,11 @@ class Suite:
         self.details["conflicts"] = figures
         return conflict_check.rows(figures, self.at_big, Row, Goal)
 
+    def server_load_rows(self) -> list[Row]:
+        figures = server_load.measure(server_load.Config())
+        self.details["server_load"] = figures
+        return load_report.rows(figures, Row, Goal)
+
     def rows(self, names: set[str]) -> list[Row]:
         """The rows asked for, in the table's order."""
         rows: list[Row] = []
@@ -367,6 +382,8 @@ class Suite:
             rows += self.growth_rows()
         if "conflicts" in names:
             rows += self.conflict_rows()
+        if "server-load" in names:
+            rows += self.server_load_rows()
         return sorted(rows, key=lambda row: NAMES.index(row.name))
 
 
@@ -447,6 +464,8 @@ def details_lines(details: dict[str, Any]) -> list[str]:
         )
     if "conflicts" in details:
         lines.append(conflict_check.details_line(details["conflicts"]))
+    if "server_load" in details:
+        lines.append(load_report.details_line(details["server_load"]))
     return ["## Details", "", *lines, ""] if lines else []
 
 

@@ -102,6 +102,10 @@ class Cluster:
             "--no-sync",  # a throwaway cluster: durability is not what the tests measure
         )
         pwfile.unlink()
+        self.launch()
+
+    def launch(self) -> None:
+        """Start the server on the existing data folder (again after a stop or a crash)."""
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
             f"-c unix_socket_directories={self.folder} -c fsync=off "

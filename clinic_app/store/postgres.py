@@ -129,7 +129,21 @@ def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
 
 
 def _looks_unreachable(message: str) -> bool:
-    words = ("connection refused", "could not connect", "server closed", "timeout", "timed out")
+    # A restarting server refuses logins with these before it accepts them again (libpq gives
+    # such a refused connection no SQLSTATE).
+    words = (
+        "connection refused",
+        "could not connect",
+        "server closed",
+        "timeout",
+        "timed out",
+        "not yet accepting connections",
+        "is starting up",
+        "is shutting down",
+        "in recovery mode",
+        "terminating connection",
+        "consuming input failed",
+    )
     return any(w in message.lower() for w in words)
 
 
