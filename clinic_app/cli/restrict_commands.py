@@ -35,7 +35,7 @@ def cmd_matter_restrict(args: argparse.Namespace) -> int:
         raise UserError(_("Give either --to or --clear, not both."))
     if args.to is not None and not [n for n in args.to.split(",") if n.strip()]:
         raise UserError(_("--to: name at least one person who may open the matter."))
-    with context.open_vault(args) as vault:
+    with context.open_store(args) as vault:
         if args.clear:
             restrictions.clear_restriction(vault, matter_id=args.matter_id)
             print(_("Matter {id} is no longer restricted.").format(id=args.matter_id))

@@ -357,17 +357,29 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_adduser(args: argparse.Namespace) -> int:
     from clinic_app.server import accounts
+    from clinic_app.server.connect import person_connection
 
     accounts.check_login(args.name, "NAME")
     accounts.check_role(args.role)
-    conn = _admin_session(args)
-    with conn:
-        password = accounts.check_password(_new_password(args, args.name, env_allowed=False))
+    params = _connection_params(args)
+    admin = str(params["user"])
+    admin_password = _login_password(args, admin)
+    person_connection(params, admin_password).close()  # a wrong password asks for nothing more
+    password = accounts.check_password(_new_password(args, args.name, env_allowed=False))
+    engine = accounts.transactional(lambda: person_connection(params, admin_password))
+    try:
         person = _as_admin(
-            lambda: accounts.add_person(
-                conn, login=args.name, role=args.role, password=password, name=args.full_name
+            lambda: accounts.enrol(
+                engine,
+                login=args.name,
+                role=args.role,
+                password=password,
+                name=args.full_name,
+                key_from=(admin, admin_password),
             )
         )
+    finally:
+        engine.dispose()
     print(
         _("Added {login} ({name}) as {role}.").format(
             login=person.login, name=person.name, role=person.role
@@ -408,10 +420,14 @@ def cmd_disable(args: argparse.Namespace) -> int:
 def _as_admin(step: Any) -> Any:
     """Run an account change; PostgreSQL's refusal becomes the sentence a person can act on."""
     import psycopg
+    from sqlalchemy.exc import DBAPIError
 
     try:
         return step()
-    except psycopg.errors.InsufficientPrivilege:
+    except (psycopg.errors.InsufficientPrivilege, DBAPIError) as exc:
+        refused = psycopg.errors.InsufficientPrivilege
+        if isinstance(exc, DBAPIError) and not isinstance(exc.orig, refused):
+            raise
         raise UserError(
             _("Only a clinic admin account may add or disable accounts: connect as one with --url.")
         ) from None

@@ -30,6 +30,12 @@ SETTINGS_TABLE = "setting"
 AUDIT_TABLE = "audit_event"
 SIGN_OFF_TABLE = "matter_sign_off"
 RESTRICTION_TABLE = "matter_restriction"
+# Each person's wrapped copy of the clinic file key: their own to read; an admin adds others'.
+KEY_SLOT_TABLE = "clinic_key_slot"
+# Encrypted evidence and drafts: volunteers add files, case workers may also remove them.
+FILE_TABLE = "file_blob"
+# The search words of each client, keyed by the client's id.
+SEARCH_TABLE = "client_search"
 # Settings that change how deadlines are computed: rule changes (admin and attorney only).
 RULE_KEYS = (
     "deadlines.overrides",
@@ -51,6 +57,7 @@ PRIVILEGES: dict[str, dict[str, str]] = {
         "settings": ALL,
         "sign_off": "SELECT",
         "restriction": "SELECT, INSERT, DELETE",
+        "key_slot": ALL,
     },
     "attorney": {
         "case": ALL,
@@ -58,6 +65,7 @@ PRIVILEGES: dict[str, dict[str, str]] = {
         "settings": ALL,
         "sign_off": ALL,
         "restriction": "SELECT, INSERT, DELETE",
+        "key_slot": ALL,
     },
     "paralegal": {
         "case": ALL,
@@ -65,6 +73,7 @@ PRIVILEGES: dict[str, dict[str, str]] = {
         "settings": ALL,
         "sign_off": "SELECT",
         "restriction": "SELECT",
+        "key_slot": ALL,
     },
     "volunteer": {
         # Intake: add and edit what they may see; deadline rows of their matters are recomputed
@@ -74,6 +83,7 @@ PRIVILEGES: dict[str, dict[str, str]] = {
         "settings": ALL,
         "sign_off": "SELECT",
         "restriction": "SELECT",
+        "key_slot": ALL,
     },
 }
 # Clients and matters are never deleted by a volunteer, even their own.
@@ -199,6 +209,8 @@ def _kind(table: str) -> str:
         return "sign_off"
     if table == RESTRICTION_TABLE:
         return "restriction"
+    if table == KEY_SLOT_TABLE:
+        return "key_slot"
     return "case"
 
 
@@ -311,6 +323,8 @@ def _grant_tables(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> None
             privileges = PRIVILEGES[role][kind]
             if role == "volunteer" and table in VOLUNTEER_NO_DELETE:
                 privileges = "SELECT, INSERT, UPDATE"
+            if table == FILE_TABLE and role in ("admin", "volunteer"):
+                privileges = "SELECT, INSERT"
             cur.execute(
                 sql.SQL("GRANT " + privileges + " ON {} TO {}").format(ident, sql.Identifier(group))
             )
@@ -339,13 +353,30 @@ def _install_policies(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> 
     _enable_rls(cur, "client")
     _policy(cur, "client", "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})")
     for table, columns in sorted(tables.items()):
-        if table in ("client", "matter", RESTRICTION_TABLE) or _kind(table) != "case":
+        if table in ("client", "matter", RESTRICTION_TABLE, SEARCH_TABLE) or _kind(table) != "case":
             continue
         row_rule = _row_rule(columns)
         if row_rule is None:
             continue
         _enable_rls(cur, table)
         _policy(cur, table, "clinic_rows", f"FOR ALL USING ({row_rule}) WITH CHECK ({row_rule})")
+    if SEARCH_TABLE in tables:
+        # The search words are the client's name and numbers: the client's own visibility.
+        rule = "clinic_can_see_client(id)"
+        _enable_rls(cur, SEARCH_TABLE)
+        _policy(cur, SEARCH_TABLE, "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})")
+    if KEY_SLOT_TABLE in tables:
+        # One's own slot only (nobody else's to guess passwords against); an admin writes the
+        # slot of a person they add.
+        own = "person = session_user"
+        write = f"{own} OR clinic_role() = 'admin'"
+        _enable_rls(cur, KEY_SLOT_TABLE)
+        _policy(cur, KEY_SLOT_TABLE, "clinic_read", f"FOR SELECT USING ({own})")
+        _policy(cur, KEY_SLOT_TABLE, "clinic_add", f"FOR INSERT WITH CHECK ({write})")
+        _policy(
+            cur, KEY_SLOT_TABLE, "clinic_change", f"FOR UPDATE USING ({own}) WITH CHECK ({own})"
+        )
+        _policy(cur, KEY_SLOT_TABLE, "clinic_remove", f"FOR DELETE USING ({write})")
     # Restrictions: everyone reads who to ask; an admin, or an attorney who may open the matter,
     # changes them.
     manage = (

@@ -7,15 +7,20 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
 from clinic_app.server.access import GROUPS, ROLE_NAMES
+from clinic_app.store import clinic_key
+from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams
 
 SCRAM_ITERATIONS = 4096  # PostgreSQL's own default for scram_iterations
 MIN_PASSWORD = 12
@@ -181,3 +186,49 @@ def disable_person(conn: psycopg.Connection[Any], login: str) -> Person:
             cur.execute("ROLLBACK TO SAVEPOINT clinic_end_sessions")
         cur.execute("RELEASE SAVEPOINT clinic_end_sessions")
     return Person(login=login, name=found.name, role=found.role, active=False)
+
+
+def transactional(conn_factory: Callable[[], psycopg.Connection[Any]]) -> Engine:
+    """An SQLAlchemy engine over fresh connections from `conn_factory`, in transactions (the
+    clinic key's slots are written through SQLAlchemy, as the app reads them)."""
+
+    def connect() -> psycopg.Connection[Any]:
+        conn = conn_factory()
+        conn.autocommit = False
+        return conn
+
+    return create_engine("postgresql+psycopg://", creator=connect, poolclass=NullPool)
+
+
+def enrol(
+    engine: Engine,
+    *,
+    login: str,
+    role: str,
+    password: str,
+    name: str = "",
+    key_from: tuple[str, str] | None,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> Person:
+    """Add a person and wrap the clinic file key for them, in one transaction.
+
+    `key_from` is the (login, password) of the admin adding them, whose slot opens the key;
+    None makes the clinic's key (for the first admin of a new server: it is kept only wrapped).
+    """
+    with engine.begin() as sa_conn:
+        if key_from is None:
+            data_key = clinic_key.new_key()
+        else:
+            data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
+        raw = sa_conn.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        person = add_person(raw, login=login, role=role, password=password, name=name)
+        clinic_key.wrap_for(sa_conn, login, password, data_key, kdf=kdf)
+    return person
+
+
+def has_any_key_slot(engine: Engine) -> bool:
+    with engine.connect() as sa_conn:
+        return bool(
+            sa_conn.execute(text("SELECT EXISTS (SELECT 1 FROM clinic_key_slot)")).scalar_one()
+        )

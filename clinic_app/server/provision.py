@@ -68,12 +68,18 @@ def check_new_folder(root: Path) -> None:
 
 
 def install_tables(conn_factory: Callable[[], psycopg.Connection[Any]]) -> None:
-    """The app's tables, as the owner."""
-    from clinic_app.vault.schema import metadata
+    """The app's schema (the Alembic chain, search, audit guards), created or upgraded."""
+    from clinic_app.store.postgres_schema import install_schema
 
-    engine = create_engine("postgresql+psycopg://", creator=conn_factory)
+    def transactional() -> psycopg.Connection[Any]:
+        # The upgrade is one transaction: SQLAlchemy's, not one commit per statement.
+        conn = conn_factory()
+        conn.autocommit = False
+        return conn
+
+    engine = create_engine("postgresql+psycopg://", creator=transactional)
     try:
-        metadata.create_all(engine)
+        install_schema(engine)
     finally:
         engine.dispose()
 
@@ -87,12 +93,28 @@ def install_everything(
 ) -> None:
     """Schema, roles, grants, policies, and the first admin account when one is named."""
     install_tables(conn_factory)
-    with conn_factory() as conn:
-        access.install_access(conn, db)
-        if admin is not None and admin_password is not None:
-            existing = {p.login for p in accounts.list_people(conn)}
-            if admin not in existing:
-                accounts.add_person(conn, login=admin, role="admin", password=admin_password)
+    engine = accounts.transactional(conn_factory)
+    try:
+        with conn_factory() as conn:
+            known = {p.login for p in accounts.list_people(conn)}
+        first = admin is not None and admin_password is not None and admin not in known
+        if first and accounts.has_any_key_slot(engine):
+            # The clinic's file key exists already and only its holders can share it.
+            raise UserError(
+                _(
+                    "This database already has clinic accounts: an existing admin adds {name} "
+                    "with 'clinic-app server adduser' (leave out --admin here)."
+                ).format(name=admin)
+            )
+        with conn_factory() as conn:
+            access.install_access(conn, db)
+        if first:
+            assert admin is not None and admin_password is not None
+            accounts.enrol(
+                engine, login=admin, role="admin", password=admin_password, key_from=None
+            )
+    finally:
+        engine.dispose()
 
 
 def _create_database(folder: ServerFolder, info: ServerInfo) -> None:

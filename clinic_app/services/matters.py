@@ -32,7 +32,8 @@ from clinic_app.domain.vocab import (
     MATTER_KINDS,
     MATTER_STATUSES,
 )
-from clinic_app.errors import NotFoundError, ValidationError
+from clinic_app.errors import ValidationError
+from clinic_app.services import restrictions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
 from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
@@ -628,5 +629,5 @@ def get_matter(vault: Store, *, matter_id: int) -> MatterRecord:
     with vault.reader() as session:
         row = session.connection().execute(_matter_query().where(m.id == matter_id)).first()
         if row is None:
-            raise NotFoundError(f"There is no matter with id {matter_id}.")
+            raise restrictions.not_found(session, matter_id)  # or whom to ask, if restricted
         return _record_from_row(row)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, delete, select
 
 from clinic_app.domain.models import Matter, MatterRestriction, StaffMember
-from clinic_app.errors import ValidationError
+from clinic_app.errors import NotFoundError, ValidationError
 from clinic_app.i18n import _
-from clinic_app.services._base import get_or_fail, require_id
+from clinic_app.services._base import require_id
 from clinic_app.services.changes import MATTER, Changed, ChangeSet
+from clinic_app.store.base import Store
 from clinic_app.vault import audit
-from clinic_app.vault.vault import Vault
 
 FIELD = "restricted to"
 
@@ -42,14 +42,34 @@ def _names(session: Session, matter_id: int) -> list[str]:
     return list(rows)
 
 
-def restrict_matter(vault: Vault, *, matter_id: int, staff: Sequence[str]) -> Changed[list[str]]:
+def not_found(session: Session, matter_id: int) -> NotFoundError:
+    """Why a matter cannot be opened: restricted to named staff (whom to ask), or no such matter.
+    Who a matter is restricted to is readable by everyone, also on the clinic server."""
+    names = _names(session, matter_id)
+    if names:
+        return NotFoundError(
+            _("Matter {id} is restricted; ask {names} about it.").format(
+                id=matter_id, names=_(" or ").join(names)
+            )
+        )
+    return NotFoundError(_("There is no matter with id {id}.").format(id=matter_id))
+
+
+def _get_matter(session: Session, matter_id: int) -> Matter:
+    row = session.get(Matter, matter_id)
+    if row is None:
+        raise not_found(session, matter_id)
+    return row
+
+
+def restrict_matter(vault: Store, *, matter_id: int, staff: Sequence[str]) -> Changed[list[str]]:
     """Only `staff` (account or staff-list names) may open the matter from now on; returns
     their staff-list names."""
     wanted = [name for name in staff if name.strip()]
     if not wanted:
         raise ValidationError(FIELD, _("name at least one person who may open the matter."))
     with vault.session() as session:
-        get_or_fail(session, Matter, matter_id, "matter")
+        _get_matter(session, matter_id)
         people = {require_id(row.id): row for row in (_staff_by_name(session, n) for n in wanted)}
         session.exec(delete(MatterRestriction).where(col(MatterRestriction.matter_id) == matter_id))
         for staff_id in sorted(people):
@@ -66,10 +86,10 @@ def restrict_matter(vault: Vault, *, matter_id: int, staff: Sequence[str]) -> Ch
     return Changed(names, ChangeSet.of(MATTER, matter_id))
 
 
-def clear_restriction(vault: Vault, *, matter_id: int) -> Changed[list[str]]:
+def clear_restriction(vault: Store, *, matter_id: int) -> Changed[list[str]]:
     """Everyone whose role allows it may open the matter again."""
     with vault.session() as session:
-        get_or_fail(session, Matter, matter_id, "matter")
+        _get_matter(session, matter_id)
         session.exec(delete(MatterRestriction).where(col(MatterRestriction.matter_id) == matter_id))
         audit.record(
             session, action="unrestrict", record_kind=MATTER, record_id=matter_id, summary=""
@@ -77,8 +97,8 @@ def clear_restriction(vault: Vault, *, matter_id: int) -> Changed[list[str]]:
     return Changed([], ChangeSet.of(MATTER, matter_id))
 
 
-def restricted_to(vault: Vault, *, matter_id: int) -> list[str]:
+def restricted_to(vault: Store, *, matter_id: int) -> list[str]:
     """The staff-list names a matter is restricted to (empty: not restricted)."""
     with vault.reader() as session:
-        get_or_fail(session, Matter, matter_id, "matter")
+        _get_matter(session, matter_id)
         return _names(session, matter_id)

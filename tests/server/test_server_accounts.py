@@ -35,6 +35,17 @@ def test_an_admin_adds_lists_and_disables_people(clinic_server: ClinicServer) ->
     assert {"login": "lena_cli", "name": "Lena Cli", "role": "paralegal", "active": True} in listed
     with clinic_server.connect("lena_cli") as conn:
         assert conn.execute("SELECT clinic_role()").fetchone() == ("paralegal",)
+    # And the app opens with it: the new account's slot of the clinic file key opens.
+    opened = run_cli(
+        "--server",
+        clinic_server.url,
+        "--user",
+        "lena_cli",
+        "clients",
+        "--json",
+        env={**clinic_server.env, "CLINIC_APP_PASSWORD": PASSWORD},
+    )
+    assert isinstance(assert_ok(opened).json(), list)
     # A paralegal cannot add accounts: the database refuses, in one sentence.
     refused = run_cli(
         "server",

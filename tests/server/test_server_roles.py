@@ -16,7 +16,9 @@ from sqlmodel import SQLModel
 
 from clinic_app.domain.models import Client, Matter
 from clinic_app.server import accounts
-from tests.server.conftest import PASSWORD, ClinicServer
+from tests.cli.conftest import Run, assert_ok, assert_one_line_error, run_cli
+from tests.conftest import FAST_KDF
+from tests.server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, ClinicServer
 
 PEOPLE = {
     "att_role": "attorney",
@@ -66,9 +68,19 @@ def _matter(conn: psycopg.Connection[Any], client_id: int, **extra: Any) -> int:
 
 @pytest.fixture(scope="module")
 def cases(clinic_server: ClinicServer) -> Iterator[Cases]:
+    # Each gets their own slot of the clinic file key, opened from the admin's (as adduser does).
+    engine = accounts.transactional(clinic_server.admin)
+    for login, role in PEOPLE.items():
+        accounts.enrol(
+            engine,
+            login=login,
+            role=role,
+            password=PASSWORD,
+            key_from=(ADMIN, ADMIN_PASSWORD),
+            kdf=FAST_KDF,
+        )
+    engine.dispose()
     with clinic_server.admin() as admin:
-        for login, role in PEOPLE.items():
-            accounts.add_person(admin, login=login, role=role, password=PASSWORD)
         staff = dict(
             admin.execute("SELECT login, id FROM staff_member WHERE login <> ''").fetchall()
         )
@@ -133,6 +145,13 @@ def test_a_volunteer_sees_only_their_own_intake(clinic_server: ClinicServer, cas
             )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM client WHERE id = %s", (cases.vol_one_client,))
+        # Nor others' search words, nor others' key slots to guess passwords against.
+        assert _ids(conn, "client_search") <= {cases.vol_one_client}
+        slots = conn.execute("SELECT person FROM clinic_key_slot").fetchall()
+        assert slots == [("vol_one",)]
+        # Evidence files can be added at intake, not removed.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM file_blob")
     with clinic_server.connect("vol_two") as conn:
         assert _ids(conn, "client") == {cases.vol_two_client}
         assert _ids(conn, "matter") == set()
@@ -244,3 +263,25 @@ def test_psql_as_a_volunteer_sees_no_more(clinic_server: ClinicServer, cases: Ca
     )
     assert run.stdout.split() == ["1"], run
     assert "permission denied for table audit_event" in run.stderr, run
+
+
+def test_matter_restrict_through_the_app_on_the_server(
+    clinic_server: ClinicServer, cases: Cases
+) -> None:
+    def as_person(login: str, *args: str) -> Run:
+        env = {**clinic_server.env, "CLINIC_APP_PASSWORD": PASSWORD}
+        return run_cli("--server", clinic_server.url, "--user", login, *args, env=env)
+
+    matter = str(cases.open_matter)
+    done = assert_ok(as_person("att_role", "matter", "restrict", matter, "--to", "att_role"))
+    assert "restricted to: att_role" in done.stdout
+    # The paralegal cannot open it, and is told whom to ask.
+    assert_one_line_error(as_person("para_role", "matter", "show", matter), 1, "ask att_role")
+    with clinic_server.connect("para_role") as conn:
+        assert cases.open_matter not in _ids(conn, "matter")
+    assert (
+        "no longer restricted"
+        in assert_ok(as_person("att_role", "matter", "restrict", matter, "--clear")).stdout
+    )
+    with clinic_server.connect("para_role") as conn:
+        assert cases.open_matter in _ids(conn, "matter")
