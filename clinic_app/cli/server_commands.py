@@ -229,6 +229,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     host = provision.check_host_name(args.host_name or socket.gethostname())
     accounts.check_login(args.admin, "--admin")
     provision.check_new_folder(args.datadir)
+    provision.check_port_free(args.port, args.listen)
     programs = binaries.find_programs()
     password = accounts.check_password(_new_password(args, args.admin, env_allowed=True))
     created = provision.create_server(

@@ -234,7 +234,33 @@ def server_pid(folder: ServerFolder) -> int | None:
         return None
 
 
+def _log_reason(folder: ServerFolder) -> str | None:
+    """The server's own last complaint in its log (pg_ctl only says to look there)."""
+    try:
+        lines = folder.log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines[-200:]):
+        if "FATAL:" in line or "could not bind" in line:
+            return line.split("FATAL:", 1)[-1].strip()
+    return None
+
+
 def start(programs: PgPrograms, folder: ServerFolder) -> None:
+    try:
+        _start(programs, folder)
+    except UserError as exc:
+        reason = _log_reason(folder)
+        if reason is None:
+            raise
+        raise UserError(
+            _("The clinic server in {path} did not start: {why}").format(
+                path=folder.root, why=reason
+            )
+        ) from exc
+
+
+def _start(programs: PgPrograms, folder: ServerFolder) -> None:
     binaries.run_program(
         [
             programs.path("pg_ctl"),

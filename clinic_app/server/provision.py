@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,22 @@ def check_port(port: int) -> int:
     if not 1 <= port <= 65535:
         raise UserError(_("--port must be a number from 1 to 65535."))
     return port
+
+
+def check_port_free(port: int, listen: str) -> None:
+    """Refuse a port something else already listens on (Debian's own PostgreSQL takes 5432)."""
+    address = "" if listen in ("*", "0.0.0.0") else listen.split(",")[0].strip()
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError:
+            raise UserError(
+                _(
+                    "Port {port} is already in use on this machine (another PostgreSQL?): "
+                    "choose another --port, or stop what uses it."
+                ).format(port=port)
+            ) from None
 
 
 def check_host_name(name: str) -> str:

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 
 from clinic_app.server import tls
 from tests.cli.conftest import assert_ok, assert_one_line_error, make_env, run_cli
-from tests.server.conftest import ADMIN, ADMIN_PASSWORD, ClinicServer
+from tests.server.conftest import ADMIN, ADMIN_PASSWORD, ClinicServer, free_port
 
 
 def test_create_prints_a_url_that_connects_over_verified_tls(clinic_server: ClinicServer) -> None:
@@ -123,7 +123,10 @@ def test_create_refuses_a_short_password_or_a_used_folder(
 ) -> None:
     env = make_env(tmp_path, passphrase=None)
     folder = server_base / f"short-{tmp_path.name}"
-    run = run_cli("server", "create", folder, "--password-stdin", env=env, stdin="short\n")
+    port = str(free_port())
+    run = run_cli(
+        "server", "create", folder, "--port", port, "--password-stdin", env=env, stdin="short\n"
+    )
     assert_one_line_error(run, 1, "at least 12 characters")
     assert not folder.exists()
     before = sorted(p.name for p in clinic_server.folder.iterdir())
@@ -132,5 +135,21 @@ def test_create_refuses_a_short_password_or_a_used_folder(
     )
     assert_one_line_error(run, 1, "already holds files", "DATADIR")
     assert sorted(p.name for p in clinic_server.folder.iterdir()) == before
+    # The port the clinic server already listens on.
+    folder = server_base / f"busy-{tmp_path.name}"
+    run = run_cli(
+        "server",
+        "create",
+        folder,
+        "--port",
+        str(clinic_server.port),
+        "--listen",
+        "127.0.0.1",
+        "--password-stdin",
+        env=env,
+        stdin="x" * 20 + "\n",
+    )
+    assert_one_line_error(run, 1, "already in use", "--port")
+    assert not folder.exists()
     run = run_cli("server", "status", server_base / "nowhere", env=env)
     assert_one_line_error(run, 1, "not a clinic server folder", "server create")
