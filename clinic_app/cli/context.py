@@ -122,6 +122,18 @@ def open_vault(args: Namespace) -> Vault:
     return open_vault_with(args, secrets.vault_passphrase(args))
 
 
+def open_store_if_unlockable(args: Namespace) -> Store | None:
+    """The clinic server or the vault, opened, when there is one and a passphrase can be had
+    (for commands that also work without it, such as listing the shipped templates); else None."""
+    if _kept is not None:
+        return _shared(args)
+    if server(args) is not None:
+        return open_store(args)
+    if not is_vault(vault_dir(args)) or not secrets.passphrase_available(args):
+        return None
+    return open_vault(args)
+
+
 def open_vault_with(args: Namespace, passphrase: str) -> Vault:
     if _kept is not None:
         return cast("Vault", _shared(args))

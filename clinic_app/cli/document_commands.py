@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from clinic_app.cli import context
+from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.errors import UserError
 from clinic_app.services import checklist, documents, matters, vault_ops
@@ -37,13 +37,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "template-add",
         parents=[common],
-        help="check a .docx template and add it to the vault's templates folder",
+        help="check a .docx template and seal it in the vault (encrypted, audited)",
     )
     p.add_argument("file", type=Path)
     p.add_argument("--id", dest="template_id", help="template id (default: the file name)")
     p.add_argument("--lang", default="en", help="the template's language (default en)")
     p.add_argument("--replace", action="store_true", help="replace the vault's template of that id")
     p.set_defaults(func=cmd_template_add)
+
+    p = sub.add_parser(
+        "template-remove",
+        parents=[common],
+        help="remove the clinic's own template (the shipped one of that id shows again)",
+    )
+    p.add_argument("template_id", metavar="ID")
+    p.add_argument("--lang", default="en", help="the template's language (default en)")
+    p.set_defaults(func=cmd_template_remove)
 
     p = sub.add_parser(
         "template-copy", parents=[common], help="copy a template to a file, to edit it in Word"
@@ -211,13 +220,25 @@ def cmd_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def _vault_folder(args: argparse.Namespace) -> Path | None:
-    folder = context.vault_dir(args)
-    return folder if vault_ops.is_vault(folder) else None
+SEALED_NOTE = (
+    "The vault's own templates are encrypted: give the passphrase ({env} or "
+    "--passphrase-stdin) to list or copy them; shipped templates only."
+)
+
+
+def _note_sealed(args: argparse.Namespace) -> None:
+    if vault_ops.is_vault(context.vault_dir(args)):
+        print(SEALED_NOTE.format(env=secrets.PASSPHRASE_ENV), file=sys.stderr)
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    found = documents.list_templates(vault_folder=_vault_folder(args))
+    vault = context.open_store_if_unlockable(args)
+    if vault is None:
+        _note_sealed(args)
+        found = documents.list_templates()
+    else:
+        with vault:
+            found = documents.list_templates(vault=vault)
     if args.json:
         print_json(
             [
@@ -225,10 +246,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
                     "id": t.id,
                     "language": t.language,
                     "source": t.source,
-                    "path": str(t.path),
+                    # A clinic's template has no file: it exists only encrypted in the vault.
+                    "path": str(t.path) if t.path is not None else None,
                     "title": t.title,
                     "client_letter": t.id.startswith("client-"),
                     "worksite_wide": t.worksite_wide,
+                    "sha256": t.sha256 or None,
                 }
                 for t in found
             ]
@@ -267,16 +290,30 @@ def cmd_template_add(args: argparse.Namespace) -> int:
             replace=args.replace,
         )
     print(
-        f"Added the template '{record.id}' ({record.language}) to {record.path}. It is a plain "
-        ".docx (templates hold no client data); it goes into backups with the vault."
+        f"Added the template '{record.id}' ({record.language}): it is sealed in the vault "
+        f"(encrypted, checksum {record.sha256[:16]}), goes into backups with it, and "
+        "'clinic-app check' notices if it is changed outside the app."
     )
     return 0
 
 
+def cmd_template_remove(args: argparse.Namespace) -> int:
+    with context.open_store(args) as vault:
+        documents.remove_template(vault, template_id=args.template_id, lang=args.lang)
+    print(f"Removed the vault's template '{args.template_id}' ({args.lang}).")
+    return 0
+
+
 def cmd_template_copy(args: argparse.Namespace) -> int:
-    target = documents.copy_template(
-        template=args.template, lang=args.lang, out=args.out, vault_folder=_vault_folder(args)
-    )
+    vault = context.open_store_if_unlockable(args)
+    if vault is None:
+        _note_sealed(args)
+        target = documents.copy_template(template=args.template, lang=args.lang, out=args.out)
+    else:
+        with vault:
+            target = documents.copy_template(
+                template=args.template, lang=args.lang, out=args.out, vault=vault
+            )
     print(f"Copied to {target}; edit it in Word, then add it with 'clinic-app template-add'.")
     return 0
 

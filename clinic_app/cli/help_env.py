@@ -41,8 +41,9 @@ VAULT_COMMAND = (VAULT_ENV, PASSPHRASE_ENV, ACTOR_ENV)
 READS: dict[str, tuple[str, ...]] = {
     "fields": (),
     "template-check": (),
-    "templates": (VAULT_ENV,),
-    "template-copy": (VAULT_ENV,),
+    # The vault's own templates are encrypted: listed and copied when a passphrase is given.
+    "templates": (VAULT_ENV, PASSPHRASE_ENV),
+    "template-copy": (VAULT_ENV, PASSPHRASE_ENV),
     "passwd": (*VAULT_COMMAND, NEW_PASSPHRASE_ENV),
     "recover": (VAULT_ENV, RECOVERY_ENV, NEW_PASSPHRASE_ENV, ACTOR_ENV),
     # The passphrase the backup was made with; the new folder is always named with --vault.

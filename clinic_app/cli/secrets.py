@@ -80,6 +80,16 @@ def server_password(args: Namespace, user: str) -> str:
     return getpass.getpass(f"Clinic server password for {user}: ")
 
 
+def passphrase_available(args: Namespace) -> bool:
+    """Whether vault_passphrase would find one without failing (env, stdin, a terminal)."""
+    return bool(
+        _remembered is not None
+        or os.environ.get(PASSPHRASE_ENV)
+        or getattr(args, "passphrase_stdin", False)
+        or sys.stdin.isatty()
+    )
+
+
 def new_passphrase(args: Namespace) -> str:
     env = os.environ.get(NEW_PASSPHRASE_ENV)
     if env:

@@ -1,13 +1,14 @@
-"""Finding templates: the clinic's own (in the vault folder) first, then the ones shipped with the app.
+"""Finding templates: the clinic's own (sealed in the vault) first, then the ones shipped with the app.
 
-Templates live in `<lang>/<template id>.docx` folders: resources/templates/ for shipped ones and
-<vault>/templates/ for the clinic's (plain .docx: a template holds no client data). A clinic's
-file with the same id and language replaces the shipped one. Adding a language is adding files.
+Shipped templates live in resources/templates/<lang>/<template id>.docx. A clinic's own are kept
+in the vault's encrypted file store (services/documents/templates.py lists them); one with the
+same id and language replaces the shipped one. Adding a language is adding a template.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from clinic_app.errors import UserError
 from clinic_app.i18n import N_
 from clinic_app.resources import resource_path
 
+# Where a clinic's templates were kept as plain files before they were sealed in the vault (a
+# clinic's preconditions.toml is still read from there).
 VAULT_TEMPLATES = "templates"
 TEMPLATE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -41,8 +44,8 @@ SHIPPED_TITLES = {
 class TemplateFile:
     id: str
     language: str
-    source: str  # "clinic" (in the vault folder), "shipped", or "file" (a path given)
-    path: Path
+    source: str  # "clinic" (sealed in the vault), "shipped", or "file" (a path given)
+    path: Path | None  # None for a clinic's template: it exists only encrypted
     title: str
 
     @property
@@ -78,7 +81,7 @@ def check_language(lang: str) -> str:
     return code
 
 
-def _scan(root: Path, source: str) -> list[TemplateFile]:
+def _scan(root: Path) -> list[TemplateFile]:
     found: list[TemplateFile] = []
     if not root.is_dir():
         return found
@@ -86,25 +89,26 @@ def _scan(root: Path, source: str) -> list[TemplateFile]:
         for path in sorted(lang_dir.glob("*.docx")):
             if path.name.startswith(("~$", ".")) or not TEMPLATE_ID.match(path.stem):
                 continue  # Word's lock files and anything that is not a template id
-            title = SHIPPED_TITLES.get(path.stem, "") if source == "shipped" else ""
-            found.append(TemplateFile(path.stem, lang_dir.name, source, path, title))
+            title = SHIPPED_TITLES.get(path.stem, "")
+            found.append(TemplateFile(path.stem, lang_dir.name, "shipped", path, title))
     return found
 
 
-def list_templates(vault_folder: Path | None) -> list[TemplateFile]:
-    """Every template by id and language; a clinic's file hides the shipped one it replaces."""
-    clinic = _scan(vault_dir(vault_folder), "clinic") if vault_folder is not None else []
+def list_templates(clinic: Sequence[TemplateFile] = ()) -> list[TemplateFile]:
+    """Every template by id and language; a clinic's template hides the shipped one it replaces."""
     taken = {(t.id, t.language) for t in clinic}
-    shipped = [t for t in _scan(shipped_dir(), "shipped") if (t.id, t.language) not in taken]
-    return sorted(clinic + shipped, key=lambda t: (t.id, t.language != "en", t.language))
+    shipped = [t for t in _scan(shipped_dir()) if (t.id, t.language) not in taken]
+    return sorted([*clinic, *shipped], key=lambda t: (t.id, t.language != "en", t.language))
 
 
-def find_template(template_id: str, lang: str, vault_folder: Path | None) -> TemplateFile | None:
-    for template in list_templates(vault_folder):
+def find_template(
+    template_id: str, lang: str, clinic: Sequence[TemplateFile] = ()
+) -> TemplateFile | None:
+    for template in list_templates(clinic):
         if template.id == template_id and template.language == lang:
             return template
     return None
 
 
-def languages_of(template_id: str, vault_folder: Path | None) -> list[str]:
-    return [t.language for t in list_templates(vault_folder) if t.id == template_id]
+def languages_of(template_id: str, clinic: Sequence[TemplateFile] = ()) -> list[str]:
+    return [t.language for t in list_templates(clinic) if t.id == template_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from clinic_app.domain.text import fold
@@ -97,6 +97,21 @@ class StoredFile(SQLModel, table=True):
     size: int
     sha256: str
     created_at: datetime
+
+
+class ClinicTemplate(SQLModel, table=True):
+    """A clinic's own Word template, sealed in the encrypted file store; its checksum is the
+    stored file's, so a template changed outside the app is noticed."""
+
+    __tablename__ = "clinic_template"
+    __table_args__ = (
+        UniqueConstraint("template_id", "language", name="uq_clinic_template_id_language"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    template_id: str
+    language: str
+    file_id: int = Field(foreign_key="stored_file.id")
+    added_at: datetime
 
 
 class AgencyLetter(SQLModel, table=True):

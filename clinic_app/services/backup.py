@@ -87,10 +87,7 @@ def _payload(vault: Vault, work: Path) -> Path:
             tar.add(
                 vault.folder / FILES_DIR / blob[:2] / blob, arcname=f"{FILES_DIR}/{blob[:2]}/{blob}"
             )
-        # The clinic's own templates travel with the vault (they hold no client data).
-        for path in sorted((vault.folder / TEMPLATES_DIR).glob("*/*.docx")):
-            if path.is_file() and not path.name.startswith(("~$", ".")):
-                tar.add(path, arcname=f"{TEMPLATES_DIR}/{path.parent.name}/{path.name}")
+        # The clinic's own templates are among the stored files (sealed in the file store).
     return tar_path
 
 
@@ -257,6 +254,8 @@ def _safe_member(member: tarfile.TarInfo) -> bool:
     parts = Path(member.name).parts
     if not member.isfile() or member.name.startswith("/") or ".." in parts:
         return False
+    # Backups made before templates were sealed hold them as plain files; opening the restored
+    # vault moves them into the file store (vault/plain_templates.py).
     if len(parts) == 3 and parts[0] == TEMPLATES_DIR:
         name = parts[2]
         return bool(

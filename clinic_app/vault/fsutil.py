@@ -48,3 +48,25 @@ def disk_error_sentence(exc: OSError, where: Path) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Cannot write to {where}: permission denied or read-only (nothing was changed)."
     return f"Cannot write to {where}: {exc.strerror or exc} (nothing was changed)."
+
+
+def remove_overwritten(path: Path) -> None:
+    """Overwrite a file with zeros, flush it to the disk, then remove it (as `secure_delete` does
+    for the database's freed pages). On an SSD or a copy-on-write file system the old blocks may
+    survive elsewhere; this is the best a program can do without the disk's help."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            remaining = size
+            while remaining > 0:
+                step = min(remaining, 1 << 20)
+                handle.write(b"\0" * step)
+                remaining -= step
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+        fsync_dir(path.parent)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise VaultError(disk_error_sentence(exc, path.parent)) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -17,7 +18,7 @@ from sqlmodel import Session
 from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.store.base import VAULT
-from clinic_app.vault import audit, head, leftovers, migrate
+from clinic_app.vault import audit, head, leftovers, migrate, plain_templates
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
 from clinic_app.vault.fsutil import atomic_write, disk_error_sentence
@@ -128,6 +129,7 @@ class Vault:
             with vault.session() as session:
                 audit.record(session, action="create", record_kind="vault")
                 audit.record(session, action=head.STARTED, record_kind="vault")
+                plain_templates.mark_sealed(session)  # its templates live in the file store
             # The key slots go last: a folder without them is not yet a vault.
             slots.save(folder / SLOTS_NAME)
         except BaseException:
@@ -178,6 +180,7 @@ class Vault:
             vault._migrate()
             vault._check_head(adopt_head)
             vault._sweep()
+            vault._seal_templates()
         except BaseException:
             if vault is not None:
                 vault.engine.dispose()  # a vault that failed to open keeps no connection
@@ -254,6 +257,35 @@ class Vault:
         except SADatabaseError:
             self.swept = []  # a damaged database is reported by what comes next, not here
 
+    def _seal_templates(self) -> None:
+        """Move plain templates from where the app used to keep them into the encrypted store
+        (once per vault; see plain_templates.py), then overwrite and remove the plain copies."""
+        found = plain_templates.find(self.folder)
+        with self.reader() as session:
+            sealed = plain_templates.is_sealed(session)
+        if not sealed:
+            moved: list[tuple[plain_templates.PlainTemplate, str, bytes]] = []
+            try:
+                for plain in found:
+                    data = plain.path.read_bytes()
+                    moved.append((plain, self.files.put(data), data))
+                with self.session() as session:
+                    plain_templates.move_in(session, moved)
+            except OSError as exc:
+                for _plain, blob, _data in moved:
+                    self.files.delete(blob)
+                raise VaultError(disk_error_sentence(exc, self.folder)) from exc
+            except BaseException:
+                for _plain, blob, _data in moved:
+                    self.files.delete(blob)  # the database never learned of them
+                raise
+        if found:
+            with self.reader() as session:
+                checksums = plain_templates.sealed_checksums(session)
+            # What stays is reported by `check`; the templates are safe in the store.
+            with contextlib.suppress(VaultError, OSError):
+                plain_templates.remove_plain(found, checksums)
+
     @property
     def name(self) -> str:
         return f"the vault at {self.folder}"
@@ -276,9 +308,9 @@ class Vault:
                     )
                 result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
                 if result != ["ok"]:
-                    problems.append(
-                        "the database structure is damaged: " + "; ".join(map(str, result[:3]))
-                    )
+                    # SQLite's own report spans lines; a problem is one line.
+                    found = "; ".join(" ".join(str(r).split()) for r in result[:3])
+                    problems.append("the database structure is damaged: " + found)
                 if conn.exec_driver_sql("PRAGMA foreign_key_check").all():
                     problems.append("some records point at records that do not exist")
                 conn.execute(
@@ -291,6 +323,15 @@ class Vault:
             ) from exc
         problems.extend(self.verify_key_slots())
         problems.extend(self.verify_head())
+        # The app stopped reading plain templates when it sealed them in the store: one found
+        # where they used to be was put there by something else.
+        for plain in plain_templates.find(self.folder):
+            where = plain.path.relative_to(self.folder).as_posix()
+            problems.append(
+                f"a plain template file {where} is in the vault folder; the app does not use it "
+                "(it was not put there by the app): delete it, or add it with "
+                "'clinic-app template-add' if it is the clinic's"
+            )
         return problems
 
     def check_notes(self) -> list[str]:

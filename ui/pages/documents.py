@@ -186,7 +186,7 @@ class DocumentsPage(Page):
         if self.vault is None:
             return
         seen: set[str] = set()
-        for record in documents.list_templates(vault_folder=self.vault.folder):
+        for record in documents.list_templates(vault=self.vault):
             if record.id in seen:
                 continue
             seen.add(record.id)

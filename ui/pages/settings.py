@@ -139,14 +139,16 @@ class SettingsPage(Page):
         # -- templates
         self.template_list = QListWidget()
         self.template_list.setAccessibleName(_("Templates"))
-        add_template = QPushButton(_("Add or replace a template…"))
-        add_template.clicked.connect(self.add_template)
-        copy_template = QPushButton(_("Copy a template to edit in Word…"))
-        copy_template.clicked.connect(self.copy_template)
+        self.add_template_button = QPushButton(_("Add or replace a template…"))
+        self.add_template_button.clicked.connect(self.add_template)
+        self.copy_template_button = QPushButton(_("Copy a template to edit in Word…"))
+        self.copy_template_button.clicked.connect(self.copy_template)
+        self.remove_template_button = QPushButton(_("Remove the clinic's template"))
+        self.remove_template_button.clicked.connect(self.remove_template)
         self.template_message = QLabel(
             _(
-                "Clinic templates live in the vault folder and travel with backups. "
-                "Never type client details into a template."
+                "Clinic templates are sealed in the vault (encrypted; 'clinic-app check' checks them) "
+                "and travel with backups. Never type client details into a template."
             )
         )
         self.template_message.setWordWrap(True)
@@ -154,8 +156,9 @@ class SettingsPage(Page):
         tbox = QVBoxLayout(temps)
         tbox.addWidget(self.template_list)
         trow = QHBoxLayout()
-        trow.addWidget(add_template)
-        trow.addWidget(copy_template)
+        trow.addWidget(self.add_template_button)
+        trow.addWidget(self.copy_template_button)
+        trow.addWidget(self.remove_template_button)
         trow.addStretch(1)
         tbox.addLayout(trow)
         tbox.addWidget(self.template_message)
@@ -240,7 +243,7 @@ class SettingsPage(Page):
             item.setData(257, member.active)
             self.staff_list.addItem(item)
         self._fill_rules()
-        for record in documents.list_templates(vault_folder=self.vault.folder):
+        for record in documents.list_templates(vault=self.vault):
             origin = _("clinic") if record.source == "clinic" else _("shipped")
             self.template_list.addItem(f"{record.id} · {record.language} · {origin}")
 
@@ -418,7 +421,7 @@ class SettingsPage(Page):
             return
         try:
             path = documents.copy_template(
-                template=template_id, lang=lang, out=Path(out), vault_folder=self.vault.folder
+                template=template_id, lang=lang, out=Path(out), vault=self.vault
             )
         except ClinicError as exc:
             self.template_message.setText(desktop_message(exc))
@@ -426,6 +429,27 @@ class SettingsPage(Page):
         self.template_message.setText(
             _("Copied to {path}. Edit it in Word, then add it back.").format(path=path)
         )
+
+    def remove_template(self) -> None:
+        if self.vault is None:
+            return
+        current = self.template_list.currentItem()
+        if current is None:
+            self.template_message.setText(_("Choose a template in the list first."))
+            return
+        template_id, lang, origin = current.text().split(" · ")[:3]
+        if origin != _("clinic"):
+            self.template_message.setText(
+                _("Shipped templates come with the app; only the clinic's own can be removed.")
+            )
+            return
+        try:
+            documents.remove_template(self.vault, template_id=template_id, lang=lang)
+        except ClinicError as exc:
+            self.template_message.setText(desktop_message(exc))
+            return
+        self.template_message.setText(_("Template removed (recorded in the audit log)."))
+        self.reload()
 
     def change_passphrase(self) -> None:
         if self.vault is None:

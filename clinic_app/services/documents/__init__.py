@@ -34,6 +34,7 @@ from clinic_app.services.documents.templates import (
     check_template,
     copy_template,
     list_templates,
+    remove_template,
     shipped_template_folder,
 )
 
@@ -63,6 +64,7 @@ __all__ = [
     "list_drafts",
     "list_fields",
     "list_templates",
+    "remove_template",
     "render_documents",
     "set_clinic_details",
     "shipped_template_folder",

@@ -218,15 +218,12 @@ def _preflight(prepared: dict[str, PreparedTemplate], clinic: ClinicFacts, today
 def clinic_settings_missing(vault: Store, *, template: str, today: date) -> list[MissingSetting]:
     """The clinic settings a template needs (in every language it exists in) that are not
     set, in the order the template prints them: the desktop opens Settings at the first."""
-    source = resolve_source(template, vault.folder)
+    source = resolve_source(template, vault)
     with vault.reader() as session:
         clinic = load_clinic(session)
     found: list[MissingSetting] = []
     for code in source.languages() or ["en"]:
-        path = source.file_for(code)
-        for item in missing_settings(
-            PreparedTemplate.from_path(path, name=path.name), clinic, code, today
-        ):
+        for item in missing_settings(source.prepare(code), clinic, code, today):
             if item not in found:
                 found.append(item)
     return found
@@ -272,7 +269,7 @@ def render_documents(
         lang = templates.check_language(lang)
     if choose is not None:
         choose = choose.checked()
-    source = resolve_source(template, vault.folder)
+    source = resolve_source(template, vault)
     rules = conditions.load(vault.folder).get(source.template_id or "")
     if lang is not None and not source.has(lang):
         raise UserError(
@@ -284,8 +281,7 @@ def render_documents(
 
     def prepare(code: str) -> PreparedTemplate:
         if code not in prepared:
-            path = source.file_for(code)
-            prepared[code] = PreparedTemplate.from_path(path, name=path.name)
+            prepared[code] = source.prepare(code)
             prepared[code].check()
         return prepared[code]
 

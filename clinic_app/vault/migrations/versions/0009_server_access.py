@@ -22,7 +22,9 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("client", sa.Column("created_by", sa.String(), nullable=False, server_default=""))
     op.add_column("matter", sa.Column("created_by", sa.String(), nullable=False, server_default=""))
-    op.add_column("staff_member", sa.Column("login", sa.String(), nullable=False, server_default=""))
+    op.add_column(
+        "staff_member", sa.Column("login", sa.String(), nullable=False, server_default="")
+    )
     op.create_table(
         "matter_restriction",
         sa.Column("matter_id", sa.Integer(), sa.ForeignKey("matter.id"), primary_key=True),
