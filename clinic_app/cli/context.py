@@ -157,7 +157,7 @@ def _shared(args: Namespace) -> Store:
         raise VaultError(
             f"The shell has {_kept.folder} open; run commands on another vault outside the shell."
         )
-    _kept.actor = actor(args)
+    cast("Vault", _kept).actor = actor(args)
     return cast("Store", _KeptOpen(_kept))
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from clinic_app.cli import context, secrets
 from clinic_app.cli.usage import UsageError, expand_shorthand
 from clinic_app.i18n import _
+from clinic_app.store.base import Store
 
 SHELL_HELP = (
     "Unlocks the vault once, then runs commands one per line, written as on the command line "
@@ -59,9 +60,13 @@ def _lines(interactive: bool) -> Iterator[str]:
 
 def cmd_shell(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
-    passphrase = secrets.vault_passphrase(args)
-    vault = context.open_vault_with(args, passphrase)
-    secrets.remember(passphrase)
+    vault: Store
+    if context.server(args) is not None:  # one login for every command of the shell
+        vault = context.open_store(args)
+    else:
+        passphrase = secrets.vault_passphrase(args)
+        vault = context.open_vault_with(args, passphrase)
+        secrets.remember(passphrase)
     context.keep_open(vault)
     from clinic_app.cli.main import build_parser
 

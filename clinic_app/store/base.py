@@ -35,9 +35,13 @@ class Store(Protocol):
     """
 
     kind: str
-    actor: str
     engine: Engine
     folder: Path
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names (on the server: the login, which nobody can retype)."""
+        ...
 
     @property
     def files(self) -> FileStorage: ...

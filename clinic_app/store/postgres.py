@@ -189,7 +189,7 @@ class PostgresStore:
 
     def __init__(self, engine: Engine, data_key: bytes, actor: str) -> None:
         self.engine = engine
-        self.actor = actor
+        self._actor = actor
         self._data_key = data_key
         self._key_for_id = data_key
         self._audit_key = subkey(data_key, "audit")
@@ -213,6 +213,10 @@ class PostgresStore:
             engine.dispose()
             raise
         return cls(engine, data_key, actor)
+
+    @property
+    def actor(self) -> str:
+        return self._actor
 
     @property
     def name(self) -> str:

@@ -25,6 +25,9 @@ from clinic_app.services.vault_ops import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.helpers import CANARY_FIRST, CANARY_LAST, scan_for
 
+# About automatic backups are of the vault's files (the server: pg_dump): not run on the clinic server.
+pytestmark = pytest.mark.vault_only
+
 START = datetime(2026, 2, 15, 9, 30, tzinfo=UTC)  # a Sunday
 OWN = "words only the backups know"
 

@@ -12,6 +12,9 @@ from clinic_app.services.vault_ops import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.helpers import dump_tables
 
+# About backups are of the vault's files (the server: pg_dump): not run on the clinic server.
+pytestmark = pytest.mark.vault_only
+
 BACKUP_PASSPHRASE = "the backup has its own words"
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from clinic_app.resources import resource_path
 from clinic_app.services import backup, check, documents, vault_ops
 from clinic_app.services.documents.templates import read_template
 from clinic_app.services.vault_ops import Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+
+# About backups are of the vault's files (the server: pg_dump): not run on the clinic server.
+pytestmark = pytest.mark.vault_only
 
 
 def test_clinic_templates_are_backed_up_and_restored(vault: Vault, tmp_path: Path) -> None:

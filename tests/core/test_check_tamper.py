@@ -236,6 +236,7 @@ def _blob_path(vault: Vault, file_id: int) -> Path:
     return vault.folder / "files" / blob[:2] / blob
 
 
+@pytest.mark.vault_only  # the vault's own files
 def test_altered_file_blob_is_reported(vault: Vault) -> None:
     record = files.store_bytes(vault, data=b"pay stub " * 100, filename="stub.pdf").record
     path = _blob_path(vault, record.id)
@@ -251,6 +252,7 @@ def test_altered_file_blob_is_reported(vault: Vault) -> None:
         files.read_file(vault, file_id=record.id)
 
 
+@pytest.mark.vault_only  # the vault's own files
 def test_swapped_or_missing_blobs_are_reported(vault: Vault) -> None:
     first = files.store_bytes(vault, data=b"first", filename="a.txt").record
     second = files.store_bytes(vault, data=b"second", filename="b.txt").record
@@ -304,6 +306,7 @@ def _middle_event_id(vault: Vault) -> int:
     return middle
 
 
+@pytest.mark.vault_only  # the vault's own files
 @pytest.mark.parametrize(
     "edit",
     [
@@ -325,6 +328,7 @@ def test_altering_an_audit_row_breaks_the_chain(sample_vault: Vault, edit: str) 
     assert any("audit log event" in p for p in report.problems)
 
 
+@pytest.mark.vault_only  # the vault's own files
 def test_forged_event_appended_without_the_key_breaks_the_chain(sample_vault: Vault) -> None:
     with sample_vault.reader() as session:
         last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()

@@ -206,6 +206,7 @@ def test_decisions_are_kept_and_audited_without_names(vault: Vault) -> None:
         )
 
 
+@pytest.mark.vault_only  # the vault's own files
 def test_upgrading_an_older_vault_computes_the_keys_of_its_records(vault: Vault) -> None:
     from alembic import command
 

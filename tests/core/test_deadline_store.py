@@ -18,6 +18,7 @@ from clinic_app.errors import NotFoundError, UserError, ValidationError
 from clinic_app.services import clients, demo, matters, staff
 from clinic_app.services import deadlines as dl
 from clinic_app.services.vault_ops import Vault
+from tests.core.helpers import act_as
 
 TODAY = date(2026, 1, 15)
 
@@ -28,7 +29,7 @@ def stored(vault: Vault) -> set[tuple[object, ...]]:
         rows = session.connection().execute(
             text("SELECT matter_id, rule_id, occurrence, due, done_reason FROM deadline")
         )
-        return {(m, r, o, date.fromisoformat(d), reason) for m, r, o, d, reason in rows}
+        return {(m, r, o, date.fromisoformat(str(d)), reason) for m, r, o, d, reason in rows}
 
 
 def recomputed(vault: Vault) -> set[tuple[object, ...]]:
@@ -177,7 +178,7 @@ def test_rule_overrides_are_audited_and_recompute_everything(
     vault: Vault, worker: tuple[int, int]
 ) -> None:
     _client_id, _matter_id = worker
-    vault.actor = "Rosa (paralegal)"
+    rosa = act_as(vault, "Rosa (paralegal)")
     changed = dl.set_rule(vault, rule_id="lda.renewal_file_by", days=150)
     assert changed.record.days == 150
     assert changed.record.overridden == {"days": [120, 150]}
@@ -185,7 +186,7 @@ def test_rule_overrides_are_audited_and_recompute_everything(
     assert [d.due for d in file_by] == [date(2026, 10, 2)]
     assert stored(vault) == recomputed(vault)
     action, actor, summary = audit_actions(vault)[-1]
-    assert (action, actor) == ("rule_override", "Rosa (paralegal)")
+    assert (action, actor) == ("rule_override", rosa)
     assert "lda.renewal_file_by" in summary and "120 -> 150" in summary
     dl.reset_rule(vault, rule_id="lda.renewal_file_by")
     file_by = [d for d in dl.list_deadlines(vault, today=TODAY) if d.kind == "renewal_file_by"]
@@ -222,12 +223,12 @@ def test_closed_days_move_due_dates(vault: Vault, worker: tuple[int, int]) -> No
 
 
 def test_done_snooze_reopen_with_who_and_when(vault: Vault, worker: tuple[int, int]) -> None:
-    vault.actor = "Rosa"
+    rosa = act_as(vault, "Rosa")
     ref = next(
         d.id for d in dl.list_deadlines(vault, today=TODAY) if d.kind == "renewal_prep_start"
     )
     done = dl.mark_done(vault, ref=ref, today=TODAY).record
-    assert (done.status, done.done_by, done.done_reason) == ("done", "Rosa", "marked_done")
+    assert (done.status, done.done_by, done.done_reason) == ("done", rosa, "marked_done")
     assert ref not in {d.id for d in dl.list_deadlines(vault, today=TODAY)}
     assert ref in {d.id for d in dl.list_deadlines(vault, today=TODAY, include_done=True)}
     # The mark survives a recompute (it is keyed by matter, rule and notice).
@@ -242,9 +243,9 @@ def test_done_snooze_reopen_with_who_and_when(vault: Vault, worker: tuple[int, i
         dl.snooze(vault, ref=ref, until="2026-01-15", today=TODAY)
     actions = [(a, who, s) for a, who, s in audit_actions(vault) if a.startswith("deadline_")]
     assert actions == [
-        ("deadline_done", "Rosa", "lda.renewal_prep_start"),
-        ("deadline_reopen", "Rosa", "lda.renewal_prep_start"),
-        ("deadline_snooze", "Rosa", "lda.renewal_prep_start until 2026-03-01"),
+        ("deadline_done", rosa, "lda.renewal_prep_start"),
+        ("deadline_reopen", rosa, "lda.renewal_prep_start"),
+        ("deadline_snooze", rosa, "lda.renewal_prep_start until 2026-03-01"),
     ]
     with pytest.raises(NotFoundError):
         dl.mark_done(vault, ref="999-lda.grant_end", today=TODAY)
@@ -400,12 +401,13 @@ def test_a_full_recompute_leaves_the_schema_as_migrated(
 ) -> None:
     def indexes() -> set[tuple[str, str]]:
         with vault.reader() as session:
-            rows = session.connection().execute(
-                text(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"
-                )
+            conn = session.connection()
+            sql = (
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deadline'"
+                if conn.dialect.name == "sqlite"
+                else "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'deadline'"
             )
-            return {(name, sql or "") for name, sql in rows}
+            return {(name, sql or "") for name, sql in conn.execute(text(sql))}
 
     before = indexes()
     assert {name for name, _sql in before} >= {"ix_deadline_open", "ix_deadline_matter_id"}

@@ -118,7 +118,7 @@ def test_done_deadlines_are_cancelled_events(filled: Vault, tmp_path: Path) -> N
     dl.mark_done(filled, ref=target.id, today=TODAY)
     after = tmp_path / "after.ics"
     dl.export_calendar(filled, out=after, today=TODAY)
-    uid = ics.event_uid(filled.key_slots().vault_id, target.id)
+    uid = ics.event_uid(filled.store_id, target.id)
     assert str(events(before)[uid]["STATUS"]) == "CONFIRMED"  # type: ignore[index]
     cancelled = events(after)[uid]
     assert str(cancelled["STATUS"]) == "CANCELLED"  # type: ignore[index]

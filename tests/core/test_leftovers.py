@@ -6,9 +6,14 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from clinic_app.services import audit_log, check, documents, vault_ops
 from tests.conftest import PASSPHRASE
 from tests.core.test_documents import TODAY, Worksite, worksite  # noqa: F401 (a fixture)
+
+# About leftovers of killed programs in the vault's folder: not run on the clinic server.
+pytestmark = pytest.mark.vault_only
 
 
 def test_leftovers_of_killed_renders_backups_and_restores_are_swept_at_open(

@@ -19,6 +19,7 @@ from tests.core.test_documents import TODAY, Worksite, worksite  # noqa: F401 (a
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.vault_only  # the vault's own files
 def test_a_restored_vault_is_as_private_as_a_new_one(
     vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,9 @@ from clinic_app.vault.vault import DB_NAME, META_NAME, SLOTS_NAME, Vault
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.helpers import run_child
 
+# About the vault's folder, lock, key slots and passphrase: not run on the clinic server.
+pytestmark = pytest.mark.vault_only
+
 
 def _slots(folder: Path) -> dict[str, dict[str, object]]:
     doc = json.loads((folder / SLOTS_NAME).read_text("utf-8"))

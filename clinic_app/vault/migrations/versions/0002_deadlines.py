@@ -19,6 +19,7 @@ branch_labels = None
 depends_on = None
 
 
+# Times are timezone-aware as in the models (the same on SQLite; timestamptz on PostgreSQL).
 def upgrade() -> None:
     op.create_table(
         "deadline",
@@ -52,11 +53,11 @@ def upgrade() -> None:
         sa.Column("matter_id", sa.Integer(), nullable=False),
         sa.Column("rule_id", sa.String(), nullable=False),
         sa.Column("occurrence", sa.String(), nullable=False),
-        sa.Column("done_at", sa.DateTime(), nullable=True),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_by", sa.String(), nullable=False),
         sa.Column("snoozed_until", sa.Date(), nullable=True),
         sa.Column("snoozed_by", sa.String(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["matter_id"], ["matter.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("matter_id", "rule_id", "occurrence", name="uq_deadline_state_key"),
@@ -69,9 +70,9 @@ def upgrade() -> None:
         sa.Column("title", sa.String(), nullable=False),
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("assigned_staff_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.String(), nullable=False),
-        sa.Column("done_at", sa.DateTime(), nullable=True),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_by", sa.String(), nullable=False),
         sa.Column("snoozed_until", sa.Date(), nullable=True),
         sa.Column("snoozed_by", sa.String(), nullable=False),
