@@ -36,6 +36,9 @@ KEY_SLOT_TABLE = "clinic_key_slot"
 FILE_TABLE = "file_blob"
 # The search words of each client, keyed by the client's id.
 SEARCH_TABLE = "client_search"
+# Conflict-check lookup keys of every client, employer and party, and the checks made.
+CONFLICT_KEY_TABLE = "conflict_key"
+CONFLICT_CHECK_TABLE = "conflict_check"
 # Settings that change how deadlines are computed: rule changes (admin and attorney only).
 RULE_KEYS = (
     "deadlines.overrides",
@@ -403,13 +406,29 @@ def _install_policies(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> 
     _enable_rls(cur, "client")
     _policy(cur, "client", "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})")
     for table, columns in sorted(tables.items()):
-        if table in ("client", "matter", RESTRICTION_TABLE, SEARCH_TABLE) or _kind(table) != "case":
+        special = ("client", "matter", RESTRICTION_TABLE, SEARCH_TABLE, CONFLICT_KEY_TABLE)
+        if table in special or _kind(table) != "case":
             continue
         row_rule = _row_rule(columns)
         if row_rule is None:
             continue
         _enable_rls(cur, table)
         _policy(cur, table, "clinic_rows", f"FOR ALL USING ({row_rule}) WITH CHECK ({row_rule})")
+    if CONFLICT_KEY_TABLE in tables:
+        # A client's lookup keys hold their A-number, birth date and phone: the client's own
+        # visibility (so a conflict check compares against the clients one may see).
+        rule = "record_kind <> 'client' OR clinic_can_see_client(record_id)"
+        _enable_rls(cur, CONFLICT_KEY_TABLE)
+        _policy(
+            cur, CONFLICT_KEY_TABLE, "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})"
+        )
+    if CONFLICT_CHECK_TABLE in tables:
+        # What was typed at a check: a volunteer sees their own checks.
+        rule = "clinic_role() <> 'volunteer' OR checked_by = session_user"
+        _enable_rls(cur, CONFLICT_CHECK_TABLE)
+        _policy(
+            cur, CONFLICT_CHECK_TABLE, "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})"
+        )
     if SEARCH_TABLE in tables:
         # The search words are the client's name and numbers: the client's own visibility.
         rule = "clinic_can_see_client(id)"

@@ -93,6 +93,11 @@ def cases(clinic_server: ClinicServer) -> Iterator[Cases]:
             "INSERT INTO matter_restriction (matter_id, staff_id) VALUES (%s, %s)",
             (secret_matter, staff["att_role"]),
         )
+        conn.execute(
+            "INSERT INTO conflict_key (key, record_kind, record_id) VALUES ('a:000000001', "
+            "'client', %s), ('a:000000002', 'client', %s)",
+            (open_client, secret_client),
+        )
     with clinic_server.connect("vol_one") as conn:
         # Who made it is the login, whatever the laptop claims.
         vol_one_client = _client(conn, "Intake", created_by="att_role")
@@ -145,7 +150,12 @@ def test_a_volunteer_sees_only_their_own_intake(clinic_server: ClinicServer, cas
             )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM client WHERE id = %s", (cases.vol_one_client,))
-        # Nor others' search words, nor others' key slots to guess passwords against.
+        # Nor others' A-numbers through the conflict-check keys, nor their search words,
+        # nor others' key slots to guess passwords against.
+        assert conn.execute(
+            "SELECT count(*) FROM conflict_key WHERE record_kind = 'client' AND record_id <> %s",
+            (cases.vol_one_client,),
+        ).fetchone() == (0,)
         assert _ids(conn, "client_search") <= {cases.vol_one_client}
         slots = conn.execute("SELECT person FROM clinic_key_slot").fetchall()
         assert slots == [("vol_one",)]
@@ -165,6 +175,8 @@ def test_a_restricted_matter_shows_only_who_to_ask(
         assert cases.open_matter in _ids(conn, "matter")
         # Its client's every matter is restricted: the client's details are hidden too.
         assert cases.secret_client not in _ids(conn, "client")
+        keys = conn.execute("SELECT key FROM conflict_key WHERE record_kind = 'client'").fetchall()
+        assert ("a:000000002",) not in keys and ("a:000000001",) in keys
         assert conn.execute(
             "SELECT count(*) FROM matter WHERE receipt_number = 'IOE0000000001'"
         ).fetchone() == (0,)
