@@ -228,10 +228,17 @@ SEES_MATTER = (
     f"CASE WHEN {VOLUNTEER} THEN clinic_can_see_matter(matter_id) "
     "ELSE matter_id <> ALL((SELECT clinic_matters_hidden_from_me())::integer[]) END"
 )
-SEES_CLIENT = (
-    f"CASE WHEN {VOLUNTEER} THEN clinic_can_see_client(client_id) "
-    "ELSE client_id <> ALL((SELECT clinic_clients_hidden_from_me())::integer[]) END"
-)
+
+
+def sees_client(column: str) -> str:
+    """Whether the client whose id is in `column` is visible, as SEES_CLIENT for `client_id`."""
+    return (
+        f"CASE WHEN {VOLUNTEER} THEN clinic_can_see_client({column}) "
+        f"ELSE {column} <> ALL((SELECT clinic_clients_hidden_from_me())::integer[]) END"
+    )
+
+
+SEES_CLIENT = sees_client("client_id")
 
 
 def _ensure_role(cur: psycopg.Cursor[Any], name: str) -> None:
@@ -417,7 +424,7 @@ def _install_policies(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> 
     if CONFLICT_KEY_TABLE in tables:
         # A client's lookup keys hold their A-number, birth date and phone: the client's own
         # visibility (so a conflict check compares against the clients one may see).
-        rule = "record_kind <> 'client' OR clinic_can_see_client(record_id)"
+        rule = f"record_kind <> 'client' OR {sees_client('record_id')}"
         _enable_rls(cur, CONFLICT_KEY_TABLE)
         _policy(
             cur, CONFLICT_KEY_TABLE, "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})"
@@ -431,7 +438,7 @@ def _install_policies(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> 
         )
     if SEARCH_TABLE in tables:
         # The search words are the client's name and numbers: the client's own visibility.
-        rule = "clinic_can_see_client(id)"
+        rule = sees_client("id")
         _enable_rls(cur, SEARCH_TABLE)
         _policy(cur, SEARCH_TABLE, "clinic_rows", f"FOR ALL USING ({rule}) WITH CHECK ({rule})")
     if KEY_SLOT_TABLE in tables:
