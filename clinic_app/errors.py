@@ -30,6 +30,15 @@ class NotFoundError(UserError):
     """A record asked for by id does not exist."""
 
 
+class ConflictError(UserError):
+    """Someone else changed the record since it was loaded; nothing was saved."""
+
+    def __init__(self, message: str, *, kind: str, record_id: int) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.record_id = record_id
+
+
 class VaultError(ClinicError):
     """The vault cannot be used as asked (missing, already exists, busy)."""
 

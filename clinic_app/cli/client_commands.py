@@ -9,7 +9,7 @@ from typing import Any
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.cli.record_commands import matter_table
-from clinic_app.cli.usage import flags_for
+from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.domain.vocab import STAFF_ROLES
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
@@ -83,6 +83,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     q.add_argument("client_id", type=int, metavar="ID")
     _client_flags(q)
+    if_version_flag(q, "client")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_client_edit)
 
@@ -166,7 +167,9 @@ def cmd_client_edit(args: argparse.Namespace) -> int:
             )
         )
     with context.open_store(args) as vault, flags_for(CLIENT_FIELD_FLAGS):
-        changed = clients.update_client(vault, client_id=args.client_id, **fields)
+        changed = clients.update_client(
+            vault, client_id=args.client_id, version=args.if_version, **fields
+        )
         data = _client_json(vault, changed.record) if args.json else None
     if data is not None:
         print_json(data)

@@ -8,7 +8,7 @@ from typing import Any
 
 from clinic_app.cli import context, restrict_commands
 from clinic_app.cli.output import print_json, print_table
-from clinic_app.cli.usage import flags_for
+from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
 from clinic_app.services import deadlines, matters, notes, staff
@@ -64,6 +64,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--filed", metavar="DATE", help="date filed with USCIS ('' clears it)")
     q.add_argument("--receipt", metavar="NUMBER", help="USCIS receipt number ('' clears it)")
     _matter_links(q)
+    if_version_flag(q, "matter")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_matter_edit)
     restrict_commands.add_to(actions, common)
@@ -245,7 +246,9 @@ def cmd_matter_edit(args: argparse.Namespace) -> int:
                 )
             )
         with flags_for(MATTER_FIELD_FLAGS):
-            changed = matters.update_matter(vault, matter_id=args.matter_id, **fields)
+            changed = matters.update_matter(
+                vault, matter_id=args.matter_id, version=args.if_version, **fields
+            )
         if not args.json:
             print(
                 _("Matter {id} updated.").format(id=args.matter_id)

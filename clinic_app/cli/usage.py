@@ -98,3 +98,15 @@ def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
         if flag is None:
             raise
         raise UserError(f"{flag}: {exc.problem}") from exc
+
+
+def if_version_flag(parser: argparse.ArgumentParser, kind: str) -> None:
+    """--if-version: a script that read a record (its "version" in --json) saves only if no one
+    changed it since; without it the edit reads and writes in one transaction."""
+    parser.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help=f"save only if the {kind} is still at this version (its \"version\" in --json); "
+        "otherwise exit 1 and change nothing",
+    )

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from clinic_app.domain.versioned import Versioned
+
 
 class Deadline(SQLModel, table=True):
     """One computed deadline, as the engine planned it from a matter's facts and the rules.
@@ -49,7 +51,7 @@ class Deadline(SQLModel, table=True):
     retire_on: date | None = None  # not shown from this date on (replaced by another deadline)
 
 
-class DeadlineState(SQLModel, table=True):
+class DeadlineState(Versioned, table=True):
     """What staff did with a computed deadline: marked it done, or snoozed it to a date.
 
     Keyed by matter, rule and occurrence (not by the computed row), so it survives recomputes.
@@ -70,7 +72,7 @@ class DeadlineState(SQLModel, table=True):
     updated_at: datetime
 
 
-class DeadlineTask(SQLModel, table=True):
+class DeadlineTask(Versioned, table=True):
     """A manual task on a matter, with an assignee and a due date (rule "task")."""
 
     __tablename__ = "deadline_task"

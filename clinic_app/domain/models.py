@@ -9,9 +9,10 @@ from sqlalchemy import UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from clinic_app.domain.text import fold
+from clinic_app.domain.versioned import Versioned
 
 
-class StaffMember(SQLModel, table=True):
+class StaffMember(Versioned, table=True):
     __tablename__ = "staff_member"
     id: int | None = Field(default=None, primary_key=True)
     name: str
@@ -22,7 +23,7 @@ class StaffMember(SQLModel, table=True):
     login: str = ""
 
 
-class Client(SQLModel, table=True):
+class Client(Versioned, table=True):
     __tablename__ = "client"
     id: int | None = Field(default=None, primary_key=True)
     first_name: str
@@ -57,7 +58,7 @@ def _set_sort_name(_mapper: Any, _connection: Any, client: Client) -> None:
     client.sort_name = fold(f"{client.last_name} {client.first_name}".strip())
 
 
-class Employer(SQLModel, table=True):
+class Employer(Versioned, table=True):
     __tablename__ = "employer"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True)
@@ -66,7 +67,7 @@ class Employer(SQLModel, table=True):
     state: str = ""
 
 
-class Worksite(SQLModel, table=True):
+class Worksite(Versioned, table=True):
     __tablename__ = "worksite"
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
@@ -76,7 +77,7 @@ class Worksite(SQLModel, table=True):
     state: str = ""
 
 
-class LaborDispute(SQLModel, table=True):
+class LaborDispute(Versioned, table=True):
     __tablename__ = "labor_dispute"
     id: int | None = Field(default=None, primary_key=True)
     employer_id: int = Field(foreign_key="employer.id", index=True)
@@ -114,7 +115,7 @@ class ClinicTemplate(SQLModel, table=True):
     added_at: datetime
 
 
-class AgencyLetter(SQLModel, table=True):
+class AgencyLetter(Versioned, table=True):
     __tablename__ = "agency_letter"
     id: int | None = Field(default=None, primary_key=True)
     agency: str
@@ -128,7 +129,7 @@ class AgencyLetter(SQLModel, table=True):
     file_id: int | None = Field(default=None, foreign_key="stored_file.id")
 
 
-class Matter(SQLModel, table=True):
+class Matter(Versioned, table=True):
     __tablename__ = "matter"
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)
@@ -157,7 +158,7 @@ class MatterRestriction(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_member.id", primary_key=True)
 
 
-class Grant(SQLModel, table=True):
+class Grant(Versioned, table=True):
     __tablename__ = "grant"
     id: int | None = Field(default=None, primary_key=True)
     matter_id: int = Field(foreign_key="matter.id", index=True)
@@ -168,7 +169,7 @@ class Grant(SQLModel, table=True):
     terminated_on: date | None = None
 
 
-class MatterEvent(SQLModel, table=True):
+class MatterEvent(Versioned, table=True):
     __tablename__ = "matter_event"
     id: int | None = Field(default=None, primary_key=True)
     matter_id: int = Field(foreign_key="matter.id", index=True)
@@ -181,7 +182,7 @@ class MatterEvent(SQLModel, table=True):
     created_at: datetime
 
 
-class Note(SQLModel, table=True):
+class Note(Versioned, table=True):
     __tablename__ = "note"
     id: int | None = Field(default=None, primary_key=True)
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)

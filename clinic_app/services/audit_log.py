@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from clinic_app.domain.models import AuditEvent
@@ -32,3 +33,11 @@ def list_events(
             )
             for e in session.exec(query)
         ]
+
+
+def newest_sequence(vault: Store) -> int:
+    """The newest audit event's number (0 for none): it moves whenever anyone changes anything,
+    so a screen polls this one cheap read to learn that others' changes arrived."""
+    with vault.reader() as session:
+        newest = session.exec(select(func.max(AuditEvent.id))).one()
+    return int(newest or 0)

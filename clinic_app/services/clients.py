@@ -15,6 +15,7 @@ from clinic_app.domain.models import Client, Matter
 from clinic_app.domain.places import normalize_state, state_from_address
 from clinic_app.domain.vocab import CONTACT_RULES
 from clinic_app.errors import ValidationError
+from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
 from clinic_app.services.records import ClientRecord, ClientRow
@@ -126,6 +127,7 @@ def to_record(row: Client) -> ClientRecord:
         notes=row.notes,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        version=row.version,
         state=row.state,
         contact_rules=tuple(rule for rule in row.contact_rules.split(",") if rule),
         mail_to=row.mail_to,
@@ -180,42 +182,34 @@ def add_client(vault: Store, **fields: Unpack[ClientFields]) -> Changed[ClientRe
 
 
 def update_client(
-    vault: Store, *, client_id: int, **fields: Unpack[ClientFields]
+    vault: Store, *, client_id: int, version: int | None = None, **fields: Unpack[ClientFields]
 ) -> Changed[ClientRecord]:
-    """Change some fields of a client."""
+    """Change some fields of a client; `version` is the one the person loaded (None: any)."""
     values = clean_fields(fields)
     with vault.session() as session:
         row = get_or_fail(session, Client, client_id, "client")
+        row_versions.check(session, row, CLIENT, version)
         _check_unique_a_number(session, values.get("a_number"), exclude_id=client_id)
         if "address" in values and "state" not in values:
             # A new address that names a state says where the client lives now.
             found = state_from_address(str(values["address"]))
             if found:
                 values["state"] = found
-        changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
-        for name in changed:
-            setattr(row, name, values[name])
+        changed = row_versions.apply_changes(
+            session, row, values, kind=CLIENT, record_id=client_id, touch=True
+        )
         _check_names(row.first_name, row.last_name)
         if changed:
-            row.updated_at = now()
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                action="update",
-                record_kind=CLIENT,
-                record_id=client_id,
-                summary="fields: " + ", ".join(changed),
-            )
             search.reindex_clients(session, [client_id])
         record = to_record(row)
     return Changed(record, ChangeSet.of(CLIENT, client_id) if changed else ChangeSet())
 
 
-def delete_client(vault: Store, *, client_id: int) -> ChangeSet:
+def delete_client(vault: Store, *, client_id: int, version: int | None = None) -> ChangeSet:
     """Delete a client with no matters (matters are closed, not deleted, to keep history)."""
     with vault.session() as session:
         row = get_or_fail(session, Client, client_id, "client")
+        row_versions.check(session, row, CLIENT, version)
         if session.exec(select(Matter.id).where(Matter.client_id == client_id)).first() is not None:
             raise ValidationError(
                 "client", f"client {client_id} has matters; close them instead of deleting."
@@ -227,6 +221,7 @@ def delete_client(vault: Store, *, client_id: int) -> ChangeSet:
         session.flush()  # notes first: they point at the client
         session.delete(row)
         search.remove_clients(session, [client_id])
+        row_versions.flush(session, CLIENT, client_id)
         audit.record(session, action="delete", record_kind=CLIENT, record_id=client_id)
     return ChangeSet.of(CLIENT, client_id)
 

@@ -12,16 +12,21 @@ from clinic_app.domain import validators as v
 from clinic_app.domain.models import Employer, LaborDispute, Matter, Worksite
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DISPUTE_STATUSES
+from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import DISPUTE, EMPLOYER, WORKSITE, Changed, ChangeSet
 from clinic_app.services.records import DisputeRecord, EmployerRecord, WorksiteRecord
 from clinic_app.store.base import Store
-from clinic_app.vault import audit
 
 
 def employer_record(row: Employer) -> EmployerRecord:
     return EmployerRecord(
-        id=require_id(row.id), name=row.name, address=row.address, city=row.city, state=row.state
+        id=require_id(row.id),
+        name=row.name,
+        address=row.address,
+        city=row.city,
+        state=row.state,
+        version=row.version,
     )
 
 
@@ -33,6 +38,7 @@ def worksite_record(row: Worksite) -> WorksiteRecord:
         address=row.address,
         city=row.city,
         state=row.state,
+        version=row.version,
     )
 
 
@@ -46,12 +52,39 @@ def dispute_record(row: LaborDispute) -> DisputeRecord:
         violation_kind=row.violation_kind,
         opened_on=row.opened_on,
         status=row.status,
+        version=row.version,
     )
 
 
 def normalize_state(state: str) -> str:
     text = state.strip()
     return text.upper() if len(text) == 2 else text
+
+
+def _place_values(
+    what: str,
+    *,
+    name: str | None,
+    address: str | None,
+    city: str | None,
+    state: str | None,
+    name_required: bool = False,
+) -> dict[str, object]:
+    """The given name and place fields of an employer or worksite, checked and normalized."""
+    values: dict[str, object] = {}
+    if name is not None:
+        values["name"] = (
+            v.require_text(name, f"{what} name")
+            if name_required
+            else v.plain_text(name, f"{what} name")
+        )
+    if address is not None:
+        values["address"] = v.plain_text(address, f"{what} address", multiline=True)
+    if city is not None:
+        values["city"] = v.plain_text(city, "city")
+    if state is not None:
+        values["state"] = normalize_state(state)
+    return values
 
 
 def find_employer(session: Session, name: str) -> Employer | None:
@@ -66,12 +99,10 @@ def find_employer(session: Session, name: str) -> Employer | None:
 def create_employer_in_session(
     session: Session, *, name: str, address: str = "", city: str = "", state: str = ""
 ) -> Employer:
-    row = Employer(
-        name=v.require_text(name, "employer name"),
-        address=v.plain_text(address, "employer address", multiline=True),
-        city=v.plain_text(city, "city"),
-        state=normalize_state(state),
+    values = _place_values(
+        "employer", name=name, address=address, city=city, state=state, name_required=True
     )
+    row = Employer(**values)  # type: ignore[arg-type]
     insert(session, row, EMPLOYER)
     conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [require_id(row.id)])
     return row
@@ -92,31 +123,29 @@ def update_employer(
     vault: Store,
     *,
     employer_id: int,
+    version: int | None = None,
     name: str | None = None,
     address: str | None = None,
     city: str | None = None,
     state: str | None = None,
 ) -> Changed[EmployerRecord]:
+    """Correct an employer's name or place; `version` is the one the person loaded (None: any)."""
     with vault.session() as session:
         row = get_or_fail(session, Employer, employer_id, "employer")
-        if name is not None:
-            row.name = v.require_text(name, "employer name")
-        if address is not None:
-            row.address = v.plain_text(address, "employer address", multiline=True)
-        if city is not None:
-            row.city = v.plain_text(city, "city")
-        if state is not None:
-            row.state = normalize_state(state)
-        session.add(row)
-        session.flush()
-        audit.record(session, action="update", record_kind=EMPLOYER, record_id=employer_id)
-        client_ids = session.exec(
-            select(Matter.client_id).where(Matter.employer_id == employer_id)
-        ).all()
-        search.reindex_clients(session, client_ids)
-        conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [employer_id])
+        values = _place_values(
+            "employer", name=name, address=address, city=city, state=state, name_required=True
+        )
+        changed = row_versions.apply_changes(
+            session, row, values, kind=EMPLOYER, record_id=employer_id, version=version
+        )
+        if changed:
+            client_ids = session.exec(
+                select(Matter.client_id).where(Matter.employer_id == employer_id)
+            ).all()
+            search.reindex_clients(session, client_ids)
+            conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [employer_id])
         record = employer_record(row)
-    return Changed(record, ChangeSet.of(EMPLOYER, employer_id))
+    return Changed(record, ChangeSet.of(EMPLOYER, employer_id) if changed else ChangeSet())
 
 
 def list_employers(vault: Store) -> list[EmployerRecord]:
@@ -148,13 +177,8 @@ def create_worksite_in_session(
     state: str = "",
 ) -> Worksite:
     get_or_fail(session, Employer, employer_id, "employer")
-    row = Worksite(
-        employer_id=employer_id,
-        name=v.plain_text(name, "worksite name"),
-        address=v.plain_text(address, "worksite address", multiline=True),
-        city=v.plain_text(city, "city"),
-        state=normalize_state(state),
-    )
+    values = _place_values("worksite", name=name, address=address, city=city, state=state)
+    row = Worksite(employer_id=employer_id, **values)  # type: ignore[arg-type]
     insert(session, row, WORKSITE)
     return row
 
@@ -180,6 +204,7 @@ def update_worksite(
     vault: Store,
     *,
     worksite_id: int,
+    version: int | None = None,
     name: str | None = None,
     address: str | None = None,
     city: str | None = None,
@@ -188,31 +213,10 @@ def update_worksite(
     """Correct a worksite's name or place (its employer never changes)."""
     with vault.session() as session:
         row = get_or_fail(session, Worksite, worksite_id, "worksite")
-        values = {
-            key: normalize_state(value)
-            if key == "state"
-            else v.plain_text(value, f"worksite {key}", multiline=key == "address")
-            for key, value in (
-                ("name", name),
-                ("address", address),
-                ("city", city),
-                ("state", state),
-            )
-            if value is not None
-        }
-        changed = sorted(key for key, value in values.items() if getattr(row, key) != value)
-        for key in changed:
-            setattr(row, key, values[key])
-        if changed:
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                action="update",
-                record_kind=WORKSITE,
-                record_id=worksite_id,
-                summary="fields: " + ", ".join(changed),
-            )
+        values = _place_values("worksite", name=name, address=address, city=city, state=state)
+        changed = row_versions.apply_changes(
+            session, row, values, kind=WORKSITE, record_id=worksite_id, version=version
+        )
         record = worksite_record(row)
     return Changed(record, ChangeSet.of(WORKSITE, worksite_id) if changed else ChangeSet())
 

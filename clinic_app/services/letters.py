@@ -18,6 +18,7 @@ from clinic_app.domain.models import (
     Worksite,
 )
 from clinic_app.errors import ValidationError
+from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import LETTER, Changed, ChangeSet
 from clinic_app.services.records import LetterRecord
@@ -39,6 +40,7 @@ def _record(row: AgencyLetter, employer: str, matter_count: int) -> LetterRecord
         reference=row.reference,
         file_id=row.file_id,
         matter_count=matter_count,
+        version=row.version,
     )
 
 
@@ -123,11 +125,12 @@ class LetterFields(TypedDict, total=False):
 
 
 def update_letter(
-    vault: Store, *, letter_id: int, **fields: Unpack[LetterFields]
+    vault: Store, *, letter_id: int, version: int | None = None, **fields: Unpack[LetterFields]
 ) -> Changed[LetterRecord]:
     """Correct a Statement of Interest; the deadlines of every matter under it follow."""
     with vault.session() as session:
         row = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
+        row_versions.check(session, row, LETTER, version)
         values: dict[str, object] = {}
         for name, value in fields.items():
             if name == "agency":
@@ -148,20 +151,8 @@ def update_letter(
                 values[name] = value
             else:
                 values[name] = value
-        changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
-        for name in changed:
-            setattr(row, name, values[name])
+        changed = row_versions.apply_changes(session, row, values, kind=LETTER, record_id=letter_id)
         v.check_order(row.period_start, row.period_end, "letter period start", "letter period end")
-        if changed:
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                action="update",
-                record_kind=LETTER,
-                record_id=letter_id,
-                summary="fields: " + ", ".join(changed),
-            )
     record = get_letter(vault, letter_id=letter_id)
     return Changed(record, ChangeSet.of(LETTER, letter_id) if changed else ChangeSet())
 

@@ -33,7 +33,7 @@ from clinic_app.domain.vocab import (
     MATTER_STATUSES,
 )
 from clinic_app.errors import ValidationError
-from clinic_app.services import restrictions
+from clinic_app.services import restrictions, row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
 from clinic_app.services.records import EventRecord, GrantRecord, MatterRecord
@@ -157,27 +157,19 @@ def add_matter(
 
 
 def update_matter(
-    vault: Store, *, matter_id: int, **fields: Unpack[MatterFields]
+    vault: Store, *, matter_id: int, version: int | None = None, **fields: Unpack[MatterFields]
 ) -> Changed[MatterRecord]:
+    """Change some fields of a matter; `version` is the one the person loaded (None: any)."""
     with vault.session() as session:
         row = get_or_fail(session, Matter, matter_id, "matter")
+        row_versions.check(session, row, MATTER, version)
         values = clean_fields(session, fields)
-        changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
-        for name in changed:
-            setattr(row, name, values[name])
+        changed = row_versions.apply_changes(
+            session, row, values, kind=MATTER, record_id=matter_id, touch=True
+        )
         _check_dates(row)
         _check_worksite(session, row)
         if changed:
-            row.updated_at = now()
-            session.add(row)
-            session.flush()
-            audit.record(
-                session,
-                action="update",
-                record_kind=MATTER,
-                record_id=matter_id,
-                summary="fields: " + ", ".join(changed),
-            )
             search.reindex_clients(session, [row.client_id])
     return Changed(
         get_matter(vault, matter_id=matter_id),
@@ -194,6 +186,7 @@ def grant_record(row: Grant) -> GrantRecord:
         end=row.end,
         category=row.category,
         terminated_on=row.terminated_on,
+        version=row.version,
     )
 
 
@@ -254,11 +247,12 @@ class GrantFields(TypedDict, total=False):
 
 
 def update_grant(
-    vault: Store, *, grant_id: int, **fields: Unpack[GrantFields]
+    vault: Store, *, grant_id: int, version: int | None = None, **fields: Unpack[GrantFields]
 ) -> Changed[GrantRecord]:
     """Correct a grant's kind, dates, category or termination date; deadlines follow."""
     with vault.session() as session:
         row = get_or_fail(session, Grant, grant_id, "grant")
+        row_versions.check(session, row, GRANT, version)
         kind = v.choice(fields.get("kind", row.kind), GRANT_KINDS, "grant kind")
         label = "deferred action" if kind == "deferred_action" else "work permit"
         values: dict[str, object] = {"kind": kind}
@@ -270,32 +264,12 @@ def update_grant(
             values["category"] = fields["category"].strip()
         if "terminated_on" in fields:
             values["terminated_on"] = v.parse_date(fields["terminated_on"], "terminated on")
-        changed = _apply_changes(session, row, values, GRANT, grant_id)
+        changed = row_versions.apply_changes(session, row, values, kind=GRANT, record_id=grant_id)
         v.check_order(row.start, row.end, f"{label} start", f"{label} end")
         matter_id = row.matter_id
         record = grant_record(row)
     changes = ChangeSet.of(GRANT, grant_id) | ChangeSet.of(MATTER, matter_id)
     return Changed(record, changes if changed else ChangeSet())
-
-
-def _apply_changes(
-    session: Session, row: SQLModel, values: dict[str, object], kind: str, record_id: int
-) -> list[str]:
-    """Set the values that differ and log which fields changed (names only, never values)."""
-    changed = sorted(name for name, value in values.items() if getattr(row, name) != value)
-    for name in changed:
-        setattr(row, name, values[name])
-    if changed:
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            action="update",
-            record_kind=kind,
-            record_id=record_id,
-            summary="fields: " + ", ".join(changed),
-        )
-    return changed
 
 
 def terminate_grants(vault: Store, *, matter_id: int, on: date | str) -> ChangeSet:
@@ -341,6 +315,7 @@ def event_record(row: MatterEvent) -> EventRecord:
         mailed=row.mailed,
         details=row.details,
         file_id=row.file_id,
+        version=row.version,
     )
 
 
@@ -441,11 +416,12 @@ class EventFields(TypedDict, total=False):
 
 
 def update_event(
-    vault: Store, *, event_id: int, **fields: Unpack[EventFields]
+    vault: Store, *, event_id: int, version: int | None = None, **fields: Unpack[EventFields]
 ) -> Changed[EventRecord]:
     """Correct a notice's dates, mail flag or details; deadlines that follow from it move too."""
     with vault.session() as session:
         row = get_or_fail(session, MatterEvent, event_id, "notice")
+        row_versions.check(session, row, EVENT, version)
         values: dict[str, object] = {}
         if "occurred_on" in fields:
             values["occurred_on"] = v.parse_date(fields["occurred_on"], "notice date")
@@ -455,7 +431,7 @@ def update_event(
             values["mailed"] = bool(fields["mailed"])
         if "details" in fields:
             values["details"] = fields["details"].strip()
-        changed = _apply_changes(session, row, values, EVENT, event_id)
+        changed = row_versions.apply_changes(session, row, values, kind=EVENT, record_id=event_id)
         _check_event(row.kind, row.occurred_on, row.due_on)
         matter_id = row.matter_id
         record = event_record(row)
@@ -507,6 +483,7 @@ def _matter_query() -> Select[Any]:
             grant_value(func.max, g.end, "deferred_action").label("grant_end"),
             grant_value(func.max, g.end, "work_permit").label("work_permit_end"),
             grant_value(func.min, g.terminated_on, None).label("terminated_on"),
+            m.version,
         )
         .join(Client, col(Client.id) == m.client_id)
         .outerjoin(Employer, col(Employer.id) == m.employer_id)
@@ -536,6 +513,7 @@ def _record_from_row(row: Any) -> MatterRecord:
         grant_end=row.grant_end,
         work_permit_end=row.work_permit_end,
         terminated_on=row.terminated_on,
+        version=row.version,
     )
 
 

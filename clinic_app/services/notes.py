@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter, Note
 from clinic_app.errors import ValidationError
+from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import NOTE, Changed, ChangeSet
 from clinic_app.services.records import NoteRecord
@@ -22,6 +23,7 @@ def _record(row: Note) -> NoteRecord:
         author=row.author,
         body=row.body,
         created_at=row.created_at,
+        version=row.version,
     )
 
 
@@ -48,16 +50,19 @@ def add_note(
     return Changed(record, ChangeSet.of(NOTE, record.id))
 
 
-def update_note(vault: Store, *, note_id: int, body: str) -> Changed[NoteRecord]:
+def update_note(
+    vault: Store, *, note_id: int, body: str, version: int | None = None
+) -> Changed[NoteRecord]:
     """Correct a note's text (who wrote it and when stay as they were)."""
     text = v.require_text(body, "note", multiline=True)
     with vault.session() as session:
         row = get_or_fail(session, Note, note_id, "note")
+        row_versions.check(session, row, NOTE, version)
         changed = row.body != text
         if changed:
             row.body = text
             session.add(row)
-            session.flush()
+            row_versions.flush(session, NOTE, note_id)
             audit.record(session, action="update", record_kind=NOTE, record_id=note_id)
         record = _record(row)
     return Changed(record, ChangeSet.of(NOTE, note_id) if changed else ChangeSet())

@@ -42,6 +42,7 @@ class ClientRecord:
     state: str = ""  # two-letter US state code, "" when unknown
     contact_rules: tuple[str, ...] = ()  # vocab.CONTACT_RULES keys
     mail_to: str = ""  # mail goes here instead of the home address
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
     @property
     def full_name(self) -> str:
@@ -77,6 +78,7 @@ class StaffRecord:
     role: str
     email: str
     active: bool
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class EmployerRecord:
     address: str
     city: str
     state: str
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class WorksiteRecord:
     address: str
     city: str
     state: str
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class DisputeRecord:
     violation_kind: str
     opened_on: date | None
     status: str
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,7 @@ class LetterRecord:
     reference: str
     file_id: int | None
     matter_count: int
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,7 @@ class GrantRecord:
     end: date | None
     category: str
     terminated_on: date | None
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,7 @@ class EventRecord:
     mailed: bool
     details: str
     file_id: int | None
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -170,6 +178,7 @@ class MatterRecord:
     grant_end: date | None
     work_permit_end: date | None
     terminated_on: date | None
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,7 @@ class NoteRecord:
     author: str
     body: str
     created_at: datetime
+    version: int = 1  # the row's version when read; an update with an older one is refused
 
 
 @dataclass(frozen=True)

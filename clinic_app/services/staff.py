@@ -17,7 +17,12 @@ from clinic_app.vault import audit
 
 def _record(row: StaffMember) -> StaffRecord:
     return StaffRecord(
-        id=require_id(row.id), name=row.name, role=row.role, email=row.email, active=row.active
+        id=require_id(row.id),
+        name=row.name,
+        role=row.role,
+        email=row.email,
+        active=row.active,
+        version=row.version,
     )
 
 

@@ -1,0 +1,213 @@
+"""No lost updates: two people edit one record; the second save against the changed row is
+refused with a sentence naming who changed it and when, and nothing of it is written."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from clinic_app.errors import ConflictError
+from clinic_app.services import audit_log, clients, employers, letters, matters, notes, row_versions
+from clinic_app.services.vault_ops import Vault
+from tests.core.helpers import dump_tables
+
+CLINIC_ZONE = "America/Los_Angeles"  # not UTC, so a sentence in UTC would show
+
+
+@pytest.fixture(autouse=True)
+def clinic_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", CLINIC_ZONE)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@contextmanager
+def acting_as(vault: Vault, name: str) -> Iterator[Vault]:
+    """Another person at the same data (as the CLI shell does between commands)."""
+    before = vault.actor
+    vault.actor = name
+    try:
+        yield vault
+    finally:
+        vault.actor = before
+
+
+def sentence(vault: Vault, who: str, words: str, kind: str, record_id: int) -> set[str]:
+    """The refusal expected from the audit log's newest event for the row, in the clinic's time
+    (with the date too when it was not today: either is right at midnight)."""
+    at = audit_log.list_events(vault, record_kind=kind, record_id=record_id, limit=1)[0].at
+    local = at.replace(tzinfo=at.tzinfo or UTC).astimezone(ZoneInfo(CLINIC_ZONE))
+    return {
+        f"{who} changed this {words} at {when} — reload to see the changes"
+        for when in (local.strftime("%H:%M"), local.strftime("%Y-%m-%d %H:%M"))
+    }
+
+
+@pytest.fixture
+def matter_id(vault: Vault) -> int:
+    client = clients.add_client(vault, first_name="Rosa", last_name="Cruz").record
+    return matters.add_matter(vault, client_id=client.id, kind="initial").record.id
+
+
+def test_second_save_of_one_matter_is_refused_and_nothing_is_lost(
+    vault: Vault, matter_id: int
+) -> None:
+    with acting_as(vault, "Ana Ruiz"):
+        anas_copy = matters.get_matter(vault, matter_id=matter_id)
+    with acting_as(vault, "Ben Ortiz"):
+        bens_copy = matters.get_matter(vault, matter_id=matter_id)
+        assert bens_copy.version == anas_copy.version
+        saved = matters.update_matter(
+            vault, matter_id=matter_id, version=bens_copy.version, status="filed"
+        )
+        assert saved.record.version == bens_copy.version + 1
+    before = dump_tables(vault)
+
+    with acting_as(vault, "Ana Ruiz"), pytest.raises(ConflictError) as refused:
+        matters.update_matter(
+            vault, matter_id=matter_id, version=anas_copy.version, receipt_number="IOE0123456789"
+        )
+
+    assert refused.value.message in sentence(vault, "Ben Ortiz", "matter", "matter", matter_id)
+    assert (refused.value.kind, refused.value.record_id) == ("matter", matter_id)
+    assert dump_tables(vault) == before, "a refused save writes nothing, not even to the log"
+    reloaded = matters.get_matter(vault, matter_id=matter_id)
+    assert (reloaded.status, reloaded.receipt_number) == ("filed", None)  # Ben's change stands
+
+    with acting_as(vault, "Ana Ruiz"):  # after reloading, her save goes through on top of his
+        again = matters.update_matter(
+            vault, matter_id=matter_id, version=reloaded.version, receipt_number="IOE0123456789"
+        )
+    assert (again.record.status, again.record.receipt_number) == ("filed", "IOE0123456789")
+    assert again.record.version == reloaded.version + 1
+
+
+def test_a_save_without_a_version_reads_and_writes_in_one_transaction(
+    vault: Vault, matter_id: int
+) -> None:
+    matters.update_matter(vault, matter_id=matter_id, status="filed")
+    changed = matters.update_matter(vault, matter_id=matter_id, status="receipt")
+    assert changed.record.status == "receipt"
+    same = matters.update_matter(vault, matter_id=matter_id, status="receipt")
+    assert same.changes.empty and same.record.version == changed.record.version
+
+
+def test_the_database_refuses_a_row_changed_between_read_and_write(
+    vault: Vault, matter_id: int
+) -> None:
+    """On a server another person's commit can land after this transaction read the row: the
+    UPDATE's own `WHERE version = …` catches it, not only the comparison in Python."""
+    from clinic_app.domain.models import Matter
+
+    with acting_as(vault, "Ben Ortiz"):
+        matters.update_matter(vault, matter_id=matter_id, kind="renewal")
+    with pytest.raises(ConflictError) as refused, vault.session() as session:
+        row = session.get(Matter, matter_id)
+        assert row is not None
+        # What another connection's commit would do to the row under this transaction.
+        session.connection().execute(
+            text("UPDATE matter SET version = version + 1 WHERE id = :id"), {"id": matter_id}
+        )
+        row_versions.apply_changes(
+            session, row, {"status": "filed"}, kind="matter", record_id=matter_id
+        )
+    assert refused.value.message in sentence(vault, "Ben Ortiz", "matter", "matter", matter_id)
+    assert matters.get_matter(vault, matter_id=matter_id).status == "intake"
+
+
+def _records(vault: Vault, matter_id: int) -> dict[str, tuple[Callable[..., object], int, int]]:
+    """Every kind an editor saves: (its update with one changed field, id, loaded version)."""
+    client_id = matters.get_matter(vault, matter_id=matter_id).client_id
+    employer = employers.add_employer(vault, name="Acme Farms").record
+    site = employers.add_worksite(vault, employer_id=employer.id, city="Salinas").record
+    letter = letters.add_letter(vault, agency="DOL-WHD", employer_id=employer.id).record
+    grant = matters.add_grant(
+        vault, matter_id=matter_id, kind="deferred_action", start="2025-01-01", end="2027-01-01"
+    ).record
+    notice = matters.add_notice(
+        vault, matter_id=matter_id, kind="receipt", occurred_on="2025-02-01"
+    ).record
+    note = notes.add_note(vault, body="Called the employer.", matter_id=matter_id).record
+    client = clients.get_client(vault, client_id=client_id)
+    matter = matters.get_matter(vault, matter_id=matter_id)
+
+    def edit(update: Callable[..., object], **fixed: object) -> Callable[..., object]:
+        return lambda **kw: update(vault, **fixed, **kw)
+
+    return {
+        "client": (edit(clients.update_client, client_id=client.id, phone="555-0100"),
+                   client.id, client.version),
+        "matter": (edit(matters.update_matter, matter_id=matter.id, status="filed"),
+                   matter.id, matter.version),
+        "employer": (edit(employers.update_employer, employer_id=employer.id, city="Salinas"),
+                     employer.id, employer.version),
+        "worksite": (edit(employers.update_worksite, worksite_id=site.id, name="North field"),
+                     site.id, site.version),
+        "letter": (edit(letters.update_letter, letter_id=letter.id, reference="SOI-1"),
+                   letter.id, letter.version),
+        "grant": (edit(matters.update_grant, grant_id=grant.id, end="2027-02-01"),
+                  grant.id, grant.version),
+        "event": (edit(matters.update_notice, event_id=notice.id, details="Mailed"),
+                  notice.id, notice.version),
+        "note": (edit(notes.update_note, note_id=note.id, body="Called them twice."),
+                 note.id, note.version),
+    }  # fmt: skip
+
+
+WORDS = {
+    "client": "client",
+    "matter": "matter",
+    "employer": "employer",
+    "worksite": "worksite",
+    "letter": "agency letter",
+    "grant": "grant",
+    "event": "notice",
+    "note": "note",
+}
+
+
+def test_every_editable_record_refuses_a_save_against_a_changed_row(
+    vault: Vault, matter_id: int
+) -> None:
+    records = _records(vault, matter_id)
+    for kind, (update, record_id, version) in records.items():
+        with acting_as(vault, "Ben Ortiz"):
+            update(version=version)
+        before = dump_tables(vault)
+        with pytest.raises(ConflictError) as refused:
+            update(version=version)
+        assert refused.value.message in sentence(vault, "Ben Ortiz", WORDS[kind], kind, record_id)
+        assert dump_tables(vault) == before, kind
+
+
+def test_deleting_a_client_someone_changed_is_refused(vault: Vault) -> None:
+    loaded = clients.add_client(vault, first_name="Luis", last_name="Vega").record
+    with acting_as(vault, "Ben Ortiz"):
+        clients.update_client(vault, client_id=loaded.id, phone="555-0101")
+    with pytest.raises(ConflictError):
+        clients.delete_client(vault, client_id=loaded.id, version=loaded.version)
+    assert clients.get_client(vault, client_id=loaded.id).phone == "555-0101"
+
+
+def test_the_newest_audit_sequence_moves_with_every_change(vault: Vault, matter_id: int) -> None:
+    first = audit_log.newest_sequence(vault)
+    assert first == audit_log.list_events(vault, limit=1)[0].id
+    matters.update_matter(vault, matter_id=matter_id, status="filed")
+    assert audit_log.newest_sequence(vault) > first
+    moved = audit_log.newest_sequence(vault)
+    matters.update_matter(vault, matter_id=matter_id, status="filed")  # nothing changed
+    assert audit_log.newest_sequence(vault) == moved
+
+
+def test_a_change_from_another_day_names_the_date() -> None:
+    today = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+    assert row_versions.local_time(datetime(2026, 3, 2, 17, 42), today) == "09:42"
+    assert row_versions.local_time(datetime(2026, 2, 27, 17, 42), today) == "2026-02-27 09:42"
