@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError, ValidationError
+from clinic_app.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
@@ -176,7 +176,18 @@ class ClientEditor(QDialog):
             if self.record is None:
                 result = clients.add_client(self.vault, **values)  # type: ignore[arg-type]
             else:
-                result = clients.update_client(self.vault, client_id=self.record.id, **values)  # type: ignore[arg-type]
+                result = clients.update_client(
+                    self.vault,
+                    client_id=self.record.id,
+                    version=self.record.version,
+                    **values,  # type: ignore[arg-type]
+                )
+        except ConflictError as exc:
+            # Someone saved first: show their values (this person's typing is not kept).
+            self.record = clients.get_client(self.vault, client_id=exc.record_id)
+            self._fill(self.record)
+            self.message.setText(exc.message)
+            return
         except ValidationError as exc:
             field = next(
                 (

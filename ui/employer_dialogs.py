@@ -25,23 +25,55 @@ def _line(name: str, value: str = "", placeholder: str = "") -> QLineEdit:
     return field
 
 
-class EmployerDialog(RecordDialog):
-    ERROR_FIELDS: ClassVar[dict[str, str]] = {"employer name": "name", "state": "state"}
+class _PlaceDialog(RecordDialog):
+    """What the employer and worksite editors share: a name and a place, saved with the version
+    the person loaded."""
 
-    def __init__(
-        self, vault: Vault, parent: QWidget | None = None, *, record: EmployerRecord | None = None
-    ) -> None:
+    NAME_LABEL = ""
+
+    def __init__(self, parent: QWidget | None, record: EmployerRecord | WorksiteRecord | None):
         super().__init__(parent)
-        self.vault, self.record = vault, record
-        self.setWindowTitle(_("Edit employer") if record else _("New employer"))
-        self.name = _line(N_("Employer name"), record.name if record else "")
-        self.address = _line(N_("Address"), record.address if record else "")
-        self.city = _line(N_("City"), record.city if record else "")
-        self.state = _line(N_("State"), record.state if record else "", "IL")
+        self.version = record.version if record else None
+        self.name = _line(self.NAME_LABEL)
+        self.address = _line(N_("Address"))
+        self.city = _line(N_("City"))
+        self.state = _line(N_("State"), placeholder="IL")
         self.form.addRow(_("Name"), self.name)
         self.form.addRow(_("Address"), self.address)
         self.form.addRow(_("City"), self.city)
         self.form.addRow(_("State"), self.state)
+        if record is not None:
+            self.fill(record)
+
+    def fill(self, record: EmployerRecord | WorksiteRecord) -> None:
+        self.version = record.version
+        for field, value in (
+            (self.name, record.name),
+            (self.address, record.address),
+            (self.city, record.city),
+            (self.state, record.state),
+        ):
+            field.setText(value)
+
+    def values(self) -> dict[str, str]:
+        return {
+            "name": self.name.text(),
+            "address": self.address.text(),
+            "city": self.city.text(),
+            "state": self.state.text(),
+        }
+
+
+class EmployerDialog(_PlaceDialog):
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {"employer name": "name", "state": "state"}
+    NAME_LABEL = N_("Employer name")
+
+    def __init__(
+        self, vault: Vault, parent: QWidget | None = None, *, record: EmployerRecord | None = None
+    ) -> None:
+        super().__init__(parent, record)
+        self.vault, self.record = vault, record
+        self.setWindowTitle(_("Edit employer") if record else _("New employer"))
         # A new employer is checked against the clients (a conflict) and the employers on file.
         self.conflicts = (
             None if record else conflict_panel.for_employer(vault, self.name, self.reject)
@@ -50,22 +82,23 @@ class EmployerDialog(RecordDialog):
             self.form.addRow(self.conflicts)
         self.finish_layout()
 
+    def reload(self) -> None:
+        if self.record is not None:
+            self.record = employers.get_employer(self.vault, employer_id=self.record.id)
+            self.fill(self.record)
+
     def save(self) -> None:
         waiting = self.conflicts.ready_to_save() if self.conflicts is not None else None
         if waiting:
             self.error.setText(waiting)
             return
-        values = {
-            "name": self.name.text(),
-            "address": self.address.text(),
-            "city": self.city.text(),
-            "state": self.state.text(),
-        }
         try:
             if self.record is None:
-                result = employers.add_employer(self.vault, **values)
+                result = employers.add_employer(self.vault, **self.values())
             else:
-                result = employers.update_employer(self.vault, employer_id=self.record.id, **values)
+                result = employers.update_employer(
+                    self.vault, employer_id=self.record.id, version=self.version, **self.values()
+                )
         except ClinicError as exc:
             self.failed(exc)
             return
@@ -76,8 +109,9 @@ class EmployerDialog(RecordDialog):
         self.accept()
 
 
-class WorksiteDialog(RecordDialog):
+class WorksiteDialog(_PlaceDialog):
     ERROR_FIELDS: ClassVar[dict[str, str]] = {"city": "city", "state": "state"}
+    NAME_LABEL = N_("Worksite name")
 
     def __init__(
         self,
@@ -87,31 +121,26 @@ class WorksiteDialog(RecordDialog):
         *,
         record: WorksiteRecord | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, record)
         self.vault, self.employer_id, self.record = vault, employer_id, record
         self.setWindowTitle(_("Edit worksite") if record else _("New worksite"))
-        self.name = _line(N_("Worksite name"), record.name if record else "")
-        self.address = _line(N_("Address"), record.address if record else "")
-        self.city = _line(N_("City"), record.city if record else "")
-        self.state = _line(N_("State"), record.state if record else "", "IL")
-        self.form.addRow(_("Name"), self.name)
-        self.form.addRow(_("Address"), self.address)
-        self.form.addRow(_("City"), self.city)
-        self.form.addRow(_("State"), self.state)
         self.finish_layout()
 
+    def reload(self) -> None:
+        if self.record is not None:
+            self.record = employers.get_worksite(self.vault, worksite_id=self.record.id)
+            self.fill(self.record)
+
     def save(self) -> None:
-        values = {
-            "name": self.name.text(),
-            "address": self.address.text(),
-            "city": self.city.text(),
-            "state": self.state.text(),
-        }
         try:
             if self.record is None:
-                result = employers.add_worksite(self.vault, employer_id=self.employer_id, **values)
+                result = employers.add_worksite(
+                    self.vault, employer_id=self.employer_id, **self.values()
+                )
             else:
-                result = employers.update_worksite(self.vault, worksite_id=self.record.id, **values)
+                result = employers.update_worksite(
+                    self.vault, worksite_id=self.record.id, version=self.version, **self.values()
+                )
         except ClinicError as exc:
             self.failed(exc)
             return
@@ -143,59 +172,58 @@ class LetterDialog(RecordDialog):
         self.vault, self.employer_id, self.record = vault, employer_id, record
         self.setWindowTitle(_("Edit agency letter") if record else _("New agency letter"))
 
-        def day(value: object) -> str:
-            return str(value) if value else ""
-
-        self.agency = _line(
-            N_("Agency"),
-            record.agency if record else "",
-            "DOL-WHD, NLRB, EEOC, OSHA, NY State DOL…",
-        )
-        self.issued = _line(N_("Date issued"), day(record and record.date_issued), _(DATE_HINT))
-        self.start = _line(
-            N_("Covered period start"), day(record and record.period_start), _(DATE_HINT)
-        )
-        self.end = _line(N_("Covered period end"), day(record and record.period_end), _(DATE_HINT))
-        self.reference = _line(N_("Reference"), record.reference if record else "")
+        self.agency = _line(N_("Agency"), "", "DOL-WHD, NLRB, EEOC, OSHA, NY State DOL…")
+        self.issued = _line(N_("Date issued"), "", _(DATE_HINT))
+        self.start = _line(N_("Covered period start"), "", _(DATE_HINT))
+        self.end = _line(N_("Covered period end"), "", _(DATE_HINT))
+        self.reference = _line(N_("Reference"))
         self.worksite: QComboBox = guarded(QComboBox())
         self.worksite.setAccessibleName(_("Worksite"))
         self.worksite.addItem(_("Every worksite of the employer"), None)
         for site in employers.list_worksites(vault, employer_id=employer_id):
             place = ", ".join(p for p in (site.name, site.address, site.city, site.state) if p)
             self.worksite.addItem(place, site.id)
-        if record is not None:
-            self.worksite.setCurrentIndex(max(0, self.worksite.findData(record.worksite_id)))
         self.form.addRow(_("Agency"), self.agency)
         self.form.addRow(_("Date issued"), self.issued)
         self.form.addRow(_("Period start"), self.start)
         self.form.addRow(_("Period end"), self.end)
         self.form.addRow(_("Worksite"), self.worksite)
         self.form.addRow(_("Reference"), self.reference)
+        if record is not None:
+            self.fill(record)
         self.finish_layout()
 
+    def fill(self, record: LetterRecord) -> None:
+        def day(value: object) -> str:
+            return str(value) if value else ""
+
+        self.agency.setText(record.agency)
+        self.issued.setText(day(record.date_issued))
+        self.start.setText(day(record.period_start))
+        self.end.setText(day(record.period_end))
+        self.reference.setText(record.reference)
+        self.worksite.setCurrentIndex(max(0, self.worksite.findData(record.worksite_id)))
+
+    def reload(self) -> None:
+        if self.record is not None:
+            self.record = letters.get_letter(self.vault, letter_id=self.record.id)
+            self.fill(self.record)
+
     def save(self) -> None:
+        values = {
+            "agency": self.agency.text(),
+            "date_issued": self.issued.text() or None,
+            "period_start": self.start.text() or None,
+            "period_end": self.end.text() or None,
+            "worksite_id": self.worksite.currentData(),
+            "reference": self.reference.text(),
+        }
         try:
             if self.record is None:
-                result = letters.add_letter(
-                    self.vault,
-                    agency=self.agency.text(),
-                    employer_id=self.employer_id,
-                    date_issued=self.issued.text() or None,
-                    period_start=self.start.text() or None,
-                    period_end=self.end.text() or None,
-                    worksite_id=self.worksite.currentData(),
-                    reference=self.reference.text(),
-                )
+                result = letters.add_letter(self.vault, employer_id=self.employer_id, **values)
             else:
                 result = letters.update_letter(
-                    self.vault,
-                    letter_id=self.record.id,
-                    agency=self.agency.text(),
-                    date_issued=self.issued.text() or None,
-                    period_start=self.start.text() or None,
-                    period_end=self.end.text() or None,
-                    worksite_id=self.worksite.currentData(),
-                    reference=self.reference.text(),
+                    self.vault, letter_id=self.record.id, version=self.record.version, **values
                 )
         except ClinicError as exc:
             self.failed(exc)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError, ValidationError
+from clinic_app.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.i18n import _
 from clinic_app.services import ChangeSet
 from ui.feedback import desktop_message, mark_error
@@ -69,11 +69,19 @@ class RecordDialog(QDialog):
             self.error.clear()
 
     def failed(self, exc: ClinicError) -> None:
+        if isinstance(exc, ConflictError):
+            # Someone saved first: show their values, then say so (refilling clears the line).
+            self.reload()
+            self.error.setText(exc.message)
+            return
         if isinstance(exc, ValidationError):
             for key, attribute in self.ERROR_FIELDS.items():
                 if key in exc.field:
                     mark_error(getattr(self, attribute), True)
         self.error.setText(desktop_message(exc) + " " + _("Nothing was saved."))
+
+    def reload(self) -> None:
+        """Refill the fields from the record as it is now, with its current version."""
 
     def save(self) -> None:
         raise NotImplementedError

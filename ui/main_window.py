@@ -28,6 +28,7 @@ from ui.backup_dialogs import BackupDialog, RestoreDialog
 from ui.bus import ChangeBus
 from ui.idle_lock import AutoLock, IdleWatcher, idle_message
 from ui.import_wizard import ImportWizard
+from ui.others_changes import OthersChanges
 from ui.pages.base import Page
 from ui.pages.clients import ClientsPage
 from ui.pages.deadlines import DeadlinesPage
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         # The counts follow every change, not only the 15-minute reminder check.
         self.bus.changed.connect(lambda _changes: self.reminders.check(notify=False))
         self.auto_backup = AutoBackup(self.background, self.bus, self.statusBar())
+        self.others_changes = OthersChanges(self.bus, self)
 
         self.set_autolock_minutes(autolock_minutes)
         self.watcher = IdleWatcher(self)
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         self.unlock.message.clear()
         self.autolock.start()
         self.reminders.start()
+        self.others_changes.start(vault)
         self.auto_backup.at_unlock(vault)
 
     def show_page(self, page: Page) -> None:
@@ -203,6 +206,7 @@ class MainWindow(QMainWindow):
         """Drop every model and widget that holds client data, close the vault, show unlock."""
         self.autolock.stop()
         self.reminders.stop()
+        self.others_changes.stop()
         self._drop_dialogs()
         for page in self.pages:
             page.set_vault(None)

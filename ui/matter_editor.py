@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError, ValidationError
+from clinic_app.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.i18n import N_, _
 from clinic_app.services import ChangeSet, clients, deadlines, employers, letters, matters, staff
 from clinic_app.services.records import MatterRecord
@@ -302,7 +302,19 @@ class MatterDialog(QDialog):
             if self.matter is None:
                 result = matters.add_matter(self.vault, client_id=int(client_id), **fields)  # type: ignore[arg-type]
             else:
-                result = matters.update_matter(self.vault, matter_id=self.matter.id, **fields)  # type: ignore[arg-type]
+                result = matters.update_matter(
+                    self.vault,
+                    matter_id=self.matter.id,
+                    version=self.matter.version,
+                    **fields,  # type: ignore[arg-type]
+                )
+        except ConflictError as exc:
+            # Someone saved first: show their values (this person's typing is not kept).
+            self.matter = matters.get_matter(self.vault, matter_id=exc.record_id)
+            self._select(self.program, self.matter.program)
+            self._fill(self.matter)
+            self.error.setText(exc.message)
+            return
         except ValidationError as exc:
             widget = self.fields.get(ERROR_FIELDS.get(exc.field, ""))
             if widget is not None:

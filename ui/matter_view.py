@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError
+from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import _, format_day
 from clinic_app.services import ChangeSet, letters, matters, notes, staff, vocab
 from clinic_app.services.vault_ops import Vault
@@ -51,6 +51,7 @@ class MatterPanel(QWidget):
 
     def __init__(self, publish: Callable[..., None]) -> None:
         super().__init__()
+        self.loaded_version: int | None = None
         self.publish = publish  # publish(ChangeSet, message="")
         self.vault: Vault | None = None
         self.matter_id: int | None = None
@@ -160,6 +161,7 @@ class MatterPanel(QWidget):
             return
         assert vault is not None and matter_id is not None
         m = matters.get_matter(vault, matter_id=matter_id)
+        self.loaded_version = m.version  # the stage and assignee boxes save against it
         letter = (
             letters.get_letter(vault, letter_id=m.agency_letter_id) if m.agency_letter_id else None
         )
@@ -262,30 +264,35 @@ class MatterPanel(QWidget):
         self.show_matter(self.vault, self.matter_id)
 
     def _status_chosen(self) -> None:
-        if self.vault is None or self.matter_id is None:
-            return
-        try:
-            result = matters.update_matter(
-                self.vault, matter_id=self.matter_id, status=str(self.status.currentData())
-            )
-        except ClinicError as exc:
-            self.error.setText(desktop_message(exc))
-            return
-        self._after(
-            result.changes,
+        self._save_field(
+            {"status": str(self.status.currentData())},
             _("Moved the matter to {stage}.").format(stage=self.status.currentText()),
         )
 
     def _assignee_chosen(self) -> None:
-        if self.vault is None or self.matter_id is None:
-            return
-        result = matters.update_matter(
-            self.vault, matter_id=self.matter_id, assigned_staff_id=self.assignee.currentData()
-        )
-        self._after(
-            result.changes,
+        self._save_field(
+            {"assigned_staff_id": self.assignee.currentData()},
             _("Assigned the matter to {name}.").format(name=self.assignee.currentText()),
         )
+
+    def _save_field(self, fields: dict[str, object], said: str) -> None:
+        if self.vault is None or self.matter_id is None:
+            return
+        try:
+            result = matters.update_matter(
+                self.vault,
+                matter_id=self.matter_id,
+                version=self.loaded_version,
+                **fields,  # type: ignore[arg-type]
+            )
+        except ConflictError as exc:
+            self.show_matter(self.vault, self.matter_id)  # the other person's values
+            self.error.setText(exc.message)
+            return
+        except ClinicError as exc:
+            self.error.setText(desktop_message(exc))
+            return
+        self._after(result.changes, said)
 
     def add_notice(self) -> None:
         if self.vault is None or self.matter_id is None:
@@ -316,15 +323,9 @@ class MatterPanel(QWidget):
         elif kind == "event":
             dialog = NoticeDialog(self.vault, self.matter_id, event_id=record_id, parent=self)
         else:
-            body = next(
-                (
-                    n.body
-                    for n in notes.list_notes(self.vault, matter_id=self.matter_id)
-                    if n.id == record_id
-                ),
-                "",
+            dialog = NoteDialog(
+                self.vault, notes.get_note(self.vault, note_id=record_id), parent=self
             )
-            dialog = NoteDialog(self.vault, record_id, body, parent=self)
         if dialog.exec():
             self._after(dialog.changes, dialog.said)
 

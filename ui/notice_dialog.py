@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError
+from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import N_, _
 from clinic_app.services import matters, notes
+from clinic_app.services.records import NoteRecord
 from clinic_app.services.vault_ops import Vault
 from ui.feedback import mark_error
 from ui.forms import RecordDialog
@@ -63,6 +64,7 @@ class NoticeDialog(RecordDialog):
     ) -> None:
         super().__init__(parent)
         self.vault, self.matter_id, self.event_id = vault, matter_id, event_id
+        self.version: int | None = None  # of the notice as loaded, for a correction
         self.setWindowTitle(_("Correct a notice") if event_id else _("Add a notice"))
         self.kind = guarded(QComboBox())
         for key, label in KINDS:
@@ -105,12 +107,17 @@ class NoticeDialog(RecordDialog):
         event = next(
             e for e in matters.list_events(self.vault, matter_id=self.matter_id) if e.id == event_id
         )
+        self.version = event.version
         self.kind.setCurrentIndex(max(0, self.kind.findData(event.kind)))
         self.kind.setEnabled(False)  # another kind of notice is a new notice
         self.occurred.setText(event.occurred_on.isoformat() if event.occurred_on else "")
         self.due.setText(event.due_on.isoformat() if event.due_on else "")
         self.mailed.setChecked(event.mailed)
         self.details.setText(event.details)
+
+    def reload(self) -> None:
+        if self.event_id is not None:
+            self._fill(self.event_id)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
@@ -132,6 +139,7 @@ class NoticeDialog(RecordDialog):
                 result = matters.update_event(
                     self.vault,
                     event_id=self.event_id,
+                    version=self.version,
                     occurred_on=self.occurred.text() or None,
                     due_on=due,
                     mailed=self.mailed.isChecked() and kind == "rfe",
@@ -197,15 +205,23 @@ class GrantDialog(RecordDialog):
         if grant_id is not None:
             self.form.addRow(_("Terminated on"), self.terminated)
         self.finish_layout()
-        if grant_id is not None:
-            grant = next(
-                g for g in matters.list_grants(vault, matter_id=matter_id) if g.id == grant_id
-            )
-            self.kind.setCurrentIndex(max(0, self.kind.findData(grant.kind)))
-            self.start.setText(grant.start.isoformat() if grant.start else "")
-            self.end.setText(grant.end.isoformat() if grant.end else "")
-            self.category.setText(grant.category)
-            self.terminated.setText(grant.terminated_on.isoformat() if grant.terminated_on else "")
+        self.version: int | None = None  # of the grant as loaded, for a correction
+        self.reload()
+
+    def reload(self) -> None:
+        if self.grant_id is None:
+            return
+        grant = next(
+            g
+            for g in matters.list_grants(self.vault, matter_id=self.matter_id)
+            if g.id == self.grant_id
+        )
+        self.version = grant.version
+        self.kind.setCurrentIndex(max(0, self.kind.findData(grant.kind)))
+        self.start.setText(grant.start.isoformat() if grant.start else "")
+        self.end.setText(grant.end.isoformat() if grant.end else "")
+        self.category.setText(grant.category)
+        self.terminated.setText(grant.terminated_on.isoformat() if grant.terminated_on else "")
 
     def save(self) -> None:
         kind = str(self.kind.currentData())
@@ -215,6 +231,7 @@ class GrantDialog(RecordDialog):
                 result = matters.update_grant(
                     self.vault,
                     grant_id=self.grant_id,
+                    version=self.version,
                     kind=kind,
                     start=self.start.text() or None,
                     end=self.end.text() or None,
@@ -247,27 +264,32 @@ class GrantDialog(RecordDialog):
 class NoteDialog(RecordDialog):
     """Correct a note's text (who wrote it and when stay)."""
 
-    def __init__(
-        self, vault: Vault, note_id: int, body: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, vault: Vault, note: NoteRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.vault, self.note_id = vault, note_id
+        self.vault, self.note = vault, note
         self.setWindowTitle(_("Correct a note"))
         self.body = QPlainTextEdit()
         self.body.setAccessibleName(_("Note"))
         self.body.setTabChangesFocus(True)
         self.form.addRow(_("Note"), self.body)
-        self.body.setPlainText(body)
+        self.body.setPlainText(note.body)
         self.finish_layout()
         self.body.textChanged.connect(lambda: self._fixed(self.body))
+
+    def reload(self) -> None:
+        self.note = notes.get_note(self.vault, note_id=self.note.id)
+        self.body.setPlainText(self.note.body)
 
     def save(self) -> None:
         try:
             result = notes.update_note(
-                self.vault, note_id=self.note_id, body=self.body.toPlainText()
+                self.vault,
+                note_id=self.note.id,
+                body=self.body.toPlainText(),
+                version=self.note.version,
             )
         except ClinicError as exc:
-            mark_error(self.body, True)
+            mark_error(self.body, not isinstance(exc, ConflictError))
             self.failed(exc)
             return
         self.changes = result.changes

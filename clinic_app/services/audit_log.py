@@ -41,3 +41,15 @@ def newest_sequence(vault: Store) -> int:
     with vault.reader() as session:
         newest = session.exec(select(func.max(AuditEvent.id))).one()
     return int(newest or 0)
+
+
+def changed_by_others(vault: Vault, *, after: int) -> bool:
+    """Whether anyone but this vault's person logged a change after event `after` (a window's
+    own saves already refreshed what they touched)."""
+    with vault.reader() as session:
+        found = session.exec(
+            select(AuditEvent.id)
+            .where(col(AuditEvent.id) > after, AuditEvent.actor != vault.actor)
+            .limit(1)
+        ).first()
+    return found is not None

@@ -68,6 +68,11 @@ def update_note(
     return Changed(record, ChangeSet.of(NOTE, note_id) if changed else ChangeSet())
 
 
+def get_note(vault: Vault, *, note_id: int) -> NoteRecord:
+    with vault.reader() as session:
+        return _record(get_or_fail(session, Note, note_id, "note"))
+
+
 def list_notes(
     vault: Store, *, client_id: int | None = None, matter_id: int | None = None
 ) -> list[NoteRecord]:

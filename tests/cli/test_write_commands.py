@@ -238,6 +238,7 @@ def test_each_add_prints_the_new_record_with_its_id(intake: Intake) -> None:
         "role": "attorney",
         "email": "",
         "active": True,
+        "version": 1,  # what an edit with --if-version saves against
     }
     client = runs["client"].json()
     assert client["id"] == 1

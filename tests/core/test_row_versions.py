@@ -211,3 +211,13 @@ def test_a_change_from_another_day_names_the_date() -> None:
     today = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
     assert row_versions.local_time(datetime(2026, 3, 2, 17, 42), today) == "09:42"
     assert row_versions.local_time(datetime(2026, 2, 27, 17, 42), today) == "2026-02-27 09:42"
+
+
+def test_changes_by_others_are_told_from_ones_own(vault: Vault, matter_id: int) -> None:
+    seen = audit_log.newest_sequence(vault)
+    matters.update_matter(vault, matter_id=matter_id, status="filed")  # the vault's own person
+    assert not audit_log.changed_by_others(vault, after=seen)
+    with acting_as(vault, "Ben Ortiz"):
+        matters.update_matter(vault, matter_id=matter_id, status="receipt")
+    assert audit_log.changed_by_others(vault, after=seen)
+    assert not audit_log.changed_by_others(vault, after=audit_log.newest_sequence(vault))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.errors import ClinicError
+from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
@@ -259,9 +259,11 @@ class ClientsPage(Page):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            changes = clients.delete_client(self.vault, client_id=client_id)
+            changes = clients.delete_client(self.vault, client_id=client_id, version=record.version)
         except ClinicError as exc:
             QMessageBox.information(self, _("Delete client"), desktop_message(exc))
+            if isinstance(exc, ConflictError):
+                self.refresh()  # the other person's values
             return
         self.bus.publish(changes, _("Deleted {name}.").format(name=record.full_name))
 
