@@ -184,7 +184,7 @@ class ClientEditor(QDialog):
                 )
         except ConflictError as exc:
             # Someone saved first: show their values (this person's typing is not kept).
-            self.record = clients.get_client(self.vault, client_id=exc.record_id)
+            self.record = clients.get_client(self.vault, client_id=self.record.id)
             self._fill(self.record)
             self.message.setText(exc.message)
             return

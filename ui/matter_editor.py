@@ -310,7 +310,7 @@ class MatterDialog(QDialog):
                 )
         except ConflictError as exc:
             # Someone saved first: show their values (this person's typing is not kept).
-            self.matter = matters.get_matter(self.vault, matter_id=exc.record_id)
+            self.matter = matters.get_matter(self.vault, matter_id=self.matter.id)
             self._select(self.program, self.matter.program)
             self._fill(self.matter)
             self.error.setText(exc.message)
