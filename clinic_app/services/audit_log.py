@@ -43,7 +43,7 @@ def newest_sequence(vault: Store) -> int:
     return int(newest or 0)
 
 
-def changed_by_others(vault: Vault, *, after: int) -> bool:
+def changed_by_others(vault: Store, *, after: int) -> bool:
     """Whether anyone but this vault's person logged a change after event `after` (a window's
     own saves already refreshed what they touched)."""
     with vault.reader() as session:

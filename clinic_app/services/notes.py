@@ -68,7 +68,7 @@ def update_note(
     return Changed(record, ChangeSet.of(NOTE, note_id) if changed else ChangeSet())
 
 
-def get_note(vault: Vault, *, note_id: int) -> NoteRecord:
+def get_note(vault: Store, *, note_id: int) -> NoteRecord:
     with vault.reader() as session:
         return _record(get_or_fail(session, Note, note_id, "note"))
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from clinic_app.domain.models import AuditEvent
+from clinic_app.domain.models import AuditEvent, StaffMember
 from clinic_app.errors import ConflictError
 from clinic_app.i18n import N_, _
 from clinic_app.services._base import now
@@ -62,7 +62,10 @@ def conflict_sentence(session: Session, kind: str, record_id: int) -> str:
         .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()
-    who = (newest.actor if newest is not None else "") or _("Someone")
+    actor = newest.actor if newest is not None else ""
+    # On the clinic server the log names the login: say the staff member's name instead.
+    named = session.exec(select(StaffMember.name).where(StaffMember.login == actor)).first()
+    who = (named if actor and named else actor) or _("Someone")
     when = local_time(newest.at if newest is not None else now())
     return _(_SENTENCES.get(kind, _OTHER)).format(who=who, when=when)
 

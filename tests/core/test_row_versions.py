@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,8 +15,15 @@ from sqlalchemy import text
 
 from clinic_app.errors import ConflictError
 from clinic_app.services import audit_log, clients, employers, letters, matters, notes, row_versions
-from clinic_app.services.vault_ops import Vault
+from clinic_app.store.base import SERVER
+from tests import pg_cluster
+from tests.conftest import FAST_KDF
 from tests.core.helpers import dump_tables
+
+Vault = Any  # either store: the tests run on the vault and on the clinic server
+BEN = "Ben Ortiz"
+BEN_LOGIN = "ben"
+BEN_PASSWORD = "ben-password-for-tests"
 
 CLINIC_ZONE = "America/Los_Angeles"  # not UTC, so a sentence in UTC would show
 
@@ -31,13 +39,54 @@ def clinic_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @contextmanager
 def acting_as(vault: Vault, name: str) -> Iterator[Vault]:
-    """Another person at the same data (as the CLI shell does between commands)."""
+    """Another person at the same vault (as the CLI shell does between commands)."""
     before = vault.actor
     vault.actor = name
     try:
         yield vault
     finally:
         vault.actor = before
+
+
+def _ben_logs_in(cluster: pg_cluster.Cluster, url: str) -> Any:
+    """Ben's own login on the test clinic server, with his key slot and his staff row."""
+    from clinic_app.store import clinic_key
+    from clinic_app.store.postgres import PostgresStore, make_engine
+
+    with cluster.admin_engine().connect() as conn:  # roles belong to the whole cluster
+        conn.exec_driver_sql(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ben') "
+            "THEN CREATE ROLE ben LOGIN SUPERUSER; END IF; END $$"
+        )
+        conn.exec_driver_sql(f"ALTER ROLE ben PASSWORD '{BEN_PASSWORD}'")
+    engine = make_engine(url, cluster.user, cluster.password)
+    try:
+        with engine.begin() as conn:
+            key = clinic_key.unwrap(conn, cluster.user, cluster.password)
+            clinic_key.wrap_for(conn, BEN_LOGIN, BEN_PASSWORD, key, kdf=FAST_KDF)
+            conn.execute(
+                text(
+                    "INSERT INTO staff_member (name, role, email, active, login) "
+                    "VALUES (:name, 'paralegal', '', true, :login)"
+                ),
+                {"name": BEN, "login": BEN_LOGIN},
+            )
+    finally:
+        engine.dispose()
+    return PostgresStore.connect(url, user=BEN_LOGIN, password=BEN_PASSWORD)
+
+
+@pytest.fixture
+def ben(
+    vault: Vault, store_kind: str, request: pytest.FixtureRequest
+) -> Callable[[], AbstractContextManager[Vault]]:
+    """Ben Ortiz at the same data: on the clinic server his own login and connection; in a
+    vault (one process holds it) the same store acting as him."""
+    if store_kind != SERVER:
+        return lambda: acting_as(vault, BEN)
+    store = _ben_logs_in(request.getfixturevalue("pg_server"), request.getfixturevalue("server_db"))
+    request.addfinalizer(store.close)
+    return lambda: nullcontext(store)
 
 
 def sentence(vault: Vault, who: str, words: str, kind: str, record_id: int) -> set[str]:
@@ -58,34 +107,33 @@ def matter_id(vault: Vault) -> int:
 
 
 def test_second_save_of_one_matter_is_refused_and_nothing_is_lost(
-    vault: Vault, matter_id: int
+    vault: Vault, ben: Callable[[], AbstractContextManager[Vault]], matter_id: int
 ) -> None:
-    with acting_as(vault, "Ana Ruiz"):
-        anas_copy = matters.get_matter(vault, matter_id=matter_id)
-    with acting_as(vault, "Ben Ortiz"):
-        bens_copy = matters.get_matter(vault, matter_id=matter_id)
+    anas_copy = matters.get_matter(vault, matter_id=matter_id)  # Ana opens the matter
+    with ben() as bens_store:  # so does Ben, who saves first
+        bens_copy = matters.get_matter(bens_store, matter_id=matter_id)
         assert bens_copy.version == anas_copy.version
         saved = matters.update_matter(
-            vault, matter_id=matter_id, version=bens_copy.version, status="filed"
+            bens_store, matter_id=matter_id, version=bens_copy.version, status="filed"
         )
         assert saved.record.version == bens_copy.version + 1
     before = dump_tables(vault)
 
-    with acting_as(vault, "Ana Ruiz"), pytest.raises(ConflictError) as refused:
+    with pytest.raises(ConflictError) as refused:
         matters.update_matter(
             vault, matter_id=matter_id, version=anas_copy.version, receipt_number="IOE0123456789"
         )
 
-    assert refused.value.message in sentence(vault, "Ben Ortiz", "matter", "matter", matter_id)
+    assert refused.value.message in sentence(vault, BEN, "matter", "matter", matter_id)
     assert (refused.value.kind, refused.value.record_id) == ("matter", matter_id)
     assert dump_tables(vault) == before, "a refused save writes nothing, not even to the log"
     reloaded = matters.get_matter(vault, matter_id=matter_id)
     assert (reloaded.status, reloaded.receipt_number) == ("filed", None)  # Ben's change stands
 
-    with acting_as(vault, "Ana Ruiz"):  # after reloading, her save goes through on top of his
-        again = matters.update_matter(
-            vault, matter_id=matter_id, version=reloaded.version, receipt_number="IOE0123456789"
-        )
+    # After reloading, Ana's save goes through on top of Ben's.
+    again = matters.update_matter(
+        vault, matter_id=matter_id, version=reloaded.version, receipt_number="IOE0123456789"
+    )
     assert (again.record.status, again.record.receipt_number) == ("filed", "IOE0123456789")
     assert again.record.version == reloaded.version + 1
 
@@ -101,14 +149,14 @@ def test_a_save_without_a_version_reads_and_writes_in_one_transaction(
 
 
 def test_the_database_refuses_a_row_changed_between_read_and_write(
-    vault: Vault, matter_id: int
+    vault: Vault, ben: Callable[[], AbstractContextManager[Vault]], matter_id: int
 ) -> None:
     """On a server another person's commit can land after this transaction read the row: the
     UPDATE's own `WHERE version = …` catches it, not only the comparison in Python."""
     from clinic_app.domain.models import Matter
 
-    with acting_as(vault, "Ben Ortiz"):
-        matters.update_matter(vault, matter_id=matter_id, kind="renewal")
+    with ben() as bens_store:
+        matters.update_matter(bens_store, matter_id=matter_id, kind="renewal")
     with pytest.raises(ConflictError) as refused, vault.session() as session:
         row = session.get(Matter, matter_id)
         assert row is not None
@@ -119,7 +167,7 @@ def test_the_database_refuses_a_row_changed_between_read_and_write(
         row_versions.apply_changes(
             session, row, {"status": "filed"}, kind="matter", record_id=matter_id
         )
-    assert refused.value.message in sentence(vault, "Ben Ortiz", "matter", "matter", matter_id)
+    assert refused.value.message in sentence(vault, BEN, "matter", "matter", matter_id)
     assert matters.get_matter(vault, matter_id=matter_id).status == "intake"
 
 
@@ -140,7 +188,7 @@ def _records(vault: Vault, matter_id: int) -> dict[str, tuple[Callable[..., obje
     matter = matters.get_matter(vault, matter_id=matter_id)
 
     def edit(update: Callable[..., object], **fixed: object) -> Callable[..., object]:
-        return lambda **kw: update(vault, **fixed, **kw)
+        return lambda store, **kw: update(store, **fixed, **kw)
 
     return {
         "client": (edit(clients.update_client, client_id=client.id, phone="555-0100"),
@@ -175,23 +223,24 @@ WORDS = {
 
 
 def test_every_editable_record_refuses_a_save_against_a_changed_row(
-    vault: Vault, matter_id: int
+    vault: Vault, ben: Callable[[], AbstractContextManager[Vault]], matter_id: int
 ) -> None:
-    records = _records(vault, matter_id)
-    for kind, (update, record_id, version) in records.items():
-        with acting_as(vault, "Ben Ortiz"):
-            update(version=version)
+    for kind, (update, record_id, version) in _records(vault, matter_id).items():
+        with ben() as bens_store:
+            update(bens_store, version=version)
         before = dump_tables(vault)
         with pytest.raises(ConflictError) as refused:
-            update(version=version)
-        assert refused.value.message in sentence(vault, "Ben Ortiz", WORDS[kind], kind, record_id)
+            update(vault, version=version)
+        assert refused.value.message in sentence(vault, BEN, WORDS[kind], kind, record_id)
         assert dump_tables(vault) == before, kind
 
 
-def test_deleting_a_client_someone_changed_is_refused(vault: Vault) -> None:
+def test_deleting_a_client_someone_changed_is_refused(
+    vault: Vault, ben: Callable[[], AbstractContextManager[Vault]]
+) -> None:
     loaded = clients.add_client(vault, first_name="Luis", last_name="Vega").record
-    with acting_as(vault, "Ben Ortiz"):
-        clients.update_client(vault, client_id=loaded.id, phone="555-0101")
+    with ben() as bens_store:
+        clients.update_client(bens_store, client_id=loaded.id, phone="555-0101")
     with pytest.raises(ConflictError):
         clients.delete_client(vault, client_id=loaded.id, version=loaded.version)
     assert clients.get_client(vault, client_id=loaded.id).phone == "555-0101"
@@ -213,11 +262,13 @@ def test_a_change_from_another_day_names_the_date() -> None:
     assert row_versions.local_time(datetime(2026, 2, 27, 17, 42), today) == "2026-02-27 09:42"
 
 
-def test_changes_by_others_are_told_from_ones_own(vault: Vault, matter_id: int) -> None:
+def test_changes_by_others_are_told_from_ones_own(
+    vault: Vault, ben: Callable[[], AbstractContextManager[Vault]], matter_id: int
+) -> None:
     seen = audit_log.newest_sequence(vault)
-    matters.update_matter(vault, matter_id=matter_id, status="filed")  # the vault's own person
+    matters.update_matter(vault, matter_id=matter_id, status="filed")  # the store's own person
     assert not audit_log.changed_by_others(vault, after=seen)
-    with acting_as(vault, "Ben Ortiz"):
-        matters.update_matter(vault, matter_id=matter_id, status="receipt")
+    with ben() as bens_store:
+        matters.update_matter(bens_store, matter_id=matter_id, status="receipt")
     assert audit_log.changed_by_others(vault, after=seen)
     assert not audit_log.changed_by_others(vault, after=audit_log.newest_sequence(vault))
