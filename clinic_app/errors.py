@@ -20,8 +20,9 @@ class UserError(ClinicError):
 class ValidationError(UserError):
     """A field value is not acceptable."""
 
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"{field}: {problem}")
+    def __init__(self, field: str, problem: str, *, label: str | None = None) -> None:
+        # `label` is the field as the person's screen names it; `field` stays the code's name.
+        super().__init__(f"{label or field}: {problem}")
         self.field = field
         self.problem = problem
 

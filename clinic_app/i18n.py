@@ -64,3 +64,40 @@ def format_day(day: date, lang: str | None = None) -> str:
 
     locale = _BABEL_LOCALES.get(lang or _language, lang or _language)
     return str(format_date(day, format="medium", locale=locale))
+
+
+def date_order(lang: str | None = None) -> str:
+    """How the language writes a numeric date: 'mdy' (US English) or 'dmy' (Spanish), from Babel."""
+    code = lang or _language
+    if code == "en":
+        return "mdy"  # the US form, without loading Babel for the command line's default
+    from babel.dates import get_date_format
+
+    pattern = get_date_format("short", locale=_BABEL_LOCALES.get(code, code)).pattern
+    positions = {part: pattern.find(part) for part in ("d", "M", "y")}
+    return "".join(sorted("dmy", key=lambda p: positions["M" if p == "m" else p]))
+
+
+def date_pattern(lang: str | None = None) -> str:
+    """The numeric form a person types, in their own letters: 'MM/DD/YYYY', 'DD/MM/AAAA'."""
+    letters = {"d": _("DD"), "m": _("MM"), "y": _("YYYY")}
+    return "/".join(letters[part] for part in date_order(lang))
+
+
+def numeric_day(day: date, lang: str | None = None) -> str:
+    """A date in the numeric form the language types ('05/02/2026' in Spanish, '02/05/2026' in
+    English): what a date field shows, so it reads back exactly as it was understood."""
+    parts = {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": f"{day.year:04d}"}
+    return "/".join(parts[part] for part in date_order(lang))
+
+
+# Contractions a language makes compulsory when a label follows a preposition ("antes de el
+# fin" is wrong Spanish: "antes del fin").
+_CONTRACTIONS = {"es": ((" de el ", " del "), (" a el ", " al "))}
+
+
+def contract(text: str) -> str:
+    """`text` with the current language's compulsory contractions made."""
+    for long, short in _CONTRACTIONS.get(_language, ()):
+        text = text.replace(long, short)
+    return text

@@ -24,6 +24,7 @@ from clinic_app.paths import config_dir
 from clinic_app.resources import resource_path
 from ui.screen_fit import clamp_to_screen
 from ui.start_window import StartWindow
+from ui.strings import SCREENSHOT_MODE
 
 if TYPE_CHECKING:  # loaded after the unlock screen is shown (ui/start_window.py)
     from clinic_app.services.vault_ops import Vault
@@ -206,6 +207,7 @@ def screenshots(
 
     qInstallMessageHandler(_quiet_offscreen)
     app = _application()
+    app.setProperty(SCREENSHOT_MODE, True)  # the vault's name on screen, never its path
     apply_language(app, lang or str(device_settings().value("language", "en")))
     window = MainWindow(vault_dir, actor)
     window.resize(*size)

@@ -21,6 +21,7 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import ChangeSet, checklist, staff, vocab
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import shown_day
 from ui.feedback import desktop_message
 from ui.forms import error_label
 from ui.guards import guarded
@@ -82,10 +83,10 @@ class ChecklistView(QWidget):
             return
         self.table.setRowCount(len(record.items))
         for row, item in enumerate(record.items):
-            self.table.setItem(row, 0, QTableWidgetItem(item.title))
+            self.table.setItem(row, 0, QTableWidgetItem(item.label or item.title))
             self.table.setItem(row, 1, QTableWidgetItem(_("yes") if item.required else _("no")))
             combo = guarded(QComboBox())
-            combo.setAccessibleName(_("Status of {item}").format(item=item.title))
+            combo.setAccessibleName(_("Status of {item}").format(item=item.label or item.title))
             for key, label in STATUS_LABELS.items():
                 combo.addItem(_(label), key)
             combo.setCurrentIndex(max(0, combo.findData(item.status)))
@@ -100,7 +101,7 @@ class ChecklistView(QWidget):
                 + _("Ready to file")
                 + "</b> · "
                 + _("signed off by {name} on {date}").format(
-                    name=record.sign_off.staff_name, date=record.sign_off.signed_on.isoformat()
+                    name=record.sign_off.staff_name, date=shown_day(record.sign_off.signed_on)
                 )
             )
         elif record.complete:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import _
 from clinic_app.services import clients, matters, notes, vocab
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import shown_day
 from ui.labels import KIND_LABELS, STATUS_LABELS
 
 MIN_WIDTH = 340  # an address line, an A-number and an employer's name fit whole
@@ -101,7 +102,7 @@ class ClientDetail(QScrollArea):
         esc = html.escape
         rows = [
             (_("A-number"), client.a_number or _("none")),
-            (_("Born"), client.date_of_birth.isoformat() if client.date_of_birth else ""),
+            (_("Born"), shown_day(client.date_of_birth)),
             (_("Country of birth"), vocab.country_label(client.country_of_birth or "")),
             (_("Languages"), ", ".join(map(vocab.language_label, client.preferred_languages))),
             (_("Phone"), client.phone),
@@ -132,11 +133,11 @@ class ClientDetail(QScrollArea):
         for m in its_matters:
             ends = []
             if m.grant_end:
-                ends.append(_("deferred action ends {date}").format(date=m.grant_end.isoformat()))
+                ends.append(_("deferred action ends {date}").format(date=shown_day(m.grant_end)))
             if m.work_permit_end:
-                ends.append(_("work permit ends {date}").format(date=m.work_permit_end.isoformat()))
+                ends.append(_("work permit ends {date}").format(date=shown_day(m.work_permit_end)))
             if m.terminated_on:
-                ends.append(_("terminated {date}").format(date=m.terminated_on.isoformat()))
+                ends.append(_("terminated {date}").format(date=shown_day(m.terminated_on)))
             lines = [
                 " · ".join(
                     p

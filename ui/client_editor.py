@@ -18,6 +18,7 @@ from clinic_app.services import ChangeSet, clients
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
 from ui import conflict_panel
+from ui.date_input import DateInput
 from ui.feedback import desktop_message, mark_error
 from ui.forms import error_label, save_cancel
 
@@ -26,7 +27,7 @@ FIELDS = [
     ("first_name", N_("First name(s)"), False),
     ("last_name", N_("Last name(s)"), False),
     ("other_names", N_("Other names used (one per line)"), True),
-    ("date_of_birth", N_("Date of birth (YYYY-MM-DD or MM/DD/YYYY)"), False),
+    ("date_of_birth", N_("Date of birth"), False),
     ("a_number", N_("A-number"), False),
     ("country_of_birth", N_("Country of birth"), False),
     ("preferred_languages", N_("Languages (first is preferred; e.g. es, mam)"), False),
@@ -66,6 +67,8 @@ class ClientEditor(QDialog):
                 widget = QPlainTextEdit()
                 widget.setFixedHeight(56)
                 widget.setTabChangesFocus(True)
+            elif name == "date_of_birth":
+                widget = DateInput(_(label), "date of birth")
             else:
                 widget = QLineEdit()
             widget.setAccessibleName(_(label))
@@ -113,7 +116,6 @@ class ClientEditor(QDialog):
             "first_name": record.first_name,
             "last_name": record.last_name,
             "other_names": "\n".join(record.other_names),
-            "date_of_birth": record.date_of_birth.isoformat() if record.date_of_birth else "",
             "a_number": record.a_number or "",
             "country_of_birth": record.country_of_birth,
             "preferred_languages": ", ".join(record.preferred_languages),
@@ -128,6 +130,20 @@ class ClientEditor(QDialog):
         }
         for name, value in values.items():
             self.set_text(name, value)
+        self.birth.set_value(record.date_of_birth)
+
+    @property
+    def birth(self) -> DateInput:
+        widget = self.inputs["date_of_birth"]
+        assert isinstance(widget, DateInput)
+        return widget
+
+    def value(self, name: str) -> str:
+        """What the services get: the text, and the birth date as ISO (typed in the person's
+        order). A birth date that is not a date raises the field's own sentence."""
+        if name == "date_of_birth":
+            return self.birth.iso() or ""
+        return self.text(name)
 
     def text(self, name: str) -> str:
         widget = self.inputs[name]
@@ -141,7 +157,10 @@ class ClientEditor(QDialog):
             widget.setText(value)
 
     def check(self, name: str) -> bool:
-        problem = clients.check_field(name=name, value=self.text(name))
+        try:
+            problem = clients.check_field(name=name, value=self.value(name))
+        except ValidationError as exc:
+            problem = exc.problem
         self._show(name, problem)
         return problem is None
 
@@ -169,7 +188,7 @@ class ClientEditor(QDialog):
         if waiting:
             self.message.setText(waiting)
             return
-        values = {name: self.text(name) for name, _label, _multi in FIELDS}
+        values = {name: self.value(name) for name, _label, _multi in FIELDS}
         if not values["state"].strip():
             del values["state"]  # the service reads it from the address
         try:

@@ -10,6 +10,7 @@ from clinic_app.i18n import N_
 from clinic_app.services import clients, vocab
 from clinic_app.services.records import ClientRow
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import shown_day
 from ui.table_base import Index, RecordTableModel
 
 
@@ -56,7 +57,7 @@ class ClientTableModel(RecordTableModel[ClientRow]):
             if column == self.A_NUMBER:
                 return row.a_number or ""
             if column == self.BORN:
-                return row.date_of_birth.isoformat() if row.date_of_birth else ""
+                return shown_day(row.date_of_birth)
             if column == self.COUNTRY:
                 return vocab.country_label(row.country_of_birth or "")
             if column == self.LANGUAGE:

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clinic_app.errors import ValidationError
 from clinic_app.i18n import N_, _
 from clinic_app.services import conflicts
 from clinic_app.services.conflicts import ConflictMatch
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import DateInput
 
 KIND_LABELS = {
     "same_person": N_("may be the same"),
@@ -188,6 +190,11 @@ def for_client(
 
     def text(name: str) -> str:
         widget = fields.get(name)
+        if isinstance(widget, DateInput):
+            try:
+                return widget.iso() or ""  # read in the person's order, passed on as ISO
+            except ValidationError:
+                return ""  # half typed: checked without it until it is a date
         return widget.text() if isinstance(widget, QLineEdit) else ""
 
     def read() -> tuple[Any, dict[str, Any]] | None:

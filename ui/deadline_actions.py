@@ -18,6 +18,7 @@ from clinic_app.services import ChangeSet, deadlines, matters
 from clinic_app.services.changes import DEADLINE
 from clinic_app.services.deadlines import Deadline
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import shown_day
 from ui.feedback import desktop_message
 from ui.snooze_dialog import ask_until
 
@@ -79,7 +80,7 @@ def _done(
                 "response sent” notice to the matter and closes both RFE deadlines, the internal "
                 "target too. Choose No to only mark it done (an RFE response marked done closes "
                 "its internal target too)."
-            ).format(date=today.isoformat()),
+            ).format(date=shown_day(today)),
             QMessageBox.StandardButton.Yes
             | QMessageBox.StandardButton.No
             | QMessageBox.StandardButton.Cancel,
@@ -94,7 +95,7 @@ def _done(
             publish(
                 event.changes | ChangeSet(kinds=frozenset({DEADLINE})),
                 _("Recorded the RFE response sent on {date}; the RFE deadlines are closed.").format(
-                    date=today.isoformat()
+                    date=shown_day(today)
                 ),
             )
             return None

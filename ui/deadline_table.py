@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from clinic_app.i18n import N_, _
 from clinic_app.services import deadlines, vocab
 from clinic_app.services.deadlines import Deadline
+from ui.date_input import shown_day
 from ui.table_base import Index, RecordTableModel
 
 STATUS_LABELS = {
@@ -71,7 +72,7 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
         if role == Qt.ItemDataRole.DisplayRole:
             column = index.column()
             if column == self.DUE:
-                return d.due.isoformat()
+                return shown_day(d.due)
             if column == self.TIER:
                 tier = deadlines.TIER_BY_KEY.get(self.tiers.get(d.id, ""))
                 return f"{tier.mark} {_(tier.title)}" if tier else ""
@@ -80,7 +81,7 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
                 word = vocab.label("deadline_status", d.status)
                 label = word[:1].upper() + word[1:]
                 return (
-                    f"{label} → {d.snoozed_until.isoformat()}"
+                    f"{label} → {shown_day(d.snoozed_until)}"
                     if d.snoozed_until and d.status == "snoozed"
                     else label
                 )

@@ -12,9 +12,9 @@ from clinic_app.services import employers, letters
 from clinic_app.services.records import EmployerRecord, LetterRecord, WorksiteRecord
 from clinic_app.services.vault_ops import Vault
 from ui import conflict_panel
+from ui.date_input import DateInput, read_dates
 from ui.forms import RecordDialog
 from ui.guards import guarded
-from ui.notice_dialog import DATE_HINT
 
 
 def _line(name: str, value: str = "", placeholder: str = "") -> QLineEdit:
@@ -173,9 +173,9 @@ class LetterDialog(RecordDialog):
         self.setWindowTitle(_("Edit agency letter") if record else _("New agency letter"))
 
         self.agency = _line(N_("Agency"), "", "DOL-WHD, NLRB, EEOC, OSHA, NY State DOL…")
-        self.issued = _line(N_("Date issued"), "", _(DATE_HINT))
-        self.start = _line(N_("Covered period start"), "", _(DATE_HINT))
-        self.end = _line(N_("Covered period end"), "", _(DATE_HINT))
+        self.issued = DateInput(_("Date issued"), "letter date")
+        self.start = DateInput(_("Covered period start"), "period start")
+        self.end = DateInput(_("Covered period end"), "period end")
         self.reference = _line(N_("Reference"))
         self.worksite: QComboBox = guarded(QComboBox())
         self.worksite.setAccessibleName(_("Worksite"))
@@ -194,13 +194,10 @@ class LetterDialog(RecordDialog):
         self.finish_layout()
 
     def fill(self, record: LetterRecord) -> None:
-        def day(value: object) -> str:
-            return str(value) if value else ""
-
         self.agency.setText(record.agency)
-        self.issued.setText(day(record.date_issued))
-        self.start.setText(day(record.period_start))
-        self.end.setText(day(record.period_end))
+        self.issued.set_value(record.date_issued)
+        self.start.set_value(record.period_start)
+        self.end.set_value(record.period_end)
         self.reference.setText(record.reference)
         self.worksite.setCurrentIndex(max(0, self.worksite.findData(record.worksite_id)))
 
@@ -210,15 +207,16 @@ class LetterDialog(RecordDialog):
             self.fill(self.record)
 
     def save(self) -> None:
-        values = {
-            "agency": self.agency.text(),
-            "date_issued": self.issued.text() or None,
-            "period_start": self.start.text() or None,
-            "period_end": self.end.text() or None,
-            "worksite_id": self.worksite.currentData(),
-            "reference": self.reference.text(),
-        }
         try:
+            issued, start, end = read_dates(self.issued, self.start, self.end)
+            values = {
+                "agency": self.agency.text(),
+                "date_issued": issued,
+                "period_start": start,
+                "period_end": end,
+                "worksite_id": self.worksite.currentData(),
+                "reference": self.reference.text(),
+            }
             if self.record is None:
                 result = letters.add_letter(self.vault, employer_id=self.employer_id, **values)
             else:

@@ -24,7 +24,7 @@ CLINIC_LABELS = {
     "signer_bar_number": N_("Bar number or accreditation"),
     "uscis_address": N_("USCIS mailing address"),
     "uscis_address_source": N_("Where that address comes from"),
-    "uscis_address_checked": N_("Address last checked (YYYY-MM-DD)"),
+    "uscis_address_checked": N_("Address last checked"),
 }
 CLINIC_GROUP = N_("Clinic details for letters")
 

@@ -39,6 +39,7 @@ from ui.pages.settings import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, SettingsPage
 from ui.pages.today import TodayPage
 from ui.reminders import Reminders
 from ui.screen_fit import fit_to_screen
+from ui.strings import shown_folder
 from ui.unlock import UnlockWidget
 
 APP_TITLE = N_("Clinic case manager")  # never client data in a window title
@@ -188,7 +189,7 @@ class MainWindow(QMainWindow):
         self.show_page(self.today)
         for action in self.vault_actions:
             action.setEnabled(True)
-        self.status_vault.setText(_("Vault: {folder}").format(folder=vault.folder))
+        self.status_vault.setText(_("Vault: {folder}").format(folder=shown_folder(vault.folder)))
         self.status_lock.setText(_("Unlocked"))
         self.set_autolock_minutes(
             vault_settings.get_setting(vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK)
@@ -232,7 +233,9 @@ class MainWindow(QMainWindow):
         self.unlock.refresh()
         for action in self.vault_actions:
             action.setEnabled(False)
-        self.status_vault.setText(_("Vault: {folder}").format(folder=self.unlock.vault_dir))
+        self.status_vault.setText(
+            _("Vault: {folder}").format(folder=shown_folder(self.unlock.vault_dir))
+        )
         self.status_lock.setText(_("Locked"))
 
     def _idle_lock(self, minutes: float) -> None:
@@ -299,7 +302,9 @@ class MainWindow(QMainWindow):
         if dialog.restored is not None:
             self.unlock.vault_dir = dialog.restored
             self.unlock.refresh()
-            self.status_vault.setText(_("Vault: {folder}").format(folder=dialog.restored))
+            self.status_vault.setText(
+                _("Vault: {folder}").format(folder=shown_folder(dialog.restored))
+            )
 
     def hand_over_vault(self) -> Vault | None:
         """Give the open vault to a new window (language switch) without closing it."""

@@ -24,6 +24,7 @@ from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui import conflict_panel
 from ui.client_editor import ClientEditor
+from ui.date_input import DateInput, shown_day
 from ui.feedback import desktop_message, mark_error
 from ui.forms import error_label, save_cancel
 from ui.guards import guarded
@@ -92,8 +93,8 @@ class MatterDialog(QDialog):
                 _(LETTER_TEXT).format(
                     agency=record.agency,
                     employer=record.employer,
-                    start=record.period_start or "?",
-                    end=record.period_end or "?",
+                    start=shown_day(record.period_start, "?"),
+                    end=shown_day(record.period_end, "?"),
                 ),
                 record.id,
             )
@@ -113,9 +114,7 @@ class MatterDialog(QDialog):
         self.status.setAccessibleName(_("Stage"))
         for key, label in STATUS_LABELS.items():
             self.status.addItem(_(label), key)
-        self.filed = QLineEdit()
-        self.filed.setAccessibleName(_("Filed on"))
-        self.filed.setPlaceholderText(_("YYYY-MM-DD or MM/DD/YYYY"))
+        self.filed = DateInput(_("Filed on"), "filed on")
         self.receipt = QLineEdit()
         self.receipt.setAccessibleName(_("Receipt number"))
         self.receipt.setPlaceholderText("IOE0123456789")
@@ -207,7 +206,7 @@ class MatterDialog(QDialog):
         self._select(self.worksite, m.worksite_id)
         self._select(self.assignee, m.assigned_staff_id)
         self._select(self.status, m.status)
-        self.filed.setText(m.filed_on.isoformat() if m.filed_on else "")
+        self.filed.set_value(m.filed_on)
         self.receipt.setText(m.receipt_number or "")
 
     # -- client ---------------------------------------------------------------------------
@@ -292,13 +291,13 @@ class MatterDialog(QDialog):
             "worksite_id": self.worksite.currentData(),
             "assigned_staff_id": self.assignee.currentData(),
         }
-        if self.matter is not None:
-            fields.update(
-                status=str(self.status.currentData()),
-                filed_on=self.filed.text().strip() or None,
-                receipt_number=self.receipt.text().strip() or None,
-            )
         try:
+            if self.matter is not None:
+                fields.update(
+                    status=str(self.status.currentData()),
+                    filed_on=self.filed.iso(),
+                    receipt_number=self.receipt.text().strip() or None,
+                )
             if self.matter is None:
                 result = matters.add_matter(self.vault, client_id=int(client_id), **fields)  # type: ignore[arg-type]
             else:

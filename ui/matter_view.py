@@ -25,6 +25,7 @@ from clinic_app.i18n import _, format_day
 from clinic_app.services import ChangeSet, letters, matters, notes, staff, vocab
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
+from ui.date_input import shown_day
 from ui.feedback import desktop_message
 from ui.forms import error_label
 from ui.guards import guarded
@@ -173,7 +174,7 @@ class MatterPanel(QWidget):
             (_("Employer"), m.employer),
             (
                 _("Agency letter"),
-                f"{letter.agency} ({letter.period_start or '?'} → {letter.period_end or '?'})"
+                f"{letter.agency} ({shown_day(letter.period_start, '?')} → {shown_day(letter.period_end, '?')})"
                 if letter
                 else "",
             ),
@@ -181,8 +182,7 @@ class MatterPanel(QWidget):
             (_("Filed"), format_day(m.filed_on) if m.filed_on else ""),
             (
                 _("Decision"),
-                f"{_(DECISION_LABELS.get(m.decision, m.decision))} "
-                f"{m.decided_on.isoformat() if m.decided_on else ''}"
+                f"{_(DECISION_LABELS.get(m.decision, m.decision))} {shown_day(m.decided_on)}"
                 if m.decision
                 else "",
             ),
@@ -215,22 +215,20 @@ class MatterPanel(QWidget):
                 if g.kind == "deferred_action"
                 else _("Work permit") + f" ({g.category})"
             )
-            span = (
-                f"{g.start.isoformat() if g.start else '?'} → {g.end.isoformat() if g.end else '?'}"
-            )
+            span = f"{shown_day(g.start, '?')} → {shown_day(g.end, '?')}"
             ended = (
-                " · " + _("terminated {date}").format(date=g.terminated_on.isoformat())
+                " · " + _("terminated {date}").format(date=shown_day(g.terminated_on))
                 if g.terminated_on
                 else ""
             )
             add(f"{label}: {span}{ended}", "grant", g.id)
         for e in matters.list_events(vault, matter_id=matter_id):
             parts = [
-                e.occurred_on.isoformat() if e.occurred_on else "",
+                shown_day(e.occurred_on),
                 _(EVENT_LABELS.get(e.kind, e.kind)),
             ]
             if e.due_on:
-                parts.append(_("due {date}").format(date=e.due_on.isoformat()))
+                parts.append(_("due {date}").format(date=shown_day(e.due_on)))
             if e.mailed:
                 parts.append(_("by mail"))
             if e.details:

@@ -18,6 +18,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import matters, notes
 from clinic_app.services.records import NoteRecord
 from clinic_app.services.vault_ops import Vault
+from ui.date_input import DateInput, read_dates
 from ui.feedback import mark_error
 from ui.forms import RecordDialog
 from ui.guards import guarded
@@ -33,14 +34,6 @@ KINDS = [
     ("other", N_("Other")),
 ]
 DECISIONS = [("granted", N_("Granted")), ("denied", N_("Denied")), ("withdrawn", N_("Withdrawn"))]
-DATE_HINT = N_("YYYY-MM-DD or MM/DD/YYYY")
-
-
-def _date_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setAccessibleName(_(name))
-    field.setPlaceholderText(_(DATE_HINT))
-    return field
 
 
 class NoticeDialog(RecordDialog):
@@ -70,8 +63,8 @@ class NoticeDialog(RecordDialog):
         for key, label in KINDS:
             self.kind.addItem(_(label), key)
         self.kind.setAccessibleName(_("Kind of notice"))
-        self.occurred = _date_field(N_("Notice date"))
-        self.due = _date_field(N_("Due or appointment date"))
+        self.occurred = DateInput(_("Notice date"), "notice date")
+        self.due = DateInput(_("Due or appointment date"), "due date")
         self.mailed = QCheckBox(_("The notice came by mail (3 more days to answer an RFE)"))
         self.receipt = QLineEdit()
         self.receipt.setAccessibleName(_("Receipt number"))
@@ -110,8 +103,8 @@ class NoticeDialog(RecordDialog):
         self.version = event.version
         self.kind.setCurrentIndex(max(0, self.kind.findData(event.kind)))
         self.kind.setEnabled(False)  # another kind of notice is a new notice
-        self.occurred.setText(event.occurred_on.isoformat() if event.occurred_on else "")
-        self.due.setText(event.due_on.isoformat() if event.due_on else "")
+        self.occurred.set_value(event.occurred_on)
+        self.due.set_value(event.due_on)
         self.mailed.setChecked(event.mailed)
         self.details.setText(event.details)
 
@@ -133,14 +126,15 @@ class NoticeDialog(RecordDialog):
 
     def save(self) -> None:
         kind = str(self.kind.currentData())
-        due = (self.due.text() or None) if not self.due.isHidden() else None
         try:
+            dates = read_dates(self.occurred, *([] if self.due.isHidden() else [self.due]))
+            occurred, due = dates[0], (dates[1] if len(dates) > 1 else None)
             if self.event_id is not None:
                 result = matters.update_event(
                     self.vault,
                     event_id=self.event_id,
                     version=self.version,
-                    occurred_on=self.occurred.text() or None,
+                    occurred_on=occurred,
                     due_on=due,
                     mailed=self.mailed.isChecked() and kind == "rfe",
                     details=self.details.text(),
@@ -150,7 +144,7 @@ class NoticeDialog(RecordDialog):
                     self.vault,
                     matter_id=self.matter_id,
                     kind=kind,
-                    occurred_on=self.occurred.text() or None,
+                    occurred_on=occurred,
                     due_on=due,
                     mailed=self.mailed.isChecked() and kind == "rfe",
                     details=self.details.text(),
@@ -193,11 +187,11 @@ class GrantDialog(RecordDialog):
         self.kind.setAccessibleName(_("Kind of grant"))
         self.kind.addItem(_("Deferred action"), "deferred_action")
         self.kind.addItem(_("Work permit (EAD)"), "work_permit")
-        self.start = _date_field(N_("Start date"))
-        self.end = _date_field(N_("End date"))
+        self.start = DateInput(_("Start date"), "start")
+        self.end = DateInput(_("End date"), "end")
         self.category = QLineEdit("c14")
         self.category.setAccessibleName(_("Work-permit category"))
-        self.terminated = _date_field(N_("Terminated on"))
+        self.terminated = DateInput(_("Terminated on"), "terminated on")
         self.form.addRow(_("Kind"), self.kind)
         self.form.addRow(_("Start"), self.start)
         self.form.addRow(_("End"), self.end)
@@ -218,33 +212,34 @@ class GrantDialog(RecordDialog):
         )
         self.version = grant.version
         self.kind.setCurrentIndex(max(0, self.kind.findData(grant.kind)))
-        self.start.setText(grant.start.isoformat() if grant.start else "")
-        self.end.setText(grant.end.isoformat() if grant.end else "")
+        self.start.set_value(grant.start)
+        self.end.set_value(grant.end)
         self.category.setText(grant.category)
-        self.terminated.setText(grant.terminated_on.isoformat() if grant.terminated_on else "")
+        self.terminated.set_value(grant.terminated_on)
 
     def save(self) -> None:
         kind = str(self.kind.currentData())
         category = self.category.text() if kind == "work_permit" else ""
         try:
+            start, end, terminated = read_dates(self.start, self.end, self.terminated)
             if self.grant_id is not None:
                 result = matters.update_grant(
                     self.vault,
                     grant_id=self.grant_id,
                     version=self.version,
                     kind=kind,
-                    start=self.start.text() or None,
-                    end=self.end.text() or None,
+                    start=start,
+                    end=end,
                     category=category,
-                    terminated_on=self.terminated.text() or None,
+                    terminated_on=terminated,
                 )
             else:
                 result = matters.add_grant(
                     self.vault,
                     matter_id=self.matter_id,
                     kind=kind,
-                    start=self.start.text() or None,
-                    end=self.end.text() or None,
+                    start=start,
+                    end=end,
                     category=category,
                 )
         except ClinicError as exc:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -16,7 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import N_, _
+from clinic_app.errors import ValidationError
+from clinic_app.i18n import N_, _, format_day
+from ui.date_input import DateInput
+from ui.forms import error_label
 
 SHORTCUTS = [(7, N_("1 week")), (14, N_("2 weeks")), (30, N_("1 month"))]
 
@@ -42,12 +43,10 @@ class SnoozeDialog(QDialog):
         self.setWindowTitle(_("Snooze"))
         label = QLabel(_("Hide “{what}” until:").format(what=what))
         label.setWordWrap(True)
-        self.date = QDateEdit()
+        self.date = DateInput(_("Snooze until"), "snooze until")
         self.date.setObjectName("snoozeDate")
-        self.date.setCalendarPopup(True)
-        self.date.setAccessibleName(_("Snooze until"))
-        self.date.setMinimumDate(_qdate(today + timedelta(days=1)))
-        self.date.setDate(_qdate(today + timedelta(days=7)))
+        self.date.set_value(today + timedelta(days=7))
+        self.error = error_label()
         label.setBuddy(self.date)
         quick = QHBoxLayout()
         self.shortcuts: list[QPushButton] = []
@@ -69,21 +68,27 @@ class SnoozeDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.date)
         layout.addLayout(quick)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.date.setFocus()
 
     def _pick(self, days: int) -> None:
         chosen = add_month(self.today) if days == 30 else self.today + timedelta(days=days)
-        self.date.setDate(_qdate(chosen))
+        self.date.set_value(chosen)
 
     def _accept(self) -> None:
-        picked = self.date.date()
-        self.until = date(picked.year(), picked.month(), picked.day())
+        try:
+            picked = self.date.value()
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            return
+        if picked is None or picked <= self.today:
+            self.error.setText(
+                _("Choose a day after today ({today}).").format(today=format_day(self.today))
+            )
+            return
+        self.until = picked
         self.accept()
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def ask_until(today: date, what: str, parent: QWidget | None = None) -> date | None:

@@ -6,7 +6,23 @@ are translated at run time but never extracted; listing the texts here closes th
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
 from clinic_app.i18n import N_
+
+SCREENSHOT_MODE = "clinicScreenshotMode"  # an application property set while taking screenshots
+
+
+def shown_folder(folder: Path | str) -> str:
+    """A folder as a screen shows it: the whole path, but only its name in screenshots (pictures
+    meant for the documentation never show a machine's paths)."""
+    app = QCoreApplication.instance()
+    if app is not None and app.property(SCREENSHOT_MODE):
+        return Path(folder).name
+    return str(folder)
+
 
 IN_F_STRINGS = (
     N_("Safe contact"),

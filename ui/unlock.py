@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import _
 from clinic_app.paths import is_vault
 from ui.background import Background
+from ui.strings import shown_folder
 
 if TYPE_CHECKING:
     from clinic_app.services.vault_ops import Vault
@@ -112,11 +113,13 @@ class UnlockWidget(QWidget):
     def refresh(self) -> None:
         exists = is_vault(self.vault_dir)
         if exists:
-            self.folder_label.setText(_("Vault: {folder}").format(folder=self.vault_dir))
+            self.folder_label.setText(
+                _("Vault: {folder}").format(folder=shown_folder(self.vault_dir))
+            )
         else:
             self.folder_label.setText(
                 _("No vault in {folder} yet: create one, or open another folder.").format(
-                    folder=self.vault_dir
+                    folder=shown_folder(self.vault_dir)
                 )
             )
         for widget in (self.passphrase, self.unlock_button, self.recover_button):

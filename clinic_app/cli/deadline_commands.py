@@ -12,7 +12,7 @@ from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
 from clinic_app.domain import vocab
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import clients, deadlines, matters, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
@@ -367,46 +367,70 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         )
         return 0
     for program in programs:
-        status = (
-            f"{program.policy_status} since {program.policy_since}"
-            if program.policy_status
-            else "no policy history"
+        print(
+            f"{program.title} [{program.id}]: {_policy_status(program.policy_status, program.policy_since)}"
         )
-        print(f"{program.title} [{program.id}]: {status}")
         if program.id in stale:
-            print(f"  STALE: {stale[program.id].line}")
+            print("  " + _("STALE: {line}").format(line=stale[program.id].line))
         if program.caution:
             print(f"  {program.caution}")
         for entry in program.policy:
-            who = " (recorded by the clinic)" if entry.recorded_by_clinic else ""
-            print(f"  {entry.date}  {entry.status:<6}  {entry.places}{entry.summary}{who}")
-            print(f"              source: {entry.source}")
+            who = " " + _("(recorded by the clinic)") if entry.recorded_by_clinic else ""
+            status = vocab.label("program_status", entry.status)
+            print(f"  {cell(entry.date)}  {status:<8}  {entry.places}{entry.summary}{who}")
+            print("              " + _("source: {source}").format(source=entry.source))
         print_table(
-            ["Rule", "When", "Roll", "Basis", "Severity", "Reminders", "Changed"],
+            [
+                _("Rule"),
+                _("When"),
+                _("On a closed day"),
+                _("Basis"),
+                _("Severity"),
+                _("Reminders"),
+                _("Changed"),
+            ],
             [
                 (
                     r.id,
-                    r.describe,
-                    r.roll,
-                    r.basis.replace("_", " "),
-                    r.severity,
+                    vocab.rule_when(r.days, r.direction, r.fact, r.where, r.except_states),
+                    vocab.label("roll", r.roll),
+                    vocab.label("basis", r.basis),
+                    vocab.label("severity", r.severity),
                     ",".join(map(str, r.reminders)),
-                    "; ".join(f"{k} {a} -> {b}" for k, (a, b) in r.overridden.items()),
+                    "; ".join(
+                        f"{_changed_label(k)} {a} → {b}" for k, (a, b) in r.overridden.items()
+                    ),
                 )
                 for r in program.rules
             ],
-            "No rules.",
+            _("No rules."),
         )
         print()
     if closed:
-        print("Clinic closed days: " + ", ".join(f"{d} ({label})" for d, label in closed.items()))
+        days = ", ".join(f"{cell(d)} ({label})" for d, label in closed.items())
+        print(_("Clinic closed days: {days}").format(days=days))
     for warning in warnings:
-        print(f"Warning: {warning}.", file=sys.stderr)
+        print(_("Warning: {warning}.").format(warning=warning), file=sys.stderr)
     print(
-        "Change a rule with 'clinic-app rules set RULE_ID --days N'; "
-        "'clinic-app rules show --json' gives each rule's source and when it was last checked."
+        _(
+            "Change a rule with 'clinic-app rules set RULE_ID --days N'; "
+            "'clinic-app rules show --json' gives each rule's source and when it was last checked."
+        )
     )
     return 0
+
+
+def _policy_status(status: str | None, since: date | None) -> str:
+    """'paused since 2025-09-29', in the person's language."""
+    if not status:
+        return _("no policy history")
+    return _("{status} since {date}").format(
+        status=vocab.label("program_status", status), date=cell(since)
+    )
+
+
+def _changed_label(key: str) -> str:
+    return {"days": _("days"), "reminders": _("reminders")}.get(key, key)
 
 
 def _reminder_list(text: str) -> list[int]:
@@ -435,10 +459,18 @@ def cmd_rules_set(args: argparse.Namespace) -> int:
                 reminders=_reminder_list(args.reminders) if args.reminders else None,
             )
     rule = changed.record
+    when = vocab.rule_when(rule.days, rule.direction, rule.fact, rule.where, rule.except_states)
+    reminders = ",".join(map(str, rule.reminders)) or _("none")
     print(
-        f"{rule.id}: {rule.describe}, reminders {','.join(map(str, rule.reminders)) or 'none'}"
-        + (" (shipped numbers)" if not rule.overridden else " (changed by the clinic)")
-        + "; every deadline was recomputed."
+        (
+            _(
+                "{rule}: {when}, reminders {reminders} (changed by the clinic); every deadline was recomputed."
+            )
+            if rule.overridden
+            else _(
+                "{rule}: {when}, reminders {reminders} (shipped numbers); every deadline was recomputed."
+            )
+        ).format(rule=rule.id, when=when, reminders=reminders)
     )
     return 0
 
@@ -498,49 +530,56 @@ def cmd_affected(args: argparse.Namespace) -> int:
     if args.json:
         print_json([to_json(m) | {"policy_status": report.policy_status} for m in report.matters])
         return 0
-    status = (
-        f"{report.policy_status} since {report.policy_since}"
-        if report.policy_status
-        else "no policy history"
-    )
+    count = len(report.matters)
     print(
-        f"Program {report.program}: {status}; {len(report.matters)} open matter(s) or live grant(s)."
+        ngettext(
+            "{program}: {status}; {n} open matter or live grant.",
+            "{program}: {status}; {n} open matters or live grants.",
+            count,
+        ).format(
+            program=vocab.label("program", report.program),
+            status=_policy_status(report.policy_status, report.policy_since),
+            n=count,
+        )
     )
     if report.by_language:
-        print(
-            "By preferred language: " + ", ".join(f"{k} {n}" for k, n in report.by_language.items())
+        languages = ", ".join(
+            f"{vocab.language_label(k) or k} {n}" for k, n in report.by_language.items()
         )
+        print(_("By preferred language: {languages}").format(languages=languages))
     print_table(
         [
-            "Matter",
-            "Client",
-            "Lang",
-            "State",
-            "Kind",
-            "Status",
-            "Grant end",
-            "Permit end",
-            "Assigned",
+            _("Matter"),
+            _("Client"),
+            _("Language"),
+            _("State"),
+            _("Kind"),
+            _("Stage"),
+            _("Grant end"),
+            _("Permit end"),
+            _("Assigned"),
         ],
         [
             (
                 m.matter_id,
                 m.client,
-                m.preferred_language,
+                vocab.language_label(m.preferred_language) if m.preferred_language else "",
                 m.state,
-                m.kind,
-                m.status,
+                vocab.label("matter_kind", m.kind),
+                vocab.label("stage", m.status),
                 m.grant_end,
                 m.work_permit_end,
                 m.assignee,
             )
             for m in report.matters
         ],
-        "No open matters or live grants under this program.",
+        _("No open matters or live grants under this program."),
     )
     for m in report.matters:
         for text in m.not_here:
-            print(f"Matter {m.matter_id} ({m.state}): {text}.")
+            print(
+                _("Matter {id} ({state}): {text}.").format(id=m.matter_id, state=m.state, text=text)
+            )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from clinic_app.errors import UserError
@@ -39,6 +39,11 @@ class PacketItem:
     enclose: bool
     kinds: tuple[str, ...]  # empty: every kind
     source: str
+    titles: Mapping[str, str] = field(default_factory=dict)  # language -> title on screens
+
+    def title_in(self, lang: str) -> str:
+        """The item's title for a screen in `lang` (the filed packet keeps `title`, in English)."""
+        return self.titles.get(lang, self.title)
 
     def applies_to(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
@@ -95,6 +100,7 @@ def load_packet(program: str) -> Packet:
                 enclose=bool(raw.get("enclose", True)),
                 kinds=tuple(str(k) for k in raw.get("kinds", ())),
                 source=str(raw.get("source", "")),
+                titles={str(k): str(v) for k, v in raw.get("titles", {}).items()},
             )
         )
     return Packet(

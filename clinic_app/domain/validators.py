@@ -6,9 +6,11 @@ import re
 from datetime import date, datetime
 
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _, date_order, date_pattern
 
 _A_NUMBER = re.compile(r"^A?([0-9]{7,9})$")
 _RECEIPT = re.compile(r"^([A-Z]{3})([0-9]{10})$")
+# Numeric dates in the language's own order (month first in US English, day first in Spanish).
 _US_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -141,8 +143,14 @@ def looks_like_receipt(text: str) -> str | None:
         return None
 
 
-def parse_date(value: str | date | None, field: str = "date") -> date | None:
-    """Accept ISO (2027-03-01) or US (03/01/2027) dates; blank -> None; impossible dates fail."""
+def date_formats(lang: str = "en") -> str:
+    """The forms a date may be typed in, in the person's letters: 'YYYY-MM-DD or MM/DD/YYYY'."""
+    return _("{iso} or {local}").format(iso=_("YYYY-MM-DD"), local=date_pattern(lang))
+
+
+def parse_date(value: str | date | None, field: str = "date", lang: str = "en") -> date | None:
+    """Accept ISO (2027-03-01) or the language's numeric order (03/01/2027 in US English,
+    01/03/2027 in Spanish); blank -> None; impossible dates fail. The command line keeps 'en'."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -153,19 +161,34 @@ def parse_date(value: str | date | None, field: str = "date") -> date | None:
     if not text:
         return None
     iso = _ISO_DATE.match(text)
-    us = _US_DATE.match(text)
+    local = _US_DATE.match(text)
     try:
         if iso:
             return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        if us:
-            return date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+        if local:
+            parts = dict(
+                zip(date_order(lang), (int(local.group(i)) for i in (1, 2, 3)), strict=True)
+            )
+            return date(parts["y"], parts["m"], parts["d"])
     except ValueError as exc:
-        # 13/01/2024 is most often a day written first: say which way round the app reads it.
-        hint = "; use YYYY-MM-DD or MM/DD/YYYY (month first)" if us else ""
+        if not local:
+            raise ValidationError(
+                field, _("'{text}' is not a real calendar date.").format(text=_shown(text))
+            ) from exc
+        # 13/01/2024 is most often the other order: say which way round the app reads it.
+        first = _("month first") if date_order(lang).startswith("m") else _("day first")
         raise ValidationError(
-            field, f"'{_shown(text)}' is not a real calendar date{hint}."
+            field,
+            _("'{text}' is not a real calendar date; use {formats} ({first}).").format(
+                text=_shown(text), formats=date_formats(lang), first=first
+            ),
         ) from exc
-    raise ValidationError(field, f"'{_shown(text)}' is not a date; use YYYY-MM-DD or MM/DD/YYYY.")
+    raise ValidationError(
+        field,
+        _("'{text}' is not a date; use {formats}.").format(
+            text=_shown(text), formats=date_formats(lang)
+        ),
+    )
 
 
 def check_order(start: date | None, end: date | None, start_field: str, end_field: str) -> None:

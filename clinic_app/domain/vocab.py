@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, contract, ngettext
 
 MATTER_KINDS = ("initial", "renewal", "extension", "other")
 
@@ -138,6 +138,32 @@ LABELS: dict[str, dict[str, str]] = {
         "closed": N_("Closed"),
     },
     "fee": {"fee": N_("Fee paid"), "waiver": N_("Fee waiver")},
+    # Deadline rules: the fact a rule counts from, how it moves off a closed day, who set it.
+    "fact": {
+        "grant_end": N_("the end of deferred action"),
+        "work_permit_end": N_("the end of the work permit"),
+        "rfe_notice": N_("the RFE notice"),
+        "rfe_response_due": N_("the RFE response due date"),
+        "biometrics_date": N_("the biometrics appointment"),
+        "filed_date": N_("the filing date"),
+        "terminated_on": N_("the termination"),
+        "letter_period_end": N_("the end of the agency letter's period"),
+    },
+    "roll": {
+        "none": N_("stays put"),
+        "next_business_day": N_("next business day"),
+        "previous_business_day": N_("previous business day"),
+    },
+    "basis": {
+        "agency": N_("agency"),
+        "law": N_("law"),
+        "clinic_default": N_("clinic default"),
+    },
+    "severity": {
+        "normal": N_("normal"),
+        "high": N_("high"),
+        "critical": N_("critical"),
+    },
 }
 
 
@@ -150,6 +176,28 @@ def label(vocabulary: str, value: str) -> str:
     if found is None:
         return value.replace("_", " ").replace("-", " ")
     return _(found)
+
+
+def rule_when(
+    days: int, direction: str, fact: str, where: tuple[str, ...] = (), except_: tuple[str, ...] = ()
+) -> str:
+    """When a deadline rule falls, in words: '120 days before the end of deferred action'."""
+    what = label("fact", fact)
+    if days == 0:
+        text = _("on {fact}").format(fact=what)
+    elif direction == "before":
+        text = ngettext("{n} day before {fact}", "{n} days before {fact}", days).format(
+            n=days, fact=what
+        )
+    else:
+        text = ngettext("{n} day after {fact}", "{n} days after {fact}", days).format(
+            n=days, fact=what
+        )
+    if where:
+        text += " " + _("(only {states})").format(states=", ".join(where))
+    if except_:
+        text += " " + _("(not {states})").format(states=", ".join(except_))
+    return contract(text)
 
 
 def language_label(code: str) -> str:

@@ -18,6 +18,7 @@ from clinic_app.documents import packets
 from clinic_app.documents.models import ChecklistEntry, SignOff
 from clinic_app.domain.models import Matter, StaffMember
 from clinic_app.errors import UserError
+from clinic_app.i18n import current_language
 from clinic_app.services._base import get_or_fail, now, require_id
 from clinic_app.services.changes import MATTER, Changed, ChangeSet
 from clinic_app.store.base import Store
@@ -36,6 +37,7 @@ class ChecklistItemRecord:
     source: str
     updated_at: datetime | None
     updated_by: str
+    label: str = ""  # the title in the person's language, for screens (title is as filed)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def _load(session: Session, matter_id: int) -> ChecklistRecord:
             source=item.source,
             updated_at=entries[item.key].updated_at if item.key in entries else None,
             updated_by=entries[item.key].updated_by if item.key in entries else "",
+            label=item.title_in(current_language()),
         )
         for item, status in rows
     )

@@ -24,6 +24,7 @@ from clinic_app.domain.models import (
     Worksite,
 )
 from clinic_app.domain.vocab import MATTER_STATUSES
+from clinic_app.i18n import N_, _
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
 from clinic_app.store.base import Store
@@ -137,7 +138,7 @@ EMPLOYERS = [
         "Marshalltown",
         "IA",
         "DOL-WHD",
-        "unpaid overtime",
+        N_("unpaid overtime"),
     ),
     (
         "Evergreen Landscaping Services",
@@ -145,7 +146,7 @@ EMPLOYERS = [
         "Houston",
         "TX",
         "OSHA",
-        "heat and safety hazards",
+        N_("heat and safety hazards"),
     ),
     (
         "Pacific Garment Works",
@@ -153,7 +154,7 @@ EMPLOYERS = [
         "Los Angeles",
         "CA",
         "DOL-WHD",
-        "piece-rate wage theft",
+        N_("piece-rate wage theft"),
     ),
     (
         "Harborview Hotel & Suites",
@@ -161,16 +162,23 @@ EMPLOYERS = [
         "Miami",
         "FL",
         "EEOC",
-        "harassment and retaliation",
+        N_("harassment and retaliation"),
     ),
-    ("Golden Harvest Farms", "Rural Route 9", "Salinas", "CA", "DOL-WHD", "H-2A wage violations"),
+    (
+        "Golden Harvest Farms",
+        "Rural Route 9",
+        "Salinas",
+        "CA",
+        "DOL-WHD",
+        N_("H-2A wage violations"),
+    ),
     (
         "Metro Build Construction LLC",
         "47-10 Vernon Blvd",
         "Queens",
         "NY",
         "NY State DOL",
-        "unpaid wages",
+        N_("unpaid wages"),
     ),
     (
         "Lakeside Dairy Cooperative",
@@ -178,7 +186,7 @@ EMPLOYERS = [
         "Twin Falls",
         "ID",
         "OSHA",
-        "unsafe machinery",
+        N_("unsafe machinery"),
     ),
     (
         "Sunrise Nail & Spa",
@@ -186,21 +194,22 @@ EMPLOYERS = [
         "Brooklyn",
         "NY",
         "NYC DCWP",
-        "unpaid wages and tips",
+        N_("unpaid wages and tips"),
     ),
 ]
 STAFF = [
-    ("Attorney on duty", "attorney"),
-    ("Accredited representative", "accredited_representative"),
-    ("Intake paralegal", "paralegal"),
-    ("Worksite organizer", "organizer"),
+    (N_("Attorney on duty"), "attorney"),
+    (N_("Accredited representative"), "accredited_representative"),
+    (N_("Intake paralegal"), "paralegal"),
+    (N_("Worksite organizer"), "organizer"),
 ]
+SAFE_CONTACT_TEXTS = [N_("Text only; do not mail to home address."), N_("Call after 6pm.")]
 RECEIPT_PREFIXES = ["IOE", "IOE", "IOE", "EAC", "WAC", "NBC"]
 NOTE_TEXTS = [
-    "Prefers calls after 6pm; do not leave voicemail.",
-    "Brought three pay stubs.",
-    "Needs interpreter for appointments.",
-    "Changed phone number; confirm by text.",
+    N_("Prefers calls after 6pm; do not leave voicemail."),
+    N_("Brought three pay stubs."),
+    N_("Needs interpreter for appointments."),
+    N_("Changed phone number; confirm by text."),
 ]
 
 
@@ -309,7 +318,7 @@ _TYPED = ("create", "update")
 def _staff(session: Session) -> list[int]:
     existing = list(session.exec(select(StaffMember)))
     if not existing:
-        existing = [StaffMember(name=name, role=role) for name, role in STAFF]
+        existing = [StaffMember(name=_(name), role=role) for name, role in STAFF]
         session.add_all(existing)
         session.flush()
     return [require_id(s.id) for s in existing]
@@ -338,7 +347,7 @@ def _employers_and_letters(
             session.flush()
             site = Worksite(
                 employer_id=require_id(employer.id),
-                name="Main site",
+                name=_("Main site"),
                 address=address,
                 city=city,
                 state=state,
@@ -359,7 +368,7 @@ def _employers_and_letters(
             worksite_id=site.id,
             agency=agency,
             case_number=f"{agency[:3].upper()}-{2022 + index % 3}-{1000 + index * 37}",
-            violation_kind=violation,
+            violation_kind=_(violation),
             opened_on=today - timedelta(days=1300 - index * 40),
             status="investigating",
         )
@@ -407,12 +416,16 @@ def _client(rng: random.Random, used_a: set[str]) -> Client:
         phone=f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
         email=rng.choice(["", "", f"worker{rng.randint(1, 99999)}@example.net"]),
         address=f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Elm', 'Main', 'Pine', 'River'])} St",
-        safe_contact=rng.choice(
-            ["", "", "Text only; do not mail to home address.", "Call after 6pm."]
-        ),
+        safe_contact=_translated(rng.choice(["", "", *SAFE_CONTACT_TEXTS])),
         created_at=stamp,
         updated_at=stamp,
     )
+
+
+def _translated(text: str) -> str:
+    """Demo text in the language the demo is built in ('' stays '': gettext maps it to the
+    catalog's header)."""
+    return _(text) if text else ""
 
 
 def _matters(
@@ -536,12 +549,14 @@ def _matters(
                     occurred_on=notice,
                     mailed=mailed,
                     due_on=notice + timedelta(days=87 if mailed else 84),
-                    details="Proof of employment during the letter period",
+                    details=_("Proof of employment during the letter period"),
                     created_at=stamp,
                 )
             )
     if rng.random() < 0.15:
         session.add(
-            Note(client_id=client_id, author="demo", body=rng.choice(NOTE_TEXTS), created_at=stamp)
+            Note(
+                client_id=client_id, author="demo", body=_(rng.choice(NOTE_TEXTS)), created_at=stamp
+            )
         )
     return made, next_receipt

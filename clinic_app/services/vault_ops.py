@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clinic_app.i18n import N_, _
 from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams
 from clinic_app.vault.vault import Vault, check_new_passphrase, is_vault
 
@@ -71,13 +72,13 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
     if length >= 24 and (kinds >= 3 or words >= 5):
         score = 4
     hints = {
-        0: "Too short: use at least 8 characters.",
-        1: "Weak: a few unrelated words make a strong, memorable passphrase.",
-        2: "Fair: add another word to make it stronger.",
-        3: "Good.",
-        4: "Strong.",
+        0: N_("Too short: use at least 8 characters."),
+        1: N_("Weak: a few unrelated words make a strong, memorable passphrase."),
+        2: N_("Fair: add another word to make it stronger."),
+        3: N_("Good."),
+        4: N_("Strong."),
     }
-    return score, hints[score]
+    return score, _(hints[score])
 
 
 def new_recovery_code(vault: Vault, *, kdf: KdfParams = DEFAULT_KDF) -> str:

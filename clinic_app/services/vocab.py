@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from clinic_app.domain.vocab import LABELS, country_label, label, language_label
+from clinic_app.domain.vocab import LABELS, country_label, label, language_label, rule_when
 
-__all__ = ["LABELS", "country_label", "label", "language_label"]
+__all__ = ["LABELS", "country_label", "label", "language_label", "rule_when"]

@@ -202,7 +202,7 @@ def test_rules_show_and_override(own_vault: SharedVault) -> None:
     }
     assert before
     run = cli(own_vault, "--as", "Rosa", "rules", "set", "lda.renewal_file_by", "--days", "150")
-    assert "150 days before grant_end" in run.stdout
+    assert "150 days before the end of deferred action" in run.stdout
     after = {
         r["id"]: r["due"]
         for r in deadlines_json(own_vault, "--all")

@@ -79,3 +79,22 @@ def test_every_catalog_is_complete_with_nothing_fuzzy() -> None:
         fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
         missing = template - {m.id for m in catalog if m.id}
         assert (untranslated, fuzzy, sorted(map(str, missing))) == ([], [], []), path
+
+
+def test_rule_timing_reads_as_spanish_is_written() -> None:
+    from clinic_app.domain.vocab import rule_when
+    from clinic_app.i18n import set_language
+
+    set_language("es")
+    try:
+        assert (
+            rule_when(120, "before", "work_permit_end")
+            == "120 días antes del fin del permiso de trabajo"
+        )
+        assert (
+            rule_when(1, "after", "rfe_notice", (), ("TX",))
+            == "1 día después del aviso de RFE (excepto TX)"
+        )
+    finally:
+        set_language("en")
+    assert rule_when(0, "after", "grant_end") == "on the end of deferred action"

@@ -41,3 +41,19 @@ def test_spanish_texts_keep_the_placeholders_of_the_english_ones() -> None:
             for name, text in rule.translations.get("es", {}).items():
                 english = set(field.findall(getattr(rule, name)))
                 assert set(field.findall(text)) <= english, (rule.id, name)
+
+
+def test_every_packet_checklist_item_has_its_spanish_title() -> None:
+    from clinic_app.documents.packets import load_packet
+    from clinic_app.resources import resource_path
+
+    programs = [p.stem for p in resource_path("packets").glob("*.toml")]
+    assert programs
+    missing = [
+        f"{program}: {item.key}"
+        for program in programs
+        for item in load_packet(program).items
+        for lang in LANGS
+        if not item.titles.get(lang)
+    ]
+    assert missing == []

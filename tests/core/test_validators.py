@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from clinic_app.domain import validators as v
 from clinic_app.domain.text import fold, full_name, words
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import set_language
 
 ASCII_DIGITS = st.text(alphabet="0123456789", min_size=7, max_size=9)
 SEPARATORS = st.sampled_from(["", " ", "-", ".", "  ", " - "])
@@ -398,3 +400,38 @@ def test_the_editor_field_check_never_raises(text: str, name: str) -> None:
 
     message = check_field(name=name, value=text)
     assert message is None or (isinstance(message, str) and message.strip())
+
+
+# -- dates in the person's own order -----------------------------------------------------
+
+
+@pytest.fixture
+def spanish_catalog() -> Iterator[None]:
+    set_language("es")
+    yield
+    set_language("en")
+
+
+def test_spanish_reads_day_first_and_iso_always() -> None:
+    assert v.parse_date("05/02/2026", "fecha", lang="es") == date(2026, 2, 5)
+    assert v.parse_date("5/2/2026", "fecha", lang="es") == date(2026, 2, 5)
+    assert v.parse_date("2026-02-05", "fecha", lang="es") == date(2026, 2, 5)
+    assert v.parse_date("05/02/2026", "date") == date(2026, 5, 2)  # the command line: US order
+
+
+def test_a_bad_spanish_date_names_the_spanish_format(spanish_catalog: None) -> None:
+    with pytest.raises(ValidationError) as info:
+        v.parse_date("02/31/2026", "fecha del aviso", lang="es")
+    assert info.value.problem == (
+        "«02/31/2026» no es una fecha real del calendario; escriba AAAA-MM-DD o DD/MM/AAAA "
+        "(primero el día)."
+    )
+    with pytest.raises(ValidationError) as info:
+        v.parse_date("mañana", "fecha del aviso", lang="es")
+    assert info.value.problem == "«mañana» no es una fecha; escriba AAAA-MM-DD o DD/MM/AAAA."
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_spanish_day_first_round_trips(day: date) -> None:
+    assert v.parse_date(f"{day.day:02d}/{day.month:02d}/{day.year:04d}", lang="es") == day

@@ -110,8 +110,9 @@ def test_first_screenful_is_the_most_serious_and_rows_act(qtbot, morning) -> Non
         )
         two_weeks = next(b for b in dialog.findChildren(QPushButton) if b.text() == "2 weeks")
         qtbot.mouseClick(two_weeks, Qt.MouseButton.LeftButton)
-        qd = dialog.date.date()
-        chosen.append(date(qd.year(), qd.month(), qd.day()))
+        picked = dialog.date.value()
+        assert picked is not None
+        chosen.append(picked)
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(200, pick_two_weeks)

@@ -345,7 +345,7 @@ def test_rule_override_from_settings_moves_deadlines(qtbot, window: MainWindow) 
     row = next(
         r
         for title, r in rows.items()
-        if title.startswith("labor-deferred-action")
+        if title.startswith("Labor-based deferred action")
         and "renewal" in title.lower()
         and "file" in title.lower()
     )

@@ -30,6 +30,7 @@ from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.date_input import DateInput
 from ui.deadline_actions import act
 from ui.deadline_table import DeadlineTableModel, kind_label
 from ui.feedback import desktop_message
@@ -64,9 +65,7 @@ class TaskDialog(QDialog):
         self.matter.lineEdit().textEdited.connect(self._search)
         self.title = QLineEdit()
         self.title.setAccessibleName(_("Task"))
-        self.due = QLineEdit()
-        self.due.setPlaceholderText("YYYY-MM-DD")
-        self.due.setAccessibleName(_("Due date"))
+        self.due = DateInput(_("Due date"), "due date")
         self.assignee = guarded(QComboBox())
         self.assignee.setAccessibleName(_("Assigned to"))
         self.assignee.addItem(_("The matter's assignee"), None)
@@ -106,7 +105,7 @@ class TaskDialog(QDialog):
             result = deadlines.add_task(
                 self.vault,
                 matter_id=int(self.matter.currentData()),
-                due=self.due.text(),
+                due=self.due.iso() or "",
                 title=self.title.text(),
                 today=self.today,
                 assignee_id=self.assignee.currentData(),

@@ -31,6 +31,7 @@ from clinic_app.services.changes import LETTER, MATTER
 from clinic_app.services.documents import MatterFilter, RenderReport
 from ui.background import Background, Job
 from ui.bus import ChangeBus
+from ui.date_input import shown_day
 from ui.feedback import desktop_message
 from ui.guards import guarded
 from ui.matter_view import KIND_LABELS, STATUS_LABELS
@@ -202,7 +203,7 @@ class DocumentsPage(Page):
                     letter.matter_count,
                 ).format(
                     agency=letter.agency,
-                    date=letter.date_issued or "",
+                    date=shown_day(letter.date_issued),
                     employer=letter.employer,
                     n=letter.matter_count,
                 ),

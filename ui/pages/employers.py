@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.i18n import N_, _, ngettext
-from clinic_app.services import employers, letters, matters
+from clinic_app.services import employers, letters, matters, vocab
 from clinic_app.services.changes import DISPUTE, EMPLOYER, LETTER, MATTER, WORKSITE
 from ui.bus import ChangeBus
+from ui.date_input import shown_day
 from ui.employer_dialogs import EmployerDialog, LetterDialog, WorksiteDialog
 from ui.forms import RecordDialog
 from ui.labels import KIND_LABELS, STATUS_LABELS
@@ -182,10 +183,10 @@ class EmployersPage(Page):
         if place:
             parts.append(f"<p>{esc(place)}</p>")
         for d in disputes:
-            opened = d.opened_on.isoformat() if d.opened_on else ""
+            opened = shown_day(d.opened_on)
             parts.append(
                 f"<p><b>{esc(_('Dispute'))}:</b> {esc(d.agency)} {esc(d.case_number)} · "
-                f"{esc(d.violation_kind)} · {esc(d.status)} {esc(opened)}</p>"
+                f"{esc(d.violation_kind)} · {esc(vocab.label('dispute_status', d.status))} {esc(opened)}</p>"
             )
         self.details.setText("".join(parts))
         for site in sites:
@@ -201,14 +202,14 @@ class EmployersPage(Page):
         for letter in letters.list_letters(self.vault):
             if letter.employer_id != employer_id:
                 continue
-            period = f"{letter.period_start or '?'} → {letter.period_end or '?'}"
+            period = f"{shown_day(letter.period_start, '?')} → {shown_day(letter.period_end, '?')}"
             text = ngettext(
                 "{agency}, issued {date}; covers {period}; {n} matter",
                 "{agency}, issued {date}; covers {period}; {n} matters",
                 letter.matter_count,
             ).format(
                 agency=letter.agency,
-                date=letter.date_issued or "?",
+                date=shown_day(letter.date_issued, "?"),
                 period=period,
                 n=letter.matter_count,
             )

@@ -26,6 +26,7 @@ from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
+from ui.date_input import shown_day
 from ui.labels import KIND_LABELS, STATUS_LABELS
 from ui.matter_editor import MatterDialog
 from ui.matter_view import MatterPanel
@@ -66,8 +67,8 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
             m.employer,
             _(STATUS_LABELS.get(m.status, m.status)),
             m.receipt_number or "",
-            m.grant_end.isoformat() if m.grant_end else "",
-            m.work_permit_end.isoformat() if m.work_permit_end else "",
+            shown_day(m.grant_end),
+            shown_day(m.work_permit_end),
             _(KIND_LABELS.get(m.kind, m.kind)),
             m.assigned_to,
         )

@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import LANGUAGES, N_, _, current_language, ngettext
+from clinic_app.i18n import LANGUAGES, N_, _, current_language, format_day, ngettext
 from clinic_app.services import deadlines, documents, settings, staff, vault_ops, vocab
 from clinic_app.services.changes import SETTING, STAFF
 from ui.background import Background
 from ui.bus import ChangeBus
+from ui.date_input import DateInput
 from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
 from ui.pages.base import Page
@@ -93,16 +94,20 @@ class SettingsPage(Page):
             if "<" in key:
                 continue
             field: QLineEdit | QPlainTextEdit
+            label = _(CLINIC_LABELS.get(key, key.replace("_", " ").capitalize()))
             if key in MULTILINE:
                 field = QPlainTextEdit()
                 field.setFixedHeight(56)
                 field.setTabChangesFocus(True)
+            elif key == "uscis_address_checked":
+                field = DateInput(label, key)
             else:
                 field = QLineEdit()
-            field.setAccessibleName(key)
-            field.setToolTip(what)
+            field.setAccessibleName(label)
+            if not isinstance(field, DateInput):  # a date field's tip names the forms it takes
+                field.setToolTip(_(what))
             self.clinic_fields[key] = field
-            cform.addRow(_(CLINIC_LABELS.get(key, key.replace("_", " ").capitalize())), field)
+            cform.addRow(label, field)
         self.clinic_message = QLabel()
         self.clinic_message.setWordWrap(True)
         save_clinic = QPushButton(_("Save clinic details"))
@@ -231,7 +236,12 @@ class SettingsPage(Page):
         details = documents.clinic_details(self.vault)
         for key, field in self.clinic_fields.items():
             value = details.get(key)
-            field.setText(value) if isinstance(field, QLineEdit) else field.setPlainText(value)
+            if isinstance(field, DateInput):
+                field.set_value(date.fromisoformat(value) if value else None)
+            elif isinstance(field, QLineEdit):
+                field.setText(value)
+            else:
+                field.setPlainText(value)
         if details.warnings:
             self.clinic_message.setText("; ".join(details.warnings).capitalize() + ".")
         for member in staff.list_staff(self.vault):
@@ -245,7 +255,11 @@ class SettingsPage(Page):
         self._fill_rules()
         for record in documents.list_templates(vault=self.vault):
             origin = _("clinic") if record.source == "clinic" else _("shipped")
-            self.template_list.addItem(f"{record.id} · {record.language} · {origin}")
+            title = _(record.title) if record.title else record.id
+            language = vocab.language_label(record.language) or record.language
+            item = QListWidgetItem(f"{title} · {language} · {origin}")
+            item.setData(256, (record.id, record.language))  # the list shows words, not ids
+            self.template_list.addItem(item)
 
     def _fill_rules(self) -> None:
         self.rules.setRowCount(0)
@@ -258,11 +272,14 @@ class SettingsPage(Page):
         ]
         self.rules.setRowCount(len(rows))
         for row, (program, rule) in enumerate(rows):
-            title = f"{program.id}: {_(rule.message)} ({rule.describe})"
+            when = vocab.rule_when(
+                rule.days, rule.direction, rule.fact, rule.where, rule.except_states
+            )
+            title = f"{vocab.label('program', program.id)}: {_(rule.message)} ({when})"
             cell = QTableWidgetItem(title)
             cell.setData(256, rule.id)
             self.rules.setItem(row, 0, cell)
-            self.rules.setItem(row, 1, QTableWidgetItem(rule.basis.replace("_", " ")))
+            self.rules.setItem(row, 1, QTableWidgetItem(vocab.label("basis", rule.basis)))
             days = guarded(QSpinBox())
             days.setRange(0, 3650)
             days.setValue(rule.days)
@@ -271,7 +288,7 @@ class SettingsPage(Page):
                 lambda rule_id=rule.id, box=days: self._set_rule(rule_id, box)
             )
             self.rules.setCellWidget(row, 2, days)
-            checked = rule.last_checked.isoformat() if rule.last_checked else ""
+            checked = format_day(rule.last_checked) if rule.last_checked else ""
             self.rules.setItem(
                 row, 3, QTableWidgetItem(f"{rule.source} ({checked})" if checked else rule.source)
             )
@@ -336,11 +353,17 @@ class SettingsPage(Page):
     def save_clinic(self) -> None:
         if self.vault is None:
             return
-        values = {
-            key: (f.text() if isinstance(f, QLineEdit) else f.toPlainText())
-            for key, f in self.clinic_fields.items()
-        }
         try:
+            values = {
+                key: (
+                    (f.iso() or "")
+                    if isinstance(f, DateInput)
+                    else f.text()
+                    if isinstance(f, QLineEdit)
+                    else f.toPlainText()
+                )
+                for key, f in self.clinic_fields.items()
+            }
             changes = documents.set_clinic_details(self.vault, values=values)
         except ClinicError as exc:
             self.clinic_message.setText(desktop_message(exc))
@@ -413,7 +436,7 @@ class SettingsPage(Page):
         if current is None:
             self.template_message.setText(_("Choose a template in the list first."))
             return
-        template_id, lang = current.text().split(" · ")[:2]
+        template_id, lang = current.data(256)
         out, _f = QFileDialog.getSaveFileName(
             self, _("Save a copy to edit"), f"{template_id}.docx", "Word (*.docx)"
         )

@@ -10,22 +10,23 @@ from clinic_app.documents.facts import CLINIC_PREFIX, clinic_settings
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
 from clinic_app.errors import UserError, ValidationError
+from clinic_app.i18n import N_
 from clinic_app.services.changes import SETTING, ChangeSet
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
 CLINIC_KEYS = {
-    "name": "the clinic's name (letterhead)",
-    "address": "the clinic's postal address",
-    "phone": "the clinic's telephone number",
-    "email": "the clinic's email address",
-    "signer_name": "the attorney or accredited representative who signs filings",
-    "signer_title": 'e.g. "Attorney at Law" or "DOJ Accredited Representative"',
-    "signer_bar_number": "bar number or accreditation, as printed under the signature",
-    "uscis_address": "where requests are mailed (street or P.O. box, city, state, ZIP)",
-    "uscis_address_source": "where that address was found (e.g. the USCIS page and its title)",
-    "uscis_address_checked": "the date the address was last checked (YYYY-MM-DD)",
-    "agency_intake.<AGENCY>": "where that agency takes Statement of Interest requests",
+    "name": N_("the clinic's name (letterhead)"),
+    "address": N_("the clinic's postal address"),
+    "phone": N_("the clinic's telephone number"),
+    "email": N_("the clinic's email address"),
+    "signer_name": N_("the attorney or accredited representative who signs filings"),
+    "signer_title": N_('e.g. "Attorney at Law" or "DOJ Accredited Representative"'),
+    "signer_bar_number": N_("bar number or accreditation, as printed under the signature"),
+    "uscis_address": N_("where requests are mailed (street or P.O. box, city, state, ZIP)"),
+    "uscis_address_source": N_("where that address was found (e.g. the USCIS page and its title)"),
+    "uscis_address_checked": N_("the date the address was last checked (YYYY-MM-DD)"),
+    "agency_intake.<AGENCY>": N_("where that agency takes Statement of Interest requests"),
 }
 
 
