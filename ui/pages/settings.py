@@ -258,7 +258,8 @@ class SettingsPage(Page):
             title = _(record.title) if record.title else record.id
             language = vocab.language_label(record.language) or record.language
             item = QListWidgetItem(f"{title} · {language} · {origin}")
-            item.setData(256, (record.id, record.language))  # the list shows words, not ids
+            # The list shows words; the id, language and origin ride along for the buttons.
+            item.setData(256, (record.id, record.language, record.source))
             self.template_list.addItem(item)
 
     def _fill_rules(self) -> None:
@@ -436,7 +437,7 @@ class SettingsPage(Page):
         if current is None:
             self.template_message.setText(_("Choose a template in the list first."))
             return
-        template_id, lang = current.data(256)
+        template_id, lang, _origin = current.data(256)
         out, _f = QFileDialog.getSaveFileName(
             self, _("Save a copy to edit"), f"{template_id}.docx", "Word (*.docx)"
         )
@@ -460,8 +461,8 @@ class SettingsPage(Page):
         if current is None:
             self.template_message.setText(_("Choose a template in the list first."))
             return
-        template_id, lang, origin = current.text().split(" · ")[:3]
-        if origin != _("clinic"):
+        template_id, lang, origin = current.data(256)
+        if origin != "clinic":
             self.template_message.setText(
                 _("Shipped templates come with the app; only the clinic's own can be removed.")
             )
