@@ -91,6 +91,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     q.add_argument("--url", required=True, metavar="postgresql://ADMIN@HOST:PORT/DB")
     q.add_argument("--admin", metavar="NAME", help="also add this first clinic admin account")
+    q.add_argument(
+        "--tls-dir",
+        type=Path,
+        metavar="DIR",
+        help="also make a clinic CA and server certificate in DIR (new or empty), for a "
+        "PostgreSQL the clinic runs itself",
+    )
+    q.add_argument(
+        "--host-name",
+        metavar="NAME",
+        help="with --tls-dir: the name laptops use to reach the server (default: the URL's host)",
+    )
     _stdin_option(q, stdin_flag)
     q.set_defaults(func=cmd_init)
 
@@ -319,7 +331,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from clinic_app.server import access, accounts, cluster, provision
+    from clinic_app.server import access, accounts, cluster, provision, tls
     from clinic_app.server.connect import person_connection, url_parts
 
     params = url_parts(args.url)
@@ -328,6 +340,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     db = provision.check_db_name(str(params["dbname"]))
     if args.admin is not None:
         accounts.check_login(args.admin, "--admin")
+    tls_names = _tls_names(args, params)
     # Over the server's own socket the owner is known by its system account: no password.
     on_socket = str(params.get("host", "")).startswith("/")
     password = "" if on_socket else _login_password(args, str(params["user"]))
@@ -353,7 +366,33 @@ def cmd_init(args: argparse.Namespace) -> int:
     for line in cluster.hba_lines(db, access.STAFF_ROLE):
         print(f"  {line}")
     print(_("And in postgresql.conf: ssl = on, password_encryption = scram-sha-256."))
+    if tls_names is not None:
+        fingerprint = tls.write_tls_folder(args.tls_dir, db, tls_names)
+        print(
+            _(
+                "TLS files in {dir}: copy server.crt and server.key (0600, owned by the server's "
+                "account) to the data folder, set ssl_cert_file = 'server.crt' and ssl_key_file = "
+                "'server.key', and give clinic-ca.crt to every laptop. Keep clinic-ca.key safe."
+            ).format(dir=args.tls_dir)
+        )
+        print(_("Clinic CA fingerprint (SHA-256): {fp}").format(fp=fingerprint))
     return 0
+
+
+def _tls_names(args: argparse.Namespace, params: dict[str, Any]) -> list[str] | None:
+    """The certificate's names for --tls-dir (checked before anything is written), or None."""
+    from clinic_app.server import provision
+
+    if args.tls_dir is None:
+        if args.host_name is not None:
+            raise UserError(
+                _("--host-name goes with --tls-dir: add --tls-dir DIR, or leave it out.")
+            )
+        return None
+    provision.check_new_folder(args.tls_dir, "--tls-dir")
+    host = str(params.get("host", ""))
+    name = args.host_name or (host if host and not host.startswith("/") else socket.gethostname())
+    return [provision.check_host_name(name), "localhost", "127.0.0.1", "::1"]
 
 
 def cmd_adduser(args: argparse.Namespace) -> int:

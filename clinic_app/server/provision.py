@@ -77,10 +77,12 @@ def check_host_name(name: str) -> str:
     return name
 
 
-def check_new_folder(root: Path) -> None:
+def check_new_folder(root: Path, flag: str = "DATADIR") -> None:
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise UserError(
-            _("{path} already holds files: give DATADIR a new or empty folder.").format(path=root)
+            _("{path} already holds files: give {flag} a new or empty folder.").format(
+                path=root, flag=flag
+            )
         )
 
 

@@ -118,3 +118,15 @@ def write_private(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+
+
+def write_tls_folder(folder: Path, clinic: str, host_names: list[str]) -> str:
+    """A new clinic CA and server certificate as files in `folder` (new or empty), for a
+    PostgreSQL the clinic runs itself; returns the CA's SHA-256 fingerprint."""
+    folder.mkdir(parents=True, exist_ok=True)
+    certs = issue(clinic, host_names)
+    (folder / "clinic-ca.crt").write_bytes(certs.ca_cert)
+    write_private(folder / "clinic-ca.key", certs.ca_key)
+    (folder / "server.crt").write_bytes(certs.server_cert)
+    write_private(folder / "server.key", certs.server_key)
+    return fingerprint(certs.ca_cert)

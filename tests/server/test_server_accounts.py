@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import psycopg
 import pytest
+from cryptography import x509
 
+from clinic_app.server import tls
 from tests.cli.conftest import assert_ok, assert_one_line_error, run_cli
 from tests.server.conftest import (
     ADMIN,
@@ -97,11 +102,14 @@ def test_a_wrong_password_is_refused_with_exit_3(clinic_server: ClinicServer) ->
     assert_one_line_error(run_cli("server", "users", env=env), 3, "refused the password")
 
 
-def test_init_installs_the_same_rules_on_an_existing_database(clinic_server: ClinicServer) -> None:
+def test_init_installs_the_same_rules_on_an_existing_database(
+    clinic_server: ClinicServer, tmp_path: Path
+) -> None:
     owner_url = owner_socket_url(clinic_server, "postgres")
     with psycopg.connect(owner_url, autocommit=True) as conn:
         conn.execute("CREATE DATABASE clinic_two")
     url = owner_socket_url(clinic_server, "clinic_two")
+    tls_dir = tmp_path / "tls"
     first = assert_ok(
         run_cli(
             "server",
@@ -111,11 +119,23 @@ def test_init_installs_the_same_rules_on_an_existing_database(clinic_server: Cli
             "--admin",
             "second_admin",
             "--password-stdin",
+            "--tls-dir",
+            tls_dir,
+            "--host-name",
+            "clinic-two.example",
             env=clinic_server.env,
             stdin=ADMIN_PASSWORD + "\n",
         )
     )
     assert "hostssl  clinic_two  +clinic_staff  0.0.0.0/0  scram-sha-256" in first.stdout
+    # The CA it printed is the one it wrote, and the server certificate carries the name.
+    ca = (tls_dir / "clinic-ca.crt").read_bytes()
+    assert tls.fingerprint(ca) in first.stdout
+    for key in ("clinic-ca.key", "server.key"):
+        assert stat.S_IMODE((tls_dir / key).stat().st_mode) == 0o600
+    server_cert = x509.load_pem_x509_certificate((tls_dir / "server.crt").read_bytes())
+    names = server_cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "clinic-two.example" in names.get_values_for_type(x509.DNSName)
     # Safe to run again (after an upgrade adds tables): same rules, nothing duplicated.
     assert_ok(run_cli("server", "init", "--url", url, env=clinic_server.env))
     with psycopg.connect(url) as conn:
