@@ -220,10 +220,9 @@ class Fts5Index:
         conn.execute(text(f"DELETE FROM client_search WHERE rowid IN ({marks})"))
 
     def insert(self, conn: Connection, docs: list[tuple[int, str]]) -> None:
-        conn.execute(
-            text("INSERT INTO client_search(rowid, body) VALUES (:id, :body)"),
-            [{"id": i, "body": body} for i, body in docs],
-        )
+        # Straight to the driver: a rebuild writes 100,000 rows, and binding each through
+        # SQLAlchemy costs more than the insert.
+        conn.exec_driver_sql("INSERT INTO client_search(rowid, body) VALUES (?, ?)", docs)
 
 
 def _index(conn: Connection) -> SearchIndex:

@@ -143,16 +143,22 @@ def gender_pair(a: str, b: str) -> bool:
 
 def index_keys(name_parts: Iterable[str]) -> set[str]:
     """Database keys of some name parts: phonetic code, first four letters, variant group."""
-    table = variants()
     keys: set[str] = set()
     for token in name_parts:
-        if len(token) < 2:
-            continue
-        code = phonetic(token)
-        if code:
-            keys.add("n:" + code)
-        keys.add("f:" + token[:4])
-        group = table.group_of.get(token)
-        if group is not None:
-            keys.add(f"v:{group}")
+        keys.update(_token_keys(token))
     return keys
+
+
+# Names repeat: an index rebuild at 100,000 clients asks for a few thousand tokens many times.
+@lru_cache(maxsize=65536)
+def _token_keys(token: str) -> tuple[str, ...]:
+    if len(token) < 2:
+        return ()
+    keys = ["f:" + token[:4]]
+    code = phonetic(token)
+    if code:
+        keys.append("n:" + code)
+    group = variants().group_of.get(token)
+    if group is not None:
+        keys.append(f"v:{group}")
+    return tuple(keys)

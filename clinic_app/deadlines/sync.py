@@ -276,6 +276,15 @@ def _pending(target: Any) -> _Pending | None:
     return found
 
 
+def note_matters(session: Session, matter_ids: Iterable[int]) -> None:
+    """Have these matters' deadlines recomputed at commit, like rows written through the ORM
+    (bulk inserts bypass the mapper events that note those)."""
+    found: _Pending | None = session.info.get(_PENDING)
+    if found is None:
+        found = session.info[_PENDING] = _Pending()
+    found.matters.update(matter_ids)
+
+
 def _matter_written(_mapper: Any, _connection: Any, target: Matter) -> None:
     pending = _pending(target)
     if pending is not None and target.id is not None:

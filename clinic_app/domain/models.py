@@ -55,7 +55,12 @@ class Client(Versioned, table=True):
 @event.listens_for(Client, "before_insert")
 @event.listens_for(Client, "before_update")
 def _set_sort_name(_mapper: Any, _connection: Any, client: Client) -> None:
-    client.sort_name = fold(f"{client.last_name} {client.first_name}".strip())
+    client.sort_name = sort_name(client.first_name, client.last_name)
+
+
+def sort_name(first_name: str, last_name: str) -> str:
+    """Client.sort_name for these names (bulk inserts, which skip the hook, set it with this)."""
+    return fold(f"{last_name} {first_name}".strip())
 
 
 class Employer(Versioned, table=True):

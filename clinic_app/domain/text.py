@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _EXTRA = str.maketrans(
@@ -24,6 +25,8 @@ _EXTRA = str.maketrans(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# Names repeat (a bulk import or an index rebuild folds the same few thousand many times over).
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))

@@ -145,7 +145,7 @@ def import_duplicates(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
     left out: the import report lists those already.
     """
     conn = session.connection()
-    lines = []
+    people = []
     for number, fields in rows:
         person = Person(
             first_name=str(fields.get("first_name") or ""),
@@ -154,6 +154,20 @@ def import_duplicates(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
             a_number=fields.get("a_number"),
             phone=str(fields.get("phone") or ""),
         )
+        keys = index.query_keys(
+            [person.first_name, person.last_name],
+            person.date_of_birth,
+            person.a_number,
+            person.phone,
+        )
+        people.append((number, person, keys))
+    # One look-up for every row's keys: a row sharing none with the vault has no candidate,
+    # and checking it alone would cost two queries (a new vault: every row).
+    known = index.present(conn, (key for _n, _p, keys in people for key in keys))
+    lines = []
+    for number, person, keys in people:
+        if not keys & known:
+            continue
         for match in engine.check_person(conn, person):
             if match.kind == engine.SAME_PERSON and _exact(session, match.record_id, person):
                 continue

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from clinic_app import search
+from clinic_app.deadlines import sync as deadline_sync
 from clinic_app.domain.models import (
     AgencyLetter,
     AuditEvent,
@@ -22,13 +24,19 @@ from clinic_app.domain.models import (
     Note,
     StaffMember,
     Worksite,
+    sort_name,
 )
 from clinic_app.domain.vocab import MATTER_STATUSES
 from clinic_app.i18n import N_, _
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
+from clinic_app.services.import_write import insert_rows, table_of
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
+
+_CLIENTS, _MATTERS, _GRANTS, _EVENTS, _NOTES = (
+    table_of(m) for m in (Client, Matter, Grant, MatterEvent, Note)
+)
 
 # (first names, last names, countries, languages) per community; every name is invented.
 COMMUNITIES: list[tuple[list[str], list[str], list[str], list[str]]] = [
@@ -254,24 +262,26 @@ def fill_demo(
             if a
         )
         next_receipt = int(session.exec(select(func.count()).select_from(Matter)).one()) + 1
+        conn = session.connection()
         for start in range(0, clients, chunk):
             batch = min(chunk, clients - start)
+            # Rows as column values written with executemany: no ORM object per row.
             client_rows = [_client(rng, used_a) for _ in range(batch)]
-            session.add_all(client_rows)
-            session.flush()
-            for client in client_rows:
-                made, next_receipt = _matters(
-                    session,
-                    rng,
-                    today,
-                    require_id(client.id),
-                    employers,
-                    letters,
-                    staff_ids,
-                    next_receipt,
+            client_ids = insert_rows(conn, _CLIENTS, client_rows)
+            rows = _Rows()
+            for client_id in client_ids:
+                next_receipt = _matters(
+                    rows, rng, today, client_id, employers, letters, staff_ids, next_receipt
                 )
-                made_matters += made
-            session.flush()
+            matter_ids = insert_rows(conn, _MATTERS, rows.matters)
+            for children in (rows.grants, rows.events):
+                for child in children:
+                    child["matter_id"] = matter_ids[child["matter_id"]]
+            insert_rows(conn, _GRANTS, rows.grants)
+            insert_rows(conn, _EVENTS, rows.events)
+            insert_rows(conn, _NOTES, rows.notes)
+            deadline_sync.note_matters(session, matter_ids)
+            made_matters += len(matter_ids)
         search.reindex_clients(session)
         audit.record(
             session,
@@ -391,7 +401,7 @@ def _employers_and_letters(
     return pairs, letters
 
 
-def _client(rng: random.Random, used_a: set[str]) -> Client:
+def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
     first_names, last_names, countries, languages = rng.choices(
         COMMUNITIES, weights=[40, 14, 10, 10, 8, 6, 6, 6]
     )[0]
@@ -405,21 +415,24 @@ def _client(rng: random.Random, used_a: set[str]) -> Client:
         first, last = rng.choice(ONE_WORD_NAMES), ""
     stamp = now()
     born = date(rng.randint(1962, 2004), rng.randint(1, 12), rng.randint(1, 28))
-    return Client(
-        first_name=first,
-        last_name=last,
-        date_of_birth=born,
-        a_number=a_number,
-        other_names=rng.choice(["", "", "", f"{first} {last.split()[0] if last else ''}".strip()]),
-        country_of_birth=rng.choice(countries),
-        preferred_languages=rng.choice(languages),
-        phone=f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
-        email=rng.choice(["", "", f"worker{rng.randint(1, 99999)}@example.net"]),
-        address=f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Elm', 'Main', 'Pine', 'River'])} St",
-        safe_contact=_translated(rng.choice(["", "", *SAFE_CONTACT_TEXTS])),
-        created_at=stamp,
-        updated_at=stamp,
-    )
+    return {
+        "first_name": first,
+        "last_name": last,
+        "sort_name": sort_name(first, last),
+        "date_of_birth": born,
+        "a_number": a_number,
+        "other_names": rng.choice(
+            ["", "", "", f"{first} {last.split()[0] if last else ''}".strip()]
+        ),
+        "country_of_birth": rng.choice(countries),
+        "preferred_languages": rng.choice(languages),
+        "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+        "email": rng.choice(["", "", f"worker{rng.randint(1, 99999)}@example.net"]),
+        "address": f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Elm', 'Main', 'Pine', 'River'])} St",
+        "safe_contact": _translated(rng.choice(["", "", *SAFE_CONTACT_TEXTS])),
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 def _translated(text: str) -> str:
@@ -428,8 +441,29 @@ def _translated(text: str) -> str:
     return _(text) if text else ""
 
 
+@dataclass
+class _Rows:
+    """One chunk's rows as column values; a grant's or event's matter_id is first the index of
+    its matter in `matters`, replaced by the id once the matters are written."""
+
+    matters: list[dict[str, Any]] = field(default_factory=list)
+    grants: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+
+    def event(
+        self, matter: int, kind: str, occurred_on: date, stamp: datetime, **more: Any
+    ) -> None:
+        # executemany needs the same columns in every row
+        values = {"due_on": None, "mailed": False, "details": ""} | more
+        self.events.append(
+            {"matter_id": matter, "kind": kind, "occurred_on": occurred_on, "created_at": stamp}
+            | values
+        )
+
+
 def _matters(
-    session: Session,
+    rows: _Rows,
     rng: random.Random,
     today: date,
     client_id: int,
@@ -437,76 +471,70 @@ def _matters(
     letters: dict[int, list[AgencyLetter]],
     staff_ids: list[int],
     next_receipt: int,
-) -> tuple[int, int]:
+) -> int:
     employer, site = rng.choice(employers)
     letter = rng.choice(letters[require_id(employer.id)])
     stage = _stage(rng)
     stamp = now()
-    made = 0
 
-    def new_matter(kind: str, status: str, filed: date | None, receipt: bool) -> Matter:
-        nonlocal next_receipt, made
+    def new_matter(kind: str, status: str, filed: date | None, receipt: bool) -> int:
+        nonlocal next_receipt
         number = None
         if receipt:
             number = f"{rng.choice(RECEIPT_PREFIXES)}{next_receipt:010d}"
             next_receipt += 1
-        matter = Matter(
-            client_id=client_id,
-            kind=kind,
-            status=status,
-            agency_letter_id=letter.id,
-            employer_id=employer.id,
-            worksite_id=site.id,
-            assigned_staff_id=rng.choice(staff_ids),
-            filed_on=filed,
-            receipt_number=number,
-            created_at=stamp,
-            updated_at=stamp,
+        rows.matters.append(
+            {
+                "client_id": client_id,
+                "kind": kind,
+                "status": status,
+                "agency_letter_id": letter.id,
+                "employer_id": employer.id,
+                "worksite_id": site.id,
+                "assigned_staff_id": rng.choice(staff_ids),
+                "filed_on": filed,
+                "receipt_number": number,
+                "decision": None,
+                "decided_on": None,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
         )
-        session.add(matter)
-        session.flush()
-        made += 1
-        return matter
+        return len(rows.matters) - 1
 
     if stage in ("decision", "closed"):
         years = rng.choice([2, 2, 4])
         end = today + timedelta(days=rng.randint(-365, 4 * 365))
         start = end - timedelta(days=365 * years) + timedelta(days=1)
         filed = start - timedelta(days=rng.randint(45, 150))
-        matter = new_matter(
+        index = new_matter(
             rng.choice(["initial", "initial", "initial", "extension"]), stage, filed, True
         )
-        matter.decision, matter.decided_on = "granted", start
+        matter = rows.matters[index]
+        matter["decision"], matter["decided_on"] = "granted", start
         terminated = today - timedelta(days=rng.randint(5, 200)) if stage == "closed" else None
         if terminated and terminated < start:
             terminated = None
         if stage == "closed" and terminated is None:
-            matter.decision = rng.choice(["denied", "withdrawn"])
+            matter["decision"] = rng.choice(["denied", "withdrawn"])
         for kind in ("deferred_action", "work_permit"):
-            if matter.decision in ("granted", "terminated") or terminated:
-                session.add(
-                    Grant(
-                        matter_id=require_id(matter.id),
-                        kind=kind,
-                        start=start,
-                        end=end,
-                        category="c14" if kind == "work_permit" else "",
-                        terminated_on=terminated,
-                    )
+            if matter["decision"] in ("granted", "terminated") or terminated:
+                rows.grants.append(
+                    {
+                        "matter_id": index,
+                        "kind": kind,
+                        "start": start,
+                        "end": end,
+                        "category": "c14" if kind == "work_permit" else "",
+                        "terminated_on": terminated,
+                    }
                 )
         if terminated:
-            matter.decision = "terminated"
-            session.add(
-                MatterEvent(
-                    matter_id=require_id(matter.id),
-                    kind="termination",
-                    occurred_on=terminated,
-                    created_at=stamp,
-                )
-            )
+            matter["decision"] = "terminated"
+            rows.event(index, "termination", terminated, stamp)
         # A grant ending within the renewal window usually has a renewal under way.
         if (
-            matter.decision == "granted"
+            matter["decision"] == "granted"
             and today < end < today + timedelta(days=200)
             and rng.random() < 0.6
         ):
@@ -522,41 +550,39 @@ def _matters(
             if MATTER_STATUSES.index(stage) >= 4
             else None
         )
-        matter = new_matter(
+        index = new_matter(
             rng.choice(["initial", "renewal", "extension"]),
             stage,
             pending_filed,
             MATTER_STATUSES.index(stage) >= 5,
         )
-        mid = require_id(matter.id)
         if stage == "biometrics":
-            session.add(
-                MatterEvent(
-                    matter_id=mid,
-                    kind="biometrics",
-                    occurred_on=today - timedelta(days=10),
-                    due_on=today + timedelta(days=rng.randint(1, 30)),
-                    created_at=stamp,
-                )
+            rows.event(
+                index,
+                "biometrics",
+                today - timedelta(days=10),
+                stamp,
+                due_on=today + timedelta(days=rng.randint(1, 30)),
             )
         if stage == "rfe":
             notice = today - timedelta(days=rng.randint(5, 70))
             mailed = rng.random() < 0.5
-            session.add(
-                MatterEvent(
-                    matter_id=mid,
-                    kind="rfe",
-                    occurred_on=notice,
-                    mailed=mailed,
-                    due_on=notice + timedelta(days=87 if mailed else 84),
-                    details=_("Proof of employment during the letter period"),
-                    created_at=stamp,
-                )
+            rows.event(
+                index,
+                "rfe",
+                notice,
+                stamp,
+                mailed=mailed,
+                due_on=notice + timedelta(days=87 if mailed else 84),
+                details=_("Proof of employment during the letter period"),
             )
     if rng.random() < 0.15:
-        session.add(
-            Note(
-                client_id=client_id, author="demo", body=_(rng.choice(NOTE_TEXTS)), created_at=stamp
-            )
+        rows.notes.append(
+            {
+                "client_id": client_id,
+                "author": "demo",
+                "body": _(rng.choice(NOTE_TEXTS)),
+                "created_at": stamp,
+            }
         )
-    return made, next_receipt
+    return next_receipt

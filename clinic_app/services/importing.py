@@ -10,31 +10,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
-
 from clinic_app import search
 from clinic_app.domain import validators as v
-from clinic_app.domain.models import AgencyLetter, Client, Employer, Grant, Matter, Note, Worksite
 from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
-from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS
+from clinic_app.domain.vocab import MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
-from clinic_app.services import clients as client_service
 from clinic_app.services import conflicts
-from clinic_app.services import employers as employer_service
-from clinic_app.services import letters as letter_service
-from clinic_app.services import staff as staff_service
-from clinic_app.services._base import now, require_id
-from clinic_app.services.changes import (
-    CLIENT,
-    EMPLOYER,
-    GRANT,
-    LETTER,
-    MATTER,
-    NOTE,
-    WORKSITE,
-    ChangeSet,
-)
+from clinic_app.services.changes import ChangeSet
+from clinic_app.services.import_write import Writer
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
@@ -72,7 +56,7 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 256
 MAX_UNPACKED = 1024 * 2**20  # an XLSX's parts, unpacked
 MAX_SHARED_STRINGS = 256 * 2**20
-CHUNK = 500  # rows written per batch of INSERT statements
+CHUNK = 2000  # rows written per executemany of each table
 Progress = Callable[[int, int], None]
 
 
@@ -480,223 +464,6 @@ def _check_duplicates_in_file(rows: list[ParsedRow], report: ImportReport) -> No
             seen.setdefault(row.receipt, row.row)
 
 
-# -- writing --------------------------------------------------------------------------------
-
-
-class _Writer:
-    """Finds or creates the shared records (employers, worksites, letters) while importing."""
-
-    def __init__(self, session: Session, report: ImportReport) -> None:
-        self.session = session
-        self.report = report
-        self.employers = {fold(e.name): e for e in session.exec(select(Employer))}
-        self.worksites = {
-            (w.employer_id, fold(w.city), fold(w.state)): w for w in session.exec(select(Worksite))
-        }
-        self.letters = {
-            (fold(lt.agency), lt.employer_id, lt.date_issued): lt
-            for lt in session.exec(select(AgencyLetter))
-        }
-        self.by_a_number = {
-            c.a_number: c
-            for c in session.exec(select(Client).where(col(Client.a_number).is_not(None)))
-        }
-        self.by_name_dob = {
-            (fold(c.first_name), fold(c.last_name), c.date_of_birth): c
-            for c in session.exec(select(Client))
-            if c.date_of_birth
-        }
-        self.receipts = {
-            m.receipt_number: m
-            for m in session.exec(select(Matter).where(col(Matter.receipt_number).is_not(None)))
-        }
-        self.notes = {(n.client_id, n.body) for n in session.exec(select(Note))}
-        names = {e.id: fold(e.name) for e in self.employers.values()}
-        self.unreceipted = {
-            (m.client_id, m.kind, m.filed_on, names.get(m.employer_id, "")): m
-            for m in session.exec(select(Matter).where(col(Matter.receipt_number).is_(None)))
-        }
-        self.touched_clients: set[int] = set()
-        self.counts = dict.fromkeys((CLIENT, EMPLOYER, WORKSITE, LETTER, MATTER, GRANT, NOTE), 0)
-
-    def employer(self, name: str) -> Employer:
-        key = fold(name)
-        if key not in self.employers:
-            self.employers[key] = employer_service.create_employer_in_session(
-                self.session, name=name
-            )
-            self.counts[EMPLOYER] += 1
-        return self.employers[key]
-
-    def worksite(self, employer: Employer, city: str, state: str) -> Worksite | None:
-        if not city and not state:
-            return None
-        key = (require_id(employer.id), fold(city), fold(employer_service.normalize_state(state)))
-        if key not in self.worksites:
-            self.worksites[key] = employer_service.create_worksite_in_session(
-                self.session, employer_id=require_id(employer.id), city=city, state=state
-            )
-            self.counts[WORKSITE] += 1
-        return self.worksites[key]
-
-    def letter(
-        self, row: ParsedRow, employer: Employer, worksite: Worksite | None
-    ) -> AgencyLetter | None:
-        if not row.agency:
-            return None
-        key = (fold(row.agency), require_id(employer.id), row.letter_date)
-        if key not in self.letters:
-            self.letters[key] = letter_service.create_letter_in_session(
-                self.session,
-                agency=row.agency,
-                employer_id=require_id(employer.id),
-                date_issued=row.letter_date,
-                period_start=row.letter_start,
-                period_end=row.letter_end,
-                worksite_id=worksite.id if worksite else None,
-            )
-            self.counts[LETTER] += 1
-        return self.letters[key]
-
-    def client(self, row: ParsedRow) -> Client:
-        """The matching client already known, or a new (not yet saved) one."""
-        c = row.client
-        existing = self.by_a_number.get(c["a_number"]) if c["a_number"] else None
-        how = "A-number"
-        if existing is None and c["date_of_birth"]:
-            key = (fold(c["first_name"]), fold(c["last_name"]), c["date_of_birth"])
-            existing = self.by_name_dob.get(key)
-            how = "name and date of birth"
-        if existing is not None:
-            if existing.id is not None:
-                self.report.matches.append(
-                    f"row {row.row}: matches client {existing.id} (same {how}); no new client was created"
-                )
-            return existing
-        created = client_service.build_client(c)  # type: ignore[arg-type]
-        self.session.add(created)
-        self.new_clients.append(created)
-        self.counts[CLIENT] += 1
-        if created.a_number:
-            self.by_a_number[created.a_number] = created
-        if created.date_of_birth:
-            key = (fold(created.first_name), fold(created.last_name), created.date_of_birth)
-            self.by_name_dob[key] = created
-        return created
-
-    def write_chunk(self, rows: list[ParsedRow]) -> None:
-        """Write rows in a few batched statements: clients, then matters, then grants."""
-        self.new_clients: list[Client] = []
-        self.new_notes: list[Note] = []
-        chosen = [self.client(row) for row in rows]
-        self.session.flush()  # one batch of inserts gives every new client its id
-        for created in self.new_clients:
-            audit.record(self.session, action="create", record_kind=CLIENT, record_id=created.id)
-        new_matters: list[tuple[Matter, ParsedRow]] = []
-        for row, client in zip(rows, chosen, strict=True):
-            matter = self.matter(row, require_id(client.id))
-            if matter is not None:
-                new_matters.append((matter, row))
-        self.session.flush()
-        new_grants: list[Grant] = []
-        for matter, row in new_matters:
-            audit.record(self.session, action="create", record_kind=MATTER, record_id=matter.id)
-            for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
-                if start or end:
-                    category = "c14" if kind == "work_permit" else ""
-                    grant = Grant(
-                        matter_id=require_id(matter.id),
-                        kind=kind,
-                        start=start,
-                        end=end,
-                        category=category,
-                    )
-                    self.session.add(grant)
-                    new_grants.append(grant)
-                    self.counts[GRANT] += 1
-        self.session.flush()
-        for grant in new_grants:
-            audit.record(self.session, action="create", record_kind=GRANT, record_id=grant.id)
-        for note in self.new_notes:
-            audit.record(self.session, action="create", record_kind=NOTE, record_id=note.id)
-        self.new_notes = []
-
-    def assignee(self, row: ParsedRow) -> int | None:
-        """The row's staff member; a name not on the staff list is added, with a warning."""
-        if not row.assignee:
-            return None
-        member, added = staff_service.find_or_add_in_session(self.session, row.assignee)
-        if added:
-            self.report.warnings.append(
-                f"row {row.row}: '{member.name}' was not on the staff list; added as a "
-                "paralegal (change the role if they sign off packets)"
-            )
-        return require_id(member.id)
-
-    def matter(self, row: ParsedRow, client_id: int) -> Matter | None:
-        """A new (not yet saved) matter for the row, or None when the vault already has it."""
-        self.touched_clients.add(client_id)
-        if row.notes and (client_id, row.notes) not in self.notes:
-            actor = self.session.info.get("actor", "")
-            note = Note(client_id=client_id, author=actor, body=row.notes, created_at=now())
-            self.session.add(note)
-            self.new_notes.append(note)
-            self.notes.add((client_id, row.notes))
-            self.counts[NOTE] += 1
-        if row.receipt and row.receipt in self.receipts:
-            found = self.receipts[row.receipt]
-            self.report.matches.append(
-                f"row {row.row}: matter with receipt {row.receipt} already exists"
-                + (f" (matter {found.id})" if found.id is not None else " (an earlier row)")
-                + "; not added again"
-            )
-            return None
-        same = (client_id, row.kind, row.filed, fold(row.employer))
-        if not row.receipt and same in self.unreceipted:
-            self.report.matches.append(
-                f"row {row.row}: client {client_id} already has this {row.kind} matter; not added again"
-            )
-            return None
-        employer = self.employer(row.employer)
-        worksite = self.worksite(employer, row.city, row.state)
-        letter = self.letter(row, employer, worksite)
-        assignee = self.assignee(row)
-        granted = bool(row.da[1] or row.wp[1])
-        status = (
-            "decision"
-            if granted
-            else "receipt"
-            if row.receipt
-            else "filed"
-            if row.filed
-            else "intake"
-        )
-        stamp = now()
-        matter = Matter(
-            client_id=client_id,
-            program=DEFAULT_PROGRAM,
-            kind=row.kind,
-            status=status,
-            agency_letter_id=letter.id if letter else None,
-            employer_id=employer.id,
-            worksite_id=worksite.id if worksite else None,
-            assigned_staff_id=assignee,
-            filed_on=row.filed,
-            receipt_number=row.receipt,
-            decision="granted" if granted else None,
-            decided_on=row.da[0] if granted else None,
-            created_at=stamp,
-            updated_at=stamp,
-        )
-        self.session.add(matter)
-        self.counts[MATTER] += 1
-        if row.receipt:
-            self.receipts[row.receipt] = matter
-        else:
-            self.unreceipted[same] = matter
-        return matter
-
-
 class _DryRunDone(Exception):
     """Raised inside the transaction of a dry run so that nothing is kept."""
 
@@ -720,11 +487,12 @@ def import_file(
             report.possible_duplicates = conflicts.import_duplicates(
                 session, [(row.row, row.client) for row in rows]
             )
-            writer = _Writer(session, report)
+            writer = Writer(session, report)
             for start in range(0, len(rows), CHUNK):
                 writer.write_chunk(rows[start : start + CHUNK])
                 if progress:
                     progress(min(start + CHUNK, len(rows)), len(rows))
+            writer.finish()
             session.flush()
             report.created = {k: n for k, n in writer.counts.items() if n}
             if dry_run:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from clinic_app.domain.models import AuditEvent
@@ -14,16 +17,46 @@ GENESIS = "0" * 64
 
 
 def _digest(key: bytes, prev_hash: str, event: AuditEvent) -> str:
-    fields = [
+    return _digest_of(
+        key,
         prev_hash,
-        event.at.isoformat(),
+        event.at,
         event.actor,
         event.action,
         event.record_kind,
-        "" if event.record_id is None else str(event.record_id),
+        event.record_id,
         event.summary,
+    )
+
+
+def _digest_of(
+    key: bytes,
+    prev_hash: str,
+    at: datetime,
+    actor: str,
+    action: str,
+    record_kind: str,
+    record_id: int | None,
+    summary: str,
+) -> str:
+    fields = [
+        prev_hash,
+        at.isoformat(),
+        actor,
+        action,
+        record_kind,
+        "" if record_id is None else str(record_id),
+        summary,
     ]
     return hmac.new(key, "\x1f".join(fields).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _chain_end(session: Session) -> str:
+    prev_hash: str | None = session.info.get("audit_last_hash")
+    if prev_hash is None:  # first event of this transaction: read the chain's end once
+        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
+        prev_hash = last.hash if last else GENESIS
+    return prev_hash
 
 
 def record(
@@ -40,10 +73,7 @@ def record(
     """
     key: bytes = session.info["audit_key"]
     actor: str = session.info.get("actor", "")
-    prev_hash: str | None = session.info.get("audit_last_hash")
-    if prev_hash is None:  # first event of this transaction: read the chain's end once
-        last = session.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(1)).first()
-        prev_hash = last.hash if last else GENESIS
+    prev_hash = _chain_end(session)
     event = AuditEvent(
         at=datetime.now(UTC).replace(microsecond=0),
         actor=actor,
@@ -57,6 +87,37 @@ def record(
     event.hash = _digest(key, prev_hash, event)
     session.add(event)  # flushed with the change it records, in the order added
     session.info["audit_last_hash"] = event.hash
+
+
+def record_many(session: Session, events: Sequence[tuple[str, str, int | None]]) -> None:
+    """Append many (action, record kind, record id) events in one pass and one executemany,
+    chained exactly as `record` chains them one at a time (for bulk imports)."""
+    if not events:
+        return
+    session.flush()  # events added one by one go in first, so the chain follows the ids
+    key: bytes = session.info["audit_key"]
+    actor: str = session.info.get("actor", "")
+    prev_hash = _chain_end(session)
+    at = datetime.now(UTC).replace(microsecond=0)
+    rows = []
+    for action, record_kind, record_id in events:
+        digest = _digest_of(key, prev_hash, at, actor, action, record_kind, record_id, "")
+        rows.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "record_kind": record_kind,
+                "record_id": record_id,
+                "summary": "",
+                "prev_hash": prev_hash,
+                "hash": digest,
+            }
+        )
+        prev_hash = digest
+    table: Any = getattr(AuditEvent, "__table__")  # noqa: B009  (SQLModel types it loosely)
+    session.connection().execute(insert(table), rows)
+    session.info["audit_last_hash"] = prev_hash
 
 
 def verify(session: Session, key: bytes) -> list[str]:
