@@ -488,9 +488,9 @@ def cmd_rules_closed(args: argparse.Namespace) -> int:
         print_json({d.isoformat(): label for d, label in closed.items()})
         return 0
     print_table(
-        ["Closed day", "Why"],
+        [_("Closed day"), _("Why")],
         [(d, label) for d, label in closed.items()],
-        "No clinic closed days (weekends and federal holidays always count as closed).",
+        _("No clinic closed days (weekends and federal holidays always count as closed)."),
     )
     return 0
 
@@ -507,8 +507,15 @@ def cmd_rules_policy(args: argparse.Namespace) -> int:
             summary=args.summary,
         )
     print(
-        f"Recorded: {args.program} is {args.status} from {on}. "
-        f"'clinic-app affected --program {args.program}' lists the matters to contact."
+        _(
+            "Recorded: {program} is {status} from {date}. "
+            "'clinic-app affected --program {id}' lists the matters to contact."
+        ).format(
+            program=vocab.label("program", args.program),
+            status=vocab.label("program_status", args.status),
+            date=cell(on),
+            id=args.program,
+        )
     )
     return 0
 
@@ -516,7 +523,14 @@ def cmd_rules_policy(args: argparse.Namespace) -> int:
 def cmd_rules_recompute(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         report = deadlines.recompute_all(vault)
-    print(f"Recomputed {report.deadlines} deadline(s) for {report.matters} matter(s).")
+    print(
+        _("Recomputed {deadlines} for {matters}.").format(
+            deadlines=ngettext("{n} deadline", "{n} deadlines", report.deadlines).format(
+                n=report.deadlines
+            ),
+            matters=ngettext("{n} matter", "{n} matters", report.matters).format(n=report.matters),
+        )
+    )
     return 0
 
 

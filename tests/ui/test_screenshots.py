@@ -73,3 +73,28 @@ def test_screenshot_size_is_checked_before_anything_runs(tmp_path: Path) -> None
     assert result.stderr.strip() == (
         "clinic-app: --size '1366by768' is not a window size; use WIDTHxHEIGHT, like 1366x768."
     )
+
+
+def test_screenshots_name_the_vault_never_its_path(qtbot, sample_vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Pictures meant for the documentation show the vault's name, not a path on this machine."""
+    from PySide6.QtWidgets import QApplication
+
+    from clinic_app.services import vault_ops
+    from tests.conftest import PASSPHRASE
+    from ui.main_window import MainWindow
+    from ui.strings import SCREENSHOT_MODE
+
+    app = QApplication.instance()
+    app.setProperty(SCREENSHOT_MODE, True)
+    try:
+        window = MainWindow(sample_vault_dir, "tester")
+        qtbot.addWidget(window)
+        assert window.unlock.folder_label.text() == "Vault: vault"
+        window.on_unlocked(vault_ops.open_vault(sample_vault_dir, passphrase=PASSPHRASE))
+        assert window.status_vault.text() == "Vault: vault"
+        window.lock()
+    finally:
+        app.setProperty(SCREENSHOT_MODE, False)
+    window = MainWindow(sample_vault_dir, "tester")  # in daily use the whole path is shown
+    qtbot.addWidget(window)
+    assert window.unlock.folder_label.text() == f"Vault: {sample_vault_dir}"
