@@ -42,6 +42,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("passwd", parents=[common], help="change the vault passphrase")
+    p.add_argument(
+        "--rotate-key",
+        action="store_true",
+        help="also replace the vault's key: the database and every stored file are encrypted "
+        "again, a new recovery code is shown, and earlier copies of the key slots (old "
+        "passphrases and recovery codes) stop working; use it after a suspected leak",
+    )
     p.set_defaults(func=cmd_passwd)
 
     p = sub.add_parser(
@@ -141,8 +148,24 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         args, "'passwd'", _("ask the clinic's administrator to change your server password.")
     )
     with context.open_vault(args) as vault:
-        vault_ops.change_passphrase(vault, new_passphrase=secrets.new_passphrase(args))
-    print("Passphrase changed. The recovery code still works.")
+        new = secrets.new_passphrase(args)
+        if not args.rotate_key:
+            vault_ops.change_passphrase(vault, new_passphrase=new)
+            print("Passphrase changed. The recovery code still works.")
+            return 0
+        count, size = vault_ops.rotation_size(vault)
+        print(
+            f"Encrypting the database and {count} stored file(s) ({size / 1e6:.1f} MB) again "
+            "under a new key; do not stop the program.",
+            file=sys.stderr,
+        )
+        code = vault_ops.rotate_key(vault, new_passphrase=new)
+    print(
+        "Passphrase changed and the vault's key replaced: earlier copies of the key slots, the "
+        "old passphrase and the old recovery code no longer open it. Backups made before still "
+        "restore with the passphrase they were made with."
+    )
+    print(RECOVERY_NOTICE.format(code=code))
     return 0
 
 

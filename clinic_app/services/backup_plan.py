@@ -12,7 +12,8 @@ from clinic_app.errors import UserError
 from clinic_app.i18n import _
 from clinic_app.services import settings
 from clinic_app.store.base import Store
-from clinic_app.vault.vault import MIN_PASSPHRASE, Vault
+from clinic_app.vault.keyslots import MIN_PASSPHRASE
+from clinic_app.vault.vault import Vault
 
 PLAN_KEY = "backup.plan"
 FREQUENCIES = ("daily", "weekly", "on-close", "off")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from clinic_app.i18n import N_, _
-from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams
-from clinic_app.vault.vault import Vault, check_new_passphrase, is_vault
+from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams, check_new_passphrase
+from clinic_app.vault.vault import Vault, is_vault
 
 __all__ = [
     "Vault",
@@ -17,6 +18,8 @@ __all__ = [
     "open_vault",
     "passphrase_strength",
     "recover_vault",
+    "rotate_key",
+    "rotation_size",
 ]
 
 
@@ -84,3 +87,27 @@ def passphrase_strength(passphrase: str) -> tuple[int, str]:
 def new_recovery_code(vault: Vault, *, kdf: KdfParams = DEFAULT_KDF) -> str:
     """Replace the recovery slot; show the returned code once (the old code stops working)."""
     return vault.new_recovery_code(kdf=kdf)
+
+
+def rotate_key(
+    vault: Vault,
+    *,
+    new_passphrase: str,
+    kdf: KdfParams = DEFAULT_KDF,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Change the passphrase and lock out old copies: a new data key for the database, every
+    stored file and the key slots (a crash leaves the old vault or the new one, never a mix).
+    Returns the new recovery code, to show once; the old code and every earlier copy of the
+    key-slot file stop opening the vault."""
+    return vault.rotate_key(new_passphrase, kdf=kdf, progress=progress)
+
+
+def rotation_size(vault: Vault) -> tuple[int, int]:
+    """(stored files, bytes of the database and the files) a key rotation encrypts again: what
+    the confirmation says it will take."""
+    files = vault.files.blobs()
+    total = (vault.folder / "vault.db").stat().st_size
+    for blob in files:
+        total += (vault.files.folder / blob[:2] / blob).stat().st_size
+    return len(files), total

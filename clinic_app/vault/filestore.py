@@ -30,10 +30,14 @@ class FileStore:
     def put(self, data: bytes) -> str:
         """Encrypt and store `data`; returns its blob name."""
         blob = secrets.token_hex(16)
+        self.put_as(blob, data)
+        return blob
+
+    def put_as(self, blob: str, data: bytes) -> None:
+        """Encrypt and store `data` under a given blob name (a key rotation keeps the names)."""
         nonce = os.urandom(12)
         sealed = MAGIC + nonce + self._aead.encrypt(nonce, data, blob.encode())
         atomic_write(self._path(blob), sealed)
-        return blob
 
     def get(self, blob: str) -> bytes:
         """Decrypt a stored file; tampering or damage raises DamagedError."""

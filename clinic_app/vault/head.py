@@ -106,3 +106,12 @@ def problem(conn: Connection, head: Head, slots_epoch: int) -> str | None:
             "folder (nothing was changed)."
         )
     return None
+
+
+def stated_epoch(folder: Path) -> int | None:
+    """The key epoch head.json states, unauthenticated: only to word a refusal (an old key-slot
+    file's key cannot check the head's MAC), never to let anything in."""
+    try:
+        return int(json.loads((Path(folder) / HEAD_NAME).read_text("utf-8"))["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from clinic_app.errors import DamagedError, UnlockError
+from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.vault.fsutil import atomic_write
 
 FORMAT = 1
@@ -29,6 +29,7 @@ RECOVERY = "recovery"
 # The key automatic backups are sealed under (Argon2id of their passphrase), wrapped under the
 # data key: backups run when nobody is there to type a passphrase.
 BACKUP = "backup"
+MIN_PASSPHRASE = 8
 # Base32 without the look-alikes a person misreads when typing a printed code back in.
 _CODE_FIXES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
@@ -95,6 +96,14 @@ def _unb64(text: str) -> bytes:
     if _b64(raw) != text:  # another spelling of the same bytes: the file was altered all the same
         raise ValueError("not canonical base64")
     return raw
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    # Spaces do not count: eight spaces would otherwise pass as a passphrase.
+    if len("".join(passphrase.split())) < MIN_PASSPHRASE:
+        raise VaultError(
+            f"The passphrase must have at least {MIN_PASSPHRASE} characters besides spaces."
+        )
 
 
 def normalize_passphrase(passphrase: str) -> bytes:
@@ -228,6 +237,20 @@ def open_backup_slot(slot: KeySlot, data_key: bytes, vault_id: str) -> BackupKey
         raise DamagedError(
             "The backup key slot is damaged or was altered; set the backup passphrase again."
         ) from exc
+
+
+def rewrap_backup_slot(slot: KeySlot, old_key: bytes, new_key: bytes, vault_id: str) -> KeySlot:
+    """The same backup slot (same passphrase, salt and cost) sealed under a new data key."""
+    key = open_backup_slot(slot, old_key, vault_id)
+    moved = KeySlot(
+        id=slot.id, kind=BACKUP, kdf=dict(slot.kdf), salt=slot.salt, nonce="", wrapped=""
+    )
+    nonce = os.urandom(12)
+    sealer = AESGCM(subkey(new_key, "backup-slot"))
+    moved.nonce = _b64(nonce)
+    moved.wrapped = _b64(sealer.encrypt(nonce, key.wrapping, moved.aad(vault_id)))
+    moved.mac = _slot_mac(moved, new_key)
+    return moved
 
 
 def try_unwrap(slot: KeySlot, secret: bytes, vault_id: str) -> bytes | None:

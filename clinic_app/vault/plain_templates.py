@@ -9,17 +9,23 @@ there later was not put there by the app, so it is left alone and `check` report
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
 from clinic_app.documents.templates import LANGUAGE, TEMPLATE_ID, VAULT_TEMPLATES
 from clinic_app.domain.models import ClinicTemplate, Setting, StoredFile
+from clinic_app.errors import VaultError
 from clinic_app.vault import audit
-from clinic_app.vault.fsutil import remove_overwritten
+from clinic_app.vault.fsutil import disk_error_sentence, remove_overwritten
+
+if TYPE_CHECKING:
+    from clinic_app.vault.vault import Vault
 
 SEALED_SETTING = "documents.templates_sealed"  # set once the plain templates were moved in
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -124,3 +130,33 @@ def move_in(session: Session, moved: list[tuple[PlainTemplate, str, bytes]]) -> 
             summary=f"{plain.template_id} ({plain.language}) sha256 {digest[:16]}",
         )
     mark_sealed(session)
+
+
+def seal_at_open(vault: Vault) -> None:
+    """Move plain templates from where the app used to keep them into the encrypted store
+    (once per vault), then overwrite and remove the plain copies."""
+    found = find(vault.folder)
+    with vault.reader() as session:
+        sealed = is_sealed(session)
+    if not sealed:
+        moved: list[tuple[PlainTemplate, str, bytes]] = []
+        try:
+            for plain in found:
+                data = plain.path.read_bytes()
+                moved.append((plain, vault.files.put(data), data))
+            with vault.session() as session:
+                move_in(session, moved)
+        except OSError as exc:
+            for _plain, blob, _data in moved:
+                vault.files.delete(blob)
+            raise VaultError(disk_error_sentence(exc, vault.folder)) from exc
+        except BaseException:
+            for _plain, blob, _data in moved:
+                vault.files.delete(blob)  # the database never learned of them
+            raise
+    if found:
+        with vault.reader() as session:
+            checksums = sealed_checksums(session)
+        # What stays is reported by `check`; the templates are safe in the store.
+        with contextlib.suppress(VaultError, OSError):
+            remove_plain(found, checksums)

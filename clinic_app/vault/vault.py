@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import uuid
@@ -18,7 +17,7 @@ from sqlmodel import Session
 from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.store.base import VAULT
-from clinic_app.vault import audit, head, leftovers, migrate, plain_templates
+from clinic_app.vault import audit, head, leftovers, migrate, plain_templates, rotation
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
 from clinic_app.vault.fsutil import atomic_write, disk_error_sentence
@@ -31,6 +30,7 @@ from clinic_app.vault.keyslots import (
     KdfParams,
     KeySlot,
     KeySlotFile,
+    check_new_passphrase,
     make_backup_slot,
     make_slot,
     new_recovery_code,
@@ -40,23 +40,16 @@ from clinic_app.vault.keyslots import (
     subkey,
 )
 from clinic_app.vault.lock import VaultLock
+from clinic_app.vault.rekey import KeyRotation
+from clinic_app.vault.vault_checks import VaultChecks
 
 DB_NAME = "vault.db"
 META_NAME = "vault.json"
 FILES_DIR = "files"
-MIN_PASSPHRASE = 8
 DRAFTS_SETTING = "documents.drafts_folder"  # where drafts were last written (a vault setting)
 
 
-def check_new_passphrase(passphrase: str) -> None:
-    # Spaces do not count: eight spaces would otherwise pass as a passphrase.
-    if len("".join(passphrase.split())) < MIN_PASSPHRASE:
-        raise VaultError(
-            f"The passphrase must have at least {MIN_PASSPHRASE} characters besides spaces."
-        )
-
-
-class Vault:
+class Vault(VaultChecks, KeyRotation):
     """An unlocked vault. Holds the folder lock until `close()`. One of the two stores
     (clinic_app.store.base.Store); the other is the clinic server."""
 
@@ -73,6 +66,9 @@ class Vault:
         self._vault_id = ""  # set by create/open, with the key epoch of the key-slot file
         self._epoch = 0
         self._head_written: tuple[int, int] | None = None  # (event, epoch) in head.json
+        self._rotating = False  # while the data key is replaced, no other change may start
+        self._close_when_rotated = False
+        self.rotation_finished = False  # an interrupted key change was finished by this open
         self.swept: list[Path] = []  # leftovers of killed processes removed at open
 
     # -- opening and creating -------------------------------------------------------------
@@ -161,8 +157,15 @@ class Vault:
         lock.acquire()
         vault: Vault | None = None
         try:
-            slots = KeySlotFile.load(folder / SLOTS_NAME)
-            data_key = slots.unlock(secret, kind)
+            finished = False
+            journal = rotation.read_journal(folder)
+            if journal is not None:  # a key change was interrupted: finish or undo it first
+                data_key, finished = rotation.resume(folder, journal, secret, kind)
+                slots = KeySlotFile.load(folder / SLOTS_NAME)
+            else:
+                rotation.remove_work(folder)  # killed before its journal: nothing had changed
+                slots = KeySlotFile.load(folder / SLOTS_NAME)
+                data_key = slots.unlock(secret, kind)
             db = folder / DB_NAME
             if not db.is_file() or db.stat().st_size == 0:
                 # SQLCipher would quietly start an empty database: never pass that off as the vault.
@@ -176,11 +179,14 @@ class Vault:
                     "The key-slot file (keyslots.json) was altered; restore the vault from the "
                     "newest backup into a new folder."
                 )
-            vault._probe()
+            vault._probe(slots.epoch)
+            vault._load_audit_key()
             vault._migrate()
             vault._check_head(adopt_head)
             vault._sweep()
-            vault._seal_templates()
+            plain_templates.seal_at_open(vault)
+            if finished:
+                vault._note_finished_rotation()
         except BaseException:
             if vault is not None:
                 vault.engine.dispose()  # a vault that failed to open keeps no connection
@@ -257,35 +263,6 @@ class Vault:
         except SADatabaseError:
             self.swept = []  # a damaged database is reported by what comes next, not here
 
-    def _seal_templates(self) -> None:
-        """Move plain templates from where the app used to keep them into the encrypted store
-        (once per vault; see plain_templates.py), then overwrite and remove the plain copies."""
-        found = plain_templates.find(self.folder)
-        with self.reader() as session:
-            sealed = plain_templates.is_sealed(session)
-        if not sealed:
-            moved: list[tuple[plain_templates.PlainTemplate, str, bytes]] = []
-            try:
-                for plain in found:
-                    data = plain.path.read_bytes()
-                    moved.append((plain, self.files.put(data), data))
-                with self.session() as session:
-                    plain_templates.move_in(session, moved)
-            except OSError as exc:
-                for _plain, blob, _data in moved:
-                    self.files.delete(blob)
-                raise VaultError(disk_error_sentence(exc, self.folder)) from exc
-            except BaseException:
-                for _plain, blob, _data in moved:
-                    self.files.delete(blob)  # the database never learned of them
-                raise
-        if found:
-            with self.reader() as session:
-                checksums = plain_templates.sealed_checksums(session)
-            # What stays is reported by `check`; the templates are safe in the store.
-            with contextlib.suppress(VaultError, OSError):
-                plain_templates.remove_plain(found, checksums)
-
     @property
     def name(self) -> str:
         return f"the vault at {self.folder}"
@@ -294,75 +271,6 @@ class Vault:
     def store_id(self) -> str:
         """A stable id of this vault (calendar entries are named by it)."""
         return self.key_slots().vault_id
-
-    def integrity_problems(self) -> list[str]:
-        """For `check`: database pages and structure, key slots, the head record."""
-        problems: list[str] = []
-        try:
-            with self.engine.connect() as conn:
-                bad_pages = conn.exec_driver_sql("PRAGMA cipher_integrity_check").all()
-                if bad_pages:
-                    problems.append(
-                        f"{len(bad_pages)} database page(s) fail their authentication check "
-                        "(altered or damaged)"
-                    )
-                result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
-                if result != ["ok"]:
-                    # SQLite's own report spans lines; a problem is one line.
-                    found = "; ".join(" ".join(str(r).split()) for r in result[:3])
-                    problems.append("the database structure is damaged: " + found)
-                if conn.exec_driver_sql("PRAGMA foreign_key_check").all():
-                    problems.append("some records point at records that do not exist")
-                conn.execute(
-                    text("INSERT INTO client_search(client_search) VALUES ('integrity-check')")
-                )
-                conn.rollback()
-        except SADatabaseError as exc:
-            raise DamagedError(
-                "The vault database is damaged or was altered; restore it from a backup."
-            ) from exc
-        problems.extend(self.verify_key_slots())
-        problems.extend(self.verify_head())
-        # The app stopped reading plain templates when it sealed them in the store: one found
-        # where they used to be was put there by something else.
-        for plain in plain_templates.find(self.folder):
-            where = plain.path.relative_to(self.folder).as_posix()
-            problems.append(
-                f"a plain template file {where} is in the vault folder; the app does not use it "
-                "(it was not put there by the app): delete it, or add it with "
-                "'clinic-app template-add' if it is the clinic's"
-            )
-        return problems
-
-    def check_notes(self) -> list[str]:
-        """For `check`: leftovers of interrupted programs, removed at open or still there."""
-        notes: list[str] = []
-        if self.swept:
-            notes.append(
-                f"{len(self.swept)} leftover temporary file(s) of an interrupted program were "
-                f"removed when the vault was opened ({leftovers.describe(self.swept, self.folder)})"
-            )
-        remaining = self.leftovers()
-        if remaining:
-            notes.append(
-                f"{len(remaining)} leftover temporary file(s) of an interrupted program are still "
-                f"there ({leftovers.describe(remaining, self.folder)}); delete them"
-            )
-        return notes
-
-    def verify_head(self) -> list[str]:
-        """For `check`: the head record against this database and key-slot file."""
-        if not self._vault_id:
-            return []  # a copy opened with open_copy keeps no head of its own
-        try:
-            found = head.read(self.folder, subkey(self._data_key, "head"), self._vault_id)
-        except DamagedError as exc:
-            return [exc.message.rstrip(".")]
-        if found is None:
-            return [f"the vault's head record ({head.HEAD_NAME}) is missing"]
-        with self.engine.connect() as conn:
-            problem = head.problem(conn, found, self.key_slots().epoch)
-        return [] if problem is None else [problem.rstrip(".")]
 
     def _write_head(self, newest: tuple[int, str, str] | None) -> None:
         """After a commit: record the newest audit event and the key epoch next to the database."""
@@ -377,11 +285,20 @@ class Vault:
             return  # the change is committed; a head that lags is accepted and the next commit retries
         self._head_written = (newest[0], self._epoch)
 
-    def _probe(self) -> None:
+    def _probe(self, slots_epoch: int | None = None) -> None:
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT count(*) FROM sqlite_master")).one()
         except SADatabaseError as exc:
+            newer = head.stated_epoch(self.folder)
+            if slots_epoch is not None and newer is not None and newer > slots_epoch:
+                # The passphrase opened an old copy of the key slots, whose data key was replaced.
+                raise DamagedError(
+                    f"The key-slot file is older than the vault's last key change (key epoch "
+                    f"{slots_epoch}, the vault is at {newer}): an old copy of keyslots.json was "
+                    "put back, and its key no longer opens the vault; restore the newest backup "
+                    "into a new folder (nothing was changed)."
+                ) from exc
             raise DamagedError(
                 "The vault database cannot be read: it is damaged or was altered. "
                 "Restore it from a backup."
@@ -424,6 +341,11 @@ class Vault:
     def _require_open(self) -> None:
         if not self._lock.held:
             raise VaultError("The vault is locked; unlock it first.")
+        if self._rotating:
+            raise VaultError(
+                "The vault's key is being changed; try again when that finishes (nothing was "
+                "changed)."
+            )
 
     @property
     def is_open(self) -> bool:
@@ -431,6 +353,9 @@ class Vault:
 
     def close(self) -> None:
         """Drop every connection and key reference, then release the folder lock."""
+        if self._rotating:  # a lock mid-rotation: the rotation closes the vault when it is done
+            self._close_when_rotated = True
+            return
         self.engine.dispose()
         self._data_key = b""
         self._audit_key = b""
@@ -454,9 +379,6 @@ class Vault:
 
     def key_slots(self) -> KeySlotFile:
         return KeySlotFile.load(self.folder / SLOTS_NAME)
-
-    def verify_key_slots(self) -> list[str]:
-        return self.key_slots().verify(self._data_key)
 
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams = DEFAULT_KDF) -> None:
         """Rewrite the passphrase slot only; the database and files stay as they are."""
@@ -551,6 +473,7 @@ class Vault:
         try:
             copy = Vault(folder, self._data_key, lock, self.actor)
             copy._probe()
+            copy._load_audit_key()
             copy._migrate()
         except BaseException:
             if copy is not None:

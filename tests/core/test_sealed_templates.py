@@ -18,8 +18,7 @@ from clinic_app.errors import DamagedError, UserError
 from clinic_app.services import audit_log, backup, check, documents, vault_ops
 from clinic_app.services.documents.templates import read_template
 from clinic_app.services.vault_ops import Vault
-from clinic_app.vault import migrate
-from clinic_app.vault.vault import Vault as VaultClass
+from clinic_app.vault import migrate, plain_templates
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core.test_documents import TODAY, Worksite, worksite  # noqa: F401  (a fixture)
 
@@ -247,8 +246,6 @@ def test_a_crash_after_the_move_is_finished_at_the_next_open(
     target.parent.mkdir(parents=True)
     target.write_bytes(_template(tmp_path, "a.docx").read_bytes())
     # Killed after the commit, before the plain copy was removed.
-    from clinic_app.vault import plain_templates
-
     monkeypatch.setattr(plain_templates, "remove_plain", lambda *_a: None)
     vault_ops.open_vault(folder, passphrase=PASSPHRASE).close()
     assert target.is_file()
@@ -275,7 +272,7 @@ def test_a_backup_from_before_sealed_templates_restores_them_sealed(
     (folder / "templates" / "es").mkdir(parents=True)
     (folder / "templates" / "es" / "client-aviso.docx").write_bytes(data)
     # The app of then: it did not seal at open, and its backups carried the templates folder.
-    monkeypatch.setattr(VaultClass, "_seal_templates", lambda self: None)
+    monkeypatch.setattr(plain_templates, "seal_at_open", lambda vault: None)
     payload = backup._payload
 
     def old_payload(vault: Vault, work: Path) -> Path:

@@ -41,6 +41,7 @@ from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
 from ui.pages.base import Page
 from ui.pages.settings_backups import BackupsTab
+from ui.pages.settings_rotation import RotationBox
 from ui.rule_update import install_rule_update
 
 AUTOLOCK_KEY = "ui.autolock_minutes"
@@ -203,7 +204,8 @@ class SettingsPage(Page):
 
         inner = QWidget()
         box = QVBoxLayout(inner)
-        for group in (general, clinic, people, rules_box, temps, keys):
+        self.rotation = RotationBox(lambda: self.vault, self.backups.background)
+        for group in (general, clinic, people, rules_box, temps, keys, self.rotation):
             box.addWidget(group)
         box.addStretch(1)
         scroll = QScrollArea()
