@@ -28,6 +28,11 @@ RENEWAL_KINDS = ("renewal", "extension")
 MAILED = 1  # flag: the RFE came by mail, so the rule's extra days were added
 STATED = 2  # flag: the due date printed on the notice was earlier, and was used
 _NOT_PURSUED = ("denied", "withdrawn")
+# A matter no longer active: closed, or one of these decisions (its old items are stale).
+INACTIVE_DECISIONS = _NOT_PURSUED
+# Kinds said as one row per agency letter, and the pair said as one row (see `urgency`).
+LETTER_GROUPED_KINDS = ("letter_period_end",)
+PAIRED_GRANT, PAIRED_PERMIT = "grant_end", "work_permit_end"
 _SINGLE_FACTS = {
     "grant_end": "grant_end",
     "work_permit_end": "work_permit_end",
@@ -79,6 +84,12 @@ class MatterFacts(NamedTuple):
     biometrics: tuple[Occurrence, ...] = ()
     renewal: RenewalLink | None = None
     state: str = ""  # the client's state ("TX"), for rules that depend on where they live
+    letter_id: int | None = None  # the agency letter the matter's renewal relies on
+
+    @property
+    def inactive(self) -> bool:
+        """Closed, denied or withdrawn: an ended work permit is no longer a worker's hard stop."""
+        return self.status == "closed" or self.decision in INACTIVE_DECISIONS
 
     @property
     def terminated(self) -> bool:
@@ -109,6 +120,10 @@ class PlannedDeadline(NamedTuple):
     done_reason: str = ""  # empty while open
     done_on: date | None = None
     retire_on: date | None = None
+    # What Today's queue needs, stored so it counts and pages from one index (see `urgency`):
+    letter_id: int | None = None  # the agency letter, for kinds grouped by letter
+    inactive: bool = False  # the matter is closed, denied or withdrawn
+    merged: bool = False  # a grant end said in the same day's work-permit row
 
     @property
     def key(self) -> tuple[int, str, str]:
@@ -283,6 +298,8 @@ def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
     # Nothing can be done by a renewal, a decision or a filing the matter does not have.
     may_be_done = decided or facts.filed_on is not None or facts.renewal is not None
     planned: list[PlannedDeadline] = []
+    inactive = facts.inactive
+    permit_days: set[tuple[date, date | None]] | None = None  # open work-permit ends
     # Due dates of earlier rules, for rules that start from them (the RFE internal target).
     derived: dict[str, list[tuple[Occurrence, date | None]]] | None = None
     for step in _steps(book, facts.program, terminated, facts.state):
@@ -345,13 +362,34 @@ def plan_matter(facts: MatterFacts, book: RuleBook) -> list[PlannedDeadline]:
                     done_reason,
                     done_on,
                     retire_on,
+                    facts.letter_id if rule.kind in LETTER_GROUPED_KINDS else None,
+                    inactive,
                 )
             )
+            if rule.kind == PAIRED_PERMIT and not done_reason:
+                permit_days = (permit_days or set()) | {(due, retire_on)}
             if step.feeds_later:
                 if derived is None:
                     derived = {}
                 derived.setdefault(rule.kind, []).append((occ, due))
+    if permit_days:
+        planned = _merge_pairs(planned, permit_days, book)
     return planned
+
+
+def _merge_pairs(
+    planned: list[PlannedDeadline], permit_days: set[tuple[date, date | None]], book: RuleBook
+) -> list[PlannedDeadline]:
+    """Mark the open grant ends said in an open work-permit end's row (same day, same retiring:
+    on every day both are shown or neither is)."""
+    return [
+        p._replace(merged=True)
+        if not p.done_reason
+        and (p.due, p.retire_on) in permit_days
+        and book.rule(p.rule_id).kind == PAIRED_GRANT
+        else p
+        for p in planned
+    ]
 
 
 _SINGLE = Occurrence()

@@ -127,6 +127,7 @@ def _matter_rows(conn: Connection, client_ids: Collection[int] | None) -> list[A
                 _m.decided_on,
                 _l.period_end,
                 _c.state,
+                _m.agency_letter_id,
             ),
         )
     )
@@ -225,6 +226,7 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
         decided,
         letter,
         state,
+        letter_id,
     ) in matters:
         grant = grants.get(mid)
         decided_on = as_date(decided)
@@ -266,6 +268,7 @@ def load_facts(conn: Connection, client_ids: Collection[int] | None = None) -> l
                 biometrics,
                 None,
                 state or "",
+                letter_id,
             )
         )
     groups = same_client_and_program((row[1], row[2]) for row in matters)

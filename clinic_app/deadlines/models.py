@@ -9,6 +9,18 @@ from sqlmodel import Field, SQLModel
 
 from clinic_app.domain.versioned import Versioned
 
+OPEN_INDEX = (
+    "due",
+    "soon_days",
+    "rule_id",
+    "inactive",
+    "letter_id",
+    "merged",
+    "retire_on",
+    "matter_id",
+    "occurrence",
+)
+
 
 class Deadline(SQLModel, table=True):
     """One computed deadline, as the engine planned it from a matter's facts and the rules.
@@ -22,18 +34,16 @@ class Deadline(SQLModel, table=True):
     """
 
     __tablename__ = "deadline"
-    # The dashboard reads open deadlines by due date from this index alone, and Today's tiers
-    # count them by rule from it (no table lookups: at 100,000 matters that is the difference
-    # between 30 and 350 ms). Only the SQLite form is
-    # named: naming PostgreSQL's too loads that dialect at every start (tens of milliseconds).
+    # The dashboard and Today's queue read open deadlines from this index alone: the dashboard
+    # counts them by due date, Today by everything that decides a tier and a row (rule, matter
+    # inactive, agency letter, grant end merged), in the index's order, and picks its first
+    # rows from it (matter and occurrence). No table lookups: at 100,000 matters that is the
+    # difference between tens and hundreds of milliseconds. Only the SQLite form is named:
+    # naming PostgreSQL's too loads that dialect at every start (tens of milliseconds).
     __table_args__ = (
         Index(
             "ix_deadline_open",
-            "due",
-            "matter_id",
-            "soon_days",
-            "retire_on",
-            "rule_id",
+            *OPEN_INDEX,
             sqlite_where=text("done_reason = ''"),
         ),
     )
@@ -49,6 +59,11 @@ class Deadline(SQLModel, table=True):
     done_reason: str = ""  # the engine saw it done: renewal_filed, answered, decided...
     done_on: date | None = None
     retire_on: date | None = None  # not shown from this date on (replaced by another deadline)
+    # Stored for Today's queue when the matter's deadlines are computed (kept right by the
+    # same recompute that any change to the matter, its grants or its letter sets off):
+    letter_id: int | None = None  # the agency letter of a letter-period item (grouped by it)
+    inactive: bool = False  # the matter is closed, denied or withdrawn
+    merged: bool = False  # a grant end said in the same day's work-permit row
 
 
 class DeadlineState(Versioned, table=True):

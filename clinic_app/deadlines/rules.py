@@ -23,7 +23,8 @@ from clinic_app.i18n import N_
 from clinic_app.resources import resource_path
 
 # Bump when the engine's output for the same facts and rules changes: every vault recomputes.
-ENGINE_VERSION = 1
+# 2: deadline rows store the agency letter, the matter's inactive state and grant/permit pairs.
+ENGINE_VERSION = 2
 PACK_SCHEMA = 1
 FALLBACK_PROGRAM = "work-permit"
 

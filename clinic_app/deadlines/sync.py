@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -120,7 +121,11 @@ _COLUMNS = (
     "done_reason",
     "done_on",
     "retire_on",
+    "letter_id",
+    "inactive",
+    "merged",
 )
+_OPTIONAL = ("done_on", "retire_on", "letter_id")  # the columns that may be NULL
 
 
 class _IsoDates(dict[date | None, str | None]):
@@ -140,13 +145,11 @@ def _insert(conn: Connection, planned: Iterable[PlannedDeadline]) -> int:
             conn.execute(insert(_deadline), records[start : start + INSERT_BATCH])
         return len(records)
     # SQLite stores dates as ISO text (as SQLAlchemy's Date type does). The rows go straight to
-    # the driver, grouped by which of the two optional dates are empty: the SQLCipher driver
+    # the driver, grouped by which of the optional columns are empty: the SQLCipher driver
     # binds a None about ten times slower than a value, so those are written as literal NULLs.
     iso = _IsoDates()
-    groups: dict[tuple[bool, bool], list[tuple[Any, ...]]] = {
-        (a, b): [] for a in (False, True) for b in (False, True)
-    }
-    for matter, rule, occ, due, fact, unrolled, soon, flags, reason, done_on, retire in planned:
+    groups: dict[tuple[bool, bool, bool], list[tuple[Any, ...]]] = defaultdict(list)
+    for matter, rule, occ, due, fact, unrolled, soon, flags, reason, done_on, retire, letter, off, merged in planned:  # fmt: skip
         row: tuple[Any, ...] = (
             matter,
             rule,
@@ -157,17 +160,24 @@ def _insert(conn: Connection, planned: Iterable[PlannedDeadline]) -> int:
             soon,
             flags,
             reason,
+            off,
+            merged,
         )
         if done_on is not None:
             row += (iso[done_on],)
         if retire is not None:
             row += (iso[retire],)
-        groups[(done_on is None, retire is None)].append(row)
+        if letter is not None:
+            row += (letter,)
+        groups[(done_on is None, retire is None, letter is None)].append(row)
     count = 0
-    for (no_done_on, no_retire), rows in groups.items():
+    always = [c for c in _COLUMNS if c not in _OPTIONAL]
+    for empty, rows in groups.items():
         count += len(rows)
-        values = "?, " * 9 + ("NULL" if no_done_on else "?") + ", " + ("NULL" if no_retire else "?")
-        sql = f"INSERT INTO deadline ({', '.join(_COLUMNS)}) VALUES ({values})"
+        present = [c for c, none in zip(_OPTIONAL, empty, strict=True) if not none]
+        names = ", ".join(always + present + [c for c in _OPTIONAL if c not in present])
+        values = ", ".join(["?"] * (len(always) + len(present)) + ["NULL"] * (3 - len(present)))
+        sql = f"INSERT INTO deadline ({names}) VALUES ({values})"
         for start in range(0, len(rows), INSERT_BATCH):
             conn.exec_driver_sql(sql, rows[start : start + INSERT_BATCH])
     return count

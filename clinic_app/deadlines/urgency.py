@@ -12,16 +12,17 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from clinic_app.deadlines.engine import LETTER_GROUPED_KINDS, PAIRED_GRANT, PAIRED_PERMIT
 from clinic_app.i18n import N_, _, ngettext
 
 STALE_AFTER_DAYS = 365  # the clinic may change it (setting "urgency.stale_after_days")
 HORIZON_DAYS = 90  # the queue looks this far ahead
 SEVERITY_RANK = {"critical": 0, "high": 1, "normal": 2, "info": 3}
 RFE_KINDS = ("rfe_response_due", "rfe_internal_target", "biometrics")
-# One row for a fact shared by many workers: the kinds grouped by agency letter.
-LETTER_GROUPED_KINDS = ("letter_period_end",)
-# A grant end on the same day as the same matter's work-permit end is said in that row.
-PAIRED_KINDS = ("grant_end", "work_permit_end")
+# One row for a fact shared by many workers: the kinds grouped by agency letter
+# (LETTER_GROUPED_KINDS). A grant end on the same day as the same matter's work-permit end is
+# said in that row. Both are worked out when deadlines are planned and stored on their rows.
+PAIRED_KINDS = (PAIRED_GRANT, PAIRED_PERMIT)
 
 
 class Tier(NamedTuple):
@@ -180,6 +181,8 @@ def summary(counts: Mapping[str, int]) -> str:
 
 __all__ = [
     "HORIZON_DAYS",
+    "LETTER_GROUPED_KINDS",
+    "PAIRED_KINDS",
     "STALE_AFTER_DAYS",
     "TIERS",
     "TIER_BY_KEY",

@@ -1,9 +1,10 @@
 """The action queue: open deadlines in tiers of urgency, repeated facts grouped, counts for all.
 
-Two steps keep it fast on a big vault. A census counts open deadlines by (rule, due date,
-soon days, matter inactive, agency letter, paired) from the open-deadline index; the tiers,
-their counts and the grouping are worked out on those keys. Only the rows a screen shows are
-then read in full and finished (their why sentence), a page per tier.
+Two steps keep it fast on a big vault. A census counts open deadlines by (due date, soon
+days, rule, matter inactive, agency letter, merged pair) from the open-deadline index alone
+(`census`); the tiers, their counts and the grouping are worked out on those keys. Only the
+rows a screen shows are then read in full and finished (their why sentence), a page per tier
+(`pages`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, tuple_
+from sqlalchemy import or_
 
 from clinic_app.deadlines import sync, urgency
 from clinic_app.deadlines.engine import TASK_SOON_DAYS, Deadline
@@ -23,30 +24,16 @@ from clinic_app.domain.models import Setting
 from clinic_app.errors import ValidationError
 from clinic_app.i18n import _, current_language
 from clinic_app.services.changes import DEADLINE, SETTING, ChangeSet
-from clinic_app.services.deadlines.census import (
-    UNASSIGNED,
-    Counter_,
-    _assigned,
-    _census,
-    _inactive,
-    _Key,
-    _rule_ids,
-    _severity,
-    _tier,
-)
+from clinic_app.services.deadlines.census import UNASSIGNED, _assigned, _census, _inactive, _tier
+from clinic_app.services.deadlines.pages import pick_keys, read_pages
 from clinic_app.services.deadlines.query import (
-    _d,
-    _deadline_query,
-    _finish_rows,
     _finish_tasks,
-    _m,
-    _open_filters,
     _t,
     _task_filters,
     _task_query,
     ensure_current,
 )
-from clinic_app.services.deadlines.queue_rows import QueueItem, Worker, _letters, _rows, _single
+from clinic_app.services.deadlines.queue_rows import QueueItem, Worker, _single
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
@@ -129,30 +116,38 @@ def build_queue(
     with vault.reader() as session:
         conn = session.connection()
         book = sync.rulebook_from(conn)[0]
-        census = _census(conn, book, today, stale, assignee_id)
+        census = _census(conn, book, today, assignee_id)
         tasks = _open_tasks(conn, book, today, assignee_id)
-    tier_of_key = {k: _tier(k, book, today, stale) for k in census}
-    # Rows per tier: a letter group is one row whatever its size; a paired grant end is none.
-    counts: dict[str, int] = defaultdict(int)
-    letter_rows: set[tuple[str, str, date, int]] = set()
-    for key, n in census.items():
-        tier = None if key.merged else tier_of_key[key]
-        if tier is None:
-            continue
-        if key.letter_id is None:
-            counts[tier] += n
-        elif (tier, key.rule_id, key.due, key.letter_id) not in letter_rows:
-            letter_rows.add((tier, key.rule_id, key.due, key.letter_id))
-            counts[tier] += 1
-    task_tiers = {t.id: urgency.tier_of("task", t.due, TASK_SOON_DAYS, today) for t in tasks}
-    for tier in task_tiers.values():
-        if tier is not None:
-            counts[tier] += 1
-    counts = {t.key: counts[t.key] for t in urgency.TIERS if counts.get(t.key)}
-    wanted = {
-        key: per_tier if isinstance(per_tier, int) else per_tier.get(key, PAGE) for key in counts
-    }
-    pages = _pages(vault, book, census, tier_of_key, wanted, today, stale, assignee_id, lang)
+        tier_of_key = {k: _tier(k, book, today, stale) for k in census.counts}
+        # Rows per tier: a letter group is one row whatever its size; a merged grant end none.
+        counts: dict[str, int] = defaultdict(int)
+        letter_rows: set[tuple[str, str, date, int]] = set()
+        for key, n in census.counts.items():
+            tier = None if key.merged else tier_of_key[key]
+            if tier is None:
+                continue
+            if key.letter_id is None:
+                counts[tier] += n
+            elif (tier, key.rule_id, key.due, key.letter_id) not in letter_rows:
+                letter_rows.add((tier, key.rule_id, key.due, key.letter_id))
+                counts[tier] += 1
+        off = _inactive(conn, {t.matter_id for t in tasks})
+        task_tiers = {
+            t.id: urgency.tier_of(
+                "task", t.due, TASK_SOON_DAYS, today, inactive=t.matter_id in off, stale_after=stale
+            )
+            for t in tasks
+        }
+        for tier in task_tiers.values():
+            if tier is not None:
+                counts[tier] += 1
+        counts = {t.key: counts[t.key] for t in urgency.TIERS if counts.get(t.key)}
+        wanted = {
+            key: per_tier if isinstance(per_tier, int) else per_tier.get(key, PAGE)
+            for key in counts
+        }
+        picked = pick_keys(census, tier_of_key, wanted, book, today)
+        pages = read_pages(conn, book, census, picked, wanted, today, assignee_id, lang)
     for task in tasks:
         tier = task_tiers[task.id]
         if tier is not None and wanted[tier] > 0:
@@ -181,10 +176,10 @@ def build_queue(
         today=today,
         groups=groups,
         counts=counts,
-        policies=_policies(book, {k.rule_id for k in census}, tasks, today),
+        policies=_policies(book, {k.rule_id for k in census.counts}, tasks, today),
         summary=urgency.summary(counts),
         stale_after=stale,
-        deadlines=sum(census.values()) + len(tasks),
+        deadlines=sum(census.counts.values()) + len(tasks),
     )
 
 
@@ -217,99 +212,6 @@ def _policies(
                 )
             )
     return notes
-
-
-def _pages(
-    vault: Store,
-    book: RuleBook,
-    census: Counter_,
-    tier_of_key: dict[_Key, str | None],
-    wanted: dict[str, int],
-    today: date,
-    stale: int,
-    assignee_id: int | None,
-    lang: str | None,
-) -> dict[str, list[QueueItem]]:
-    """The first rows of every tier, read in full in one go."""
-    by_tier: dict[str, list[_Key]] = defaultdict(list)
-    for key, tier in tier_of_key.items():
-        if tier is not None and wanted.get(tier, 0) > 0:
-            by_tier[tier].append(key)
-    # Each tier's census keys in its order; read (rule, due) pairs until its page is full.
-    pairs: set[tuple[str, date]] = set()
-    for tier, keys in by_tier.items():
-        keys.sort(
-            key=lambda k, tier=tier: urgency.sort_key(  # type: ignore[misc]
-                tier, k.due, _severity(book, k.rule_id), (0, k.rule_id), today
-            )
-        )
-        rows = 0
-        letters_seen: set[tuple[str, date, int | None]] = set()
-        for key in keys:
-            if rows >= wanted[tier]:
-                break
-            pairs.add((key.rule_id, key.due))
-            if key.merged:
-                continue
-            if key.letter_id is None:
-                rows += census[key]
-            elif (key.rule_id, key.due, key.letter_id) not in letters_seen:
-                letters_seen.add((key.rule_id, key.due, key.letter_id))
-                rows += 1
-    if not pairs:
-        return {}
-    with vault.reader() as session:
-        conn = session.connection()
-        found = _read(conn, book, sorted(pairs), today, assignee_id, lang)
-        inactive = _inactive(conn, {d.matter_id for d in found})
-        letters = _letters(
-            conn, {d.matter_id for d in found if d.kind in urgency.LETTER_GROUPED_KINDS}
-        )
-    in_tier: dict[str, list[Deadline]] = defaultdict(list)
-    for d in found:
-        tier = urgency.tier_of(
-            d.kind,
-            d.due,
-            _soon(book, d),
-            today,
-            inactive=d.matter_id in inactive,
-            stale_after=stale,
-        )
-        if tier is not None and tier in by_tier:
-            in_tier[tier].append(d)
-    partners = [d for d in found if d.kind in urgency.PAIRED_KINDS]
-    return {tier: _rows(rows, partners, today, letters) for tier, rows in in_tier.items()}
-
-
-def _soon(book: RuleBook, d: Deadline) -> int:
-    return book.rule(d.rule).soon_days
-
-
-def _read(
-    conn: Any,
-    book: RuleBook,
-    pairs: list[tuple[str, date]],
-    today: date,
-    assignee_id: int | None,
-    lang: str | None,
-) -> list[Deadline]:
-    query = _open_filters(_deadline_query(today), today, urgency.HORIZON_DAYS, False).where(
-        tuple_(_d.rule_id, _d.due).in_(pairs)
-    )
-    # Paired grant ends: the work permit's row needs them whatever their own tier.
-    grants = _rule_ids(book, ["grant_end"])
-    permits = {rule for rule, _day in pairs if book.rule(rule).kind == "work_permit_end"}
-    if permits:
-        days = sorted({day for rule, day in pairs if rule in permits})
-        query = _open_filters(_deadline_query(today), today, urgency.HORIZON_DAYS, False).where(
-            or_(
-                tuple_(_d.rule_id, _d.due).in_(pairs),
-                and_(_d.rule_id.in_(grants), _d.due.in_(days)),
-            )
-        )
-    if assignee_id is not None:
-        query = query.where(_assigned(_m.assigned_staff_id, assignee_id))
-    return _finish_rows(conn.execute(query.order_by(_d.matter_id)), book, today, lang)
 
 
 def tiers_of(vault: Store, rows: list[Deadline], today: date) -> dict[str, str]:

@@ -11,9 +11,8 @@ from sqlalchemy import select
 
 from clinic_app.deadlines import urgency
 from clinic_app.deadlines.engine import Deadline
-from clinic_app.domain.models import AgencyLetter, Employer, Matter
+from clinic_app.domain.models import AgencyLetter, Employer
 from clinic_app.i18n import _, format_day, ngettext
-from clinic_app.services.deadlines.query import _m
 
 
 @dataclass(frozen=True)
@@ -52,26 +51,24 @@ class _Letter(NamedTuple):
     employer: str
 
 
-def _letters(conn: Any, matter_ids: set[int]) -> dict[int, _Letter]:
-    """The agency letter of each matter (for grouping letter-period items)."""
-    if not matter_ids:
+def _letters(conn: Any, letter_of: dict[int, int]) -> dict[int, _Letter]:
+    """The agency letter of each matter (matter id -> letter id given), with its agency and
+    employer, for grouping letter-period items."""
+    if not letter_of:
         return {}
     lt = AgencyLetter.__table__.c  # type: ignore[attr-defined]
     em = Employer.__table__.c  # type: ignore[attr-defined]
-    letter_table = AgencyLetter.__table__  # type: ignore[attr-defined]
-    employer_table = Employer.__table__  # type: ignore[attr-defined]
-    joined = Matter.__table__.join(letter_table, lt.id == _m.agency_letter_id).join(  # type: ignore[attr-defined]
-        employer_table, em.id == lt.employer_id
-    )
+    joined = AgencyLetter.__table__.join(Employer.__table__, em.id == lt.employer_id)  # type: ignore[attr-defined]
     query = (
-        select(_m.id, lt.id, lt.agency, em.name)
+        select(lt.id, lt.agency, em.name)
         .select_from(joined)
-        .where(_m.id.in_(sorted(matter_ids)))
+        .where(lt.id.in_(sorted(set(letter_of.values()))))
     )
-    return {
-        mid: _Letter(lid, agency or "", employer or "")
-        for mid, lid, agency, employer in conn.execute(query)
+    found = {
+        lid: _Letter(lid, agency or "", employer or "")
+        for lid, agency, employer in conn.execute(query)
     }
+    return {mid: found[lid] for mid, lid in letter_of.items() if lid in found}
 
 
 def _late(d: Deadline, today: date) -> int | None:
