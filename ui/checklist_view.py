@@ -83,7 +83,10 @@ class ChecklistView(QWidget):
             return
         self.table.setRowCount(len(record.items))
         for row, item in enumerate(record.items):
-            self.table.setItem(row, 0, QTableWidgetItem(item.label or item.title))
+            text = item.label or item.title
+            title = QTableWidgetItem(text)
+            title.setToolTip(text)  # a long form name is cut to the column: whole here
+            self.table.setItem(row, 0, title)
             self.table.setItem(row, 1, QTableWidgetItem(_("yes") if item.required else _("no")))
             combo = guarded(QComboBox())
             combo.setAccessibleName(_("Status of {item}").format(item=item.label or item.title))

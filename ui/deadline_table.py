@@ -96,7 +96,9 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
                 status = d.policy_status
                 return "" if status in (None, "open") else _(POLICY_LABELS.get(status, status))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return d.why
+            # The cell's whole text first (a narrow column cuts it), then why it is due.
+            text = self.data(index, Qt.ItemDataRole.DisplayRole)
+            return f"{text}\n{d.why}" if text else d.why
         if role == Qt.ItemDataRole.BackgroundRole:
             return QColor(STATUS_COLOURS.get(d.status, "#ffffff"))
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -1,10 +1,13 @@
-"""Find text a person cannot read whole: a label, button or table header narrower than its text."""
+"""Find text a person cannot read whole: a label, button, table header or visible table cell
+narrower than its text (an elided cell counts, unless its tooltip carries the whole text)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -14,6 +17,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QRadioButton,
     QStyle,
+    QTableView,
+    QTreeView,
     QWidget,
 )
 
@@ -34,6 +39,63 @@ def _cut_sideways(widget: QWidget) -> bool:
     Cut at the top or bottom is only scrolling, and a scroll area's whole point."""
     visible = widget.visibleRegion().boundingRect()
     return not visible.isEmpty() and visible.width() < widget.width() - 1
+
+
+def _visible_rows(view: QAbstractItemView) -> Iterator[QModelIndex]:
+    """The first-column index of every row shown in the view's viewport, top to bottom."""
+    height = view.viewport().height()
+    index = view.indexAt(QPoint(1, 1))
+    if isinstance(view, QTreeView):
+        while index.isValid() and view.visualRect(index).top() < height:
+            yield index.siblingAtColumn(0)
+            index = view.indexBelow(index)
+    elif isinstance(view, QTableView):
+        model = view.model()
+        row = index.row()
+        while 0 <= row < model.rowCount() and view.rowViewportPosition(row) < height:
+            if not view.isRowHidden(row):
+                yield model.index(row, 0)
+            row += 1
+
+
+def _cells(view: QAbstractItemView) -> Iterator[str]:
+    """One line per visible cell whose text is wider than the cell shows."""
+    model = view.model()
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()  # type: ignore[attr-defined]
+    style = view.style()
+    margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    name = view.accessibleName() or view.objectName() or type(view).__name__
+    for first in _visible_rows(view):
+        for column in range(model.columnCount(first.parent())):
+            if header.isSectionHidden(column):
+                continue
+            index = first.siblingAtColumn(column)
+            rect = view.visualRect(index)
+            if not index.isValid() or rect.width() <= 0:
+                continue
+            text = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "")
+            if not text:
+                continue
+            font = model.data(index, Qt.ItemDataRole.FontRole)
+            metrics = QFontMetrics(font) if isinstance(font, QFont) else view.fontMetrics()
+            needed = max(metrics.horizontalAdvance(line) for line in text.splitlines()) + margin
+            if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
+                needed += view.iconSize().width() + 4
+            tip = str(model.data(index, Qt.ItemDataRole.ToolTipRole) or "")
+            if needed > rect.width() + 1 and view.wordWrap():
+                # Wrapped onto more lines: cut only if they need more height than the row has,
+                # or one word is wider than the cell.
+                room = QRect(
+                    0, 0, rect.width() - (needed - metrics.horizontalAdvance(text)), 10_000
+                )
+                wrapped = metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, text)
+                if wrapped.height() <= rect.height() + 1 and wrapped.width() <= room.width():
+                    continue
+            if needed > rect.width() + 1 and text not in tip:
+                yield (
+                    f"cell '{text[:50]}' (column {column}) of {name}: "
+                    f"needs {needed}px, has {rect.width()}"
+                )
 
 
 def clipped(root: QWidget) -> list[str]:
@@ -86,6 +148,8 @@ def clipped(root: QWidget) -> list[str]:
     for view in root.findChildren(QAbstractItemView):
         if not view.isVisibleTo(root):
             continue
+        if isinstance(view, QTableView | QTreeView) and view.model() is not None:
+            found += _cells(view)
         header = getattr(view, "horizontalHeader", lambda: None)()
         if not isinstance(header, QHeaderView) or not header.isVisibleTo(root):
             continue

@@ -30,6 +30,8 @@ from ui.feedback import desktop_message
 from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
 
+EMPLOYER_WIDTH = 150
+
 
 class ClientsPage(Page):
     title = N_("Clients")
@@ -129,6 +131,18 @@ class ClientsPage(Page):
         self.table.resizeColumnsToContents()
         for column, cap in ((ClientTableModel.NAME, 220), (ClientTableModel.COUNTRY, 140)):
             self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
+        # The employer (the last column, which takes the rest) needs some 150 pixels to show a
+        # name whole on two lines; longer headers (Spanish) take it from the names' column.
+        others = sum(
+            self.table.columnWidth(c)
+            for c in range(ClientTableModel.EMPLOYER)
+            if not self.table.isColumnHidden(c)
+        )
+        room = self.table.viewport().width() - self.table.verticalScrollBar().sizeHint().width()
+        short = EMPLOYER_WIDTH - (room - others)
+        if short > 0:
+            name = self.table.columnWidth(ClientTableModel.NAME)
+            self.table.setColumnWidth(ClientTableModel.NAME, max(140, name - short))
 
     def selected_client_id(self) -> int | None:
         index = self.table.currentIndex()

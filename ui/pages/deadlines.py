@@ -243,8 +243,7 @@ class DeadlinesPage(Page):
         # The same order of urgency as Today (rows outside the queue after, soonest first).
         tiers = deadlines.tiers_of(self.vault, rows, self.today)
         self.model.set_rows(deadlines.urgency_order(rows, tiers, self.today), self.today, tiers)
-        for column, width in ((0, 90), (1, 215), (2, 90), (3, 175), (4, 220), (5, 180)):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         self.message.setText(
             ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
         )
@@ -264,6 +263,23 @@ class DeadlinesPage(Page):
     def selected(self) -> deadlines.Deadline | None:
         index = self.table.currentIndex()
         return self.model.deadline(index.row()) if index.isValid() else None
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as what it shows (in any language), within caps that keep every
+        column in view; a cell cut short is whole in its tooltip."""
+        model = DeadlineTableModel
+        self.table.resizeColumnsToContents()
+        caps = {model.TIER: 250, model.CLIENT: 210, model.KIND: 280, model.ASSIGNEE: 190}
+        for column, cap in caps.items():
+            self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
+        # The last column takes the rest: what its header needs comes out of the title's.
+        header = self.table.horizontalHeader()
+        used = sum(self.table.columnWidth(c) for c in range(model.POLICY))
+        room = self.table.viewport().width() - self.table.verticalScrollBar().sizeHint().width()
+        short = header.sectionSizeHint(model.POLICY) - (room - used)
+        if short > 0:
+            kind = self.table.columnWidth(model.KIND)
+            self.table.setColumnWidth(model.KIND, max(150, kind - short))
 
     def _selected(self) -> None:
         d = self.selected()

@@ -292,9 +292,9 @@ class SettingsPage(Page):
             )
             self.rules.setCellWidget(row, 2, days)
             checked = format_day(rule.last_checked) if rule.last_checked else ""
-            self.rules.setItem(
-                row, 3, QTableWidgetItem(f"{rule.source} ({checked})" if checked else rule.source)
-            )
+            source = QTableWidgetItem(f"{rule.source} ({checked})" if checked else rule.source)
+            source.setToolTip(source.text())  # sources are long citations: whole here
+            self.rules.setItem(row, 3, source)
 
     def _set_rule(self, rule_id: str, box: QSpinBox) -> None:
         if self.vault is None:

@@ -97,9 +97,6 @@ class TodayPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 230)
-        self.tree.setColumnWidth(2, 210)
-        self.tree.setColumnWidth(3, 190)
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(lambda *_a: self._selected())
         self.why = QLabel()
@@ -219,10 +216,18 @@ class TodayPage(Page):
                 top.addChild(more)
                 more.setFirstColumnSpanned(True)
             top.setExpanded(True)
+        self._fit_columns()
         first = self._first_row()
         self.tree.setCurrentItem(select or first)
         self.tree.scrollToTop()
         self._selected()
+
+    def _fit_columns(self) -> None:
+        """The due date, client and assignee as wide as their text (in any language), within
+        caps that leave the title room; a title or name cut short is whole in its tooltip."""
+        for column, cap in ((0, 320), (2, 230), (3, 210)):
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, min(cap, self.tree.columnWidth(column)))
 
     def _row_item(self, row: QueueItem, mark: str, colour: QColor) -> QTreeWidgetItem:
         self.rows[row.key] = row
@@ -238,11 +243,13 @@ class TodayPage(Page):
         for column in range(len(COLUMNS)):
             item.setBackground(column, colour)
             item.setForeground(column, QColor("#1a1a1a"))
-            item.setToolTip(column, row.why)
+            # The cell's whole text first (a long title is cut to the column), then why.
+            item.setToolTip(column, f"{item.text(column)}\n{row.why}".strip())
         for worker in row.workers:
             child = QTreeWidgetItem(["", worker.client, worker.deadline_id, ""])
             child.setData(0, Qt.ItemDataRole.UserRole, (WORKER, row.key, worker.deadline_id))
-            child.setToolTip(1, row.why)
+            child.setToolTip(1, f"{worker.client}\n{row.why}")
+            child.setToolTip(2, worker.deadline_id)
             item.addChild(child)
         return item
 
