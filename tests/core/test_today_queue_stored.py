@@ -18,6 +18,7 @@ from clinic_app.services import clients, employers, letters, matters, staff
 from clinic_app.services import deadlines as dl
 from clinic_app.services.vault_ops import Vault, create_vault
 from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.core import queue_vault
 from tests.core.helpers import fuzz
 
 START = date(2026, 3, 2)
@@ -210,3 +211,18 @@ def test_the_stored_queue_equals_the_full_computation(
             _compare(vault, today, per_tier, assignee)
         finally:
             vault.close()
+
+
+def test_a_clinic_morning_on_either_store(vault: Any) -> None:
+    """The letter groups, the paired permit and the serious items, then the changes that move
+    them, on the vault and (with --stores vault,server) on the clinic server."""
+    today = queue_vault.TODAY
+    ids = queue_vault.build(vault, today=today, overdue=6)
+    for per_tier in (2, 25):
+        _compare(vault, today, per_tier, None)
+    queue = dl.build_queue(vault, today=today)
+    assert sum(1 for g in queue.groups for i in g.items if i.workers) == 3
+    matters.terminate_grants(vault, matter_id=ids["work_permit"], on=today - timedelta(days=1))
+    matters.update_matter(vault, matter_id=ids["rfe"], status="closed")
+    _compare(vault, today, 3, None)
+    assert dl.build_queue(vault, today=today).counts["terminated"] == 2
