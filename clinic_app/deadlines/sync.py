@@ -160,8 +160,8 @@ def _insert(conn: Connection, planned: Iterable[PlannedDeadline]) -> int:
             soon,
             flags,
             reason,
-            off,
-            merged,
+            1 if off else 0,  # the driver binds a bool about twice as slowly as an int
+            1 if merged else 0,
         )
         if done_on is not None:
             row += (iso[done_on],)
