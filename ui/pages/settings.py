@@ -174,6 +174,10 @@ class SettingsPage(Page):
         self.rules.setAccessibleName(_("Deadline rules"))
         self.rules.setHorizontalHeaderLabels([_("Rule"), _("Basis"), _("Days"), _("Source")])
         self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The basis is a short phrase (longer in Spanish): as wide as it is.
+        self.rules.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.rules.verticalHeader().setVisible(False)
         self.rules.setMinimumHeight(260)
         self.rules_message = QLabel(
