@@ -92,6 +92,9 @@ class DateInput(QLineEdit):
             self.calendar.setWindowFlags(Qt.WindowType.Popup)
             self.calendar.setAccessibleName(_("Calendar for {field}").format(field=self.label))
             self.calendar.setGridVisible(True)
+            self.calendar.setVerticalHeaderFormat(
+                QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader  # week numbers: noise here
+            )
             self.calendar.clicked.connect(self._picked)
             self.calendar.activated.connect(self._picked)
         lang = current_language()

@@ -207,7 +207,7 @@ EMPLOYERS = [
 ]
 STAFF = [
     (N_("Attorney on duty"), "attorney"),
-    (N_("Accredited representative"), "accredited_representative"),
+    (N_("Renewals representative"), "accredited_representative"),
     (N_("Intake paralegal"), "paralegal"),
     (N_("Worksite organizer"), "organizer"),
 ]

@@ -45,3 +45,26 @@ def test_deadlines_in_spanish_say_every_rule_in_spanish(tmp_path: Path) -> None:
 def test_an_unknown_language_is_one_sentence_naming_the_choices(tmp_path: Path) -> None:
     run = run_cli("--lang", "xx", "deadlines", env=make_env(tmp_path / "home"))
     assert_one_line_error(run, 2, "--lang xx", "en, es")
+
+
+def test_rules_show_and_affected_in_spanish_have_no_english_frame(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    folder = tmp_path / "vault"
+    assert_ok(run_cli("--vault", folder, "demo", "--clients", "30", "--today", TODAY, env=env))
+    shown = assert_ok(
+        run_cli("--vault", folder, "--lang", "es", "rules", "show", "--today", TODAY, env=env)
+    ).stdout
+    header = next(line for line in shown.splitlines() if line.startswith("Regla"))
+    assert header.split()[:2] == ["Regla", "Cuándo"]
+    assert "120 días antes del fin de la acción diferida" in shown
+    assert "en pausa desde el 2025-" in shown and "fuente: " in shown  # the CLI keeps ISO dates
+    for english in ("since", "source:", "days before", "business_day", "clinic_default", "Rule "):
+        assert english not in shown, english
+    affected = assert_ok(
+        run_cli("--vault", folder, "--lang", "es", "affected", "--program",
+                "labor-deferred-action", "--today", TODAY, env=env)
+    ).stdout  # fmt: skip
+    assert affected.startswith("Acción diferida por motivos laborales: en pausa desde el ")
+    assert "Por idioma preferido: español" in affected
+    for english in ("Program ", "open matter", "By preferred language", "Matter  Client"):
+        assert english not in affected, english
