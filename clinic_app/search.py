@@ -192,6 +192,22 @@ def ranked_page(
     return list(conn.execute(text(sql), params).all())
 
 
+def first_page(conn: Connection, query: str, columns_sql: str, limit: int) -> tuple[int, list[Any]]:
+    """How many clients match `query` and the first `limit` of them (`columns_sql` as for
+    `ranked_page`), best first: what a list shows as a person types. The count is asked for
+    only when the page is full; a shorter page is every match."""
+    parsed = parse(query)
+    if parsed is None:
+        return 0, []
+    index = _index(conn)
+    if isinstance(index, Fts5Index):
+        return index.first_page(conn, parsed, columns_sql, limit)
+    rows = ranked_page(conn, query, columns_sql, limit, 0)
+    if len(rows) < limit:
+        return len(rows), rows
+    return int(conn.execute(text(index.count_sql()), index.params(parsed)).scalar_one()), rows
+
+
 class Fts5Index:
     """The vault's index: an FTS5 table inside the encrypted database, ranked by its bm25."""
 
@@ -211,6 +227,26 @@ class Fts5Index:
 
     def count_sql(self) -> str:
         return COUNT_SQL
+
+    def first_page(
+        self, conn: Connection, query: Query, columns_sql: str, limit: int
+    ) -> tuple[int, list[Any]]:
+        """`first_page` on the driver's own cursor: a keystroke's query is cheap enough that
+        SQLAlchemy's statement and result handling would cost as much again."""
+        expression = self.expression(query)
+        cursor = conn.connection.cursor()
+        try:
+            rows = cursor.execute(
+                f"SELECT {columns_sql} FROM ({RANKED_SQL.replace(':q', '?')} LIMIT ?) AS hits "
+                "JOIN client AS c ON c.id = hits.id ORDER BY hits.rank, hits.id",
+                (expression, limit),
+            ).fetchall()
+            if len(rows) < limit:
+                return len(rows), rows
+            count = cursor.execute(COUNT_SQL.replace(":q", "?"), (expression,)).fetchone()
+            return int(count[0]), rows
+        finally:
+            cursor.close()
 
     def delete(self, conn: Connection, ids: list[int] | None) -> None:
         if ids is None:

@@ -294,6 +294,16 @@ def list_clients(
         return [by_id[i] for i in ids]
 
 
+def search_page(vault: Store, *, search_text: str, limit: int) -> tuple[int, list[ClientRow]]:
+    """What the Clients screen shows as a person types: how many clients match `search_text`
+    and the first `limit` of them, best first, in one read (the count only when needed)."""
+    if not search_text.strip():
+        return count_clients(vault), list_clients(vault, limit=limit)
+    with vault.reader() as session:
+        total, page = search.first_page(session.connection(), search_text, _ROW_COLUMNS, limit)
+        return total, [_row(r) for r in page]
+
+
 def count_clients(vault: Store, *, search_text: str = "") -> int:
     with vault.reader() as session:
         if search_text.strip():

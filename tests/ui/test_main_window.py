@@ -169,6 +169,6 @@ def test_table_model_fetches_lazily_over_100000_clients(qtbot, tmp_path: Path) -
         assert model.rowCount() == 4 * ClientTableModel.PAGE
         model.set_search("garcia")
         assert 0 < model.total < 100_000
-        assert model.rowCount() == min(model.total, ClientTableModel.PAGE)
+        assert model.rowCount() == min(model.total, ClientTableModel.SEARCH_PAGE)
     finally:
         vault.close()
