@@ -67,13 +67,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of a store (the `vault` fixture) runs on the vault and on the clinic server,
     except those marked `vault_only` (the vault's file format: key slots, backups, tampering)."""
-    if "store_kind" not in metafunc.fixturenames:
-        return
     wanted = [k.strip() for k in str(metafunc.config.getoption("--stores")).split(",") if k.strip()]
     kinds = [k for k in (VAULT, SERVER) if k in wanted] or [VAULT]
     if metafunc.definition.get_closest_marker("vault_only"):
         kinds = [VAULT]
-    metafunc.parametrize("store_kind", kinds, indirect=True)
+    if "store_kind" in metafunc.fixturenames:
+        metafunc.parametrize("store_kind", kinds, indirect=True)
+    if "cli_store_kind" in metafunc.fixturenames:  # a store shared by a module's CLI tests
+        metafunc.parametrize("cli_store_kind", kinds, indirect=True, scope="module")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

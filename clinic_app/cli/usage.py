@@ -41,7 +41,9 @@ class Parser(argparse.ArgumentParser):
 
 
 # Options of the main parser that take a value: the word after them is not a command.
-VALUE_OPTIONS = frozenset({"--vault", "--as", "--screenshot", "--size", "--lang"})
+VALUE_OPTIONS = frozenset(
+    {"--vault", "--as", "--server", "--user", "--screenshot", "--size", "--lang"}
+)
 # Record nouns whose first word may be an id or a name: `client 12` is `client show 12`.
 SHOW_DEFAULT = {
     "client": ("add", "edit", "show"),

@@ -107,8 +107,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not demo.is_demo_vault(vault) and clients.count_clients(vault):
             vault.close()
             raise UserError(
-                f"{vault.name} holds real clients; invented workers would be mixed into them. "
-                "Fill a demo vault on this computer with --vault DIR instead."
+                f"{vault.name} is not a demo vault: it holds real clients, and invented workers "
+                "would be mixed into them; fill a demo vault on this computer with --vault DIR."
             )
     elif vault_ops.is_vault(folder):
         vault = context.open_vault(args)

@@ -9,13 +9,14 @@ re-key a vault work on their own copy or their own vault.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,90 @@ def copy_vault(source: Path, target: Path) -> Path:
     """A copy of a closed vault folder (without its lock file)."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("vault.lock"))
     return target
+
+
+# -- a store for a module's tests: a vault, or a database on the test clinic server -------------
+
+
+@dataclass
+class CliTarget:
+    """Where a module's runs go: `place` names it (--vault DIR, or --server URL --user NAME),
+    `env` holds its secret, `actor` is who the audit log names (--as in a vault, the login on
+    the server)."""
+
+    kind: str
+    place: list[str]
+    env: dict[str, str]
+    actor: str
+    secret_var: str  # the variable holding the secret, and the flag that reads it from stdin
+    stdin_flag: str
+    fingerprint: Callable[[], str]
+
+    def options(self) -> list[str]:
+        """The place, and --as on a vault (the server names the login; --as is refused there)."""
+        return [*self.place, "--as", self.actor] if self.kind == "vault" else list(self.place)
+
+
+@pytest.fixture(scope="module")
+def cli_store_kind(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "vault"))
+
+
+@pytest.fixture(scope="module")
+def cli_target(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A new, empty store for a module's CLI runs (made with `init` for a vault)."""
+    base = tmp_path_factory.mktemp(f"cli-{cli_store_kind}")
+    if cli_store_kind == "vault":
+        folder = base / "vault"
+        env = make_env(base / "home")
+        assert_ok(run_cli("--vault", folder, "init", env=env))
+        yield CliTarget(
+            "vault",
+            ["--vault", str(folder)],
+            env,
+            "intake-desk",
+            "CLINIC_APP_PASSPHRASE",
+            "--passphrase-stdin",
+            lambda: hashlib.sha256((folder / "vault.db").read_bytes()).hexdigest(),
+        )
+        return
+    cluster = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+    name = f"cli_{request.node.name.replace('.', '_').replace('-', '_').lower()}"[:60]
+    cluster.create_database(name, template=template)
+    env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
+    try:
+        yield CliTarget(
+            "server",
+            ["--server", cluster.url(name), "--user", cluster.user],
+            env,
+            cluster.user,
+            "CLINIC_APP_PASSWORD",
+            "--password-stdin",
+            lambda: _database_digest(cluster, name),
+        )
+    finally:
+        cluster.drop_database(name)
+
+
+def _database_digest(cluster: Any, name: str) -> str:
+    """Every row of every table of a server database, hashed: equal means nothing was written."""
+    from sqlalchemy import text
+
+    from clinic_app.vault.schema import metadata
+
+    engine = cluster.admin_engine(name)
+    digest = hashlib.sha256()
+    try:
+        with engine.connect() as conn:
+            for table in [*sorted(metadata.tables), "client_search", "file_blob"]:
+                rows = conn.execute(text(f'SELECT * FROM "{table}"')).all()
+                digest.update(repr(sorted(repr(tuple(r)) for r in rows)).encode())
+    finally:
+        engine.dispose()
+    return digest.hexdigest()
 
 
 # -- shared vaults ------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 """Writing every record from the command line: a whole intake from a fresh vault, each command's
 --json with the new id, deadlines after every write, the audit log, and bad input (exit 1, one
-sentence naming the flag, the vault file unchanged)."""
+sentence naming the flag, the vault file unchanged). On both stores: a vault and the clinic server."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shlex
 from dataclasses import dataclass
@@ -13,31 +12,43 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import Run, assert_ok, assert_one_line_error, make_env, run_cli
+from tests.cli.conftest import (
+    CliTarget,
+    Run,
+    assert_ok,
+    assert_one_line_error,
+    make_env,
+    run_cli,
+)
 
 
 @dataclass
 class Intake:
-    folder: Path
-    env: dict[str, str]
+    target: CliTarget
     runs: dict[str, Run]
 
+    @property
+    def env(self) -> dict[str, str]:
+        return self.target.env
+
+    @property
+    def place(self) -> list[str]:
+        return self.target.place
+
     def cli(self, *args: str | Path) -> Run:
-        return run_cli("--vault", self.folder, "--as", "intake-desk", *args, env=self.env)
+        return run_cli(*self.target.options(), *args, env=self.env)
 
     def json(self, *args: str) -> Any:
         return assert_ok(self.cli(*args, "--json")).json()
 
     def vault_bytes(self) -> str:
-        return hashlib.sha256((self.folder / "vault.db").read_bytes()).hexdigest()
+        return self.target.fingerprint()
 
 
 @pytest.fixture(scope="module")
-def intake(tmp_path_factory: pytest.TempPathFactory) -> Intake:
-    """A fresh vault taken through a whole intake, one command per step, as a script would."""
-    base = tmp_path_factory.mktemp("intake")
-    state = Intake(base / "vault", make_env(base / "home"), {})
-    assert_ok(run_cli("--vault", state.folder, "init", env=state.env))
+def intake(cli_target: CliTarget) -> Intake:
+    """A fresh store taken through a whole intake, one command per step, as a script would."""
+    state = Intake(cli_target, {})
     steps: list[tuple[str, tuple[str, ...]]] = [
         ("staff", ("staff", "add", "Dana Rivera", "--role", "attorney", "--json")),
         (
@@ -257,7 +268,7 @@ def test_each_add_prints_the_new_record_with_its_id(intake: Intake) -> None:
     assert receipt["matter_status"] == "receipt"
     assert runs["grant"].json()["kind"] == "deferred_action"
     assert runs["permit"].json()["category"] == "c14"
-    assert runs["note"].json()["author"] == "intake-desk"
+    assert runs["note"].json()["author"] == intake.target.actor
 
 
 def test_edits_change_only_what_was_given(intake: Intake) -> None:
@@ -316,7 +327,7 @@ def test_matter_and_client_json_show_everything_the_commands_set(intake: Intake)
 
 def test_every_write_is_in_the_audit_log(intake: Intake) -> None:
     events = intake.runs["audit"].json()
-    made = {(e["action"], e["record_kind"]) for e in events if e["actor"] == "intake-desk"}
+    made = {(e["action"], e["record_kind"]) for e in events if e["actor"] == intake.target.actor}
     for kind in ("staff", "client", "employer", "worksite", "letter", "matter", "event", "grant"):
         assert ("create", kind) in made, kind
     assert ("update", "client") in made and ("update", "matter") in made
@@ -402,7 +413,7 @@ def test_client_by_name(intake: Intake) -> None:
 def test_more_bad_input_through_the_shell_writes_nothing(intake: Intake) -> None:
     before = intake.vault_bytes()
     script = "".join(line + "\n" for line, _needles in MORE_BAD_INPUT)
-    run = run_cli("--vault", intake.folder, "shell", "--keep-going", env=intake.env, stdin=script)
+    run = run_cli(*intake.place, "shell", "--keep-going", env=intake.env, stdin=script)
     assert run.returncode == 1, run
     lines = run.stderr_lines
     assert len(lines) == len(MORE_BAD_INPUT), run
@@ -414,12 +425,11 @@ def test_more_bad_input_through_the_shell_writes_nothing(intake: Intake) -> None
 
 
 def test_shell_runs_a_script_after_one_unlock(intake: Intake) -> None:
-    env = {k: v for k, v in intake.env.items() if k != "CLINIC_APP_PASSPHRASE"}
-    passphrase = intake.env["CLINIC_APP_PASSPHRASE"]
+    secret_var, flag = intake.target.secret_var, intake.target.stdin_flag
+    env = {k: v for k, v in intake.env.items() if k != secret_var}
+    passphrase = intake.env[secret_var]
     script = f"{passphrase}\n# reads only\nstaff --json\nclinic-app client 1 --json\n\nexit\nstaff add X --role y\n"
-    run = assert_ok(
-        run_cli("--vault", intake.folder, "--passphrase-stdin", "shell", env=env, stdin=script)
-    )
+    run = assert_ok(run_cli(*intake.place, flag, "shell", env=env, stdin=script))
     decoder = json.JSONDecoder()
     staff, end = decoder.raw_decode(run.stdout)
     client, _end = decoder.raw_decode(run.stdout[end:].lstrip())
@@ -430,17 +440,18 @@ def test_shell_runs_a_script_after_one_unlock(intake: Intake) -> None:
 def test_shell_script_stops_at_the_first_failing_line(intake: Intake) -> None:
     before = intake.vault_bytes()
     script = "staff\nmatter edit 1 --status nowhere\nnote add --client 1 never written\n"
-    run = run_cli("--vault", intake.folder, "shell", env=intake.env, stdin=script)
+    run = run_cli(*intake.place, "shell", env=intake.env, stdin=script)
     assert_one_line_error(run, 1, "line 2: --status")
     assert "Dana Rivera" in run.stdout
     assert intake.vault_bytes() == before
 
 
 def test_shell_refuses_commands_that_run_on_their_own(intake: Intake) -> None:
-    run = run_cli("--vault", intake.folder, "shell", env=intake.env, stdin="passwd\n")
+    run = run_cli(*intake.place, "shell", env=intake.env, stdin="passwd\n")
     assert_one_line_error(run, 1, "line 1: 'passwd' runs on its own")
 
 
+@pytest.mark.vault_only  # the desktop app opens vaults
 def test_screenshots_of_a_real_vault_are_refused(intake: Intake, tmp_path: Path) -> None:
     before = intake.vault_bytes()
     run = intake.cli("--screenshot", tmp_path / "shots")

@@ -412,10 +412,7 @@ def test_a_clinic_template_in_the_vault_replaces_the_shipped_one(
         documents.add_template(
             worksite.vault, path=source, template_id="client-work-permit-expiring", lang="es"
         )
-    listed = {
-        (t.id, t.language): t.source
-        for t in documents.list_templates(vault=worksite.vault)
-    }
+    listed = {(t.id, t.language): t.source for t in documents.list_templates(vault=worksite.vault)}
     assert listed[("client-work-permit-expiring", "es")] == "clinic"
     assert listed[("client-work-permit-expiring", "en")] == "shipped"
     report = documents.render_documents(
