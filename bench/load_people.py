@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from clinic_app import errors
+from clinic_app.errors import ConflictError
 from clinic_app.services import documents as documents_service
 from clinic_app.services import matters
 from clinic_app.services.clients import list_clients
@@ -18,11 +18,12 @@ from clinic_app.services.deadlines import list_deadlines, mark_done
 from clinic_app.store.postgres import UNREACHABLE, ServerError
 
 # What people do most: look someone up, open a matter; less often they write.
-WEIGHTS = {"search": 34, "open": 26, "notice": 14, "done": 12, "render": 5, "edit": 9}
-WRITES = ("notice", "done", "render", "edit")
+WEIGHTS = {"search": 36, "open": 28, "notice": 15, "done": 14, "render": 7}
+OPERATIONS = (*WEIGHTS, "edit")
 TEMPLATE = "declaration"
-# The versions work adds ConflictError ("NAME changed this matter at 10:42 — reload …").
-CONFLICT: type[Exception] | None = getattr(errors, "ConflictError", None)
+# Every few seconds both people of a pair open their shared matter and save a change to it, so
+# the one who saves second was working from an old version: a conflict provoked on purpose.
+EDIT_EVERY = 5.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PersonLog:
     kept: list[int] = field(default_factory=list)  # kept (encrypted) drafts' file ids
     edits: list[Edit] = field(default_factory=list)
     conflicts: int = 0
+    conflict_sentences: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)  # every "server" message shown
     outcomes: list[tuple[float, bool]] = field(default_factory=list)  # (when, succeeded)
@@ -74,16 +76,24 @@ class World:
 
 
 class Tickets:
-    """The run's budget: a bounded number of operations before a bounded time."""
+    """The run's budget: a bounded number of operations before a bounded time. With `hold`,
+    work goes on past the time until it is set (the faults are over), at most `grace` longer."""
 
-    def __init__(self, total: int, until: float) -> None:
+    def __init__(
+        self, total: int, until: float, hold: threading.Event | None = None, grace: float = 120.0
+    ) -> None:
         self._left = total
         self._until = until
+        self._hold = hold
+        self._grace = grace
         self._lock = threading.Lock()
 
     def take(self) -> bool:
         with self._lock:
-            if self._left <= 0 or time.monotonic() >= self._until:
+            now = time.monotonic()
+            held = self._hold is not None and not self._hold.is_set()
+            over = now >= self._until and (not held or now >= self._until + self._grace)
+            if self._left <= 0 or over:
                 return False
             self._left -= 1
             return True
@@ -104,6 +114,7 @@ class Person:
         self.rng = random.Random(1000 + index)
         self.started = time.monotonic()
         self._made = 0
+        self._edit_slot = 0
 
     def _timed(self, op: str, call: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -124,7 +135,12 @@ class Person:
         ops = list(WEIGHTS)
         weights = [WEIGHTS[op] for op in ops]
         while tickets.take():
-            op = self.rng.choices(ops, weights)[0]
+            slot = int((time.monotonic() - self.started) / EDIT_EVERY)
+            if slot > self._edit_slot:
+                self._edit_slot = slot
+                op = "edit"
+            else:
+                op = self.rng.choices(ops, weights)[0]
             self.once(op)
             self._pause(self.rng.uniform(0.2, 1.0))  # reading the screen before the next thing
 
@@ -149,11 +165,12 @@ class Person:
                 self.log.errors.append(f"{op}: {exc}")
             self._pause(0.3)  # the person reads the sentence and tries again
             return
+        except ConflictError as exc:  # the screen shows who changed it and reloads
+            self.log.conflicts += 1
+            self.log.conflict_sentences.append(str(exc))
+            self.log.outcomes.append((time.monotonic() - self.started, True))
+            return
         except Exception as exc:
-            if CONFLICT is not None and isinstance(exc, CONFLICT):
-                self.log.conflicts += 1
-                self.log.outcomes.append((time.monotonic() - self.started, True))
-                return
             self.log.errors.append(f"{op}: {type(exc).__name__}: {exc}")
             self.log.outcomes.append((time.monotonic() - self.started, False))
             return
@@ -244,18 +261,14 @@ class Person:
         """Load the pair's shared matter, read it a moment, save a change against that load."""
         matter_id = self.world.shared[(self.index // 2) % len(self.world.shared)]
         loaded = matters.get_matter(self.store, matter_id=matter_id)
-        version = getattr(loaded, "version", None)
-        self._pause(self.rng.uniform(0.05, 0.3))
+        self._pause(self.rng.uniform(0.5, 2.0))  # deciding whom to give it to
         assignee = self.rng.choice(
             [i for i in self.world.staff_ids if i != loaded.assigned_staff_id]
         )
-        if version is None:  # no row versions in this build: the save would be last-writer-wins
-            self.log.times.setdefault("edit", [])
-            return
         saved = self._timed(
             "edit",
             lambda: matters.update_matter(
-                self.store, matter_id=matter_id, version=version, assigned_staff_id=assignee
+                self.store, matter_id=matter_id, version=loaded.version, assigned_staff_id=assignee
             ),
         )
-        self.log.edits.append(Edit(matter_id, int(version), int(saved.record.version), assignee))
+        self.log.edits.append(Edit(matter_id, loaded.version, saved.record.version, assignee))

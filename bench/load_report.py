@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench import common
+from bench.load_people import EDIT_EVERY
 
 BASELINE = "the same operation by one person on a vault (one laptop), same run"
 NAMES = {
@@ -73,11 +74,10 @@ def rows(figures: dict[str, Any], row: Any, goal: Any) -> list[Any]:
 def details_line(figures: dict[str, Any]) -> str:
     s = figures["server"]
     faults = s["faults"] or {}
+    shown = f" (shown as “{s['conflict_sentences'][0]}”)" if s["conflict_sentences"] else ""
     conflicts = (
-        f"{s['conflicts']} version conflicts provoked by pairs saving one matter"
-        if s["versions_on_main"]
-        else "0 version conflicts (row versions are not in this build: the same-matter saves "
-        "were not run)"
+        f"{s['conflicts']} version conflicts provoked by pairs saving one shared matter every "
+        f"{EDIT_EVERY:g} s{shown}"
     )
     line = (
         f"- Clinic server load: {figures['staff']} staff (own login and connection each, threads "
@@ -112,7 +112,7 @@ def markdown_section(figures: dict[str, Any], command: str) -> str:
         f"- Machine: {common.machine()['processor']}, {common.machine()['cpus']} CPUs; load "
         f"average (1, 5, 15 min) at start {load['start']}, at end {load['end']} — shared, so "
         "treat the figures as indicative",
-        f"- PostgreSQL on loopback (a throwaway cluster, fsync off), the app's schema, roles and "
+        f"- PostgreSQL on loopback (a throwaway cluster, commits durable: fsync and synchronous_commit on), the app's schema, roles and "
         f"row-level security; each person logs in as their own account (attorneys and "
         f"paralegals). People pause as people do (think factor {figures['think']}).",
         "",

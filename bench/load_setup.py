@@ -114,7 +114,8 @@ def _people(server: LoadServer) -> None:
 @contextlib.contextmanager
 def load_server(staff: int, clients: int, kdf: KdfParams) -> Iterator[LoadServer]:
     """Start the cluster, fill it, and remove it afterwards (also after a failure)."""
-    cluster = pg_cluster.start_cluster()
+    # Durable: the crash must not take acknowledged commits with it (synchronous_commit off would).
+    cluster = pg_cluster.start_cluster(durable=True)
     try:
         cluster.create_database(DB)
         server = LoadServer(cluster, staff, kdf, url=cluster.url(DB), data_key=clinic_key.new_key())
@@ -205,19 +206,18 @@ def _cut_one(server: LoadServer, deadline: float) -> tuple[str, bool] | None:
 
 
 def run_faults(
-    server: LoadServer, started: float, seconds: float, stop: threading.Event, log: FaultLog
+    server: LoadServer, started: float, seconds: float, log: FaultLog, over: threading.Event
 ) -> None:
-    """A crash (pg_ctl stop -m immediate, then start) at a quarter of the run, then a cut."""
+    """A crash (pg_ctl stop -m immediate, then start) at a quarter of the run, a cut at half;
+    `over` is set once both are done and the server is up (people work on until then)."""
     try:
-        if stop.wait(seconds / 4):
-            return
+        time.sleep(seconds / 4)
         log.crash_at = round(time.monotonic() - started, 2)
         server.cluster.stop("immediate")
-        stop.wait(min(2.0, seconds / 10))  # people keep working against a server that is down
+        time.sleep(min(2.0, seconds / 10))  # people keep working against a server that is down
         server.cluster.launch()
         log.back_at = round(time.monotonic() - started, 2)
-        if stop.wait(max(0.0, started + seconds / 2 - time.monotonic())):
-            return
+        time.sleep(max(0.0, started + seconds / 2 - time.monotonic()))
         cut = _cut_one(server, time.monotonic() + max(2.0, seconds / 4))
         if cut is None:
             log.problems.append("no person was inside a transaction to cut")
@@ -226,6 +226,8 @@ def run_faults(
             log.cut_login, log.cut_was_writing = cut
     except Exception as exc:  # reported with the figures, never a silent pass
         log.problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        over.set()
 
 
 def server_counts(store: PostgresStore) -> dict[str, int]:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench import common, load_people, load_report, load_setup
-from bench.load_people import WEIGHTS, Person, PersonLog, Tickets, World
+from bench.load_people import OPERATIONS, Person, PersonLog, Tickets, World
 from clinic_app.services import files as files_service
 from clinic_app.services import matters
 from clinic_app.services.changes import EVENT
@@ -28,6 +28,7 @@ from clinic_app.store.postgres import UNREACHABLE
 from clinic_app.vault import audit
 from clinic_app.vault.keyslots import KdfParams
 
+BASELINE_ROUNDS = 10  # each operation this many times on the vault
 # The key derivation at login is not what is measured (a person logs in once a day).
 FAST_KDF = KdfParams(memory_kib=8 * 1024, iterations=1, lanes=1)
 
@@ -64,10 +65,15 @@ def make_world(store: Any, staff: int) -> World:
 
 
 def run_people(
-    stores: list[Any], world: World, config: Config, logins: list[str]
+    stores: list[Any],
+    world: World,
+    config: Config,
+    logins: list[str],
+    hold: threading.Event | None = None,
 ) -> list[PersonLog]:
+    """Everyone works until the time (and any faults) are over; then each does one more thing."""
     logs = [PersonLog(login) for login in logins]
-    tickets = Tickets(config.max_ops, time.monotonic() + config.seconds)
+    tickets = Tickets(config.max_ops, time.monotonic() + config.seconds, hold)
     people = [
         Person(i, len(stores), store, world, logs[i], config.think)
         for i, store in enumerate(stores)
@@ -76,7 +82,7 @@ def run_people(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=config.seconds + 120)
+        thread.join(timeout=config.seconds + 240)
     for person in people:
         person.next_operation()
     return logs
@@ -147,18 +153,14 @@ def _lost_edits(store: Any, edits: list[load_people.Edit]) -> list[str]:
             lost.append(f"matter {matter_id}: two saves from one loaded version")
         now = matters.get_matter(store, matter_id=matter_id)
         last = mine[-1] if mine else None
-        if (
-            last
-            and getattr(now, "version", 0) == last.saved
-            and now.assigned_staff_id != last.assignee
-        ):
+        if last and now.version == last.saved and now.assigned_staff_id != last.assignee:
             lost.append(f"matter {matter_id}: the last acknowledged save is not what is stored")
     return lost
 
 
 def summarize(logs: list[PersonLog]) -> dict[str, Any]:
     ops: dict[str, Any] = {}
-    for op in WEIGHTS:
+    for op in OPERATIONS:
         samples = [t for log in logs for t in log.times.get(op, [])]
         if samples:
             ops[op] = {
@@ -172,6 +174,7 @@ def summarize(logs: list[PersonLog]) -> dict[str, Any]:
         "operations": ops,
         "ops_total": sum(log.ops for log in logs),
         "conflicts": sum(log.conflicts for log in logs),
+        "conflict_sentences": sorted({c for log in logs for c in log.conflict_sentences})[:3],
         "errors": sum(len(log.errors) for log in logs),
         "error_samples": [e for log in logs for e in log.errors][:10],
         "interrupted_people": len(interrupted),
@@ -189,21 +192,18 @@ def run_server(config: Config) -> dict[str, Any]:
         try:
             world = make_world(stores[0], config.staff)
             faults = load_setup.FaultLog()
-            stop = threading.Event()
+            over = threading.Event()  # the faults are over and the server is up
             started = time.monotonic()
-            fault_thread = None
             if config.faults:
-                fault_thread = threading.Thread(
+                threading.Thread(
                     target=load_setup.run_faults,
-                    args=(server, started, config.seconds, stop, faults),
+                    args=(server, started, config.seconds, faults, over),
                     daemon=True,
-                )
-                fault_thread.start()
-            logs = run_people(stores, world, config, logins)
+                ).start()
+            else:
+                over.set()
+            logs = run_people(stores, world, config, logins, over)
             elapsed = time.monotonic() - started
-            stop.set()
-            if fault_thread is not None:
-                fault_thread.join(timeout=60)
         finally:
             for store in stores:
                 store.close()
@@ -219,20 +219,22 @@ def run_server(config: Config) -> dict[str, Any]:
         cut_person_saw=sorted(set(cut.sentences)) if cut else [],
         cut_person_recovered=cut.recovered() if cut else None,
         counts=counts,
-        versions_on_main=load_people.CONFLICT is not None,
     )
     return figures
 
 
-def run_vault(config: Config, ops: int) -> dict[str, Any]:
-    """The baseline: one person, the same mix, on a vault with the same records."""
+def run_vault(config: Config, rounds: int = BASELINE_ROUNDS) -> dict[str, Any]:
+    """The baseline: one person on a vault with the same records does every operation
+    `rounds` times (a vault has one user at a time; pauses are not measured, so none)."""
     with load_setup.load_vault(config.clients, FAST_KDF) as vault:
         world = make_world(vault, 2)
-        logs = run_people(
-            [vault], world, Config(1, config.seconds, ops, think=config.think), ["laptop"]
-        )
-        checked = verify(vault, logs)
-    figures = summarize(logs)
+        log = PersonLog("laptop")
+        person = Person(0, 1, vault, world, log, think=0.0)
+        for _round in range(rounds):
+            for op in OPERATIONS:
+                person.once(op)
+        checked = verify(vault, [log])
+    figures = summarize([log])
     figures.update(checked)
     return figures
 
@@ -240,8 +242,7 @@ def run_vault(config: Config, ops: int) -> dict[str, Any]:
 def measure(config: Config) -> dict[str, Any]:
     load_start = common.load_average()
     server = run_server(config)
-    per_person = max(30, server["ops_total"] // max(1, config.staff))
-    vault = run_vault(config, per_person)
+    vault = run_vault(config)
     return {
         "staff": config.staff,
         "seconds": config.seconds,

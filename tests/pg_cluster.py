@@ -63,6 +63,9 @@ class Cluster:
     user: str = SUPERUSER
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     as_root: bool = False
+    # Off: fast, and enough while the server is only ever stopped cleanly. On: a commit is
+    # acknowledged only once it is on disk, as a real server's, for tests that crash it.
+    durable: bool = False
     _admin_cache: Engine | None = None
 
     @property
@@ -108,9 +111,10 @@ class Cluster:
         """Start the server on the existing data folder (again after a stop or a crash)."""
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-            f"-c unix_socket_directories={self.folder} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            f"-c unix_socket_directories={self.folder} -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             find_bin("pg_ctl"),
             "-D",
@@ -155,7 +159,7 @@ class Cluster:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-def start_cluster(user: str = SUPERUSER) -> Cluster:
+def start_cluster(user: str = SUPERUSER, *, durable: bool = False) -> Cluster:
     """Start one cluster in a new temporary folder on a free loopback port."""
     as_root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
     folder = Path(tempfile.mkdtemp(prefix="clinic-pg-"))
@@ -164,7 +168,9 @@ def start_cluster(user: str = SUPERUSER) -> Cluster:
         folder.chmod(0o700)
     last: subprocess.CalledProcessError | None = None
     for _attempt in range(3):  # another process may take the free port before the server does
-        cluster = Cluster(folder=folder, port=free_port(), user=user, as_root=as_root)
+        cluster = Cluster(
+            folder=folder, port=free_port(), user=user, as_root=as_root, durable=durable
+        )
         try:
             if cluster.data.exists():
                 shutil.rmtree(cluster.data)

@@ -39,6 +39,7 @@ from ui.pages.settings import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, SettingsPage
 from ui.pages.today import TodayPage
 from ui.reminders import Reminders
 from ui.screen_fit import fit_to_screen
+from ui.server_link import ServerLink, session_label
 from ui.strings import shown_folder
 from ui.unlock import UnlockWidget
 
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.autolock.banner)
+        self.server_link = ServerLink(self.bus, self)
+        column.addWidget(self.server_link.banner)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -189,7 +192,7 @@ class MainWindow(QMainWindow):
         self.show_page(self.today)
         for action in self.vault_actions:
             action.setEnabled(True)
-        self.status_vault.setText(_("Vault: {folder}").format(folder=shown_folder(vault.folder)))
+        self.status_vault.setText(session_label(vault))
         self.status_lock.setText(_("Unlocked"))
         self.set_autolock_minutes(
             vault_settings.get_setting(vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK)
@@ -198,6 +201,9 @@ class MainWindow(QMainWindow):
         self.autolock.start()
         self.reminders.start()
         self.others_changes.start(vault)
+        self.server_link.start(vault)
+        if self.server_link.store is not None:
+            self.unlock.choose_server()  # locking asks the server password again
         self.auto_backup.at_unlock(vault)
 
     def show_page(self, page: Page) -> None:
@@ -208,6 +214,7 @@ class MainWindow(QMainWindow):
         self.autolock.stop()
         self.reminders.stop()
         self.others_changes.stop()
+        self.server_link.stop()
         self._drop_dialogs()
         for page in self.pages:
             page.set_vault(None)
@@ -233,16 +240,14 @@ class MainWindow(QMainWindow):
         self.unlock.refresh()
         for action in self.vault_actions:
             action.setEnabled(False)
-        self.status_vault.setText(
-            _("Vault: {folder}").format(folder=shown_folder(self.unlock.vault_dir))
-        )
+        self.status_vault.setText(self.unlock.locked_label())
         self.status_lock.setText(_("Locked"))
 
     def _idle_lock(self, minutes: float) -> None:
         if self.vault is None:
             return
         self.lock()
-        self.unlock.message.setText(idle_message(minutes))
+        self.unlock.say(idle_message(minutes))
 
     @property
     def is_locked(self) -> bool:

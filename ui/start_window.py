@@ -55,7 +55,10 @@ class StartWindow(QMainWindow):
         self.unlock = UnlockWidget(vault_dir, actor, self.background)
         self.unlock.restore_requested.connect(self.restore)
         self.setCentralWidget(self.unlock)
-        self.status_vault = QLabel(_("Vault: {folder}").format(folder=vault_dir))
+        self.status_vault = QLabel(self.unlock.locked_label())
+        self.unlock.vault_choice.toggled.connect(
+            lambda _on: self.status_vault.setText(self.unlock.locked_label())
+        )
         self.statusBar().addWidget(self.status_vault, 1)
         self.statusBar().addPermanentWidget(QLabel(_("Locked")))
 

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import _
 from clinic_app.paths import is_vault
 from ui.background import Background
+from ui.server_connect import ServerPanel, last_choice, remember_choice
 from ui.strings import shown_folder
 
 if TYPE_CHECKING:
@@ -84,8 +87,21 @@ class UnlockWidget(QWidget):
         row.addStretch(1)
         row.addWidget(self.unlock_button)
 
+        # Two ways in: this computer's vault, or the clinic server (several staff).
+        self.vault_choice = QPushButton(_("Open a vault on this computer"))
+        self.server_choice = QPushButton(_("Connect to the clinic server"))
+        self.choices = QButtonGroup(self)
+        choice_row = QHBoxLayout()
+        for button in (self.vault_choice, self.server_choice):
+            button.setCheckable(True)
+            self.choices.addButton(button)
+            choice_row.addWidget(button)
+        self.vault_choice.toggled.connect(self._show_choice)
+        self.server_panel = ServerPanel(background)
+        self.server_panel.connected.connect(self.unlocked.emit)
+
         box = QVBoxLayout()
-        box.addWidget(title)
+        box.setContentsMargins(0, 0, 0, 0)
         intro = QLabel(_("Client records are encrypted on this laptop. Unlock to continue."))
         intro.setWordWrap(True)
         box.addWidget(intro)
@@ -100,17 +116,51 @@ class UnlockWidget(QWidget):
         box.addWidget(self.other_button)
         box.addWidget(self.restore_button)
         box.addStretch(1)
+        vault_panel = QWidget()
+        vault_panel.setLayout(box)
+        self.modes = QStackedWidget()
+        self.modes.addWidget(vault_panel)
+        self.modes.addWidget(self.server_panel)
 
+        column = QVBoxLayout()
+        column.addWidget(title)
+        column.addLayout(choice_row)
+        column.addSpacing(8)
+        column.addWidget(self.modes, 1)
         panel = QWidget()
-        panel.setLayout(box)
+        panel.setLayout(column)
         panel.setMaximumWidth(520)
+        # The way in used last time comes first.
+        (self.server_choice if last_choice() == "server" else self.vault_choice).setChecked(True)
+        self.modes.setCurrentIndex(1 if self.server_choice.isChecked() else 0)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         outer.addWidget(panel)
         outer.addStretch(1)
         self.refresh()
 
+    def choose_server(self) -> None:
+        """Show the clinic server side (after a server session locks, it asks the password)."""
+        self.server_choice.setChecked(True)
+
+    def say(self, text: str) -> None:
+        """A message on whichever side is showing."""
+        self.message.setText(text)
+        self.server_panel.message.setText(text)
+
+    def locked_label(self) -> str:
+        if self.server_choice.isChecked():
+            return _("Clinic server: not connected")
+        return _("Vault: {folder}").format(folder=shown_folder(self.vault_dir))
+
+    def _show_choice(self, vault_side: bool) -> None:
+        self.modes.setCurrentIndex(0 if vault_side else 1)
+        self.refresh()
+
     def refresh(self) -> None:
+        if self.server_choice.isChecked():
+            self.server_panel.focus_first_empty()
+            return
         exists = is_vault(self.vault_dir)
         if exists:
             self.folder_label.setText(
@@ -157,6 +207,7 @@ class UnlockWidget(QWidget):
         self.background.run(open_vault, self._opened, self._failed)
 
     def _opened(self, vault: Vault) -> None:
+        remember_choice("vault")
         self.passphrase.clear()
         self.set_busy(False)
         self.unlocked.emit(vault)

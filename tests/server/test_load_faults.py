@@ -47,7 +47,7 @@ def check(figures: dict[str, Any]) -> None:
 
 
 def test_a_crash_and_a_cut_connection_lose_no_acknowledged_write() -> None:
-    check(load(Config(staff=3, seconds=6.0, max_ops=400, clients=120)))
+    check(load(Config(staff=3, seconds=5.0, max_ops=400, clients=60)))
 
 
 @pytest.mark.slow
