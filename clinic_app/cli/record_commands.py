@@ -9,7 +9,8 @@ from pathlib import Path
 
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
-from clinic_app.services import audit_log, clients, importing, letters, matters
+from clinic_app.i18n import _
+from clinic_app.services import audit_log, clients, importing, letters, matters, restrictions
 from clinic_app.services.records import MatterRecord, to_json
 
 IMPORT_HELP = (
@@ -152,10 +153,18 @@ def cmd_matters(args: argparse.Namespace) -> int:
         if args.letter is not None:
             letters.get_letter(vault, letter_id=args.letter)
         rows = matters.list_matters(vault, client_id=args.client, letter_id=args.letter)
+        whole_list = not args.json and args.client is None and args.letter is None
+        hidden = restrictions.hidden_matters(vault) if whole_list else []
     if args.json:
         print_json([to_json(m) for m in rows])
         return 0
     matter_table(rows)
+    for item in hidden:  # on the clinic server: restricted matters exist, and whom to ask
+        print(
+            _("Matter {id} is restricted; ask {names} about it.").format(
+                id=item.matter_id, names=_(" or ").join(item.ask)
+            )
+        )
     return 0
 
 

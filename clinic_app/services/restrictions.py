@@ -7,6 +7,7 @@ vault on one laptop, where everyone shares the passphrase, the list is kept and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
@@ -95,6 +96,30 @@ def clear_restriction(vault: Store, *, matter_id: int) -> Changed[list[str]]:
             session, action="unrestrict", record_kind=MATTER, record_id=matter_id, summary=""
         )
     return Changed([], ChangeSet.of(MATTER, matter_id))
+
+
+@dataclass(frozen=True)
+class HiddenMatter:
+    """A matter restricted from the person asking: its id and whom to ask, nothing else."""
+
+    matter_id: int
+    ask: tuple[str, ...]
+
+
+def hidden_matters(vault: Store) -> list[HiddenMatter]:
+    """Restricted matters this person may not open (on the clinic server, where the database
+    hides them; in a vault every matter opens, so none)."""
+    with vault.reader() as session:
+        rows = session.exec(
+            select(MatterRestriction.matter_id, StaffMember.name)
+            .join(StaffMember, col(StaffMember.id) == col(MatterRestriction.staff_id))
+            .where(col(MatterRestriction.matter_id).not_in(select(Matter.id)))
+            .order_by(col(MatterRestriction.matter_id), col(StaffMember.name))
+        ).all()
+    found: dict[int, list[str]] = {}
+    for matter_id, name in rows:
+        found.setdefault(matter_id, []).append(name)
+    return [HiddenMatter(matter_id, tuple(names)) for matter_id, names in found.items()]
 
 
 def restricted_to(vault: Store, *, matter_id: int) -> list[str]:

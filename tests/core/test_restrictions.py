@@ -24,6 +24,8 @@ def test_restrict_keeps_named_staff_and_clear_lifts_it(vault: Vault) -> None:
     )
     assert changed.record == ["Dana Rivera", "Pat Lee"]
     assert restrictions.restricted_to(vault, matter_id=matter_id) == ["Dana Rivera", "Pat Lee"]
+    # In a vault everyone with the passphrase opens every matter: nothing is hidden.
+    assert restrictions.hidden_matters(vault) == []
     # Restricting again replaces the list.
     restrictions.restrict_matter(vault, matter_id=matter_id, staff=["Pat Lee"])
     assert restrictions.restricted_to(vault, matter_id=matter_id) == ["Pat Lee"]

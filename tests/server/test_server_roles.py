@@ -287,8 +287,10 @@ def test_matter_restrict_through_the_app_on_the_server(
     matter = str(cases.open_matter)
     done = assert_ok(as_person("att_role", "matter", "restrict", matter, "--to", "att_role"))
     assert "restricted to: att_role" in done.stdout
-    # The paralegal cannot open it, and is told whom to ask.
+    # The paralegal cannot open it, and is told whom to ask; their list says it exists.
     assert_one_line_error(as_person("para_role", "matter", "show", matter), 1, "ask att_role")
+    listed = assert_ok(as_person("para_role", "matters")).stdout
+    assert f"Matter {matter} is restricted; ask att_role about it." in listed
     with clinic_server.connect("para_role") as conn:
         assert cases.open_matter not in _ids(conn, "matter")
     assert (
