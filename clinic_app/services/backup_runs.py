@@ -16,7 +16,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from clinic_app.domain.models import AuditEvent, Setting
-from clinic_app.errors import ClinicError
+from clinic_app.errors import ClinicError, UserError
+from clinic_app.i18n import _
 from clinic_app.services import backup
 from clinic_app.services.backup_copies import (
     FAILED,
@@ -33,7 +34,7 @@ from clinic_app.services.backup_copies import (
 )
 from clinic_app.services.backup_plan import BackupPlan, Destination, get_plan
 from clinic_app.services.check import check_vault
-from clinic_app.store.base import Store
+from clinic_app.store.base import SERVER, Store
 from clinic_app.vault import audit
 from clinic_app.vault.keyslots import BackupKey
 from clinic_app.vault.vault import Vault
@@ -304,6 +305,13 @@ class Listing:
 def list_backups(vault: Vault, *, recheck_files: bool = True) -> tuple[Listing, ...]:
     """Every copy per destination with its verification result. With `recheck_files`, each good
     copy is read back against its checksum (a copy changed since is marked failed, and kept)."""
+    if vault.kind == SERVER:
+        raise UserError(
+            _(
+                "The clinic server is backed up on the server itself (pg_dump and its encrypted "
+                "files; see docs/server.md, Backups): this computer keeps no copies of it."
+            )
+        )
     plan = get_plan(vault)
     vault_id = vault.vault_id
     listings = []

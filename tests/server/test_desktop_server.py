@@ -92,6 +92,9 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     assert not window.is_locked
     assert attorney in window.status_vault.text()
     assert _sessions(clinic_server, attorney) >= 1
+    for page in window.pages:  # every screen opens on the server store
+        window.show_page(page)
+        qtbot.wait(50)
     # The address, CA file and name are remembered on this computer; the password is not.
     saved = (config_dir() / "window.ini").read_text(encoding="utf-8")
     assert address in saved and str(ca_file) in saved and attorney in saved
