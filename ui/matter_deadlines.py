@@ -25,6 +25,7 @@ from ui.deadline_table import DeadlineTableModel
 from ui.forms import error_label
 
 ROW_HEIGHT = 26
+ASSIGNEE_WIDTH = 130
 
 
 class MatterDeadlines(QWidget):
@@ -52,6 +53,10 @@ class MatterDeadlines(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DeadlineTableModel.KIND, QHeaderView.ResizeMode.Stretch)
+        # The assignee is mostly the matter's own (named above): a narrow column, whole in its
+        # tooltip, so what is due keeps the room (Spanish role names are long).
+        header.setSectionResizeMode(DeadlineTableModel.ASSIGNEE, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(DeadlineTableModel.ASSIGNEE, ASSIGNEE_WIDTH)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._selected())
         self.why = QLabel()
         self.why.setObjectName("matterDeadlineWhy")
