@@ -196,11 +196,22 @@ class Suite:
             rows.append(
                 Row(
                     "startup",
-                    f"Start-up to a usable main window ({size_label(STARTUP_SIZE)} vault, offscreen, "
-                    "unlock excluded)",
+                    "First window (the unlock screen), offscreen, imports included",
                     "s",
                     figures["app_window_s_median"],
                     Goal(ratio_at_most=1.5),
+                    "a bare PySide6 QMainWindow shown",
+                    figures["bare_window_s_median"],
+                )
+            )
+            rows.append(
+                Row(
+                    "startup",
+                    f"Unlock to a usable main window ({size_label(STARTUP_SIZE)} vault, key "
+                    "derivation excluded)",
+                    "s",
+                    figures["unlock_to_usable_s_median"],
+                    Goal(below=0.15),
                     "a bare PySide6 QMainWindow shown",
                     figures["bare_window_s_median"],
                 )

@@ -7,6 +7,9 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from clinic_app.i18n import _, ngettext
 
+AUTOLOCK_KEY = "ui.autolock_minutes"  # the vault setting: minutes idle before locking
+DEFAULT_AUTOLOCK = 5
+
 WARN_MS = 30_000  # the countdown shows this long before locking
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -22,26 +23,27 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import N_, _
 from clinic_app.services import settings as vault_settings
 from clinic_app.services.vault_ops import Vault
+from ui import screens
 from ui.auto_backup import AutoBackup
 from ui.background import Background
-from ui.backup_dialogs import BackupDialog, RestoreDialog
 from ui.bus import ChangeBus
-from ui.idle_lock import AutoLock, IdleWatcher, idle_message
-from ui.import_wizard import ImportWizard
+from ui.idle_lock import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, AutoLock, IdleWatcher, idle_message
 from ui.others_changes import OthersChanges
 from ui.pages.base import Page
-from ui.pages.clients import ClientsPage
-from ui.pages.deadlines import DeadlinesPage
-from ui.pages.documents import DocumentsPage
-from ui.pages.employers import EmployersPage
-from ui.pages.matters import MattersPage
-from ui.pages.settings import AUTOLOCK_KEY, DEFAULT_AUTOLOCK, SettingsPage
-from ui.pages.today import TodayPage
 from ui.reminders import Reminders
 from ui.screen_fit import fit_to_screen
 from ui.server_link import ServerLink, session_label
 from ui.strings import shown_folder
 from ui.unlock import UnlockWidget
+
+if TYPE_CHECKING:
+    from ui.pages.clients import ClientsPage
+    from ui.pages.deadlines import DeadlinesPage
+    from ui.pages.documents import DocumentsPage
+    from ui.pages.employers import EmployersPage
+    from ui.pages.matters import MattersPage
+    from ui.pages.settings import SettingsPage
+    from ui.pages.today import TodayPage
 
 APP_TITLE = N_("Clinic case manager")  # never client data in a window title
 DEFAULT_AUTOLOCK_MINUTES = 5
@@ -64,32 +66,9 @@ class MainWindow(QMainWindow):
         self.unlock = UnlockWidget(Path(vault_dir), actor, self.background)
         self.unlock.unlocked.connect(self.on_unlocked)
 
-        self.clients = ClientsPage(self.bus)
-        self.clients.open_matter.connect(self.open_matter)
-        self.matters = MattersPage(self.bus)
-        self.employers = EmployersPage(self.bus)
-        self.employers.open_matter.connect(self.open_matter)
-        self.documents = DocumentsPage(self.bus, self.background)
-        self.documents.clinic_settings_needed.connect(self.open_clinic_settings)
-        self.matters.panel.draft_requested.connect(self.draft_for_matter)
-        self.employers.prepare_packets.connect(self.draft_for_letter)
-        self.settings = SettingsPage(self.bus, self.background)
-        self.settings.autolock_changed.connect(self.set_autolock_minutes)
-        self.settings.language_changed.connect(self.language_changed.emit)
-        self.today = TodayPage(self.bus)
-        self.today.open_matter.connect(self.open_matter)
-        self.deadlines = DeadlinesPage(self.bus)
-        self.deadlines.open_matter.connect(self.open_matter)
-        self.matters.panel.task_requested.connect(self.deadlines.add_task)
-        self.pages: list[Page] = [
-            self.today,
-            self.clients,
-            self.matters,
-            self.employers,
-            self.deadlines,
-            self.documents,
-            self.settings,
-        ]
+        # Screens are built the first time they are shown or used (ui/screens.py): unlocking
+        # builds the first one only, so the window is usable sooner.
+        self._built: dict[str, Page] = {}
         self.reminders = Reminders(self)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -100,10 +79,10 @@ class MainWindow(QMainWindow):
             "QListWidget#sidebar::item { padding: 9px 12px; }"
         )
         self.page_stack = QStackedWidget()
-        for page in self.pages:
-            self.sidebar.addItem(_(page.title))
-            self.page_stack.addWidget(page)
-        self.sidebar.currentRowChanged.connect(self.page_stack.setCurrentIndex)
+        for _name, title in screens.SCREENS:
+            self.sidebar.addItem(_(title))
+            self.page_stack.addWidget(QWidget())  # a place kept for the screen
+        self.sidebar.currentRowChanged.connect(self._show_index)
         workspace = QWidget()
         row = QHBoxLayout(workspace)
         row.setContentsMargins(0, 0, 0, 0)
@@ -184,9 +163,65 @@ class MainWindow(QMainWindow):
     def set_autolock_minutes(self, minutes: float) -> None:
         self.autolock.set_minutes(minutes)
 
+    # -- screens, built on first use ---------------------------------------------------------
+
+    def _page(self, name: str) -> Page:
+        page = self._built.get(name)
+        if page is None:
+            page = self._built[name] = screens.build(self, name)
+            index = screens.NAMES.index(name)
+            placeholder = self.page_stack.widget(index)
+            if placeholder is not None:
+                self.page_stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            self.page_stack.insertWidget(index, page)
+            page.set_vault(self.vault)
+        return page
+
+    def _show_index(self, index: int) -> None:
+        if 0 <= index < len(screens.NAMES):
+            self.page_stack.setCurrentWidget(self._page(screens.NAMES[index]))
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every screen, in the sidebar's order (building those not built yet)."""
+        return [self._page(name) for name in screens.NAMES]
+
+    @property
+    def built_pages(self) -> list[Page]:
+        return list(self._built.values())
+
+    @property
+    def today(self) -> TodayPage:
+        return self._page("today")  # type: ignore[return-value]
+
+    @property
+    def clients(self) -> ClientsPage:
+        return self._page("clients")  # type: ignore[return-value]
+
+    @property
+    def matters(self) -> MattersPage:
+        return self._page("matters")  # type: ignore[return-value]
+
+    @property
+    def employers(self) -> EmployersPage:
+        return self._page("employers")  # type: ignore[return-value]
+
+    @property
+    def deadlines(self) -> DeadlinesPage:
+        return self._page("deadlines")  # type: ignore[return-value]
+
+    @property
+    def documents(self) -> DocumentsPage:
+        return self._page("documents")  # type: ignore[return-value]
+
+    @property
+    def settings(self) -> SettingsPage:
+        return self._page("settings")  # type: ignore[return-value]
+
     def on_unlocked(self, vault: Vault) -> None:
         self.vault = vault
-        for page in self.pages:
+        for page in self.built_pages:
             page.set_vault(vault)
         self.stack.setCurrentWidget(self.workspace)
         self.show_page(self.today)
@@ -207,7 +242,9 @@ class MainWindow(QMainWindow):
         self.auto_backup.at_unlock(vault)
 
     def show_page(self, page: Page) -> None:
-        self.sidebar.setCurrentRow(self.pages.index(page))
+        index = next(i for i, name in enumerate(screens.NAMES) if self._built.get(name) is page)
+        self._show_index(index)
+        self.sidebar.setCurrentRow(index)
 
     def lock(self) -> None:
         """Drop every model and widget that holds client data, close the vault, show unlock."""
@@ -216,7 +253,7 @@ class MainWindow(QMainWindow):
         self.others_changes.stop()
         self.server_link.stop()
         self._drop_dialogs()
-        for page in self.pages:
+        for page in self.built_pages:
             page.set_vault(None)
         if self.vault is not None:
             vault, self.vault = self.vault, None
@@ -268,7 +305,8 @@ class MainWindow(QMainWindow):
         """For the client in view on the Clients screen, else chosen in the dialog."""
         if self.vault is None:
             return
-        if self.page_stack.currentWidget() is self.clients and self.clients.selected_client_id():
+        shown = self.page_stack.currentWidget()
+        if shown is self._built.get("clients") and self.clients.selected_client_id():
             self.clients.new_matter()
         else:
             self.show_page(self.matters)
@@ -293,15 +331,21 @@ class MainWindow(QMainWindow):
     def import_spreadsheet(self) -> None:
         if self.vault is None:
             return
+        from ui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.vault, self.background, self)
         wizard.exec()
         self.bus.publish(wizard.changes)
 
     def back_up(self) -> None:
         if self.vault is not None:
+            from ui.backup_dialogs import BackupDialog
+
             BackupDialog(self.vault, self.background, self).exec()
 
     def restore(self) -> None:
+        from ui.backup_dialogs import RestoreDialog
+
         dialog = RestoreDialog(self.background, self)
         dialog.exec()
         if dialog.restored is not None:
@@ -314,7 +358,7 @@ class MainWindow(QMainWindow):
     def hand_over_vault(self) -> Vault | None:
         """Give the open vault to a new window (language switch) without closing it."""
         vault, self.vault = self.vault, None
-        for page in self.pages:
+        for page in self.built_pages:
             page.set_vault(None)
         self.autolock.stop()
         self._show_locked()

@@ -16,9 +16,17 @@ from ui.unlock import UnlockWidget
 APP_TITLE = N_("Clinic case manager")  # as ui.main_window's; never client data in a title
 
 # What the main window needs and the unlock screen does not: the database layer (SQLAlchemy,
-# SQLModel, Alembic), the services, document drafting and every screen. Loading them takes most
-# of the start-up, so they load while the person types the passphrase.
-PRELOAD = ("clinic_app.services", "ui.main_window")
+# SQLModel, Alembic), the services, document drafting and the first screen (Today). Loading them
+# takes most of the start-up, so they load while the person types the passphrase; the other
+# screens load when first shown (ui/screens.py).
+PRELOAD = (
+    "clinic_app.services",
+    "ui.main_window",
+    "ui.pages.today",
+    # The federal holiday tables Today's deadlines are dated with (clinic_app.deadlines.calendar
+    # loads them on first use): some 300 modules, most of a second on a busy machine.
+    "holidays.countries",
+)
 
 
 class Preload:

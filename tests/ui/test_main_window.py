@@ -172,3 +172,21 @@ def test_table_model_fetches_lazily_over_100000_clients(qtbot, tmp_path: Path) -
         assert model.rowCount() == min(model.total, ClientTableModel.SEARCH_PAGE)
     finally:
         vault.close()
+
+
+def test_screens_are_built_when_first_shown(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    # Unlocking builds the first screen only; the sidebar lists them all.
+    assert [type(page).__name__ for page in window.built_pages] == ["TodayPage"]
+    assert window.sidebar.count() == 7
+    assert window.sidebar.item(1).text() == _("Clients")
+    rect = window.sidebar.visualItemRect(window.sidebar.item(1))
+    qtbot.mouseClick(window.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    shown = window.page_stack.currentWidget()
+    assert type(shown).__name__ == "ClientsPage"
+    assert shown is window.clients
+    assert window.clients.model.total == 24  # built with the open vault and read when shown
+    assert {type(page).__name__ for page in window.built_pages} == {"TodayPage", "ClientsPage"}
+    window.lock_action.trigger()
+    assert window.clients.model.rowCount() == 0  # a built screen drops its data on lock

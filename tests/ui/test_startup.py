@@ -34,6 +34,15 @@ def test_first_window_modules_load_no_database_code() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_main_window_loads_only_the_first_screen() -> None:
+    # The other screens' modules load when first shown (ui/screens.py).
+    screens = ("ui.pages.clients", "ui.pages.matters", "ui.pages.documents", "ui.pages.settings")
+    code = f"import ui.main_window, sys\nprint(sorted(m for m in {screens!r} if m in sys.modules))"
+    done = _fresh(code, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2] == "[]"
+
+
 def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -> None:
     # No display: the app says so (exit 1) after parsing, which is as far as the CLI goes alone.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}

@@ -39,13 +39,12 @@ from ui.bus import ChangeBus
 from ui.date_input import DateInput
 from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
+from ui.idle_lock import AUTOLOCK_KEY, DEFAULT_AUTOLOCK
 from ui.pages.base import Page
 from ui.pages.settings_backups import BackupsTab
 from ui.pages.settings_rotation import RotationBox
 from ui.rule_update import install_rule_update
 
-AUTOLOCK_KEY = "ui.autolock_minutes"
-DEFAULT_AUTOLOCK = 5
 ROLES = [
     ("attorney", N_("Attorney")),
     ("accredited_representative", N_("Accredited representative")),
