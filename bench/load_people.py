@@ -13,7 +13,7 @@ from typing import Any
 from clinic_app.errors import ConflictError
 from clinic_app.services import documents as documents_service
 from clinic_app.services import matters
-from clinic_app.services.clients import list_clients
+from clinic_app.services.clients import list_clients, search_page
 from clinic_app.services.deadlines import list_deadlines, mark_done
 from clinic_app.store.postgres import UNREACHABLE, ServerError
 
@@ -21,6 +21,7 @@ from clinic_app.store.postgres import UNREACHABLE, ServerError
 WEIGHTS = {"search": 36, "open": 28, "notice": 15, "done": 14, "render": 7}
 OPERATIONS = (*WEIGHTS, "edit")
 TEMPLATE = "declaration"
+SEARCH_PAGE = 50  # the Clients screen's first page
 # Every few seconds both people of a pair open their shared matter and save a change to it, so
 # the one who saves second was working from an old version: a conflict provoked on purpose.
 EDIT_EVERY = 5.0
@@ -183,7 +184,11 @@ class Person:
         name = self.rng.choice(self.world.names)
         for end in range(1, min(len(name), 7) + 1):
             typed = name[:end]
-            self._timed("search", lambda: list_clients(self.store, search_text=typed, limit=25))  # noqa: B023
+            # What the Clients screen reads per keystroke: the count and the first page.
+            self._timed(
+                "search",
+                lambda: search_page(self.store, search_text=typed, limit=SEARCH_PAGE),  # noqa: B023
+            )
             self._pause(0.12)
 
     def _open(self) -> None:
