@@ -144,9 +144,13 @@ def test_an_unreachable_server_shows_one_sentence_and_the_app_carries_on_by_itse
     crashable.cluster.stop("immediate")
     qtbot.waitUntil(banner.isVisible, timeout=20_000)
     assert banner.text() == UNREACHABLE
+    # A screen opened meanwhile says the same sentence (no error dialog, no traceback).
+    window.show_page(window.matters)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == UNREACHABLE)
     crashable.cluster.launch()
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
     assert not window.is_locked  # nobody reconnected or unlocked anything
+    qtbot.waitUntil(lambda: window.matters.model.rowCount() > 0, timeout=20_000)
 
     # The store works again: search the clients as a person types.
     window.show_page(window.clients)

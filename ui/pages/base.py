@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.i18n import _
 from clinic_app.services import ChangeSet
+from clinic_app.services.server_session import ServerError
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.feedback import desktop_message
@@ -33,7 +34,12 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
-        self.reload()
+        try:
+            self.reload()
+        except ServerError as exc:
+            # The clinic server is unreachable: say so once; the screen re-reads when it is back.
+            self._stale = True
+            self.bus.said.emit(desktop_message(exc))
 
     def reload(self) -> None:
         """Re-read everything shown from the vault (or clear it when locked)."""
