@@ -131,9 +131,8 @@ def _grant(vault: Vault, matter_id: int, start: str, end: str) -> None:
         matters.add_grant(vault, matter_id=matter_id, kind=kind, start=start, end=end)
 
 
-def build(vault: Vault) -> Worksite:
-    """Fill `vault` with the worksite above (clinic details set, checklists partly received)."""
-    documents.set_clinic_details(vault, values=CLINIC)
+def riverbend_letter(vault: Vault) -> int:
+    """The employer, its plant, the wage dispute and the agency letter covering it; the letter's id."""
     employer = employers.add_employer(
         vault, name="Riverbend Meat Packers Inc.", address="1400 Industrial Pkwy",
         city="Marshalltown", state="IA",
@@ -145,11 +144,17 @@ def build(vault: Vault) -> Worksite:
         vault, employer_id=employer.id, worksite_id=site.id, agency="DOL-WHD",
         case_number="WHD-2023-1037", violation_kind="unpaid overtime",
     ).record  # fmt: skip
-    letter = letters.add_letter(
+    return letters.add_letter(
         vault, agency="DOL-WHD", employer_id=employer.id, worksite_id=site.id,
         dispute_id=dispute.id, date_issued="2024-06-15", period_start="2022-01-01",
         period_end="2024-12-31",
-    ).record  # fmt: skip
+    ).record.id  # fmt: skip
+
+
+def build(vault: Vault) -> Worksite:
+    """Fill `vault` with the worksite above (clinic details set, checklists partly received)."""
+    documents.set_clinic_details(vault, values=CLINIC)
+    letter_id = riverbend_letter(vault)
     ids: dict[str, int] = {}
     people: dict[str, int] = {}
 
@@ -162,7 +167,7 @@ def build(vault: Vault) -> Worksite:
                 address="123 Elm St\nMarshalltown, IA 50158",
             ).record.id  # fmt: skip
         ids[key] = matters.add_matter(
-            vault, client_id=people[case.first], agency_letter_id=letter.id, kind=kind,
+            vault, client_id=people[case.first], agency_letter_id=letter_id, kind=kind,
             status=status, **extra,  # type: ignore[arg-type]
         ).record.id  # fmt: skip
         return ids[key]
@@ -190,4 +195,4 @@ def build(vault: Vault) -> Worksite:
             statuses={"g-28": "received", "agency-letter": "received", "fee": "received",
                       "declaration": "needs_translation"},
         )  # fmt: skip
-    return Worksite(letter.id, ids)
+    return Worksite(letter_id, ids)

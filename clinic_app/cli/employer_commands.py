@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from clinic_app.cli import context
-from clinic_app.cli.output import print_json
-from clinic_app.cli.usage import flags_for
+from clinic_app.cli.adding import add_record, fields_of
 from clinic_app.i18n import _
 from clinic_app.services import employers, letters
-from clinic_app.services.records import to_json
 
 LETTER_FIELD_FLAGS = {
     "agency": "--agency",
@@ -63,15 +60,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_employer_add(args: argparse.Namespace) -> int:
     employer_flags = {"employer name": "NAME", "employer address": "--address", "city": "--city"}
-    with context.open_store(args) as vault, flags_for(employer_flags):
-        record = employers.add_employer(
-            vault, name=args.name, address=args.address, city=args.city, state=args.state
-        ).record
-    if args.json:
-        print_json(to_json(record))
-    else:
-        print(_("Added employer {id}: {name}.").format(id=record.id, name=record.name))
-    return 0
+    return add_record(
+        args,
+        employer_flags,
+        lambda store: employers.add_employer(store, **_place(args)),
+        lambda record: _("Added employer {id}: {name}.").format(id=record.id, name=record.name),
+    )
 
 
 WORKSITE_FIELD_FLAGS = {
@@ -81,49 +75,43 @@ WORKSITE_FIELD_FLAGS = {
 }
 
 
+def _place(args: argparse.Namespace) -> dict[str, str]:
+    return fields_of(args, name="name", address="address", city="city", state="state")
+
+
 def cmd_worksite_add(args: argparse.Namespace) -> int:
-    with context.open_store(args) as vault, flags_for(WORKSITE_FIELD_FLAGS):
-        record = employers.add_worksite(
-            vault,
-            employer_id=args.employer,
-            name=args.name,
-            address=args.address,
-            city=args.city,
-            state=args.state,
-        ).record
-    if args.json:
-        print_json(to_json(record))
-    else:
-        print(
-            _("Added worksite {id} of employer {employer}: {city}, {state}.").format(
-                id=record.id, employer=record.employer_id, city=record.city, state=record.state
-            )
-        )
-    return 0
+    return add_record(
+        args,
+        WORKSITE_FIELD_FLAGS,
+        lambda store: employers.add_worksite(store, employer_id=args.employer, **_place(args)),
+        lambda record: _("Added worksite {id} of employer {employer}: {city}, {state}.").format(
+            id=record.id, employer=record.employer_id, city=record.city, state=record.state
+        ),
+    )
 
 
 def cmd_letter_add(args: argparse.Namespace) -> int:
-    with context.open_store(args) as vault, flags_for(LETTER_FIELD_FLAGS):
-        record = letters.add_letter(
-            vault,
-            agency=args.agency,
-            employer_id=args.employer,
-            worksite_id=args.worksite,
-            date_issued=args.issued,
-            period_start=args.period_start,
-            period_end=args.period_end,
-            reference=args.reference,
-        ).record
-    if args.json:
-        print_json(to_json(record))
-    else:
-        print(
-            _("Added agency letter {id}: {agency}, {employer}, {start} to {end}.").format(
-                id=record.id,
-                agency=record.agency,
-                employer=record.employer,
-                start=record.period_start,
-                end=record.period_end,
-            )
-        )
-    return 0
+    fields = fields_of(
+        args,
+        agency="agency",
+        employer_id="employer",
+        worksite_id="worksite",
+        date_issued="issued",
+        period_start="period_start",
+        period_end="period_end",
+        reference="reference",
+    )
+    return add_record(
+        args,
+        LETTER_FIELD_FLAGS,
+        lambda store: letters.add_letter(store, **fields),
+        lambda record: _(
+            "Added agency letter {id}: {agency}, {employer}, {start} to {end}."
+        ).format(
+            id=record.id,
+            agency=record.agency,
+            employer=record.employer,
+            start=record.period_start,
+            end=record.period_end,
+        ),
+    )

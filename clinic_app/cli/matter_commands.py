@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from clinic_app.cli import context, restrict_commands
+from clinic_app.cli.adding import add_record, fields_of
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.errors import UserError
@@ -295,37 +296,29 @@ def cmd_notice_add(args: argparse.Namespace) -> int:
 
 
 def cmd_grant_add(args: argparse.Namespace) -> int:
-    with context.open_store(args) as vault, flags_for(GRANT_FIELD_FLAGS):
-        record = matters.add_grant(
-            vault,
-            matter_id=args.matter,
-            kind=args.kind,
-            start=args.start,
-            end=args.end,
-            category=args.category,
-        ).record
-    if args.json:
-        print_json(to_json(record))
-    else:
-        print(
-            _("Recorded grant {id} on matter {matter}: {kind} {start} to {end}.").format(
-                id=record.id,
-                matter=args.matter,
-                kind=record.kind.replace("_", " "),
-                start=record.start,
-                end=record.end,
-            )
-        )
-    return 0
+    fields = fields_of(
+        args, matter_id="matter", kind="kind", start="start", end="end", category="category"
+    )
+    return add_record(
+        args,
+        GRANT_FIELD_FLAGS,
+        lambda store: matters.add_grant(store, **fields),
+        lambda record: _("Recorded grant {id} on matter {matter}: {kind} {start} to {end}.").format(
+            id=record.id,
+            matter=args.matter,
+            kind=record.kind.replace("_", " "),
+            start=record.start,
+            end=record.end,
+        ),
+    )
 
 
 def cmd_note_add(args: argparse.Namespace) -> int:
-    with context.open_store(args) as vault, flags_for({"note": "TEXT"}):
-        record = notes.add_note(
-            vault, body=" ".join(args.text), client_id=args.client, matter_id=args.matter
-        ).record
-    if args.json:
-        print_json(to_json(record))
-    else:
-        print(_("Added note {id}.").format(id=record.id))
-    return 0
+    return add_record(
+        args,
+        {"note": "TEXT"},
+        lambda store: notes.add_note(
+            store, body=" ".join(args.text), client_id=args.client, matter_id=args.matter
+        ),
+        lambda record: _("Added note {id}.").format(id=record.id),
+    )

@@ -109,6 +109,6 @@ def if_version_flag(parser: argparse.ArgumentParser, kind: str) -> None:
         "--if-version",
         type=int,
         metavar="N",
-        help=f"save only if the {kind} is still at this version (its \"version\" in --json); "
+        help=f'save only if the {kind} is still at this version (its "version" in --json); '
         "otherwise exit 1 and change nothing",
     )

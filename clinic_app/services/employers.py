@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +19,8 @@ from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import DISPUTE, EMPLOYER, WORKSITE, Changed, ChangeSet
 from clinic_app.services.records import DisputeRecord, EmployerRecord, WorksiteRecord
 from clinic_app.store.base import Store
+
+R = TypeVar("R")
 
 
 def employer_record(row: Employer) -> EmployerRecord:
@@ -61,29 +65,34 @@ def normalize_state(state: str) -> str:
     return text.upper() if len(text) == 2 else text
 
 
-def _place_values(
-    what: str,
-    *,
-    name: str | None,
-    address: str | None,
-    city: str | None,
-    state: str | None,
-    name_required: bool = False,
-) -> dict[str, object]:
-    """The given name and place fields of an employer or worksite, checked and normalized."""
+class PlaceFields(TypedDict, total=False):
+    """An employer's or worksite's name and place, as typed (a field left out stays as it is)."""
+
+    name: str
+    address: str
+    city: str
+    state: str
+
+
+def _place_values(what: str, fields: PlaceFields, *, new: bool = False) -> dict[str, object]:
+    """The given name and place of an employer or worksite, checked and normalized; an
+    employer always needs its name (a new one, and a corrected one)."""
+    given: dict[str, str | None] = {key: value for key, value in fields.items()}  # type: ignore[misc]
+    if new and what == "employer":
+        given.setdefault("name", "")
     values: dict[str, object] = {}
-    if name is not None:
-        values["name"] = (
-            v.require_text(name, f"{what} name")
-            if name_required
-            else v.plain_text(name, f"{what} name")
-        )
-    if address is not None:
-        values["address"] = v.plain_text(address, f"{what} address", multiline=True)
-    if city is not None:
-        values["city"] = v.plain_text(city, "city")
-    if state is not None:
-        values["state"] = normalize_state(state)
+    for key, value in given.items():
+        if value is None:  # callers that pass every field say "unchanged" with None
+            continue
+        if key == "name":
+            check = v.require_text if what == "employer" else v.plain_text
+            values[key] = check(value, f"{what} name")
+        elif key == "address":
+            values[key] = v.plain_text(value, f"{what} address", multiline=True)
+        elif key == "city":
+            values[key] = v.plain_text(value, "city")
+        elif key == "state":
+            values[key] = normalize_state(value)
     return values
 
 
@@ -96,56 +105,59 @@ def find_employer(session: Session, name: str) -> Employer | None:
     return None
 
 
-def create_employer_in_session(
-    session: Session, *, name: str, address: str = "", city: str = "", state: str = ""
-) -> Employer:
-    values = _place_values(
-        "employer", name=name, address=address, city=city, state=state, name_required=True
-    )
-    row = Employer(**values)  # type: ignore[arg-type]
+def create_employer_in_session(session: Session, **fields: Unpack[PlaceFields]) -> Employer:
+    row = Employer(**_place_values("employer", fields, new=True))  # type: ignore[arg-type]
     insert(session, row, EMPLOYER)
     conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [require_id(row.id)])
     return row
 
 
-def add_employer(
-    vault: Store, *, name: str, address: str = "", city: str = "", state: str = ""
-) -> Changed[EmployerRecord]:
+def add_employer(vault: Store, **fields: Unpack[PlaceFields]) -> Changed[EmployerRecord]:
     with vault.session() as session:
-        row = create_employer_in_session(
-            session, name=name, address=address, city=city, state=state
-        )
-        record = employer_record(row)
+        record = employer_record(create_employer_in_session(session, **fields))
     return Changed(record, ChangeSet.of(EMPLOYER, record.id))
 
 
 def update_employer(
-    vault: Store,
-    *,
-    employer_id: int,
-    version: int | None = None,
-    name: str | None = None,
-    address: str | None = None,
-    city: str | None = None,
-    state: str | None = None,
+    vault: Store, *, employer_id: int, version: int | None = None, **fields: Unpack[PlaceFields]
 ) -> Changed[EmployerRecord]:
     """Correct an employer's name or place; `version` is the one the person loaded (None: any)."""
+
+    def follow(session: Session) -> None:  # its clients are found, and checked, by its name
+        client_ids = session.exec(
+            select(Matter.client_id).where(Matter.employer_id == employer_id)
+        ).all()
+        search.reindex_clients(session, client_ids)
+        conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [employer_id])
+
+    return _correct(vault, Employer, employer_id, version, fields, employer_record, follow)
+
+
+def _correct(
+    vault: Store,
+    model: type[Employer] | type[Worksite],
+    record_id: int,
+    version: int | None,
+    fields: PlaceFields,
+    to_record: Callable[[Any], R],
+    follow: Callable[[Session], None] | None = None,
+) -> Changed[R]:
+    """Correct an employer's or worksite's name or place against the version loaded."""
+    kind = EMPLOYER if model is Employer else WORKSITE
     with vault.session() as session:
-        row = get_or_fail(session, Employer, employer_id, "employer")
-        values = _place_values(
-            "employer", name=name, address=address, city=city, state=state, name_required=True
-        )
+        row = get_or_fail(session, model, record_id, kind)
         changed = row_versions.apply_changes(
-            session, row, values, kind=EMPLOYER, record_id=employer_id, version=version
+            session,
+            row,
+            _place_values(kind, fields),
+            kind=kind,
+            record_id=record_id,
+            version=version,
         )
-        if changed:
-            client_ids = session.exec(
-                select(Matter.client_id).where(Matter.employer_id == employer_id)
-            ).all()
-            search.reindex_clients(session, client_ids)
-            conflict_index.refresh(session.connection(), conflict_index.EMPLOYER, [employer_id])
-        record = employer_record(row)
-    return Changed(record, ChangeSet.of(EMPLOYER, employer_id) if changed else ChangeSet())
+        if changed and follow is not None:
+            follow(session)
+        record = to_record(row)
+    return Changed(record, ChangeSet.of(kind, record_id) if changed else ChangeSet())
 
 
 def list_employers(vault: Store) -> list[EmployerRecord]:
@@ -168,57 +180,29 @@ def find_worksite(session: Session, employer_id: int, city: str, state: str) -> 
 
 
 def create_worksite_in_session(
-    session: Session,
-    *,
-    employer_id: int,
-    name: str = "",
-    address: str = "",
-    city: str = "",
-    state: str = "",
+    session: Session, *, employer_id: int, **fields: Unpack[PlaceFields]
 ) -> Worksite:
     get_or_fail(session, Employer, employer_id, "employer")
-    values = _place_values("worksite", name=name, address=address, city=city, state=state)
+    values = _place_values("worksite", fields, new=True)
     row = Worksite(employer_id=employer_id, **values)  # type: ignore[arg-type]
     insert(session, row, WORKSITE)
     return row
 
 
 def add_worksite(
-    vault: Store,
-    *,
-    employer_id: int,
-    name: str = "",
-    address: str = "",
-    city: str = "",
-    state: str = "",
+    vault: Store, *, employer_id: int, **fields: Unpack[PlaceFields]
 ) -> Changed[WorksiteRecord]:
     with vault.session() as session:
-        row = create_worksite_in_session(
-            session, employer_id=employer_id, name=name, address=address, city=city, state=state
-        )
+        row = create_worksite_in_session(session, employer_id=employer_id, **fields)
         record = worksite_record(row)
     return Changed(record, ChangeSet.of(WORKSITE, record.id))
 
 
 def update_worksite(
-    vault: Store,
-    *,
-    worksite_id: int,
-    version: int | None = None,
-    name: str | None = None,
-    address: str | None = None,
-    city: str | None = None,
-    state: str | None = None,
+    vault: Store, *, worksite_id: int, version: int | None = None, **fields: Unpack[PlaceFields]
 ) -> Changed[WorksiteRecord]:
     """Correct a worksite's name or place (its employer never changes)."""
-    with vault.session() as session:
-        row = get_or_fail(session, Worksite, worksite_id, "worksite")
-        values = _place_values("worksite", name=name, address=address, city=city, state=state)
-        changed = row_versions.apply_changes(
-            session, row, values, kind=WORKSITE, record_id=worksite_id, version=version
-        )
-        record = worksite_record(row)
-    return Changed(record, ChangeSet.of(WORKSITE, worksite_id) if changed else ChangeSet())
+    return _correct(vault, Worksite, worksite_id, version, fields, worksite_record)
 
 
 def get_worksite(vault: Store, *, worksite_id: int) -> WorksiteRecord:

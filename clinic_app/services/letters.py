@@ -44,84 +44,79 @@ def _record(row: AgencyLetter, employer: str, matter_count: int) -> LetterRecord
     )
 
 
-def create_letter_in_session(
-    session: Session,
-    *,
-    agency: str,
-    employer_id: int,
-    date_issued: date | str | None = None,
-    period_start: date | str | None = None,
-    period_end: date | str | None = None,
-    worksite_id: int | None = None,
-    dispute_id: int | None = None,
-    reference: str = "",
-) -> AgencyLetter:
-    get_or_fail(session, Employer, employer_id, "employer")
-    if worksite_id is not None:
-        site = get_or_fail(session, Worksite, worksite_id, "worksite")
-        if site.employer_id != employer_id:
-            raise ValidationError(
-                "worksite", f"worksite {worksite_id} is not one of employer {employer_id}'s."
-            )
-    if dispute_id is not None:
-        get_or_fail(session, LaborDispute, dispute_id, "labor dispute")
-    start = v.parse_date(period_start, "letter period start")
-    end = v.parse_date(period_end, "letter period end")
-    v.check_order(start, end, "letter period start", "letter period end")
-    row = AgencyLetter(
-        agency=v.require_text(agency, "agency"),
-        employer_id=employer_id,
-        date_issued=v.parse_date(date_issued, "letter date"),
-        period_start=start,
-        period_end=end,
-        worksite_id=worksite_id,
-        dispute_id=dispute_id,
-        reference=reference.strip(),
-    )
-    insert(session, row, LETTER)
-    return row
+class LetterDetails(TypedDict, total=False):
+    """A letter's fields besides its agency; the employer stays (its matters point at it)."""
 
-
-def add_letter(
-    vault: Store,
-    *,
-    agency: str,
-    employer_id: int,
-    date_issued: date | str | None = None,
-    period_start: date | str | None = None,
-    period_end: date | str | None = None,
-    worksite_id: int | None = None,
-    dispute_id: int | None = None,
-    reference: str = "",
-) -> Changed[LetterRecord]:
-    """Record a Statement of Interest."""
-    with vault.session() as session:
-        row = create_letter_in_session(
-            session,
-            agency=agency,
-            employer_id=employer_id,
-            date_issued=date_issued,
-            period_start=period_start,
-            period_end=period_end,
-            worksite_id=worksite_id,
-            dispute_id=dispute_id,
-            reference=reference,
-        )
-        employer = get_or_fail(session, Employer, employer_id, "employer").name
-        record = _record(row, employer, 0)
-    return Changed(record, ChangeSet.of(LETTER, record.id))
-
-
-class LetterFields(TypedDict, total=False):
-    """Editable letter fields; the employer stays (its matters point at that employer)."""
-
-    agency: str
     date_issued: date | str | None
     period_start: date | str | None
     period_end: date | str | None
     worksite_id: int | None
     dispute_id: int | None
     reference: str
+
+
+class LetterFields(LetterDetails, total=False):
+    """Editable letter fields."""
+
+    agency: str
+
+
+_DATE_LABELS = {
+    "date_issued": "letter date",
+    "period_start": "letter period start",
+    "period_end": "letter period end",
+}
+
+
+def _clean(session: Session, employer_id: int, fields: LetterFields) -> dict[str, object]:
+    """The given letter fields, checked and normalized (adding and correcting a letter)."""
+    values: dict[str, object] = {}
+    for name, value in fields.items():
+        if name == "agency":
+            values[name] = v.require_text(value, "agency")  # type: ignore[arg-type]
+        elif name == "reference":
+            values[name] = str(value or "").strip()
+        elif name in _DATE_LABELS:
+            values[name] = v.parse_date(value, _DATE_LABELS[name])  # type: ignore[arg-type]
+        elif name == "worksite_id" and value is not None:
+            site = get_or_fail(session, Worksite, value, "worksite")  # type: ignore[arg-type]
+            if site.employer_id != employer_id:
+                raise ValidationError(
+                    "worksite", f"worksite {value} is not one of employer {employer_id}'s."
+                )
+            values[name] = value
+        elif name == "dispute_id" and value is not None:
+            get_or_fail(session, LaborDispute, value, "labor dispute")  # type: ignore[arg-type]
+            values[name] = value
+        else:
+            values[name] = value
+    return values
+
+
+def _check_period(row: AgencyLetter) -> None:
+    v.check_order(row.period_start, row.period_end, "letter period start", "letter period end")
+
+
+def create_letter_in_session(
+    session: Session, *, agency: str, employer_id: int, **fields: Unpack[LetterDetails]
+) -> AgencyLetter:
+    get_or_fail(session, Employer, employer_id, "employer")
+    values = _clean(session, employer_id, {"agency": agency, **fields})
+    row = AgencyLetter(employer_id=employer_id, **values)  # type: ignore[arg-type]
+    _check_period(row)
+    insert(session, row, LETTER)
+    return row
+
+
+def add_letter(
+    vault: Store, *, agency: str, employer_id: int, **fields: Unpack[LetterDetails]
+) -> Changed[LetterRecord]:
+    """Record a Statement of Interest."""
+    with vault.session() as session:
+        row = create_letter_in_session(session, agency=agency, employer_id=employer_id, **fields)
+        employer = get_or_fail(session, Employer, employer_id, "employer").name
+        record = _record(row, employer, 0)
+    return Changed(record, ChangeSet.of(LETTER, record.id))
 
 
 def update_letter(
@@ -131,37 +126,11 @@ def update_letter(
     with vault.session() as session:
         row = get_or_fail(session, AgencyLetter, letter_id, "agency letter")
         row_versions.check(session, row, LETTER, version)
-        values: dict[str, object] = {}
-        for name, value in fields.items():
-            if name == "agency":
-                values[name] = v.require_text(value, "agency")  # type: ignore[arg-type]
-            elif name == "reference":
-                values[name] = str(value or "").strip()
-            elif name in _DATE_LABELS:
-                values[name] = v.parse_date(value, _DATE_LABELS[name])  # type: ignore[arg-type]
-            elif name == "worksite_id" and value is not None:
-                site = get_or_fail(session, Worksite, value, "worksite")  # type: ignore[arg-type]
-                if site.employer_id != row.employer_id:
-                    raise ValidationError(
-                        "worksite", f"worksite {value} is not one of the letter's employer's."
-                    )
-                values[name] = value
-            elif name == "dispute_id" and value is not None:
-                get_or_fail(session, LaborDispute, value, "labor dispute")  # type: ignore[arg-type]
-                values[name] = value
-            else:
-                values[name] = value
+        values = _clean(session, row.employer_id, fields)
         changed = row_versions.apply_changes(session, row, values, kind=LETTER, record_id=letter_id)
-        v.check_order(row.period_start, row.period_end, "letter period start", "letter period end")
+        _check_period(row)
     record = get_letter(vault, letter_id=letter_id)
     return Changed(record, ChangeSet.of(LETTER, letter_id) if changed else ChangeSet())
-
-
-_DATE_LABELS = {
-    "date_issued": "letter date",
-    "period_start": "letter period start",
-    "period_end": "letter period end",
-}
 
 
 def attach_scan(vault: Store, *, letter_id: int, file_id: int) -> Changed[LetterRecord]:

@@ -24,26 +24,16 @@ from clinic_app.services import (
     checklist,
     clients,
     documents,
-    employers,
-    letters,
     matters,
 )
 from clinic_app.services.vault_ops import Vault
+from tests.case_states import CLINIC as STATE_CASES_CLINIC
+from tests.case_states import TODAY, riverbend_letter
 from tests.core.helpers import scan_for
 
-TODAY = date(2027, 3, 1)
-CLINIC = {
-    "name": "Worker Justice Legal Clinic",
-    "address": "200 Example Ave\\nSpringfield, IL 62701",
-    "phone": "(555) 010-0100",
-    "email": "intake@clinic.example",
-    "signer_name": "Dana Rivera",
-    "signer_title": "Attorney at Law",
-    "signer_bar_number": "IL Bar No. 6300000",
-    "uscis_address": "P.O. Box 0000\\nMontclair, CA 91763",
-    "uscis_address_source": "USCIS, Deferred action filing address page",
-    "uscis_address_checked": "2025-01-10",
-}
+# The clinic of the document-state cases, without an agency's intake address: a test below
+# checks the sentence that asks for one.
+CLINIC = {k: v for k, v in STATE_CASES_CLINIC.items() if not k.startswith("agency_intake.")}
 
 
 @dataclass(frozen=True)
@@ -79,34 +69,17 @@ def _worker(
 @pytest.fixture
 def worksite(vault: Vault) -> Worksite:
     documents.set_clinic_details(vault, values=CLINIC)
-    employer = employers.add_employer(
-        vault,
-        name="Riverbend Meat Packers Inc.",
-        address="1400 Industrial Pkwy",
-        city="Marshalltown",
-        state="IA",
-    ).record
-    site = employers.add_worksite(
-        vault, employer_id=employer.id, name="Main plant", city="Marshalltown", state="IA"
-    ).record
-    dispute = employers.add_dispute(
-        vault, employer_id=employer.id, worksite_id=site.id, agency="DOL-WHD",
-        case_number="WHD-2023-1037", violation_kind="unpaid overtime",
-    ).record  # fmt: skip
-    letter = letters.add_letter(
-        vault, agency="DOL-WHD", employer_id=employer.id, worksite_id=site.id, dispute_id=dispute.id,
-        date_issued="2024-06-15", period_start="2022-01-01", period_end="2024-12-31",
-    ).record  # fmt: skip
+    letter_id = riverbend_letter(vault)
     people = {
         "José Ángel": _worker(
-            vault, letter.id, "José Ángel", "Pérez Núñez", "es", a_number="A012345678"
+            vault, letter_id, "José Ángel", "Pérez Núñez", "es", a_number="A012345678"
         ),
-        "Thảo": _worker(vault, letter.id, "Thảo", "Nguyễn", "vi"),
-        "Cuauhtémoc": _worker(vault, letter.id, "Cuauhtémoc", "Ordóñez", "mam,es"),
-        "Efraín": _worker(vault, letter.id, "Efraín", "Espinoza", "en", safe_contact="Text only."),
-        "Suharti": _worker(vault, letter.id, "Suharti", "", "es"),
+        "Thảo": _worker(vault, letter_id, "Thảo", "Nguyễn", "vi"),
+        "Cuauhtémoc": _worker(vault, letter_id, "Cuauhtémoc", "Ordóñez", "mam,es"),
+        "Efraín": _worker(vault, letter_id, "Efraín", "Espinoza", "en", safe_contact="Text only."),
+        "Suharti": _worker(vault, letter_id, "Suharti", "", "es"),
     }
-    return Worksite(vault, letter.id, people)
+    return Worksite(vault, letter_id, people)
 
 
 def _text(path: Path) -> str:

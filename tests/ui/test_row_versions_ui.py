@@ -153,4 +153,5 @@ def test_no_refresh_under_an_open_editor(qtbot, window: MainWindow) -> None:  # 
     if failures:
         raise failures[0]
     assert seen == {"typed": "555-0142", "resets": 0}
-    qtbot.waitUntil(lambda: bool(resets), timeout=10000)  # after the editor closed, the list re-reads
+    # After the editor closed, the list re-reads.
+    qtbot.waitUntil(lambda: bool(resets), timeout=10000)
