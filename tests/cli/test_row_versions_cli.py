@@ -8,14 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tests import pg_cluster
 from tests.cli.conftest import (
     Run,
     SharedVault,
     assert_ok,
     assert_one_line_error,
     copy_vault,
+    make_env,
     run_cli,
 )
+from tests.people import BEN, BEN_LOGIN, BEN_PASSWORD, add_ben
 
 ZONE = "America/Los_Angeles"
 
@@ -63,3 +66,32 @@ def test_second_edit_of_a_matter_is_refused_and_changes_nothing(
     assert_ok(cli("Ana Ruiz", "matter", "edit", matter_id, "--filed", "2023-01-06"))
     final = assert_ok(cli("Ana Ruiz", "matter", "show", matter_id, "--json")).json()
     assert (final["filed_on"], final["version"]) == ("2023-01-06", now["version"] + 2)
+
+
+def test_on_the_clinic_server_the_second_login_to_save_is_refused(
+    pg_server: pg_cluster.Cluster, server_db: str, isolated_home: Path
+) -> None:
+    """Ana (the test login) and Ben (his own login) at one matter on the clinic server."""
+    add_ben(pg_server, server_db)
+    env = make_env(isolated_home, passphrase=None) | {"TZ": ZONE}
+    passwords = {pg_server.user: pg_server.password, BEN_LOGIN: BEN_PASSWORD}
+
+    def cli(login: str, *args: str) -> Run:
+        secret = {"CLINIC_APP_PASSWORD": passwords[login]}
+        return run_cli("--server", server_db, "--user", login, *args, env=env | secret)
+
+    ana = pg_server.user
+    client = assert_ok(cli(ana, "client", "add", "--first-name", "Rosa", "--json")).json()
+    matter = assert_ok(
+        cli(ana, "matter", "add", "--client", str(client["id"]), "--kind", "initial", "--json")
+    ).json()
+    matter_id = str(matter["id"])
+    assert_ok(cli(BEN_LOGIN, "matter", "edit", matter_id, "--receipt", "IOE0999999999"))
+
+    again = ("--filed", "2023-01-05", "--if-version", str(matter["version"]))
+    line = assert_one_line_error(cli(ana, "matter", "edit", matter_id, *again), 1, BEN)
+    assert line.startswith(f"clinic-app: {BEN} changed this matter at ")
+    assert line.endswith(" — reload to see the changes")
+    now = assert_ok(cli(ana, "matter", "show", matter_id, "--json")).json()
+    assert (now["receipt_number"], now["filed_on"]) == ("IOE0999999999", None)
+    assert now["version"] == matter["version"] + 1

@@ -16,14 +16,10 @@ from sqlalchemy import text
 from clinic_app.errors import ConflictError
 from clinic_app.services import audit_log, clients, employers, letters, matters, notes, row_versions
 from clinic_app.store.base import SERVER
-from tests import pg_cluster
-from tests.conftest import FAST_KDF
 from tests.core.helpers import dump_tables
+from tests.people import BEN, ben_logs_in
 
 Vault = Any  # either store: the tests run on the vault and on the clinic server
-BEN = "Ben Ortiz"
-BEN_LOGIN = "ben"
-BEN_PASSWORD = "ben-password-for-tests"
 
 CLINIC_ZONE = "America/Los_Angeles"  # not UTC, so a sentence in UTC would show
 
@@ -48,34 +44,6 @@ def acting_as(vault: Vault, name: str) -> Iterator[Vault]:
         vault.actor = before
 
 
-def _ben_logs_in(cluster: pg_cluster.Cluster, url: str) -> Any:
-    """Ben's own login on the test clinic server, with his key slot and his staff row."""
-    from clinic_app.store import clinic_key
-    from clinic_app.store.postgres import PostgresStore, make_engine
-
-    with cluster.admin_engine().connect() as conn:  # roles belong to the whole cluster
-        conn.exec_driver_sql(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ben') "
-            "THEN CREATE ROLE ben LOGIN SUPERUSER; END IF; END $$"
-        )
-        conn.exec_driver_sql(f"ALTER ROLE ben PASSWORD '{BEN_PASSWORD}'")
-    engine = make_engine(url, cluster.user, cluster.password)
-    try:
-        with engine.begin() as conn:
-            key = clinic_key.unwrap(conn, cluster.user, cluster.password)
-            clinic_key.wrap_for(conn, BEN_LOGIN, BEN_PASSWORD, key, kdf=FAST_KDF)
-            conn.execute(
-                text(
-                    "INSERT INTO staff_member (name, role, email, active, login) "
-                    "VALUES (:name, 'paralegal', '', true, :login)"
-                ),
-                {"name": BEN, "login": BEN_LOGIN},
-            )
-    finally:
-        engine.dispose()
-    return PostgresStore.connect(url, user=BEN_LOGIN, password=BEN_PASSWORD)
-
-
 @pytest.fixture
 def ben(
     vault: Vault, store_kind: str, request: pytest.FixtureRequest
@@ -84,7 +52,7 @@ def ben(
     vault (one process holds it) the same store acting as him."""
     if store_kind != SERVER:
         return lambda: acting_as(vault, BEN)
-    store = _ben_logs_in(request.getfixturevalue("pg_server"), request.getfixturevalue("server_db"))
+    store = ben_logs_in(request.getfixturevalue("pg_server"), request.getfixturevalue("server_db"))
     request.addfinalizer(store.close)
     return lambda: nullcontext(store)
 
@@ -171,8 +139,11 @@ def test_the_database_refuses_a_row_changed_between_read_and_write(
     assert matters.get_matter(vault, matter_id=matter_id).status == "intake"
 
 
-def _records(vault: Vault, matter_id: int) -> dict[str, tuple[Callable[..., object], int, int]]:
-    """Every kind an editor saves: (its update with one changed field, id, loaded version)."""
+def _records(
+    vault: Vault, matter_id: int
+) -> list[tuple[str, Callable[..., object], str, Any, dict[str, str]]]:
+    """Every kind an editor saves: its update, the update's id keyword, the record as loaded,
+    and one changed field."""
     client_id = matters.get_matter(vault, matter_id=matter_id).client_id
     employer = employers.add_employer(vault, name="Acme Farms").record
     site = employers.add_worksite(vault, employer_id=employer.id, city="Salinas").record
@@ -187,27 +158,16 @@ def _records(vault: Vault, matter_id: int) -> dict[str, tuple[Callable[..., obje
     client = clients.get_client(vault, client_id=client_id)
     matter = matters.get_matter(vault, matter_id=matter_id)
 
-    def edit(update: Callable[..., object], **fixed: object) -> Callable[..., object]:
-        return lambda store, **kw: update(store, **fixed, **kw)
-
-    return {
-        "client": (edit(clients.update_client, client_id=client.id, phone="555-0100"),
-                   client.id, client.version),
-        "matter": (edit(matters.update_matter, matter_id=matter.id, status="filed"),
-                   matter.id, matter.version),
-        "employer": (edit(employers.update_employer, employer_id=employer.id, city="Salinas"),
-                     employer.id, employer.version),
-        "worksite": (edit(employers.update_worksite, worksite_id=site.id, name="North field"),
-                     site.id, site.version),
-        "letter": (edit(letters.update_letter, letter_id=letter.id, reference="SOI-1"),
-                   letter.id, letter.version),
-        "grant": (edit(matters.update_grant, grant_id=grant.id, end="2027-02-01"),
-                  grant.id, grant.version),
-        "event": (edit(matters.update_notice, event_id=notice.id, details="Mailed"),
-                  notice.id, notice.version),
-        "note": (edit(notes.update_note, note_id=note.id, body="Called them twice."),
-                 note.id, note.version),
-    }  # fmt: skip
+    return [
+        ("client", clients.update_client, "client_id", client, {"phone": "555-0100"}),
+        ("matter", matters.update_matter, "matter_id", matter, {"status": "filed"}),
+        ("employer", employers.update_employer, "employer_id", employer, {"city": "Salinas"}),
+        ("worksite", employers.update_worksite, "worksite_id", site, {"name": "North field"}),
+        ("letter", letters.update_letter, "letter_id", letter, {"reference": "SOI-1"}),
+        ("grant", matters.update_grant, "grant_id", grant, {"end": "2027-02-01"}),
+        ("event", matters.update_notice, "event_id", notice, {"details": "Mailed"}),
+        ("note", notes.update_note, "note_id", note, {"body": "Called them twice."}),
+    ]
 
 
 WORDS = {
@@ -225,12 +185,13 @@ WORDS = {
 def test_every_editable_record_refuses_a_save_against_a_changed_row(
     vault: Vault, ben: Callable[[], AbstractContextManager[Vault]], matter_id: int
 ) -> None:
-    for kind, (update, record_id, version) in _records(vault, matter_id).items():
+    for kind, update, id_keyword, loaded, change in _records(vault, matter_id):
+        record_id, version = loaded.id, loaded.version
         with ben() as bens_store:
-            update(bens_store, version=version)
+            update(bens_store, **{id_keyword: record_id}, version=version, **change)
         before = dump_tables(vault)
         with pytest.raises(ConflictError) as refused:
-            update(vault, version=version)
+            update(vault, **{id_keyword: record_id}, version=version, **change)
         assert refused.value.message in sentence(vault, BEN, WORDS[kind], kind, record_id)
         assert dump_tables(vault) == before, kind
 
