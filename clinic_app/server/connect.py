@@ -82,19 +82,21 @@ def _connection_error(exc: psycopg.OperationalError, params: dict[str, Any]) -> 
                 user=params.get("user", "")
             )
         )
+    if "pg_hba.conf" in text:
+        # Only members of the clinic's staff group get in over TLS: an unknown name fails here.
+        return UnlockError(
+            _(
+                "The clinic server at {where} has no account named {user} that may log in: check "
+                "the name in --url (or $CLINIC_APP_USER), or ask a clinic admin to add it with "
+                "'clinic-app server adduser'."
+            ).format(where=where, user=params.get("user", ""))
+        )
     if "certificate" in text or "SSL" in text or "ssl" in text:
         return UserError(
             _(
                 "The clinic server at {where} could not be verified ({why}): check the host name "
                 "and that sslrootcert= names the clinic's clinic-ca.crt."
             ).format(where=where, why=text.strip().splitlines()[-1])
-        )
-    if "pg_hba.conf" in text:
-        return UserError(
-            _(
-                "The clinic server at {where} does not accept this account or connection "
-                "(pg_hba.conf): use a clinic account over TLS."
-            ).format(where=where)
         )
     return UserError(
         _("The clinic server at {where} is unreachable: {why}").format(

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from clinic_app.errors import ClinicError, UnlockError, VaultError
+from clinic_app.i18n import _
 from clinic_app.paths import APP_NAME
 from clinic_app.store import clinic_key
 from clinic_app.store.base import SERVER
@@ -157,6 +158,16 @@ def _connect_error(exc: SADatabaseError, where: str, user: str) -> ClinicError:
         return UnlockError(f"The clinic server at {where} has no account named {user}.")
     if "not permitted to log in" in lowered:
         return UnlockError(f"The account {user} is disabled on the clinic server at {where}.")
+    if "no pg_hba.conf entry" in lowered:
+        # The server lets in only members of the clinic's staff group (pg_hba.conf): an unknown
+        # name fails here, before any password, and its message also mentions the encryption.
+        return UnlockError(
+            _(
+                "The clinic server at {where} has no account named {user} that may log in: check "
+                "--user (or $CLINIC_APP_USER), or ask a clinic admin to add it with "
+                "'clinic-app server adduser'."
+            ).format(where=where, user=user)
+        )
     if "root certificate" in lowered or "sslrootcert" in lowered:
         return ServerError(
             f"No clinic CA certificate for {where}: add ?sslrootcert=FILE to the server address "

@@ -102,6 +102,23 @@ def test_a_wrong_password_is_refused_with_exit_3(clinic_server: ClinicServer) ->
     assert_one_line_error(run_cli("server", "users", env=env), 3, "refused the password")
 
 
+def test_an_unknown_account_name_says_so_and_how_to_add_it(clinic_server: ClinicServer) -> None:
+    # A mistyped --user is refused by pg_hba.conf before any password: the sentence names the
+    # account and the command that adds it, not a TLS problem.
+    app = run_cli(
+        "--server",
+        clinic_server.url,
+        "--user",
+        "no_such_person",
+        "clients",
+        env={**clinic_server.env, "CLINIC_APP_PASSWORD": PASSWORD},
+    )
+    assert_one_line_error(app, 3, "no account named no_such_person", "--user", "server adduser")
+    assert "verified" not in app.stderr
+    admin = run_cli("server", "users", env=person_env(clinic_server, "no_such_person"))
+    assert_one_line_error(admin, 3, "no account named no_such_person", "--url", "server adduser")
+
+
 def test_init_installs_the_same_rules_on_an_existing_database(
     clinic_server: ClinicServer, tmp_path: Path
 ) -> None:
