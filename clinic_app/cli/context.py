@@ -63,19 +63,30 @@ def open_server(args: Namespace, url: str) -> Store:
         raise UserError("Name either a vault (--vault) or the clinic server (--server), not both.")
     from clinic_app.store.postgres import PostgresStore
 
-    user = server_user(args)
+    user = server_user(args, url)
     return PostgresStore.connect(url, user=user, password=secrets.server_password(args, user))
 
 
-def server_user(args: Namespace) -> str:
-    """Who logs in to the clinic server: --user, else CLINIC_APP_USER, else the login name."""
-    name = getattr(args, "user", None) or os.environ.get(USER_ENV)
+def server_user(args: Namespace, url: str = "") -> str:
+    """Who logs in to the clinic server: --user, else CLINIC_APP_USER, else the account the URL
+    names (postgresql://ana_ruiz@HOST/…, as the `server` commands take it), else the login name."""
+    name = getattr(args, "user", None) or os.environ.get(USER_ENV) or _url_user(url)
     if name:
         return str(name)
     try:
         return getpass.getuser()
     except (KeyError, OSError) as exc:
         raise UserError("Name your clinic server account with --user NAME.") from exc
+
+
+def _url_user(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).username or "" if url else ""
+    except ArgumentError:
+        return ""  # opening the store names what is wrong with the address
 
 
 def refuse_server(args: Namespace, what: str, instead: str) -> None:

@@ -15,7 +15,7 @@ from clinic_app.i18n import _
 from clinic_app.services import deadlines, matters, notes, staff
 from clinic_app.services.matters import MatterFields
 from clinic_app.services.records import MatterRecord, to_json
-from clinic_app.store.base import Store
+from clinic_app.store.base import SERVER, Store
 
 KINDS = "initial|renewal|extension"
 NOTICE_KINDS = "receipt|biometrics|rfe|rfe-response|decision|termination"
@@ -130,6 +130,14 @@ def _staff_id(vault: Store, name: str) -> int | None:
     if not name.strip():
         return None
     found = staff.find_staff(vault, name=name)
+    if found is None and vault.kind == SERVER:
+        raise UserError(
+            _(
+                "--assignee: there is no one named '{name}' on the clinic server; give a name or "
+                "account from 'clinic-app staff', or have an admin add the person with "
+                "'clinic-app server adduser'."
+            ).format(name=name.strip())
+        )
     if found is None:
         raise UserError(
             _(

@@ -21,6 +21,7 @@ from clinic_app.errors import UserError
 from clinic_app.i18n import current_language
 from clinic_app.services._base import get_or_fail, now, require_id
 from clinic_app.services.changes import MATTER, Changed, ChangeSet
+from clinic_app.services.staff import named as staff_named
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
@@ -208,7 +209,7 @@ def _find_staff(session: Session, who: str) -> StaffMember:
         found = session.get(StaffMember, int(text))
     else:
         found = next(
-            (s for s in session.exec(select(StaffMember)) if s.name.casefold() == text.casefold()),
+            (s for s in session.exec(select(StaffMember)) if staff_named(s.name, s.login, text)),
             None,
         )
     if found is None:

@@ -83,7 +83,20 @@ def list_staff(vault: Store, *, active_only: bool = False) -> list[StaffRecord]:
         return [_record(r) for r in session.exec(query)]
 
 
+def named(name: str, login: str, wanted: str) -> bool:
+    """Whether a staff member with this name and login is the one `wanted` names (case ignored).
+
+    On the clinic server people know each other by account name too (ana_ruiz, as in
+    'matter restrict --to'), so the login counts as a name; in a vault the login is empty."""
+    text = wanted.strip().casefold()
+    return name.casefold() == text or (bool(login) and login.casefold() == text)
+
+
 def find_staff(vault: Store, *, name: str) -> StaffRecord | None:
-    """A staff member by name, ignoring case."""
+    """A staff member by name or clinic server account name, ignoring case."""
+    with vault.reader() as session:
+        rows = [_record(r) for r in session.exec(select(StaffMember).order_by(col(StaffMember.id)))]
+        logins = {r.id: r.login for r in session.exec(select(StaffMember))}
     wanted = name.strip().casefold()
-    return next((s for s in list_staff(vault) if s.name.casefold() == wanted), None)
+    by_name = [r for r in rows if r.name.casefold() == wanted]
+    return next(iter(by_name or [r for r in rows if named(r.name, logins[r.id], wanted)]), None)

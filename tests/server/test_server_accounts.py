@@ -119,6 +119,17 @@ def test_an_unknown_account_name_says_so_and_how_to_add_it(clinic_server: Clinic
     assert_one_line_error(admin, 3, "no account named no_such_person", "--url", "server adduser")
 
 
+def test_the_account_in_the_url_logs_in_to_the_app(clinic_server: ClinicServer) -> None:
+    # docs/server.md exports CLINIC_APP_SERVER=postgresql://admin@…: the app's commands log in as
+    # that account, as the `server` commands do, not as this computer's login name.
+    env = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    assert "CLINIC_APP_USER" not in env
+    assert isinstance(assert_ok(run_cli("matters", "--json", env=env)).json(), list)
+    assert isinstance(
+        assert_ok(run_cli("--user", ADMIN, "matters", "--json", env=env)).json(), list
+    )
+
+
 def test_init_installs_the_same_rules_on_an_existing_database(
     clinic_server: ClinicServer, tmp_path: Path
 ) -> None:
@@ -164,3 +175,35 @@ def test_init_installs_the_same_rules_on_an_existing_database(
         assert conn.execute(
             "SELECT login FROM staff_member WHERE login = 'second_admin'"
         ).fetchall() == [("second_admin",)]
+
+
+def test_people_are_named_by_account_as_well_as_by_name(clinic_server: ClinicServer) -> None:
+    # On the server people know each other by account (ana_ruiz, as 'matter restrict --to'
+    # takes): --assignee takes it as well as the name on the staff list.
+    admin = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    assert_ok(
+        run_cli(
+            "server",
+            *("adduser", "tess_cli", "--role", "attorney", "--full-name", "Tess Cli"),
+            "--password-stdin",
+            env=admin,
+            stdin=PASSWORD + "\n",
+        )
+    )
+    tess = person_env(clinic_server, "tess_cli")
+    client = assert_ok(
+        run_cli("client", "add", "--first-name", "Iris", "--last-name", "Vale", "--json", env=tess)
+    ).json()
+    opened = run_cli(
+        *("matter", "add", "--client", str(client["id"]), "--kind", "initial"),
+        *("--assignee", "TESS_CLI", "--json"),
+        env=tess,
+    )
+    matter = assert_ok(opened).json()
+    shown = assert_ok(run_cli("matter", "show", str(matter["id"]), env=tess)).stdout
+    assert "Assignee: Tess Cli" in shown
+    listed = run_cli("deadlines", "--assignee", "tess_cli", "--json", env=tess)
+    assert isinstance(assert_ok(listed).json(), list)
+    unknown = run_cli(*("matter", "edit", str(matter["id"]), "--assignee", "no_one_here"), env=tess)
+    assert_one_line_error(unknown, 1, "no_one_here", "server adduser")
+    assert "Assignee: Tess Cli" in assert_ok(run_cli("matter", str(matter["id"]), env=tess)).stdout

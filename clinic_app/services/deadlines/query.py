@@ -287,9 +287,12 @@ def staff_id_by_name(vault: Store, *, name: str) -> int:
     """The id of a staff member named `name` (case ignored); a clear error when there is none."""
     wanted = name.strip().casefold()
     with vault.reader() as session:
-        rows = list(session.connection().execute(select(_s.id, _s.name)))
-    for staff_id, staff_name in rows:
+        rows = list(session.connection().execute(select(_s.id, _s.name, _s.login)))
+    for staff_id, staff_name, _login in rows:
         if staff_name.casefold() == wanted:
             return int(staff_id)
-    known = ", ".join(sorted(n for _i, n in rows)) or "none yet"
+    for staff_id, _name, login in rows:  # the clinic server's account name (ana_ruiz)
+        if login and login.casefold() == wanted:
+            return int(staff_id)
+    known = ", ".join(sorted(n for _i, n, _l in rows)) or "none yet"
     raise UserError(f"There is no staff member named '{name}'; staff: {known}.")
