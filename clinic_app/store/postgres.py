@@ -67,6 +67,14 @@ def server_url(url: str, user: str) -> URL:
     local = host in LOOPBACK or host.startswith("/")
     if "sslmode" not in query and not local:
         query["sslmode"] = "verify-full"
+    if not local and query["sslmode"] not in ("verify-full", "verify-ca"):
+        # docs/security.md promises it: off this computer, the server's certificate is checked.
+        raise VaultError(
+            _(
+                "The server address asks for sslmode={mode}, which does not check the server's "
+                "certificate: leave sslmode out of --server (verify-full) and give sslrootcert=."
+            ).format(mode=query["sslmode"])
+        )
     return URL.create(
         "postgresql+psycopg",
         username=user or parsed.username,

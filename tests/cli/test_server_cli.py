@@ -114,3 +114,11 @@ def test_as_is_refused_on_the_server(
     env = make_env(isolated_home, passphrase=None, **secret)
     run = run_cli(*options, "--as", "someone-else", "clients", env=env)
     assert_one_line_error(run, 1, "--as", "--user")
+
+
+def test_a_url_that_would_not_check_the_certificate_is_refused(isolated_home: Path) -> None:
+    # Off this computer the server's certificate is always checked; nothing is sent before that.
+    env = make_env(isolated_home, passphrase=None, CLINIC_APP_PASSWORD="x")
+    url = "postgresql://clinic.example.org:5432/clinic?sslmode=require"
+    run = run_cli("--server", url, "--user", "ana_ruiz", "clients", env=env)
+    assert_one_line_error(run, 1, "sslmode=require", "sslrootcert=")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from clinic_app.errors import DamagedError, UnlockError
+from clinic_app.errors import DamagedError, UnlockError, VaultError
 from clinic_app.services import check as check_service
 from clinic_app.services import clients, files
 from clinic_app.store import clinic_key
@@ -129,5 +129,9 @@ def test_tls_is_verified_by_default_off_this_computer() -> None:
     assert remote.username == "rosa"
     local = server_url("postgresql://127.0.0.1:5432/clinic", "rosa")
     assert "sslmode" not in local.query
-    chosen = server_url("postgresql://clinic.example.org/clinic?sslmode=require", "rosa")
-    assert chosen.query["sslmode"] == "require"
+    chosen = server_url("postgresql://clinic.example.org/clinic?sslmode=verify-ca", "rosa")
+    assert chosen.query["sslmode"] == "verify-ca"
+    # A mode that does not check the certificate is refused off this computer (docs/security.md).
+    for weak in ("require", "prefer", "disable"):
+        with pytest.raises(VaultError, match=f"sslmode={weak}.*sslrootcert="):
+            server_url(f"postgresql://clinic.example.org/clinic?sslmode={weak}", "rosa")
