@@ -12,6 +12,7 @@ from clinic_app.cli.output import print_json, print_table
 from clinic_app.i18n import _
 from clinic_app.services import audit_log, clients, importing, letters, matters, restrictions
 from clinic_app.services.records import MatterRecord, to_json
+from clinic_app.store.base import SERVER
 
 IMPORT_HELP = (
     "Columns (header row, any case; * required): "
@@ -109,18 +110,23 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_clients(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         rows = clients.list_clients(vault, search_text=args.search, limit=args.limit)
+        on_server = vault.kind == SERVER
     if args.json:
         print_json([to_json(r) | {"full_name": r.full_name} for r in rows])
         return 0
+    # On the server an empty list may be only what this person may see (a volunteer's own intake).
+    empty = (
+        _("No clients that you can see yet: add one with 'clinic-app client add'.")
+        if on_server
+        else "No clients yet: add some with 'clinic-app import FILE'."
+    )
     print_table(
         ["ID", "Name", "A-number", "Born", "Lang", "Employer"],
         [
             (r.id, r.full_name, r.a_number, r.date_of_birth, r.preferred_language, r.employer)
             for r in rows
         ],
-        "No clients match."
-        if args.search
-        else "No clients yet: add some with 'clinic-app import FILE'.",
+        "No clients match." if args.search else empty,
     )
     return 0
 

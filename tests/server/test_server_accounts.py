@@ -207,3 +207,16 @@ def test_people_are_named_by_account_as_well_as_by_name(clinic_server: ClinicSer
     unknown = run_cli(*("matter", "edit", str(matter["id"]), "--assignee", "no_one_here"), env=tess)
     assert_one_line_error(unknown, 1, "no_one_here", "server adduser")
     assert "Assignee: Tess Cli" in assert_ok(run_cli("matter", str(matter["id"]), env=tess)).stdout
+
+
+def test_a_new_volunteer_is_not_told_the_clinic_has_no_clients(clinic_server: ClinicServer) -> None:
+    admin = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    assert_ok(
+        run_cli(
+            *("server", "adduser", "vic_cli", "--role", "volunteer", "--password-stdin"),
+            env=admin,
+            stdin=PASSWORD + "\n",
+        )
+    )
+    listed = assert_ok(run_cli("clients", env=person_env(clinic_server, "vic_cli"))).stdout
+    assert "No clients that you can see yet" in listed and "client add" in listed
