@@ -368,7 +368,10 @@ MORE_BAD_INPUT = [
         "letter add --agency NLRB --employer 1 --issued someday --period-start 2025-01-01 --period-end 2026-01-01",
         ("--issued", "YYYY-MM-DD or MM/DD/YYYY"),
     ),
-    ("matter add --client 1 --kind renewal --assignee Nobody", ("--assignee", "staff add")),
+    (
+        "matter add --client 1 --kind renewal --assignee Nobody",
+        ("--assignee", "Nobody", "clinic-app staff"),
+    ),
     ("matter add --client 9 --kind initial", ("no client", "9")),
     ("matter edit 1 --receipt 12345", ("--receipt",)),
     ("notice add --matter 1 --kind rfe --date 2026-13-01", ("--date",)),
