@@ -9,9 +9,9 @@ from PySide6.QtCore import QDate, QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QToolButton, QWidget
 
-from clinic_app.domain.validators import date_formats, parse_date
 from clinic_app.errors import UserError, ValidationError
 from clinic_app.i18n import _, current_language, date_pattern, format_day, numeric_day
+from clinic_app.services.dates import date_formats, parse_date
 from ui.feedback import mark_error
 
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, text
 
 from clinic_app.errors import DamagedError, UnlockError
+from clinic_app.i18n import _
 from clinic_app.vault.keyslots import (
     DEFAULT_KDF,
     KEY_BYTES,
@@ -112,5 +113,7 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
             "changed, ask the administrator to set the file key again."
         ) from exc
     if key_id(data_key) != ident:
-        raise DamagedError(f"The file key of {person} on the clinic server was altered.")
+        raise DamagedError(
+            _("The file key of {person} on the clinic server was altered.").format(person=person)
+        )
     return data_key

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, text
 
 from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.i18n import _
 from clinic_app.vault.filestore import MAGIC
 
 
@@ -23,7 +24,7 @@ class ServerFileStore:
     @staticmethod
     def _check(blob: str) -> str:
         if not blob.isalnum():
-            raise NotFoundError(f"No stored file named {blob!r}.")
+            raise NotFoundError(_("No stored file named '{blob}'.").format(blob=blob))
         return blob
 
     def put(self, data: bytes) -> str:
@@ -44,15 +45,19 @@ class ServerFileStore:
                 text("SELECT data FROM file_blob WHERE blob = :b"), {"b": self._check(blob)}
             ).first()
         if row is None:
-            raise DamagedError(f"The stored file {blob} is missing from the clinic server.")
+            raise DamagedError(
+                _("The stored file {blob} is missing from the clinic server.").format(blob=blob)
+            )
         sealed = bytes(row[0])
         if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
-            raise DamagedError(f"The stored file {blob} is damaged.")
+            raise DamagedError(_("The stored file {blob} is damaged.").format(blob=blob))
         nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
         try:
             return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
         except InvalidTag as exc:
-            raise DamagedError(f"The stored file {blob} has been altered or damaged.") from exc
+            raise DamagedError(
+                _("The stored file {blob} has been altered or damaged.").format(blob=blob)
+            ) from exc
 
     def delete(self, blob: str) -> None:
         with self._engine.begin() as conn:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from clinic_app.errors import ClinicError, UnlockError, VaultError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.paths import APP_NAME
 from clinic_app.store import clinic_key
 from clinic_app.store.base import SERVER
@@ -41,7 +41,7 @@ class ServerError(VaultError):
     """The clinic server cannot be reached or refused the work; nothing was changed."""
 
 
-UNREACHABLE = "The clinic server is unreachable — nothing was saved; try again."
+UNREACHABLE = N_("The clinic server is unreachable — nothing was saved; try again.")
 
 
 def server_url(url: str, user: str) -> URL:
@@ -54,14 +54,21 @@ def server_url(url: str, user: str) -> URL:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise VaultError(
-            f"'{url}' is not a server address; use postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+            _(
+                "'{url}' is not a server address; use postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+            ).format(url=url)
         ) from exc
     if parsed.get_backend_name() not in ("postgresql", "postgres"):
         raise VaultError(
-            f"'{url}' is not a PostgreSQL address; use postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+            _(
+                "'{url}' is not a PostgreSQL address; use "
+                "postgresql://HOST:PORT/DB?sslrootcert=CA-FILE."
+            ).format(url=url)
         )
     if not parsed.database:
-        raise VaultError(f"The server address '{url}' names no database; add /DB to it.")
+        raise VaultError(
+            _("The server address '{url}' names no database; add /DB to it.").format(url=url)
+        )
     query = dict(parsed.query)
     host = str(query.get("host") or parsed.host or "")
     local = host in LOOPBACK or host.startswith("/")
@@ -116,24 +123,29 @@ def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
     sqlstate = str(getattr(orig, "sqlstate", "") or "")
     message = str(orig) if orig is not None else str(exc)
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return ServerError(UNREACHABLE)
+        return ServerError(_(UNREACHABLE))
     if sqlstate.startswith("08") or (not sqlstate and _looks_unreachable(message)):
-        return ServerError(UNREACHABLE)
+        return ServerError(_(UNREACHABLE))
     if sqlstate in ("40001", "40P01", "55P03"):
         return ServerError(
-            "Someone else was changing the same records; try again (nothing was changed)."
+            _("Someone else was changing the same records; try again (nothing was changed).")
         )
     if sqlstate == "42501":
         return ServerError(
-            "Your account on the clinic server may not do that (nothing was changed); "
-            "ask the clinic's administrator."
+            _(
+                "Your account on the clinic server may not do that (nothing was changed); "
+                "ask the clinic's administrator."
+            )
         )
     if sqlstate == "53100":
         return ServerError(
-            f"The clinic server's disk is full ({where}); tell the administrator (nothing was changed)."
+            _(
+                "The clinic server's disk is full ({where}); tell the administrator "
+                "(nothing was changed)."
+            ).format(where=where)
         )
     if sqlstate.startswith("57P"):  # the server is shutting down or was restarted
-        return ServerError(UNREACHABLE)
+        return ServerError(_(UNREACHABLE))
     return None
 
 
@@ -161,11 +173,23 @@ def _connect_error(exc: SADatabaseError, where: str, user: str) -> ClinicError:
     message = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = message.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return UnlockError(f"The clinic server at {where} refused the password for {user}.")
+        return UnlockError(
+            _("The clinic server at {where} refused the password for {user}.").format(
+                where=where, user=user
+            )
+        )
     if "role" in lowered and "does not exist" in lowered:
-        return UnlockError(f"The clinic server at {where} has no account named {user}.")
+        return UnlockError(
+            _("The clinic server at {where} has no account named {user}.").format(
+                where=where, user=user
+            )
+        )
     if "not permitted to log in" in lowered:
-        return UnlockError(f"The account {user} is disabled on the clinic server at {where}.")
+        return UnlockError(
+            _("The account {user} is disabled on the clinic server at {where}.").format(
+                where=where, user=user
+            )
+        )
     if "no pg_hba.conf entry" in lowered:
         # The server lets in only members of the clinic's staff group (pg_hba.conf): an unknown
         # name fails here, before any password, and its message also mentions the encryption.
@@ -178,21 +202,31 @@ def _connect_error(exc: SADatabaseError, where: str, user: str) -> ClinicError:
         )
     if "root certificate" in lowered or "sslrootcert" in lowered:
         return ServerError(
-            f"No clinic CA certificate for {where}: add ?sslrootcert=FILE to the server address "
-            "(the clinic-ca.crt from 'clinic-app server create')."
+            _(
+                "No clinic CA certificate for {where}: add ?sslrootcert=FILE to the server "
+                "address (the clinic-ca.crt from 'clinic-app server create')."
+            ).format(where=where)
         )
     if "certificate" in lowered or "ssl" in lowered:
         found = re.sub(r"\s+", " ", message.strip().splitlines()[-1] if message.strip() else "")
         return ServerError(
-            f"The clinic server at {where} could not be verified ({found}); check the server "
-            "address and the clinic CA file."
+            _(
+                "The clinic server at {where} could not be verified ({found}); check the server "
+                "address and the clinic CA file."
+            ).format(where=where, found=found)
         )
     if "database" in lowered and "does not exist" in lowered:
-        return ServerError(f"The clinic server at {where} has no such database; check the address.")
+        return ServerError(
+            _("The clinic server at {where} has no such database; check the address.").format(
+                where=where
+            )
+        )
     translated = translate(exc, where)
     if translated is not None:
         return translated
-    return ServerError(f"The clinic server at {where} could not be reached; try again.")
+    return ServerError(
+        _("The clinic server at {where} could not be reached; try again.").format(where=where)
+    )
 
 
 def local_folder(url: URL) -> Path:
@@ -317,7 +351,7 @@ class PostgresStore:
 
     def _require_open(self) -> None:
         if not self._open:
-            raise VaultError("The connection to the clinic server is closed; connect again.")
+            raise VaultError(_("The connection to the clinic server is closed; connect again."))
 
     def close(self) -> None:
         self.engine.dispose()

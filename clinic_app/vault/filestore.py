@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
 MAGIC = b"CAF1"
@@ -24,7 +25,7 @@ class FileStore:
 
     def _path(self, blob: str) -> Path:
         if not blob.isalnum():
-            raise NotFoundError(f"No stored file named {blob!r}.")
+            raise NotFoundError(_("No stored file named '{blob}'.").format(blob=blob))
         return self.folder / blob[:2] / blob
 
     def put(self, data: bytes) -> str:
@@ -45,14 +46,18 @@ class FileStore:
         try:
             sealed = path.read_bytes()
         except FileNotFoundError as exc:
-            raise DamagedError(f"The stored file {blob} is missing from the vault.") from exc
+            raise DamagedError(
+                _("The stored file {blob} is missing from the vault.").format(blob=blob)
+            ) from exc
         if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
-            raise DamagedError(f"The stored file {blob} is damaged.")
+            raise DamagedError(_("The stored file {blob} is damaged.").format(blob=blob))
         nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
         try:
             return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
         except InvalidTag as exc:
-            raise DamagedError(f"The stored file {blob} has been altered or damaged.") from exc
+            raise DamagedError(
+                _("The stored file {blob} has been altered or damaged.").format(blob=blob)
+            ) from exc
 
     def delete(self, blob: str) -> None:
         self._path(blob).unlink(missing_ok=True)
