@@ -69,7 +69,7 @@ def open_server(args: Namespace, url: str) -> Store:
 
 def server_user(args: Namespace, url: str = "") -> str:
     """Who logs in to the clinic server: --user, else CLINIC_APP_USER, else the account the URL
-    names (postgresql://ana_ruiz@HOST/…, as the `server` commands take it), else the login name."""
+    names (postgresql://attorney1@HOST/…, as the `server` commands take it), else the login name."""
     name = getattr(args, "user", None) or os.environ.get(USER_ENV) or _url_user(url)
     if name:
         return str(name)

@@ -113,7 +113,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="A login for one person in one role. " + CONNECT_HELP,
         epilog="The new person's password: the next line of --password-stdin, else a prompt.",
     )
-    q.add_argument("name", metavar="NAME", help="account name, e.g. ana_ruiz")
+    q.add_argument("name", metavar="NAME", help="account name, e.g. attorney1")
     q.add_argument("--role", required=True, metavar=ROLES)
     q.add_argument("--full-name", default="", metavar="TEXT", help="name on the staff list")
     _connect_options(q, stdin_flag)

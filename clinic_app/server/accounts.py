@@ -50,7 +50,7 @@ def check_login(name: str, flag: str) -> str:
         raise UserError(
             _(
                 "{flag} '{name}' is not a usable account name: use lower-case letters, digits "
-                "and underscores, starting with a letter (e.g. ana_ruiz)."
+                "and underscores, starting with a letter (e.g. attorney1)."
             ).format(flag=flag, name=name)
         )
     return name

@@ -86,7 +86,7 @@ def list_staff(vault: Store, *, active_only: bool = False) -> list[StaffRecord]:
 def named(name: str, login: str, wanted: str) -> bool:
     """Whether a staff member with this name and login is the one `wanted` names (case ignored).
 
-    On the clinic server people know each other by account name too (ana_ruiz, as in
+    On the clinic server people know each other by account name too (attorney1, as in
     'matter restrict --to'), so the login counts as a name; in a vault the login is empty."""
     text = wanted.strip().casefold()
     return name.casefold() == text or (bool(login) and login.casefold() == text)

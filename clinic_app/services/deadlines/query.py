@@ -291,7 +291,7 @@ def staff_id_by_name(vault: Store, *, name: str) -> int:
     for staff_id, staff_name, _login in rows:
         if staff_name.casefold() == wanted:
             return int(staff_id)
-    for staff_id, _name, login in rows:  # the clinic server's account name (ana_ruiz)
+    for staff_id, _name, login in rows:  # the clinic server's account name (attorney1)
         if login and login.casefold() == wanted:
             return int(staff_id)
     known = ", ".join(sorted(n for _i, n, _l in rows)) or "none yet"
