@@ -69,7 +69,7 @@ class ServerPanel(QWidget):
         self.ca_file.setAccessibleName(_("Clinic CA file"))
         self.ca_file.setPlaceholderText("clinic-ca.crt")
         self.choose_ca = QPushButton(_("Choose…"))
-        self.choose_ca.clicked.connect(self._choose_ca)
+        self.choose_ca.clicked.connect(lambda: self._choose_ca())
         self.user = QLineEdit()
         self.user.setAccessibleName(_("Your name on the clinic server"))
         self.password = QLineEdit()
@@ -77,7 +77,7 @@ class ServerPanel(QWidget):
         self.password.setAccessibleName(_("Password"))
         self.password.returnPressed.connect(self.try_connect)
         self.connect_button = QPushButton(_("Connect"))
-        self.connect_button.clicked.connect(self.try_connect)
+        self.connect_button.clicked.connect(lambda: self.try_connect())
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -113,7 +113,7 @@ class ServerPanel(QWidget):
                 return
         self.password.setFocus()
 
-    def _choose_ca(self, _checked: bool = False) -> None:
+    def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Choose the clinic CA file"), self.ca_file.text(), "*.crt *.pem"
         )
@@ -126,7 +126,7 @@ class ServerPanel(QWidget):
         self.connect_button.setEnabled(not busy)
         self.message.setText(text)
 
-    def try_connect(self, _checked: bool = False) -> None:
+    def try_connect(self) -> None:
         url, ca, user, password = (
             self.url.text().strip(),
             self.ca_file.text().strip(),

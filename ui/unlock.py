@@ -96,7 +96,7 @@ class UnlockWidget(QWidget):
             button.setCheckable(True)
             self.choices.addButton(button)
             choice_row.addWidget(button)
-        self.vault_choice.toggled.connect(self._show_choice)
+        self.vault_choice.toggled.connect(lambda: self._show_choice())
         self.server_panel = ServerPanel(background)
         self.server_panel.connected.connect(self.unlocked.emit)
 
@@ -153,8 +153,9 @@ class UnlockWidget(QWidget):
             return _("Clinic server: not connected")
         return _("Vault: {folder}").format(folder=shown_folder(self.vault_dir))
 
-    def _show_choice(self, vault_side: bool) -> None:
-        self.modes.setCurrentIndex(0 if vault_side else 1)
+    def _show_choice(self) -> None:
+        # The state is read from the button, not from the toggled argument.
+        self.modes.setCurrentIndex(0 if self.vault_choice.isChecked() else 1)
         self.refresh()
 
     def refresh(self) -> None:
