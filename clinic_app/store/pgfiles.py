@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 
-from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, text
 
 from clinic_app.errors import DamagedError, NotFoundError
 from clinic_app.i18n import _
-from clinic_app.vault.filestore import MAGIC
+from clinic_app.vault.filestore import seal, unseal
 
 
 class ServerFileStore:
@@ -30,8 +28,7 @@ class ServerFileStore:
     def put(self, data: bytes) -> str:
         """Encrypt and store `data` in a transaction of its own (as the vault writes a file)."""
         blob = secrets.token_hex(16)
-        nonce = os.urandom(12)
-        sealed = MAGIC + nonce + self._aead.encrypt(nonce, data, blob.encode())
+        sealed = seal(self._aead, blob, data)
         with self._engine.begin() as conn:
             conn.execute(
                 text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
@@ -48,16 +45,7 @@ class ServerFileStore:
             raise DamagedError(
                 _("The stored file {blob} is missing from the clinic server.").format(blob=blob)
             )
-        sealed = bytes(row[0])
-        if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
-            raise DamagedError(_("The stored file {blob} is damaged.").format(blob=blob))
-        nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
-        try:
-            return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
-        except InvalidTag as exc:
-            raise DamagedError(
-                _("The stored file {blob} has been altered or damaged.").format(blob=blob)
-            ) from exc
+        return unseal(self._aead, blob, bytes(row[0]))
 
     def delete(self, blob: str) -> None:
         with self._engine.begin() as conn:

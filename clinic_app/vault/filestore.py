@@ -16,6 +16,25 @@ from clinic_app.vault.fsutil import atomic_write
 MAGIC = b"CAF1"
 
 
+def seal(aead: AESGCM, blob: str, data: bytes) -> bytes:
+    """`data` encrypted under a fresh nonce, bound to its blob name (the same on both stores)."""
+    nonce = os.urandom(12)
+    return MAGIC + nonce + aead.encrypt(nonce, data, blob.encode())
+
+
+def unseal(aead: AESGCM, blob: str, sealed: bytes) -> bytes:
+    """The plain bytes of a sealed file; damage or tampering raises DamagedError."""
+    if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
+        raise DamagedError(_("The stored file {blob} is damaged.").format(blob=blob))
+    nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
+    try:
+        return aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
+    except InvalidTag as exc:
+        raise DamagedError(
+            _("The stored file {blob} has been altered or damaged.").format(blob=blob)
+        ) from exc
+
+
 class FileStore:
     """Blobs under <vault>/files/, named by random ids that say nothing about their content."""
 
@@ -36,8 +55,7 @@ class FileStore:
 
     def put_as(self, blob: str, data: bytes) -> None:
         """Encrypt and store `data` under a given blob name (a key rotation keeps the names)."""
-        nonce = os.urandom(12)
-        sealed = MAGIC + nonce + self._aead.encrypt(nonce, data, blob.encode())
+        sealed = seal(self._aead, blob, data)
         atomic_write(self._path(blob), sealed)
 
     def get(self, blob: str) -> bytes:
@@ -49,15 +67,7 @@ class FileStore:
             raise DamagedError(
                 _("The stored file {blob} is missing from the vault.").format(blob=blob)
             ) from exc
-        if not sealed.startswith(MAGIC) or len(sealed) < len(MAGIC) + 12 + 16:
-            raise DamagedError(_("The stored file {blob} is damaged.").format(blob=blob))
-        nonce = sealed[len(MAGIC) : len(MAGIC) + 12]
-        try:
-            return self._aead.decrypt(nonce, sealed[len(MAGIC) + 12 :], blob.encode())
-        except InvalidTag as exc:
-            raise DamagedError(
-                _("The stored file {blob} has been altered or damaged.").format(blob=blob)
-            ) from exc
+        return unseal(self._aead, blob, sealed)
 
     def delete(self, blob: str) -> None:
         self._path(blob).unlink(missing_ok=True)
