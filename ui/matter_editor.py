@@ -67,7 +67,7 @@ class MatterDialog(QDialog):
         self.saved_id: int | None = None
         self.said = ""
         self.setWindowTitle(_("Edit matter") if matter else _("New matter"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(760)
         self.client = guarded(QComboBox())
         self.client.setEditable(True)
         self.client.setAccessibleName(_("Client"))
@@ -124,8 +124,11 @@ class MatterDialog(QDialog):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            box.setMinimumContentsLength(34)
+            box.setMinimumContentsLength(56)
             box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            # A text longer still is cut in the closed box: its tooltip holds all of it.
+            box.currentTextChanged.connect(box.setToolTip)
+            box.setToolTip(box.currentText())
         self.fields: dict[str, QWidget] = {
             "client": self.client,
             "program": self.program,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -98,11 +99,11 @@ class MatterPanel(QWidget):
         self.checklist = ChecklistView()
         self.checklist.changed.connect(lambda changes: self._after(changes, ""))
 
-        controls = QHBoxLayout()
-        controls.addWidget(QLabel(_("Stage")))
-        controls.addWidget(self.status)
-        controls.addWidget(QLabel(_("Assigned to")))
-        controls.addWidget(self.assignee, 1)
+        # One row each: side by side, a long Spanish staff name was cut short in the combo box.
+        controls = QFormLayout()
+        controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        controls.addRow(_("Stage"), self.status)
+        controls.addRow(_("Assigned to"), self.assignee)
         # Two by two: one row of four is wider than the matter's pane in Spanish.
         actions = QGridLayout()
         for position, button in enumerate(

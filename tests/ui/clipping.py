@@ -1,5 +1,5 @@
-"""Find text a person cannot read whole: a label, button, table header or visible table cell
-narrower than its text (an elided cell counts, unless its tooltip carries the whole text)."""
+"""Find text a person cannot read whole: a label, button, combo box, table header or visible
+table cell narrower than its text (an elided cell counts, unless its tooltip carries the whole text)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHeaderView,
     QLabel,
     QRadioButton,
     QStyle,
+    QStyleOptionComboBox,
     QTableView,
     QTreeView,
     QWidget,
@@ -98,6 +100,24 @@ def _cells(view: QAbstractItemView) -> Iterator[str]:
                 )
 
 
+def _combos(root: QWidget) -> Iterator[str]:
+    """A combo box whose chosen item is wider than its text field (the list that drops down
+    shows every item whole; the closed box is what a person reads)."""
+    for combo in root.findChildren(QComboBox):
+        text = combo.currentText()
+        if not combo.isVisibleTo(root) or not text or combo.width() <= 1 or combo.isEditable():
+            continue
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        width = combo.fontMetrics().horizontalAdvance(text)
+        if width > field.width() + 1 and text not in combo.toolTip():
+            name = combo.accessibleName() or combo.objectName() or "combo box"
+            yield f"combo box {name} '{text[:60]}': needs {width}px, has {field.width()}"
+
+
 def clipped(root: QWidget) -> list[str]:
     """One line per clipped text under `root` (only what is shown on screen)."""
     found: list[str] = []
@@ -145,6 +165,7 @@ def clipped(root: QWidget) -> list[str]:
             width += button.iconSize().width() + 4
         if width > button.width() + 1:
             found.append(f"button '{text[:60]}': needs {width}px, has {button.width()}")
+    found += _combos(root)
     for view in root.findChildren(QAbstractItemView):
         if not view.isVisibleTo(root):
             continue
