@@ -187,6 +187,9 @@ def start_cluster(user: str = SUPERUSER, *, durable: bool = False) -> Cluster:
 
 def prepare_template(cluster: Cluster, name: str, *, kdf: KdfParams) -> str:
     """A database holding the app's schema and a clinic key wrapped for the superuser."""
+    import psycopg
+
+    from clinic_app.server import access
     from clinic_app.store import clinic_key
     from clinic_app.store.postgres import make_engine
     from clinic_app.store.postgres_schema import install_schema
@@ -199,6 +202,17 @@ def prepare_template(cluster: Cluster, name: str, *, kdf: KdfParams) -> str:
             clinic_key.wrap_for(conn, cluster.user, cluster.password, clinic_key.new_key(), kdf=kdf)
     finally:
         engine.dispose()  # a template with a connection open cannot be copied
+    # The roles, policies and SECURITY DEFINER functions, as `server init` installs them (the
+    # superuser the tests log in as passes every policy, so nothing is hidden from it).
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=cluster.port,
+        dbname=name,
+        user=cluster.user,
+        password=cluster.password,
+        autocommit=True,
+    ) as owner:
+        access.install_access(owner, name)
     return name
 
 

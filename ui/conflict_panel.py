@@ -146,7 +146,11 @@ class ConflictPanel(QFrame):
 
     def _update_buttons(self) -> None:
         row = self.list.currentRow()
-        openable = 0 <= row < len(self.matches) and self.matches[row].record_kind == self.opens
+        openable = (
+            0 <= row < len(self.matches)
+            and self.matches[row].record_kind == self.opens
+            and not self.matches[row].hidden  # a client one may not see cannot be opened
+        )
         self.same_button.setEnabled(openable)
 
     def choose(self, decision: str) -> None:

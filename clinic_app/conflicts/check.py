@@ -20,8 +20,10 @@ from clinic_app.conflicts.score import (
     score_businesses,
     score_name_against_business,
     score_person,
+    swapped,
 )
 from clinic_app.i18n import N_, _
+from clinic_app.store.conflicts_pg import HiddenClient
 
 # What a match means for the clinic.
 SAME_PERSON = "same_person"  # the same client (or employer) is already on file
@@ -38,6 +40,9 @@ class ConflictMatch:
     score: int
     reasons: tuple[str, ...]
     kind: str  # same_person | adverse_party | employer
+    # A client the person checking may not see (on the clinic server): `name` and `reasons` say
+    # only that it exists and whom to ask, and the score comes from what was typed.
+    hidden: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +52,7 @@ class ConflictMatch:
             "score": self.score,
             "reasons": list(self.reasons),
             "kind": self.kind,
+            "hidden": self.hidden,
         }
 
 
@@ -55,10 +61,12 @@ class _Found:
     clients: dict[int, Person] = field(default_factory=dict)
     employers: dict[int, str] = field(default_factory=dict)
     parties: dict[int, tuple[Person, str]] = field(default_factory=dict)  # person, description
+    hidden: dict[int, HiddenClient] = field(default_factory=dict)  # clients one may not see
+    stand_ins: dict[int, Person] = field(default_factory=dict)  # those, as the check sees them
 
     def parts(self) -> list[str]:
         out: list[str] = []
-        for person in self.clients.values():
+        for person in [*self.clients.values(), *self.stand_ins.values()]:
             out += all_parts(person)
         for name in self.employers.values():
             out += nm.business_tokens(name)
@@ -87,7 +95,7 @@ def role_label(role: str) -> str:
     return _(_ROLE_WORDS.get(role, role))
 
 
-def _load(conn: Connection, found: Sequence[tuple[str, int]]) -> _Found:
+def _load(conn: Connection, found: Sequence[tuple[str, int]], keys: set[str]) -> _Found:
     out = _Found()
     ids = {kind: [i for k, i in found if k == kind] for kind in index.KINDS}
     for row in _by_ids(
@@ -115,7 +123,60 @@ def _load(conn: Connection, found: Sequence[tuple[str, int]]) -> _Found:
     ):
         description = role_label(str(role)) + (f", {employer}" if employer else "")
         out.parties[int(pid)] = (party_person(str(name), str(phone or "")), description)
+    unseen = [i for i in ids[index.CLIENT] if i not in out.clients]
+    out.hidden = index.hidden_clients(conn, keys, unseen)
     return out
+
+
+# A birth date or A-number on file that the check may not know: one nobody types, so it counts
+# as a different one, as the stored one would.
+_OTHER_DAY = date.min
+_OTHER_A_NUMBER = "A-hidden"
+
+
+def _shared_words(text: str, matched: frozenset[str]) -> str:
+    return " ".join(t for t in nm.name_tokens(text) if nm.index_keys([t]) & matched)
+
+
+def stand_in(query: Person, hidden: HiddenClient) -> Person:
+    """A hidden client as the check may see it: the typed words, date, A-number and phone it
+    shares keys with, and a stand-in for a birth date or A-number on file that differs."""
+    born: date | None = None
+    if query.date_of_birth is not None:
+        other = swapped(query.date_of_birth)
+        if "b:" + query.date_of_birth.isoformat() in hidden.matched:
+            born = query.date_of_birth
+        elif other is not None and "b:" + other.isoformat() in hidden.matched:
+            born = other
+        elif hidden.has_birth_date:
+            born = _OTHER_DAY
+    a_number: str | None = None
+    if query.a_number:
+        if "a:" + query.a_number in hidden.matched:
+            a_number = query.a_number
+        elif hidden.has_a_number:
+            a_number = _OTHER_A_NUMBER
+    phone = query.phone if "t:" + query.phone_key() in hidden.matched else ""
+    aliases = (_shared_words(a, hidden.matched) for a in query.other_names)
+    return Person(
+        first_name=_shared_words(query.first_name, hidden.matched),
+        last_name=_shared_words(query.last_name, hidden.matched),
+        other_names=tuple(a for a in aliases if a),
+        date_of_birth=born,
+        a_number=a_number,
+        phone=phone,
+    )
+
+
+def _hidden_match(cid: int, hidden: HiddenClient, score: int, kind: str) -> ConflictMatch:
+    if hidden.ask:
+        ask = _("a client you may not see: ask {names} about client {id}").format(
+            names=hidden.ask, id=cid
+        )
+    else:
+        ask = _("a client you may not see: ask an attorney about client {id}").format(id=cid)
+    name = _("Client {id} (not visible to you)").format(id=cid)
+    return ConflictMatch(index.CLIENT, cid, name, score, (ask,), kind, hidden=True)
 
 
 def party_person(name: str, phone: str = "") -> Person:
@@ -155,13 +216,17 @@ def check_person(
     keys = index.query_keys(names, person.date_of_birth, person.a_number, person.phone)
     kinds = [index.CLIENT] if as_party else list(index.KINDS)
     found_ids = [f for f in index.candidates(conn, keys, kinds) if f not in skip]
-    found = _load(conn, found_ids)
+    found = _load(conn, found_ids, keys)
+    found.stand_ins = {cid: stand_in(person, h) for cid, h in found.hidden.items()}
     ratios = Ratios.between(all_parts(person), found.parts())
     matches: list[ConflictMatch] = []
+    kind = ADVERSE_PARTY if as_party else SAME_PERSON
     for cid, other in found.clients.items():
         scored = score_person(person, other, ratios)
-        kind = ADVERSE_PARTY if as_party else SAME_PERSON
         matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
+    for cid, other in found.stand_ins.items():
+        scored = score_person(person, other, ratios)
+        matches.append(_hidden_match(cid, found.hidden[cid], scored.score, kind))
     for pid, (other, description) in found.parties.items():
         scored = score_person(person, other, ratios)
         name = f"{other.full_name} ({description})"
@@ -198,7 +263,11 @@ def check_employer(
     keys = nm.index_keys(parts)
     kinds = [index.CLIENT] if only_clients else [index.CLIENT, index.EMPLOYER]
     found_ids = [f for f in index.candidates(conn, keys, kinds) if f not in skip]
-    found = _load(conn, found_ids)
+    found = _load(conn, found_ids, keys)
+    found.stand_ins = {
+        cid: Person(last_name=" ".join(t for t in parts if nm.index_keys([t]) & h.matched))
+        for cid, h in found.hidden.items()
+    }
     ratios = Ratios.between(parts, found.parts())
     matches: list[ConflictMatch] = []
     for cid, client in found.clients.items():
@@ -207,6 +276,9 @@ def check_employer(
         matches.append(
             ConflictMatch(index.CLIENT, cid, client.full_name, scored.score, reasons, EMPLOYER)
         )
+    for cid, other in found.stand_ins.items():
+        scored = score_name_against_business(other, name, ratios)
+        matches.append(_hidden_match(cid, found.hidden[cid], scored.score, EMPLOYER))
     for eid, business in found.employers.items():
         scored = score_businesses(name, business)
         matches.append(

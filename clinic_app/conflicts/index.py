@@ -10,6 +10,8 @@ from sqlalchemy import Connection, bindparam, text
 
 from clinic_app.conflicts import names as nm
 from clinic_app.conflicts.score import phone_key, swapped
+from clinic_app.store import conflicts_pg
+from clinic_app.store.conflicts_pg import HiddenClient
 
 CLIENT, EMPLOYER, PARTY = "client", "employer", "party"
 KINDS = (CLIENT, EMPLOYER, PARTY)
@@ -131,6 +133,10 @@ def present(conn: Connection, keys: Iterable[str]) -> set[str]:
     no one, so a bulk check looks at the others only."""
     wanted = sorted(set(keys))
     found: set[str] = set()
+    if conn.dialect.name == "postgresql":  # every record's keys, as candidates() counts them
+        for start in range(0, len(wanted), CHUNK):
+            found.update(conflicts_pg.key_counts(conn, wanted[start : start + CHUNK])[0])
+        return found
     statement = text("SELECT DISTINCT key FROM conflict_key WHERE key IN :keys").bindparams(
         bindparam("keys", expanding=True)
     )
@@ -144,19 +150,21 @@ def present(conn: Connection, keys: Iterable[str]) -> set[str]:
 def candidates(
     conn: Connection, keys: set[str], kinds: Iterable[str], limit: int = CANDIDATES
 ) -> list[tuple[str, int]]:
-    """Records sharing the most (and rarest) keys with the query, best first."""
+    """Records sharing the most (and rarest) keys with the query, best first.
+
+    On the clinic server every record counts, including clients the person checking may not
+    see (through SECURITY DEFINER functions; see hidden_clients)."""
     if not keys:
         return []
     wanted_kinds = set(kinds)
-    counted = text(
-        "SELECT key, count(*) FROM conflict_key WHERE key IN :keys GROUP BY key"
-    ).bindparams(bindparam("keys", expanding=True))
-    frequency = {str(k): int(n) for k, n in conn.execute(counted, {"keys": sorted(keys)}).all()}
+    server = conn.dialect.name == "postgresql"
+    if server:
+        frequency, total = conflicts_pg.key_counts(conn, keys)
+    else:
+        frequency, total = _key_counts(conn, keys)
     if not frequency:
         return []
-    # How many clients, roughly, for the rarity weights: max(id) is one index probe where
-    # count(*) reads the whole table.
-    total = max(1, int(conn.execute(text("SELECT max(id) FROM client")).scalar_one() or 0))
+    total = max(1, total)
     chosen: list[str] = []
     budget = ROW_BUDGET
     for key, count in sorted(frequency.items(), key=lambda item: item[1]):
@@ -165,6 +173,9 @@ def candidates(
         chosen.append(key)
         budget -= count
     weight = {key: math.log((total + 1) / (frequency[key] + 0.5)) + 1.0 for key in chosen}
+    if server:
+        weights = [weight[key] for key in chosen]
+        return conflicts_pg.ranked(conn, chosen, weights, wanted_kinds, limit)
     # Summed and ranked in SQL: a common surname brings thousands of rows, Python would loop.
     values = ", ".join(f"(:k{i}, :w{i})" for i in range(len(chosen)))
     kinds_sql = ", ".join(f":kind{i}" for i in range(len(wanted_kinds)))
@@ -182,3 +193,24 @@ def candidates(
         "ORDER BY total DESC, k.record_kind, k.record_id LIMIT :limit"
     )
     return [(str(kind), int(rid)) for kind, rid, _total in conn.execute(ranked, params).all()]
+
+
+def _key_counts(conn: Connection, keys: set[str]) -> tuple[dict[str, int], int]:
+    counted = text(
+        "SELECT key, count(*) FROM conflict_key WHERE key IN :keys GROUP BY key"
+    ).bindparams(bindparam("keys", expanding=True))
+    frequency = {str(k): int(n) for k, n in conn.execute(counted, {"keys": sorted(keys)}).all()}
+    if not frequency:
+        return {}, 0
+    # How many clients, roughly, for the rarity weights: max(id) is one index probe where
+    # count(*) reads the whole table.
+    total = int(conn.execute(text("SELECT max(id) FROM client")).scalar_one() or 0)
+    return frequency, total
+
+
+def hidden_clients(conn: Connection, keys: set[str], ids: Iterable[int]) -> dict[int, HiddenClient]:
+    """Of these candidate clients, the ones the person checking may not see (only on the clinic
+    server: a vault shows its one user everything), as the typed keys they share."""
+    if conn.dialect.name != "postgresql":
+        return {}
+    return conflicts_pg.hidden_clients(conn, keys, ids)

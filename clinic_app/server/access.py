@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from clinic_app.server import reach_sql
 from clinic_app.server.access_sql import (
     CLIENT_RULE,
     FUNCTION_NAMES,
@@ -198,7 +199,8 @@ def install_access(conn: psycopg.Connection[Any], db: str) -> None:
         )
         tables = _tables(cur)
         cur.execute(FUNCTIONS)
-        for signature in FUNCTION_NAMES:
+        cur.execute(reach_sql.FUNCTIONS)
+        for signature in (*FUNCTION_NAMES, *reach_sql.FUNCTION_NAMES):
             cur.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
             cur.execute(
                 sql.SQL(f"GRANT EXECUTE ON FUNCTION {signature} TO {{}}").format(

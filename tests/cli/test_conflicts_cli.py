@@ -73,7 +73,8 @@ def test_new_client_who_is_an_adverse_party_is_reported_as_adverse_party(
     ).json()
     assert found, "the supervisor was not found"
     first = found[0]
-    assert set(first) == {"record_kind", "record_id", "name", "score", "reasons", "kind"}
+    assert set(first) == {"record_kind", "record_id", "name", "score", "reasons", "kind", "hidden"}
+    assert first["hidden"] is False  # true only for a client on the server one may not see
     assert (first["kind"], first["record_kind"], first["record_id"]) == (
         "adverse_party",
         "party",
