@@ -122,16 +122,18 @@ class ClientTableModel(RecordTableModel[ClientRow]):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
+        self._total = 0
         self.fetches = 0
-        if self._vault is not None and self._search:
-            # As the person types: the count and the first page in one read.
-            self._total, self._rows = clients.search_page(
-                self._vault, search_text=self._search, limit=self.SEARCH_PAGE
-            )
-            self.fetches = 1 if self._rows else 0
+        try:  # a read that fails (the clinic server unreachable) leaves an empty, usable table
+            if self._vault is not None and self._search:
+                # As the person types: the count and the first page in one read.
+                self._total, self._rows = clients.search_page(
+                    self._vault, search_text=self._search, limit=self.SEARCH_PAGE
+                )
+                self.fetches = 1 if self._rows else 0
+                return
+            self._total = clients.count_clients(self._vault) if self._vault else 0
+        finally:
             self.endResetModel()
-            return
-        self._total = clients.count_clients(self._vault) if self._vault else 0
-        self.endResetModel()
         if self.canFetchMore():
             self.fetchMore()

@@ -47,6 +47,7 @@ class ServerLink(QObject):
             " font-weight: bold; border-bottom: 1px solid #e0a0a8; }"
         )
         self.banner.hide()
+        bus.unreachable.connect(self._failed_elsewhere)
 
     def start(self, store: Any) -> None:
         if not server_session.is_server(store):
@@ -75,6 +76,16 @@ class ServerLink(QObject):
         # What the screen showed may be stale: it re-reads.
         self.bus.publish(ChangeSet(kinds=EVERY_KIND), _("Connected to the clinic server again."))
         self.back.emit()
+
+    def _failed_elsewhere(self, message: str) -> None:
+        """A screen could not read: show the sentence now and look again at once, so a server
+        that is already back is noticed (and the screens re-read) without waiting."""
+        if self.store is None:
+            return
+        self.down = True
+        self.banner.setText(message)
+        self.banner.show()
+        self.check()
 
     def _failed(self, message: str) -> None:
         self._checking = False

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from clinic_app.i18n import _
 from clinic_app.services import ChangeSet
-from clinic_app.services.server_session import ServerError
+from clinic_app.services.server_session import UNREACHABLE, ServerError
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.feedback import desktop_message
@@ -37,9 +37,16 @@ class Page(QWidget):
         try:
             self.reload()
         except ServerError as exc:
-            # The clinic server is unreachable: say so once; the screen re-reads when it is back.
-            self._stale = True
-            self.bus.said.emit(desktop_message(exc))
+            self.server_failed(exc)
+
+    def server_failed(self, exc: ServerError) -> None:
+        """A read failed on the clinic server: say its one sentence (never a traceback), and
+        read again by itself once the server answers."""
+        self._stale = True
+        message = desktop_message(exc)
+        self.bus.said.emit(message)
+        if exc.message == _(UNREACHABLE):
+            self.bus.unreachable.emit(message)
 
     def reload(self) -> None:
         """Re-read everything shown from the vault (or clear it when locked)."""

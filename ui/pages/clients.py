@@ -21,6 +21,7 @@ from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
+from clinic_app.services.server_session import ServerError
 from ui.bus import ChangeBus
 from ui.client_detail import ClientDetail
 from ui.client_editor import ClientEditor
@@ -158,7 +159,14 @@ class ClientsPage(Page):
     def _apply_search(self) -> None:
         if self.vault is None:
             return
-        self.model.set_search(self.search.text())
+        try:
+            self.model.set_search(self.search.text())
+        except ServerError as exc:  # the same sentence as every screen; searched again when back
+            self.detail.clear()
+            self.count.clear()  # not "no client matches": nothing could be searched
+            self._update_buttons()
+            self.server_failed(exc)
+            return
         self.detail.clear()
         self._update_count()
         self._update_buttons()
