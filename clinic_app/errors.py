@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from clinic_app.i18n import _
+
 
 class ClinicError(Exception):
     """Base of every error the app reports to a person as one sentence."""
@@ -21,8 +23,10 @@ class ValidationError(UserError):
     """A field value is not acceptable."""
 
     def __init__(self, field: str, problem: str, *, label: str | None = None) -> None:
-        # `label` is the field as the person's screen names it; `field` stays the code's name.
-        super().__init__(f"{label or field}: {problem}")
+        # `field` stays the code's (English) name, which the CLI maps to its flag and the desktop
+        # to its widget; `label` is the field as the person's screen names it, by default the
+        # field's own name in their language (clinic_app/domain/field_names.py lists them).
+        super().__init__(_("{field}: {problem}").format(field=label or _(field), problem=problem))
         self.field = field
         self.problem = problem
 

@@ -43,6 +43,8 @@ def _clinic_setting(match: re.Match[str]) -> str:
 
 
 # (pattern in a core sentence, desktop wording): the first that matches rewrites that part.
+# Each pattern matches the English sentence and its Spanish translation in the catalog
+# (tests/ui/test_spanish_errors.py holds them together); a new language adds its wording here.
 REWRITES: list[tuple[re.Pattern[str], object]] = [
     (
         re.compile(
@@ -56,23 +58,25 @@ REWRITES: list[tuple[re.Pattern[str], object]] = [
         lambda _m: " " + _("(choose another folder under Save drafts in, or move the old file)"),
     ),
     (
-        re.compile(r";? ?add --overwrite to replace it\.?"),
+        re.compile(
+            r";? ?(?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\.?"
+        ),
         lambda _m: "; " + _("choose another folder, or move the old file first."),
     ),
     (
-        re.compile(r";? ?add --replace to replace it\.?"),
+        re.compile(r";? ?(?:add --replace to replace it|agregue --replace para reemplazarla)\.?"),
         lambda _m: "; " + _("remove it first in Settings → Word templates."),
     ),
     (
-        re.compile(r";? ?'clinic-app templates' lists them[^.]*\.?"),
+        re.compile(r";? ?'clinic-app templates' (?:lists them|las enumera)(?:[^.]|\.(?=\w))*\.?"),
         lambda _m: "; " + _("Settings → Word templates lists them."),
     ),
     (
-        re.compile(r";? ?'clinic-app deadlines' lists[^.]*\.?"),
+        re.compile(r";? ?'clinic-app deadlines' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?"),
         lambda _m: "; " + _("the Deadlines screen lists them."),
     ),
     (
-        re.compile(r";? ?'clinic-app rules show' lists[^.]*\.?"),
+        re.compile(r";? ?'clinic-app rules show' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?"),
         lambda _m: "; " + _("Settings → Deadline rules lists them."),
     ),
     (
@@ -80,21 +84,27 @@ REWRITES: list[tuple[re.Pattern[str], object]] = [
         lambda _m: " " + _("(nothing was written; docs/fields.md lists every field)"),
     ),
     (
-        re.compile(r"Name one matter \(--matter\) or one agency letter \(--letter\)\."),
+        re.compile(
+            r"Name one matter \(--matter\) or one agency letter \(--letter\)\."
+            r"|Indique un caso \(--matter\) o una carta de la agencia \(--letter\)\."
+        ),
         lambda _m: _("Choose a matter or an agency letter in Documents."),
     ),
     (
-        re.compile(r"Say where the documents go: an output folder \(--out\), or --keep-in-vault\."),
+        re.compile(
+            r"Say where the documents go: an output folder \(--out\), or --keep-in-vault\."
+            r"|Indique dónde van los documentos: una carpeta de salida \(--out\) o --keep-in-vault\."
+        ),
         lambda _m: _(
             "Say where the documents go in Documents: a folder under Save drafts in, or Keep a copy in the vault."
         ),
     ),
     (
-        re.compile(r"\s*\(see 'clinic-app import --help'\)"),
+        re.compile(r"\s*\((?:see|vea) 'clinic-app import --help'\)"),
         lambda _m: " " + _("(the Import… window lists the columns)"),
     ),
     (
-        re.compile(r"create one with 'clinic-app init'\."),
+        re.compile(r"(?:create one with|cree una con) 'clinic-app init'\."),
         lambda _m: _("create one with Create a new vault… on the unlock screen."),
     ),
     (

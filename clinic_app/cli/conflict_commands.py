@@ -9,6 +9,7 @@ from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.conflicts.check import ConflictMatch
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services import conflicts
 
 KIND_WORDS = {
@@ -110,8 +111,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     person_given = args.first_name.strip() or args.last_name.strip() or args.a_number
     if not person_given and not args.employer.strip():
         raise UserError(
-            "Give the person to check with --first-name and --last-name (or --a-number), "
-            "or an employer with --employer."
+            _(
+                "Give the person to check with --first-name and --last-name (or --a-number), or an employer with --employer."
+            )
         )
     with context.open_store(args) as vault:
         query: dict[str, Any]
@@ -192,7 +194,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_party_add(args: argparse.Namespace) -> int:
     if args.employer is None and args.dispute is None:
-        raise UserError("Name the employer with --employer ID or the dispute with --dispute ID.")
+        raise UserError(_("Name the employer with --employer ID or the dispute with --dispute ID."))
     with context.open_store(args) as vault:
         record = conflicts.add_party(
             vault,

@@ -56,11 +56,14 @@ def open_store(args: Namespace) -> Store:
 def open_server(args: Namespace, url: str) -> Store:
     if getattr(args, "actor", None):
         raise UserError(
-            "--as does not apply to the clinic server: the audit log names the person who logs "
-            "in; use --user NAME."
+            _(
+                "--as does not apply to the clinic server: the audit log names the person who logs in; use --user NAME."
+            )
         )
     if getattr(args, "vault", None):
-        raise UserError("Name either a vault (--vault) or the clinic server (--server), not both.")
+        raise UserError(
+            _("Name either a vault (--vault) or the clinic server (--server), not both.")
+        )
     from clinic_app.store.postgres import PostgresStore
 
     user = server_user(args, url)
@@ -76,7 +79,7 @@ def server_user(args: Namespace, url: str = "") -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError) as exc:
-        raise UserError("Name your clinic server account with --user NAME.") from exc
+        raise UserError(_("Name your clinic server account with --user NAME.")) from exc
 
 
 def _url_user(url: str) -> str:
@@ -93,7 +96,9 @@ def refuse_server(args: Namespace, what: str, instead: str) -> None:
     """A command about the vault's own files, asked of the clinic server: one sentence, exit 1."""
     if server(args) is not None:
         raise UserError(
-            f"{what} works on a vault on this computer, not on the clinic server; {instead}"
+            _(
+                "{what} works on a vault on this computer, not on the clinic server; {instead}"
+            ).format(what=what, instead=instead)
         )
 
 
@@ -161,12 +166,16 @@ def _shared(args: Namespace) -> Store:
     if _kept.kind != VAULT:
         if getattr(args, "vault", None) or getattr(args, "actor", None):
             raise UserError(
-                f"The shell is connected to {_kept.name}; run vault commands outside the shell."
+                _("The shell is connected to {name}; run vault commands outside the shell.").format(
+                    name=_kept.name
+                )
             )
         return cast("Store", _KeptOpen(_kept))
     if getattr(args, "vault", None) and vault_dir(args).resolve() != _kept.folder.resolve():
         raise VaultError(
-            f"The shell has {_kept.folder} open; run commands on another vault outside the shell."
+            _(
+                "The shell has {folder} open; run commands on another vault outside the shell."
+            ).format(folder=_kept.folder)
         )
     cast("Vault", _kept).actor = actor(args)
     return cast("Store", _KeptOpen(_kept))
@@ -181,5 +190,7 @@ def require_vault(args: Namespace) -> None:
     folder = vault_dir(args)
     if not is_vault(folder):
         raise VaultError(
-            f"There is no vault in {folder}; create one with 'clinic-app init' or name it with --vault."
+            _(
+                "There is no vault in {folder}; create one with 'clinic-app init' or name it with --vault."
+            ).format(folder=folder)
         )

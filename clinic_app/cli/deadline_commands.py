@@ -213,9 +213,9 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
 def cmd_deadlines(args: argparse.Namespace) -> int:
     today = _today(args)
     if args.within is not None and args.within < 0:
-        raise UserError("--within must be zero or more days.")
+        raise UserError(_("--within must be zero or more days."))
     if args.limit is not None and args.limit < 1:
-        raise UserError("--limit must be at least 1.")
+        raise UserError(_("--limit must be at least 1."))
     with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None
@@ -354,7 +354,9 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         programs = [p for p in programs if p.id == args.program]
         if not programs:
             raise UserError(
-                f"There is no rule pack for '{args.program}'; 'clinic-app rules show' lists them."
+                _(
+                    "There is no rule pack for '{program}'; 'clinic-app rules show' lists them."
+                ).format(program=args.program)
             )
     if args.json:
         print_json(
@@ -438,16 +440,18 @@ def _reminder_list(text: str) -> list[int]:
         values = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
         raise UserError(
-            f"--reminders must be days before the due date, separated by commas (not '{text}')."
+            _(
+                "--reminders must be days before the due date, separated by commas (not '{text}')."
+            ).format(text=text)
         ) from None
     if not values:
-        raise UserError("--reminders needs at least one number of days, e.g. 7,1.")
+        raise UserError(_("--reminders needs at least one number of days, e.g. 7,1."))
     return values
 
 
 def cmd_rules_set(args: argparse.Namespace) -> int:
     if args.reset and (args.days is not None or args.reminders):
-        raise UserError("Use --reset alone, or --days/--reminders without it.")
+        raise UserError(_("Use --reset alone, or --days/--reminders without it."))
     with context.open_store(args) as vault:
         if args.reset:
             changed = deadlines.reset_rule(vault, rule_id=args.rule_id)
@@ -600,9 +604,13 @@ def cmd_affected(args: argparse.Namespace) -> int:
 def cmd_report_deadlines(args: argparse.Namespace) -> int:
     today = _today(args)
     if args.max_rows < 1:
-        raise UserError("--max-rows must be at least 1.")
+        raise UserError(_("--max-rows must be at least 1."))
     if args.out.suffix.lower() != ".docx":
-        raise UserError(f"The report is a Word file: name it with .docx (not {args.out.name}).")
+        raise UserError(
+            _("The report is a Word file: name it with .docx (not {name}).").format(
+                name=args.out.name
+            )
+        )
     with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None

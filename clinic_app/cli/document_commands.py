@@ -10,6 +10,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
@@ -191,7 +192,7 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"'{item}' is not {what}=VALUE.")
+            raise UserError(_("'{item}' is not {what}=VALUE.").format(item=item, what=what))
         out[key.strip()] = value
     return out
 
@@ -349,7 +350,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         bad = report.failed[0]
         who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "The document"
         hint = " (add --anyway to make it regardless)" if bad.refused else ""
-        raise UserError(f"{who}: {bad.problem}; nothing was written{hint}.")
+        raise UserError(
+            _("{who}: {problem}; nothing was written{hint}.").format(
+                who=who, problem=bad.problem, hint=hint
+            )
+        )
     if args.json:
         print_json(
             {

@@ -78,7 +78,11 @@ def screenshot_size(text: str) -> tuple[int, int]:
         width, height = int(parts[0]), int(parts[1])
         if 320 <= width <= 10000 and 240 <= height <= 10000:
             return width, height
-    raise UserError(f"--size '{text}' is not a window size; use WIDTHxHEIGHT, like 1366x768.")
+    raise UserError(
+        _("--size '{text}' is not a window size; use WIDTHxHEIGHT, like 1366x768.").format(
+            text=text
+        )
+    )
 
 
 def take_screenshots(args: argparse.Namespace, out_dir: str | Path) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services import rule_updates
 from clinic_app.services.records import to_json
 
@@ -36,7 +37,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
         return True
     if not sys.stdin.isatty():
         raise UserError(
-            "Add --yes to install this rule update without being asked; nothing was changed."
+            _("Add --yes to install this rule update without being asked; nothing was changed.")
         )
     answer = input("Install this rule update and recompute every deadline? [y/N] ")
     return answer.strip().lower() in ("y", "yes", "s", "si", "sí")

@@ -8,6 +8,7 @@ import sys
 from argparse import Namespace
 
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 
 PASSPHRASE_ENV = "CLINIC_APP_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CLINIC_APP_NEW_PASSPHRASE"
@@ -25,7 +26,9 @@ class StdinLines:
     def next(self, what: str) -> str:
         line = sys.stdin.readline()
         if not line:
-            raise UserError(f"Expected the {what} on standard input, but it ended.")
+            raise UserError(
+                _("Expected the {what} on standard input, but it ended.").format(what=_(what))
+            )
         self._used += 1
         return line.rstrip("\r\n")
 
@@ -35,10 +38,19 @@ _stdin = StdinLines()
 
 def _prompt(label: str, confirm: bool, env: str = PASSPHRASE_ENV) -> str:
     if not sys.stdin.isatty():
-        raise UserError(f"No {label} given: set {env}, or pass --passphrase-stdin and pipe it in.")
-    first = getpass.getpass(f"{label.capitalize()}: ")
-    if confirm and getpass.getpass(f"Repeat the {label}: ") != first:
-        raise UserError(f"The two {label}s differ; nothing was changed.")
+        raise UserError(
+            _("No {label} given: set {env}, or pass --passphrase-stdin and pipe it in.").format(
+                label=_(label), env=env
+            )
+        )
+    shown = _(label)
+    first = getpass.getpass(f"{shown[:1].upper()}{shown[1:]}: ")
+    if confirm and getpass.getpass(_("Repeat the {label}: ").format(label=shown)) != first:
+        raise UserError(
+            _("The second {label} typed differs from the first; nothing was changed.").format(
+                label=shown
+            )
+        )
     return first
 
 
@@ -75,7 +87,9 @@ def server_password(args: Namespace, user: str) -> str:
         return _stdin.next("clinic server password")
     if not sys.stdin.isatty():
         raise UserError(
-            f"No password given for {user}: set {PASSWORD_ENV}, or pass --password-stdin and pipe it in."
+            _(
+                "No password given for {user}: set {env}, or pass --password-stdin and pipe it in."
+            ).format(user=user, env=PASSWORD_ENV)
         )
     return getpass.getpass(f"Clinic server password for {user}: ")
 
@@ -107,7 +121,9 @@ def recovery_code(args: Namespace) -> str:
         return _stdin.next("recovery code")
     if not sys.stdin.isatty():
         raise UserError(
-            f"No recovery code given: set {RECOVERY_ENV} or pipe it in with --passphrase-stdin."
+            _("No recovery code given: set {env} or pipe it in with --passphrase-stdin.").format(
+                env=RECOVERY_ENV
+            )
         )
     return getpass.getpass("Recovery code: ")  # not echoed: it opens the vault like a passphrase
 

@@ -172,9 +172,9 @@ def _print(
 def cmd_today(args: argparse.Namespace) -> int:
     today = parse_cli_date(args.today, "--today") or date.today()
     if args.limit is not None and args.limit < 1:
-        raise UserError("--limit must be at least 1.")
+        raise UserError(_("--limit must be at least 1."))
     if args.stale_after is not None and not 30 <= args.stale_after <= 3650:
-        raise UserError("--stale-after must be a number of days from 30 to 3650.")
+        raise UserError(_("--stale-after must be a number of days from 30 to 3650."))
     with context.open_store(args) as vault:
         assignee_id = (
             deadlines.staff_id_by_name(vault, name=args.assignee) if args.assignee else None

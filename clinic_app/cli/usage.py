@@ -99,7 +99,7 @@ def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
         )
         if flag is None:
             raise
-        raise UserError(f"{flag}: {exc.problem}") from exc
+        raise UserError(_("{flag}: {problem}").format(flag=flag, problem=exc.problem)) from exc
 
 
 def if_version_flag(parser: argparse.ArgumentParser, kind: str) -> None:

@@ -98,7 +98,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     if not 1 <= args.clients <= 1_000_000:
-        raise UserError("--clients must be between 1 and 1,000,000.")
+        raise UserError(_("--clients must be between 1 and 1,000,000."))
     folder = context.vault_dir(args)
     today = parse_cli_date(args.today, "--today")
     vault: Store
@@ -107,8 +107,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not demo.is_demo_vault(vault) and clients.count_clients(vault):
             vault.close()
             raise UserError(
-                f"{vault.name} is not a demo vault: it holds real clients, and invented workers "
-                "would be mixed into them; fill a demo vault on this computer with --vault DIR."
+                _(
+                    "{name} is not a demo vault: it holds real clients, and invented workers would be mixed into them; fill a demo vault on this computer with --vault DIR."
+                ).format(name=vault.name)
             )
     elif vault_ops.is_vault(folder):
         vault = context.open_vault(args)
@@ -116,8 +117,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not demo.is_demo_vault(vault) and clients.count_clients(vault):
             vault.close()
             raise UserError(
-                f"{folder} holds a vault that is not a demo vault; invented workers would be mixed "
-                "into its clients. Name a folder of its own with --vault DIR."
+                _(
+                    "{folder} holds a vault that is not a demo vault; invented workers would be mixed into its clients. Name a folder of its own with --vault DIR."
+                ).format(folder=folder)
             )
     else:
         vault, code = vault_ops.create_vault(
@@ -207,7 +209,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     )
     if not getattr(args, "vault", None):
         raise UserError(
-            "Name the new vault folder with --vault DIR (restore never overwrites a vault)."
+            _("Name the new vault folder with --vault DIR (restore never overwrites a vault).")
         )
     target = Path(args.vault)
     if args.backup_passphrase_stdin:

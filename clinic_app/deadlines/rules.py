@@ -19,7 +19,7 @@ from typing import Any
 from clinic_app.deadlines.calendar import ROLLS, BusinessCalendar
 from clinic_app.domain.places import STATES, applies_in
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_
+from clinic_app.i18n import N_, _
 from clinic_app.resources import resource_path
 
 # Bump when the engine's output for the same facts and rules changes: every vault recomputes.
@@ -231,7 +231,9 @@ class RuleBook:
         found = self._index.get(rule_id)
         if found is None:
             raise UserError(
-                f"There is no rule '{rule_id}'; 'clinic-app rules show' lists the rule ids."
+                _(
+                    "There is no rule '{rule_id}'; 'clinic-app rules show' lists the rule ids."
+                ).format(rule_id=rule_id)
             )
         return found
 

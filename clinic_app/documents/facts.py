@@ -39,6 +39,7 @@ from clinic_app.domain.models import (
 )
 from clinic_app.domain.vocab import DEFAULT_PROGRAM
 from clinic_app.errors import NotFoundError, UserError
+from clinic_app.i18n import _
 
 M = TypeVar("M", bound=SQLModel)
 CHUNK = 900  # stays under SQLite's limit on bound parameters
@@ -205,7 +206,9 @@ def load_matter_facts(
     matters = _by_id(session, Matter, matter_ids)
     for matter_id in matter_ids:
         if matter_id not in matters:
-            raise NotFoundError(f"There is no matter with id {matter_id}.")
+            raise NotFoundError(
+                _("There is no matter with id {matter_id}.").format(matter_id=matter_id)
+            )
     rows = list(matters.values())
     clients = _by_id(session, Client, (m.client_id for m in rows))
     letters = _letters(session, (m.agency_letter_id for m in rows))
@@ -304,7 +307,9 @@ def load_group_facts(
     """The letter and its workers: those with an open matter under it (all with `all_workers`)."""
     letter = _letters(session, [letter_id]).get(letter_id)
     if letter is None:
-        raise NotFoundError(f"There is no agency letter with id {letter_id}.")
+        raise NotFoundError(
+            _("There is no agency letter with id {letter_id}.").format(letter_id=letter_id)
+        )
     rows = session.exec(
         select(Matter, Client.first_name, Client.last_name)
         .join(Client, col(Client.id) == Matter.client_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
 COLUMNS = (
@@ -81,9 +82,14 @@ def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow
                 cell.text = docx_text(getattr(row, key))
         except ValueError as exc:  # text Word cannot hold: say whose row, not just "ValueError"
             raise UserError(
-                f"{path.name} could not be written: the row of matter {row.matter_id} "
-                f"({row.worker or 'the letter'}) holds text Word cannot store ({exc}); "
-                "correct that record and make the index again."
+                _(
+                    "{name} could not be written: the row of matter {matter_id} ({worker}) holds text Word cannot store ({error}); correct that record and make the index again."
+                ).format(
+                    name=path.name,
+                    matter_id=row.matter_id,
+                    worker=row.worker or _("the letter"),
+                    error=exc,
+                )
             ) from exc
     out = io.BytesIO()
     document.save(out)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.resources import resource_path
 
 MISSING = "missing"
@@ -69,7 +70,9 @@ def normalize_status(value: str) -> str:
     text = STATUS_ALIASES.get(text, text.replace("-", "_").replace(" ", "_"))
     if text not in STATUSES:
         raise UserError(
-            f"'{value}' is not a checklist status; use one of: {', '.join(STATUSES)} (or n/a)."
+            _("'{value}' is not a checklist status; use one of: {choices} (or n/a).").format(
+                value=value, choices=", ".join(STATUSES)
+            )
         )
     return text
 
@@ -78,12 +81,13 @@ def normalize_status(value: str) -> str:
 def load_packet(program: str) -> Packet:
     """The packet list of a program; a clear error when the program has none."""
     if not _KEY.match(program):
-        raise UserError(f"'{program}' is not a program name.")
+        raise UserError(_("'{program}' is not a program name.").format(program=program))
     path = resource_path("packets", f"{program}.toml")
     if not path.is_file():
         raise UserError(
-            f"There is no packet checklist for the program '{program}'; "
-            f"add resources/packets/{program}.toml."
+            _(
+                "There is no packet checklist for the program '{program}'; add resources/packets/{program}.toml."
+            ).format(program=program)
         )
     with path.open("rb") as handle:
         doc = tomllib.load(handle)

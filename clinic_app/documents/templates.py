@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_
+from clinic_app.i18n import N_, _
 from clinic_app.resources import resource_path
 
 # Where a clinic's templates were kept as plain files before they were sealed in the vault (a
@@ -68,8 +68,9 @@ def vault_dir(vault_folder: Path) -> Path:
 def check_id(template_id: str) -> str:
     if not TEMPLATE_ID.match(template_id):
         raise UserError(
-            f"'{template_id}' is not a template id; use lower-case letters, digits and hyphens "
-            "(e.g. client-holiday-closure)."
+            _(
+                "'{template_id}' is not a template id; use lower-case letters, digits and hyphens (e.g. client-holiday-closure)."
+            ).format(template_id=template_id)
         )
     return template_id
 
@@ -77,7 +78,7 @@ def check_id(template_id: str) -> str:
 def check_language(lang: str) -> str:
     code = lang.strip().lower().replace("_", "-")
     if not LANGUAGE.match(code):
-        raise UserError(f"'{lang}' is not a language code (such as en or es).")
+        raise UserError(_("'{lang}' is not a language code (such as en or es).").format(lang=lang))
     return code
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from clinic_app.domain.text import fold
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 
 # The 50 states, DC and the territories USCIS serves; codes as the Postal Service writes them.
 STATES: dict[str, str] = {
@@ -41,7 +42,10 @@ def normalize_state(value: str | None, field: str = "state") -> str:
     found = _BY_NAME.get(fold(text))
     if found is None:
         raise ValidationError(
-            field, f"'{text}' is not a US state; give its two-letter code (TX) or its name."
+            field,
+            _("'{text}' is not a US state; give its two-letter code (TX) or its name.").format(
+                text=text
+            ),
         )
     return found
 

@@ -94,8 +94,9 @@ def plain_text(value: object, field: str, *, multiline: bool = False) -> str:
     if found:
         raise ValidationError(
             field,
-            f"contains {_control_name(found.group(0))} at character {found.start() + 1}; "
-            "delete it and type the text again.",
+            _(
+                "contains {control_name} at character {position}; delete it and type the text again."
+            ).format(control_name=_control_name(found.group(0)), position=found.start() + 1),
         )
     return text
 
@@ -110,7 +111,7 @@ def normalize_a_number(value: str | None, field: str = "A-number") -> str | None
     match = _A_NUMBER.match(cleaned)
     if not match:
         raise ValidationError(
-            field, "must be 7 to 9 digits, optionally after an 'A' (for example A012345678)."
+            field, _("must be 7 to 9 digits, optionally after an 'A' (for example A012345678).")
         )
     return "A" + match.group(1).zfill(9)
 
@@ -131,7 +132,9 @@ def normalize_receipt_number(value: str | None, field: str = "receipt number") -
     if not cleaned:
         return None
     if not _RECEIPT.match(cleaned):
-        raise ValidationError(field, "must be 3 letters and 10 digits (for example IOE0123456789).")
+        raise ValidationError(
+            field, _("must be 3 letters and 10 digits (for example IOE0123456789).")
+        )
     return cleaned
 
 
@@ -195,21 +198,28 @@ def check_order(start: date | None, end: date | None, start_field: str, end_fiel
     """An end before its start is an error, never a warning."""
     if start and end and end < start:
         raise ValidationError(
-            end_field, f"{end.isoformat()} is before {start_field} {start.isoformat()}."
+            end_field,
+            _("{end} is before {start} ({start_field}).").format(
+                end=end.isoformat(), start_field=_(start_field), start=start.isoformat()
+            ),
         )
 
 
 def require_text(value: str | None, field: str, *, multiline: bool = False) -> str:
     text = plain_text(value, field, multiline=multiline)
     if not text:
-        raise ValidationError(field, "is required.")
+        raise ValidationError(field, _("is required."))
     return text
 
 
 def normalize_email(value: str | None) -> str:
     text = (value or "").strip()
     if text and not _EMAIL.match(text):
-        raise ValidationError("email", f"'{_shown(text)}' is not an email address.")
+        raise ValidationError(
+            "email",
+            _("'{text}' is not an email address.").format(text=_shown(text)),
+            label=_("email"),
+        )
     return text
 
 
@@ -227,7 +237,10 @@ def normalize_languages(value: str | None) -> str:
             else:
                 raise ValidationError(
                     "preferred language",
-                    f"'{_shown(item)}' is not a language code (such as es) or a known language name.",
+                    _(
+                        "'{item}' is not a language code (such as es) or a known language name."
+                    ).format(item=_shown(item)),
+                    label=_("preferred language"),
                 )
         if code not in codes:
             codes.append(code)
@@ -242,6 +255,9 @@ def choice(
         return default
     if text not in allowed:
         raise ValidationError(
-            field, f"'{_shown(value or '')}' is not one of: {', '.join(allowed)}."
+            field,
+            _("'{value}' is not one of: {allowed}.").format(
+                value=_shown(value or ""), allowed=", ".join(allowed)
+            ),
         )
     return text

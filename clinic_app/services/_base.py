@@ -8,6 +8,7 @@ from typing import Protocol, TypeVar
 from sqlmodel import Session, SQLModel
 
 from clinic_app.errors import NotFoundError
+from clinic_app.i18n import _
 from clinic_app.vault import audit
 
 M = TypeVar("M", bound=SQLModel)
@@ -28,7 +29,11 @@ def now() -> datetime:
 def get_or_fail(session: Session, model: type[M], record_id: int, label: str) -> M:
     row = session.get(model, record_id)
     if row is None:
-        raise NotFoundError(f"There is no {label} with id {record_id}.")
+        raise NotFoundError(
+            _("There is no {label} with id {record_id}.").format(
+                label=_(label), record_id=record_id
+            )
+        )
     return row
 
 

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clinic_app.documents.templates import LANGUAGE, TEMPLATE_ID
 from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
+from clinic_app.i18n import _
 from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.vault import audit
 from clinic_app.vault.engine import connect, key_pragma
@@ -66,11 +67,13 @@ def _snapshot_database(vault: Vault, target: Path) -> None:
         if "full" in str(exc):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from exc
         raise VaultError(
-            f"The vault database could not be copied for the backup: {exc} (nothing was changed)."
+            _(
+                "The vault database could not be copied for the backup: {error} (nothing was changed)."
+            ).format(error=exc)
         ) from exc
     except sqlcipher.DatabaseError as exc:
         raise DamagedError(
-            "The vault database is damaged or was altered; restore it from a backup."
+            _("The vault database is damaged or was altered; restore it from a backup.")
         ) from exc
 
 
@@ -111,12 +114,14 @@ def backup_vault(
     """
     out = Path(out)
     if out.exists():
-        raise UserError(f"{out} already exists; choose a new file name for the backup.")
+        raise UserError(
+            _("{out} already exists; choose a new file name for the backup.").format(out=out)
+        )
     if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist.")
+        raise UserError(_("The folder {parent} does not exist.").format(parent=out.parent))
     secret = backup_passphrase if backup_passphrase is not None else vault_passphrase
     if backup_passphrase is not None and len("".join(backup_passphrase.split())) < 8:
-        raise UserError("The backup passphrase must have at least 8 characters besides spaces.")
+        raise UserError(_("The backup passphrase must have at least 8 characters besides spaces."))
     # Confirm the vault passphrase really is this vault's, so the backup can be opened later.
     if backup_passphrase is None:
         vault.key_slots().unlock(normalize_passphrase(vault_passphrase), "passphrase")
@@ -137,7 +142,9 @@ def write_sealed_backup(
     """One backup file sealed under a plan's stored key (nobody types a passphrase); returns its
     size. The caller audits it, with the result of verifying it."""
     if out.exists():
-        raise UserError(f"{out} already exists; choose a new file name for the backup.")
+        raise UserError(
+            _("{out} already exists; choose a new file name for the backup.").format(out=out)
+        )
     return _seal(vault, out, key, progress)
 
 
@@ -208,15 +215,15 @@ def _write_backup(
 def _read_header(handle: io.BufferedReader) -> tuple[dict[str, object], bytes]:
     start = handle.read(len(MAGIC) + 5)
     if len(start) < len(MAGIC) + 5 or not start.startswith(MAGIC):
-        raise UserError("That file is not a clinic-app backup.")
+        raise UserError(_("That file is not a clinic-app backup."))
     version, length = struct.unpack(">BI", start[len(MAGIC) :])
     if version != VERSION or length > 65536:
-        raise DamagedError("The backup has an unknown version or a damaged header.")
+        raise DamagedError(_("The backup has an unknown version or a damaged header."))
     header_bytes = handle.read(length)
     try:
         header = json.loads(header_bytes)
     except ValueError as exc:
-        raise DamagedError("The backup's header is damaged.") from exc
+        raise DamagedError(_("The backup's header is damaged.")) from exc
     return header, header_bytes
 
 
@@ -227,11 +234,11 @@ def _chunks(
     while True:
         size_bytes = handle.read(4)
         if len(size_bytes) < 4:
-            raise DamagedError("The backup is cut short: it was not copied completely.")
+            raise DamagedError(_("The backup is cut short: it was not copied completely."))
         (size,) = struct.unpack(">I", size_bytes)
         sealed = handle.read(size)
         if len(sealed) < size:
-            raise DamagedError("The backup is cut short: it was not copied completely.")
+            raise DamagedError(_("The backup is cut short: it was not copied completely."))
         for last in (False, True):
             try:
                 yield aead.decrypt(_nonce(prefix, index, last), sealed, header_bytes)
@@ -239,11 +246,13 @@ def _chunks(
                 continue
             if last:
                 if handle.read(1):
-                    raise DamagedError("The backup has extra data after its end; it was altered.")
+                    raise DamagedError(
+                        _("The backup has extra data after its end; it was altered.")
+                    )
                 return
             break
         else:
-            raise DamagedError("The backup has been altered or damaged; it cannot be restored.")
+            raise DamagedError(_("The backup has been altered or damaged; it cannot be restored."))
         index += 1
 
 
@@ -289,7 +298,9 @@ def unpack_backup(
     try:
         handle = open(backup, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise UserError(f"Cannot read {backup}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("Cannot read {backup}: {reason}.").format(backup=backup, reason=exc.strerror or exc)
+        ) from exc
     with handle:
         header, header_bytes = _read_header(handle)
         backup_key, prefix = _unwrap(header, passphrase, key)
@@ -307,7 +318,7 @@ def unpack_backup(
         if any(not _safe_member(m) for m in members) or not {DB_NAME, SLOTS_NAME} <= {
             m.name for m in members
         }:
-            raise DamagedError("The backup's contents are not a vault.")
+            raise DamagedError(_("The backup's contents are not a vault."))
         tar.extractall(folder, members=members, filter="data")
     tar_path.unlink()
     return folder
@@ -323,8 +334,9 @@ def _unwrap(
         if key is not None:
             if key.salt != salt or key.kdf != kdf:
                 raise UnlockError(
-                    "This copy was made under an earlier backup passphrase; only that "
-                    "passphrase opens it."
+                    _(
+                        "This copy was made under an earlier backup passphrase; only that passphrase opens it."
+                    )
                 )
             wrapping = key.wrapping
         else:
@@ -339,11 +351,12 @@ def _unwrap(
             raise ValueError("the chunk nonce prefix has the wrong length")
     except InvalidTag as exc:
         raise UnlockError(
-            f"Wrong passphrase for this backup (it is protected by the "
-            f"{header.get('protected_by', 'vault passphrase')})."
+            _("Wrong passphrase for this backup (it is protected by the {protected_by}).").format(
+                protected_by=_(str(header.get("protected_by", "vault passphrase")))
+            )
         ) from exc
     except (KeyError, ValueError, TypeError) as exc:
-        raise DamagedError("The backup's header is damaged.") from exc
+        raise DamagedError(_("The backup's header is damaged.")) from exc
     return backup_key, prefix
 
 
@@ -358,11 +371,17 @@ def restore_backup(
     """Restore into a new folder (never over an existing vault); checks the result before keeping it."""
     target = Path(target)
     if is_vault(target) or (target.exists() and any(target.iterdir())):
-        raise UserError(f"{target} already holds files; restore into a new, empty folder.")
+        raise UserError(
+            _("{target} already holds files; restore into a new, empty folder.").format(
+                target=target
+            )
+        )
     try:
         open(backup, "rb").close()  # an unreadable file is the person's to fix: say so first
     except OSError as exc:
-        raise UserError(f"Cannot read {backup}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("Cannot read {backup}: {reason}.").format(backup=backup, reason=exc.strerror or exc)
+        ) from exc
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
     try:
@@ -381,7 +400,9 @@ def restore_backup(
             problems = check_vault(opened).problems
             if problems:
                 raise DamagedError(
-                    "The restored vault fails its check: " + "; ".join(problems) + "."
+                    _("The restored vault fails its check: {problems}.").format(
+                        problems="; ".join(problems)
+                    )
                 )
             with opened.session() as session:
                 audit.record(session, action="restore", record_kind="vault")

@@ -54,8 +54,9 @@ def parse_keep(text: str, current: Retention | None = None) -> Retention:
         keep = Retention(*numbers)
     else:
         raise UserError(
-            "--keep takes a number of daily copies (--keep 7) or daily, weekly and monthly "
-            "counts (--keep 7,4,6)."
+            _(
+                "--keep takes a number of daily copies (--keep 7) or daily, weekly and monthly counts (--keep 7,4,6)."
+            )
         )
     check_retention(keep)
     return keep
@@ -65,7 +66,7 @@ def check_retention(keep: Retention) -> None:
     counts = (keep.daily, keep.weekly, keep.monthly)
     if any(n < 0 or n > 1000 for n in counts) or not any(counts):
         raise UserError(
-            "Keep between 0 and 1000 daily, weekly and monthly copies, and at least one copy."
+            _("Keep between 0 and 1000 daily, weekly and monthly copies, and at least one copy.")
         )
 
 
@@ -160,7 +161,7 @@ def set_plan(
         # Folders given to a plan that had none, with no word on how often: daily.
         every = "daily" if folders and current.every == "off" else current.every
     if every not in FREQUENCIES:
-        problems.append(f"Back up daily, weekly or on-close, not '{every}'.")
+        problems.append(_("Back up daily, weekly or on-close, not '{every}'.").format(every=every))
     keep = current.keep if keep is None else keep
     try:
         check_retention(keep)
@@ -170,13 +171,15 @@ def set_plan(
     plan = BackupPlan(destinations, every, keep, own)
     if secret is not None and own and len("".join(secret.split())) < MIN_PASSPHRASE:
         problems.append(
-            f"The backup passphrase must have at least {MIN_PASSPHRASE} characters besides spaces."
+            _(
+                "The backup passphrase must have at least {minimum} characters besides spaces."
+            ).format(minimum=MIN_PASSPHRASE)
         )
     elif secret is None and plan.enabled and needs_secret(vault, own_passphrase=own):
         problems.append(
-            "Give the backups' own passphrase."
+            _("Give the backups' own passphrase.")
             if own
-            else "Give the vault passphrase: the backups are protected by it."
+            else _("Give the vault passphrase: the backups are protected by it.")
         )
     if problems:
         raise UserError(" ".join(problems))
@@ -204,11 +207,13 @@ def _destinations(
         path = Path(folder).expanduser().resolve()
         if path.is_relative_to(inside):
             problems.append(
-                f"{path} is inside the vault folder, so a backup there is lost with the vault; "
-                "choose a folder on another drive or share."
+                _(
+                    "{path} is inside the vault folder, so a backup there is lost with the vault; "
+                    "choose a folder on another drive or share."
+                ).format(path=path)
             )
         elif path.exists() and not path.is_dir():
-            problems.append(f"{path} is a file, not a folder.")
+            problems.append(_("{path} is a file, not a folder.").format(path=path))
         elif Destination(path) not in chosen:
             chosen.append(Destination(path))
     return tuple(chosen)

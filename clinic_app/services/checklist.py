@@ -16,9 +16,10 @@ from sqlmodel import Session, col, select
 
 from clinic_app.documents import packets
 from clinic_app.documents.models import ChecklistEntry, SignOff
+from clinic_app.domain import vocab
 from clinic_app.domain.models import Matter, StaffMember
 from clinic_app.errors import UserError
-from clinic_app.i18n import current_language
+from clinic_app.i18n import _, current_language
 from clinic_app.services._base import get_or_fail, now, require_id
 from clinic_app.services.changes import MATTER, Changed, ChangeSet
 from clinic_app.services.staff import named as staff_named
@@ -140,7 +141,7 @@ def set_items(
     Unknown items or statuses change nothing. A change voids an existing sign-off.
     """
     if not statuses:
-        raise UserError("Name at least one item to set, as ITEM=STATUS.")
+        raise UserError(_("Name at least one item to set, as ITEM=STATUS."))
     with vault.session() as session:
         matter = get_or_fail(session, Matter, matter_id, "matter")
         packet = packets.load_packet(matter.program)
@@ -149,13 +150,24 @@ def set_items(
             item = packet.item(key.strip().lower())
             if item is None:
                 raise UserError(
-                    f"'{key}' is not an item of the {packet.program} packet; the items are: "
-                    f"{', '.join(i.key for i in packet.items)}."
+                    _(
+                        "'{key}' is not an item of the {program} packet; the items are: {items}."
+                    ).format(
+                        key=key,
+                        program=packet.program,
+                        items=", ".join(i.key for i in packet.items),
+                    )
                 )
             if not item.applies_to(matter.kind):
                 raise UserError(
-                    f"The item {item.key} applies only to {', '.join(item.kinds)} requests, "
-                    f"and matter {matter_id} is a {matter.kind} request."
+                    _(
+                        "The item {key} applies only to {kinds} requests, and matter {matter_id} is a {kind} request."
+                    ).format(
+                        key=item.key,
+                        kinds=", ".join(item.kinds),
+                        matter_id=matter_id,
+                        kind=matter.kind,
+                    )
                 )
             wanted[item.key] = packets.normalize_status(status)
         entries = {
@@ -213,7 +225,9 @@ def _find_staff(session: Session, who: str) -> StaffMember:
             None,
         )
     if found is None:
-        raise UserError(f"There is no staff member '{who}'; give a staff name or id.")
+        raise UserError(
+            _("There is no staff member '{who}'; give a staff name or id.").format(who=who)
+        )
     return found
 
 
@@ -228,22 +242,31 @@ def sign_off(vault: Store, *, matter_id: int, by: str, on: date) -> Changed[Chec
         staff = _find_staff(session, by)
         if staff.role not in SIGNING_ROLES:
             raise UserError(
-                f"{staff.name} is a {staff.role.replace('_', ' ')}; only an attorney or an "
-                "accredited representative can sign off a packet."
+                _(
+                    "{name}'s role is {role}; only an attorney or an accredited representative can sign off a packet."
+                ).format(name=staff.name, role=vocab.label("staff_role", staff.role))
             )
         if not staff.active:
             raise UserError(
-                f"{staff.name} is no longer active; ask an active attorney to sign off."
+                _("{name} is no longer active; ask an active attorney to sign off.").format(
+                    name=staff.name
+                )
             )
         if record.outstanding:
             raise UserError(
-                f"Matter {matter_id} cannot be signed off: {', '.join(record.outstanding)} "
-                "still missing or awaiting translation; mark each received or not applicable first."
+                _(
+                    "Matter {matter_id} cannot be signed off: {outstanding} still missing or awaiting translation; mark each received or not applicable first."
+                ).format(matter_id=matter_id, outstanding=", ".join(record.outstanding))
             )
         if record.sign_off is not None:
             raise UserError(
-                f"Matter {matter_id} is already signed off by {record.sign_off.staff_name} on "
-                f"{record.sign_off.signed_on.isoformat()}."
+                _(
+                    "Matter {matter_id} is already signed off by {staff_name} on {signed_on}."
+                ).format(
+                    matter_id=matter_id,
+                    staff_name=record.sign_off.staff_name,
+                    signed_on=record.sign_off.signed_on.isoformat(),
+                )
             )
         session.add(
             SignOff(

@@ -15,6 +15,7 @@ from clinic_app.domain.models import Client, Matter, sort_name
 from clinic_app.domain.places import normalize_state, state_from_address
 from clinic_app.domain.vocab import CONTACT_RULES
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _, format_day
 from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import CLIENT, Changed, ChangeSet
@@ -72,7 +73,10 @@ def _contact_rules(value: list[str] | tuple[str, ...] | str) -> str:
         if key not in CONTACT_RULES:
             raise ValidationError(
                 "safe-contact rules",
-                f"'{item.strip()}' is not one; use {', '.join(CONTACT_RULES)}.",
+                _("'{item}' is not one; use {choices}.").format(
+                    item=item.strip(), choices=", ".join(CONTACT_RULES)
+                ),
+                label=_("safe-contact rules"),
             )
         if key not in rules:
             rules.append(key)
@@ -90,7 +94,11 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
         elif name == "date_of_birth":
             born = v.parse_date(value, "date of birth")  # type: ignore[arg-type]
             if born and born > date.today():
-                raise ValidationError("date of birth", f"{born.isoformat()} is in the future.")
+                raise ValidationError(
+                    "date of birth",
+                    _("{born} is in the future.").format(born=format_day(born)),
+                    label=_("date of birth"),
+                )
             out[name] = born
         elif name == "a_number":
             out[name] = v.normalize_a_number(value)  # type: ignore[arg-type]
@@ -106,7 +114,7 @@ def clean_fields(fields: ClientFields) -> dict[str, object]:
         elif name in ClientFields.__annotations__:
             out[name] = v.plain_text(value, name.replace("_", " "), multiline=name in MULTILINE)
         else:
-            raise ValidationError(name, "is not a client field.")
+            raise ValidationError(name, _("is not a client field."))
     return out
 
 
@@ -137,7 +145,9 @@ def to_record(row: Client) -> ClientRecord:
 def _check_names(first: str, last: str) -> None:
     if not first and not last:
         raise ValidationError(
-            "name", "a client needs a first or a last name (one-word names go in either)."
+            "name",
+            _("a client needs a first or a last name (one-word names go in either)."),
+            label=_("name"),
         )
 
 
@@ -151,7 +161,13 @@ def _check_unique_a_number(
         query = query.where(Client.id != exclude_id)
     other = session.exec(query).first()
     if other is not None:
-        raise ValidationError("A-number", f"{a_number} already belongs to client {other}.")
+        raise ValidationError(
+            "A-number",
+            _("{a_number} already belongs to client {other}.").format(
+                a_number=a_number, other=other
+            ),
+            label=_("A-number"),
+        )
 
 
 def build_client(fields: ClientFields) -> Client:
@@ -218,7 +234,11 @@ def delete_client(vault: Store, *, client_id: int, version: int | None = None) -
         row_versions.check(session, row, CLIENT, version)
         if session.exec(select(Matter.id).where(Matter.client_id == client_id)).first() is not None:
             raise ValidationError(
-                "client", f"client {client_id} has matters; close them instead of deleting."
+                "client",
+                _("client {client_id} has matters; close them instead of deleting.").format(
+                    client_id=client_id
+                ),
+                label=_("client"),
             )
         from clinic_app.domain.models import Note
 

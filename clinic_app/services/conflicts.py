@@ -87,7 +87,7 @@ def person_query(
             raise
 
     if not lenient and not (first_name.strip() or last_name.strip()):
-        raise ValidationError("name", "give a first or a last name to check.")
+        raise ValidationError("name", _("give a first or a last name to check."), label=_("name"))
     return PersonQuery(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -245,9 +245,17 @@ def record_decision(
     """Keep what was checked, the candidates shown and the decision; the audit log gets ids,
     scores and the decision only (never a name)."""
     if decision not in DECISIONS:
-        raise ValidationError("decision", f"choose one of {', '.join(DECISIONS)}.")
+        raise ValidationError(
+            "decision",
+            _("choose one of {choices}.").format(choices=", ".join(DECISIONS)),
+            label=_("decision"),
+        )
     if subject_kind not in SUBJECTS:
-        raise ValidationError("subject", f"choose one of {', '.join(SUBJECTS)}.")
+        raise ValidationError(
+            "subject",
+            _("choose one of {choices}.").format(choices=", ".join(SUBJECTS)),
+            label=_("subject"),
+        )
     with vault.session() as session:
         row = ConflictCheck(
             checked_at=now(),
@@ -369,11 +377,15 @@ def pending_reviews(vault: Store) -> list[ReviewItem]:
 def review(vault: Store, *, check_id: int, outcome: str, note: str = "") -> Changed[ReviewItem]:
     """An attorney's decision on a referred check: cleared, or a conflict."""
     if outcome not in REVIEW_OUTCOMES:
-        raise ValidationError("outcome", "use cleared or conflict.")
+        raise ValidationError("outcome", _("use cleared or conflict."), label=_("outcome"))
     with vault.session() as session:
         row = get_or_fail(session, ConflictCheck, check_id, "conflict check")
         if row.decision != "refer_attorney" or row.review:
-            raise UserError(f"Conflict check {check_id} is not waiting for an attorney.")
+            raise UserError(
+                _("Conflict check {check_id} is not waiting for an attorney.").format(
+                    check_id=check_id
+                )
+            )
         row.review = outcome
         row.reviewed_by = session.info.get("actor", "")
         row.reviewed_at = now()
@@ -429,14 +441,22 @@ def add_party(
 ) -> Changed[PartyRecord]:
     """Record an owner, manager, supervisor or other adverse party of an employer or dispute."""
     if role not in PARTY_ROLES:
-        raise ValidationError("role", f"choose one of {', '.join(PARTY_ROLES)}.")
+        raise ValidationError(
+            "role",
+            _("choose one of {choices}.").format(choices=", ".join(PARTY_ROLES)),
+            label=_("role"),
+        )
     with vault.session() as session:
         if dispute_id is not None:
             dispute = get_or_fail(session, LaborDispute, dispute_id, "dispute")
             if employer_id is None:
                 employer_id = dispute.employer_id
         if employer_id is None:
-            raise ValidationError("employer", "name the employer or the dispute the party is on.")
+            raise ValidationError(
+                "employer",
+                _("name the employer or the dispute the party is on."),
+                label=_("employer"),
+            )
         get_or_fail(session, Employer, employer_id, "employer")
         row = Party(
             name=v.require_text(name, "party name"),

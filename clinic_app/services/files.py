@@ -8,6 +8,7 @@ from pathlib import Path
 
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError, UserError
+from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, Changed, ChangeSet
 from clinic_app.services.records import FileRecord
@@ -33,7 +34,9 @@ def store_bytes(
     """Encrypt `data` into the vault; the original name is kept only inside the database."""
     if len(data) > MAX_FILE_BYTES:
         raise UserError(
-            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; scan it at a lower resolution."
+            _("The file is larger than {megabytes} MB; scan it at a lower resolution.").format(
+                megabytes=MAX_FILE_BYTES // (1024 * 1024)
+            )
         )
     blob = vault.files.put(data)
     try:
@@ -60,7 +63,9 @@ def store_path(vault: Store, *, path: Path) -> Changed[FileRecord]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     return store_bytes(vault, data=data, filename=Path(path).name)
 
 
@@ -70,5 +75,9 @@ def read_file(vault: Store, *, file_id: int) -> tuple[FileRecord, bytes]:
         record, blob = _record(row), row.blob
     data = vault.files.get(blob)
     if hashlib.sha256(data).hexdigest() != record.sha256:
-        raise DamagedError(f"The stored file {file_id} does not match its recorded checksum.")
+        raise DamagedError(
+            _("The stored file {file_id} does not match its recorded checksum.").format(
+                file_id=file_id
+            )
+        )
     return record, data

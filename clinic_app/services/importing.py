@@ -16,6 +16,7 @@ from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
+from clinic_app.i18n import _
 from clinic_app.services import conflicts
 from clinic_app.services.changes import ChangeSet
 from clinic_app.services.import_write import Writer
@@ -139,7 +140,9 @@ def read_table(path: Path) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        raise UserError(
+            _("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from exc
     if path.suffix.lower() in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
         return _read_xlsx(raw, path)
     return _read_csv(raw, path)
@@ -149,7 +152,9 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     warnings = []
     if b"\x00" in raw[:4096]:
         raise UserError(
-            f"{path.name} is not a CSV text file (it looks binary); save it as 'CSV UTF-8' and try again."
+            _(
+                "{name} is not a CSV text file (it looks binary); save it as 'CSV UTF-8' and try again."
+            ).format(name=path.name)
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -163,9 +168,15 @@ def _read_csv(raw: bytes, path: Path) -> Table:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise UserError(f"{path.name} is not a valid CSV file: {exc}.") from exc
+        raise UserError(
+            _("{name} is not a valid CSV file: {error}.").format(name=path.name, error=exc)
+        ) from exc
     if not rows:
-        raise UserError(f"{path.name} is empty; it needs a header row and one row per worker.")
+        raise UserError(
+            _("{name} is empty; it needs a header row and one row per worker.").format(
+                name=path.name
+            )
+        )
     return Table([h.strip() for h in rows[0]], [[c.strip() for c in r] for r in rows[1:]], warnings)
 
 
@@ -190,16 +201,22 @@ def _sheet_rows(raw: bytes, path: Path, *, values: bool) -> list[tuple[object, .
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=values)
     except Exception as exc:  # zip, XML and zlib errors all mean the same thing to a person
         raise UserError(
-            f"{path.name} is not a readable XLSX workbook; open it in Excel and save it again."
+            _("{name} is not a readable XLSX workbook; open it in Excel and save it again.").format(
+                name=path.name
+            )
         ) from exc
     try:
         if not book.worksheets:
-            raise UserError(f"{path.name} has no worksheet.")
+            raise UserError(_("{name} has no worksheet.").format(name=path.name))
         return _stream(book, book.worksheets[0], path)
     except UserError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise UserError(f"{path.name} is a damaged XLSX workbook ({type(exc).__name__}).") from exc
+        raise UserError(
+            _("{name} is a damaged XLSX workbook ({kind}).").format(
+                name=path.name, kind=type(exc).__name__
+            )
+        ) from exc
     finally:
         book.close()
 
@@ -216,9 +233,14 @@ def _check_unpacked_size(raw: bytes, path: Path) -> None:
     strings = sum(m.file_size for m in members if m.filename.endswith("sharedStrings.xml"))
     if total > MAX_UNPACKED or strings > MAX_SHARED_STRINGS:
         raise UserError(
-            f"{path.name} unpacks to {total // 2**20} MB, more than the importer reads "
-            f"({MAX_UNPACKED // 2**20} MB, of which {MAX_SHARED_STRINGS // 2**20} MB of text); "
-            "split it into smaller files."
+            _(
+                "{name} unpacks to {size} MB, more than the importer reads ({most} MB, of which {most_text} MB of text); split it into smaller files."
+            ).format(
+                name=path.name,
+                size=total // 2**20,
+                most=MAX_UNPACKED // 2**20,
+                most_text=MAX_SHARED_STRINGS // 2**20,
+            )
         )
 
 
@@ -239,15 +261,21 @@ def _stream(book: Any, sheet: Any, path: Path) -> list[tuple[object, ...]]:
         for number, cells in parser.parse():
             if number > MAX_ROWS + 1:  # the header is row 1
                 raise UserError(
-                    f"{path.name} has data in row {number}; the importer reads at most "
-                    f"{MAX_ROWS} rows, so split it into smaller files (nothing was imported)."
+                    _(
+                        "{name} has data in row {number}; the importer reads at most {most} rows, so split it into smaller files (nothing was imported)."
+                    ).format(name=path.name, number=number, most=MAX_ROWS)
                 )
             widest = max((cell["column"] for cell in cells), default=0)
             if widest > MAX_COLUMNS:
                 raise UserError(
-                    f"{path.name} has data in row {number}, column {get_column_letter(widest)}; "
-                    f"the importer reads at most {MAX_COLUMNS} columns, so delete the columns "
-                    "it does not need (nothing was imported)."
+                    _(
+                        "{name} has data in row {number}, column {column}; the importer reads at most {most} columns, so delete the columns it does not need (nothing was imported)."
+                    ).format(
+                        name=path.name,
+                        number=number,
+                        column=get_column_letter(widest),
+                        most=MAX_COLUMNS,
+                    )
                 )
             while len(rows) < number - 1:
                 rows.append(())  # rows the file leaves out are blank
@@ -267,7 +295,7 @@ def _read_xlsx(raw: bytes, path: Path) -> Table:
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
-        raise UserError(f"The first sheet of {path.name} is empty.")
+        raise UserError(_("The first sheet of {name} is empty.").format(name=path.name))
     table = Table(rows[0], rows[1:])
     if has_blanks:
         # A formula saved without its result (a file written by a script, not Excel) would
@@ -290,7 +318,9 @@ def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
         if not key:
             continue
         if key in index:
-            raise UserError(f"The column '{name}' appears twice in the header row.")
+            raise UserError(
+                _("The column '{name}' appears twice in the header row.").format(name=name)
+            )
         if key not in COLUMNS:
             report.warnings.append(f"column '{name}' is not one the importer knows; it was ignored")
             continue
@@ -298,9 +328,10 @@ def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise UserError(
-            "The header row lacks the required column(s) "
-            + ", ".join(missing)
-            + "; the first row must name the columns (see 'clinic-app import --help')."
+            _(
+                "The header row lacks the required column(s) {columns}; the first row must name "
+                "the columns (see 'clinic-app import --help')."
+            ).format(columns=", ".join(missing))
         )
     return index
 
@@ -409,7 +440,9 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
     report.warnings.extend(table.warnings)
     if len(rows) > MAX_ROWS:
         raise UserError(
-            f"The file has {len(rows)} rows; split it into files of at most {MAX_ROWS} rows."
+            _("The file has {count} rows; split it into files of at most {most} rows.").format(
+                count=len(rows), most=MAX_ROWS
+            )
         )
     index = _header_map(header, report)
     for r, c in sorted(table.formula_gaps):

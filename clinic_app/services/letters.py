@@ -18,6 +18,7 @@ from clinic_app.domain.models import (
     Worksite,
 )
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import LETTER, Changed, ChangeSet
@@ -82,7 +83,11 @@ def _clean(session: Session, employer_id: int, fields: LetterFields) -> dict[str
             site = get_or_fail(session, Worksite, value, "worksite")  # type: ignore[arg-type]
             if site.employer_id != employer_id:
                 raise ValidationError(
-                    "worksite", f"worksite {value} is not one of employer {employer_id}'s."
+                    "worksite",
+                    _("worksite {worksite} is not one of employer {employer_id}'s.").format(
+                        worksite=value, employer_id=employer_id
+                    ),
+                    label=_("worksite"),
                 )
             values[name] = value
         elif name == "dispute_id" and value is not None:

@@ -33,6 +33,7 @@ from clinic_app.domain.vocab import (
     MATTER_STATUSES,
 )
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 from clinic_app.services import restrictions, row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import EVENT, GRANT, MATTER, Changed, ChangeSet
@@ -100,11 +101,13 @@ def clean_fields(session: Session, fields: MatterFields) -> dict[str, object]:
             if value is not None:
                 model, label = _LINKS[name]
                 if not isinstance(value, int):
-                    raise ValidationError(label, f"'{value}' is not a record id.")
+                    raise ValidationError(
+                        label, _("'{value}' is not a record id.").format(value=value)
+                    )
                 get_or_fail(session, model, value, label)
             out[name] = value
         else:
-            raise ValidationError(name, "is not a matter field.")
+            raise ValidationError(name, _("is not a matter field."))
     return out
 
 
@@ -120,8 +123,14 @@ def _check_worksite(session: Session, row: Matter) -> None:
     if site is not None and site.employer_id != row.employer_id:
         raise ValidationError(
             "worksite",
-            f"worksite {row.worksite_id} belongs to employer {site.employer_id}, "
-            f"not to employer {row.employer_id} (the matter's).",
+            _(
+                "worksite {worksite_id} belongs to employer {employer_id}, not to employer {employer_id2} (the matter's)."
+            ).format(
+                worksite_id=row.worksite_id,
+                employer_id=site.employer_id,
+                employer_id2=row.employer_id,
+            ),
+            label=_("worksite"),
         )
 
 
@@ -321,9 +330,15 @@ def event_record(row: MatterEvent) -> EventRecord:
 
 def _check_event(kind: str, occurred: date | None, due: date | None) -> None:
     if kind == "biometrics" and due is None:
-        raise ValidationError("appointment date", "a biometrics notice needs the appointment date.")
+        raise ValidationError(
+            "appointment date",
+            _("a biometrics notice needs the appointment date."),
+            label=_("appointment date"),
+        )
     if kind == "rfe" and occurred is None:
-        raise ValidationError("notice date", "an RFE needs the date on the notice.")
+        raise ValidationError(
+            "notice date", _("an RFE needs the date on the notice."), label=_("notice date")
+        )
     v.check_order(occurred, due, "notice date", "due date")
 
 

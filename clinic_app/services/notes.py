@@ -7,6 +7,7 @@ from sqlmodel import col, select
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Client, Matter, Note
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 from clinic_app.services import row_versions
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import NOTE, Changed, ChangeSet
@@ -31,7 +32,9 @@ def add_note(
     vault: Store, *, body: str, client_id: int | None = None, matter_id: int | None = None
 ) -> Changed[NoteRecord]:
     if client_id is None and matter_id is None:
-        raise ValidationError("note", "belongs to a client or a matter; name one.")
+        raise ValidationError(
+            "note", _("belongs to a client or a matter; name one."), label=_("note")
+        )
     with vault.session() as session:
         if matter_id is not None:
             matter = get_or_fail(session, Matter, matter_id, "matter")

@@ -8,6 +8,7 @@ from clinic_app.domain import validators as v
 from clinic_app.domain.models import StaffMember
 from clinic_app.domain.vocab import STAFF_ROLES
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, insert, require_id
 from clinic_app.services.changes import STAFF, Changed, ChangeSet
 from clinic_app.services.records import StaffRecord
@@ -46,7 +47,11 @@ def _check_unique_name(session: Session, name: str) -> None:
     wanted = name.strip().casefold()
     for existing in session.exec(select(StaffMember.name)):
         if existing.casefold() == wanted:
-            raise ValidationError("staff name", f"'{existing}' is already on the staff list.")
+            raise ValidationError(
+                "staff name",
+                _("'{existing}' is already on the staff list.").format(existing=existing),
+                label=_("staff name"),
+            )
 
 
 def find_or_add_in_session(session: Session, name: str) -> tuple[StaffMember, bool]:

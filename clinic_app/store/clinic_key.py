@@ -91,16 +91,18 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
     ).first()
     if row is None:
         raise UnlockError(
-            f"The clinic server holds no file key for {person}; ask the clinic's administrator "
-            f"to run 'clinic-app server adduser {person}' again."
+            _(
+                "The clinic server holds no file key for {person}; ask the clinic's administrator to run 'clinic-app server adduser {person}' again."
+            ).format(person=person)
         )
     params_text, salt, nonce, wrapped, ident = row
     try:
         kdf = kdf_from_doc(json.loads(params_text))
     except ValueError as exc:
         raise DamagedError(
-            f"The file key of {person} on the clinic server is damaged; ask the administrator "
-            "to set it again."
+            _(
+                "The file key of {person} on the clinic server is damaged; ask the administrator to set it again."
+            ).format(person=person)
         ) from exc
     wrapping = kdf.derive(normalize_passphrase(password), bytes(salt))
     try:
@@ -109,8 +111,9 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
         )
     except InvalidTag as exc:
         raise UnlockError(
-            f"The file key of {person} does not open with this password; if the password was "
-            "changed, ask the administrator to set the file key again."
+            _(
+                "The file key of {person} does not open with this password; if the password was changed, ask the administrator to set the file key again."
+            ).format(person=person)
         ) from exc
     if key_id(data_key) != ident:
         raise DamagedError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from clinic_app.errors import VaultError
+from clinic_app.i18n import _
 from clinic_app.vault import migrate
 
 
@@ -26,8 +27,9 @@ def install_schema(engine: Engine) -> bool:
             known = None
         if known is None:
             raise VaultError(
-                "The clinic server's database was set up by a newer version of clinic-app; "
-                "update the app on this computer."
+                _(
+                    "The clinic server's database was set up by a newer version of clinic-app; update the app on this computer."
+                )
             )
     cfg = migrate.alembic_config()
     with engine.begin() as conn:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from clinic_app.errors import VaultError
+from clinic_app.i18n import _
 
 
 def fsync_dir(path: Path) -> None:
@@ -44,10 +45,16 @@ def disk_error_sentence(exc: OSError, where: Path) -> str:
     import errno
 
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"The disk holding {where} is full; free some space and try again (nothing was changed)."
+        return _(
+            "The disk holding {where} is full; free some space and try again (nothing was changed)."
+        ).format(where=where)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Cannot write to {where}: permission denied or read-only (nothing was changed)."
-    return f"Cannot write to {where}: {exc.strerror or exc} (nothing was changed)."
+        return _(
+            "Cannot write to {where}: permission denied or read-only (nothing was changed)."
+        ).format(where=where)
+    return _("Cannot write to {where}: {reason} (nothing was changed).").format(
+        where=where, reason=exc.strerror or exc
+    )
 
 
 def remove_overwritten(path: Path) -> None:

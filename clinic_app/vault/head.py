@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from clinic_app.errors import DamagedError
+from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
 HEAD_NAME = "head.json"
@@ -61,8 +62,9 @@ def read(folder: Path, key: bytes, vault_id: str) -> Head | None:
         ok = False
     if not ok:
         raise DamagedError(
-            f"The vault's head record ({HEAD_NAME}) was altered or damaged; restore the vault "
-            "from the newest backup into a new folder."
+            _(
+                "The vault's head record ({file}) was altered or damaged; restore the vault from the newest backup into a new folder."
+            ).format(file=HEAD_NAME)
         )
     return head
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from clinic_app.errors import DamagedError, UnlockError, VaultError
+from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
 FORMAT = 1
@@ -102,7 +103,9 @@ def check_new_passphrase(passphrase: str) -> None:
     # Spaces do not count: eight spaces would otherwise pass as a passphrase.
     if len("".join(passphrase.split())) < MIN_PASSPHRASE:
         raise VaultError(
-            f"The passphrase must have at least {MIN_PASSPHRASE} characters besides spaces."
+            _("The passphrase must have at least {minimum} characters besides spaces.").format(
+                minimum=MIN_PASSPHRASE
+            )
         )
 
 
@@ -146,16 +149,16 @@ class KeySlot:
 
     def params(self) -> KdfParams:
         if not isinstance(self.kdf, dict):
-            raise DamagedError("The key slot file is damaged; restore the vault from a backup.")
+            raise DamagedError(_("The key slot file is damaged; restore the vault from a backup."))
         if self.kdf.get("name") != "argon2id":
             raise DamagedError(
-                "The key slot file names an unknown key derivation; it may be damaged."
+                _("The key slot file names an unknown key derivation; it may be damaged.")
             )
         try:
             return kdf_from_doc(self.kdf)
         except ValueError as exc:  # an incomplete or absurd cost
             raise DamagedError(
-                "The key slot file is damaged; restore the vault from a backup."
+                _("The key slot file is damaged; restore the vault from a backup.")
             ) from exc
 
     def body_for_mac(self) -> bytes:
@@ -235,7 +238,7 @@ def open_backup_slot(slot: KeySlot, data_key: bytes, vault_id: str) -> BackupKey
         )
     except (InvalidTag, ValueError) as exc:
         raise DamagedError(
-            "The backup key slot is damaged or was altered; set the backup passphrase again."
+            _("The backup key slot is damaged or was altered; set the backup passphrase again.")
         ) from exc
 
 
@@ -283,7 +286,9 @@ class KeySlotFile:
         try:
             doc = json.loads(path.read_text("utf-8"))
             if doc.get("format") != FORMAT:
-                raise DamagedError(f"The key slot file {path.name} has an unknown format.")
+                raise DamagedError(
+                    _("The key slot file {name} has an unknown format.").format(name=path.name)
+                )
             # A name the app never writes means the file was changed (a renamed "epoch_mac"
             # would otherwise read as a file from before key epochs).
             if not set(doc) <= _TOP_LEVEL_KEYS:
@@ -297,11 +302,15 @@ class KeySlotFile:
             )
         except FileNotFoundError as exc:
             raise UnlockError(
-                f"No key slot file in {path.parent}; this is not a vault folder."
+                _("No key slot file in {parent}; this is not a vault folder.").format(
+                    parent=path.parent
+                )
             ) from exc
         except (ValueError, KeyError, TypeError) as exc:
             raise DamagedError(
-                f"The key slot file {path.name} is damaged; restore the vault from a backup."
+                _("The key slot file {name} is damaged; restore the vault from a backup.").format(
+                    name=path.name
+                )
             ) from exc
 
     def save(self, path: Path) -> None:
@@ -322,8 +331,8 @@ class KeySlotFile:
                 if key is not None:
                     return key
         if kind == RECOVERY:
-            raise UnlockError("That recovery code does not open this vault.")
-        raise UnlockError("Wrong passphrase for this vault.")
+            raise UnlockError(_("That recovery code does not open this vault."))
+        raise UnlockError(_("Wrong passphrase for this vault."))
 
     def find(self, kind: str) -> KeySlot | None:
         return next((s for s in self.slots if s.kind == kind), None)

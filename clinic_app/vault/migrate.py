@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from clinic_app.errors import VaultError
+from clinic_app.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -62,7 +63,9 @@ def upgrade(engine: Engine, db_path: Path, target: str = "head") -> bool:
             known = None
         if known is None:
             raise VaultError(
-                "This vault was saved by a newer version of clinic-app; update the app to open it."
+                _(
+                    "This vault was saved by a newer version of clinic-app; update the app to open it."
+                )
             )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backups = db_path.parent / "backups"

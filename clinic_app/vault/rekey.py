@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
 from clinic_app.errors import VaultError
+from clinic_app.i18n import _
 from clinic_app.vault import audit, head, rotation
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
@@ -97,8 +98,9 @@ class KeyRotation:
             self._rotating = False
             self.close()  # committed: the next open finishes the switch
             raise VaultError(
-                f"The key change could not be finished ({exc.strerror or exc}); open the vault "
-                "again with the new passphrase to finish it."
+                _(
+                    "The key change could not be finished ({reason}); open the vault again with the new passphrase to finish it."
+                ).format(reason=exc.strerror or exc)
             ) from exc
         self.engine = make_engine(self.folder / rotation.DB_FILE, subkey(new_key, "sqlcipher"))
         self.files = FileStore(self.folder / rotation.FILES_FOLDER, subkey(new_key, "files"))

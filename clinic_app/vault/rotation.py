@@ -30,6 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from clinic_app.errors import DamagedError, UnlockError
+from clinic_app.i18n import _
 from clinic_app.paths import SLOTS_NAME
 from clinic_app.vault.fsutil import atomic_write, fsync_dir
 from clinic_app.vault.keyslots import (
@@ -88,7 +89,7 @@ def audit_key(conn: Connection, data_key: bytes) -> bytes:
     key = _unseal(data_key, "audit-carry", str(row[0]), b"audit")
     if key is None:
         raise DamagedError(
-            "The vault database's audit key was altered; restore the vault from a backup."
+            _("The vault database's audit key was altered; restore the vault from a backup.")
         )
     return key
 
@@ -157,8 +158,9 @@ def read_journal(folder: Path) -> Journal | None:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise DamagedError(
-            f"The vault's key-change journal ({JOURNAL_NAME}) is damaged; restore the vault "
-            "from the newest backup into a new folder."
+            _(
+                "The vault's key-change journal ({file}) is damaged; restore the vault from the newest backup into a new folder."
+            ).format(file=JOURNAL_NAME)
         ) from exc
     return journal
 
@@ -188,18 +190,19 @@ def resume(folder: Path, journal: Journal, secret: bytes, kind: str) -> tuple[by
         except UnlockError:
             continue
         if slots.vault_id != journal.vault_id:
-            raise DamagedError("The key-change journal belongs to another vault.")
+            raise DamagedError(_("The key-change journal belongs to another vault."))
         keys = journal.keys(key)
         if keys is None:
             raise DamagedError(
-                f"The vault's key-change journal ({JOURNAL_NAME}) was altered; restore the vault "
-                "from the newest backup into a new folder."
+                _(
+                    "The vault's key-change journal ({file}) was altered; restore the vault from the newest backup into a new folder."
+                ).format(file=JOURNAL_NAME)
             )
         break
     if keys is None:
         # Wrong passphrase or code: say so exactly as an ordinary open does.
         KeySlotFile.load(folder / SLOTS_NAME).unlock(secret, kind)
-        raise UnlockError("Wrong passphrase for this vault.")
+        raise UnlockError(_("Wrong passphrase for this vault."))
     if journal.phase == PREPARE:
         roll_back(folder)
         return keys[0], False

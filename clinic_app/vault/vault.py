@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from clinic_app.errors import DamagedError, UnlockError, VaultError
+from clinic_app.i18n import _
 from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.store.base import VAULT
 from clinic_app.vault import audit, head, leftovers, migrate, plain_templates, rotation
@@ -80,9 +81,17 @@ class Vault(VaultChecks, KeyRotation):
         """Create a new vault; returns it (open) and the recovery code to show once."""
         folder = Path(folder)
         if is_vault(folder) or (folder / DB_NAME).exists():
-            raise VaultError(f"There is already a vault in {folder}; choose another folder.")
+            raise VaultError(
+                _("There is already a vault in {folder}; choose another folder.").format(
+                    folder=folder
+                )
+            )
         if folder.exists() and any(p for p in folder.iterdir() if p.name != ".DS_Store"):
-            raise VaultError(f"The folder {folder} is not empty; choose an empty or new folder.")
+            raise VaultError(
+                _("The folder {folder} is not empty; choose an empty or new folder.").format(
+                    folder=folder
+                )
+            )
         check_new_passphrase(passphrase)
         folder.mkdir(parents=True, exist_ok=True)
         if os.name == "posix":
@@ -152,7 +161,11 @@ class Vault(VaultChecks, KeyRotation):
         cls, folder: Path, secret: bytes, kind: str, actor: str, adopt_head: bool = False
     ) -> Vault:
         if not is_vault(folder):
-            raise VaultError(f"There is no vault in {folder}; create one with 'clinic-app init'.")
+            raise VaultError(
+                _("There is no vault in {folder}; create one with 'clinic-app init'.").format(
+                    folder=folder
+                )
+            )
         lock = VaultLock(folder)
         lock.acquire()
         vault: Vault | None = None
@@ -170,14 +183,17 @@ class Vault(VaultChecks, KeyRotation):
             if not db.is_file() or db.stat().st_size == 0:
                 # SQLCipher would quietly start an empty database: never pass that off as the vault.
                 raise DamagedError(
-                    f"The vault database in {folder} is missing or empty; restore the vault from a backup."
+                    _(
+                        "The vault database in {folder} is missing or empty; restore the vault from a backup."
+                    ).format(folder=folder)
                 )
             vault = cls(folder, data_key, lock, actor)
             vault._vault_id, vault._epoch = slots.vault_id, slots.epoch
             if not slots.epoch_ok(data_key):
                 raise DamagedError(
-                    "The key-slot file (keyslots.json) was altered; restore the vault from the "
-                    "newest backup into a new folder."
+                    _(
+                        "The key-slot file (keyslots.json) was altered; restore the vault from the newest backup into a new folder."
+                    )
                 )
             vault._probe(slots.epoch)
             vault._load_audit_key()
@@ -200,8 +216,9 @@ class Vault(VaultChecks, KeyRotation):
         try:
             if migrate.current_revision(self.engine) is None:
                 raise DamagedError(
-                    f"The vault database in {self.folder} holds no vault records; "
-                    "restore it from a backup."
+                    _(
+                        "The vault database in {folder} holds no vault records; restore it from a backup."
+                    ).format(folder=self.folder)
                 )
             migrate.upgrade(self.engine, db)
         except SADatabaseError as exc:
@@ -226,13 +243,13 @@ class Vault(VaultChecks, KeyRotation):
                     return
                 if head.started(conn) and not adopt:
                     raise DamagedError(
-                        f"The vault's head record ({head.HEAD_NAME}) is missing, so an older "
-                        "database put back could not be noticed; restore the newest backup into "
-                        "a new folder."
+                        _(
+                            "The vault's head record ({file}) is missing, so an older database put back could not be noticed; restore the newest backup into a new folder."
+                        ).format(file=head.HEAD_NAME)
                     )
         except SADatabaseError as exc:
             raise DamagedError(
-                "The vault database is damaged or was altered; restore it from a backup."
+                _("The vault database is damaged or was altered; restore it from a backup.")
             ) from exc
         if adopt:  # just restored: the restore's own audit event follows at once
             with self.engine.connect() as conn:
@@ -294,14 +311,14 @@ class Vault(VaultChecks, KeyRotation):
             if slots_epoch is not None and newer is not None and newer > slots_epoch:
                 # The passphrase opened an old copy of the key slots, whose data key was replaced.
                 raise DamagedError(
-                    f"The key-slot file is older than the vault's last key change (key epoch "
-                    f"{slots_epoch}, the vault is at {newer}): an old copy of keyslots.json was "
-                    "put back, and its key no longer opens the vault; restore the newest backup "
-                    "into a new folder (nothing was changed)."
+                    _(
+                        "The key-slot file is older than the vault's last key change (key epoch {slots_epoch}, the vault is at {newer}): an old copy of keyslots.json was put back, and its key no longer opens the vault; restore the newest backup into a new folder (nothing was changed)."
+                    ).format(slots_epoch=slots_epoch, newer=newer)
                 ) from exc
             raise DamagedError(
-                "The vault database cannot be read: it is damaged or was altered. "
-                "Restore it from a backup."
+                _(
+                    "The vault database cannot be read: it is damaged or was altered. Restore it from a backup."
+                )
             ) from exc
 
     # -- sessions --------------------------------------------------------------------------
@@ -340,11 +357,12 @@ class Vault(VaultChecks, KeyRotation):
 
     def _require_open(self) -> None:
         if not self._lock.held:
-            raise VaultError("The vault is locked; unlock it first.")
+            raise VaultError(_("The vault is locked; unlock it first."))
         if self._rotating:
             raise VaultError(
-                "The vault's key is being changed; try again when that finishes (nothing was "
-                "changed)."
+                _(
+                    "The vault's key is being changed; try again when that finishes (nothing was changed)."
+                )
             )
 
     @property
@@ -466,7 +484,7 @@ class Vault(VaultChecks, KeyRotation):
         self._require_open()
         folder = Path(folder)
         if KeySlotFile.load(folder / SLOTS_NAME).vault_id != self.key_slots().vault_id:
-            raise DamagedError("That backup is a copy of another vault.")
+            raise DamagedError(_("That backup is a copy of another vault."))
         lock = VaultLock(folder)
         lock.acquire()
         copy: Vault | None = None
@@ -493,24 +511,32 @@ def _database_error(exc: SADatabaseError, folder: Path) -> Exception | None:
     if not isinstance(exc, OperationalError):
         if "malformed" in message or "not a database" in message or "encrypted" in message:
             return DamagedError(
-                "The vault database is damaged or was altered; restore it from a backup."
+                _("The vault database is damaged or was altered; restore it from a backup.")
             )
         return None
     if "full" in message:
         return VaultError(
-            f"The disk holding {folder} is full; free some space and try again (nothing was changed)."
+            _(
+                "The disk holding {folder} is full; free some space and try again (nothing was changed)."
+            ).format(folder=folder)
         )
     if "locked" in message or "busy" in message:
         return VaultError(
-            "The vault is busy with another change; try again in a moment (nothing was changed)."
+            _("The vault is busy with another change; try again in a moment (nothing was changed).")
         )
     if "readonly" in message or "read-only" in message:
-        return VaultError(f"The vault at {folder} is read-only (nothing was changed).")
+        return VaultError(
+            _("The vault at {folder} is read-only (nothing was changed).").format(folder=folder)
+        )
     if "not a database" in message or "malformed" in message:
         return DamagedError(
-            "The vault database is damaged or was altered; restore it from a backup."
+            _("The vault database is damaged or was altered; restore it from a backup.")
         )
-    return VaultError(f"The vault could not complete the change: {message} (nothing was changed).")
+    return VaultError(
+        _("The vault could not complete the change: {message} (nothing was changed).").format(
+            message=message
+        )
+    )
 
 
 __all__ = ["UnlockError", "Vault", "is_vault"]

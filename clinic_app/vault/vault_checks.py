@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import DamagedError
+from clinic_app.i18n import _
 from clinic_app.vault import head, leftovers, plain_templates, rotation
 from clinic_app.vault.keyslots import KeySlotFile, subkey
 
@@ -60,7 +61,7 @@ class VaultChecks:
                 conn.rollback()
         except SADatabaseError as exc:
             raise DamagedError(
-                "The vault database is damaged or was altered; restore it from a backup."
+                _("The vault database is damaged or was altered; restore it from a backup.")
             ) from exc
         problems.extend(self.verify_key_slots())
         problems.extend(self.verify_head())

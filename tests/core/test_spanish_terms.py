@@ -48,3 +48,20 @@ def test_the_agency_reads_as_spanish() -> None:
     )
     assert "la agencia laboral División" not in text
     assert "se use en mi contra o en contra de mi familia" in text
+
+
+def test_the_catalog_uses_the_glossary_terms() -> None:
+    """Screens and letters say a term the same way: no catalog entry uses a variant to avoid."""
+    from babel.messages.pofile import read_po
+
+    with resource_path("locale", "es", "LC_MESSAGES", "clinic_app.po").open("rb") as handle:
+        catalog = read_po(handle)
+    texts = [
+        " ".join(m.string) if isinstance(m.string, tuple) else m.string for m in catalog if m.id
+    ]
+    for term, entry in GLOSSARY.items():
+        for variant in entry.get("avoid", []):
+            pattern = re.compile(rf"\b{re.escape(variant.casefold())}\b")
+            used = [text for text in texts if pattern.search(text.casefold())]
+            assert not used, f"{term}: write '{entry['es']}', not '{variant}': {used[0]}"
+    assert any("cita de biométricos" in text for text in texts)

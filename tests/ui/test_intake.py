@@ -171,7 +171,9 @@ def test_bad_notice_date_is_outlined_and_cleared_as_it_is_fixed(qtbot, window: M
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
     )
     assert dialog.isVisible()
-    assert "notice date" in dialog.error.text().lower() and "Nothing was saved" in dialog.error.text()
+    assert (
+        "notice date" in dialog.error.text().lower() and "Nothing was saved" in dialog.error.text()
+    )
     assert dialog.occurred.property("inError") is True and "solid" in dialog.occurred.styleSheet()
     assert len(matters.list_events(window.vault, matter_id=matter_id)) == before  # type: ignore[arg-type]
     dialog.occurred.clear()

@@ -13,6 +13,7 @@ from clinic_app.deadlines.facts import as_date, driver_value, fetch_all
 from clinic_app.domain.models import Client, Matter, StaffMember
 from clinic_app.domain.text import full_name
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services.deadlines.query import (
     _c,
     _g,
@@ -65,7 +66,9 @@ def affected(vault: Store, *, program: str, today: date) -> AffectedReport:
     known = _known_programs(vault)
     if program not in known:
         raise UserError(
-            f"There is no program '{program}'; known programs: {', '.join(sorted(known))}."
+            _("There is no program '{program}'; known programs: {known}.").format(
+                program=program, known=", ".join(sorted(known))
+            )
         )
     staff = StaffMember.__table__.alias("assignee")  # type: ignore[attr-defined]
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from clinic_app.deadlines import ics
 from clinic_app.deadlines.facts import chunks
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services._base import now
 from clinic_app.services.deadlines.listing import list_deadlines
 from clinic_app.services.deadlines.query import (
@@ -53,7 +54,9 @@ def export_calendar(
     `stamp` is the export time (DTSTAMP and SEQUENCE); the current time when None.
     """
     if names not in NAME_MODES:
-        raise UserError(f"--ics-names must be one of {', '.join(NAME_MODES)}.")
+        raise UserError(
+            _("--ics-names must be one of {choices}.").format(choices=", ".join(NAME_MODES))
+        )
     found = list_deadlines(
         vault,
         today=today,

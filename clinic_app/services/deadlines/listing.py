@@ -13,6 +13,7 @@ from clinic_app.deadlines import engine, sync
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.deadlines.facts import as_date, chunks, driver_value, fetch_all
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services.deadlines.query import (
     _d,
     _deadline_query,
@@ -64,7 +65,7 @@ def list_deadlines(
     everything due by then, done and snoozed included; not with `overdue`).
     """
     if within is not None and within < 0:
-        raise UserError("The number of days ahead must be zero or more.")
+        raise UserError(_("The number of days ahead must be zero or more."))
     ensure_current(vault)
     query = _deadline_query(today)
     tasks = _task_query()

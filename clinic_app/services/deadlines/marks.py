@@ -16,6 +16,7 @@ from clinic_app.deadlines.facts import fetch_all
 from clinic_app.deadlines.models import DeadlineState, DeadlineTask
 from clinic_app.domain import validators as v
 from clinic_app.errors import NotFoundError, UserError, ValidationError
+from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, now
 from clinic_app.services.changes import DEADLINE, Changed, ChangeSet
 from clinic_app.services.deadlines.query import (
@@ -47,8 +48,9 @@ def parse_ref(ref: str) -> _Ref:
     """'123-lda.renewal_file_by', '123-lda.rfe_response_due-e7' or 'task-5'."""
     text = ref.strip()
     bad = UserError(
-        f"'{ref}' is not a deadline id; 'clinic-app deadlines' lists them "
-        "(like 12-lda.renewal_file_by or task-3)."
+        _(
+            "'{ref}' is not a deadline id; 'clinic-app deadlines' lists them (like 12-lda.renewal_file_by or task-3)."
+        ).format(ref=ref)
     )
     if text.startswith("task-"):
         number = text[5:]
@@ -79,7 +81,9 @@ def _require_deadline(session: Session, ref: _Ref, text: str) -> None:
     )
     if found is None:
         raise NotFoundError(
-            f"There is no deadline {text}; 'clinic-app deadlines' lists the deadline ids."
+            _("There is no deadline {text}; 'clinic-app deadlines' lists the deadline ids.").format(
+                text=text
+            )
         )
 
 
@@ -178,7 +182,9 @@ def get_deadline(vault: Store, *, ref: str, today: date, lang: str | None = None
             rows = fetch_all(conn, _task_query().where(_t.id == parsed.task_id))
             found = _finish_tasks(rows, book, today)
         if not found:
-            raise NotFoundError(f"There is no task with id {parsed.task_id}.")
+            raise NotFoundError(
+                _("There is no task with id {task_id}.").format(task_id=parsed.task_id)
+            )
         return found[0]
     ensure_current(vault)
     query = _deadline_query(today).where(
@@ -192,7 +198,9 @@ def get_deadline(vault: Store, *, ref: str, today: date, lang: str | None = None
         found = _finish_rows(fetch_all(conn, query), book, today, lang)
     if not found:
         raise NotFoundError(
-            f"There is no deadline {ref.strip()}; 'clinic-app deadlines' lists the deadline ids."
+            _("There is no deadline {ref}; 'clinic-app deadlines' lists the deadline ids.").format(
+                ref=ref.strip()
+            )
         )
     return found[0]
 
@@ -229,7 +237,9 @@ def snooze_all(vault: Store, *, refs: Sequence[str], until: date | str, today: d
     """Snooze several deadlines to one date in one transaction."""
     day = v.parse_date(until, "snooze until")
     if day is None or day <= today:
-        raise ValidationError("snooze until", "give a date after today.")
+        raise ValidationError(
+            "snooze until", _("give a date after today."), label=_("snooze until")
+        )
     if not refs:
         return ChangeSet()
 
@@ -245,7 +255,9 @@ def snooze(vault: Store, *, ref: str, until: date | str, today: date) -> Changed
     """Hide a deadline or task from the action lists until a later date."""
     day = v.parse_date(until, "snooze until")
     if day is None or day <= today:
-        raise ValidationError("snooze until", "give a date after today.")
+        raise ValidationError(
+            "snooze until", _("give a date after today."), label=_("snooze until")
+        )
 
     def apply(row: Any, actor: str) -> None:
         row.snoozed_until = day

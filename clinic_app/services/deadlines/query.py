@@ -27,6 +27,7 @@ from clinic_app.deadlines.rules import (
 from clinic_app.domain.models import Client, Grant, Matter, StaffMember
 from clinic_app.domain.text import full_name
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.store.base import Store
 
 TASK = "task"
@@ -295,4 +296,6 @@ def staff_id_by_name(vault: Store, *, name: str) -> int:
         if login and login.casefold() == wanted:
             return int(staff_id)
     known = ", ".join(sorted(n for _i, n, _l in rows)) or "none yet"
-    raise UserError(f"There is no staff member named '{name}'; staff: {known}.")
+    raise UserError(
+        _("There is no staff member named '{name}'; staff: {known}.").format(name=name, known=known)
+    )

@@ -85,7 +85,11 @@ def stale_after(vault: Store) -> int:
 def set_stale_after(vault: Store, *, days: int) -> ChangeSet:
     """The clinic's horizon for "Stale — review or close" (audited)."""
     if not 30 <= days <= MAX_DAYS:
-        raise ValidationError("stale after", f"give a number of days from 30 to {MAX_DAYS}.")
+        raise ValidationError(
+            "stale after",
+            _("give a number of days from 30 to {most}.").format(most=MAX_DAYS),
+            label=_("stale after"),
+        )
     with vault.session() as session:
         row = session.get(Setting, STALE_SETTING)
         if row is None:

@@ -212,15 +212,23 @@ def set_rule(
     book = rulebook(vault)
     rule = book.rule(rule_id)
     if days is None and reminders is None:
-        raise UserError("Say what to change: --days N and/or --reminders LIST.")
+        raise UserError(_("Say what to change: --days N and/or --reminders LIST."))
     change: dict[str, Any] = {}
     if days is not None:
         if not 0 <= days <= MAX_DAYS:
-            raise ValidationError("days", f"give a whole number from 0 to {MAX_DAYS}.")
+            raise ValidationError(
+                "days",
+                _("give a whole number from 0 to {most}.").format(most=MAX_DAYS),
+                label=_("days"),
+            )
         change["days"] = days
     if reminders is not None:
         if any(not 0 <= r <= MAX_DAYS for r in reminders):
-            raise ValidationError("reminders", f"give days from 0 to {MAX_DAYS}.")
+            raise ValidationError(
+                "reminders",
+                _("give days from 0 to {most}.").format(most=MAX_DAYS),
+                label=_("reminders"),
+            )
         change["reminders"] = sorted(set(reminders), reverse=True)
     with vault.session() as session:
         overrides = _read_setting(session, OVERRIDES_KEY)
@@ -281,7 +289,9 @@ def set_closed_days(
                 days[day.isoformat()] = label.strip() or "clinic closed"
         for day in removed:
             if day is not None and day.isoformat() not in days:
-                raise NotFoundError(f"{day.isoformat()} is not one of the clinic's closed days.")
+                raise NotFoundError(
+                    _("{day} is not one of the clinic's closed days.").format(day=day.isoformat())
+                )
             if day is not None:
                 del days[day.isoformat()]
         _write_setting(session, CLOSED_DAYS_KEY, days)
@@ -307,12 +317,16 @@ def record_policy(
     status_value = v.choice(status, POLICY_STATUSES, "policy status")
     day = v.parse_date(on, "policy date")
     if day is None:
-        raise ValidationError("policy date", "give the date the change took effect.")
+        raise ValidationError(
+            "policy date", _("give the date the change took effect."), label=_("policy date")
+        )
     cited = v.require_text(source, "source")
     known = _known_programs(vault)
     if program not in known:
         raise UserError(
-            f"There is no program '{program}'; known programs: {', '.join(sorted(known))}."
+            _("There is no program '{program}'; known programs: {known}.").format(
+                program=program, known=", ".join(sorted(known))
+            )
         )
     with vault.session() as session:
         notes = _read_setting(session, POLICY_KEY)

@@ -10,6 +10,7 @@ from clinic_app.deadlines.models import DeadlineTask
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Matter, StaffMember
 from clinic_app.errors import ValidationError
+from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import DEADLINE, Changed, ChangeSet
 from clinic_app.services.deadlines.marks import get_deadline
@@ -34,10 +35,14 @@ def add_task(
     """A manual task on a matter; the assignee defaults to the matter's."""
     text = v.require_text(title, "task")
     if len(text) > MAX_TASK_TITLE:
-        raise ValidationError("task", f"keep it under {MAX_TASK_TITLE} characters.")
+        raise ValidationError(
+            "task",
+            _("keep it under {most} characters.").format(most=MAX_TASK_TITLE),
+            label=_("task"),
+        )
     day = v.parse_date(due, "due date")
     if day is None:
-        raise ValidationError("due date", "a task needs a due date.")
+        raise ValidationError("due date", _("a task needs a due date."), label=_("due date"))
     with vault.session() as session:
         matter = get_or_fail(session, Matter, matter_id, "matter")
         if assignee_id is not None:

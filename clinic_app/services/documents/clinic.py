@@ -10,7 +10,7 @@ from clinic_app.documents.facts import CLINIC_PREFIX, clinic_settings
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
 from clinic_app.errors import UserError, ValidationError
-from clinic_app.i18n import N_
+from clinic_app.i18n import N_, _
 from clinic_app.services.changes import SETTING, ChangeSet
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
@@ -62,9 +62,15 @@ def clinic_details(vault: Store) -> ClinicDetails:
 
 def _clean_clinic_value(key: str, value: str) -> str:
     if key not in CLINIC_KEYS and not key.startswith("agency_intake."):
-        raise UserError(f"'{key}' is not a clinic setting; use one of: {', '.join(CLINIC_KEYS)}.")
+        raise UserError(
+            _("'{key}' is not a clinic setting; use one of: {choices}.").format(
+                key=key, choices=", ".join(CLINIC_KEYS)
+            )
+        )
     if key.startswith("agency_intake.") and not key.split(".", 1)[1].strip():
-        raise UserError("Name the agency: agency_intake.<AGENCY>=..., e.g. agency_intake.DOL-WHD.")
+        raise UserError(
+            _("Name the agency: agency_intake.<AGENCY>=..., e.g. agency_intake.DOL-WHD.")
+        )
     text = value.replace("\\n", "\n").strip()
     if key == "email" and text:
         try:
@@ -96,8 +102,9 @@ def set_clinic_details(vault: Store, *, values: Mapping[str, str]) -> ChangeSet:
             merged.get("uscis_address_source") and merged.get("uscis_address_checked")
         ):
             raise UserError(
-                "The USCIS address needs its source and the date it was last checked: add "
-                "uscis_address_source=... and uscis_address_checked=YYYY-MM-DD."
+                _(
+                    "The USCIS address needs its source and the date it was last checked: add uscis_address_source=... and uscis_address_checked=YYYY-MM-DD."
+                )
             )
         for key, value in sorted(cleaned.items()):
             row = session.get(Setting, CLINIC_PREFIX + key)

@@ -12,6 +12,7 @@ from clinic_app.documents import naming
 from clinic_app.documents.models import GeneratedDocument
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import NotFoundError, UserError
+from clinic_app.i18n import _
 from clinic_app.services._base import require_id
 from clinic_app.services.changes import FILE
 from clinic_app.store.base import Store
@@ -64,12 +65,16 @@ def export_draft(vault: Store, *, draft_id: int, out_dir: Path, overwrite: bool 
     with vault.reader() as session:
         doc = session.get(GeneratedDocument, draft_id)
         if doc is None:
-            raise NotFoundError(f"There is no kept draft with id {draft_id}.")
+            raise NotFoundError(
+                _("There is no kept draft with id {draft_id}.").format(draft_id=draft_id)
+            )
         file_id = doc.file_id
     record, data = files.read_file(vault, file_id=file_id)
     target = Path(out_dir).expanduser() / naming.clean_filename(Path(record.filename).name)
     if target.exists() and not overwrite:
-        raise UserError(f"{target} already exists; add --overwrite to replace it.")
+        raise UserError(
+            _("{target} already exists; add --overwrite to replace it.").format(target=target)
+        )
     atomic_write(target, data)
     with vault.session() as session:
         audit.record(session, action="export", record_kind=FILE, record_id=file_id)

@@ -22,6 +22,7 @@ from clinic_app.documents.models import GeneratedDocument
 from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
@@ -192,7 +193,9 @@ def missing_settings(
             return found
         if failure.field is None:
             raise UserError(
-                f"{prepared.name} cannot be filled ({failure.message}); nothing was written."
+                _("{name} cannot be filled ({message}); nothing was written.").format(
+                    name=prepared.name, message=failure.message
+                )
             )
         spec = F.spec(failure.field)
         if spec is None or spec.scope != F.CLINIC or values.get(failure.field) is not None:
@@ -262,9 +265,11 @@ def render_documents(
     `all_workers`.
     """
     if (matter_id is None) == (letter_id is None):
-        raise UserError("Name one matter (--matter) or one agency letter (--letter).")
+        raise UserError(_("Name one matter (--matter) or one agency letter (--letter)."))
     if out_dir is None and not keep_in_vault:
-        raise UserError("Say where the documents go: an output folder (--out), or --keep-in-vault.")
+        raise UserError(
+            _("Say where the documents go: an output folder (--out), or --keep-in-vault.")
+        )
     if lang is not None:
         lang = templates.check_language(lang)
     if choose is not None:
@@ -273,8 +278,9 @@ def render_documents(
     rules = conditions.load(vault.folder).get(source.template_id or "")
     if lang is not None and not source.has(lang):
         raise UserError(
-            f"There is no '{source.label}' template in '{lang}' "
-            f"(it exists in: {', '.join(source.languages())})."
+            _("There is no '{label}' template in '{lang}' (it exists in: {languages}).").format(
+                label=source.label, lang=lang, languages=", ".join(source.languages())
+            )
         )
 
     prepared: dict[str, PreparedTemplate] = {}
@@ -314,14 +320,19 @@ def render_documents(
                 the_matter = session.get(Matter, matter_id)
                 if the_matter is None or the_matter.agency_letter_id is None:
                     raise UserError(
-                        f"{first.name} is a worksite-wide document and matter {matter_id} has no "
-                        "agency letter; link the matter to its letter first."
+                        _(
+                            "{name} is a worksite-wide document and matter {matter_id} has no agency letter; link the matter to its letter first."
+                        ).format(name=first.name, matter_id=matter_id)
                     )
                 letter_id = the_matter.agency_letter_id
             group = load_group_facts(session, letter_id, today=today, all_workers=all_workers)
         else:
             if not ids:
-                raise UserError(f"No matter uses agency letter {letter_id}; nothing to fill.")
+                raise UserError(
+                    _("No matter uses agency letter {letter_id}; nothing to fill.").format(
+                        letter_id=letter_id
+                    )
+                )
             facts = load_matter_facts(session, ids, today=today)
 
     left_out: list[LeftOut] = []
@@ -393,7 +404,7 @@ def render_documents(
     if out_dir is not None:
         out_dir = Path(out_dir).expanduser()
         if out_dir.exists() and not out_dir.is_dir():
-            raise UserError(f"{out_dir} is a file, not a folder.")
+            raise UserError(_("{out_dir} is a file, not a folder.").format(out_dir=out_dir))
         if not overwrite:
             for plan in planned:
                 if (out_dir / plan.filename).exists():
@@ -401,7 +412,11 @@ def render_documents(
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"Cannot create the folder {out_dir}: {exc.strerror or exc}.") from exc
+            raise UserError(
+                _("Cannot create the folder {out_dir}: {reason}.").format(
+                    out_dir=out_dir, reason=exc.strerror or exc
+                )
+            ) from exc
 
     to_make = [plan for plan in planned if plan.problem is None]
     jobs = [

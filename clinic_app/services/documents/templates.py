@@ -12,6 +12,7 @@ from clinic_app.documents import templates
 from clinic_app.documents.engine import PreparedTemplate, TemplateProblem
 from clinic_app.domain.models import ClinicTemplate, StoredFile
 from clinic_app.errors import DamagedError, UserError
+from clinic_app.i18n import _
 from clinic_app.services._base import now
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
@@ -59,9 +60,9 @@ def clinic_templates(vault: Store) -> list[templates.TemplateFile]:
 
 def _damaged(template_id: str, lang: str) -> DamagedError:
     return DamagedError(
-        f"The clinic's template '{template_id}' ({lang}) was changed outside the app or is "
-        "damaged; add it again (Settings → Word templates, or 'clinic-app template-add FILE "
-        "--replace')."
+        _(
+            "The clinic's template '{template_id}' ({lang}) was changed outside the app or is damaged; add it again (Settings → Word templates, or 'clinic-app template-add FILE --replace')."
+        ).format(template_id=template_id, lang=lang)
     )
 
 
@@ -75,7 +76,11 @@ def read_template(vault: Store, *, template_id: str, lang: str) -> bytes:
             .where(ClinicTemplate.template_id == template_id, ClinicTemplate.language == lang)
         ).first()
     if stored is None:
-        raise UserError(f"The vault has no template '{template_id}' in '{lang}'.")
+        raise UserError(
+            _("The vault has no template '{template_id}' in '{lang}'.").format(
+                template_id=template_id, lang=lang
+            )
+        )
     try:
         data = vault.files.get(stored.blob)
     except DamagedError as exc:
@@ -161,8 +166,9 @@ def add_template(
     with vault.reader() as session:
         if _find_row(session, template_id, lang) is not None and not replace:
             raise UserError(
-                f"The vault already has a template '{template_id}' in '{lang}'; add --replace "
-                "to replace it."
+                _(
+                    "The vault already has a template '{template_id}' in '{lang}'; add --replace to replace it."
+                ).format(template_id=template_id, lang=lang)
             )
     blob = vault.files.put(prepared.data)
     old_blob: str | None = None
@@ -222,8 +228,9 @@ def remove_template(vault: Store, *, template_id: str, lang: str) -> None:
         row = _find_row(session, template_id, lang)
         if row is None:
             raise UserError(
-                f"The vault has no template '{template_id}' in '{lang}' of its own; "
-                "'clinic-app templates' lists them."
+                _(
+                    "The vault has no template '{template_id}' in '{lang}' of its own; 'clinic-app templates' lists them."
+                ).format(template_id=template_id, lang=lang)
             )
         blob = _drop(session, row)
         audit.record(
@@ -262,7 +269,11 @@ class TemplateSource:
         assert self.template_id is not None
         found = templates.find_template(self.template_id, lang, self.clinic)
         if found is None:
-            raise UserError(f"There is no '{self.template_id}' template in '{lang}'.")
+            raise UserError(
+                _("There is no '{template_id}' template in '{lang}'.").format(
+                    template_id=self.template_id, lang=lang
+                )
+            )
         if found.path is not None:
             return PreparedTemplate.from_path(found.path, name=found.path.name)
         data = read_template(self.vault, template_id=found.id, lang=lang)
@@ -277,13 +288,14 @@ def resolve_source(template: str, vault: Store) -> TemplateSource:
     candidate = Path(template).expanduser()
     if template.lower().endswith(".docx") or len(candidate.parts) > 1:
         if not candidate.is_file():
-            raise UserError(f"There is no template file {candidate}.")
+            raise UserError(_("There is no template file {candidate}.").format(candidate=candidate))
         return TemplateSource("custom template", None, candidate, vault)
     source = TemplateSource(template, template, None, vault, tuple(clinic_templates(vault)))
     if not source.languages():
         raise UserError(
-            f"There is no template named '{template}'; 'clinic-app templates' lists them "
-            "(or give the path of a .docx)."
+            _(
+                "There is no template named '{template}'; 'clinic-app templates' lists them (or give the path of a .docx)."
+            ).format(template=template)
         )
     return source
 
@@ -300,11 +312,13 @@ def copy_template(*, template: str, lang: str, out: Path, vault: Store | None = 
     clinic = clinic_templates(vault) if vault is not None else []
     found = templates.find_template(template, lang, clinic)
     if found is None:
-        raise UserError(f"There is no '{template}' template in '{lang}'.")
+        raise UserError(
+            _("There is no '{template}' template in '{lang}'.").format(template=template, lang=lang)
+        )
     out = Path(out).expanduser()
     target = out / f"{found.id}.docx" if out.is_dir() else out
     if target.exists():
-        raise UserError(f"{target} already exists; choose another name.")
+        raise UserError(_("{target} already exists; choose another name.").format(target=target))
     if found.path is not None:
         data = found.path.read_bytes()
     else:
