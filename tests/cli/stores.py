@@ -1,0 +1,98 @@
+"""A CLI test's store reached directly: built through the services (faster than one command per
+record), and copied for a test that changes it. Works on a vault and on the clinic server."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from clinic_app.services import vault_ops
+from tests.cli.conftest import CliTarget, _database_digest, copy_vault, make_env
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+_copies = itertools.count(1)
+
+
+def _vault_target(folder: Path, env: dict[str, str]) -> CliTarget:
+    return CliTarget(
+        "vault",
+        ["--vault", str(folder)],
+        env,
+        "intake-desk",
+        "CLINIC_APP_PASSPHRASE",
+        "--passphrase-stdin",
+        lambda: hashlib.sha256((folder / "vault.db").read_bytes()).hexdigest(),
+    )
+
+
+def _server_target(cluster: Any, name: str, env: dict[str, str]) -> CliTarget:
+    return CliTarget(
+        "server",
+        ["--server", cluster.url(name), "--user", cluster.user],
+        env,
+        cluster.user,
+        "CLINIC_APP_PASSWORD",
+        "--password-stdin",
+        lambda: _database_digest(cluster, name),
+    )
+
+
+@contextmanager
+def new_target(kind: str, base: Path, request: pytest.FixtureRequest) -> Iterator[CliTarget]:
+    """An empty store: a vault made with the tests' cheap key derivation (every run unlocks it
+    faster than one made by `init`), or a new database on the test clinic server."""
+    if kind == "vault":
+        folder = base / "vault"
+        vault, _code = vault_ops.create_vault(
+            folder, passphrase=PASSPHRASE, actor="setup", kdf=FAST_KDF
+        )
+        vault.close()
+        yield _vault_target(folder, make_env(base / "home"))
+        return
+    cluster = request.getfixturevalue("pg_server")
+    name = f"cli_{next(_copies)}_{base.name.lower().replace('-', '_')}"[:60]
+    cluster.create_database(name, template=request.getfixturevalue("pg_template"))
+    try:
+        env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
+        yield _server_target(cluster, name, env)
+    finally:
+        cluster.drop_database(name)
+
+
+@contextmanager
+def copy_of(target: CliTarget, base: Path, request: pytest.FixtureRequest) -> Iterator[CliTarget]:
+    """A copy of a store no one has open, for a test that changes it: the vault's folder, or a
+    database made with the original as its template."""
+    if target.kind == "vault":
+        folder = copy_vault(Path(target.place[1]), base / "vault")
+        yield dataclasses.replace(_vault_target(folder, target.env), actor=target.actor)
+        return
+    cluster = request.getfixturevalue("pg_server")
+    source = make_url(target.place[1]).database
+    name = f"{source}_copy{next(_copies)}"[:60]
+    cluster.create_database(name, template=source)
+    try:
+        yield _server_target(cluster, name, target.env)
+    finally:
+        cluster.drop_database(name)
+
+
+def open_store(target: CliTarget) -> Any:
+    """The target's store, opened through the services (typed Any: both stores' services)."""
+    if target.kind == "vault":
+        return vault_ops.open_vault(
+            Path(target.place[1]), passphrase=target.env[target.secret_var], actor="setup"
+        )
+    from clinic_app.store.postgres import PostgresStore
+
+    return PostgresStore.connect(
+        target.place[1], user=target.place[3], password=target.env[target.secret_var]
+    )
