@@ -136,6 +136,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _connect_options(q, stdin_flag)
     q.set_defaults(func=cmd_disable)
 
+    from clinic_app.cli import server_upkeep_commands
+
+    server_upkeep_commands.register(actions, common, stdin_flag)
+
 
 def _has_option(parser: argparse.ArgumentParser, flag: str) -> bool:
     return any(flag in action.option_strings for action in parser._actions)
@@ -324,7 +328,26 @@ def cmd_status(args: argparse.Namespace) -> int:
             fp=tls.fingerprint(folder.ca_cert.read_bytes())
         )
     )
+    _print_certificate_expiry(folder)
     return 0 if running else 1
+
+
+def _print_certificate_expiry(folder: Any) -> None:
+    import datetime as dt
+
+    from clinic_app.server import renewal, tls
+
+    cert = renewal.server_certificate(folder)
+    if cert is None:
+        return
+    until = tls.expires(cert)
+    print(_("Server certificate valid until {date}.").format(date=until.strftime("%Y-%m-%d")))
+    if until - dt.datetime.now(dt.UTC) < dt.timedelta(days=60):
+        print(
+            _(
+                "It expires soon: issue a new one with 'clinic-app server renew-cert {path}'."
+            ).format(path=folder.root)
+        )
 
 
 # -- init and accounts ---------------------------------------------------------------------------

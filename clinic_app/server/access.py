@@ -25,6 +25,7 @@ from clinic_app.server.access_sql import (
     SEES_MATTER,
     sees_client,
 )
+from clinic_app.server.upkeep_sql import install_upkeep
 
 STAFF_ROLE = "clinic_staff"
 GROUPS = {
@@ -219,6 +220,7 @@ def install_access(conn: psycopg.Connection[Any], db: str) -> None:
             sql.SQL("GRANT SELECT ON matter_directory TO {}").format(sql.Identifier(STAFF_ROLE))
         )
         _allow_admins_to_end_sessions(cur)
+        install_upkeep(cur, STAFF_ROLE, GROUPS)
 
 
 def _grant_tables(cur: psycopg.Cursor[Any], tables: dict[str, set[str]]) -> None:

@@ -232,3 +232,49 @@ def has_any_key_slot(engine: Engine) -> bool:
         return bool(
             sa_conn.execute(text("SELECT EXISTS (SELECT 1 FROM clinic_key_slot)")).scalar_one()
         )
+
+
+def change_password(
+    engine: Engine,
+    *,
+    login: str,
+    new_password: str,
+    key_from: tuple[str, str],
+    kdf: KdfParams = DEFAULT_KDF,
+) -> None:
+    """Set `login`'s password and wrap the clinic file key anew under it, in one transaction,
+    so the login and that person's copy of the key never disagree.
+
+    `key_from` is the (login, password) whose slot opens the key: the person themself, or the
+    admin resetting a forgotten password (the old one is unknown, so the old slot cannot be
+    opened; the admin's copy of the same key is wrapped for the new password instead). The
+    change is recorded in the audit log under the account that made it.
+    """
+    from sqlmodel import Session
+
+    from clinic_app.store.postgres import WRITE_LOCK
+    from clinic_app.vault import audit
+    from clinic_app.vault.keyslots import subkey
+
+    check_password(new_password)
+    with engine.begin() as sa_conn:
+        sa_conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": WRITE_LOCK})
+        data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
+        raw = sa_conn.connection.driver_connection
+        assert isinstance(raw, psycopg.Connection)
+        with raw.cursor() as cur:
+            cur.execute(
+                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(login), sql.Literal(scram_verifier(new_password))
+                )
+            )
+        if login != key_from[0]:
+            # An admin may not read (so not delete) another person's slot: a function may.
+            sa_conn.execute(text("SELECT clinic_remove_key_slot(:who)"), {"who": login})
+        clinic_key.wrap_for(sa_conn, login, new_password, data_key, kdf=kdf)
+        actor = str(sa_conn.execute(text("SELECT current_user")).scalar_one())
+        with Session(bind=sa_conn) as session:
+            session.info.update(audit_key=subkey(data_key, "audit"), actor=actor)
+            action = "account.password" if login == actor else "account.password_reset"
+            audit.record(session, action=action, record_kind="staff", summary=login)
+            session.flush()

@@ -82,11 +82,27 @@ def issue(clinic: str, host_names: list[str], now: dt.datetime | None = None) ->
         )
         .sign(ca_key, hashes.SHA256())
     )
+    server_cert, server_key = _server_certificate(ca_cert, ca_key, host_names, start)
+    return IssuedCertificates(
+        ca_cert=ca_cert.public_bytes(serialization.Encoding.PEM),
+        ca_key=_key_pem(ca_key),
+        server_cert=server_cert.public_bytes(serialization.Encoding.PEM),
+        server_key=_key_pem(server_key),
+    )
+
+
+def _server_certificate(
+    ca_cert: x509.Certificate,
+    ca_key: ec.EllipticCurvePrivateKey,
+    host_names: list[str],
+    start: dt.datetime,
+) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """A new server key and its certificate for `host_names`, signed by the clinic CA."""
     server_key = ec.generate_private_key(ec.SECP256R1())
     server_cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host_names[0])]))
-        .issuer_name(ca_name)
+        .issuer_name(ca_cert.subject)
         .public_key(server_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
@@ -99,12 +115,36 @@ def issue(clinic: str, host_names: list[str], now: dt.datetime | None = None) ->
         )
         .sign(ca_key, hashes.SHA256())
     )
-    return IssuedCertificates(
-        ca_cert=ca_cert.public_bytes(serialization.Encoding.PEM),
-        ca_key=_key_pem(ca_key),
-        server_cert=server_cert.public_bytes(serialization.Encoding.PEM),
-        server_key=_key_pem(server_key),
-    )
+    return server_cert, server_key
+
+
+def renew_server(
+    ca_cert_pem: bytes, ca_key_pem: bytes, host_names: list[str], now: dt.datetime | None = None
+) -> tuple[bytes, bytes]:
+    """A new server certificate and key (PEM) from the existing clinic CA, so laptops that trust
+    that CA keep connecting; valid for SERVER_YEARS from now."""
+    ca_cert = x509.load_pem_x509_certificate(ca_cert_pem)
+    ca_key = serialization.load_pem_private_key(ca_key_pem, password=None)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
+        raise ValueError("the clinic CA key is not an EC key")
+    start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1)
+    cert, key = _server_certificate(ca_cert, ca_key, host_names, start)
+    return cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)
+
+
+def certificate_names(cert_pem: bytes) -> list[str]:
+    """The DNS names and IP addresses a certificate is valid for, in its order."""
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [str(entry.value) for entry in san]
+
+
+def expires(cert_pem: bytes) -> dt.datetime:
+    """When a certificate stops being valid (UTC)."""
+    return x509.load_pem_x509_certificate(cert_pem).not_valid_after_utc
 
 
 def fingerprint(cert_pem: bytes) -> str:

@@ -1,0 +1,150 @@
+"""`clinic-app server passwd|renew-cert|import-vault`: passwords, the server certificate, a vault moved in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from clinic_app.cli import server_commands as base
+from clinic_app.errors import UserError
+from clinic_app.i18n import _
+
+
+def register(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    stdin_flag: bool,
+) -> None:
+    q = actions.add_parser(
+        "passwd",
+        parents=[common],
+        help="change your own password, or (an admin) reset another person's",
+        description="Changes the password of the account you connect as, or with NAME (an admin "
+        "only) resets that person's, and wraps the clinic file key anew for the new password in "
+        "the same transaction, so the person still opens evidence files and drafts. "
+        + base.CONNECT_HELP,
+        epilog="The new password: the next line of --password-stdin, else asked twice.",
+    )
+    q.add_argument("name", metavar="NAME", nargs="?", help="the account to reset (admins only)")
+    base._connect_options(q, stdin_flag)
+    q.set_defaults(func=cmd_passwd)
+
+    q = actions.add_parser(
+        "renew-cert",
+        parents=[common],
+        help="issue a new server certificate from the clinic CA (laptops keep working)",
+        description="Signs a new certificate and key for the server in DATADIR with the clinic CA "
+        "made by 'server create' (the same CA, so laptops need nothing new), keeping the names of "
+        "the current certificate, and makes a running server use it at once.",
+    )
+    q.add_argument("datadir", type=Path, metavar="DATADIR")
+    q.add_argument(
+        "--host-name",
+        metavar="NAME",
+        default=None,
+        help="a new name laptops use to reach this machine (default: the current certificate's)",
+    )
+    q.set_defaults(func=cmd_renew_cert)
+
+
+# -- passwd ---------------------------------------------------------------------------------------
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from clinic_app.server import accounts
+    from clinic_app.server.connect import person_connection
+
+    params = base._connection_params(args)
+    me = str(params["user"])
+    target = args.name or me
+    accounts.check_login(target, "NAME")
+    my_password = base._login_password(args, me)
+    with person_connection(params, my_password) as conn:  # a wrong password asks for nothing more
+        known = {p.login: p for p in accounts.list_people(conn)}
+    if target not in known:
+        raise UserError(
+            _("There is no clinic account named '{login}': see 'clinic-app server users'.").format(
+                login=target
+            )
+        )
+    if target != me and (me not in known or known[me].role != "admin"):
+        raise UserError(
+            _(
+                "Only a clinic admin may reset another person's password: leave out NAME to "
+                "change your own."
+            )
+        )
+    new = accounts.check_password(base._new_password(args, target, env_allowed=False))
+    engine = accounts.transactional(lambda: person_connection(params, my_password))
+    try:
+        _refused_as_sentence(
+            lambda: accounts.change_password(
+                engine, login=target, new_password=new, key_from=(me, my_password)
+            )
+        )
+    finally:
+        engine.dispose()
+    if target == me:
+        print(
+            _(
+                "Your password is changed ({login}); your copy of the clinic file key opens with "
+                "the new one."
+            ).format(login=me)
+        )
+    else:
+        print(
+            _(
+                "The password of {login} is reset and the clinic file key is wrapped for it: give "
+                "it to them privately; they can choose their own with 'clinic-app server passwd'."
+            ).format(login=target)
+        )
+    return 0
+
+
+def _refused_as_sentence(step: Any) -> Any:
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return step()
+    except DBAPIError as exc:
+        if not isinstance(exc.orig, psycopg.errors.InsufficientPrivilege):
+            raise
+        raise UserError(
+            _(
+                "The clinic server refused the change (only a clinic admin may reset another "
+                "person's password); nothing was changed."
+            )
+        ) from None
+
+
+# -- renew-cert -----------------------------------------------------------------------------------
+
+
+def cmd_renew_cert(args: argparse.Namespace) -> int:
+    from clinic_app.server import binaries, cluster, provision, renewal
+
+    folder = cluster.ServerFolder(args.datadir.resolve())
+    cluster.read_info(folder)
+    host = provision.check_host_name(args.host_name) if args.host_name is not None else None
+    renewed = renewal.renew(binaries.find_programs(), folder, host)
+    print(
+        _("A new server certificate for {names} is in place, valid until {date}.").format(
+            names=", ".join(renewed.names), date=renewed.expires.strftime("%Y-%m-%d")
+        )
+    )
+    if renewed.reloaded:
+        print(_("The running server uses it now; open sessions continue."))
+    else:
+        print(
+            _("The server uses it when it starts ('clinic-app server start {path}').").format(
+                path=folder.root
+            )
+        )
+    print(
+        _("Clinic CA fingerprint (SHA-256, unchanged: laptops need nothing new): {fp}").format(
+            fp=renewed.ca_fingerprint
+        )
+    )
+    return 0
