@@ -4,12 +4,17 @@ Every unlock costs the real Argon2id derivation (about half a second), so vaults
 `sample_vault` (the sample spreadsheet imported once) and `demo_400` (a 400-worker demo vault,
 big enough that its database has many pages) are built once per session. Tests that damage or
 re-key a vault work on their own copy or their own vault.
+
+Tests of the commands' behaviour run on both stores (a vault and the clinic server, see
+`--stores`) through the module-scoped `cli_target` (empty), `cli_sample` (the sample spreadsheet
+imported) and `cli_empty` (kept empty) fixtures; `CliTarget.cli(...)` runs a command on one.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -18,6 +23,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -203,10 +209,23 @@ class CliTarget:
     secret_var: str  # the variable holding the secret, and the flag that reads it from stdin
     stdin_flag: str
     fingerprint: Callable[[], str]
+    filled: Run | None = None  # the `import` of the sample spreadsheet, for `cli_sample`
+
+    @property
+    def is_vault(self) -> bool:
+        return self.kind == "vault"
 
     def options(self) -> list[str]:
         """The place, and --as on a vault (the server names the login; --as is refused there)."""
         return [*self.place, "--as", self.actor] if self.kind == "vault" else list(self.place)
+
+    def cli(self, *args: str | os.PathLike[str], stdin: str | None = None) -> Run:
+        """One run of `clinic-app` on this store (with --as on a vault)."""
+        return run_cli(*self.options(), *args, env=self.env, stdin=stdin)
+
+    def json(self, *args: str | os.PathLike[str]) -> Any:
+        """A command's --json output, after checking it succeeded quietly."""
+        return assert_ok(self.cli(*args, "--json")).json()
 
 
 @pytest.fixture(scope="module")
@@ -214,16 +233,26 @@ def cli_store_kind(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "vault"))
 
 
-@pytest.fixture(scope="module")
-def cli_target(
-    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+_cli_databases = itertools.count(1)
+
+
+@contextmanager
+def new_cli_target(
+    kind: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    init: bool = True,
 ) -> Iterator[CliTarget]:
-    """A new, empty store for a module's CLI runs (made with `init` for a vault)."""
-    base = tmp_path_factory.mktemp(f"cli-{cli_store_kind}")
-    if cli_store_kind == "vault":
+    """A new, empty store of `kind` (a vault made with `init`, or a database made from the test
+    clinic server's template), removed afterwards. With init=False a vault's folder is only named
+    (for commands that create it, such as `demo`); a server database is always made."""
+    base = tmp_path_factory.mktemp(f"cli-{kind}")
+    if kind == "vault":
         folder = base / "vault"
         env = make_env(base / "home")
-        assert_ok(run_cli("--vault", folder, "init", env=env))
+        if init:
+            assert_ok(run_cli("--vault", folder, "init", env=env))
         yield CliTarget(
             "vault",
             ["--vault", str(folder)],
@@ -236,7 +265,8 @@ def cli_target(
         return
     cluster = request.getfixturevalue("pg_server")
     template = request.getfixturevalue("pg_template")
-    name = f"cli_{request.node.name.replace('.', '_').replace('-', '_').lower()}"[:60]
+    where = re.sub(r"\W+", "_", str(request.node.name).removesuffix(".py")).lower()
+    name = f"cli_{next(_cli_databases)}_{where}"[:60]
     cluster.create_database(name, template=template)
     env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
     try:
@@ -251,6 +281,37 @@ def cli_target(
         )
     finally:
         cluster.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def cli_target(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A new, empty store for a module's CLI runs (made with `init` for a vault)."""
+    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+        yield target
+
+
+@pytest.fixture(scope="module")
+def cli_sample(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A module's store (its own, apart from `cli_target`) filled with the sample spreadsheet by
+    `import` (--as intake-desk on a vault); `filled` is that run. Tests may read it and add
+    records of their own, but must not change or remove the sample's."""
+    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+        target.filled = assert_ok(target.cli("import", SAMPLE_CSV))
+        yield target
+
+
+@pytest.fixture(scope="module")
+def cli_empty(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A module's store that stays empty (its own, apart from `cli_target`): for dry runs,
+    refused input and failing imports, checked with `fingerprint()`."""
+    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+        yield target
 
 
 def _database_digest(cluster: Any, name: str) -> str:
