@@ -12,9 +12,9 @@ from pathlib import Path
 from clinic_app.cli import secrets
 from clinic_app.cli.context import actor, vault_dir
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
-NO_DISPLAY = (
+NO_DISPLAY = N_(
     "No display is available, so the desktop app cannot open a window here. "
     "Run it on a desktop session, or under a virtual screen with 'xvfb-run clinic-app', "
     "or save pictures of its screens with 'clinic-app --screenshot DIR'."
@@ -37,7 +37,7 @@ def display_problem() -> str | None:
     if platform or sys.platform != "linux":
         return None
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        return NO_DISPLAY
+        return _(NO_DISPLAY)
     if os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         missing = [
             lib
@@ -45,12 +45,11 @@ def display_problem() -> str | None:
             if not _has_library(lib)
         ]
         if missing:
-            return (
-                "Qt needs system libraries that are missing ("
-                + ", ".join(f"lib{m}" for m in missing)
-                + "); install them with: sudo apt-get install libxcb-cursor0 libxcb-icccm4 "
-                "libxcb-keysyms1 libxkbcommon-x11-0"
-            )
+            return _(
+                "Qt needs system libraries that are missing ({libraries}); install them with: "
+                "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 "
+                "libxkbcommon-x11-0"
+            ).format(libraries=", ".join(f"lib{m}" for m in missing))
     return None
 
 

@@ -142,8 +142,22 @@ def starts_app(words: Sequence[str]) -> bool:
     return _first_positional(list(words), 0) is None and not asks.intersection(words)
 
 
+def _early_language(words: Sequence[str]) -> None:
+    """Set the language the command line asks for before parsing it, so that a usage error is
+    in that language too (an unknown language is refused after parsing)."""
+    lang = os.environ.get("CLINIC_APP_LANG")
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            lang = words[i + 1]
+        elif word.startswith("--lang="):
+            lang = word.split("=", 1)[1]
+    if lang in LANGUAGES:
+        set_language(lang)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = expand_shorthand(sys.argv[1:] if argv is None else argv)
+    _early_language(words)
     try:
         if starts_app(words):
             args = _app_parser().parse_args(words)

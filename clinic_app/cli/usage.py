@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
 from clinic_app.errors import ClinicError, UserError, ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 
 class UsageError(ClinicError):
@@ -35,9 +36,36 @@ class Parser(argparse.ArgumentParser):
         prog = Parser.innermost or self.prog
         raise UsageError(
             _("{prog}: {message}; run '{prog} --help' for the options.").format(
-                prog=prog, message=message
+                prog=prog, message=_argparse_sentence(message)
             )
         )
+
+
+# argparse's own sentences (it has no catalog of ours): each in the person's language, its
+# flags and values kept as typed.
+_ARGPARSE = (
+    (re.compile(r"the following arguments are required: (?P<a>.+)"),
+     N_("the following arguments are required: {a}")),
+    (re.compile(r"unrecognized arguments: (?P<a>.+)"), N_("unrecognized arguments: {a}")),
+    (re.compile(r"one of the arguments (?P<a>.+) is required"),
+     N_("one of the arguments {a} is required")),
+    (re.compile(r"argument (?P<a>\S+): expected one argument"),
+     N_("argument {a}: expected one argument")),
+    (re.compile(r"argument (?P<a>\S+): invalid choice: (?P<b>.+)"),
+     N_("argument {a}: invalid choice: {b}")),
+    (re.compile(r"argument (?P<a>\S+): invalid \w+ value: (?P<b>.+)"),
+     N_("argument {a}: invalid value: {b}")),
+    (re.compile(r"argument (?P<a>\S+): not allowed with argument (?P<b>.+)"),
+     N_("argument {a}: not allowed with argument {b}")),
+)  # fmt: skip
+
+
+def _argparse_sentence(message: str) -> str:
+    for pattern, sentence in _ARGPARSE:
+        found = pattern.fullmatch(message)
+        if found:
+            return _(sentence).format(**found.groupdict())
+    return message
 
 
 # Options of the main parser that take a value: the word after them is not a command.

@@ -68,7 +68,9 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.reason}"
+        return _("row {row}, {column}: {reason}").format(
+            row=self.row, column=self.column, reason=self.reason
+        )
 
 
 @dataclass(frozen=True)
@@ -348,7 +350,13 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
 
     for column, value in values.items():
         if len(value) > MAX_CELL:
-            problems.append(RowProblem(number, column, f"is longer than {MAX_CELL} characters"))
+            problems.append(
+                RowProblem(
+                    number,
+                    column,
+                    _("is longer than {most} characters").format(most=MAX_CELL),
+                )
+            )
             values[column] = ""
             continue
         try:
@@ -358,17 +366,25 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
             values[column] = v.without_controls(value)
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last:
-        problems.append(RowProblem(number, "first_name", "a worker needs a first or a last name"))
+        problems.append(
+            RowProblem(number, "first_name", _("a worker needs a first or a last name"))
+        )
     employer = values.get("employer", "")
     if not employer:
-        problems.append(RowProblem(number, "employer", "is required"))
+        problems.append(RowProblem(number, "employer", _("is required")))
 
     def day(column: str) -> date | None:
         return take(column, lambda s: v.parse_date(s, column))  # type: ignore[no-any-return]
 
     born = day("date_of_birth")
     if born and born > date.today():
-        problems.append(RowProblem(number, "date_of_birth", f"{born.isoformat()} is in the future"))
+        problems.append(
+            RowProblem(
+                number,
+                "date_of_birth",
+                _("{born} is in the future").format(born=born.isoformat()),
+            )
+        )
     client = {
         "first_name": first,
         "last_name": last,
@@ -403,13 +419,21 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
     ):
         first_day, last_day = dates[start], dates[end]
         if first_day and last_day and last_day < first_day:
-            problems.append(RowProblem(number, end, f"{last_day} is before {start} {first_day}"))
+            problems.append(
+                RowProblem(
+                    number,
+                    end,
+                    _("{last_day} is before {start} {first_day}").format(
+                        last_day=last_day, start=start, first_day=first_day
+                    ),
+                )
+            )
     agency = values.get("agency", "")
     if not agency and any(
         values.get(c) for c in ("letter_date", "letter_period_start", "letter_period_end")
     ):
         problems.append(
-            RowProblem(number, "agency", "is required when the row has agency letter dates")
+            RowProblem(number, "agency", _("is required when the row has agency letter dates"))
         )
     receipt = take("receipt_number", v.normalize_receipt_number)
     if len(problems) > before:
@@ -452,7 +476,9 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
                 RowProblem(
                     r + 2,
                     column,
-                    "is a formula saved without its value; open the file in Excel and save it again",
+                    _(
+                        "is a formula saved without its value; open the file in Excel and save it again"
+                    ),
                 )
             )
     parsed: list[ParsedRow] = []
@@ -482,7 +508,9 @@ def _check_duplicates_in_file(rows: list[ParsedRow], report: ImportReport) -> No
                     RowProblem(
                         row.row,
                         "a_number",
-                        f"{a_number} is also on row {first[0]} for a different name",
+                        _("{a_number} is also on row {row} for a different name").format(
+                            a_number=a_number, row=first[0]
+                        ),
                     )
                 )
         if row.receipt:
@@ -491,7 +519,9 @@ def _check_duplicates_in_file(rows: list[ParsedRow], report: ImportReport) -> No
                     RowProblem(
                         row.row,
                         "receipt_number",
-                        f"{row.receipt} is also on row {seen[row.receipt]}",
+                        _("{receipt} is also on row {row}").format(
+                            receipt=row.receipt, row=seen[row.receipt]
+                        ),
                     )
                 )
             seen.setdefault(row.receipt, row.row)

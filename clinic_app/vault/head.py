@@ -89,24 +89,17 @@ def problem(conn: Connection, head: Head, slots_epoch: int) -> str | None:
     when = head.at[:10]
     row = conn.execute(text("SELECT hash FROM audit_event WHERE id = :i"), {"i": head.seq}).first()
     if row is None:
-        return (
-            f"This database is older than the vault's last recorded change (event {head.seq}, "
-            f"{when}): an older copy of vault.db was put back; restore the newest backup into a "
-            "new folder (nothing was changed)."
-        )
+        return _(
+            "This database is older than the vault's last recorded change (event {seq}, {when}): an older copy of vault.db was put back; restore the newest backup into a new folder (nothing was changed)."
+        ).format(seq=head.seq, when=when)
     if not hmac.compare_digest(str(row[0]), head.hash):
-        return (
-            f"This database does not hold the vault's last recorded change (event {head.seq}, "
-            f"{when}): another copy of vault.db was put in its place; restore the newest backup "
-            "into a new folder (nothing was changed)."
-        )
+        return _(
+            "This database does not hold the vault's last recorded change (event {seq}, {when}): another copy of vault.db was put in its place; restore the newest backup into a new folder (nothing was changed)."
+        ).format(seq=head.seq, when=when)
     if slots_epoch < head.epoch:
-        return (
-            f"The key-slot file is older than the vault's last key change (key epoch "
-            f"{slots_epoch}, the vault is at {head.epoch}): an old copy of keyslots.json was put "
-            "back, with passphrases that were replaced; restore the newest backup into a new "
-            "folder (nothing was changed)."
-        )
+        return _(
+            "The key-slot file is older than the vault's last key change (key epoch {slots_epoch}, the vault is at {epoch}): an old copy of keyslots.json was put back, with passphrases that were replaced; restore the newest backup into a new folder (nothing was changed)."
+        ).format(slots_epoch=slots_epoch, epoch=head.epoch)
     return None
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO
 
 from clinic_app.errors import VaultLockedError
+from clinic_app.i18n import _
 
 LOCK_NAME = "vault.lock"
 
@@ -33,8 +34,9 @@ class VaultLock:
         except OSError as exc:
             handle.close()
             raise VaultLockedError(
-                f"The vault at {self.path.parent} is already open in another window or program; "
-                "close it there first."
+                _(
+                    "The vault at {parent} is already open in another window or program; close it there first."
+                ).format(parent=self.path.parent)
             ) from exc
         self._handle = handle
 

@@ -45,16 +45,20 @@ class VaultChecks:
                 bad_pages = conn.exec_driver_sql("PRAGMA cipher_integrity_check").all()
                 if bad_pages:
                     problems.append(
-                        f"{len(bad_pages)} database page(s) fail their authentication check "
-                        "(altered or damaged)"
+                        _(
+                            "{count} database page(s) fail their authentication check "
+                            "(altered or damaged)"
+                        ).format(count=len(bad_pages))
                     )
                 result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
                 if result != ["ok"]:
                     # SQLite's own report spans lines; a problem is one line.
                     found = "; ".join(" ".join(str(r).split()) for r in result[:3])
-                    problems.append("the database structure is damaged: " + found)
+                    problems.append(
+                        _("the database structure is damaged: {found}").format(found=found)
+                    )
                 if conn.exec_driver_sql("PRAGMA foreign_key_check").all():
-                    problems.append("some records point at records that do not exist")
+                    problems.append(_("some records point at records that do not exist"))
                 conn.execute(
                     text("INSERT INTO client_search(client_search) VALUES ('integrity-check')")
                 )
@@ -70,9 +74,11 @@ class VaultChecks:
         for plain in plain_templates.find(self.folder):
             where = plain.path.relative_to(self.folder).as_posix()
             problems.append(
-                f"a plain template file {where} is in the vault folder; the app does not use it "
-                "(it was not put there by the app): delete it, or add it with "
-                "'clinic-app template-add' if it is the clinic's"
+                _(
+                    "a plain template file {where} is in the vault folder; the app does not use "
+                    "it (it was not put there by the app): delete it, or add it with "
+                    "'clinic-app template-add' if it is the clinic's"
+                ).format(where=where)
             )
         return problems
 
@@ -81,20 +87,24 @@ class VaultChecks:
         notes: list[str] = []
         if self.swept:
             notes.append(
-                f"{len(self.swept)} leftover temporary file(s) of an interrupted program were "
-                f"removed when the vault was opened ({leftovers.describe(self.swept, self.folder)})"
+                _(
+                    "{count} leftover temporary file(s) of an interrupted program were removed when the vault was opened ({describe})"
+                ).format(
+                    count=len(self.swept), describe=leftovers.describe(self.swept, self.folder)
+                )
             )
         if self._recovery_code_unseen():
             notes.append(
-                "an interrupted key change was finished when the vault was opened, so its new "
-                "recovery code was never shown: make a new one (Settings → Make a new recovery "
-                "code)"
+                _(
+                    "an interrupted key change was finished when the vault was opened, so its new recovery code was never shown: make a new one (Settings → Make a new recovery code)"
+                )
             )
         remaining = self.leftovers()
         if remaining:
             notes.append(
-                f"{len(remaining)} leftover temporary file(s) of an interrupted program are still "
-                f"there ({leftovers.describe(remaining, self.folder)}); delete them"
+                _(
+                    "{count} leftover temporary file(s) of an interrupted program are still there ({describe}); delete them"
+                ).format(count=len(remaining), describe=leftovers.describe(remaining, self.folder))
             )
         return notes
 

@@ -33,3 +33,17 @@ def test_spanish_errors_name_the_flag_and_write_nothing(tmp_path: Path) -> None:
                   "2099-03-15", env=env)  # fmt: skip
     english = assert_one_line_error(run, 1)
     assert english == "clinic-app: --dob: 2099-03-15 is in the future."
+
+
+def test_a_spanish_usage_error_is_spanish_and_keeps_the_flags(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    run = run_cli("--lang", "es", "matter", "add", "--client", "1", env=env)
+    line = assert_one_line_error(run, 2)
+    assert line == (
+        "clinic-app matter add: faltan estos argumentos obligatorios: --kind; "
+        "ejecute 'clinic-app matter add --help' para ver las opciones."
+    )
+    run = run_cli("--lang", "es", "deadlines", "--within", "pronto", env=env)
+    assert assert_one_line_error(run, 2).startswith(
+        "clinic-app deadlines: argumento --within: valor no válido: 'pronto';"
+    )
