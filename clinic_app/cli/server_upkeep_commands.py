@@ -47,6 +47,24 @@ def register(
     )
     q.set_defaults(func=cmd_renew_cert)
 
+    q = actions.add_parser(
+        "import-vault",
+        parents=[common],
+        help="move a single-laptop vault (records, files, audit history) onto the server",
+        description="Copies every record of the vault in DIR onto the clinic server, keeping its "
+        "numbers; its evidence files, kept drafts and templates are re-sealed on this computer "
+        "under the clinic file key before they are sent; its settings and deadline rules go with "
+        "it, and its audit log is kept read-only beside the server's (with one event by you "
+        "naming the vault and the counts). All or nothing, in one transaction, by a clinic "
+        "admin, onto a server that holds no records yet. " + base.CONNECT_HELP,
+        epilog="The vault's passphrase: $CLINIC_APP_PASSPHRASE, else the next line of "
+        "--passphrase-stdin (after the admin's password when both come from standard input), "
+        "else a prompt.",
+    )
+    q.add_argument("dir", type=Path, metavar="DIR", help="the vault folder")
+    base._connect_options(q, stdin_flag)
+    q.set_defaults(func=cmd_import_vault)
+
 
 # -- passwd ---------------------------------------------------------------------------------------
 
@@ -146,5 +164,72 @@ def cmd_renew_cert(args: argparse.Namespace) -> int:
         _("Clinic CA fingerprint (SHA-256, unchanged: laptops need nothing new): {fp}").format(
             fp=renewed.ca_fingerprint
         )
+    )
+    return 0
+
+
+# -- import-vault ---------------------------------------------------------------------------------
+
+
+def cmd_import_vault(args: argparse.Namespace) -> int:
+    import os
+
+    from sqlalchemy import text
+
+    from clinic_app.cli import secrets
+    from clinic_app.errors import UnlockError
+    from clinic_app.server import vault_import
+    from clinic_app.store.postgres import PostgresStore
+    from clinic_app.vault.vault import Vault
+
+    params = base._connection_params(args)
+    url = args.url or getattr(args, "server", None) or os.environ.get(base.SERVER_ENV)
+    user = str(params["user"])
+    store = PostgresStore.connect(str(url), user=user, password=base._login_password(args, user))
+    try:
+        with store.reader() as session:
+            role = session.connection().execute(text("SELECT clinic_role()")).scalar()
+        if role != "admin":
+            raise UserError(
+                _(
+                    "Only a clinic admin may move a vault onto the server: connect as one with "
+                    "--url postgresql://ADMIN@HOST:PORT/DB (or --user ADMIN)."
+                )
+            )
+        passphrase = secrets.vault_passphrase(args)
+        try:
+            vault = Vault.open(args.dir, passphrase, actor=user)
+        except UnlockError:
+            raise UnlockError(
+                _(
+                    "The passphrase does not open the vault in {dir}: give that vault's passphrase "
+                    "in $CLINIC_APP_PASSPHRASE or with --passphrase-stdin."
+                ).format(dir=args.dir)
+            ) from None
+        try:
+            moved = vault_import.import_vault(vault, store)
+        finally:
+            vault.close()
+    finally:
+        store.close()
+    print(_("Moved the vault in {dir} onto the clinic server:").format(dir=args.dir))
+    print(
+        _(
+            "  {clients} clients, {matters} matters, {deadlines} deadlines, {files} files "
+            "(evidence, drafts, templates), {history} audit history events, {rows} rows in all."
+        ).format(
+            clients=moved.rows["client"],
+            matters=moved.rows["matter"],
+            deadlines=moved.rows["deadline"],
+            files=moved.files,
+            history=moved.history,
+            rows=sum(moved.rows.values()),
+        )
+    )
+    print(
+        _(
+            "  Staff: {matched} matched to server accounts by name, {added} added to the staff "
+            "list without an account; settings: {settings}."
+        ).format(matched=moved.staff_matched, added=moved.staff_added, settings=moved.settings)
     )
     return 0

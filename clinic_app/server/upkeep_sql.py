@@ -88,7 +88,10 @@ BEGIN
       USING rows;
   END IF;
   GET DIAGNOSTICS n = ROW_COUNT;
-  seq := pg_get_serial_sequence(quote_ident(tbl), 'id');
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+             WHERE table_schema = 'public' AND table_name = tbl AND column_name = 'id') THEN
+    seq := pg_get_serial_sequence(quote_ident(tbl), 'id');
+  END IF;
   IF seq IS NOT NULL THEN
     -- New rows made on the server afterwards continue after the imported ids.
     EXECUTE format('SELECT setval(%L, GREATEST((SELECT max(id) FROM %I), 1))', seq, tbl);

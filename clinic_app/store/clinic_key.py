@@ -92,7 +92,8 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
     if row is None:
         raise UnlockError(
             _(
-                "The clinic server holds no file key for {person}; ask the clinic's administrator to run 'clinic-app server adduser {person}' again."
+                "The clinic server holds no file key for {person}; ask a clinic admin to reset the "
+                "password with 'clinic-app server passwd {person}', which wraps the key for it."
             ).format(person=person)
         )
     params_text, salt, nonce, wrapped, ident = row
@@ -101,7 +102,8 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
     except ValueError as exc:
         raise DamagedError(
             _(
-                "The file key of {person} on the clinic server is damaged; ask the administrator to set it again."
+                "The file key of {person} on the clinic server is damaged; ask a clinic admin to reset "
+                "the password with 'clinic-app server passwd {person}'."
             ).format(person=person)
         ) from exc
     wrapping = kdf.derive(normalize_passphrase(password), bytes(salt))
@@ -112,7 +114,8 @@ def unwrap(conn: Connection, person: str, password: str) -> bytes:
     except InvalidTag as exc:
         raise UnlockError(
             _(
-                "The file key of {person} does not open with this password; if the password was changed, ask the administrator to set the file key again."
+                "The file key of {person} does not open with this password (it was changed outside "
+                "the app); ask a clinic admin to reset it with 'clinic-app server passwd {person}'."
             ).format(person=person)
         ) from exc
     if key_id(data_key) != ident:

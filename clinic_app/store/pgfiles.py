@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from clinic_app.errors import DamagedError, NotFoundError
 from clinic_app.i18n import _
@@ -55,3 +55,11 @@ class ServerFileStore:
         with self._engine.connect() as conn:
             rows = conn.execute(text("SELECT blob FROM file_blob ORDER BY blob"))
             return [str(b) for b in rows.scalars()]
+
+    def put_in(self, conn: Connection, blob: str, data: bytes) -> None:
+        """Seal `data` under a given blob name inside the caller's transaction (a vault's
+        files moved onto the server keep their names, so its records still point at them)."""
+        sealed = seal(self._aead, self._check(blob), data)
+        conn.execute(
+            text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
+        )
