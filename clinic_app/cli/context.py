@@ -144,7 +144,7 @@ def open_store_if_unlockable(args: Namespace) -> Store | None:
     if _kept is not None:
         return _shared(args)
     if server(args) is not None:
-        return open_store(args)
+        return open_store(args) if secrets.password_available(args) else None
     if not is_vault(vault_dir(args)) or not secrets.passphrase_available(args):
         return None
     return open_vault(args)

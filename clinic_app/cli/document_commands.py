@@ -10,10 +10,11 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
+from clinic_app.store.base import SERVER
 from clinic_app.validation_dates import parse_cli_date
 
 
@@ -228,7 +229,15 @@ SEALED_NOTE = (
 
 
 def _note_sealed(args: argparse.Namespace) -> None:
-    if vault_ops.is_vault(context.vault_dir(args)):
+    if context.server(args) is not None:
+        print(
+            _(
+                "The clinic's own templates are encrypted on the clinic server: give your "
+                "password ({env} or --password-stdin) to list or copy them; shipped templates only."
+            ).format(env=secrets.PASSWORD_ENV),
+            file=sys.stderr,
+        )
+    elif vault_ops.is_vault(context.vault_dir(args)):
         print(SEALED_NOTE.format(env=secrets.PASSPHRASE_ENV), file=sys.stderr)
 
 
@@ -290,6 +299,15 @@ def cmd_template_add(args: argparse.Namespace) -> int:
             lang=args.lang,
             replace=args.replace,
         )
+    if vault.kind == SERVER:  # encrypted on this laptop under the clinic key, stored as a blob
+        print(
+            _(
+                "Added the template '{id}' ({lang}): it is sealed on the clinic server (encrypted "
+                "under the clinic key, checksum {sum}), goes into the server's backups with it, "
+                "and 'clinic-app check' notices if it is changed outside the app."
+            ).format(id=record.id, lang=record.language, sum=record.sha256[:16])
+        )
+        return 0
     print(
         f"Added the template '{record.id}' ({record.language}): it is sealed in the vault "
         f"(encrypted, checksum {record.sha256[:16]}), goes into backups with it, and "
@@ -301,6 +319,13 @@ def cmd_template_add(args: argparse.Namespace) -> int:
 def cmd_template_remove(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         documents.remove_template(vault, template_id=args.template_id, lang=args.lang)
+    if vault.kind == SERVER:
+        print(
+            _("Removed the clinic's template '{id}' ({lang}) from the clinic server.").format(
+                id=args.template_id, lang=args.lang
+            )
+        )
+        return 0
     print(f"Removed the vault's template '{args.template_id}' ({args.lang}).")
     return 0
 
@@ -345,6 +370,7 @@ def cmd_render(args: argparse.Namespace) -> int:
             ),
             all_workers=args.all_workers,
         )
+    on_server = vault.kind == SERVER
     single = args.matter is not None and len(report.documents) == 1
     if single and report.failed:
         bad = report.failed[0]
@@ -388,7 +414,15 @@ def cmd_render(args: argparse.Namespace) -> int:
             print(f"Wrote {written[0].path}.")
         else:
             print(f"Wrote {len(written)} documents to {report.out_dir}.")
-    if args.keep_in_vault and written:
+    if args.keep_in_vault and written and on_server:
+        print(
+            ngettext(
+                "Kept {n} encrypted copy on the clinic server (see 'clinic-app drafts').",
+                "Kept {n} encrypted copies on the clinic server (see 'clinic-app drafts').",
+                len(written),
+            ).format(n=len(written))
+        )
+    elif args.keep_in_vault and written:
         print(
             f"Kept {len(written)} encrypted cop{'y' if len(written) == 1 else 'ies'} in the vault (see 'clinic-app drafts')."
         )
@@ -524,7 +558,9 @@ def cmd_drafts(args: argparse.Namespace) -> int:
             )
             for r in rows
         ],
-        "No drafts are kept in the vault.",
+        _("No drafts are kept on the clinic server.")
+        if vault.kind == SERVER
+        else "No drafts are kept in the vault.",
     )
     return 0
 

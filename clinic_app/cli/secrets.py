@@ -104,6 +104,17 @@ def passphrase_available(args: Namespace) -> bool:
     )
 
 
+def password_available(args: Namespace) -> bool:
+    """Whether server_password would find one without failing (env, stdin, a terminal)."""
+    return bool(
+        _remembered is not None
+        or os.environ.get(PASSWORD_ENV)
+        or getattr(args, "password_stdin", False)
+        or getattr(args, "passphrase_stdin", False)
+        or sys.stdin.isatty()
+    )
+
+
 def new_passphrase(args: Namespace) -> str:
     env = os.environ.get(NEW_PASSPHRASE_ENV)
     if env:
