@@ -850,8 +850,8 @@ def appointment_reminder(lang: str) -> DocumentObject:
             para(doc, "Le recordamos que tiene una cita el **{{ appointment.date }}**.")
             para(
                 doc,
-                "En esta cita le tomarán las huellas digitales y una foto (se llama "
-                "“biometría”). La hora exacta y la dirección están en el aviso de la cita que "
+                "En esta cita le tomarán las huellas digitales y una foto (es la cita de "
+                "biométricos). La hora exacta y la dirección están en el aviso de la cita que "
                 "usted recibió. [Hora y dirección, si la clínica prefiere escribirlas aquí.]",
             )
             para(doc, "Por favor, traiga:", after=2, keep_next=True)
