@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gettext
 from datetime import date
+from functools import lru_cache
 
 from clinic_app.resources import resource_path
 
@@ -60,9 +61,16 @@ def format_day(day: date, lang: str | None = None) -> str:
     """One date for a person: '30 nov 2026' in Spanish on the desktop, ISO on the CLI."""
     if not _local_dates:
         return day.isoformat()
+    return _babel_day(day, _BABEL_LOCALES.get(lang or _language, lang or _language))
+
+
+@lru_cache(maxsize=8192)
+def _babel_day(day: date, locale: str) -> str:
+    # Babel looks the locale's pattern up and parses it on every call: a screen of deadlines
+    # (Today's first fill says each date in a row and in its "why") formats hundreds of dates,
+    # most of them the same few.
     from babel.dates import format_date  # loaded on first use: Babel's tables are large
 
-    locale = _BABEL_LOCALES.get(lang or _language, lang or _language)
     return str(format_date(day, format="medium", locale=locale))
 
 

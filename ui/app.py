@@ -132,17 +132,40 @@ class Launcher:
             self.start.restoreGeometry(geometry)  # type: ignore[arg-type]
             clamp_to_screen(self.start)
         self.start.unlock.unlocked.connect(self._unlocked)
+        self.start.unlock.unlocking.connect(self._unlocking)
         self.controller: AppController | None = None
+        self._ready: AppController | None = None  # built while a passphrase's key is derived
 
     def show(self) -> None:
         self.start.show()
-        self.start.preload.start()  # the rest of the app loads while the person types
+        # The rest of the app loads while the person types, from once the event loop has shown
+        # the window: started sooner, its imports would hold the interpreter while Qt paints.
+        QTimer.singleShot(0, self.start.preload.start)
+
+    def _unlocking(self) -> None:
+        # The key derivation (about half a second, by design) runs on a worker and leaves this
+        # thread idle: build the main window and its first screen meanwhile, hidden, once the
+        # unlock screen has painted "Unlocking…". Unlocking then only fills Today.
+        QTimer.singleShot(0, self._prepare)
+
+    def _prepare(self) -> None:
+        if self.controller is not None or self._ready is not None:
+            return
+        self.start.preload.join()
+        self._ready = AppController(self.app, self.start.unlock.vault_dir, self.actor, self.lang)
+        self._ready.window.build_first_screen()
 
     def _unlocked(self, vault: Vault) -> None:
         # Key derivation has hidden most of the loading; wait for what is left, then swap windows.
         self.start.preload.join()
         folder = self.start.unlock.vault_dir
-        self.controller = AppController(self.app, folder, self.actor, self.lang)
+        ready, self._ready = self._ready, None
+        if ready is None or ready.vault_dir != folder:  # another folder was chosen meanwhile
+            if ready is not None:
+                ready.window.close()
+                ready.window.deleteLater()
+            ready = AppController(self.app, folder, self.actor, self.lang)
+        self.controller = ready
         window = self.controller.window
         window.restoreGeometry(self.start.saveGeometry())
         clamp_to_screen(window)
@@ -159,7 +182,10 @@ class Launcher:
         self.settings.setValue("main/geometry", self.window.saveGeometry())
         self.settings.sync()
         # Tear the windows down while Qt is still alive, not during interpreter shutdown.
-        for window in (self.start, self.window):
+        windows = [self.start, self.window]
+        if self._ready is not None:  # built for an unlock that did not succeed
+            windows.append(self._ready.window)
+        for window in windows:
             window.close()
             window.deleteLater()
         self.app.processEvents()

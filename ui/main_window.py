@@ -178,6 +178,10 @@ class MainWindow(QMainWindow):
             page.set_vault(self.vault)
         return page
 
+    def build_first_screen(self) -> None:
+        """Build the screen unlocking shows (empty until then), ahead of the vault."""
+        self._page(screens.NAMES[0])
+
     def _show_index(self, index: int) -> None:
         if 0 <= index < len(screens.NAMES):
             self.page_stack.setCurrentWidget(self._page(screens.NAMES[index]))
@@ -234,7 +238,7 @@ class MainWindow(QMainWindow):
         )
         self.unlock.message.clear()
         self.autolock.start()
-        self.reminders.start()
+        self.reminders.start(self.today.queue)  # Today has just read the counts
         self.others_changes.start(vault)
         self.server_link.start(vault)
         if self.server_link.store is not None:

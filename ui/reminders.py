@@ -15,6 +15,7 @@ from clinic_app.i18n import _
 from ui.pages.today import due_counts
 
 if TYPE_CHECKING:
+    from clinic_app.services.deadlines import Queue
     from ui.main_window import MainWindow
 
 CHECK_EVERY_MS = 15 * 60_000
@@ -33,14 +34,16 @@ class Reminders(QObject):
         self.last: tuple[int, ...] | None = None
         self.summary = ""
 
-    def start(self) -> None:
+    def start(self, first: Queue | None = None) -> None:
+        """Check now and every 15 minutes; `first`, a queue Today read a moment ago, saves the
+        first check its own query."""
         if QSystemTrayIcon.isSystemTrayAvailable() and self.tray is None:
             icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip(_("Clinic case manager"))
             self.tray.show()
         self.last = None
-        self.check()
+        self.check(first=first)
         self.timer.start()
 
     def stop(self) -> None:
@@ -49,21 +52,21 @@ class Reminders(QObject):
         self.summary = ""
         self.window.status_counts.clear()
 
-    def counts(self, today: date) -> dict[str, int]:
+    def counts(self, today: date, first: Queue | None = None) -> dict[str, int]:
         """Rows per tier, from the same query as Today's counts."""
         vault = self.window.vault
         if vault is None:
             return {}
-        queue = due_counts(vault, today)
+        queue = first if first is not None and first.today == today else due_counts(vault, today)
         self.summary = queue.summary
         return queue.counts
 
-    def check(self, notify: bool = True) -> None:
+    def check(self, notify: bool = True, first: Queue | None = None) -> None:
         """Refresh the status bar's counts; a rise since the last check is also a notification
         (`notify=False` after the person's own change: they know what they just did)."""
         if self.window.vault is None:
             return
-        counts = self.counts(self.window.today.today)
+        counts = self.counts(self.window.today.today, first)
         self.window.status_counts.setText(self.summary)
         now = tuple(counts.get(key, 0) for key in NOW_TIERS)
         previous = self.last

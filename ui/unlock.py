@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,10 +33,26 @@ if TYPE_CHECKING:
 # when a button needs them.
 
 
+class FolderLabel(QLabel):
+    """The vault's folder, selectable with the mouse so its path can be copied."""
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        # Made selectable when the mouse first comes over it, not when built: the first use of
+        # any `Qt.` enum makes PySide create all ~90 of them, a sixth of a bare window's start,
+        # and this label is the first window's only use. Mouse selection needs the mouse here.
+        from PySide6.QtCore import Qt
+
+        selectable = Qt.TextInteractionFlag.TextSelectableByMouse
+        if self.textInteractionFlags() != selectable:
+            self.setTextInteractionFlags(selectable)
+        super().enterEvent(event)
+
+
 class UnlockWidget(QWidget):
     """Asks for the passphrase; key derivation runs in the background so the window never freezes."""
 
     unlocked = Signal(object)  # the open Vault
+    unlocking = Signal()  # the passphrase was submitted; its key is being derived
     restore_requested = Signal()
 
     def __init__(self, vault_dir: Path, actor: str, background: Background) -> None:
@@ -52,9 +68,8 @@ class UnlockWidget(QWidget):
         font.setPointSize(font.pointSize() + 8)
         font.setBold(True)
         title.setFont(font)
-        self.folder_label = QLabel()
+        self.folder_label = FolderLabel()
         self.folder_label.setWordWrap(True)
-        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -206,6 +221,7 @@ class UnlockWidget(QWidget):
             return vault_ops.open_vault(folder, passphrase=secret, actor=actor)
 
         self.background.run(open_vault, self._opened, self._failed)
+        self.unlocking.emit()
 
     def _opened(self, vault: Vault) -> None:
         remember_choice("vault")
@@ -234,6 +250,8 @@ class UnlockWidget(QWidget):
             self.unlocked.emit(dialog.vault)
 
     def choose_folder(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         folder = QFileDialog.getExistingDirectory(
             self, _("Choose a vault folder"), str(self.vault_dir.parent)
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import importlib
 import os
 import sys
@@ -28,6 +27,8 @@ def _has_library(name: str) -> bool:
     bundled = getattr(sys, "_MEIPASS", None)
     if bundled and any(Path(bundled).glob(f"lib{name}.so*")):
         return True
+    import ctypes.util  # here, not at the top: it loads subprocess, and only X11 needs it
+
     return ctypes.util.find_library(name) is not None
 
 

@@ -12,8 +12,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
-from clinic_app import __version__
 from clinic_app.cli import gui
 from clinic_app.cli.usage import Parser, UsageError, _first_positional, expand_shorthand
 from clinic_app.errors import ClinicError
@@ -100,7 +100,7 @@ def _app_parser() -> argparse.ArgumentParser:
         epilog="Passphrase: $CLINIC_APP_PASSPHRASE, else --passphrase-stdin, else a prompt. "
         "Exit codes: 0 ok, 1 user error or failed check, 2 usage, 3 wrong passphrase or unreadable vault.",
     )
-    parser.add_argument("--version", action="version", version=f"clinic-app {__version__}")
+    parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--screenshot",
         metavar="DIR",
@@ -124,6 +124,26 @@ def _app_parser() -> argparse.ArgumentParser:
         help="let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)",
     )
     return parser
+
+
+class _Version(argparse.Action):
+    """--version: the version is read only when asked for (reading it loads the package
+    metadata machinery, which the desktop app's start does not need)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **_kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        import clinic_app
+
+        print(f"clinic-app {clinic_app.__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:

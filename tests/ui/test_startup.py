@@ -92,3 +92,44 @@ def test_unlock_on_the_first_window_opens_the_main_window(qtbot, sample_vault_di
     window.lock_action.trigger()
     assert window.is_locked
     launcher.close()
+
+
+def test_a_wrong_passphrase_then_the_right_one_opens_the_main_window(  # type: ignore[no-untyped-def]
+    qtbot, sample_vault_dir: Path
+) -> None:
+    # The main window is built while the key is derived, before the passphrase is known to be
+    # right: a failed attempt keeps the unlock screen in front, and the next one uses that window.
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import Launcher
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    launcher = Launcher(app, sample_vault_dir, "tester")
+    qtbot.addWidget(launcher.start)
+    launcher.show()
+    unlock = launcher.start.unlock
+    qtbot.keyClicks(unlock.passphrase, "not the passphrase")
+    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: unlock.unlock_button.isEnabled(), timeout=30_000)
+    assert unlock.message.text() != ""
+    assert launcher.window is launcher.start and launcher.start.isVisible()
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=30_000)
+    window = launcher.controller.window  # type: ignore[union-attr]
+    qtbot.addWidget(window)
+    assert window.isVisible() and not launcher.start.isVisible()
+    assert window.today.isVisible() and window.today.queue is not None  # read at unlock
+    assert window.status_counts.text() == window.today.queue.summary
+    launcher.close()
+
+
+def test_the_first_window_reads_no_package_metadata() -> None:
+    # The version is read when asked for (`clinic-app --version`), not at every start.
+    done = _fresh(
+        "import ui.app\nimport sys\nprint('importlib.metadata' in sys.modules)",
+        QT_QPA_PLATFORM="offscreen",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2] == "False"

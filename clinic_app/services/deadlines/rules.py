@@ -19,6 +19,7 @@ from clinic_app.deadlines.rules import (
     POLICY_KEY,
     POLICY_STATUSES,
     Rule,
+    load_packs,
 )
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
@@ -136,6 +137,12 @@ def _in_language(rule: Rule, name: str) -> str:
 
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def read_shipped_rules() -> None:
+    """Read the rule packs shipped with the app now (they stay cached): the desktop does it
+    while the passphrase is typed, so the first screen after unlocking does not wait for them."""
+    load_packs()
 
 
 def list_programs(vault: Store, *, today: date) -> list[ProgramRecord]:
