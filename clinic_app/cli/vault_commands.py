@@ -147,7 +147,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     context.refuse_server(
-        args, "'passwd'", _("ask the clinic's administrator to change your server password.")
+        args,
+        "'passwd'",
+        _(
+            "change your clinic server password with 'clinic-app server passwd' (a clinic "
+            "administrator resets a forgotten one)."
+        ),
     )
     with context.open_vault(args) as vault:
         new = secrets.new_passphrase(args)
@@ -173,7 +178,12 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_recover(args: argparse.Namespace) -> int:
     context.refuse_server(
-        args, "'recover'", _("ask the clinic's administrator to change your server password.")
+        args,
+        "'recover'",
+        _(
+            "change your clinic server password with 'clinic-app server passwd' (a clinic "
+            "administrator resets a forgotten one)."
+        ),
     )
     folder = context.vault_dir(args)
     code = secrets.recovery_code(args)

@@ -94,7 +94,7 @@ def test_an_unreachable_server_says_so(isolated_home: Path) -> None:
     [
         (["backup", "out.clinicbackup"], "pg_dump"),
         (["backups"], "pg_dump"),
-        (["passwd"], "administrator"),
+        (["passwd"], "server passwd"),
         (["init"], "server create"),
     ],
 )

@@ -131,7 +131,7 @@ def test_a_failed_import_changes_nothing_and_says_which_flag_fixes_it(
 
 
 def test_every_record_file_and_event_arrives_and_nobody_can_forge_history(
-    empty_server: Server, demo_vault: tuple[Path, dict[str, str], bytes]
+    empty_server: Server, demo_vault: tuple[Path, dict[str, str], bytes], tmp_path: Path
 ) -> None:
     folder, venv, template = demo_vault
     admin = {**empty_server.admin_env(), "CLINIC_APP_PASSPHRASE": PASSPHRASE}
@@ -165,13 +165,15 @@ def test_every_record_file_and_event_arrives_and_nobody_can_forge_history(
         with vault.reader() as session:
             ids = [f.id for f in session.exec(select(StoredFile))]
         assert len(ids) == 2
+        plain = []
         for file_id in ids:
-            assert files.read_file(store, file_id=file_id) == files.read_file(
-                vault, file_id=file_id
-            )
+            record, data = files.read_file(store, file_id=file_id)
+            assert (record, data) == files.read_file(vault, file_id=file_id)
+            plain.append(data)
     with empty_server.connect() as conn:
         blobs = [bytes(r[0]) for r in conn.execute("SELECT data FROM file_blob")]
-        assert len(blobs) == 2 and not any(b"Estimada" in b or b[:2] == b"PK" for b in blobs)
+        assert len(blobs) == 2
+        assert not any(data[:64] in blob for data in plain for blob in blobs)
     copied = empty_server.folder.parent / "copia.docx"
     assert_ok(run_cli("template-copy", "client-cierre", "--lang", "es", "--out", copied, env=admin))
     assert copied.read_bytes() == template
@@ -208,8 +210,24 @@ def test_every_record_file_and_event_arrives_and_nobody_can_forge_history(
     found = _json("clients", "--search", first["last_name"], env=admin)
     assert first["id"] in [c["id"] for c in found]
 
-    # Run twice: refused in one sentence, nothing changed.
+    # The clinic's details came along (a setting); the laptop's own settings did not.
+    assert _json("clinic", env=admin)["settings"]["name"] == "Test Clinic"
+
+    # Run twice, or another vault whose records would collide: refused in one sentence, nothing
+    # changed.
     before = empty_server.digest()
     again = run_cli("server", "import-vault", folder, env=admin)
     assert_one_line_error(again, 1, "already moved onto the clinic server", "--url")
+    other = tmp_path / "other"
+    assert_ok(run_cli("--vault", other, "init", env=venv))
+    assert_ok(run_cli("--vault", other, "client", "add", "--first-name", "Ana",
+                      "--last-name", "Otra", env=venv))  # fmt: skip
+    clash = run_cli("server", "import-vault", other, env=admin)
+    assert_one_line_error(clash, 1, "already holds records", "--url")
     assert empty_server.digest() == before
+
+    # New records continue after the imported numbers.
+    volunteer = {**empty_server.env, "CLINIC_APP_SERVER": empty_server.url_for("ben_imp"),
+                 "CLINIC_APP_PASSWORD": PASSWORD}  # fmt: skip
+    added = _json("client", "add", "--first-name", "Nueva", "--last-name", "Persona", env=volunteer)
+    assert added["id"] == max(c["id"] for c in vault_side["clients"]) + 1
