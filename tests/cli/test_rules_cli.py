@@ -1,8 +1,10 @@
-"""The console script on rule packs: the 2025 DACA entries, a Texas client, stale packs, and a
-rule update that is refused unless signed by the project."""
+"""The console script on rule packs, on both stores (a vault and the clinic server): the 2025
+DACA entries, a Texas client, stale packs, and a rule update that is refused unless signed by the
+project."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,42 +13,63 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.deadlines.bundles import sign_bundle
 from clinic_app.resources import resource_path
-from clinic_app.services import clients, importing, matters, vault_ops
-from tests.cli.conftest import assert_ok, assert_one_line_error, make_env, run_cli
-from tests.conftest import FAST_KDF, PASSPHRASE
+from clinic_app.services import clients, importing, matters
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
+from tests.cli.stores import copy_of, new_target, open_store
 from tests.core.helpers import write_csv
 
 TODAY = "2026-12-01"
 
 
+@pytest.fixture(scope="module")
+def texas_store(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A store with one DACA recipient living in Texas (matter 1); the tests that share it only
+    read it."""
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("texas"), request) as target:
+        vault = open_store(target)
+        try:
+            client = clients.add_client(
+                vault, first_name="Rosa", last_name="Garza", address="9 Elm St\nAustin, TX 78701"
+            ).record
+            matter = matters.add_matter(
+                vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
+            ).record
+            for kind in ("deferred_action", "work_permit"):
+                matters.add_grant(
+                    vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
+                )
+        finally:
+            vault.close()
+        yield target
+
+
 @pytest.fixture
-def texas_vault(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A vault with one DACA recipient living in Texas (matter 1)."""
-    folder = tmp_path / "vault"
-    vault, _ = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
-    try:
-        client = clients.add_client(
-            vault, first_name="Rosa", last_name="Garza", address="9 Elm St\nAustin, TX 78701"
-        ).record
-        matter = matters.add_matter(
-            vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
-        ).record
-        for kind in ("deferred_action", "work_permit"):
-            matters.add_grant(
-                vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
-            )
-    finally:
-        vault.close()
-    return folder, make_env(tmp_path / "home")
+def own(
+    texas_store: CliTarget, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[CliTarget]:
+    """A copy of the Texas store, for a test that changes it."""
+    with copy_of(texas_store, tmp_path / "own", request) as target:
+        yield target
+
+
+@pytest.fixture
+def empty(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[CliTarget]:
+    with new_target(cli_store_kind, tmp_path / "empty", request) as target:
+        yield target
+
+
+def cli(target: CliTarget, *args: str | Path) -> Run:
+    return run_cli(*target.place, *args, env=target.env)
 
 
 def test_rules_show_lists_the_2025_daca_entries_with_sources(
-    texas_vault: tuple[Path, dict[str, str]],
+    texas_store: CliTarget,
 ) -> None:
-    folder, env = texas_vault
-    out = assert_ok(
-        run_cli("--vault", folder, "rules", "show", "--program", "daca", "--today", TODAY, env=env)
-    ).stdout
+    out = assert_ok(cli(texas_store, "rules", "show", "--program", "daca", "--today", TODAY)).stdout
     for needle in ("2025-01-17", "2025-03-11", "2025-09-29", "[TX only]", "PENDING"):
         assert needle in out, needle
     lines = out.splitlines()
@@ -54,49 +77,36 @@ def test_rules_show_lists_the_2025_daca_entries_with_sources(
     assert lines[at + 1].strip().startswith("source:") and "NOT checked" in lines[at + 1]
     assert "daca.work_permit_renewal" in out and "(not TX)" in out
     assert "STALE" not in out
-    data = assert_ok(
-        run_cli("--vault", folder, "rules", "show", "--program", "daca", "--json", env=env)
-    ).json()
+    data = assert_ok(cli(texas_store, "rules", "show", "--program", "daca", "--json")).json()
     (program,) = data["programs"]
     assert program["review_by"] == "2027-02-23"
     texas = [p for p in program["policy"] if p["where"] == ["TX"]]
     assert texas and texas[0]["source"]
 
 
-def test_a_texas_matter_says_why_it_has_no_work_permit_renewal(
-    texas_vault: tuple[Path, dict[str, str]],
-) -> None:
-    folder, env = texas_vault
-    out = assert_ok(
-        run_cli("--vault", folder, "deadlines", "--matter", "1", "--today", TODAY, env=env)
-    ).stdout
+def test_a_texas_matter_says_why_it_has_no_work_permit_renewal(own: CliTarget) -> None:
+    texas_store = own  # the client moves
+    out = assert_ok(cli(texas_store, "deadlines", "--matter", "1", "--today", TODAY)).stdout
     assert "File the DACA renewal" in out
     assert "I-765" not in out.split("Not for this client")[0]
     assert (
         "Not for this client (matter 1, TX): Work permit: not computed for Texas residents" in out
     )
-    affected = assert_ok(
-        run_cli("--vault", folder, "affected", "--program", "daca", "--today", TODAY, env=env)
-    ).stdout
+    affected = assert_ok(cli(texas_store, "affected", "--program", "daca", "--today", TODAY)).stdout
     assert "Matter 1 (TX): Work permit: not computed for Texas residents" in affected
-    shown = assert_ok(run_cli("--vault", folder, "client", "1", env=env)).stdout
+    shown = assert_ok(cli(texas_store, "client", "1")).stdout
     assert "State: TX" in shown
     # The client moves to New Mexico: the work-permit renewal is back, and no note.
-    bad = run_cli("--vault", folder, "client", "edit", "1", "--state", "Tejas", env=env)
+    bad = cli(texas_store, "client", "edit", "1", "--state", "Tejas")
     assert_one_line_error(bad, 1, "--state", "two-letter code")
-    assert_ok(run_cli("--vault", folder, "client", "edit", "1", "--state", "NM", env=env))
-    out = assert_ok(
-        run_cli("--vault", folder, "deadlines", "--matter", "1", "--today", TODAY, env=env)
-    ).stdout
+    assert_ok(cli(texas_store, "client", "edit", "1", "--state", "NM"))
+    out = assert_ok(cli(texas_store, "deadlines", "--matter", "1", "--today", TODAY)).stdout
     assert "File the work-permit request (I-765) with the DACA renewal" in out
     assert "Not for this client" not in out
 
 
-def test_a_stale_pack_is_marked(texas_vault: tuple[Path, dict[str, str]]) -> None:
-    folder, env = texas_vault
-    out = assert_ok(
-        run_cli("--vault", folder, "rules", "show", "--today", "2027-03-01", env=env)
-    ).stdout
+def test_a_stale_pack_is_marked(texas_store: CliTarget) -> None:
+    out = assert_ok(cli(texas_store, "rules", "show", "--today", "2027-03-01")).stdout
     assert (
         "STALE: The Deferred Action for Childhood Arrivals (DACA) rules were last checked on "
         "2026-11-25; have an attorney confirm them." in out
@@ -104,9 +114,8 @@ def test_a_stale_pack_is_marked(texas_vault: tuple[Path, dict[str, str]]) -> Non
 
 
 def test_an_altered_or_foreign_update_is_refused_and_nothing_changes(
-    texas_vault: tuple[Path, dict[str, str]], tmp_path: Path
+    texas_store: CliTarget, tmp_path: Path
 ) -> None:
-    folder, env = texas_vault
     text = resource_path("rules", "daca.toml").read_text(encoding="utf-8")
     text = text.replace("released = 2026-11-30", "released = 2027-01-15")
     # Signed, but by a key this app does not ship: the same refusal as an altered file.
@@ -118,24 +127,19 @@ def test_an_altered_or_foreign_update_is_refused_and_nothing_changes(
     data = bytearray(foreign.read_bytes())
     data[len(data) // 2] ^= 0x01
     altered.write_bytes(bytes(data))
-    before = assert_ok(
-        run_cli("--vault", folder, "deadlines", "--json", "--today", TODAY, env=env)
-    ).stdout
+    before = assert_ok(cli(texas_store, "deadlines", "--json", "--today", TODAY)).stdout
     for bundle in (foreign, altered):
-        run = run_cli("--vault", folder, "rules", "update", bundle, "--yes", env=env)
+        run = cli(texas_store, "rules", "update", bundle, "--yes")
         assert_one_line_error(run, 1, f"{bundle.name} is not a rule update signed", "nothing")
-    after = assert_ok(
-        run_cli("--vault", folder, "deadlines", "--json", "--today", TODAY, env=env)
-    ).stdout
+    after = assert_ok(cli(texas_store, "deadlines", "--json", "--today", TODAY)).stdout
     assert after == before
-    log = assert_ok(run_cli("--vault", folder, "audit", "--json", env=env)).json()
+    log = assert_ok(cli(texas_store, "audit", "--json")).json()
     assert not [e for e in log if e["action"] == "rules_update"]
 
 
-def test_import_reads_the_state_from_a_column_or_the_address(tmp_path: Path) -> None:
-    folder = tmp_path / "vault"
-    vault, _ = vault_ops.create_vault(folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF)
-    vault.close()
+def test_import_reads_the_state_from_a_column_or_the_address(
+    empty: CliTarget, tmp_path: Path
+) -> None:
     sheet = write_csv(
         tmp_path / "people.csv",
         [
@@ -145,38 +149,31 @@ def test_import_reads_the_state_from_a_column_or_the_address(tmp_path: Path) -> 
         ],
         header=("first_name", "last_name", "employer", "state", "address"),
     )
-    env = make_env(tmp_path / "home")
-    bad = run_cli("--vault", folder, "import", sheet, env=env)
+    bad = cli(empty, "import", sheet)
     assert bad.returncode == 1 and "row 4, state" in bad.stdout + bad.stderr
     sheet.write_text(sheet.read_text().replace("Tejas", "NM"))
-    assert_ok(run_cli("--vault", folder, "import", sheet, env=env))
+    assert_ok(cli(empty, "import", sheet))
     listed = {
         c["first_name"]: c["state"]
-        for c in (
-            assert_ok(run_cli("--vault", folder, "client", str(i), "--json", env=env)).json()
-            for i in (1, 2, 3)
-        )
+        for c in (assert_ok(cli(empty, "client", str(i), "--json")).json() for i in (1, 2, 3))
     }
     assert listed == {"Ana": "TX", "Luis": "NM", "Eva": "NM"}
     assert importing.COLUMNS.index("state") > 0
 
 
 def test_today_carries_a_stale_pack_in_text_and_json(
-    texas_vault: tuple[Path, dict[str, str]],
+    texas_store: CliTarget,
 ) -> None:
-    folder, env = texas_vault
     line = (
         "The Deferred Action for Childhood Arrivals (DACA) rules were last checked on "
         "2026-11-25; have an attorney confirm them."
     )
-    fresh = assert_ok(run_cli("--vault", folder, "today", "--today", TODAY, "--json", env=env))
+    fresh = assert_ok(cli(texas_store, "today", "--today", TODAY, "--json"))
     assert not [g for g in fresh.json() if g["tier"] == "rules_to_recheck"]
     late = "2027-03-01"
-    text = assert_ok(run_cli("--vault", folder, "today", "--today", late, env=env)).stdout
+    text = assert_ok(cli(texas_store, "today", "--today", late)).stdout
     assert f"Rules to re-check: {line}" in text
-    groups = assert_ok(
-        run_cli("--vault", folder, "today", "--today", late, "--json", env=env)
-    ).json()
+    groups = assert_ok(cli(texas_store, "today", "--today", late, "--json")).json()
     (stale,) = [g for g in groups if g["tier"] == "rules_to_recheck"]
     daca = next(i for i in stale["items"] if i["program"] == "daca")
     assert daca["line"] == line and daca["review_by"] == "2027-02-23"
