@@ -54,7 +54,16 @@ REWRITES: list[tuple[re.Pattern[str], object]] = [
         _clinic_setting,
     ),
     (
-        re.compile(r"\s*\(add --overwrite to replace it\)"),
+        re.compile(
+            r"(?P<pre>\s*)falta (?P<what>[^;:.]*?); se define con: clinic-app clinic --set "
+            r"(?P<key>[\w.<> ]+)=\.\.\."
+        ),
+        _clinic_setting,
+    ),
+    (
+        re.compile(
+            r"\s*\((?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\)"
+        ),
         lambda _m: " " + _("(choose another folder under Save drafts in, or move the old file)"),
     ),
     (
@@ -80,7 +89,10 @@ REWRITES: list[tuple[re.Pattern[str], object]] = [
         lambda _m: "; " + _("Settings → Deadline rules lists them."),
     ),
     (
-        re.compile(r"\s*\(nothing was written; 'clinic-app fields' lists every field\)"),
+        re.compile(
+            r"\s*\((?:nothing was written; 'clinic-app fields' lists every field"
+            r"|no se escribió nada; 'clinic-app fields' enumera todos los campos)\)"
+        ),
         lambda _m: " " + _("(nothing was written; docs/fields.md lists every field)"),
     ),
     (

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from clinic_app.deadlines.rules import RulePack, RulePackError, parse_pack
 from clinic_app.errors import UserError
+from clinic_app.i18n import _
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app rule update"
@@ -58,7 +59,7 @@ def key_id(key: Ed25519PublicKey) -> str:
 def load_public_key(data: bytes) -> Ed25519PublicKey:
     key = serialization.load_pem_public_key(data)
     if not isinstance(key, Ed25519PublicKey):
-        raise RuleUpdateError("A rule-update key must be an Ed25519 public key.")
+        raise RuleUpdateError(_("A rule-update key must be an Ed25519 public key."))
     return key
 
 
@@ -95,8 +96,9 @@ def sign_bundle(
 
 def _refuse(name: str) -> RuleUpdateError:
     return RuleUpdateError(
-        f"{name} is not a rule update signed by the clinic-app project "
-        "(unsigned, altered or damaged); nothing was changed."
+        _(
+            "{name} is not a rule update signed by the clinic-app project (unsigned, altered or damaged); nothing was changed."
+        ).format(name=name)
     )
 
 
@@ -106,7 +108,9 @@ def read_bundle(path: Path, keys: Iterable[Ed25519PublicKey] | None = None) -> B
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RuleUpdateError(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
+        raise RuleUpdateError(
+            _("Cannot read {name}: {reason}.").format(name=path.name, reason=exc.strerror or exc)
+        ) from None
     if len(data) > MAX_BYTES:
         raise _refuse(path.name)
     try:
@@ -134,7 +138,9 @@ def read_bundle(path: Path, keys: Iterable[Ed25519PublicKey] | None = None) -> B
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise _refuse(path.name) from None
     if not texts:
-        raise RuleUpdateError(f"{path.name} carries no rule packs; nothing was changed.")
+        raise RuleUpdateError(
+            _("{name} carries no rule packs; nothing was changed.").format(name=path.name)
+        )
     packs = {}
     for program, text in texts.items():
         pack = parse_pack(text, f"{program}.toml")

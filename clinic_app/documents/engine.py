@@ -26,6 +26,7 @@ from clinic_app.documents import fields as F
 from clinic_app.documents import inert
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
+from clinic_app.i18n import N_, _
 from clinic_app.resources import resource_path
 
 # A field's value as the context builder hands it over: text (dates already written out),
@@ -244,12 +245,12 @@ class Part:
         if lineno is not None and 1 <= lineno <= len(lines):
             text = html.unescape(_XML_TAG.sub("", lines[lineno - 1])).strip()
         if not text:
-            return self.label
+            return _(self.label)
         if len(text) > 70:
             at = text.find(needle) if needle else -1
             start = max(0, min(at - 25, len(text) - 70)) if at >= 0 else 0
             text = ("…" if start else "") + text[start : start + 70].strip() + "…"
-        return f"{self.label}: “{text}”"
+        return f"{_(self.label)}: “{text}”"
 
 
 @dataclass(frozen=True)
@@ -283,7 +284,9 @@ class PreparedTemplate:
                 archive.getinfo("word/document.xml")
         except (zipfile.BadZipFile, KeyError) as exc:
             raise TemplateProblem(
-                f"{name} is not a Word document (.docx); save it from Word as a .docx and try again."
+                _(
+                    "{name} is not a Word document (.docx); save it from Word as a .docx and try again."
+                ).format(name=name)
             ) from exc
 
     @classmethod
@@ -292,7 +295,9 @@ class PreparedTemplate:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise TemplateProblem(
-                f"Cannot read the template {path}: {exc.strerror or exc}."
+                _("Cannot read the template {path}: {reason}.").format(
+                    path=path, reason=exc.strerror or exc
+                )
             ) from exc
         shipped = resource_path("templates").resolve()
         trusted = Path(path).resolve().is_relative_to(shipped)
@@ -309,20 +314,25 @@ class PreparedTemplate:
             tpl.render_init()
         except (PackageNotFoundError, KeyError, ValueError) as exc:
             raise TemplateProblem(
-                f"{self.name} cannot be opened as a Word document; save it again from Word."
+                _("{name} cannot be opened as a Word document; save it again from Word.").format(
+                    name=self.name
+                )
             ) from exc
 
         def jinja_source(xml: str) -> str:
             return re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
 
-        found = [Part("body", jinja_source(tpl.get_xml()))]
-        for uri, label in ((tpl.HEADER_URI, "page header"), (tpl.FOOTER_URI, "page footer")):
+        found = [Part(N_("body"), jinja_source(tpl.get_xml()))]
+        for uri, label in (
+            (tpl.HEADER_URI, N_("page header")),
+            (tpl.FOOTER_URI, N_("page footer")),
+        ):
             for _key, part in tpl.get_headers_footers(uri):
                 found.append(Part(label, jinja_source(tpl.get_part_xml(part))))
         for part in tpl.docx.part.package.parts:
             if part.content_type == _FOOTNOTES:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                found.append(Part("footnotes", jinja_source(blob)))
+                found.append(Part(N_("footnotes"), jinja_source(blob)))
         return found
 
     def check(self) -> TemplateAnalysis:
@@ -341,9 +351,11 @@ class PreparedTemplate:
                 self._env.from_string(part.source)  # also catches unknown filters and tests
             except TemplateSyntaxError as exc:
                 raise TemplateProblem(
-                    f"{self.name} has a tag that cannot be read ({_plain(exc.message)}) in the "
-                    f"{part.where(exc.lineno)}; fix it in Word (a tag must stay in one paragraph, "
-                    "with its {{ }} or {% %} complete) and try again."
+                    _(
+                        "{name} has a tag that cannot be read ({problem}) in the {where}; fix it in Word (a tag must stay in one paragraph, with its {{{{ }}}} or {{% %}} complete) and try again."
+                    ).format(
+                        name=self.name, problem=_plain(exc.message), where=part.where(exc.lineno)
+                    )
                 ) from exc
             _check_stray_braces(self.name, part)
             _check_unsafe(self.name, part, tree)
@@ -352,8 +364,9 @@ class PreparedTemplate:
         if visitor.unknown:
             listed = "; ".join(_describe_unknown(use) for use in _unique(visitor.unknown))
             raise TemplateProblem(
-                f"{self.name} uses fields that do not exist: {listed} "
-                "(nothing was written; 'clinic-app fields' lists every field)."
+                _(
+                    "{name} uses fields that do not exist: {listed} (nothing was written; 'clinic-app fields' lists every field)."
+                ).format(name=self.name, listed=listed)
             )
         used = frozenset(visitor.used)
         group = sorted(n for n in used if F.is_group_field(n))
@@ -362,9 +375,9 @@ class PreparedTemplate:
             if per_matter:
                 first = per_matter[0]
                 raise TemplateProblem(
-                    f"{self.name} uses {group[0]}, so it makes one document per agency letter, "
-                    f"but it also uses {first.name} ({first.where}), which belongs to one worker's "
-                    "matter; use one or the other (nothing was written)."
+                    _(
+                        "{name} uses {field}, so it makes one document per agency letter, but it also uses {other} ({where}), which belongs to one worker's matter; use one or the other (nothing was written)."
+                    ).format(name=self.name, field=group[0], other=first.name, where=first.where)
                 )
         self._analysis = TemplateAnalysis(fields=used, worksite_wide=bool(group))
         return self._analysis
@@ -415,9 +428,9 @@ def _check_unsafe(name: str, part: Part, tree: nodes.Template) -> None:
     for loader in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         tag = type(loader).__name__.lower().replace("fromimport", "from … import")
         raise TemplateProblem(
-            f"{name} has a tag that loads another file ({{% {tag} %}}) in the "
-            f"{part.where(loader.lineno)}; a template must be one .docx on its own, so "
-            "nothing was written."
+            _(
+                "{name} has a tag that loads another file ({{% {tag} %}}) in the {where}; a template must be one .docx on its own, so nothing was written."
+            ).format(name=name, tag=tag, where=part.where(loader.lineno))
         )
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
         reached: object = None
@@ -429,9 +442,9 @@ def _check_unsafe(name: str, part: Part, tree: nodes.Template) -> None:
             reached = "|attr"
         if isinstance(reached, str) and (reached.startswith("_") or reached == "|attr"):
             raise TemplateProblem(
-                f"{name} has a tag that reaches into the program ({reached}) in the "
-                f"{part.where(node.lineno)}; templates may only use fields and filters, so "
-                "nothing was written."
+                _(
+                    "{name} has a tag that reaches into the program ({reached}) in the {where}; templates may only use fields and filters, so nothing was written."
+                ).format(name=name, reached=reached, where=part.where(node.lineno))
             )
 
 
@@ -662,8 +675,9 @@ def _check_stray_braces(name: str, part: Part) -> None:
         stray = _STRAY.search(_WHOLE_TAG.sub("", text))
         if stray:
             raise TemplateProblem(
-                f"{name} has a broken tag “{stray.group(0)}” (a brace is missing) in the "
-                f"{part.where(lineno, stray.group(0))}; write it as {{{{ field }}}} and try again."
+                _(
+                    "{name} has a broken tag “{tag}” (a brace is missing) in the {where}; write it as {{{{ field }}}} and try again."
+                ).format(name=name, tag=stray.group(0), where=part.where(lineno, stray.group(0)))
             )
 
 

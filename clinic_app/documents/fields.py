@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clinic_app.i18n import N_
+
 # Kinds of value a field holds.
 TEXT = "text"
 DATE = "date"  # already written out in the document's language ("March 1, 2027")
@@ -42,7 +44,12 @@ class FieldSpec:
 
 
 def _setting(key: str, what: str) -> str:
+    # services/documents/render.py says it in the person's language (hint_words).
     return f"{what} is not set; set it with: clinic-app clinic --set {key}=..."
+
+
+# What the agency-intake hint below names, for the catalog (the others go through _setting).
+_AGENCY_INTAKE = N_("the agency's Statement of Interest intake")
 
 
 FIELDS: tuple[FieldSpec, ...] = (
@@ -54,49 +61,49 @@ FIELDS: tuple[FieldSpec, ...] = (
         "The date the document is generated (--today, else the computer's date).",
     ),
     FieldSpec(
-        "clinic.name", TEXT, CLINIC, "The clinic's name.", _setting("name", "the clinic's name")
+        "clinic.name", TEXT, CLINIC, "The clinic's name.", _setting("name", N_("the clinic's name"))
     ),
     FieldSpec(
         "clinic.address",
         TEXT,
         CLINIC,
         "The clinic's postal address, one line per line of the setting.",
-        _setting("address", "the clinic's address"),
+        _setting("address", N_("the clinic's address")),
     ),
     FieldSpec(
         "clinic.phone",
         TEXT,
         CLINIC,
         "The clinic's telephone number.",
-        _setting("phone", "the clinic's phone"),
+        _setting("phone", N_("the clinic's phone")),
     ),
     FieldSpec(
         "clinic.email",
         TEXT,
         CLINIC,
         "The clinic's email address.",
-        _setting("email", "the clinic's email"),
+        _setting("email", N_("the clinic's email")),
     ),
     FieldSpec(
         "signer.name",
         TEXT,
         CLINIC,
         "The attorney or accredited representative who signs filings.",
-        _setting("signer_name", "the signer's name"),
+        _setting("signer_name", N_("the signer's name")),
     ),
     FieldSpec(
         "signer.title",
         TEXT,
         CLINIC,
         'The signer\'s title, e.g. "Attorney at Law" or "DOJ Accredited Representative".',
-        _setting("signer_title", "the signer's title"),
+        _setting("signer_title", N_("the signer's title")),
     ),
     FieldSpec(
         "signer.bar_number",
         TEXT,
         CLINIC,
         "The signer's bar number or accreditation, as it should be printed.",
-        _setting("signer_bar_number", "the signer's bar number"),
+        _setting("signer_bar_number", N_("the signer's bar number")),
     ),
     FieldSpec(
         "uscis.address",
@@ -104,72 +111,72 @@ FIELDS: tuple[FieldSpec, ...] = (
         CLINIC,
         "Where requests are mailed (the central USCIS intake), from the clinic settings; the "
         "setting records its source and the date it was last checked.",
-        _setting("uscis_address", "the USCIS intake address")
+        _setting("uscis_address", N_("the USCIS intake address"))
         + " (with uscis_address_source=... and uscis_address_checked=YYYY-MM-DD)",
     ),
     # -- agency letter, employer, worksite, dispute -------------------------------------------
-    FieldSpec("employer.name", TEXT, LETTER, "The employer's name.", "no employer is recorded"),
+    FieldSpec("employer.name", TEXT, LETTER, "The employer's name.", N_("no employer is recorded")),
     FieldSpec(
         "employer.address",
         TEXT,
         LETTER,
         "The employer's street address.",
-        "no employer address is recorded",
+        N_("no employer address is recorded"),
     ),
     FieldSpec(
-        "employer.city", TEXT, LETTER, "The employer's city.", "no employer city is recorded"
+        "employer.city", TEXT, LETTER, "The employer's city.", N_("no employer city is recorded")
     ),
     FieldSpec(
-        "employer.state", TEXT, LETTER, "The employer's state.", "no employer state is recorded"
+        "employer.state", TEXT, LETTER, "The employer's state.", N_("no employer state is recorded")
     ),
     FieldSpec(
         "worksite.name",
         TEXT,
         LETTER,
         "The worksite's name, if it has one.",
-        "no worksite name is recorded",
+        N_("no worksite name is recorded"),
     ),
     FieldSpec(
         "worksite.address",
         TEXT,
         LETTER,
         "The worksite's street address (the employer's when no worksite is recorded).",
-        "no worksite address is recorded",
+        N_("no worksite address is recorded"),
     ),
     FieldSpec(
         "worksite.city",
         TEXT,
         LETTER,
         "The worksite's city (the employer's when no worksite is recorded).",
-        "no worksite city is recorded",
+        N_("no worksite city is recorded"),
     ),
     FieldSpec(
         "worksite.state",
         TEXT,
         LETTER,
         "The worksite's state (the employer's when no worksite is recorded).",
-        "no worksite state is recorded",
+        N_("no worksite state is recorded"),
     ),
     FieldSpec(
         "dispute.case_number",
         TEXT,
         LETTER,
         "The labor agency's complaint or case number.",
-        "no case number is recorded for the labor dispute",
+        N_("no case number is recorded for the labor dispute"),
     ),
     FieldSpec(
         "dispute.violation_kind",
         TEXT,
         LETTER,
         'What the dispute is about, as recorded (e.g. "unpaid overtime").',
-        "no kind of violation is recorded for the labor dispute",
+        N_("no kind of violation is recorded for the labor dispute"),
     ),
     FieldSpec(
         "letter.agency",
         TEXT,
         LETTER,
         "The labor agency that issued (or is asked for) the Statement of Interest, in full.",
-        "no agency letter is linked to this matter",
+        N_("no agency letter is linked to this matter"),
     ),
     FieldSpec(
         "letter.agency_with_article",
@@ -182,7 +189,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         LETTER,
         'The agency as recorded in the vault (e.g. "DOL-WHD").',
-        "no agency letter is linked to this matter",
+        N_("no agency letter is linked to this matter"),
     ),
     FieldSpec(
         "letter.agency_intake",
@@ -190,36 +197,38 @@ FIELDS: tuple[FieldSpec, ...] = (
         LETTER,
         "Where this agency takes Statement of Interest requests, from the clinic settings "
         "(agency_intake.<agency code>).",
-        "the agency's Statement of Interest intake is not set; set it with: "
-        "clinic-app clinic --set agency_intake.<agency code>=...",
+        N_(
+            "the agency's Statement of Interest intake is not set; set it with: "
+            "clinic-app clinic --set agency_intake.<agency code>=..."
+        ),
     ),
     FieldSpec(
         "letter.date_issued",
         DATE,
         LETTER,
         "The date of the Statement of Interest.",
-        "the agency letter has no date",
+        N_("the agency letter has no date"),
     ),
     FieldSpec(
         "letter.period_start",
         DATE,
         LETTER,
         "First day of the period the letter covers.",
-        "the agency letter's period has no start date",
+        N_("the agency letter's period has no start date"),
     ),
     FieldSpec(
         "letter.period_end",
         DATE,
         LETTER,
         "Last day of the period the letter covers.",
-        "the agency letter's period has no end date",
+        N_("the agency letter's period has no end date"),
     ),
     FieldSpec(
         "letter.reference",
         TEXT,
         LETTER,
         "The letter's reference, as recorded.",
-        "the agency letter has no reference",
+        N_("the agency letter has no reference"),
     ),
     # -- the worker and the matter ----------------------------------------------------------
     FieldSpec(
@@ -233,14 +242,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         "The worker's first (given) names.",
-        "no first name is recorded",
+        N_("no first name is recorded"),
     ),
     FieldSpec(
         "client.last_name",
         TEXT,
         MATTER,
         "The worker's last name(s); empty for a one-word name.",
-        "no last name is recorded (a one-word name)",
+        N_("no last name is recorded (a one-word name)"),
     ),
     FieldSpec(
         "client.a_number",
@@ -248,17 +257,17 @@ FIELDS: tuple[FieldSpec, ...] = (
         MATTER,
         'The A-number, e.g. "A012345678". Many workers have none: write '
         '{{ client.a_number or "None" }}.',
-        "no A-number is recorded",
+        N_("no A-number is recorded"),
     ),
     FieldSpec(
-        "client.date_of_birth", DATE, MATTER, "Date of birth.", "no date of birth is recorded"
+        "client.date_of_birth", DATE, MATTER, "Date of birth.", N_("no date of birth is recorded")
     ),
     FieldSpec(
         "client.country_of_birth",
         TEXT,
         MATTER,
         "Country of birth, in the document's language when it is a known country name.",
-        "no country of birth is recorded",
+        N_("no country of birth is recorded"),
     ),
     FieldSpec(
         "client.preferred_language",
@@ -283,7 +292,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         "Where to mail the worker: the other address their safe-contact rules name, else their address; empty when they must not be mailed.",
-        "no address is recorded for the worker",
+        N_("no address is recorded for the worker"),
     ),
     FieldSpec(
         "client.do_not_mail",
@@ -296,14 +305,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         'The staff\'s first line for a client with safe-contact rules, e.g. "DO NOT MAIL — text messages only".',
-        "the client has no safe-contact rules",
+        N_("the client has no safe-contact rules"),
     ),
     FieldSpec(
         "matter.fee",
         TEXT,
         MATTER,
         'How the filing fee is met: "fee" or "waiver" (Form I-912).',
-        "the fee or fee waiver is not chosen on the matter",
+        N_("the fee or fee waiver is not chosen on the matter"),
     ),
     FieldSpec(
         "document.language", TEXT, MATTER, 'The code of this document\'s language ("en", "es").'
@@ -338,7 +347,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         'The decision, once made: "granted", "denied", "withdrawn" or "terminated".',
-        "the matter is not decided",
+        N_("the matter is not decided"),
     ),
     FieldSpec(
         "matter.request_type",
@@ -357,10 +366,10 @@ FIELDS: tuple[FieldSpec, ...] = (
         TEXT,
         MATTER,
         "The USCIS receipt number of this request.",
-        "no receipt number is recorded",
+        N_("no receipt number is recorded"),
     ),
     FieldSpec(
-        "matter.filed_on", DATE, MATTER, "The date this request was filed.", "no filing date"
+        "matter.filed_on", DATE, MATTER, "The date this request was filed.", N_("no filing date")
     ),
     FieldSpec(
         "grant.start",
@@ -368,14 +377,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         MATTER,
         "Start of the deferred action granted on this matter, else the worker's latest grant "
         "(the one a renewal or extension continues).",
-        "no grant of deferred action is recorded",
+        N_("no grant of deferred action is recorded"),
     ),
     FieldSpec(
         "grant.end",
         DATE,
         MATTER,
         "End of that grant of deferred action.",
-        "no grant of deferred action (with an end date) is recorded",
+        N_("no grant of deferred action (with an end date) is recorded"),
     ),
     FieldSpec(
         "grant.days_left",
@@ -383,112 +392,112 @@ FIELDS: tuple[FieldSpec, ...] = (
         MATTER,
         "Days from today to grant.end (negative once it has passed), for conditions such as "
         "{% if grant.days_left < 0 %}ended{% else %}ends{% endif %}.",
-        "no grant of deferred action (with an end date) is recorded",
+        N_("no grant of deferred action (with an end date) is recorded"),
     ),
     FieldSpec(
         "grant.state",
         TEXT,
         MATTER,
         'The grant\'s state today: "live", "ending" (within 180 days), "ended" or "terminated".',
-        "no grant of deferred action is recorded",
+        N_("no grant of deferred action is recorded"),
     ),
     FieldSpec(
         "grant.ended_on",
         DATE,
         MATTER,
         "The grant's end date once it has passed (empty while it runs or if it was terminated).",
-        "the grant has not ended",
+        N_("the grant has not ended"),
     ),
     FieldSpec(
         "grant.total_years",
         NUMBER,
         MATTER,
         "How many years the grant runs, start to end (2 or 4).",
-        "no grant with start and end dates is recorded",
+        N_("no grant with start and end dates is recorded"),
     ),
     FieldSpec(
         "grant.terminated_on",
         DATE,
         MATTER,
         "The date that grant was terminated, if it was.",
-        "the grant was not terminated",
+        N_("the grant was not terminated"),
     ),
     FieldSpec(
         "grant.receipt_number",
         TEXT,
         MATTER,
         "Receipt number of the request that produced that grant.",
-        "no receipt number is recorded for the granted request",
+        N_("no receipt number is recorded for the granted request"),
     ),
     FieldSpec(
         "work_permit.start",
         DATE,
         MATTER,
         "Start of the work permit (EAD), chosen like grant.",
-        "no work permit is recorded",
+        N_("no work permit is recorded"),
     ),
     FieldSpec(
         "work_permit.end",
         DATE,
         MATTER,
         "End of the work permit (EAD); (c)(14) cards are not extended automatically.",
-        "no work permit (with an end date) is recorded",
+        N_("no work permit (with an end date) is recorded"),
     ),
     FieldSpec(
         "work_permit.days_left",
         NUMBER,
         MATTER,
         "Days from today to work_permit.end (negative once it has passed).",
-        "no work permit (with an end date) is recorded",
+        N_("no work permit (with an end date) is recorded"),
     ),
     FieldSpec(
         "work_permit.state",
         TEXT,
         MATTER,
         "The work permit's state today, like grant.state.",
-        "no work permit is recorded",
+        N_("no work permit is recorded"),
     ),
     FieldSpec(
         "work_permit.ended_on",
         DATE,
         MATTER,
         "The work permit's end date once it has passed.",
-        "the work permit has not ended",
+        N_("the work permit has not ended"),
     ),
     FieldSpec(
         "work_permit.terminated_on",
         DATE,
         MATTER,
         "The date the work permit was terminated, if it was.",
-        "the work permit was not terminated",
+        N_("the work permit was not terminated"),
     ),
     FieldSpec(
         "work_permit.category",
         TEXT,
         MATTER,
         'The work permit category as printed, e.g. "(c)(14)".',
-        "no work permit is recorded",
+        N_("no work permit is recorded"),
     ),
     FieldSpec(
         "appointment.date",
         DATE,
         MATTER,
         "The next biometrics appointment on or after today, from the notice recorded.",
-        "no upcoming biometrics appointment is recorded",
+        N_("no upcoming biometrics appointment is recorded"),
     ),
     FieldSpec(
         "preparer.name",
         TEXT,
         MATTER,
         "The staff member the matter is assigned to, else the signer.",
-        "the matter is assigned to nobody and no signer is set",
+        N_("the matter is assigned to nobody and no signer is set"),
     ),
     FieldSpec(
         "preparer.email",
         TEXT,
         MATTER,
         "That staff member's email, else the clinic's.",
-        "no email is recorded for the preparer or the clinic",
+        N_("no email is recorded for the preparer or the clinic"),
     ),
     FieldSpec(
         "enclosures",
@@ -514,7 +523,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         DATE,
         LETTER,
         "The date that status took effect.",
-        "the program's policy history has no date",
+        N_("the program's policy history has no date"),
     ),
     # -- worksite-wide --------------------------------------------------------------------
     FieldSpec(

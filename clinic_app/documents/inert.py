@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from clinic_app.errors import UserError
+from clinic_app.i18n import N_, _
 
 ALLOWED_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES")
 MAX_UNPACKED = 64 * 1024 * 1024  # far above any letter; a zip bomb is refused before parsing
@@ -30,39 +31,39 @@ _O = "{urn:schemas-microsoft-com:office:office}"
 
 # Relationship types (their last path segment) that load or run something besides the text.
 _REFUSED_RELATIONSHIPS = {
-    "attachedTemplate": "an attached template",
-    "oleObject": "an embedded or linked object (OLE)",
-    "package": "an embedded file",
-    "aFChunk": "an imported document (altChunk)",
-    "subDocument": "a sub-document",
-    "vbaProject": "macros",
-    "control": "an ActiveX control",
-    "activeXControlBinary": "an ActiveX control",
-    "frame": "a frame that loads another page",
-    "externalLink": "a link to another file",
+    "attachedTemplate": N_("an attached template"),
+    "oleObject": N_("an embedded or linked object (OLE)"),
+    "package": N_("an embedded file"),
+    "aFChunk": N_("an imported document (altChunk)"),
+    "subDocument": N_("a sub-document"),
+    "vbaProject": N_("macros"),
+    "control": N_("an ActiveX control"),
+    "activeXControlBinary": N_("an ActiveX control"),
+    "frame": N_("a frame that loads another page"),
+    "externalLink": N_("a link to another file"),
 }
 _REFUSED_ELEMENTS = {
-    _W + "altChunk": "an imported document (altChunk)",
-    _W + "object": "an embedded object (OLE)",
-    _O + "OLEObject": "an embedded object (OLE)",
-    _W + "control": "an ActiveX control",
-    _W + "subDoc": "a sub-document",
-    _W + "attachedTemplate": "an attached template",
+    _W + "altChunk": N_("an imported document (altChunk)"),
+    _W + "object": N_("an embedded object (OLE)"),
+    _O + "OLEObject": N_("an embedded object (OLE)"),
+    _W + "control": N_("an ActiveX control"),
+    _W + "subDoc": N_("a sub-document"),
+    _W + "attachedTemplate": N_("an attached template"),
 }
 _MACRO = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject", re.I)
 _LINK_ATTRIBUTES = frozenset({"src", "href", "link", "target", "dataSource"})
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:/|\\\\)", re.I)
 _TAG = re.compile(r"\{[{%#]")
 _LABELS = (
-    (re.compile(r"word/document\d*\.xml$"), "body"),
-    (re.compile(r"word/header\d*\.xml$"), "page header"),
-    (re.compile(r"word/footer\d*\.xml$"), "page footer"),
-    (re.compile(r"word/footnotes\.xml$"), "footnotes"),
-    (re.compile(r"word/endnotes\.xml$"), "endnotes"),
-    (re.compile(r"word/comments\.xml$"), "comments"),
-    (re.compile(r"word/settings\.xml$"), "document settings"),
+    (re.compile(r"word/document\d*\.xml$"), N_("body")),
+    (re.compile(r"word/header\d*\.xml$"), N_("page header")),
+    (re.compile(r"word/footer\d*\.xml$"), N_("page footer")),
+    (re.compile(r"word/footnotes\.xml$"), N_("footnotes")),
+    (re.compile(r"word/endnotes\.xml$"), N_("endnotes")),
+    (re.compile(r"word/comments\.xml$"), N_("comments")),
+    (re.compile(r"word/settings\.xml$"), N_("document settings")),
 )
-_FIX = "remove it in Word and save again; nothing was written"
+_FIX = N_("remove it in Word and save again; nothing was written")
 
 
 class NotInert(UserError):
@@ -72,8 +73,8 @@ class NotInert(UserError):
 def label(member: str) -> str:
     for pattern, name in _LABELS:
         if pattern.match(member):
-            return name
-    return f"part {member}"
+            return _(name)
+    return _("part {member}").format(member=member)
 
 
 @dataclass
@@ -88,19 +89,26 @@ def check(name: str, data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise NotInert(
-            f"{name} is not a Word document (.docx); save it from Word as a .docx and try again."
+            _(
+                "{name} is not a Word document (.docx); save it from Word as a .docx and try again."
+            ).format(name=name)
         ) from exc
     with archive:
         members = archive.infolist()
         if sum(m.file_size for m in members) > MAX_UNPACKED:
             raise NotInert(
-                f"{name} unpacks to more than {MAX_UNPACKED // 2**20} MB, far more than any "
-                "letter; save it again from Word without embedded media (nothing was written)."
+                _(
+                    "{name} unpacks to more than {megabytes} MB, far more than any letter; save it again from Word without embedded media (nothing was written)."
+                ).format(name=name, megabytes=MAX_UNPACKED // 2**20)
             )
         for info in members:
             if info.filename.lower().endswith(".bin") or "/embeddings/" in info.filename:
-                what = "macros" if "vba" in info.filename.lower() else "an embedded object"
-                raise NotInert(f"{name} contains {what} ({info.filename}); {_FIX}.")
+                what = _("macros") if "vba" in info.filename.lower() else _("an embedded object")
+                raise NotInert(
+                    _("{name} contains {what} ({filename}); {fix}.").format(
+                        name=name, what=_(what), filename=info.filename, fix=_(_FIX)
+                    )
+                )
         xml = {
             m.filename: archive.read(m) for m in members if m.filename.endswith((".xml", ".rels"))
         }
@@ -120,7 +128,9 @@ def _parse(name: str, member: str, blob: bytes) -> ElementTree.Element:
         return ElementTree.fromstring(blob)
     except ElementTree.ParseError as exc:
         raise NotInert(
-            f"{name} has a damaged part ({member}); save it again from Word and try again."
+            _(
+                "{name} has a damaged part ({member}); save it again from Word and try again."
+            ).format(name=name, member=member)
         ) from exc
 
 
@@ -129,8 +139,9 @@ def _check_content_types(name: str, root: ElementTree.Element) -> None:
         kind = entry.get("ContentType", "")
         if _MACRO.search(kind):
             raise NotInert(
-                f"{name} is a document with macros or embedded objects ({kind}); save it as a "
-                "plain Word document (.docx) without them; nothing was written."
+                _(
+                    "{name} is a document with macros or embedded objects ({kind}); save it as a plain Word document (.docx) without them; nothing was written."
+                ).format(name=name, kind=kind)
             )
 
 
@@ -138,7 +149,7 @@ def _check_relationships(
     name: str, member: str, root: ElementTree.Element, xml: dict[str, bytes]
 ) -> None:
     # word/_rels/document.xml.rels describes word/document.xml.
-    folder, _, rels_name = member.rpartition("_rels/")
+    folder, _sep, rels_name = member.rpartition("_rels/")
     source = folder + rels_name.removesuffix(".rels")
     for rel in root.iter(_RELS + "Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
@@ -147,9 +158,15 @@ def _check_relationships(
         if what is None and not external:
             continue
         if what is None:
-            what = f"a link to {rel.get('Target', '')[:60]!r} (loaded from outside the file)"
+            what = _("a link to {target!r} (loaded from outside the file)").format(
+                target=rel.get("Target", "")[:60]
+            )
         where = _where_used(source, rel.get("Id", ""), xml)
-        raise NotInert(f"{name} has {what} in the {where}; {_FIX}.")
+        raise NotInert(
+            _("{name} has {what} in the {where}; {fix}.").format(
+                name=name, what=_(what), where=where, fix=_(_FIX)
+            )
+        )
 
 
 def _where_used(source: str, rel_id: str, xml: dict[str, bytes]) -> str:
@@ -194,7 +211,9 @@ def _place(member: str, paragraph: _Paragraph | None) -> str:
         return label(member)
     text = paragraph.text()
     shown = f" (“{text[:50]}{'…' if len(text) > 50 else ''}”)" if text else ""
-    return f"{label(member)}, paragraph {paragraph.number}{shown}"
+    return _("{part}, paragraph {number}{shown}").format(
+        part=label(member), number=paragraph.number, shown=shown
+    )
 
 
 def _check_part(name: str, member: str, root: ElementTree.Element) -> None:
@@ -203,12 +222,17 @@ def _check_part(name: str, member: str, root: ElementTree.Element) -> None:
         tag = element.tag
         what = _REFUSED_ELEMENTS.get(tag)
         if what is not None:
-            raise NotInert(f"{name} has {what} in the {_place(member, paragraph)}; {_FIX}.")
+            raise NotInert(
+                _("{name} has {what} in the {place}; {fix}.").format(
+                    name=name, what=_(what), place=_place(member, paragraph), fix=_(_FIX)
+                )
+            )
         for key, value in element.attrib.items():
             if key.rsplit("}", 1)[-1] in _LINK_ATTRIBUTES and _REMOTE.match(value):
                 raise NotInert(
-                    f"{name} has a link to {value[:60]!r} in the {_place(member, paragraph)}; "
-                    f"{_FIX}."
+                    _("{name} has a link to {value!r} in the {place}; {fix}.").format(
+                        name=name, value=value[:60], place=_place(member, paragraph), fix=_(_FIX)
+                    )
                 )
         if tag == _W + "fldSimple":
             _judge(name, member, paragraph, element.get(_W + "instr", ""))
@@ -237,15 +261,18 @@ def _judge(name: str, member: str, paragraph: _Paragraph | None, code: str) -> N
     place = _place(member, paragraph)
     if _TAG.search(code):
         raise NotInert(
-            f"{name} has a tag inside a Word field code ({code.strip()[:60]}) in the {place}; "
-            "tags belong in the text, never in a field (Alt+F9 in Word shows field codes); "
-            "nothing was written."
+            _(
+                "{name} has a tag inside a Word field code ({code}) in the {place}; tags belong in the text, never in a field (Alt+F9 in Word shows field codes); nothing was written."
+            ).format(name=name, code=code.strip()[:60], place=place)
         )
     words = code.split()
     field = words[0].upper() if words else ""
     if field not in ALLOWED_FIELDS:
         allowed = ", ".join(ALLOWED_FIELDS)
         raise NotInert(
-            f"{name} has a Word field {field or '(computed)'} in the {place}; templates may use "
-            f"only the {allowed} fields, so {_FIX} (Alt+F9 in Word shows field codes)."
+            _(
+                "{name} has a Word field {field} in the {place}; templates may use only the {allowed} fields, so {fix} (Alt+F9 in Word shows field codes)."
+            ).format(
+                name=name, field=field or _("(computed)"), place=place, allowed=allowed, fix=_(_FIX)
+            )
         )

@@ -182,8 +182,14 @@ def _preview(conn: Connection, bundle: Bundle, name: str) -> UpdatePreview:
         in_use = before.packs.get(program)
         if in_use is not None and (pack.released or date.min) < (in_use.released or date.min):
             raise RuleUpdateError(
-                f"{name} would replace the {in_use.title} rules of {_day(in_use.released)} "
-                f"with older ones of {_day(pack.released)}; nothing was changed."
+                _(
+                    "{name} would replace the {title} rules of {day} with older ones of {older_day}; nothing was changed."
+                ).format(
+                    name=name,
+                    title=in_use.title,
+                    day=_day(in_use.released),
+                    older_day=_day(pack.released),
+                )
             )
     after = rulebook_for(replace(settings, installed=_with_bundle(settings, bundle, "")))
     newer = [
@@ -196,7 +202,9 @@ def _preview(conn: Connection, bundle: Bundle, name: str) -> UpdatePreview:
         and (p not in before.packs or before.packs[p] != after.packs[p])
     ]
     if not newer:
-        raise RuleUpdateError(f"{name} is not newer than the rules in use; nothing was changed.")
+        raise RuleUpdateError(
+            _("{name} is not newer than the rules in use; nothing was changed.").format(name=name)
+        )
     diff = _compare(before, after)
     old_plan, new_plan = _plans(conn, (before, after))
     moved = {k for k in old_plan.keys() & new_plan.keys() if old_plan[k] != new_plan[k]}

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from clinic_app.i18n import _, set_language, set_local_dates
 from clinic_app.services import clients
+from clinic_app.services.documents.render import hint_words
 from tests.conftest import PASSPHRASE
 from ui.app import apply_language
 from ui.client_editor import ClientEditor
@@ -101,6 +102,8 @@ def _core_sentences() -> list[str]:
         _("There is no vault in {folder}; create one with 'clinic-app init'.").format(
             folder="bóveda"
         ),
+        _("{name} already exists (add --overwrite to replace it)").format(name="carta.docx"),
+        hint_words("the clinic's name is not set; set it with: clinic-app clinic --set name=..."),
     ]
 
 
@@ -114,9 +117,15 @@ def test_the_desktop_turns_spanish_command_line_advice_into_where_to_click() -> 
             assert "clinic-app" not in shown and " --" not in shown and "(--" not in shown, shown
             assert shown != sentence
             assert not re.search(r"\. [a-zñ]", shown), shown  # no fragment left after a cut
-        drafts = desktop_message(_core_sentences()[0])
+        shown = [desktop_message(sentence) for sentence in _core_sentences()]
         assert (
-            drafts == "carta.docx ya existe; elija otra carpeta o mueva antes el archivo anterior."
+            shown[0]
+            == "carta.docx ya existe; elija otra carpeta o mueva antes el archivo anterior."
+        )
+        assert shown[3] == "No hay ningún plazo 12-x; la pantalla Plazos los enumera."
+        assert shown[-1] == (
+            "Configure el nombre de la clínica en Configuración → Datos de la clínica para las "
+            "cartas → Nombre de la clínica"
         )
     finally:
         set_language("en")

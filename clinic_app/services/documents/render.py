@@ -22,7 +22,7 @@ from clinic_app.documents.models import GeneratedDocument
 from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
@@ -118,15 +118,15 @@ def _why(failure: RenderFailure, values: Mapping[str, Value] | None = None) -> s
     if failure.field:
         found = F.spec(failure.field)
         if found is not None and found.missing:
-            hint = found.missing
+            hint = hint_words(found.missing)
             agency = (values or {}).get("letter.agency_code")
             if isinstance(agency, str):
                 hint = hint.replace("<agency code>", agency)
             return f"{hint} ({failure.field})"
-        return f"{failure.field} has no value"
+        return _("{field} has no value").format(field=failure.field)
     if failure.saving:  # the template was fine: writing the file failed
-        return f"the document could not be saved: {failure.message}"
-    return f"the template could not be filled: {failure.message}"
+        return _("the document could not be saved: {message}").format(message=failure.message)
+    return _("the template could not be filled: {message}").format(message=failure.message)
 
 
 def _language_for(source: TemplateSource, facts: MatterFacts, lang: str | None) -> tuple[str, str]:
@@ -150,6 +150,20 @@ def _language_for(source: TemplateSource, facts: MatterFacts, lang: str | None) 
 _SETTING_HINT = re.compile(
     r"^(?P<what>.+) is not set; set it with: clinic-app clinic --set (?P<key>[\w.<>-]+)="
 )
+_SETTING_SENTENCE = re.compile(
+    r"^(?P<what>.+) is not set; set it with: clinic-app clinic --set (?P<setting>.+)$"
+)
+
+
+def hint_words(hint: str) -> str:
+    """A field's missing-value hint (documents/fields.py) in the person's language."""
+    found = _SETTING_SENTENCE.match(hint)
+    if found is None:
+        return _(hint)
+    what, setting = found.group("what", "setting")
+    return _("{what} is not set; set it with: clinic-app clinic --set {setting}").format(
+        what=_(what), setting=setting
+    )
 
 
 @dataclass(frozen=True)
@@ -165,13 +179,20 @@ class MissingClinicSettings(UserError):
 
     def __init__(self, template: str, missing: list[MissingSetting]) -> None:
         whats = [m.what for m in missing]
-        listed = whats[0] if len(whats) == 1 else ", ".join(whats[:-1]) + " and " + whats[-1]
+        listed = (
+            whats[0]
+            if len(whats) == 1
+            else _("{items} and {last}").format(items=", ".join(whats[:-1]), last=whats[-1])
+        )
         sets = " ".join(f"--set {m.key}=..." for m in missing)
         super().__init__(
-            f"{template} cannot be filled: {listed} "
-            f"{'is' if len(whats) == 1 else 'are'} not set; set "
-            f"{'it' if len(whats) == 1 else 'them'} with: clinic-app clinic {sets}; "
-            "nothing was written."
+            ngettext(
+                "{template} cannot be filled: {listed} is not set; set it with: "
+                "clinic-app clinic {sets}; nothing was written.",
+                "{template} cannot be filled: {listed} are not set; set them with: "
+                "clinic-app clinic {sets}; nothing was written.",
+                len(whats),
+            ).format(template=template, listed=listed, sets=sets)
         )
         self.missing = tuple(missing)
 
@@ -202,7 +223,7 @@ def missing_settings(
             return found  # a matter's own fact: that document alone says so later
         hint = _SETTING_HINT.match(spec.missing)
         key, what = (hint["key"], hint["what"]) if hint else (failure.field, failure.field)
-        found.append(MissingSetting(key, what))
+        found.append(MissingSetting(key, _(what)))
         values[failure.field] = f"[{key}]"
 
 
@@ -408,7 +429,9 @@ def render_documents(
         if not overwrite:
             for plan in planned:
                 if (out_dir / plan.filename).exists():
-                    plan.problem = f"{plan.filename} already exists (add --overwrite to replace it)"
+                    plan.problem = _(
+                        "{name} already exists (add --overwrite to replace it)"
+                    ).format(name=plan.filename)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
