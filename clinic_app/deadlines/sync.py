@@ -37,6 +37,7 @@ from clinic_app.deadlines.rules import (
     RuleBook,
 )
 from clinic_app.domain.models import AgencyLetter, Client, Grant, Matter, MatterEvent, Setting
+from clinic_app.store import deadlines_pg
 
 # Beyond this many affected matters one full pass is cheaper than many small ones.
 FULL_THRESHOLD = 5000
@@ -238,7 +239,14 @@ def refresh(
     The other matters of the same clients are recomputed too (a renewal continues the matter
     before it). Everything is recomputed when the vault's deadlines were computed with other
     rules than the current ones.
+
+    On the clinic server only the matters this person may see are recomputed (the rest follow
+    when someone who may see them reads deadlines: see store/deadlines_pg.py), and nothing is
+    when their account may not write deadlines (an admin's rule change).
     """
+    server = conn.dialect.name == "postgresql"
+    if server and not deadlines_pg.can_recompute(conn):
+        return RefreshReport(full=False, matters=0, deadlines=0)
     book, stored = rulebook_from(conn)
     wanted: set[int] | None = None
     clients: set[int] = set(client_ids)
@@ -259,15 +267,37 @@ def refresh(
         for part in chunks(wanted | {f.matter_id for f in facts}):
             conn.execute(delete(_deadline).where(_deadline.c.matter_id.in_(part)))
         count = _insert(conn, (p for f in facts for p in plan_matter(f, book)))
+    if server:
+        done = None if wanted is None else wanted | {f.matter_id for f in facts}
+        deadlines_pg.record_basis(conn, book.fingerprint, done)
     if wanted is None or stored != book.fingerprint:
         _store_fingerprint(conn, book, len(facts), count)
     return RefreshReport(full=wanted is None, matters=len(facts), deadlines=count)
 
 
+def _stale(conn: Connection, book: RuleBook) -> set[int]:
+    """Matters (that this person may see) computed with other rules than the clinic's last
+    recompute: only on the clinic server, where a recompute reaches what its person may see."""
+    if conn.dialect.name != "postgresql":
+        return set()
+    return deadlines_pg.stale_matters(conn, book.fingerprint)
+
+
 def is_current(conn: Connection) -> bool:
     """Whether the stored deadlines were computed with the current rules."""
     book, stored = rulebook_from(conn)
-    return stored == book.fingerprint
+    return stored == book.fingerprint and not _stale(conn, book)
+
+
+def bring_current(conn: Connection) -> RefreshReport:
+    """Recompute what is out of date: everything after a rule change not yet recomputed here,
+    else (on the clinic server) the matters left behind by a recompute that could not see them."""
+    book, stored = rulebook_from(conn)
+    if stored == book.fingerprint:
+        stale = _stale(conn, book)
+        if stale:
+            return refresh(conn, matter_ids=stale)
+    return refresh(conn)
 
 
 # -- the hooks ------------------------------------------------------------------------------------

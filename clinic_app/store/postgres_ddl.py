@@ -69,6 +69,31 @@ FILES = [
     )""",
 ]
 
+# Which rules each matter's stored deadlines were computed with. On the clinic server a person
+# recomputes only the matters they may see, so a rule change leaves the others to be recomputed
+# when someone who may see them next reads deadlines (clinic_app/store/deadlines_pg.py). Every
+# matter already there counts as computed with unknown rules: recomputed on first sight.
+DEADLINE_BASIS = [
+    """CREATE TABLE deadline_basis (
+        matter_id integer PRIMARY KEY REFERENCES matter (id) ON DELETE CASCADE,
+        fingerprint text NOT NULL
+    )""",
+    "CREATE INDEX ix_deadline_basis_fingerprint ON deadline_basis (fingerprint)",
+    "INSERT INTO deadline_basis (matter_id, fingerprint) SELECT id, '' FROM matter",
+    # So is a matter however it arrives (a vault import, psql): the app's own recompute at
+    # commit then records the real rules in the same transaction.
+    """CREATE FUNCTION deadline_basis_new_matter() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+        INSERT INTO deadline_basis (matter_id, fingerprint) VALUES (NEW.id, '')
+        ON CONFLICT (matter_id) DO NOTHING;
+        RETURN NULL;
+    END $$""",
+    "REVOKE ALL ON FUNCTION deadline_basis_new_matter() FROM PUBLIC",
+    "CREATE TRIGGER matter_deadline_basis AFTER INSERT ON matter "
+    "FOR EACH ROW EXECUTE FUNCTION deadline_basis_new_matter()",
+]
+
 DROP = [
     "DROP TABLE IF EXISTS clinic_key_slot",
     "DROP TABLE IF EXISTS file_blob",
@@ -91,3 +116,14 @@ def create(conn: Connection) -> None:
 def drop(conn: Connection) -> None:
     for statement in DROP:
         conn.execute(text(statement))
+
+
+def create_deadline_basis(conn: Connection) -> None:
+    for statement in DEADLINE_BASIS:
+        conn.execute(text(statement))
+
+
+def drop_deadline_basis(conn: Connection) -> None:
+    conn.execute(text("DROP TRIGGER IF EXISTS matter_deadline_basis ON matter"))
+    conn.execute(text("DROP FUNCTION IF EXISTS deadline_basis_new_matter()"))
+    conn.execute(text("DROP TABLE IF EXISTS deadline_basis"))

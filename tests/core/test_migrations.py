@@ -19,8 +19,8 @@ from clinic_app.vault.schema import metadata
 from tests.conftest import PASSPHRASE
 
 # Tables the store keeps beside the models: the search index, and on the clinic server the
-# encrypted files and the wrapped clinic keys.
-STORE_TABLES = ("client_search", "file_blob", "clinic_key_slot")
+# encrypted files, the wrapped clinic keys and which rules each matter's deadlines were computed with.
+STORE_TABLES = ("client_search", "file_blob", "clinic_key_slot", "deadline_basis")
 
 
 def _is_search_table(diff: object) -> bool:

@@ -52,7 +52,8 @@ def ensure_current(vault: Store) -> bool:
     with vault.reader() as session:
         if sync.is_current(session.connection()):
             return False
-    recompute_all(vault)
+    with vault.session() as session:
+        sync.bring_current(session.connection())
     return True
 
 
