@@ -19,8 +19,15 @@ from clinic_app.vault.schema import metadata
 from tests.conftest import PASSPHRASE
 
 # Tables the store keeps beside the models: the search index, and on the clinic server the
-# encrypted files, the wrapped clinic keys and which rules each matter's deadlines were computed with.
-STORE_TABLES = ("client_search", "file_blob", "clinic_key_slot", "deadline_basis")
+# encrypted files, the wrapped clinic keys, which rules each matter's deadlines came from, and a
+# moved vault's history.
+STORE_TABLES = (
+    "client_search",
+    "file_blob",
+    "clinic_key_slot",
+    "deadline_basis",
+    "imported_audit_event",
+)
 
 
 def _is_search_table(diff: object) -> bool:
