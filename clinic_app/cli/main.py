@@ -166,8 +166,12 @@ def _early_language(words: Sequence[str]) -> None:
     """Set the language the command line asks for before parsing it, so that a usage error is
     in that language too (an unknown language is refused after parsing)."""
     lang = os.environ.get("CLINIC_APP_LANG")
-    for i, word in enumerate(words):
-        if word == "--lang" and i + 1 < len(words):
+    command_at = _first_positional(list(words), 0)
+    # Only the app's own --lang, before the command: after it, --lang is a command's (the
+    # language of a template or of the documents to render), not the language to speak.
+    before = words if command_at is None else words[:command_at]
+    for i, word in enumerate(before):
+        if word == "--lang" and i + 1 < len(before):
             lang = words[i + 1]
         elif word.startswith("--lang="):
             lang = word.split("=", 1)[1]
@@ -197,8 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     args.ui_lang = lang
-    if lang is not None:
-        set_language(lang)
+    set_language(lang)  # English unless asked, whatever a command's own --lang said
     return run(args)
 
 
