@@ -106,6 +106,7 @@ ticks = QTimer()
 ticks.setInterval(int(1000 * float(sys.argv[3]) / len(typed)))
 ticks.timeout.connect(type_one)
 ticks.start()
+QTimer.singleShot(120_000, qapp.quit)  # an unlock that never ends fails the run, below
 qapp.exec()
 resident, peak = memory_kib()
 window = launcher.controller.window

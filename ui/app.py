@@ -151,6 +151,9 @@ class Launcher:
     def _prepare(self) -> None:
         if self.controller is not None or self._ready is not None:
             return
+        if self.start.preload.running:  # look again soon, painting meanwhile
+            QTimer.singleShot(10, self._prepare)
+            return
         self.start.preload.join()
         self._ready = AppController(self.app, self.start.unlock.vault_dir, self.actor, self.lang)
         self._ready.window.build_first_screen()

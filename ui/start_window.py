@@ -58,6 +58,10 @@ class Preload:
     def start(self) -> None:
         self.thread.start()
 
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
     def join(self) -> None:
         if self.thread.is_alive() or self.thread.ident is not None:
             self.thread.join()
