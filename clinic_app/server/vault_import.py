@@ -251,3 +251,29 @@ def import_vault(vault: Vault, store: PostgresStore) -> Moved:
             ).format(why=str(exc.orig).splitlines()[0] if exc.orig else "a duplicate")
         ) from None
     return moved
+
+
+def history_problems(conn: Connection) -> list[str]:
+    """Breaks in the links of each imported vault's history (`clinic-app check` on the server):
+    every event must name the one before it, from the start of that vault's log."""
+    if conn.execute(text("SELECT to_regclass('imported_audit_event')")).scalar() is None:
+        return []
+    problems: list[str] = []
+    rows = conn.execute(
+        text("SELECT vault_id, id, prev_hash, hash FROM imported_audit_event ORDER BY vault_id, id")
+    )
+    vault: str | None = None
+    before: str | None = audit.GENESIS
+    for vault_id, event_id, prev_hash, digest in rows:
+        if vault_id != vault:
+            vault, before = vault_id, audit.GENESIS
+        elif before is None:
+            continue  # one problem per vault is enough
+        if prev_hash != before:
+            problems.append(
+                f"the imported history of vault {vault_id} is broken at its event {event_id}"
+            )
+            before = None
+            continue
+        before = digest
+    return problems

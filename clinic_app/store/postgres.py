@@ -337,6 +337,9 @@ class PostgresStore:
                     )
                 ).scalars()
             }
+            from clinic_app.server.vault_import import history_problems
+
+            problems.extend(history_problems(conn))
         missing = {
             "audit_event_no_update",
             "audit_event_no_truncate",

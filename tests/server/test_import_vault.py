@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -231,3 +233,19 @@ def test_every_record_file_and_event_arrives_and_nobody_can_forge_history(
                  "CLINIC_APP_PASSWORD": PASSWORD}  # fmt: skip
     added = _json("client", "add", "--first-name", "Nueva", "--last-name", "Persona", env=volunteer)
     assert added["id"] == max(c["id"] for c in vault_side["clients"]) + 1
+
+    # `check` on the server passes, and notices a history whose links were cut by someone with
+    # the server owner's powers (who alone can lift the append-only guard).
+    assert_ok(run_cli("check", env=admin))
+    port = int(empty_server.url.split(":")[2].split("/")[0])
+    owner = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
+    with psycopg.connect(
+        f"postgresql://{owner}@/clinic?host={empty_server.folder / 'run'}&port={port}",
+        autocommit=True,
+    ) as conn:
+        conn.execute("ALTER TABLE imported_audit_event DISABLE TRIGGER imported_audit_no_update")
+        conn.execute("DELETE FROM imported_audit_event WHERE id = %s", (history[1][0],))
+        conn.execute("ALTER TABLE imported_audit_event ENABLE TRIGGER imported_audit_no_update")
+    checked = run_cli("check", env=admin)
+    assert checked.returncode == 1, checked
+    assert "imported history of vault" in checked.stdout + checked.stderr
