@@ -438,7 +438,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if report.index_csv is not None:
         print(f"Index: {report.index_csv} and {report.index_docx}.")
     if report.out_dir is not None and written:
-        print(documents.PLAIN_FILES_NOTICE)
+        print(_plain_files_notice(on_server))
     if report.failed:
         print(
             f"clinic-app: {len(report.failed)} of {len(report.documents)} document(s) were not made "
@@ -570,5 +570,16 @@ def cmd_draft_export(args: argparse.Namespace) -> int:
         target = documents.export_draft(
             vault, draft_id=args.draft_id, out_dir=args.out, overwrite=args.overwrite
         )
-    print(f"Wrote {target}. {documents.PLAIN_FILES_NOTICE}")
+    print(f"Wrote {target}. {_plain_files_notice(vault.kind == SERVER)}")
     return 0
+
+
+def _plain_files_notice(on_server: bool) -> str:
+    """What a .docx written out means; on the clinic server, where encrypted copies go instead."""
+    if not on_server:
+        return documents.PLAIN_FILES_NOTICE
+    return _(
+        "Generated drafts are plain .docx files (Word must open them): they are not encrypted, so "
+        "anyone who can open this folder can read them. Delete them when done, or keep encrypted "
+        "copies on the clinic server instead with --keep-in-vault."
+    )

@@ -75,6 +75,8 @@ def test_render_a_letter_batch(clinic_vault: CliTarget, tmp_path: Path) -> None:
     assert f"Wrote {letter['matters']} documents to {out}." in run.stdout
     assert "plain .docx files" in run.stdout and "not encrypted" in run.stdout
     assert "--keep-in-vault" in run.stdout
+    if clinic_vault.kind == "server":  # where the encrypted copies would go
+        assert "copies on the clinic server instead with --keep-in-vault" in run.stdout
     with open(out / "index.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     files = sorted(p.name for p in out.glob("*.docx") if p.name != "index.docx")
