@@ -626,8 +626,9 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
     )
     if summary.truncated:
         print(
-            f"Note: tiers longer than {args.max_rows} rows were cut; "
-            "'clinic-app today' lists everything.",
+            _(
+                "Note: tiers longer than {n} rows were cut; 'clinic-app today' lists everything."
+            ).format(n=args.max_rows),
             file=sys.stderr,
         )
     return 0

@@ -397,9 +397,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
         return 1 if report.failed else 0
     for bad in report.failed:
-        who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "worksite document"
-        hint = " (add --anyway to make it regardless)" if bad.refused else ""
-        print(f"clinic-app: {who}: {bad.problem}; not made{hint}.", file=sys.stderr)
+        who = (
+            _("{worker} (matter {id})").format(worker=bad.worker, id=bad.matter_id)
+            if bad.worker
+            else _("worksite document")
+        )
+        sentence = (
+            _("clinic-app: {who}: {problem}; not made (add --anyway to make it regardless).")
+            if bad.refused
+            else _("clinic-app: {who}: {problem}; not made.")
+        )
+        print(sentence.format(who=who, problem=bad.problem), file=sys.stderr)
     written = report.written
     # Safe-contact rules come first: they decide whether a letter may be mailed at all.
     cautions = [d for d in written if d.mailing_note]
@@ -441,8 +449,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(_plain_files_notice(on_server))
     if report.failed:
         print(
-            f"clinic-app: {len(report.failed)} of {len(report.documents)} document(s) were not made "
-            "(see above); the others were.",
+            _(
+                "clinic-app: {n} of {total} document(s) were not made (see above); the others were."
+            ).format(n=len(report.failed), total=len(report.documents)),
             file=sys.stderr,
         )
         return 1

@@ -17,7 +17,7 @@ from typing import Any
 from clinic_app.cli import gui
 from clinic_app.cli.usage import Parser, UsageError, _first_positional, expand_shorthand
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import LANGUAGES, set_language
+from clinic_app.i18n import LANGUAGES, _, set_language
 
 # Each module adds its subcommands; features add their module here. They load only when a
 # command line may name a command: `clinic-app` alone starts the app without them (and without
@@ -225,15 +225,17 @@ def run(args: argparse.Namespace, where: str = "") -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("clinic-app: interrupted; nothing more was changed.", file=sys.stderr)
+        print(_("clinic-app: interrupted; nothing more was changed."), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: still one line, with the way to see more
         if args.debug:
             traceback.print_exc()
         else:
             print(
-                f"clinic-app: {where}unexpected error ({type(exc).__name__}); "
-                "run again with --debug for details.",
+                _(
+                    "clinic-app: {where}unexpected error ({kind}); run again with --debug for "
+                    "details."
+                ).format(where=where, kind=type(exc).__name__),
                 file=sys.stderr,
             )
         return 1

@@ -82,10 +82,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return 0 if report.ok else 1
     for warning in report.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {text}").format(text=warning), file=sys.stderr)
     if not report.ok:
         print(
-            f"Nothing was imported: {len(report.problems)} problem(s) in {args.file.name}:",
+            _("Nothing was imported: {n} problem(s) in {name}:").format(
+                n=len(report.problems), name=args.file.name
+            ),
             file=sys.stderr,
         )
         for problem in report.problems:
