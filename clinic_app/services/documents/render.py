@@ -22,7 +22,7 @@ from clinic_app.documents.models import GeneratedDocument
 from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _, current_language, ngettext
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
@@ -140,11 +140,14 @@ def _language_for(source: TemplateSource, facts: MatterFacts, lang: str | None) 
         if source.has(code):
             if code == preferred:
                 return code, ""
-            return code, (
-                f"no template in {context.language_name(preferred, 'en')}; "
-                f"{context.language_name(code, 'en')} used"
+            return code, _("no template in {language}; {used} used").format(
+                language=context.language_name(preferred, current_language()),
+                used=context.language_name(code, current_language()),
             )
-    return "en", f"no template in {context.language_name(preferred, 'en')}; English used"
+    return "en", _("no template in {language}; {used} used").format(
+        language=context.language_name(preferred, current_language()),
+        used=context.language_name("en", current_language()),
+    )
 
 
 _SETTING_HINT = re.compile(
