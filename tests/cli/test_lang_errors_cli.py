@@ -47,3 +47,25 @@ def test_a_spanish_usage_error_is_spanish_and_keeps_the_flags(tmp_path: Path) ->
     assert assert_one_line_error(run, 2).startswith(
         "clinic-app deadlines: argumento --within: valor no válido: 'pronto';"
     )
+
+
+def test_a_spanish_import_names_each_bad_row_in_spanish(tmp_path: Path) -> None:
+    env = make_env(tmp_path / "home")
+    folder = tmp_path / "vault"
+    assert_ok(run_cli("--vault", folder, "init", env=env))
+    rows = tmp_path / "filas.csv"
+    rows.write_text(
+        "first_name,last_name,date_of_birth,employer\n"
+        "Zoila,Quispe,2099-03-15,Riverbend Meat Packers Inc.\n"
+        "Rosa,Mamani,1990-01-01,\n",
+        encoding="utf-8",
+    )
+    run = run_cli("--vault", folder, "--lang", "es", "import", rows, env=env)
+    assert run.returncode == 1, run
+    # The column keeps the spreadsheet's own header; the problem is in Spanish.
+    assert run.stderr_lines == [
+        "No se importó nada: 2 problema(s) en filas.csv:",
+        "  fila 2, date_of_birth: 2099-03-15 es una fecha futura",
+        "  fila 3, employer: no puede quedar en blanco",
+    ]
+    assert assert_ok(run_cli("--vault", folder, "clients", "--json", env=env)).json() == []
