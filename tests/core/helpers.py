@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +190,54 @@ def child(code: str, **kwargs: object) -> subprocess.Popen[str]:
         text=True,
         **kwargs,
     )
+
+
+@dataclass(frozen=True)
+class Killed:
+    """A child run by `kill_child_when`: the lines it printed before the kill, how it ended."""
+
+    lines: list[str]
+    returncode: int
+    stderr: str
+
+
+def kill_child_when(
+    code: str,
+    stop: Callable[[list[str]], bool],
+    *,
+    pause: float = 0.0,
+    answer: bool = False,
+    timeout: float = 120,
+) -> Killed:
+    """Run `code` in a child, reading the lines it prints, and SIGKILL it `pause` seconds after
+    `stop(lines so far)` holds (or once it has ended, or after `timeout`).
+
+    With `answer`, the child waits for a line on stdin after each report: every report but the
+    stopping one is answered, so the kill lands exactly there; with a `pause`, the stopping one is
+    answered too and the kill lands that long into what comes next."""
+    proc = child(code, stdin=subprocess.PIPE if answer else subprocess.DEVNULL)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline().strip()
+            if not line:
+                break
+            lines.append(line)
+            stopping = stop(lines)
+            if answer and (pause or not stopping):
+                assert proc.stdin is not None
+                proc.stdin.write("\n")
+                proc.stdin.flush()
+            if stopping:
+                break
+        time.sleep(pause)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    return Killed(lines, proc.returncode, proc.stderr.read() if proc.stderr else "")
 
 
 def run_child(code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from clinic_app.services import backup_plan, backup_runs, check, files, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.core.helpers import child
+from tests.core.helpers import kill_child_when
 
 SEED = int(os.environ.get("CLINIC_CRASH_SEED", "20240113"))
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -46,27 +45,20 @@ def _vault_with_scans(folder: Path, usb: Path) -> None:
 def _kill_after(folder: Path, progress_lines: int, pause: float = 0.0) -> list[str]:
     """Run a scheduled backup in a child and SIGKILL it after that many progress reports (0: at
     the report of the last chunk, around the rename and the verification)."""
-    proc = child(RUNNER.format(folder=str(folder), passphrase=PASSPHRASE, now=NOW.isoformat()))
-    assert proc.stdout is not None
-    seen: list[str] = []
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline().strip()
-            if not line:
-                break
-            seen.append(line)
-            reports = [s.split() for s in seen if s.startswith("progress")]
-            if progress_lines and len(reports) >= progress_lines:
-                break
-            if not progress_lines and reports and reports[-1][1] == reports[-1][2]:
-                break
-        time.sleep(pause)
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL or seen[-1:] == ["done"], seen
+
+    def reached(seen: list[str]) -> bool:
+        reports = [s.split() for s in seen if s.startswith("progress")]
+        if progress_lines:
+            return len(reports) >= progress_lines
+        return bool(reports) and reports[-1][1] == reports[-1][2]
+
+    killed = kill_child_when(
+        RUNNER.format(folder=str(folder), passphrase=PASSPHRASE, now=NOW.isoformat()),
+        reached,
+        pause=pause,
+    )
+    seen = killed.lines
+    assert killed.returncode == -signal.SIGKILL or seen[-1:] == ["done"], (seen, killed.stderr)
     return seen
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from clinic_app.services import audit_log, check, vault_ops
 from clinic_app.services.vault_ops import Vault
 from clinic_app.vault import rotation
 from tests.conftest import FAST_KDF, PASSPHRASE
-from tests.core.helpers import child
+from tests.core.helpers import kill_child_when
 from tests.core.test_key_rotation import NEW, assert_everything_there, fill
 
 pytestmark = pytest.mark.vault_only
@@ -66,32 +64,14 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, by
 def _kill_at(folder: Path, stop: str, pause: float = 0.0) -> list[str]:
     """Run a rotation in a child and SIGKILL it when it reports `stop` (after `pause`, letting
     that step run a little)."""
-    proc = child(
+    killed = kill_child_when(
         RUNNER.format(folder=str(folder), old=PASSPHRASE, new=NEW),
-        stdin=__import__("subprocess").PIPE,
+        lambda seen: seen[-1] == stop,
+        pause=pause,
+        answer=True,
     )
-    assert proc.stdout is not None and proc.stdin is not None
-    seen: list[str] = []
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline().strip()
-            if not line:
-                break
-            seen.append(line)
-            if line == stop:
-                if pause:
-                    proc.stdin.write("\n")
-                    proc.stdin.flush()
-                    time.sleep(pause)
-                break
-            proc.stdin.write("\n")
-            proc.stdin.flush()
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert seen and seen[-1] == stop, (seen, proc.stderr.read() if proc.stderr else "")
-    return seen
+    assert killed.lines and killed.lines[-1] == stop, (killed.lines, killed.stderr)
+    return killed.lines
 
 
 def _opens_whole(folder: Path, passphrase: str, scan_id: int) -> Vault:
@@ -111,7 +91,10 @@ def _verify(folder: Path, scan_id: int, code: str, old_slots: bytes, committed: 
         actions = {e.action for e in audit_log.list_events(vault)}
         vault.close()
         assert "rotate_key" not in actions
-        vault_ops.recover_vault(folder, recovery_code=code, new_passphrase=PASSPHRASE).close()
+        # The old code still opens it (the new passphrase slot at the test cost, as the vault's).
+        vault_ops.recover_vault(
+            folder, recovery_code=code, new_passphrase=PASSPHRASE, kdf=FAST_KDF
+        ).close()
         return
     # The new vault: a copy opened with the old passphrase is finished too (while the old
     # key-slot file is still kept aside), and the vault itself opens with the new one.
