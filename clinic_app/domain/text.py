@@ -29,6 +29,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents."""
+    if text.isascii():  # no accents, no special letters: lower() is casefold() on ASCII
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()

@@ -86,6 +86,12 @@ def without_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether `text` has a character plain_text refuses, or a line break (a quick look at many
+    values at once before each is checked on its own)."""
+    return _CONTROL.search(text) is not None
+
+
 def plain_text(value: object, field: str, *, multiline: bool = False) -> str:
     """Stripped text with no control characters or bidi overrides (notes and addresses may
     have line breaks); anything else is refused naming the field and the character."""

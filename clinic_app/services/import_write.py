@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, select
 from sqlmodel import Session
 
 from clinic_app.deadlines import sync as deadline_sync
@@ -19,7 +19,7 @@ from clinic_app.services import letters as letter_service
 from clinic_app.services import staff as staff_service
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, NOTE, WORKSITE
-from clinic_app.vault import audit
+from clinic_app.vault import audit, bulk
 
 if TYPE_CHECKING:
     from clinic_app.services.importing import ImportReport, ParsedRow
@@ -38,17 +38,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
 
     Every row must have the same keys; columns left out get their defaults.
     """
-    if not rows:
-        return []
-    statement = insert(table)
-    if conn.dialect.name == "sqlite":
-        # Asking SQLAlchemy for the ids in the rows' order makes it insert them one at a time
-        # on SQLite. There a statement's rows get ascending rowids in VALUES order (each is the
-        # largest + 1, and this transaction holds the write lock), so the ids sorted are in order.
-        found = conn.execute(statement.returning(table.c.id), list(rows))
-        return sorted(int(row[0]) for row in found)
-    found = conn.execute(statement.returning(table.c.id, sort_by_parameter_order=True), list(rows))
-    return [int(row[0]) for row in found]
+    return bulk.insert_many(conn, table, rows, ids=True)
 
 
 @dataclass
@@ -174,7 +164,8 @@ class Writer:
                     f"row {row.row}: matches client {existing.id} (same {how}); no new client was created"
                 )
             return existing
-        values = client_service.client_values(c)  # type: ignore[arg-type]
+        # The parser validated and normalized these fields as the client editor does.
+        values = client_service.client_values(c, cleaned=True)  # type: ignore[arg-type]
         ref = _Ref()
         new.append((ref, values))
         self.counts[CLIENT] += 1

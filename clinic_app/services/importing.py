@@ -338,16 +338,8 @@ def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
     return index
 
 
-def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) -> ParsedRow | None:
-    before = len(problems)
-
-    def take(column: str, parse: Callable[[str], Any]) -> Any:
-        try:
-            return parse(values.get(column, ""))
-        except ValidationError as exc:
-            problems.append(RowProblem(number, column, exc.problem))
-            return None
-
+def _check_cells(number: int, values: dict[str, str], problems: list[RowProblem]) -> None:
+    """Each cell made plain text, or its problem listed and the cell emptied or cleaned."""
     for column, value in values.items():
         if len(value) > MAX_CELL:
             problems.append(
@@ -364,6 +356,41 @@ def _parse_row(number: int, values: dict[str, str], problems: list[RowProblem]) 
         except ValidationError as exc:
             problems.append(RowProblem(number, column, exc.problem))
             values[column] = v.without_controls(value)
+
+
+# Columns whose every value is its own: not worth remembering how they parsed.
+_UNIQUE = frozenset({"a_number", "receipt_number"})
+Parsed = dict[tuple[str, str], tuple[Any, str | None]]
+
+
+def _parse_row(
+    number: int, values: dict[str, str], problems: list[RowProblem], memo: Parsed
+) -> ParsedRow | None:
+    before = len(problems)
+
+    def take(column: str, parse: Callable[[str], Any]) -> Any:
+        # A spreadsheet repeats its dates, states and kinds: each (column, text) is parsed once
+        # per import, its value or its problem remembered (the parsers depend on nothing else).
+        text = values.get(column, "")
+        found = memo.get((column, text))
+        if found is None:
+            try:
+                found = (parse(text), None)
+            except ValidationError as exc:
+                found = (None, exc.problem)
+            if column not in _UNIQUE:
+                memo[(column, text)] = found
+        if found[1] is not None:
+            problems.append(RowProblem(number, column, found[1]))
+        return found[0]
+
+    joined = "".join(values.values())
+    if len(joined) <= MAX_CELL and not v.has_controls(joined):
+        # Nothing to refuse in any cell (the usual row): plain_text would only strip them.
+        for column, value in values.items():
+            values[column] = value.strip()
+    else:
+        _check_cells(number, values, problems)
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last:
         problems.append(
@@ -482,13 +509,14 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
                 )
             )
     parsed: list[ParsedRow] = []
+    memo: Parsed = {}
     for offset, cells in enumerate(rows):
         number = offset + 2
         if not any(cells):
             continue
         report.rows += 1
         values = {column: (cells[i] if i < len(cells) else "") for column, i in index.items()}
-        row = _parse_row(number, values, report.problems)
+        row = _parse_row(number, values, report.problems, memo)
         if row is not None:
             parsed.append(row)
     _check_duplicates_in_file(parsed, report)

@@ -1,0 +1,98 @@
+"""Many rows into one table: straight to the SQLite driver, through SQLAlchemy Core elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table, insert
+
+
+def insert_many(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, ids: bool = False
+) -> list[int]:
+    """Insert rows in one executemany (no ORM object per row); with `ids`, their new ids in order.
+
+    Every row must have the same keys; columns left out get their defaults, as with Core.
+    """
+    if not rows:
+        return []
+    if conn.dialect.name == "sqlite":
+        direct = _direct_insert(conn, table, rows)
+        if direct is not None:
+            if not ids:
+                return []
+            # Holding the write lock, each row of one statement gets the largest rowid + 1
+            # (or the table's sequence + 1), so the new ids are the last one and those before.
+            last = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+            return list(range(last - len(rows) + 1, last + 1))
+    statement = insert(table)
+    if not ids:
+        conn.execute(statement, list(rows))
+        return []
+    if conn.dialect.name == "sqlite":
+        # Asking SQLAlchemy for the ids in the rows' order makes it insert them one at a time
+        # on SQLite; a statement's rows get ascending rowids in VALUES order, so sorted is right.
+        found = conn.execute(statement.returning(table.c.id), list(rows))
+        return sorted(int(row[0]) for row in found)
+    found = conn.execute(statement.returning(table.c.id, sort_by_parameter_order=True), list(rows))
+    return [int(row[0]) for row in found]
+
+
+def _direct_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int | None:
+    """The rows bound by the columns' own SQLAlchemy type processors and written with the
+    driver's executemany: SQLAlchemy's per-row parameter handling costs more than the insert.
+    None (nothing written) when a left-out column's default is not a plain value or function."""
+    dialect = conn.dialect
+    given = list(rows[0])
+    columns: list[Column[Any]] = [table.c[name] for name in given]
+    defaults: list[tuple[Column[Any], Callable[[], Any]]] = []
+    for column in table.columns:
+        if column.name in rows[0] or column.default is None:
+            continue
+        maker = _default_maker(column.default)
+        if maker is None:
+            return None  # a SQL expression or a sequence: Core computes those
+        defaults.append((column, maker))
+    columns += [column for column, _make in defaults]
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    # Rows repeat their dates and times (stamped to the second): each is converted once.
+    converted: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (i, p, {}) for i, p in enumerate(processors) if p is not None
+    ]
+    makers = [make for _column, make in defaults]
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        raw = [row[name] for name in given] + [make() for make in makers]
+        for i, process, seen in converted:
+            value = raw[i]
+            if value is None:
+                continue
+            try:
+                done = seen.get(value)
+            except TypeError:  # an unhashable value (a list for a JSON column)
+                raw[i] = process(value)
+                continue
+            if done is None:
+                done = seen[value] = process(value)
+            raw[i] = done
+        values.append(tuple(raw))
+    quote = dialect.identifier_preparer
+    names = ", ".join(quote.format_column(column) for column in columns)
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(
+        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", values
+    )
+    return len(values)
+
+
+def _default_maker(default: Any) -> Callable[[], Any] | None:
+    """A function giving a column's Python-side default for one row, as Core would."""
+    if default.is_scalar:
+        value = default.arg
+        return lambda: value
+    if default.is_callable:
+        # SQLAlchemy wraps a function of no arguments as one taking the execution context.
+        function: Callable[[Any], Any] = default.arg
+        return lambda: function(None)
+    return None
