@@ -32,7 +32,7 @@ from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
 from clinic_app.services.import_write import insert_rows, table_of
 from clinic_app.store.base import Store
-from clinic_app.vault import audit
+from clinic_app.vault import audit, bulk
 
 _CLIENTS, _MATTERS, _GRANTS, _EVENTS, _NOTES = (
     table_of(m) for m in (Client, Matter, Grant, MatterEvent, Note)
@@ -252,7 +252,7 @@ def fill_demo(
         raise ValueError("clients must be at least 1")
     today = today or date.today()
     rng = random.Random(seed)
-    with vault.session() as session:
+    with vault.session() as session, bulk.bulk_work(session.connection()):
         employers, letters = _employers_and_letters(session, rng, today)
         staff_ids = _staff(session)
         made_matters = 0

@@ -21,7 +21,7 @@ from clinic_app.services import conflicts
 from clinic_app.services.changes import ChangeSet
 from clinic_app.services.import_write import Writer
 from clinic_app.store.base import Store
-from clinic_app.vault import audit
+from clinic_app.vault import audit, bulk
 
 COLUMNS = (
     "first_name",
@@ -569,11 +569,12 @@ def import_file(
     of birth) is matched, not duplicated, and the report says so.
     """
     report = ImportReport(dry_run=dry_run)
-    rows = parse_file(Path(path), report)
+    with bulk.gc_paused():
+        rows = parse_file(Path(path), report)
     if report.problems:
         return report
     try:
-        with vault.session() as session:
+        with vault.session() as session, bulk.bulk_work(session.connection()):
             # The conflict check runs on the vault as it was before this file.
             report.possible_duplicates = conflicts.import_duplicates(
                 session, [(row.row, row.client) for row in rows]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Column, Connection, Table, insert
+
+BULK_CACHE_KIB = 64 * 1024  # SQLite's page cache while writing in bulk (its default is 2 MiB)
 
 
 def insert_many(
@@ -96,3 +100,33 @@ def _default_maker(default: Any) -> Callable[[], Any] | None:
         function: Callable[[Any], Any] = default.arg
         return lambda: function(None)
     return None
+
+
+@contextmanager
+def bulk_work(conn: Connection) -> Iterator[None]:
+    """Settings for writing many rows in one transaction, restored afterwards: the garbage
+    collector paused and, on SQLite, the page cache enlarged so that pages written early are
+    not evicted, encrypted, then read and decrypted again."""
+    cache_size = None
+    if conn.dialect.name == "sqlite":
+        cache_size = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        conn.exec_driver_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        with gc_paused():
+            yield
+    finally:
+        if cache_size is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while many small objects are made and kept (it
+    would scan them again and again for nothing): the rows of a bulk write."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
