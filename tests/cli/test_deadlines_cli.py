@@ -1,7 +1,9 @@
-"""The deadline commands as a subprocess: the JSON contract, calendars, reports, rules, marks."""
+"""The deadline commands as a subprocess, on both stores (a vault and the clinic server): the JSON
+contract, calendars, reports, rules, marks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,14 +13,8 @@ from docx import Document
 from icalendar import Calendar
 
 from clinic_app.deadlines.urgency import TIERS
-from tests.cli.conftest import (
-    SharedVault,
-    assert_ok,
-    assert_one_line_error,
-    copy_vault,
-    make_env,
-    run_cli,
-)
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
+from tests.cli.stores import copy_of, new_target
 
 TODAY = "2026-01-15"
 CONTRACT = {"matter_id", "client_id", "client", "kind", "due", "status", "rule", "why"}
@@ -26,38 +22,46 @@ STATUSES = {"overdue", "due_soon", "upcoming", "done", "snoozed"}
 
 
 @pytest.fixture(scope="module")
-def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
-    """A 120-worker demo vault built around TODAY (read-only for the tests that share it)."""
-    base = tmp_path_factory.mktemp("deadlines-cli")
-    env = make_env(base / "home")
-    folder = base / "vault"
-    created = assert_ok(
-        run_cli(
-            "--vault", folder, "demo", "--clients", "120", "--seed", "7", "--today", TODAY, env=env
-        )
-    )
-    return SharedVault(folder, env, created)
+def demo_vault(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """120 demo workers built around TODAY (read-only for the tests that share it)."""
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("deadlines-cli"), request) as target:
+        assert_ok(run_cli(*target.place, "demo", "--clients", "120", "--seed", "7",
+                          "--today", TODAY, env=target.env))  # fmt: skip
+        yield target
 
 
 @pytest.fixture
-def own_vault(demo_vault: SharedVault, tmp_path: Path) -> SharedVault:
+def own_vault(
+    demo_vault: CliTarget, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[CliTarget]:
     """A copy a test may change."""
-    return SharedVault(
-        copy_vault(demo_vault.folder, tmp_path / "vault"), demo_vault.env, demo_vault.created
-    )
+    with copy_of(demo_vault, tmp_path / "own", request) as target:
+        yield target
 
 
-def cli(vault: SharedVault, *args: str | Path) -> Any:
-    return assert_ok(run_cli("--vault", vault.folder, *args, env=vault.env))
+def attempt(vault: CliTarget, *args: str | Path) -> Run:
+    return run_cli(*vault.place, *args, env=vault.env)
 
 
-def deadlines_json(vault: SharedVault, *args: str) -> list[dict[str, Any]]:
+def cli(vault: CliTarget, *args: str | Path) -> Run:
+    return assert_ok(attempt(vault, *args))
+
+
+def as_rosa(vault: CliTarget) -> tuple[list[str], str]:
+    """The options for a run by Rosa, and whom the audit log names for it: --as in a vault; the
+    clinic server names its login (and refuses --as)."""
+    return (["--as", "Rosa"], "Rosa") if vault.kind == "vault" else ([], vault.actor)
+
+
+def deadlines_json(vault: CliTarget, *args: str) -> list[dict[str, Any]]:
     data: list[dict[str, Any]] = cli(vault, "deadlines", "--today", TODAY, "--json", *args).json()
     return data
 
 
 @pytest.fixture(scope="module")
-def listed(demo_vault: SharedVault) -> list[dict[str, Any]]:
+def listed(demo_vault: CliTarget) -> list[dict[str, Any]]:
     """`deadlines --json` of the shared demo vault, as printed."""
     return deadlines_json(demo_vault)
 
@@ -79,7 +83,7 @@ def test_the_json_contract(listed: list[dict[str, Any]]) -> None:
 
 
 def test_within_overdue_and_assignee_filters(
-    demo_vault: SharedVault, listed: list[dict[str, Any]]
+    demo_vault: CliTarget, listed: list[dict[str, Any]]
 ) -> None:
     everything = listed
     horizon = (date.fromisoformat(TODAY) + timedelta(days=30)).isoformat()
@@ -95,17 +99,13 @@ def test_within_overdue_and_assignee_filters(
     mine = deadlines_json(demo_vault, "--assignee", name.upper())
     assert mine and {r["assignee"] for r in mine} == {name}
     assert len(mine) < len(everything)
-    error = run_cli(
-        "--vault", demo_vault.folder, "deadlines", "--assignee", "Nobody Here", env=demo_vault.env
-    )
+    error = attempt(demo_vault, "deadlines", "--assignee", "Nobody Here")
     assert_one_line_error(error, 1, "no staff member named 'Nobody Here'")
-    bad_day = run_cli(
-        "--vault", demo_vault.folder, "deadlines", "--today", "2026-13-01", env=demo_vault.env
-    )
+    bad_day = attempt(demo_vault, "deadlines", "--today", "2026-13-01")
     assert_one_line_error(bad_day, 1, "--today")
 
 
-def test_the_human_listing_says_why(demo_vault: SharedVault) -> None:
+def test_the_human_listing_says_why(demo_vault: CliTarget) -> None:
     out = cli(demo_vault, "deadlines", "--today", TODAY, "--within", "14").stdout
     assert out.splitlines()[0].split() == [
         "Due",
@@ -121,7 +121,7 @@ def test_the_human_listing_says_why(demo_vault: SharedVault) -> None:
 
 
 def test_calendar_export_is_stable_and_initials_only(
-    demo_vault: SharedVault, listed: list[dict[str, Any]], tmp_path: Path
+    demo_vault: CliTarget, listed: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
     done = cli(demo_vault, "deadlines", "--today", TODAY, "--ics", first)
@@ -135,24 +135,13 @@ def test_calendar_export_is_stable_and_initials_only(
     assert not [n for n in names if n in data]
     full = tmp_path / "full.ics"
     run = assert_ok(
-        run_cli(
-            "--vault",
-            demo_vault.folder,
-            "deadlines",
-            "--today",
-            TODAY,
-            "--ics",
-            full,
-            "--ics-names",
-            "full",
-            env=demo_vault.env,
-        )
+        attempt(demo_vault, "deadlines", "--today", TODAY, "--ics", full, "--ics-names", "full")
     )
     assert "full client names" in run.stderr
     assert [n for n in names if n in full.read_bytes().decode("utf-8").replace("\r\n ", "")]
 
 
-def test_affected_lists_open_matters_of_a_program(demo_vault: SharedVault) -> None:
+def test_affected_lists_open_matters_of_a_program(demo_vault: CliTarget) -> None:
     rows = cli(
         demo_vault, "affected", "--program", "labor-deferred-action", "--today", TODAY, "--json"
     ).json()
@@ -163,13 +152,11 @@ def test_affected_lists_open_matters_of_a_program(demo_vault: SharedVault) -> No
         )
         assert row["terminated_on"] is None
         assert row["policy_status"] == "paused"
-    error = run_cli(
-        "--vault", demo_vault.folder, "affected", "--program", "nope", env=demo_vault.env
-    )
+    error = attempt(demo_vault, "affected", "--program", "nope")
     assert_one_line_error(error, 1, "no program 'nope'")
 
 
-def test_the_weekly_report(demo_vault: SharedVault, tmp_path: Path) -> None:
+def test_the_weekly_report(demo_vault: CliTarget, tmp_path: Path) -> None:
     out = tmp_path / "weekly.docx"
     run = cli(demo_vault, "report", "deadlines", "--out", out, "--today", TODAY)
     assert "Wrote the deadline report" in run.stdout
@@ -177,19 +164,11 @@ def test_the_weekly_report(demo_vault: SharedVault, tmp_path: Path) -> None:
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert any("Overdue (" in h for h in headings)
     assert document.tables[0].rows[0].cells[0].text == "Assignee"
-    bad = run_cli(
-        "--vault",
-        demo_vault.folder,
-        "report",
-        "deadlines",
-        "--out",
-        tmp_path / "x.pdf",
-        env=demo_vault.env,
-    )
+    bad = attempt(demo_vault, "report", "deadlines", "--out", tmp_path / "x.pdf")
     assert_one_line_error(bad, 1, ".docx")
 
 
-def test_rules_show_and_override(own_vault: SharedVault) -> None:
+def test_rules_show_and_override(own_vault: CliTarget) -> None:
     shown = cli(own_vault, "rules", "show", "--json").json()
     programs = {p["id"]: p for p in shown["programs"]}
     rule = next(
@@ -201,7 +180,8 @@ def test_rules_show_and_override(own_vault: SharedVault) -> None:
         r["id"]: r["due"] for r in deadlines_json(own_vault) if r["kind"] == "renewal_file_by"
     }
     assert before
-    run = cli(own_vault, "--as", "Rosa", "rules", "set", "lda.renewal_file_by", "--days", "150")
+    rosa, actor = as_rosa(own_vault)
+    run = cli(own_vault, *rosa, "rules", "set", "lda.renewal_file_by", "--days", "150")
     assert "150 days before the end of deferred action" in run.stdout
     after = {
         r["id"]: r["due"]
@@ -213,7 +193,7 @@ def test_rules_show_and_override(own_vault: SharedVault) -> None:
     audit = cli(own_vault, "audit", "--json", "--limit", "5").json()
     assert any(
         e["action"] == "rule_override"
-        and e["actor"] == "Rosa"
+        and e["actor"] == actor
         and "lda.renewal_file_by" in e["summary"]
         for e in audit
     )
@@ -225,18 +205,15 @@ def test_rules_show_and_override(own_vault: SharedVault) -> None:
         r["id"]: r["due"] for r in deadlines_json(own_vault) if r["kind"] == "renewal_file_by"
     }
     assert restored == before
-    error = run_cli(
-        "--vault", own_vault.folder, "rules", "set", "lda.nothing", "--days", "3", env=own_vault.env
-    )
+    error = attempt(own_vault, "rules", "set", "lda.nothing", "--days", "3")
     assert_one_line_error(error, 1, "no rule 'lda.nothing'")
 
 
-def test_done_snooze_and_tasks(own_vault: SharedVault) -> None:
+def test_done_snooze_and_tasks(own_vault: CliTarget) -> None:
+    rosa, actor = as_rosa(own_vault)
     first = deadlines_json(own_vault, "--overdue")[0]
-    done = cli(
-        own_vault, "--as", "Rosa", "deadline", "done", first["id"], "--today", TODAY, "--json"
-    ).json()
-    assert (done["status"], done["done_by"]) == ("done", "Rosa")
+    done = cli(own_vault, *rosa, "deadline", "done", first["id"], "--today", TODAY, "--json").json()
+    assert (done["status"], done["done_by"]) == ("done", actor)
     assert first["id"] not in {r["id"] for r in deadlines_json(own_vault)}
     assert first["id"] in {r["id"] for r in deadlines_json(own_vault, "--all")}
     second = deadlines_json(own_vault, "--overdue")[0]
@@ -282,26 +259,15 @@ def test_done_snooze_and_tasks(own_vault: SharedVault) -> None:
     actions = {e["action"] for e in audit}
     assert {"deadline_done", "deadline_snooze", "create"} <= actions
     assert not any("worker" in e["summary"].lower() for e in audit)
-    missing = run_cli(
-        "--vault", own_vault.folder, "deadline", "done", "99999-lda.grant_end", env=own_vault.env
-    )
+    missing = attempt(own_vault, "deadline", "done", "99999-lda.grant_end")
     assert_one_line_error(missing, 1, "no deadline 99999-lda.grant_end")
-    past = run_cli(
-        "--vault",
-        own_vault.folder,
-        "deadline",
-        "snooze",
-        second["id"],
-        "--until",
-        "2026-01-01",
-        "--today",
-        TODAY,
-        env=own_vault.env,
+    past = attempt(
+        own_vault, "deadline", "snooze", second["id"], "--until", "2026-01-01", "--today", TODAY
     )
     assert_one_line_error(past, 1, "after today")
 
 
-def test_policy_change_and_closed_days(own_vault: SharedVault) -> None:
+def test_policy_change_and_closed_days(own_vault: CliTarget) -> None:
     run = cli(
         own_vault,
         "rules",
