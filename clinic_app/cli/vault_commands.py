@@ -253,7 +253,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     finally:
         vault.close()
-    _report_check(args, list(report.problems), list(report.notes), report.files_checked)
+    _report_check(
+        args,
+        list(report.problems),
+        list(report.notes),
+        report.files_checked,
+        on_server=vault.kind != VAULT,
+    )
     return 0 if report.ok else 1
 
 
@@ -265,21 +271,46 @@ def _report_damage(args: argparse.Namespace, exc: DamagedError) -> None:
 
 
 def _report_check(
-    args: argparse.Namespace, problems: list[str], notes: list[str], files: int
+    args: argparse.Namespace,
+    problems: list[str],
+    notes: list[str],
+    files: int,
+    *,
+    on_server: bool = False,
 ) -> None:
     if getattr(args, "json", False):
         print_json(
             {"ok": not problems, "problems": problems, "notes": notes, "files_checked": files}
         )
         return
-    if problems:
+    # The clinic server has no key slots of the vault's kind (its logins are PostgreSQL's), and
+    # is restored from the clinic's nightly dump, not from a vault backup.
+    if problems and on_server:
         print(
-            "The vault is damaged or was altered: "
-            + "; ".join(problems)
-            + ". Restore it from a backup.",
+            _(
+                "The clinic server's database is damaged or was altered: {problems}. Restore it "
+                "from the clinic's latest backup (docs/server.md, Backups)."
+            ).format(problems="; ".join(problems)),
             file=sys.stderr,
         )
+    elif problems:
+        print(
+            _("The vault is damaged or was altered: {problems}. Restore it from a backup.").format(
+                problems="; ".join(problems)
+            ),
+            file=sys.stderr,
+        )
+    elif on_server:
+        print(
+            _("Clinic server OK: database, audit log and {files} stored file(s) verified.").format(
+                files=files
+            )
+        )
     else:
-        print(f"Vault OK: database, key slots, audit log and {files} stored file(s) verified.")
+        print(
+            _(
+                "Vault OK: database, key slots, audit log and {files} stored file(s) verified."
+            ).format(files=files)
+        )
     for note in notes:
         print(f"Note: {note}.")

@@ -10,13 +10,17 @@ from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services.backup_copies import from_iso, iso
 from clinic_app.services.backup_plan import get_plan
 from clinic_app.services.backup_runs import read_record
-from clinic_app.store.base import Store
+from clinic_app.store.base import VAULT, Store
 
 MISSED_TWICE = {
     "daily": N_("at least two daily backups were missed"),
     "weekly": N_("at least two weekly backups were missed"),
     "on-close": N_("no backup for more than two days"),
 }
+
+SERVER_BACKUPS = N_(
+    "The clinic server is backed up on the server by its administrator (docs/server.md, Backups)."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ def ago(delta: timedelta) -> str:
 def backup_status(vault: Store, *, now: datetime) -> BackupStatus:
     """The newest verified copy at any destination (from the vault's own record, so it is known
     while the drive is unplugged), and a warning once the plan's period was missed twice."""
+    if vault.kind != VAULT:
+        # The clinic server is backed up where it runs (pg_dump, docs/server.md), not by this
+        # computer's backup plan (which it refuses): nothing to set or warn about here.
+        return BackupStatus("off", None, "", None, False, _(SERVER_BACKUPS))
     plan = get_plan(vault)
     labels = {str(d.path): d.label for d in plan.destinations}
     record = read_record(vault)

@@ -221,6 +221,14 @@ def _connect_error(exc: SADatabaseError, where: str, user: str) -> ClinicError:
                 where=where
             )
         )
+    if str(getattr(exc.orig, "sqlstate", "") or "") == "42P01":  # undefined table
+        # A database of the server, but not one `server init` set up for the clinic.
+        return ServerError(
+            _(
+                "The database at {where} is not a clinic's (it has none of the app's tables); "
+                "check the address, or set it up with 'clinic-app server init'."
+            ).format(where=where)
+        )
     translated = translate(exc, where)
     if translated is not None:
         return translated

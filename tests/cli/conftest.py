@@ -23,14 +23,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
-from tests.conftest import PASSPHRASE, SAMPLE_CSV
+from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
 
 
 def _find_cli() -> Path:
@@ -227,6 +227,40 @@ class CliTarget:
         """A command's --json output, after checking it succeeded quietly."""
         return assert_ok(self.cli(*args, "--json")).json()
 
+    def open(self) -> Any:
+        """The store opened in this process (a Vault or a PostgresStore): for building a test's
+        data through the services, or reading what a command left. Close it after use."""
+        secret = self.env[self.secret_var]
+        if self.is_vault:
+            from clinic_app.services import vault_ops
+
+            return vault_ops.open_vault(Path(self.place[1]), passphrase=secret, actor="tester")
+        from clinic_app.store.postgres import PostgresStore
+
+        return PostgresStore.connect(self.place[1], user=self.place[3], password=secret)
+
+    def raw_sql(self, *statements: str) -> None:
+        """Run SQL past the app in one transaction, as someone altering the store would: in the
+        unlocked vault database, or as the test clinic server's login (its superuser)."""
+        if self.is_vault:
+            vault = self.open()
+            try:
+                with vault.engine.begin() as conn:
+                    for statement in statements:
+                        conn.exec_driver_sql(statement)
+            finally:
+                vault.close()
+            return
+        from clinic_app.store.postgres import make_engine
+
+        engine = make_engine(self.place[1], self.place[3], self.env[self.secret_var])
+        try:
+            with engine.begin() as conn:
+                for statement in statements:
+                    conn.exec_driver_sql(statement)
+        finally:
+            engine.dispose()
+
 
 @pytest.fixture(scope="module")
 def cli_store_kind(request: pytest.FixtureRequest) -> str:
@@ -243,15 +277,25 @@ def new_cli_target(
     tmp_path_factory: pytest.TempPathFactory,
     *,
     init: bool = True,
+    fast: bool = False,
 ) -> Iterator[CliTarget]:
     """A new, empty store of `kind` (a vault made with `init`, or a database made from the test
     clinic server's template), removed afterwards. With init=False a vault's folder is only named
-    (for commands that create it, such as `demo`); a server database is always made."""
+    (for commands that create it, such as `demo`); a server database is always made. fast=True
+    makes the vault through the services with the tests' cheap key derivation, so each run's
+    unlock is quick (as the server's template database is)."""
     base = tmp_path_factory.mktemp(f"cli-{kind}")
     if kind == "vault":
         folder = base / "vault"
         env = make_env(base / "home")
-        if init:
+        if init and fast:
+            from clinic_app.services import vault_ops
+
+            vault, _code = vault_ops.create_vault(
+                folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF
+            )
+            vault.close()
+        elif init:
             assert_ok(run_cli("--vault", folder, "init", env=env))
         yield CliTarget(
             "vault",
@@ -260,7 +304,7 @@ def new_cli_target(
             "intake-desk",
             "CLINIC_APP_PASSPHRASE",
             "--passphrase-stdin",
-            lambda: hashlib.sha256((folder / "vault.db").read_bytes()).hexdigest(),
+            lambda: _vault_digest(folder),
         )
         return
     cluster = request.getfixturevalue("pg_server")
@@ -299,7 +343,7 @@ def cli_sample(
     """A module's store (its own, apart from `cli_target`) filled with the sample spreadsheet by
     `import` (--as intake-desk on a vault); `filled` is that run. Tests may read it and add
     records of their own, but must not change or remove the sample's."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
         target.filled = assert_ok(target.cli("import", SAMPLE_CSV))
         yield target
 
@@ -310,8 +354,31 @@ def cli_empty(
 ) -> Iterator[CliTarget]:
     """A module's store that stays empty (its own, apart from `cli_target`): for dry runs,
     refused input and failing imports, checked with `fingerprint()`."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
         yield target
+
+
+@pytest.fixture
+def cli_blank(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], CliTarget]]:
+    """Makes places with no records yet, for commands that fill or create a store (`demo`):
+    a vault folder not yet made, or a new, empty database on the clinic server. Removed after
+    the test."""
+    with ExitStack() as stack:
+
+        def make() -> CliTarget:
+            return stack.enter_context(
+                new_cli_target(cli_store_kind, request, tmp_path_factory, init=False)
+            )
+
+        yield make
+
+
+def _vault_digest(folder: Path) -> str:
+    """The vault's database file, hashed (a folder with no vault: a fixed marker)."""
+    db = folder / "vault.db"
+    return hashlib.sha256(db.read_bytes()).hexdigest() if db.exists() else "no vault"
 
 
 def _database_digest(cluster: Any, name: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from clinic_app.services import vault_ops
 from tests.cli.conftest import (
+    CliTarget,
     Run,
     SharedVault,
     assert_ok,
@@ -32,10 +33,46 @@ def _flip(path: Path, offset: int, count: int = 16) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_check_on_a_clean_vault(sample_vault: SharedVault) -> None:
-    run = assert_ok(run_cli("--vault", sample_vault.folder, "check", env=sample_vault.env))
-    assert run.stdout.startswith("Vault OK: database, key slots, audit log"), run
+def test_check_on_a_clean_store(cli_sample: CliTarget) -> None:
+    run = assert_ok(cli_sample.cli("check"))
+    # A vault has key slots of its own; the clinic server's logins are PostgreSQL's.
+    expected = (
+        "Vault OK: database, key slots, audit log and "
+        if cli_sample.is_vault
+        else "Clinic server OK: database, audit log and "
+    )
+    assert run.stdout.startswith(expected), run
+    assert run.stdout.splitlines()[0].endswith(" stored file(s) verified."), run
     assert run.stderr == ""
+    report = cli_sample.json("check")
+    assert report["ok"] is True and report["problems"] == [], report
+
+
+def test_check_names_an_altered_audit_event(cli_target: CliTarget) -> None:
+    """Someone with the database in hand (an unlocked copy of the vault, or the server's
+    superuser) rewrites one event of the audit log past its append-only guard."""
+    for first, last in (("Ana", "Flores"), ("Luis", "Pérez"), ("Mei", "Chen")):
+        assert_ok(cli_target.cli("client", "add", "--first-name", first, "--last-name", last))
+    events = cli_target.json("audit")
+    middle = sorted(e["id"] for e in events)[len(events) // 2]
+    before = cli_target.fingerprint()
+    if cli_target.is_vault:  # SQLite's guard is a trigger that only dropping it removes
+        bypass = ["DROP TRIGGER audit_event_no_update"]
+    else:  # PostgreSQL's superuser can switch user triggers off for a transaction
+        bypass = ["SET LOCAL session_replication_role = replica"]
+    cli_target.raw_sql(
+        *bypass, f"UPDATE audit_event SET summary = 'nothing to see' WHERE id = {middle}"
+    )
+    assert cli_target.fingerprint() != before
+
+    run = cli_target.cli("check")
+    line = assert_one_line_error(run, 1, "damaged or was altered", f"audit log event {middle}")
+    assert "restore" in line.lower()
+    assert run.stdout == ""
+    report = cli_target.cli("check", "--json")
+    assert report.returncode == 1, report
+    problems = report.json()["problems"]
+    assert problems and all(f"audit log event {middle}" in p for p in problems), problems
 
 
 # -- bytes flipped in the middle of the database ---------------------------------------------------
@@ -78,6 +115,7 @@ def middle_damage(demo_400: SharedVault, tmp_path_factory: pytest.TempPathFactor
     )
 
 
+@pytest.mark.vault_only  # bytes of the vault's database file
 def test_check_fails_clearly_after_bytes_are_flipped(middle_damage: Damaged) -> None:
     run = middle_damage.check
     assert_one_line_error(run, (1, 3), "damaged")
@@ -85,6 +123,7 @@ def test_check_fails_clearly_after_bytes_are_flipped(middle_damage: Damaged) -> 
     assert "restore" in run.stderr.lower()
 
 
+@pytest.mark.vault_only  # bytes of the vault's database file
 def test_check_json_reports_the_damage(middle_damage: Damaged) -> None:
     run = middle_damage.check_json
     assert run.returncode in (1, 3), run
@@ -94,6 +133,7 @@ def test_check_json_reports_the_damage(middle_damage: Damaged) -> None:
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.vault_only  # bytes of the vault's database file
 @pytest.mark.parametrize("command", READERS)
 def test_reading_a_damaged_vault_never_shows_wrong_data(
     middle_damage: Damaged, command: str
@@ -108,6 +148,7 @@ def test_reading_a_damaged_vault_never_shows_wrong_data(
         assert run.stdout == ""
 
 
+@pytest.mark.vault_only  # bytes of the vault's database file
 def test_check_damage_message_says_things_once(middle_damage: Damaged) -> None:
     line = middle_damage.check.stderr.strip().lower()
     assert line.count("restore it from a backup") == 1, line
@@ -139,6 +180,7 @@ def client_page_damage(demo_400: SharedVault, tmp_path_factory: pytest.TempPathF
     return run_cli("--vault", folder, "clients", "--json", env=demo_400.env)
 
 
+@pytest.mark.vault_only  # a page of the vault's database file
 def test_damaged_client_table_is_reported_not_listed(client_page_damage: Run) -> None:
     # The page every client listing reads fails its authentication: no data, one clear line.
     run = client_page_damage
@@ -149,6 +191,7 @@ def test_damaged_client_table_is_reported_not_listed(client_page_damage: Run) ->
 # -- key slots ----------------------------------------------------------------------------------------
 
 
+@pytest.mark.vault_only  # the vault's key slots file
 def test_check_names_a_tampered_recovery_slot(sample_vault: SharedVault, tmp_path: Path) -> None:
     folder = copy_vault(sample_vault.folder, tmp_path / "vault")
     path = folder / "keyslots.json"
@@ -165,6 +208,7 @@ def test_check_names_a_tampered_recovery_slot(sample_vault: SharedVault, tmp_pat
     assert run.stdout == ""
 
 
+@pytest.mark.vault_only  # the vault's key slots file
 def test_check_notices_a_removed_recovery_slot(sample_vault: SharedVault, tmp_path: Path) -> None:
     folder = copy_vault(sample_vault.folder, tmp_path / "vault")
     path = folder / "keyslots.json"
@@ -179,6 +223,7 @@ def test_check_notices_a_removed_recovery_slot(sample_vault: SharedVault, tmp_pa
 # -- a database that is not this vault's, or gone ----------------------------------------------------------
 
 
+@pytest.mark.vault_only  # the vault's files: key slots of one, database of another
 def test_database_of_another_vault_is_unreadable_without_noise(
     sample_vault: SharedVault, demo_400: SharedVault, tmp_path: Path
 ) -> None:
@@ -193,16 +238,28 @@ def test_database_of_another_vault_is_unreadable_without_noise(
 
 
 @pytest.mark.parametrize("how", ["deleted", "emptied"])
-def test_missing_database_is_not_shown_as_an_empty_vault(
-    sample_vault: SharedVault, tmp_path: Path, how: str
+def test_missing_database_is_not_shown_as_an_empty_store(
+    cli_sample: CliTarget, request: pytest.FixtureRequest, tmp_path: Path, how: str
 ) -> None:
-    folder = copy_vault(sample_vault.folder, tmp_path / "vault")
-    if how == "deleted":
-        (folder / "vault.db").unlink()
-    else:
-        (folder / "vault.db").write_bytes(b"")
-    listing = run_cli("--vault", folder, "clients", "--json", env=sample_vault.env)
+    if cli_sample.is_vault:  # the vault's database file, deleted or emptied
+        folder = copy_vault(Path(cli_sample.place[1]), tmp_path / "vault")
+        if how == "deleted":
+            (folder / "vault.db").unlink()
+        else:
+            (folder / "vault.db").write_bytes(b"")
+        place = ["--vault", str(folder)]
+    else:  # a database gone from the server, or one holding none of the app's tables
+        cluster = request.getfixturevalue("pg_server")
+        name = f"{how}_{abs(hash(str(tmp_path))) % 10**8}"
+        if how == "emptied":
+            cluster.create_database(name)
+            request.addfinalizer(lambda: cluster.drop_database(name))
+        place = ["--server", cluster.url(name), "--user", cluster.user]
+    listing = run_cli(*place, "clients", "--json", env=cli_sample.env)
     assert listing.returncode != 0 and listing.stdout != "[]\n", listing
     assert_one_line_error(listing, (1, 3))
-    check = run_cli("--vault", folder, "check", env=sample_vault.env)
+    check = run_cli(*place, "check", env=cli_sample.env)
     assert_one_line_error(check, (1, 3))
+    if not cli_sample.is_vault:  # the sentence says what to do about it
+        for run in (listing, check):
+            assert "check the address" in run.stderr, run

@@ -1,10 +1,12 @@
-"""import, clients, matters, letters, client, audit and demo, against the shared sample vault."""
+"""import, clients, matters, letters, client, audit and demo, on a store filled with the sample
+spreadsheet: a vault and the clinic server (`--stores`)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -14,14 +16,13 @@ import pytest
 
 from clinic_app.domain.vocab import DEFAULT_PROGRAM, MATTER_KINDS, MATTER_STATUSES
 from tests.cli.conftest import (
+    RECOVERY_CODE_RE,
+    CliTarget,
     Run,
-    SharedVault,
     assert_ok,
     assert_one_line_error,
     in_parallel,
-    make_env,
     recovery_code_from,
-    run_cli,
     sample_rows,
 )
 from tests.conftest import SAMPLE_CSV
@@ -42,10 +43,6 @@ LETTER_KEYS = {"id", "agency", "employer", "period_start", "period_end"}
 A_NUMBER = re.compile(r"A\d{9}")
 
 
-def _json(vault: SharedVault, *args: str) -> Any:
-    return assert_ok(run_cli("--vault", vault.folder, *args, "--json", env=vault.env)).json()
-
-
 def _by_name(clients: list[dict[str, Any]], first: str, last: str) -> dict[str, Any]:
     found = [c for c in clients if c["first_name"] == first and c["last_name"] == last]
     assert len(found) == 1, (first, last, clients)
@@ -53,8 +50,8 @@ def _by_name(clients: list[dict[str, Any]], first: str, last: str) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-def clients(sample_clients_json: str) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = json.loads(sample_clients_json)
+def clients(cli_sample: CliTarget) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = cli_sample.json("clients")
     return data
 
 
@@ -63,20 +60,11 @@ def brenda(clients: list[dict[str, Any]]) -> dict[str, Any]:
     return _by_name(clients, "Brenda Yaneth", "Flores Nájera")
 
 
-@pytest.fixture(scope="module")
-def empty_vault(tmp_path_factory: pytest.TempPathFactory) -> SharedVault:
-    """A vault that must stay empty: only dry runs and failing imports go here."""
-    base = tmp_path_factory.mktemp("empty")
-    env = make_env(base / "home")
-    created = assert_ok(run_cli("--vault", base / "vault", "init", env=env))
-    return SharedVault(base / "vault", env, created)
-
-
 # -- import ---------------------------------------------------------------------------------------
 
 
-def test_import_prints_one_summary_line(sample_vault: SharedVault) -> None:
-    run = sample_vault.filled
+def test_import_prints_one_summary_line(cli_sample: CliTarget) -> None:
+    run = cli_sample.filled
     assert run is not None
     assert run.stderr == ""
     lines = run.stdout.splitlines()
@@ -86,19 +74,15 @@ def test_import_prints_one_summary_line(sample_vault: SharedVault) -> None:
     ), run
 
 
-def test_import_dry_run_writes_nothing(empty_vault: SharedVault) -> None:
-    db_before = (empty_vault.folder / "vault.db").read_bytes()
-    run = assert_ok(
-        run_cli(
-            "--vault", empty_vault.folder, "import", "--dry-run", SAMPLE_CSV, env=empty_vault.env
-        )
-    )
+def test_import_dry_run_writes_nothing(cli_empty: CliTarget) -> None:
+    before = cli_empty.fingerprint()
+    run = assert_ok(cli_empty.cli("import", "--dry-run", SAMPLE_CSV))
     assert run.stdout.startswith("Would import 24 row(s): 24 clients"), run
     assert "nothing was written" in run.stdout
-    assert (empty_vault.folder / "vault.db").read_bytes() == db_before
-    assert _json(empty_vault, "clients") == []
+    assert cli_empty.fingerprint() == before
+    assert cli_empty.json("clients") == []
 
-    as_json = _json(empty_vault, "import", "--dry-run", str(SAMPLE_CSV))
+    as_json = cli_empty.json("import", "--dry-run", str(SAMPLE_CSV))
     assert as_json["ok"] is True
     assert as_json["dry_run"] is True
     assert as_json["rows"] == 24
@@ -126,13 +110,13 @@ BAD_PROBLEMS = [
 
 
 def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
-    empty_vault: SharedVault, tmp_path: Path
+    cli_empty: CliTarget, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad rows.csv"
     bad.write_text(BAD_CSV, encoding="utf-8")
-    db_before = (empty_vault.folder / "vault.db").read_bytes()
+    before = cli_empty.fingerprint()
 
-    run = run_cli("--vault", empty_vault.folder, "import", bad, env=empty_vault.env)
+    run = cli_empty.cli("import", bad)
     assert run.returncode == 1, run
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
@@ -142,7 +126,7 @@ def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
     assert all(problems), run
     assert [(int(m.group(1)), m.group(2)) for m in problems if m] == BAD_PROBLEMS
 
-    as_json = run_cli("--vault", empty_vault.folder, "import", "--json", bad, env=empty_vault.env)
+    as_json = cli_empty.cli("import", "--json", bad)
     assert as_json.returncode == 1, as_json
     report = as_json.json()
     assert report["ok"] is False
@@ -151,21 +135,19 @@ def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
     assert report["created"] == {}
 
     # All or nothing: the valid first row was not kept either.
-    assert (empty_vault.folder / "vault.db").read_bytes() == db_before
-    assert _json(empty_vault, "clients") == []
+    assert cli_empty.fingerprint() == before
+    assert cli_empty.json("clients") == []
 
 
-def test_import_of_a_missing_file(empty_vault: SharedVault, tmp_path: Path) -> None:
+def test_import_of_a_missing_file(cli_empty: CliTarget, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.csv"
-    run = run_cli("--vault", empty_vault.folder, "import", missing, env=empty_vault.env)
+    run = cli_empty.cli("import", missing)
     assert_one_line_error(run, 1, "nowhere.csv")
     assert run.stdout == ""
 
 
-def test_second_import_reports_matches_and_adds_nothing(sample_vault: SharedVault) -> None:
-    again = assert_ok(
-        run_cli("--vault", sample_vault.folder, "import", SAMPLE_CSV, env=sample_vault.env)
-    )
+def test_second_import_reports_matches_and_adds_nothing(cli_sample: CliTarget) -> None:
+    again = assert_ok(cli_sample.cli("import", SAMPLE_CSV))
     lines = again.stdout.splitlines()
     assert lines[-1] == "Imported 24 row(s): nothing new.", again
     matched_rows = {
@@ -173,7 +155,7 @@ def test_second_import_reports_matches_and_adds_nothing(sample_vault: SharedVaul
     }
     assert matched_rows == set(range(2, 26))
 
-    as_json = _json(sample_vault, "import", str(SAMPLE_CSV))
+    as_json = cli_sample.json("import", str(SAMPLE_CSV))
     assert as_json["ok"] is True
     assert as_json["dry_run"] is False
     assert as_json["rows"] == 24
@@ -182,7 +164,7 @@ def test_second_import_reports_matches_and_adds_nothing(sample_vault: SharedVaul
     assert len(as_json["matches"]) >= 24
     assert all(m.startswith("row ") for m in as_json["matches"])
 
-    assert len(_json(sample_vault, "clients")) == 24
+    assert len(cli_sample.json("clients")) == 24
 
 
 # -- clients ---------------------------------------------------------------------------------------
@@ -208,8 +190,8 @@ def test_clients_json(clients: list[dict[str, Any]]) -> None:
     )
 
 
-def test_clients_table(sample_vault: SharedVault) -> None:
-    run = assert_ok(run_cli("--vault", sample_vault.folder, "clients", env=sample_vault.env))
+def test_clients_table(cli_sample: CliTarget) -> None:
+    run = assert_ok(cli_sample.cli("clients"))
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["ID", "Name", "A-number", "Born", "Lang", "Employer"]
     assert len(lines) == 2 + 24
@@ -226,30 +208,19 @@ def test_clients_table(sample_vault: SharedVault) -> None:
     ],
     ids=["accents-and-case", "a-number-spelled", "receipt", "upper-no-accent"],
 )
-def test_clients_search(
-    sample_vault: SharedVault, text: str, expected: set[tuple[str, str]]
-) -> None:
-    found = _json(sample_vault, "clients", "--search", text)
+def test_clients_search(cli_sample: CliTarget, text: str, expected: set[tuple[str, str]]) -> None:
+    found = cli_sample.json("clients", "--search", text)
     assert {(c["first_name"], c["last_name"]) for c in found} == expected
     assert len(found) == len(expected)
 
 
-def test_clients_search_by_employer_and_no_match(sample_vault: SharedVault) -> None:
-    found = _json(sample_vault, "clients", "--search", "evergreen")
+def test_clients_search_by_employer_and_no_match(cli_sample: CliTarget) -> None:
+    found = cli_sample.json("clients", "--search", "evergreen")
     expected = {
         (r["first_name"], r["last_name"]) for r in ROWS if r["employer"].startswith("Evergreen")
     }
     assert {(c["first_name"], c["last_name"]) for c in found} == expected
-    none = assert_ok(
-        run_cli(
-            "--vault",
-            sample_vault.folder,
-            "clients",
-            "--search",
-            "zzqx nobody",
-            env=sample_vault.env,
-        )
-    )
+    none = assert_ok(cli_sample.cli("clients", "--search", "zzqx nobody"))
     assert none.stdout.strip() == "No clients match."
 
 
@@ -257,9 +228,9 @@ def test_clients_search_by_employer_and_no_match(sample_vault: SharedVault) -> N
 
 
 def test_matters_json(
-    sample_vault: SharedVault, brenda: dict[str, Any], clients: list[dict[str, Any]]
+    cli_sample: CliTarget, brenda: dict[str, Any], clients: list[dict[str, Any]]
 ) -> None:
-    matters = _json(sample_vault, "matters")
+    matters = cli_sample.json("matters")
     assert len(matters) == 24
     client_ids = {c["id"] for c in clients}
     for matter in matters:
@@ -282,14 +253,14 @@ def test_matters_json(
     assert len([m for m in matters if m["receipt_number"] is None]) == 1
 
 
-def test_matters_for_one_client(sample_vault: SharedVault, brenda: dict[str, Any]) -> None:
-    matters = _json(sample_vault, "matters", "--client", str(brenda["id"]))
+def test_matters_for_one_client(cli_sample: CliTarget, brenda: dict[str, Any]) -> None:
+    matters = cli_sample.json("matters", "--client", str(brenda["id"]))
     assert [m["client_id"] for m in matters] == [brenda["id"]]
     assert matters[0]["receipt_number"] == "IOE8100104729"
 
 
-def test_letters_json(sample_vault: SharedVault) -> None:
-    letters = _json(sample_vault, "letters")
+def test_letters_json(cli_sample: CliTarget) -> None:
+    letters = cli_sample.json("letters")
     assert len(letters) == 4
     for letter in letters:
         assert letter.keys() >= LETTER_KEYS
@@ -307,8 +278,8 @@ def test_letters_json(sample_vault: SharedVault) -> None:
 # -- one client, and the audit log --------------------------------------------------------------------
 
 
-def test_client_json_and_text(sample_vault: SharedVault, brenda: dict[str, Any]) -> None:
-    record = _json(sample_vault, "client", str(brenda["id"]))
+def test_client_json_and_text(cli_sample: CliTarget, brenda: dict[str, Any]) -> None:
+    record = cli_sample.json("client", str(brenda["id"]))
     assert record["id"] == brenda["id"]
     assert (record["first_name"], record["last_name"]) == ("Brenda Yaneth", "Flores Nájera")
     assert record["a_number"] == "A763371143"
@@ -316,24 +287,22 @@ def test_client_json_and_text(sample_vault: SharedVault, brenda: dict[str, Any])
     assert [m["receipt_number"] for m in record["matters"]] == ["IOE8100104729"]
     assert isinstance(record["notes"], list)
 
-    text = assert_ok(
-        run_cli("--vault", sample_vault.folder, "client", str(brenda["id"]), env=sample_vault.env)
-    )
+    text = assert_ok(cli_sample.cli("client", str(brenda["id"])))
     assert text.stdout.splitlines()[0] == f"Brenda Yaneth Flores Nájera (client {brenda['id']})"
     assert "A-number: A763371143" in text.stdout
     assert "IOE8100104729" in text.stdout
 
 
-def test_client_with_a_note(sample_vault: SharedVault, clients: list[dict[str, Any]]) -> None:
+def test_client_with_a_note(cli_sample: CliTarget, clients: list[dict[str, Any]]) -> None:
     alejandro = _by_name(clients, "Alejandro", "Aguilar Ramos")
-    record = _json(sample_vault, "client", str(alejandro["id"]))
+    record = cli_sample.json("client", str(alejandro["id"]))
     assert [n["body"] for n in record["notes"]] == [
         "Prefers calls after 6pm; do not leave voicemail."
     ]
 
 
-def test_client_unknown_id(sample_vault: SharedVault) -> None:
-    run = run_cli("--vault", sample_vault.folder, "client", "99999", env=sample_vault.env)
+def test_client_unknown_id(cli_sample: CliTarget) -> None:
+    run = cli_sample.cli("client", "99999")
     assert_one_line_error(run, 1, "99999")
     assert run.stdout == ""
 
@@ -350,8 +319,8 @@ def _client_data() -> set[str]:
     return values
 
 
-def test_audit_log_holds_no_client_data(sample_vault: SharedVault) -> None:
-    events = _json(sample_vault, "audit", "--limit", "10000")
+def test_audit_log_holds_no_client_data(cli_sample: CliTarget) -> None:
+    events = cli_sample.json("audit", "--limit", "10000")
     assert events, "the audit log is empty"
     for event in events:
         assert {
@@ -365,35 +334,39 @@ def test_audit_log_holds_no_client_data(sample_vault: SharedVault) -> None:
         } <= event.keys()
     actions = {e["action"] for e in events}
     assert {"create", "import"} <= actions
-    # Newest first; the import was done --as intake-desk.
+    # Newest first; the import names who did it: --as intake-desk in a vault, the login on the
+    # clinic server.
     assert [e["id"] for e in events] == sorted((e["id"] for e in events), reverse=True)
-    assert any(e["action"] == "import" and e["actor"] == "intake-desk" for e in events)
-    table = assert_ok(
-        run_cli("--vault", sample_vault.folder, "audit", "--limit", "10000", env=sample_vault.env)
-    )
+    importers = {e["actor"] for e in events if e["action"] == "import"}
+    assert importers == {"intake-desk" if cli_sample.is_vault else cli_sample.actor}
+    table = assert_ok(cli_sample.cli("audit", "--limit", "10000"))
     assert table.stdout.splitlines()[0].split()[:3] == ["ID", "When", "(UTC)"]
     for output in (json.dumps(events, ensure_ascii=False), table.stdout):
         for value in _client_data():
             assert value not in output, value
 
 
-# -- demo --------------------------------------------------------------------------------------------
+# -- demo ------------------------------------------------------------------------------------------
 
 
-def test_demo_is_deterministic(isolated_home: Path, tmp_path: Path) -> None:
-    env = make_env(isolated_home)
+def test_demo_is_deterministic(cli_blank: Callable[[], CliTarget]) -> None:
+    places = [cli_blank(), cli_blank()]
 
-    def demo_then_list(folder: Path) -> tuple[Run, Run]:
-        made = run_cli("--vault", folder, "demo", "--clients", "50", "--seed", "7", env=env)
-        return made, run_cli("--vault", folder, "clients", "--json", env=env)
+    def demo_then_list(place: CliTarget) -> tuple[Run, Run]:
+        made = place.cli("demo", "--clients", "50", "--seed", "7")
+        return made, place.cli("clients", "--json")
 
-    folders = [tmp_path / "one", tmp_path / "two"]
-    results = in_parallel(*(partial(demo_then_list, folder) for folder in folders))
+    results = in_parallel(*(partial(demo_then_list, place) for place in places))
     listings = []
-    for folder, (made, listed) in zip(folders, results, strict=True):
+    for place, (made, listed) in zip(places, results, strict=True):
         assert_ok(made)
-        assert made.stdout.startswith(f"Demo vault in {folder}: 50 workers, "), made
-        recovery_code_from(made.stdout)  # a new vault: its recovery code is shown
+        if place.is_vault:
+            assert made.stdout.startswith(f"Demo vault in {place.place[1]}: 50 workers, "), made
+            recovery_code_from(made.stdout)  # a new vault: its recovery code is shown
+        else:  # the server's database existed already: no recovery code of its own
+            assert made.stdout.startswith("Demo data on the clinic server at "), made
+            assert ": 50 workers, " in made.stdout, made
+            assert not RECOVERY_CODE_RE.search(made.stdout), made
         listings.append(assert_ok(listed).stdout)
     assert listings[0] == listings[1]
     clients = json.loads(listings[0])
@@ -402,24 +375,10 @@ def test_demo_is_deterministic(isolated_home: Path, tmp_path: Path) -> None:
     assert len({c["employer"] for c in clients}) > 1
 
 
-def test_demo_built_around_a_given_day(isolated_home: Path, tmp_path: Path) -> None:
-    env = make_env(isolated_home)
-    folder = tmp_path / "v"
-    assert_ok(
-        run_cli(
-            "--vault",
-            folder,
-            "demo",
-            "--clients",
-            "30",
-            "--seed",
-            "7",
-            "--today",
-            "2026-01-01",
-            env=env,
-        )
-    )
-    matters = assert_ok(run_cli("--vault", folder, "matters", "--json", env=env)).json()
+def test_demo_built_around_a_given_day(cli_blank: Callable[[], CliTarget]) -> None:
+    place = cli_blank()
+    assert_ok(place.cli("demo", "--clients", "30", "--seed", "7", "--today", "2026-01-01"))
+    matters = place.json("matters")
     today = date(2026, 1, 1)
     ends = [date.fromisoformat(m["grant_end"]) for m in matters if m["grant_end"]]
     assert ends, matters
@@ -434,9 +393,20 @@ def test_demo_built_around_a_given_day(isolated_home: Path, tmp_path: Path) -> N
     [(["--today", "2026-13-01"], "--today"), (["--clients", "0"], "--clients")],
     ids=["bad-date", "no-clients"],
 )
-def test_demo_rejects_bad_options(
-    cli_env: dict[str, str], tmp_path: Path, args: list[str], needle: str
-) -> None:
-    run = run_cli("--vault", tmp_path / "v", "demo", *args, env=cli_env)
+def test_demo_rejects_bad_options(cli_empty: CliTarget, args: list[str], needle: str) -> None:
+    before = cli_empty.fingerprint()
+    run = cli_empty.cli("demo", *args)
     assert_one_line_error(run, 1, needle)
-    assert not (tmp_path / "v").exists()
+    assert cli_empty.fingerprint() == before
+
+
+def test_demo_into_a_folder_not_yet_made_makes_nothing_on_bad_options(
+    cli_blank: Callable[[], CliTarget],
+) -> None:
+    place = cli_blank()
+    run = place.cli("demo", "--clients", "0")
+    assert_one_line_error(run, 1, "--clients")
+    if place.is_vault:
+        assert not Path(place.place[1]).exists()
+    else:
+        assert place.json("clients") == []
