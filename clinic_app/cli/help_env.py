@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from clinic_app.cli.context import ACTOR_ENV
+from clinic_app.cli.context import ACTOR_ENV, SERVER_ENV
 from clinic_app.cli.secrets import (
     BACKUP_PASSPHRASE_ENV,
     NEW_PASSPHRASE_ENV,
     PASSPHRASE_ENV,
+    PASSWORD_ENV,
     RECOVERY_ENV,
 )
 from clinic_app.i18n import _
@@ -21,12 +22,19 @@ def _meanings() -> dict[str, str]:
             default=default_vault_dir()
         ),
         PASSPHRASE_ENV: _("the vault passphrase (else --passphrase-stdin, else a prompt)"),
-        ACTOR_ENV: _("who the audit log names when --as is not given (else the login name)"),
+        ACTOR_ENV: _(
+            "who the audit log names when --as is not given, and on the clinic server the "
+            "account when --user is not given (else the login name)"
+        ),
         NEW_PASSPHRASE_ENV: _("the new passphrase (else a prompt)"),
         RECOVERY_ENV: _("the recovery code (else a prompt)"),
-        "CLINIC_APP_SERVER": _("the clinic server's URL when --url is not given"),
-        "CLINIC_APP_PASSWORD": _(
-            "the password of the account that connects (for 'server create': the first admin's)"
+        SERVER_ENV: _(
+            "the clinic server's URL when --server is not given: the command then works on the "
+            "clinic server instead of a vault"
+        ),
+        PASSWORD_ENV: _(
+            "the clinic server password of the account that connects (else --password-stdin, "
+            "else a prompt; for 'server create': the first admin's)"
         ),
         BACKUP_PASSPHRASE_ENV: _(
             "the automatic backups' own passphrase with --own-passphrase (else the next line of "
@@ -35,15 +43,19 @@ def _meanings() -> dict[str, str]:
     }
 
 
-# Most commands open the vault: its folder, its passphrase, and who is acting.
+# Commands about the vault's own files (refused on the clinic server): its folder, its
+# passphrase, and who is acting.
 VAULT_COMMAND = (VAULT_ENV, PASSPHRASE_ENV, ACTOR_ENV)
+# Most commands work on a vault or, when one is named, on the clinic server.
+STORE_COMMAND = (*VAULT_COMMAND, SERVER_ENV, PASSWORD_ENV)
 # The exceptions, by command path.
 READS: dict[str, tuple[str, ...]] = {
     "fields": (),
     "template-check": (),
-    # The vault's own templates are encrypted: listed and copied when a passphrase is given.
-    "templates": (VAULT_ENV, PASSPHRASE_ENV),
-    "template-copy": (VAULT_ENV, PASSPHRASE_ENV),
+    # The store's own templates are encrypted: listed and copied when it can be opened.
+    "templates": (VAULT_ENV, PASSPHRASE_ENV, SERVER_ENV, PASSWORD_ENV),
+    "template-copy": (VAULT_ENV, PASSPHRASE_ENV, SERVER_ENV, PASSWORD_ENV),
+    **{name: VAULT_COMMAND for name in ("init", "backup", "backups")},
     "passwd": (*VAULT_COMMAND, NEW_PASSPHRASE_ENV),
     "recover": (VAULT_ENV, RECOVERY_ENV, NEW_PASSPHRASE_ENV, ACTOR_ENV),
     # The passphrase the backup was made with; the new folder is always named with --vault.
@@ -56,14 +68,15 @@ READS: dict[str, tuple[str, ...]] = {
     "server init": ("CLINIC_APP_PASSWORD",),
     **{
         f"server {name}": ("CLINIC_APP_SERVER", ACTOR_ENV, "CLINIC_APP_PASSWORD")
-        for name in ("adduser", "users", "disable")
+        for name in ("adduser", "users", "disable", "passwd")
     },
+    "server renew-cert": (),
 }
 
 
 def describe(parser: argparse.ArgumentParser, path: str) -> None:
     """Append "Environment: …" to a command's help (and to every action under it)."""
-    names = READS.get(path, VAULT_COMMAND)
+    names = READS.get(path, STORE_COMMAND)
     meanings = _meanings()
     text = (
         _("Environment: ") + "; ".join(f"${name}: {meanings[name]}" for name in names) + "."

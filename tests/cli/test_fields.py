@@ -1,10 +1,11 @@
-"""`clinic-app fields` and `clinic-app templates`: no vault needed, same list as the docs."""
+"""`clinic-app fields` and `clinic-app templates`: no vault needed, same list as the docs; `templates`
+on a vault and on the clinic server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.conftest import assert_ok, run_cli
+from tests.cli.conftest import CliTarget, assert_ok, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,3 +44,14 @@ def test_templates_are_listed_without_unlocking(cli_env: dict[str, str]) -> None
         ("client-policy-change", "es"),
     }
     assert all(t["source"] == "shipped" for t in found)
+
+
+def test_templates_on_a_store_list_the_shipped_ones_too(
+    cli_empty: CliTarget, cli_env: dict[str, str]
+) -> None:
+    """With a vault or the clinic server named, the listing opens it (for the clinic's own
+    templates) and still lists every shipped one, the same as without a store."""
+    shipped = assert_ok(run_cli("templates", "--json", env=cli_env)).json()
+    assert cli_empty.json("templates") == shipped
+    listing = assert_ok(cli_empty.cli("templates")).stdout
+    assert listing == assert_ok(run_cli("templates", env=cli_env)).stdout

@@ -1,4 +1,5 @@
-"""Hardening, as the console script: templates that call home, control characters, and the like."""
+"""Hardening, as the console script: templates that call home, control characters, and the like
+(on a vault and the clinic server, but for the vault's own recovery code and files)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import select
 import subprocess
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from tests.cli.conftest import (
     CLI,
-    SharedVault,
+    CliTarget,
     assert_ok,
     assert_one_line_error,
     make_env,
@@ -23,41 +25,51 @@ from tests.conftest import SAMPLE_CSV
 from tests.core.test_template_inert import ATTACK_URL, field
 
 
+def _files_of(target: CliTarget) -> list[Path]:
+    """The store's files on this computer: the vault's folder, or the folder this computer keeps
+    for the clinic server (in the user data folder)."""
+    if target.is_vault:
+        folder = Path(target.place[1])
+    else:
+        folder = Path(target.env["XDG_DATA_HOME"]) / "clinic-app" / "servers"
+    return sorted(p.relative_to(folder) for p in folder.rglob("*"))
+
+
 def test_a_template_that_would_send_the_a_number_out_is_refused(
-    sample_vault: SharedVault, tmp_path: Path
+    cli_empty: CliTarget, tmp_path: Path
 ) -> None:
     document = Document()
     document.add_paragraph("Dear {{ client.first_name }},")
     field(document.add_paragraph("Photo: "), f' INCLUDEPICTURE "{ATTACK_URL}" \\d ')
     template = tmp_path / "letter.docx"
     document.save(str(template))
-    before = sorted(p.relative_to(sample_vault.folder) for p in sample_vault.folder.rglob("*"))
-    check = run_cli("template-check", template, env=sample_vault.env)
+    before = (cli_empty.fingerprint(), _files_of(cli_empty))
+    check = run_cli("template-check", template, env=cli_empty.env)
     assert_one_line_error(
         check, 1, "letter.docx", "tag inside a Word field code", "body, paragraph 2"
     )
-    add = run_cli("--vault", sample_vault.folder, "template-add", template, env=sample_vault.env)
+    add = cli_empty.cli("template-add", template)
     assert_one_line_error(
         add, 1, "letter.docx", "tag inside a Word field code", "nothing was written"
     )
-    after = sorted(p.relative_to(sample_vault.folder) for p in sample_vault.folder.rglob("*"))
-    assert after == before
+    assert (cli_empty.fingerprint(), _files_of(cli_empty)) == before
+    assert [t for t in cli_empty.json("templates") if t["source"] != "shipped"] == []
 
 
 def test_import_refuses_a_vertical_tab_naming_row_and_field(
-    sample_vault: SharedVault, tmp_path: Path
+    cli_empty: CliTarget, tmp_path: Path
 ) -> None:
     sheet = tmp_path / "workers.csv"
     sheet.write_text(
         "first_name,last_name,employer\nAna,Flores,Acme Packing\nLuis,Pérez\vGómez,Acme Packing\n",
         encoding="utf-8",
     )
-    before = run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
-    run = run_cli("--vault", sample_vault.folder, "import", sheet, env=sample_vault.env)
+    before = cli_empty.fingerprint()
+    run = cli_empty.cli("import", sheet)
     assert run.returncode == 1, run
     assert "row 3, last_name: contains a vertical tab" in run.stdout + run.stderr
-    after = run_cli("--vault", sample_vault.folder, "clients", "--json", env=sample_vault.env)
-    assert after.stdout == before.stdout
+    assert cli_empty.fingerprint() == before
+    assert cli_empty.json("clients") == []
 
 
 def _read_until(fd: int, needle: bytes, seen: bytearray) -> None:
@@ -74,6 +86,7 @@ def _read_until(fd: int, needle: bytes, seen: bytearray) -> None:
         seen += chunk
 
 
+@pytest.mark.vault_only  # the recovery code opens the vault's own key slot
 def test_recover_reads_the_code_from_a_terminal_without_echo(tmp_path: Path) -> None:
     env = make_env(tmp_path / "home")
     folder = tmp_path / "vault"
@@ -100,6 +113,7 @@ def test_recover_reads_the_code_from_a_terminal_without_echo(tmp_path: Path) -> 
     assert code.encode() not in seen
 
 
+@pytest.mark.vault_only  # an older copy of the vault's database file put back on disk
 def test_check_refuses_an_older_database_put_back(tmp_path: Path) -> None:
     env = make_env(tmp_path / "home")
     folder = tmp_path / "vault"

@@ -59,6 +59,12 @@ def test_the_readme_table_names_only_real_options() -> None:
             ["client", "add"],
             ["--first-name", "--dob", "$CLINIC_APP_PASSPHRASE", "$CLINIC_APP_USER"],
         ),
+        # A command that works on either store names the clinic server's variables too.
+        (
+            ["today"],
+            ["$CLINIC_APP_SERVER", "when --server is not given", "$CLINIC_APP_PASSWORD"],
+        ),
+        (["server", "users"], ["$CLINIC_APP_SERVER", "$CLINIC_APP_PASSWORD", "--user"]),
         (["notice", "add"], ["--mailed", "87", "$CLINIC_APP_VAULT"]),
         (["passwd"], ["$CLINIC_APP_NEW_PASSPHRASE"]),
         (["recover"], ["$CLINIC_APP_RECOVERY_CODE"]),
@@ -74,3 +80,22 @@ def test_help_names_options_and_environment(
     text = " ".join(assert_ok(run_cli(*command, "--help", env=cli_env)).stdout.split())
     for needle in needles:
         assert needle in text, (needle, text)
+
+
+@pytest.mark.parametrize(
+    ("command", "absent"),
+    [
+        (["passwd"], "$CLINIC_APP_SERVER"),  # the vault's own passphrase
+        (["backup-plan"], "$CLINIC_APP_SERVER"),  # refused on the clinic server
+        (["init"], "$CLINIC_APP_PASSWORD"),
+        (["server", "users"], "$CLINIC_APP_VAULT"),  # a clinic server command only
+        (["server", "renew-cert"], "$CLINIC_APP_PASSWORD"),  # works on the server's folder
+    ],
+)
+def test_help_names_only_the_environment_a_command_reads(
+    cli_env: dict[str, str], command: list[str], absent: str
+) -> None:
+    text = " ".join(assert_ok(run_cli(*command, "--help", env=cli_env)).stdout.split())
+    environment = text.partition("Environment: ")[2]  # the options above name their own
+    assert environment
+    assert absent not in environment, text

@@ -1,26 +1,31 @@
-"""`clinic-app --lang es`: deadline titles, reasons and headings in Spanish; JSON keeps ids."""
+"""`clinic-app --lang es`: deadline titles, reasons and headings in Spanish; JSON keeps ids. On a
+vault and the clinic server."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+
+import pytest
 
 from clinic_app.deadlines.rules import load_packs
-from tests.cli.conftest import assert_ok, assert_one_line_error, make_env, run_cli
+from tests.cli.conftest import CliTarget, assert_ok, assert_one_line_error, new_cli_target
 
 TODAY = "2026-01-15"
 
 
-def test_deadlines_in_spanish_say_every_rule_in_spanish(tmp_path: Path) -> None:
-    env = make_env(tmp_path / "home")
-    folder = tmp_path / "vault"
-    assert_ok(run_cli("--vault", folder, "demo", "--clients", "60", "--seed", "7", "--today",
-                      TODAY, env=env))  # fmt: skip
-    rows = assert_ok(
-        run_cli("--vault", folder, "--lang", "es", "deadlines", "--today", TODAY, "--json", env=env)
-    ).json()
-    plain = assert_ok(
-        run_cli("--vault", folder, "--lang", "es", "deadlines", "--today", TODAY, env=env)
-    ).stdout
+@pytest.fixture(scope="module")
+def demo(
+    cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CliTarget]:
+    """A 60-worker demo vault, or demo data on a clinic server database (read-only)."""
+    with new_cli_target(cli_store_kind, request, tmp_path_factory, init=False) as target:
+        assert_ok(target.cli("demo", "--clients", "60", "--seed", "7", "--today", TODAY))
+        yield target
+
+
+def test_deadlines_in_spanish_say_every_rule_in_spanish(demo: CliTarget) -> None:
+    rows = demo.json("--lang", "es", "deadlines", "--today", TODAY)
+    plain = assert_ok(demo.cli("--lang", "es", "deadlines", "--today", TODAY)).stdout
     packs, _ = load_packs()
     rules = {r.id: r for pack in packs.values() for r in pack.rules}
     seen = {row["rule"] for row in rows if row["rule"] in rules}
@@ -42,18 +47,12 @@ def test_deadlines_in_spanish_say_every_rule_in_spanish(tmp_path: Path) -> None:
     assert any("(sábado)" in line or "(domingo)" in line for line in moved)
 
 
-def test_an_unknown_language_is_one_sentence_naming_the_choices(tmp_path: Path) -> None:
-    run = run_cli("--lang", "xx", "deadlines", env=make_env(tmp_path / "home"))
-    assert_one_line_error(run, 2, "--lang xx", "en, es")
+def test_an_unknown_language_is_one_sentence_naming_the_choices(demo: CliTarget) -> None:
+    assert_one_line_error(demo.cli("--lang", "xx", "deadlines"), 2, "--lang xx", "en, es")
 
 
-def test_rules_show_and_affected_in_spanish_have_no_english_frame(tmp_path: Path) -> None:
-    env = make_env(tmp_path / "home")
-    folder = tmp_path / "vault"
-    assert_ok(run_cli("--vault", folder, "demo", "--clients", "30", "--today", TODAY, env=env))
-    shown = assert_ok(
-        run_cli("--vault", folder, "--lang", "es", "rules", "show", "--today", TODAY, env=env)
-    ).stdout
+def test_rules_show_and_affected_in_spanish_have_no_english_frame(demo: CliTarget) -> None:
+    shown = assert_ok(demo.cli("--lang", "es", "rules", "show", "--today", TODAY)).stdout
     header = next(line for line in shown.splitlines() if line.startswith("Regla"))
     assert header.split()[:2] == ["Regla", "Cuándo"]
     assert "120 días antes del fin de la acción diferida" in shown
@@ -61,10 +60,18 @@ def test_rules_show_and_affected_in_spanish_have_no_english_frame(tmp_path: Path
     for english in ("since", "source:", "days before", "business_day", "clinic_default", "Rule "):
         assert english not in shown, english
     affected = assert_ok(
-        run_cli("--vault", folder, "--lang", "es", "affected", "--program",
-                "labor-deferred-action", "--today", TODAY, env=env)
-    ).stdout  # fmt: skip
+        demo.cli("--lang", "es", "affected", "--program", "labor-deferred-action", "--today", TODAY)
+    ).stdout
     assert affected.startswith("Acción diferida por motivos laborales: en pausa desde el ")
     assert "Por idioma preferido: español" in affected
     for english in ("Program ", "open matter", "By preferred language", "Matter  Client"):
         assert english not in affected, english
+
+
+def test_errors_on_a_store_are_in_spanish(demo: CliTarget) -> None:
+    """A refused command on either store speaks the chosen language, naming the flag as typed."""
+    line = assert_one_line_error(demo.cli("--lang", "es", "client", "99999"), 1, "99999")
+    assert "No existe" in line and "There is no" not in line, line
+    assert_one_line_error(
+        demo.cli("--lang", "es", "deadlines", "--today", "2026-13-01"), 1, "--today"
+    )
