@@ -231,7 +231,7 @@ def test_check_order() -> None:
     with pytest.raises(ValidationError) as info:
         v.check_order(date(2024, 1, 2), date(2024, 1, 1), "grant start", "grant end")
     assert info.value.field == "grant end"
-    assert "2024-01-01 is before grant start 2024-01-02" in info.value.problem
+    assert "2024-01-01 is before 2024-01-02 (grant start)" in info.value.problem
 
 
 # -- languages, e-mail, choices -----------------------------------------------------------------
