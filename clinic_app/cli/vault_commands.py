@@ -131,10 +131,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
         report = demo.fill_demo(vault, clients=args.clients, seed=args.seed, today=today)
     finally:
         vault.close()
-    where = f"Demo vault in {folder}" if vault.kind == VAULT else f"Demo data on {vault.name}"
+    where = (
+        _("Demo vault in {folder}").format(folder=folder)
+        if vault.kind == VAULT
+        else _("Demo data on {server}").format(server=vault.name)
+    )
     print(
-        f"{where}: {report.clients} workers, {report.matters} matters, "
-        f"{report.employers} employers, {report.letters} agency letters."
+        _(
+            "{where}: {clients} workers, {matters} matters, {employers} employers, "
+            "{letters} agency letters."
+        ).format(
+            where=where,
+            clients=report.clients,
+            matters=report.matters,
+            employers=report.employers,
+            letters=report.letters,
+        )
     )
     if code:
         print(RECOVERY_NOTICE.format(code=code))

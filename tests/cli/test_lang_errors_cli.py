@@ -24,7 +24,7 @@ def test_spanish_errors_name_the_flag_and_write_nothing(tmp_path: Path) -> None:
         email == "clinic-app: --email: 'zoila-at-home' no es una dirección de correo electrónico."
     )
     missing = es("client", "show", "999")
-    assert missing == "clinic-app: No existe cliente con el id. 999."
+    assert missing == "clinic-app: No existe cliente con el ID 999."
     listed = assert_ok(run_cli("--vault", folder, "clients", "--json", env=env)).json()
     assert listed == []  # nothing was written
 
