@@ -43,7 +43,7 @@ CLINIC = {
 
 
 def make_worksite_csv(path: Path, workers: int, seed: int = 5) -> None:
-    """`workers` invented workers of one employer, all under one agency letter."""
+    """`workers` invented workers of one employer, all under one agency letter, not yet filed."""
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(importing.COLUMNS))
@@ -65,11 +65,9 @@ def make_worksite_csv(path: Path, workers: int, seed: int = 5) -> None:
                     "letter_date": "2024-06-15",
                     "letter_period_start": "2022-01-01",
                     "letter_period_end": "2024-12-31",
+                    # New requests not yet decided: the declarations a clinic prepares for a
+                    # group under one letter (a decided matter's declaration is refused).
                     "matter_kind": "initial",
-                    "deferred_action_start": "2025-03-01",
-                    "deferred_action_end": "2027-02-28",
-                    "work_permit_start": "2025-03-01",
-                    "work_permit_end": "2027-02-28",
                 }
             )
 
