@@ -10,6 +10,7 @@ ordinary letter needs (page numbers) and nothing that points outside the file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -64,6 +65,10 @@ _LABELS = (
     (re.compile(r"word/settings\.xml$"), N_("document settings")),
 )
 _FIX = N_("remove it in Word and save again; nothing was written")
+# Parts already found inert, by name and content digest. Every document filled from a template
+# repeats its style parts unchanged (hundreds of KB of XML), so a batch parses them once.
+_PASSED: set[tuple[str, bytes]] = set()
+_PASSED_LIMIT = 4096
 
 
 class NotInert(UserError):
@@ -113,6 +118,9 @@ def check(name: str, data: bytes) -> None:
             m.filename: archive.read(m) for m in members if m.filename.endswith((".xml", ".rels"))
         }
     for member, blob in xml.items():
+        key = (member, hashlib.sha256(blob).digest())
+        if key in _PASSED:
+            continue
         root = _parse(name, member, blob)
         if member == "[Content_Types].xml":
             _check_content_types(name, root)
@@ -120,6 +128,9 @@ def check(name: str, data: bytes) -> None:
             _check_relationships(name, member, root, xml)
         else:
             _check_part(name, member, root)
+        if len(_PASSED) >= _PASSED_LIMIT:
+            _PASSED.clear()
+        _PASSED.add(key)
 
 
 def _parse(name: str, member: str, blob: bytes) -> ElementTree.Element:
