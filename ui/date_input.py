@@ -95,8 +95,10 @@ class DateInput(QLineEdit):
             self.calendar.setVerticalHeaderFormat(
                 QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader  # week numbers: noise here
             )
-            self.calendar.clicked.connect(self._picked)
-            self.calendar.activated.connect(self._picked)
+            # The calendar selects the clicked or activated day before it signals; the slot
+            # reads that selection instead of the signal's argument.
+            self.calendar.clicked.connect(lambda _day: self._picked())
+            self.calendar.activated.connect(lambda _day: self._picked())
         lang = current_language()
         self.calendar.setLocale(QLocale(lang if lang != "en" else "en_US"))
         try:
@@ -110,10 +112,12 @@ class DateInput(QLineEdit):
         self.calendar.show()
         self.calendar.setFocus()
 
-    def _picked(self, day: QDate) -> None:
+    def _picked(self) -> None:
+        if self.calendar is None:
+            return
+        day = self.calendar.selectedDate()
         self.set_value(date(day.year(), day.month(), day.day()))
-        if self.calendar is not None:
-            self.calendar.hide()
+        self.calendar.hide()
         self.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
