@@ -6,45 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from bench import load_setup
 from clinic_app.store.postgres import UNREACHABLE
-from tests.server.test_desktop_server import LEFT, _connect, _launcher, crashable
+from tests.server.test_desktop_server import a_last_name, crashable, signed_in
 
 __all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
-
-
-def _a_last_name(server: load_setup.LoadServer) -> str:
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.cluster.port,
-        dbname=load_setup.DB,
-        user=server.cluster.user,
-        password=server.cluster.password,
-    ) as conn:
-        row = conn.execute(  # keyClicks types ASCII only
-            "SELECT last_name FROM client WHERE last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1"
-        ).fetchone()
-    assert row is not None
-    return str(row[0])
 
 
 def test_typing_a_search_while_the_server_is_down_says_one_sentence_and_recovers(
     qtbot: Any, tmp_path: Path, crashable: load_setup.LoadServer
 ) -> None:
-    name = _a_last_name(crashable)
-    launcher = _launcher(qtbot, tmp_path)
-    unlock = launcher.start.unlock
-    qtbot.mouseClick(unlock.server_choice, LEFT)
-    panel = unlock.server_panel
-    qtbot.keyClicks(panel.url, crashable.url)  # on this computer: no CA file needed
-    qtbot.keyClicks(panel.user, load_setup.login(0))
-    _connect(qtbot, panel, load_setup.PASSWORD)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
-    window = launcher.controller.window
-    qtbot.addWidget(window)
-    window.server_link.timer.setInterval(200)
+    name = a_last_name(crashable)
+    launcher, window = signed_in(qtbot, tmp_path, crashable)
     banner = window.server_link.banner
     window.show_page(window.clients)
     page = window.clients

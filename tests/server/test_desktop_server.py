@@ -57,6 +57,39 @@ def _connect(qtbot: Any, panel: Any, password: str) -> None:
     qtbot.mouseClick(panel.connect_button, LEFT)
 
 
+def signed_in(qtbot: Any, tmp_path: Path, server: load_setup.LoadServer) -> tuple[Any, Any]:
+    """The launcher and the main window of the first staff login, signed in from the start
+    screen as a person does, the server watched every 200 ms."""
+    launcher = _launcher(qtbot, tmp_path)
+    unlock = launcher.start.unlock
+    qtbot.mouseClick(unlock.server_choice, LEFT)
+    panel = unlock.server_panel
+    qtbot.keyClicks(panel.url, server.url)  # on this computer: no CA file needed
+    qtbot.keyClicks(panel.user, load_setup.login(0))
+    _connect(qtbot, panel, load_setup.PASSWORD)
+    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
+    window = launcher.controller.window
+    qtbot.addWidget(window)
+    window.server_link.timer.setInterval(200)
+    return launcher, window
+
+
+def a_last_name(server: load_setup.LoadServer) -> str:
+    """A client's last name on `server` that keyClicks can type (ASCII letters only)."""
+    with psycopg.connect(
+        host="127.0.0.1",
+        port=server.cluster.port,
+        dbname=load_setup.DB,
+        user=server.cluster.user,
+        password=server.cluster.password,
+    ) as conn:
+        row = conn.execute(
+            "SELECT last_name FROM client WHERE last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1"
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
 def _sessions(server: ClinicServer, login: str) -> int:
     with server.admin() as conn:
         row = conn.execute(
@@ -128,17 +161,7 @@ def crashable() -> Iterator[load_setup.LoadServer]:
 def test_an_unreachable_server_shows_one_sentence_and_the_app_carries_on_by_itself(
     qtbot: Any, tmp_path: Path, crashable: load_setup.LoadServer
 ) -> None:
-    launcher = _launcher(qtbot, tmp_path)
-    unlock = launcher.start.unlock
-    qtbot.mouseClick(unlock.server_choice, LEFT)
-    panel = unlock.server_panel
-    qtbot.keyClicks(panel.url, crashable.url)  # on this computer: no CA file needed
-    qtbot.keyClicks(panel.user, load_setup.login(0))
-    _connect(qtbot, panel, load_setup.PASSWORD)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
-    window = launcher.controller.window
-    qtbot.addWidget(window)
-    window.server_link.timer.setInterval(200)
+    launcher, window = signed_in(qtbot, tmp_path, crashable)
     banner = window.server_link.banner
 
     crashable.cluster.stop("immediate")
@@ -154,18 +177,7 @@ def test_an_unreachable_server_shows_one_sentence_and_the_app_carries_on_by_itse
 
     # The store works again: search the clients as a person types.
     window.show_page(window.clients)
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=crashable.cluster.port,
-        dbname=load_setup.DB,
-        user=crashable.cluster.user,
-        password=crashable.cluster.password,
-    ) as conn:
-        row = conn.execute(  # keyClicks types ASCII only
-            "SELECT last_name FROM client WHERE last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1"
-        ).fetchone()
-    assert row is not None
-    qtbot.keyClicks(window.clients.search, str(row[0]))
+    qtbot.keyClicks(window.clients.search, a_last_name(crashable))
     qtbot.waitUntil(lambda: window.clients.model.rowCount() >= 1, timeout=20_000)
     window.lock_action.trigger()
     launcher.close()
