@@ -270,6 +270,32 @@ def cli_store_kind(request: pytest.FixtureRequest) -> str:
 _cli_databases = itertools.count(1)
 
 
+def vault_target(folder: Path, env: dict[str, str]) -> CliTarget:
+    """The CLI's way into the vault in `folder`, as the intake desk."""
+    return CliTarget(
+        "vault",
+        ["--vault", str(folder)],
+        env,
+        "intake-desk",
+        "CLINIC_APP_PASSPHRASE",
+        "--passphrase-stdin",
+        lambda: _vault_digest(folder),
+    )
+
+
+def server_target(cluster: Any, name: str, env: dict[str, str]) -> CliTarget:
+    """The CLI's way into database `name` of the test clinic server, as its owner."""
+    return CliTarget(
+        "server",
+        ["--server", cluster.url(name), "--user", cluster.user],
+        env,
+        cluster.user,
+        "CLINIC_APP_PASSWORD",
+        "--password-stdin",
+        lambda: _database_digest(cluster, name),
+    )
+
+
 @contextmanager
 def new_cli_target(
     kind: str,
@@ -297,15 +323,7 @@ def new_cli_target(
             vault.close()
         elif init:
             assert_ok(run_cli("--vault", folder, "init", env=env))
-        yield CliTarget(
-            "vault",
-            ["--vault", str(folder)],
-            env,
-            "intake-desk",
-            "CLINIC_APP_PASSPHRASE",
-            "--passphrase-stdin",
-            lambda: _vault_digest(folder),
-        )
+        yield vault_target(folder, env)
         return
     cluster = request.getfixturevalue("pg_server")
     template = request.getfixturevalue("pg_template")
@@ -314,15 +332,7 @@ def new_cli_target(
     cluster.create_database(name, template=template)
     env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
     try:
-        yield CliTarget(
-            "server",
-            ["--server", cluster.url(name), "--user", cluster.user],
-            env,
-            cluster.user,
-            "CLINIC_APP_PASSWORD",
-            "--password-stdin",
-            lambda: _database_digest(cluster, name),
-        )
+        yield server_target(cluster, name, env)
     finally:
         cluster.drop_database(name)
 

@@ -4,7 +4,6 @@ record), and copied for a test that changes it. Works on a vault and on the clin
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,34 +14,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from clinic_app.services import vault_ops
-from tests.cli.conftest import CliTarget, _database_digest, copy_vault, make_env
+from tests.cli.conftest import CliTarget, copy_vault, make_env, server_target, vault_target
 from tests.conftest import FAST_KDF, PASSPHRASE
 
 _copies = itertools.count(1)
-
-
-def _vault_target(folder: Path, env: dict[str, str]) -> CliTarget:
-    return CliTarget(
-        "vault",
-        ["--vault", str(folder)],
-        env,
-        "intake-desk",
-        "CLINIC_APP_PASSPHRASE",
-        "--passphrase-stdin",
-        lambda: hashlib.sha256((folder / "vault.db").read_bytes()).hexdigest(),
-    )
-
-
-def _server_target(cluster: Any, name: str, env: dict[str, str]) -> CliTarget:
-    return CliTarget(
-        "server",
-        ["--server", cluster.url(name), "--user", cluster.user],
-        env,
-        cluster.user,
-        "CLINIC_APP_PASSWORD",
-        "--password-stdin",
-        lambda: _database_digest(cluster, name),
-    )
 
 
 @contextmanager
@@ -55,14 +30,14 @@ def new_target(kind: str, base: Path, request: pytest.FixtureRequest) -> Iterato
             folder, passphrase=PASSPHRASE, actor="setup", kdf=FAST_KDF
         )
         vault.close()
-        yield _vault_target(folder, make_env(base / "home"))
+        yield vault_target(folder, make_env(base / "home"))
         return
     cluster = request.getfixturevalue("pg_server")
     name = f"cli_{next(_copies)}_{base.name.lower().replace('-', '_')}"[:60]
     cluster.create_database(name, template=request.getfixturevalue("pg_template"))
     try:
         env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
-        yield _server_target(cluster, name, env)
+        yield server_target(cluster, name, env)
     finally:
         cluster.drop_database(name)
 
@@ -73,14 +48,14 @@ def copy_of(target: CliTarget, base: Path, request: pytest.FixtureRequest) -> It
     database made with the original as its template."""
     if target.kind == "vault":
         folder = copy_vault(Path(target.place[1]), base / "vault")
-        yield dataclasses.replace(_vault_target(folder, target.env), actor=target.actor)
+        yield dataclasses.replace(vault_target(folder, target.env), actor=target.actor)
         return
     cluster = request.getfixturevalue("pg_server")
     source = make_url(target.place[1]).database
     name = f"{source}_copy{next(_copies)}"[:60]
     cluster.create_database(name, template=source)
     try:
-        yield _server_target(cluster, name, target.env)
+        yield server_target(cluster, name, target.env)
     finally:
         cluster.drop_database(name)
 
