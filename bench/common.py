@@ -27,6 +27,18 @@ DEMO_TODAY = date(2026, 1, 1)  # fixed, so a cached vault and a fresh one hold t
 RESULTS_DIR = Path(__file__).parent / "results"
 CACHE_ROOT = Path(tempfile.gettempdir()) / "clinic-app-bench"
 PACKAGE = Path(clinic_app.__file__).parent
+# The clinic details documents are rendered with (invented, example addresses).
+CLINIC = {
+    "name": "Worker Justice Legal Clinic",
+    "address": "200 Example Ave\nSpringfield, IL 62701",
+    "phone": "(555) 010-0100",
+    "email": "intake@clinic.example",
+    "signer_name": "Signing Attorney",
+    "signer_title": "Attorney at Law",
+    "uscis_address": "P.O. Box 0000\nMontclair, CA 91763",
+    "uscis_address_source": "benchmark",
+    "uscis_address_checked": "2025-01-01",
+}
 
 # The code that decides what a demo vault holds; a change to any of it means a rebuild.
 VAULT_SHAPING_CODE = ("services/demo.py", "search.py", "domain", "vault", "deadlines")

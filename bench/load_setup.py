@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import text
 
+from bench import common
 from clinic_app.server import access, accounts
 from clinic_app.services import demo, vault_ops
 from clinic_app.services import documents as documents_service
@@ -31,17 +32,6 @@ ADMIN = "load_admin"
 PASSWORD = "a-load-test-password"  # every simulated person's (each still logs in with SCRAM)
 SEED = 11
 TODAY = date(2026, 1, 1)  # the demo's own date, so the deadlines it makes are the ones marked done
-CLINIC = {
-    "name": "Worker Justice Legal Clinic",
-    "address": "200 Example Ave\nSpringfield, IL 62701",
-    "phone": "(555) 010-0100",
-    "email": "intake@clinic.example",
-    "signer_name": "Signing Attorney",
-    "signer_title": "Attorney at Law",
-    "uscis_address": "P.O. Box 0000\nMontclair, CA 91763",
-    "uscis_address_source": "benchmark",
-    "uscis_address_checked": "2025-01-01",
-}
 
 
 def login(i: int) -> str:
@@ -127,7 +117,7 @@ def load_server(staff: int, clients: int, kdf: KdfParams) -> Iterator[LoadServer
         _people(server)
         with server.owner_store() as store:
             demo.fill_demo(store, clients=clients, seed=SEED, today=TODAY)
-            documents_service.set_clinic_details(store, values=CLINIC)
+            documents_service.set_clinic_details(store, values=common.CLINIC)
         yield server
     finally:
         pg_cluster.remove_cluster(cluster)
@@ -141,7 +131,7 @@ def load_vault(clients: int, kdf: KdfParams) -> Iterator[Vault]:
         vault, _code = vault_ops.create_vault(folder / "vault", passphrase=PASSWORD, kdf=kdf)
         try:
             demo.fill_demo(vault, clients=clients, seed=SEED, today=TODAY)
-            documents_service.set_clinic_details(vault, values=CLINIC)
+            documents_service.set_clinic_details(vault, values=common.CLINIC)
             yield vault
         finally:
             vault.close()

@@ -29,17 +29,6 @@ from clinic_app.vault.keyslots import KdfParams
 # with plain docxtpl in one process (new DocxTemplate, render, save).
 
 TODAY = date(2027, 3, 1)
-CLINIC = {
-    "name": "Worker Justice Legal Clinic",
-    "address": "200 Example Ave\nSpringfield, IL 62701",
-    "phone": "(555) 010-0100",
-    "email": "intake@clinic.example",
-    "signer_name": "Signing Attorney",
-    "signer_title": "Attorney at Law",
-    "uscis_address": "P.O. Box 0000\nMontclair, CA 91763",
-    "uscis_address_source": "benchmark",
-    "uscis_address_checked": "2025-01-01",
-}
 
 
 def make_worksite_csv(path: Path, workers: int, seed: int = 5) -> None:
@@ -101,7 +90,7 @@ def measure(documents: int, template: str, one_process: bool = True) -> dict[str
             report = importing.import_file(vault, path=csv_path)
             if not report.ok:
                 raise RuntimeError(f"the import failed: {report.problems[:3]}")
-            documents_service.set_clinic_details(vault, values=CLINIC)
+            documents_service.set_clinic_details(vault, values=common.CLINIC)
             [letter] = letters.list_letters(vault)
             runs: dict[str, float] = {}
             modes = (
