@@ -11,7 +11,7 @@ from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.i18n import _
 from clinic_app.services import audit_log, clients, importing, letters, matters, restrictions
-from clinic_app.services.records import MatterRecord, to_json
+from clinic_app.services.records import AuditRecord, ImportedAuditRecord, MatterRecord, to_json
 from clinic_app.store.base import SERVER
 
 IMPORT_HELP = (
@@ -61,6 +61,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("audit", parents=[common], help="show the newest audit log events")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--vault-history",
+        action="store_true",
+        help="on a clinic server: the history of laptop vaults moved onto it with "
+        "'server import-vault' (who did what on the laptop), read-only",
+    )
     p.set_defaults(func=cmd_audit)
 
 
@@ -203,10 +209,40 @@ def cmd_letters(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
+        if args.vault_history:
+            return _print_vault_history(audit_log.imported_history(vault, limit=args.limit), args)
         rows = audit_log.list_events(vault, limit=args.limit)
     if args.json:
         print_json([to_json(r) for r in rows])
         return 0
+    print_table(
+        ["ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [(r.id, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, _record(r), r.summary) for r in rows],
+        "The audit log is empty.",
+    )
+    return 0
+
+
+def _record(event: AuditRecord) -> str:
+    if event.record_id is None:
+        return event.record_kind
+    return f"{event.record_kind} {event.record_id}"
+
+
+def _print_vault_history(rows: list[ImportedAuditRecord], args: argparse.Namespace) -> int:
+    if args.json:
+        print_json([to_json(r) for r in rows])
+        return 0
+    print_table(
+        ["Vault", "ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [
+            (r.vault_id, r.id, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, _record(r), r.summary)
+            for r in rows
+        ],
+        "No vault history is kept here: only a clinic server keeps it, for each laptop vault "
+        "moved onto it with 'clinic-app server import-vault'.",
+    )
+    return 0
     print_table(
         ["ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
         [

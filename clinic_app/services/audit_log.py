@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import func, inspect, text
 from sqlmodel import col, select
 
 from clinic_app.domain.models import AuditEvent
 from clinic_app.services._base import require_id
-from clinic_app.services.records import AuditRecord
+from clinic_app.services.records import AuditRecord, ImportedAuditRecord
 from clinic_app.store.base import Store
 
 
@@ -33,6 +33,39 @@ def list_events(
             )
             for e in session.exec(query)
         ]
+
+
+# Written only by `server import-vault` (clinic_app/server/upkeep_sql.py); absent from a vault.
+IMPORTED_HISTORY = "imported_audit_event"
+
+
+def imported_history(vault: Store, *, limit: int = 200) -> list[ImportedAuditRecord]:
+    """The history of laptop vaults moved onto this store, newest first (empty where none was,
+    as on every vault): who did what on the laptop, with the vault's own numbers."""
+    with vault.reader() as session:
+        conn = session.connection()
+        if not inspect(conn).has_table(IMPORTED_HISTORY):
+            return []
+        rows = conn.execute(
+            text(
+                "SELECT vault_id, id, at, actor, action, record_kind, record_id, summary "
+                f"FROM {IMPORTED_HISTORY} ORDER BY imported_at DESC, vault_id, id DESC LIMIT :n"
+            ),
+            {"n": limit},
+        ).all()
+    return [
+        ImportedAuditRecord(
+            id=r.id,
+            at=r.at,
+            actor=r.actor,
+            action=r.action,
+            record_kind=r.record_kind,
+            record_id=r.record_id,
+            summary=r.summary,
+            vault_id=r.vault_id,
+        )
+        for r in rows
+    ]
 
 
 def newest_sequence(vault: Store) -> int:

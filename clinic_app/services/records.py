@@ -211,3 +211,10 @@ class AuditRecord:
     record_kind: str
     record_id: int | None
     summary: str
+
+
+@dataclass(frozen=True)
+class ImportedAuditRecord(AuditRecord):
+    """An event of a laptop vault's own history, kept read-only where the vault was moved in."""
+
+    vault_id: str

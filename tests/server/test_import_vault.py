@@ -234,6 +234,24 @@ def test_every_record_file_and_event_arrives_and_nobody_can_forge_history(
     added = _json("client", "add", "--first-name", "Nueva", "--last-name", "Persona", env=volunteer)
     assert added["id"] == max(c["id"] for c in vault_side["clients"]) + 1
 
+    # Anyone on the staff reads the laptop's history with `audit --vault-history`, newest first;
+    # the server's own log stays apart (it holds the import, not the laptop's events).
+    kept_history = _json("audit", "--vault-history", "--limit", "100000", env=volunteer)
+    assert [(e["id"], e["actor"], e["action"]) for e in kept_history] == [
+        (i, actor, action) for i, actor, action, _hash in reversed(history)
+    ]
+    with Vault.open(folder, PASSPHRASE) as vault:
+        vault_id = vault.vault_id
+    assert {e["vault_id"] for e in kept_history} == {vault_id}
+    table = assert_ok(run_cli("audit", "--vault-history", "--limit", "3", env=volunteer)).stdout
+    assert table.splitlines()[0].split()[:3] == ["Vault", "ID", "When"]
+    assert len(table.splitlines()) == 2 + 3 and vault_id in table.splitlines()[2]
+    assert "vault.import" in [e["action"] for e in _json("audit", env=volunteer)]
+    assert "vault.import" not in [e["action"] for e in kept_history]
+    on_laptop = assert_ok(run_cli("--vault", folder, "audit", "--vault-history", env=venv))
+    assert "only a clinic server keeps it" in on_laptop.stdout
+    assert _json("--vault", folder, "audit", "--vault-history", env=venv) == []
+
     # `check` on the server passes, and notices a history whose links were cut by someone with
     # the server owner's powers (who alone can lift the append-only guard).
     assert_ok(run_cli("check", env=admin))
