@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from clinic_app.i18n import N_
 from clinic_app.services import clients, vocab
 from clinic_app.services.records import ClientRow
+from clinic_app.services.server_session import ServerError
 from clinic_app.services.vault_ops import Vault
 from ui.date_input import shown_day
 from ui.table_base import Index, RecordTableModel
@@ -37,11 +38,15 @@ class ClientTableModel(RecordTableModel[ClientRow]):
     # rest comes PAGE at a time as the person scrolls. Building fewer rows on each keystroke
     # keeps typing within reach of the bare FTS5 query (bench/search.py).
     SEARCH_PAGE = 50
+    # A read Qt asked for (scrolling to more rows, a header clicked to sort) that the clinic
+    # server could not answer: the screen says its one sentence; the view never sees an error.
+    failed = Signal(object)
 
     def __init__(self, vault: Vault | None = None) -> None:
         super().__init__()
         self._vault = vault
         self._total = 0
+        self._paused = False  # after a failed page: no more tries until the next reload
         self._search = ""
         self._order = "last_name"
         self._descending = False
@@ -73,19 +78,26 @@ class ClientTableModel(RecordTableModel[ClientRow]):
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._paused and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self._vault is None or parent.isValid():
             return
-        page = clients.list_clients(
-            self._vault,
-            search_text=self._search,
-            offset=len(self._rows),
-            limit=self.PAGE,
-            order_by=self._order,
-            descending=self._descending,
-        )
+        try:
+            page = clients.list_clients(
+                self._vault,
+                search_text=self._search,
+                offset=len(self._rows),
+                limit=self.PAGE,
+                order_by=self._order,
+                descending=self._descending,
+            )
+        except ServerError as exc:
+            # Each scroll would try again, and wait again if the network is gone: the rows
+            # shown stay, and the screen's reload once the server is back fetches the rest.
+            self._paused = True
+            self.failed.emit(exc)
+            return
         if not page:
             self._total = len(self._rows)
             return
@@ -99,7 +111,10 @@ class ClientTableModel(RecordTableModel[ClientRow]):
         if key is None or self._search:
             return  # search results stay in best-match order
         self._order, self._descending = key, order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        try:
+            self.reload()
+        except ServerError as exc:
+            self.failed.emit(exc)
 
     # -- ours ---------------------------------------------------------------------------
 
@@ -123,6 +138,7 @@ class ClientTableModel(RecordTableModel[ClientRow]):
         self.beginResetModel()
         self._rows = []
         self._total = 0
+        self._paused = False
         self.fetches = 0
         try:  # a read that fails (the clinic server unreachable) leaves an empty, usable table
             if self._vault is not None and self._search:

@@ -1,14 +1,21 @@
-"""Searching the Clients screen while the clinic server is down: the one sentence, no traceback,
-and the search answers by itself once the server is back."""
+"""The Clients screen while the clinic server is down (searching, scrolling, opening a client): the
+one sentence, no traceback, and the screen answers by itself once the server is back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtWidgets import QAbstractSlider
+
 from bench import load_setup
+from bench.server_load import FAST_KDF
 from clinic_app.store.postgres import UNREACHABLE
-from tests.server.test_desktop_server import a_last_name, crashable, signed_in
+from tests import pg_cluster
+from tests.server.test_desktop_server import LEFT, a_last_name, crashable, signed_in
+from ui.client_table import ClientTableModel
 
 __all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
 
@@ -40,5 +47,62 @@ def test_typing_a_search_while_the_server_is_down_says_one_sentence_and_recovers
     assert page.search.text() == name
     assert any(name in str(page.model.record(r)) for r in range(page.model.rowCount()))
     assert not window.is_locked
+    window.lock_action.trigger()
+    launcher.close()
+
+
+@pytest.fixture
+def crowded() -> Iterator[load_setup.LoadServer]:
+    """A server of its own with more clients than the Clients screen reads at once (it is
+    stopped hard below)."""
+    try:
+        with load_setup.load_server(1, ClientTableModel.PAGE + 40, FAST_KDF) as server:
+            yield server
+    except pg_cluster.ClusterUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_scrolling_and_opening_a_client_while_the_server_is_down_say_one_sentence(
+    qtbot: Any, tmp_path: Path, crowded: load_setup.LoadServer
+) -> None:
+    launcher, window = signed_in(qtbot, tmp_path, crowded)
+    banner = window.server_link.banner
+    window.show_page(window.clients)
+    page = window.clients
+    qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE, timeout=20_000)
+    assert page.model.total == ClientTableModel.PAGE + 40
+
+    crowded.cluster.stop("immediate")
+    status = window.statusBar()
+    status.clearMessage()
+    # Opening a client: the one sentence, and no half-shown details (pytest-qt fails the test
+    # on any exception that reaches Qt).
+    table = page.table
+    nothing_shown = page.detail.text()
+    first = table.visualRect(page.model.index(0, 0)).center()
+    qtbot.mouseClick(table.viewport(), LEFT, pos=first)
+    qtbot.waitUntil(lambda: status.currentMessage() == UNREACHABLE, timeout=20_000)
+    assert banner.isVisible() and banner.text() == UNREACHABLE
+    assert page.detail.text() == nothing_shown
+
+    # Scrolling to the end asks for the next rows: the same sentence, and the rows shown stay.
+    status.clearMessage()
+    table.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+    qtbot.waitUntil(lambda: status.currentMessage() == UNREACHABLE, timeout=20_000)
+    assert page.model.rowCount() == ClientTableModel.PAGE
+    status.clearMessage()
+    table.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMinimum)
+    table.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+    qtbot.wait(200)
+    assert status.currentMessage() == ""  # not tried again on every scroll while it is down
+
+    crowded.cluster.launch()
+    # Nobody reconnects: once the server is back the screen reads again, and scrolling works.
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE, timeout=20_000)
+    table.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+    qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE + 40, timeout=20_000)
+    qtbot.mouseClick(table.viewport(), LEFT, pos=first)
+    qtbot.waitUntil(lambda: page.detail.text() != nothing_shown, timeout=20_000)
     window.lock_action.trigger()
     launcher.close()

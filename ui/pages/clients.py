@@ -58,6 +58,7 @@ class ClientsPage(Page):
         self.copy_button.setToolTip(_("The clipboard is cleared after 30 seconds"))
         self.copy_button.clicked.connect(self.copy_a_number)
         self.model = ClientTableModel()
+        self.model.failed.connect(self.server_failed)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(_("Clients"))
@@ -199,7 +200,11 @@ class ClientsPage(Page):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         client_id = self.model.client_id(current.row())
         if self.vault is not None and client_id is not None:
-            self.detail.show_client(self.vault, client_id)
+            try:
+                self.detail.show_client(self.vault, client_id)
+            except ServerError as exc:
+                self.detail.clear()  # no half-shown client
+                self.server_failed(exc)
         self._update_buttons()
 
     def new_client(self) -> None:
