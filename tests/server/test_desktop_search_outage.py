@@ -16,6 +16,7 @@ from clinic_app.store.postgres import UNREACHABLE
 from tests import pg_cluster
 from tests.server.test_desktop_server import LEFT, a_last_name, crashable, signed_in
 from ui.client_table import ClientTableModel
+from ui.pages.matters import MatterTableModel
 
 __all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
 
@@ -71,6 +72,7 @@ def test_scrolling_and_opening_a_client_while_the_server_is_down_say_one_sentenc
     page = window.clients
     qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE, timeout=20_000)
     assert page.model.total == ClientTableModel.PAGE + 40
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().maximum() > 0)
 
     crowded.cluster.stop("immediate")
     status = window.statusBar()
@@ -100,9 +102,57 @@ def test_scrolling_and_opening_a_client_while_the_server_is_down_say_one_sentenc
     # Nobody reconnects: once the server is back the screen reads again, and scrolling works.
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
     qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE, timeout=20_000)
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 0)
     table.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
     qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE + 40, timeout=20_000)
     qtbot.mouseClick(table.viewport(), LEFT, pos=first)
     qtbot.waitUntil(lambda: page.detail.text() != nothing_shown, timeout=20_000)
+    window.lock_action.trigger()
+    launcher.close()
+
+
+def test_the_matters_screen_while_the_server_is_down_says_one_sentence_and_recovers(
+    qtbot: Any, tmp_path: Path, crowded: load_setup.LoadServer
+) -> None:
+    launcher, window = signed_in(qtbot, tmp_path, crowded)
+    banner = window.server_link.banner
+    window.show_page(window.matters)
+    page = window.matters
+    qtbot.waitUntil(lambda: page.model.rowCount() == MatterTableModel.PAGE, timeout=20_000)
+    assert page.model.total > MatterTableModel.PAGE
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().maximum() > 0)
+
+    crowded.cluster.stop("immediate")
+    status = window.statusBar()
+    tries = [  # what a person does on the screen, each met with the one sentence
+        lambda: qtbot.mouseClick(
+            page.table.viewport(),
+            LEFT,
+            pos=page.table.visualRect(page.model.index(0, 0)).center(),
+        ),
+        lambda: page.table.verticalScrollBar().triggerAction(
+            QAbstractSlider.SliderAction.SliderToMaximum
+        ),
+        lambda: qtbot.mouseClick(page.stage_buttons["filed"], LEFT),
+    ]
+    for attempt in tries:
+        status.clearMessage()
+        attempt()
+        qtbot.waitUntil(lambda: status.currentMessage() == UNREACHABLE, timeout=20_000)
+        assert banner.isVisible() and banner.text() == UNREACHABLE
+        assert page.panel.matter_id is None  # no half-shown matter
+
+    crowded.cluster.launch()
+    qtbot.waitUntil(lambda: not banner.isVisible(), timeout=60_000)
+    qtbot.mouseClick(page.stage_buttons[None], LEFT)
+    qtbot.waitUntil(lambda: page.model.rowCount() == MatterTableModel.PAGE, timeout=20_000)
+    bar = page.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the rows laid out: there is somewhere to scroll
+    bar.triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+    qtbot.waitUntil(lambda: page.model.rowCount() > MatterTableModel.PAGE, timeout=20_000)
+    qtbot.mouseClick(
+        page.table.viewport(), LEFT, pos=page.table.visualRect(page.model.index(0, 0)).center()
+    )
+    qtbot.waitUntil(lambda: page.panel.matter_id is not None, timeout=20_000)
     window.lock_action.trigger()
     launcher.close()

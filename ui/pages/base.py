@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -11,6 +15,28 @@ from clinic_app.services.server_session import UNREACHABLE, ServerError
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.feedback import desktop_message
+
+P = ParamSpec("P")
+R = TypeVar("R")
+PageT = TypeVar("PageT", bound="Page")
+
+
+def says_server_errors(
+    method: Callable[Concatenate[PageT, P], R],
+) -> Callable[Concatenate[PageT, P], R | None]:
+    """A screen's action whose reads may fail on the clinic server (a row opened, a filter
+    chosen): it says the one sentence instead, never a traceback, and the screen reads again by
+    itself once the server answers."""
+
+    @functools.wraps(method)
+    def run(page: PageT, /, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        try:
+            return method(page, *args, **kwargs)
+        except ServerError as exc:
+            page.server_failed(exc)
+            return None
+
+    return run
 
 
 class Page(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -24,13 +24,14 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import matters
 from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
+from clinic_app.services.server_session import ServerError
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.date_input import shown_day
 from ui.labels import KIND_LABELS, STATUS_LABELS
 from ui.matter_editor import MatterDialog
 from ui.matter_view import MatterPanel
-from ui.pages.base import Page
+from ui.pages.base import Page, says_server_errors
 from ui.table_base import Index, RecordTableModel
 
 
@@ -50,12 +51,15 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         N_("Assigned"),
     )
     PAGE = 200
+    # More rows Qt asked for as the person scrolled, which the clinic server could not give.
+    failed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.vault: Vault | None = None
         self.status: str | None = None
         self.search = ""
+        self._paused = False  # after a failed page: no more tries until the next reload
         self._total = 0
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -75,18 +79,25 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         return values[index.column()]
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._paused and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.vault is None or parent.isValid():
             return
-        page = matters.list_matters(
-            self.vault,
-            status=self.status,
-            client_search=self.search,
-            offset=len(self._rows),
-            limit=self.PAGE,
-        )
+        try:
+            page = matters.list_matters(
+                self.vault,
+                status=self.status,
+                client_search=self.search,
+                offset=len(self._rows),
+                limit=self.PAGE,
+            )
+        except ServerError as exc:
+            # Not tried again on every scroll (each would wait on a network that is gone): the
+            # screen's reload once the server is back fetches the rest.
+            self._paused = True
+            self.failed.emit(exc)
+            return
         if not page:
             self._total = len(self._rows)
             return
@@ -97,12 +108,15 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
-        self._total = (
-            matters.count_matters(self.vault, status=self.status, client_search=self.search)
-            if self.vault
-            else 0
-        )
-        self.endResetModel()
+        self._paused = False
+        self._total = 0
+        try:  # a count that fails (the clinic server unreachable) leaves an empty, usable table
+            if self.vault is not None:
+                self._total = matters.count_matters(
+                    self.vault, status=self.status, client_search=self.search
+                )
+        finally:
+            self.endResetModel()
         if self.canFetchMore():
             self.fetchMore()
 
@@ -143,6 +157,7 @@ class MattersPage(Page):
     def __init__(self, bus: ChangeBus) -> None:
         super().__init__(bus)
         self.model = MatterTableModel()
+        self.model.failed.connect(self.server_failed)
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Filter by client name, A-number or receipt number"))
         self.search.setAccessibleName(_("Filter matters"))
@@ -254,12 +269,14 @@ class MattersPage(Page):
         for column in range(self.model.columnCount()):
             self.table.setColumnHidden(column, column not in shown)
 
+    @says_server_errors
     def set_stage(self, status: str | None) -> None:
         self.model.status = status
         self.stage_buttons[status].setChecked(True)
         self.model.reload()
         self.panel.show_matter(None, None)
 
+    @says_server_errors
     def _filter_changed(self) -> None:
         if self.vault is None:
             return
@@ -275,6 +292,7 @@ class MattersPage(Page):
                 return True
         return False
 
+    @says_server_errors
     def open_matter(self, matter_id: int) -> None:
         """Show one matter even when the current filters hide it."""
         if not self.select_matter(matter_id):
@@ -287,6 +305,7 @@ class MattersPage(Page):
         if dialog.exec() and dialog.saved_id is not None:
             self.show_saved(dialog)
 
+    @says_server_errors
     def edit_matter(self, matter_id: int) -> None:
         if self.vault is None or not matter_id:
             return
@@ -313,4 +332,8 @@ class MattersPage(Page):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         matter_id = self.model.matter_id(current.row())
         if self.vault is not None and matter_id is not None:
-            self.panel.show_matter(self.vault, matter_id)
+            try:
+                self.panel.show_matter(self.vault, matter_id)
+            except ServerError as exc:
+                self.panel.show_matter(None, None)  # no half-shown matter
+                self.server_failed(exc)
