@@ -132,31 +132,31 @@ class Launcher:
             self.start.restoreGeometry(geometry)  # type: ignore[arg-type]
             clamp_to_screen(self.start)
         self.start.unlock.unlocked.connect(self._unlocked)
-        self.start.unlock.unlocking.connect(self._unlocking)
         self.controller: AppController | None = None
-        self._ready: AppController | None = None  # built while a passphrase's key is derived
+        self._ready: AppController | None = None  # built, hidden, while the person types
 
     def show(self) -> None:
         self.start.show()
         # The rest of the app loads while the person types, from once the event loop has shown
         # the window: started sooner, its imports would hold the interpreter while Qt paints.
         QTimer.singleShot(0, self.start.preload.start)
-
-    def _unlocking(self) -> None:
-        # The key derivation (about half a second, by design) runs on a worker and leaves this
-        # thread idle: build the main window and its first screen meanwhile, hidden, once the
-        # unlock screen has painted "Unlocking…". Unlocking then only fills Today.
         QTimer.singleShot(0, self._prepare)
 
     def _prepare(self) -> None:
-        if self.controller is not None or self._ready is not None:
+        # Once the rest has loaded (usually before the passphrase is typed), build the main
+        # window hidden, then its first screen, each in one turn of the event loop so typing
+        # stays fluid: pressing Unlock then leaves only the key derivation and Today's rows.
+        if self.controller is not None:
             return
-        if self.start.preload.running:  # look again soon, painting meanwhile
-            QTimer.singleShot(10, self._prepare)
+        if self._ready is not None:
+            self._ready.window.build_first_screen()
+            return
+        if not self.start.preload.done:  # look again soon, the window answering meanwhile
+            QTimer.singleShot(20, self._prepare)
             return
         self.start.preload.join()
         self._ready = AppController(self.app, self.start.unlock.vault_dir, self.actor, self.lang)
-        self._ready.window.build_first_screen()
+        QTimer.singleShot(0, self._prepare)
 
     def _unlocked(self, vault: Vault) -> None:
         # Key derivation has hidden most of the loading; wait for what is left, then swap windows.

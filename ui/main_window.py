@@ -242,7 +242,10 @@ class MainWindow(QMainWindow):
         self.others_changes.start(vault)
         self.server_link.start(vault)
         if self.server_link.store is not None:
-            self.unlock.choose_server()  # locking asks the server password again
+            # Locking asks the server password again, for the connection just made (this window
+            # may have been built before it, while the person typed).
+            self.unlock.server_panel.recall()
+            self.unlock.choose_server()
         self.auto_backup.at_unlock(vault)
 
     def show_page(self, page: Page) -> None:

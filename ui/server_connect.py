@@ -101,6 +101,10 @@ class ServerPanel(QWidget):
         box.addLayout(button_row)
         box.addWidget(self.message)
         box.addStretch(1)
+        self.recall()
+
+    def recall(self) -> None:
+        """The address, CA file and name of the last connection made on this computer."""
         settings = _settings()
         self.url.setText(str(settings.value(KEYS["url"], "")))
         self.ca_file.setText(str(settings.value(KEYS["ca"], "")))

@@ -22,7 +22,7 @@ APP_TITLE = N_("Clinic case manager")  # as ui.main_window's; never client data 
 # takes most of the start-up, so they load while the person types the passphrase; the other
 # screens load when first shown (ui/screens.py).
 PRELOAD = (
-    "clinic_app.services",
+    "clinic_app.services.vault_ops",  # first: the unlock waits for it
     "ui.main_window",
     "ui.pages.today",
     # The federal holiday tables Today's deadlines are dated with (clinic_app.deadlines.calendar
@@ -59,8 +59,9 @@ class Preload:
         self.thread.start()
 
     @property
-    def running(self) -> bool:
-        return self.thread.is_alive()
+    def done(self) -> bool:
+        """Started and finished (what it loaded is there, or failed and will fail again)."""
+        return self.thread.ident is not None and not self.thread.is_alive()
 
     def join(self) -> None:
         if self.thread.is_alive() or self.thread.ident is not None:

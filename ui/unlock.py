@@ -52,7 +52,6 @@ class UnlockWidget(QWidget):
     """Asks for the passphrase; key derivation runs in the background so the window never freezes."""
 
     unlocked = Signal(object)  # the open Vault
-    unlocking = Signal()  # the passphrase was submitted; its key is being derived
     restore_requested = Signal()
 
     def __init__(self, vault_dir: Path, actor: str, background: Background) -> None:
@@ -221,7 +220,6 @@ class UnlockWidget(QWidget):
             return vault_ops.open_vault(folder, passphrase=secret, actor=actor)
 
         self.background.run(open_vault, self._opened, self._failed)
-        self.unlocking.emit()
 
     def _opened(self, vault: Vault) -> None:
         remember_choice("vault")

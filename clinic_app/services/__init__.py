@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from clinic_app.services import (
-    audit_log,
-    backup,
-    check,
-    clients,
-    conflicts,
-    demo,
-    employers,
-    files,
-    importing,
-    letters,
-    matters,
-    notes,
-    settings,
-    staff,
-    vault_ops,
-)
 from clinic_app.services.changes import Changed, ChangeSet
+
+# The services load when first imported (`from clinic_app.services import clients`), not all
+# with the package: the main window and its first screen need a third of them.
 
 __all__ = [
     "ChangeSet",

@@ -9,7 +9,6 @@ from sqlmodel import select
 
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError
-from clinic_app.services.documents.templates import template_file_ids, verify_templates
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
@@ -27,6 +26,10 @@ class CheckReport:
 
 def check_vault(vault: Store) -> CheckReport:
     """Check a vault or the clinic server: its database, keys, audit chain and stored files."""
+    # Imported here: document drafting is a fifth of the app's loading, and the main window
+    # (which can run a backup, and so a check) should not wait for it.
+    from clinic_app.services.documents.templates import template_file_ids, verify_templates
+
     notes: list[str] = []
     problems = list(vault.integrity_problems())
     files_checked = 0

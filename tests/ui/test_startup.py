@@ -43,6 +43,29 @@ def test_the_main_window_loads_only_the_first_screen() -> None:
     assert done.stdout.strip().splitlines()[-2] == "[]"
 
 
+def test_what_loads_while_the_passphrase_is_typed_leaves_out_document_drafting() -> None:
+    # The main window and Today need the vault and the deadline services only: the other
+    # services (drafting, import, demo) load when a screen or a command first uses them.
+    later = (
+        "docxtpl",
+        "jinja2",
+        "alembic",
+        "clinic_app.services.documents",
+        "clinic_app.services.importing",
+        "clinic_app.services.demo",
+    )
+    code = (
+        "import importlib, sys\n"
+        "from ui.start_window import PRELOAD\n"
+        "for name in PRELOAD:\n"
+        "    importlib.import_module(name)\n"
+        f"print(sorted(m for m in {later!r} if m in sys.modules))"
+    )
+    done = _fresh(code, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2] == "[]"
+
+
 def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -> None:
     # No display: the app says so (exit 1) after parsing, which is as far as the CLI goes alone.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
