@@ -214,10 +214,17 @@ class UnlockWidget(QWidget):
         folder, actor = self.vault_dir, self.actor
 
         def open_vault() -> Vault:
-            # On the worker: waits there (not in the window) for the services still loading.
-            from clinic_app.services import vault_ops
+            # On the worker. The key derivation needs no database code, so it runs first, while
+            # that code may still be loading (ui/start_window.py); the open then takes its key.
+            from clinic_app.services import unlock_ahead
 
-            return vault_ops.open_vault(folder, passphrase=secret, actor=actor)
+            unlock_ahead.derive_ahead(folder, passphrase=secret)
+            try:
+                from clinic_app.services import vault_ops
+
+                return vault_ops.open_vault(folder, passphrase=secret, actor=actor)
+            finally:
+                unlock_ahead.forget_ahead()
 
         self.background.run(open_vault, self._opened, self._failed)
 

@@ -8,6 +8,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from clinic_app.errors import DamagedError, UnlockError, VaultError
+from clinic_app.errors import ClinicError, DamagedError, UnlockError, VaultError
 from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
@@ -44,6 +45,9 @@ class KdfParams:
     lanes: int = 4
 
     def derive(self, secret: bytes, salt: bytes) -> bytes:
+        ahead = _take_ahead(secret, salt, self)
+        if ahead is not None:
+            return ahead
         kdf = Argon2id(
             salt=salt,
             length=KEY_BYTES,
@@ -55,6 +59,51 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
+
+# One derivation done ahead of an open (derive_ahead): the desktop starts the key derivation the
+# moment "Unlock" is pressed, while the database code may still be loading, and the open that
+# follows takes the result instead of deriving again. One at a time, taken once.
+_ahead: tuple[bytes, bytes, KdfParams, bytes] | None = None  # secret digest, salt, cost, key
+_ahead_lock = threading.Lock()
+
+
+def _digest(secret: bytes) -> bytes:
+    return hashlib.sha256(secret).digest()
+
+
+def _take_ahead(secret: bytes, salt: bytes, kdf: KdfParams) -> bytes | None:
+    global _ahead
+    with _ahead_lock:
+        if _ahead is None or _ahead[:3] != (_digest(secret), salt, kdf):
+            return None
+        key, _ahead = _ahead[3], None
+        return key
+
+
+def derive_ahead(slots_path: Path, passphrase: str) -> None:
+    """Derive now the key of the passphrase slot in `slots_path`, for the next open with that
+    passphrase. A missing or damaged file is left for the open to report."""
+    global _ahead
+    secret = normalize_passphrase(passphrase)
+    try:
+        slot = KeySlotFile.load(slots_path).find(PASSPHRASE)
+        if slot is None:
+            return
+        kdf, salt = slot.params(), _unb64(slot.salt)
+    except (ClinicError, ValueError):
+        return
+    key = kdf.derive(secret, salt)
+    with _ahead_lock:
+        _ahead = (_digest(secret), salt, kdf, key)
+
+
+def forget_ahead() -> None:
+    """Drop a derivation done ahead that no open took (another folder, a key change resumed)."""
+    global _ahead
+    with _ahead_lock:
+        _ahead = None
+
+
 # Far above any cost the app sets, far below what would exhaust or hang a laptop: a key slot file
 # or backup header altered to ask for more is damaged, not a reason to try.
 MAX_MEMORY_KIB = 4 * 1024 * 1024
