@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 from bench import common
 from bench.common import ms, timed
 from clinic_app.deadlines import sync
-from clinic_app.deadlines.engine import plan_matter
+from clinic_app.deadlines.batch import plan_matters
 from clinic_app.deadlines.facts import load_facts
 from clinic_app.domain.models import Grant, Matter, MatterEvent
 from clinic_app.services import deadlines, matters
@@ -51,7 +51,7 @@ def engine_breakdown(vault: Vault, runs: int) -> dict[str, Any]:
             conn = session.connection()
             book = sync.rulebook_from(conn)[0]
             read, facts = timed(lambda: load_facts(conn), runs)
-        plan, planned = timed(lambda: [p for f in facts for p in plan_matter(f, book)], runs)
+        plan, planned = timed(lambda: list(plan_matters(facts, book)), runs)
     finally:
         gc.enable()
     return {"read_facts": ms(read), "plan_pure_engine": ms(plan), "planned": len(planned)}

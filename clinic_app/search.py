@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import date
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Connection, text
 from sqlmodel import Session
@@ -82,6 +83,40 @@ def reindex(conn: Connection, client_ids: Iterable[int] | None = None) -> None:
         conflict_index.rebuild(conn)
     else:
         conflict_index.refresh(conn, conflict_index.CLIENT, ids)
+
+
+class NewClient(NamedTuple):
+    """A client just written, with what its index entry and conflict keys are made from."""
+
+    id: int
+    first_name: str
+    last_name: str
+    other_names: str
+    a_number: str | None
+    receipts: str  # its matters' receipt numbers, space-separated, in the matters' order
+    employers: str  # its matters' employers' names, the same way
+    date_of_birth: date | None
+    phone: str
+
+
+def index_new_clients(conn: Connection, clients: Sequence[NewClient]) -> None:
+    """Index clients just written from the values written (a bulk import's: reading 10,000
+    clients back costs more than indexing them), as `reindex` would from the records."""
+    if not clients:
+        return
+    index = _index(conn)
+    ids = sorted(c.id for c in clients)
+    for start in range(0, len(ids), 500):
+        index.delete(conn, ids[start : start + 500])  # nothing to remove, unless a bug left it
+    index.insert(conn, [(c.id, _document(c[:7])) for c in clients])
+    conflict_index.refresh_from(
+        conn,
+        conflict_index.CLIENT,
+        [
+            (c.id, c.first_name, c.last_name, c.other_names, c.date_of_birth, c.a_number, c.phone)
+            for c in clients
+        ],
+    )
 
 
 def remove_clients(session: Session, client_ids: Iterable[int]) -> None:

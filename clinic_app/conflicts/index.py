@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import Connection, bindparam, text
@@ -103,6 +103,13 @@ def refresh(conn: Connection, kind: str, ids: Iterable[int]) -> None:
             bindparam("ids", expanding=True)
         )
         _insert(conn, kind, conn.execute(select_rows, {"ids": chunk}).all())
+
+
+def refresh_from(conn: Connection, kind: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """`refresh` from the records' values in hand (as the kind's source query gives them),
+    for records just written: nothing to read back."""
+    remove(conn, kind, [int(str(row[0])) for row in rows])
+    _insert(conn, kind, rows)
 
 
 def remove(conn: Connection, kind: str, ids: Iterable[int]) -> None:

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.orm.base import PassiveFlag
 
-from clinic_app.deadlines.engine import PlannedDeadline, plan_matter
+from clinic_app.deadlines.batch import plan_matters
+from clinic_app.deadlines.engine import PlannedDeadline
 from clinic_app.deadlines.facts import chunks, client_ids_of, load_facts, matter_ids_of_letters
 from clinic_app.deadlines.models import Deadline, DeadlineState, DeadlineTask
 from clinic_app.deadlines.rulebook import ClinicRuleSettings, rulebook_for
@@ -260,13 +261,13 @@ def refresh(
         with _bulk_work(conn), _indexes_rebuilt(conn):
             conn.execute(delete(_deadline))
             facts = load_facts(conn)
-            count = _insert(conn, (p for f in facts for p in plan_matter(f, book)))
+            count = _insert(conn, plan_matters(facts, book))
     else:
         facts = load_facts(conn, client_ids_of(conn, wanted) | clients)
         # Matters that no longer exist lose their rows too.
         for part in chunks(wanted | {f.matter_id for f in facts}):
             conn.execute(delete(_deadline).where(_deadline.c.matter_id.in_(part)))
-        count = _insert(conn, (p for f in facts for p in plan_matter(f, book)))
+        count = _insert(conn, plan_matters(facts, book))
     if server:
         done = None if wanted is None else wanted | {f.matter_id for f in facts}
         deadlines_pg.record_basis(conn, book.fingerprint, done)

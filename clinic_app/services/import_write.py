@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, select
 from sqlmodel import Session
 
+from clinic_app import search
 from clinic_app.deadlines import sync as deadline_sync
+from clinic_app.deadlines.facts import chunks
 from clinic_app.domain.models import AgencyLetter, Client, Employer, Grant, Matter, Note, Worksite
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DEFAULT_PROGRAM
@@ -95,6 +97,9 @@ class Writer:
         n = NOTES.c
         self.notes = {(cid, body) for cid, body in conn.execute(select(n.client_id, n.body))}
         self.touched_clients: set[int] = set()
+        # Clients this import creates, with their matters' receipts and employers: indexed
+        # from these values at the end, not read back.
+        self.created: dict[int, tuple[dict[str, Any], list[str], list[int]]] = {}
         self.new_matters: list[int] = []
         self.counts = dict.fromkeys((CLIENT, EMPLOYER, WORKSITE, LETTER, MATTER, GRANT, NOTE), 0)
 
@@ -182,8 +187,9 @@ class Writer:
         new_clients: list[tuple[_Ref, dict[str, Any]]] = []
         chosen = [self.client(row, new_clients) for row in rows]
         ids = insert_rows(conn, CLIENTS, [values for _ref, values in new_clients])
-        for (ref, _values), new_id in zip(new_clients, ids, strict=True):
+        for (ref, values), new_id in zip(new_clients, ids, strict=True):
             ref.id = new_id
+            self.created[new_id] = (values, [], [])
         notes: list[dict[str, Any]] = []
         matters: list[tuple[_Ref, dict[str, Any], ParsedRow]] = []
         for row, client in zip(rows, chosen, strict=True):
@@ -192,8 +198,13 @@ class Writer:
                 matters.append((found[0], found[1], row))
         matter_ids = insert_rows(conn, MATTERS, [values for _ref, values, _row in matters])
         grants: list[dict[str, Any]] = []
-        for (ref, _values, row), matter_id in zip(matters, matter_ids, strict=True):
+        for (ref, values, row), matter_id in zip(matters, matter_ids, strict=True):
             ref.id = matter_id
+            created = self.created.get(values["client_id"])
+            if created is not None:
+                if values["receipt_number"]:
+                    created[1].append(values["receipt_number"])
+                created[2].append(values["employer_id"])
             for kind, (start, end) in (("deferred_action", row.da), ("work_permit", row.wp)):
                 if start or end:
                     category = "c14" if kind == "work_permit" else ""
@@ -218,6 +229,36 @@ class Writer:
             + [("create", GRANT, i) for i in grant_ids]
             + [("create", NOTE, i) for i in note_ids],
         )
+
+    def index(self) -> None:
+        """The search index and conflict keys of the clients this import touched: those it
+        created from the values written, the others (new matters of known clients) read back."""
+        conn = self.session.connection()
+        e = table_of(Employer).c
+        employer_ids = {i for _v, _r, ids in self.created.values() for i in ids}
+        names = {
+            int(i): str(n)
+            for part in chunks(employer_ids)
+            for i, n in conn.execute(select(e.id, e.name).where(e.id.in_(part)))
+        }
+        search.index_new_clients(
+            conn,
+            [
+                search.NewClient(
+                    client_id,
+                    str(values["first_name"]),
+                    str(values["last_name"]),
+                    str(values.get("other_names") or ""),
+                    str(values["a_number"]) if values.get("a_number") else None,
+                    " ".join(receipts),
+                    " ".join(names[i] for i in employers),
+                    values.get("date_of_birth"),
+                    str(values.get("phone") or ""),
+                )
+                for client_id, (values, receipts, employers) in self.created.items()
+            ],
+        )
+        search.reindex_clients(self.session, self.touched_clients - self.created.keys())
 
     def finish(self) -> None:
         """The new matters' deadlines are computed at commit, in one pass with the rest."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from clinic_app import search
 from clinic_app.domain import validators as v
 from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
@@ -360,36 +360,99 @@ def _check_cells(number: int, values: dict[str, str], problems: list[RowProblem]
 
 # Columns whose every value is its own: not worth remembering how they parsed.
 _UNIQUE = frozenset({"a_number", "receipt_number"})
-Parsed = dict[tuple[str, str], tuple[Any, str | None]]
+_DATES = (
+    "letter_date",
+    "letter_period_start",
+    "letter_period_end",
+    "filed_date",
+    "deferred_action_start",
+    "deferred_action_end",
+    "work_permit_start",
+    "work_permit_end",
+)
+_RANGES = (
+    ("letter_period_start", "letter_period_end"),
+    ("deferred_action_start", "deferred_action_end"),
+    ("work_permit_start", "work_permit_end"),
+)
 
 
-def _parse_row(
-    number: int, values: dict[str, str], problems: list[RowProblem], memo: Parsed
-) -> ParsedRow | None:
-    before = len(problems)
+def _date_parser(column: str) -> Callable[[str], Any]:
+    return lambda text: v.parse_date(text, column)
 
-    def take(column: str, parse: Callable[[str], Any]) -> Any:
-        # A spreadsheet repeats its dates, states and kinds: each (column, text) is parsed once
-        # per import, its value or its problem remembered (the parsers depend on nothing else).
+
+def _kind(text: str) -> str:
+    return v.choice(text, MATTER_KINDS, "matter_kind", "initial")
+
+
+# The parsed columns, in the order their problems are listed: the date of birth (whose own
+# check follows it), then the client's and the matter's, then the receipt number.
+_Named = tuple[tuple[str, Callable[[str], Any]], ...]
+_BORN: _Named = (("date_of_birth", _date_parser("date_of_birth")),)
+_FIELDS: _Named = (
+    ("a_number", v.normalize_a_number),
+    ("preferred_language", v.normalize_languages),
+    ("email", v.normalize_email),
+    ("state", normalize_state),
+    ("matter_kind", _kind),
+    *((column, _date_parser(column)) for column in _DATES),
+)
+_RECEIPT: _Named = (("receipt_number", v.normalize_receipt_number),)
+# A column, its parser, and what its texts parsed to in this import (None: not remembered).
+Remembered = dict[str, tuple[Any, str | None]]
+Parsers = tuple[tuple[str, Callable[[str], Any], Remembered | None], ...]
+
+
+@dataclass(frozen=True)
+class Parsing:
+    """What one import's rows are parsed with: a spreadsheet repeats its dates, states and
+    kinds, so each (column, text) is parsed once per import, its value or its problem
+    remembered (the parsers depend on nothing else)."""
+
+    born: Parsers
+    fields: Parsers
+    receipt: Parsers
+    today: date
+
+    @classmethod
+    def new(cls) -> Parsing:
+        def remembering(parsers: _Named) -> Parsers:
+            return tuple((c, parse, None if c in _UNIQUE else {}) for c, parse in parsers)
+
+        return cls(remembering(_BORN), remembering(_FIELDS), remembering(_RECEIPT), date.today())
+
+
+def _take(
+    parsers: Parsers,
+    number: int,
+    values: dict[str, str],
+    problems: list[RowProblem],
+    out: dict[str, Any],
+) -> None:
+    """Parse these columns of a row into `out`, listing their problems."""
+    for column, parse, seen in parsers:
         text = values.get(column, "")
-        found = memo.get((column, text))
+        found = seen.get(text) if seen is not None else None
         if found is None:
             try:
                 found = (parse(text), None)
             except ValidationError as exc:
                 found = (None, exc.problem)
-            if column not in _UNIQUE:
-                memo[(column, text)] = found
+            if seen is not None:
+                seen[text] = found
         if found[1] is not None:
             problems.append(RowProblem(number, column, found[1]))
-        return found[0]
+        out[column] = found[0]
 
+
+def _parse_row(
+    number: int, values: dict[str, str], problems: list[RowProblem], parsing: Parsing
+) -> ParsedRow | None:
+    before = len(problems)
     joined = "".join(values.values())
-    if len(joined) <= MAX_CELL and not v.has_controls(joined):
-        # Nothing to refuse in any cell (the usual row): plain_text would only strip them.
-        for column, value in values.items():
-            values[column] = value.strip()
-    else:
+    if len(joined) > MAX_CELL or v.has_controls(joined):
+        # Something to refuse or clean in a cell; in the usual row there is nothing, and
+        # plain_text would only strip cells read_table has stripped already.
         _check_cells(number, values, problems)
     first, last = values.get("first_name", ""), values.get("last_name", "")
     if not first and not last:
@@ -399,12 +462,10 @@ def _parse_row(
     employer = values.get("employer", "")
     if not employer:
         problems.append(RowProblem(number, "employer", _("is required")))
-
-    def day(column: str) -> date | None:
-        return take(column, lambda s: v.parse_date(s, column))  # type: ignore[no-any-return]
-
-    born = day("date_of_birth")
-    if born and born > date.today():
+    parsed: dict[str, Any] = {}
+    _take(parsing.born, number, values, problems, parsed)
+    born = parsed["date_of_birth"]
+    if born and born > parsing.today:
         problems.append(
             RowProblem(
                 number,
@@ -412,38 +473,23 @@ def _parse_row(
                 _("{born} is in the future").format(born=born.isoformat()),
             )
         )
+    _take(parsing.fields, number, values, problems, parsed)
     client = {
         "first_name": first,
         "last_name": last,
         "date_of_birth": born,
-        "a_number": take("a_number", v.normalize_a_number),
+        "a_number": parsed["a_number"],
         "country_of_birth": values.get("country_of_birth", ""),
-        "preferred_languages": take("preferred_language", v.normalize_languages) or "",
+        "preferred_languages": parsed["preferred_language"] or "",
         "phone": values.get("phone", ""),
-        "email": take("email", v.normalize_email) or "",
+        "email": parsed["email"] or "",
         # The state of the client's home: the `state` column, else read from the address.
         "address": values.get("address", ""),
-        "state": take("state", normalize_state) or "",
+        "state": parsed["state"] or "",
     }
-    kind = take("matter_kind", lambda s: v.choice(s, MATTER_KINDS, "matter_kind", "initial"))
-    dates = {
-        c: day(c)
-        for c in (
-            "letter_date",
-            "letter_period_start",
-            "letter_period_end",
-            "filed_date",
-            "deferred_action_start",
-            "deferred_action_end",
-            "work_permit_start",
-            "work_permit_end",
-        )
-    }
-    for start, end in (
-        ("letter_period_start", "letter_period_end"),
-        ("deferred_action_start", "deferred_action_end"),
-        ("work_permit_start", "work_permit_end"),
-    ):
+    kind = parsed["matter_kind"]
+    dates = parsed
+    for start, end in _RANGES:
         first_day, last_day = dates[start], dates[end]
         if first_day and last_day and last_day < first_day:
             problems.append(
@@ -462,7 +508,8 @@ def _parse_row(
         problems.append(
             RowProblem(number, "agency", _("is required when the row has agency letter dates"))
         )
-    receipt = take("receipt_number", v.normalize_receipt_number)
+    _take(parsing.receipt, number, values, problems, parsed)
+    receipt = parsed["receipt_number"]
     if len(problems) > before:
         return None
     return ParsedRow(
@@ -509,14 +556,20 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
                 )
             )
     parsed: list[ParsedRow] = []
-    memo: Parsed = {}
+    parsing = Parsing.new()
+    columns, positions = list(index), list(index.values())
+    pick = operator.itemgetter(*positions)  # at least the required columns: a tuple
+    widest = max(positions)
     for offset, cells in enumerate(rows):
         number = offset + 2
         if not any(cells):
             continue
         report.rows += 1
-        values = {column: (cells[i] if i < len(cells) else "") for column, i in index.items()}
-        row = _parse_row(number, values, report.problems, memo)
+        if len(cells) > widest:
+            values = dict(zip(columns, pick(cells), strict=True))
+        else:  # a short row: the cells it leaves out are empty
+            values = {column: (cells[i] if i < len(cells) else "") for column, i in index.items()}
+        row = _parse_row(number, values, report.problems, parsing)
         if row is not None:
             parsed.append(row)
     _check_duplicates_in_file(parsed, report)
@@ -589,7 +642,7 @@ def import_file(
             report.created = {k: n for k, n in writer.counts.items() if n}
             if dry_run:
                 raise _DryRunDone  # rolls the whole transaction back
-            search.reindex_clients(session, writer.touched_clients)
+            writer.index()
             audit.record(
                 session,
                 action="import",

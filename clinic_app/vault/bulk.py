@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -59,28 +60,21 @@ def _direct_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
             return None  # a SQL expression or a sequence: Core computes those
         defaults.append((column, maker))
     columns += [column for column, _make in defaults]
-    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
-    # Rows repeat their dates and times (stamped to the second): each is converted once.
-    converted: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (i, p, {}) for i, p in enumerate(processors) if p is not None
-    ]
     makers = [make for _column, make in defaults]
-    values: list[tuple[Any, ...]] = []
-    for row in rows:
-        raw = [row[name] for name in given] + [make() for make in makers]
-        for i, process, seen in converted:
-            value = raw[i]
-            if value is None:
-                continue
-            try:
-                done = seen.get(value)
-            except TypeError:  # an unhashable value (a list for a JSON column)
-                raw[i] = process(value)
-                continue
-            if done is None:
-                done = seen[value] = process(value)
-            raw[i] = done
-        values.append(tuple(raw))
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    # Column by column: the rows' values taken and put back together by C loops (itemgetter,
+    # zip), and only the columns with a type processor converted in Python.
+    if len(given) == 1:
+        only = given[0]
+        taken: list[Sequence[Any]] = [[row[only] for row in rows]]
+    else:
+        taken = list(zip(*map(operator.itemgetter(*given), rows), strict=True))
+    for make in makers:
+        taken.append(_defaults(make, len(rows)))
+    for i, process in enumerate(processors):
+        if process is not None:
+            taken[i] = _converted(taken[i], process)
+    values = list(zip(*taken, strict=True))
     quote = dialect.identifier_preparer
     names = ", ".join(quote.format_column(column) for column in columns)
     marks = ", ".join("?" * len(columns))
@@ -90,11 +84,48 @@ def _direct_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
     return len(values)
 
 
+def _defaults(make: Callable[[], Any], count: int) -> list[Any]:
+    """A left-out column's default for `count` rows: one value, or one call per row."""
+    if isinstance(make, _Scalar):
+        return [make.value] * count
+    return [make() for _ in range(count)]
+
+
+def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """A column's values through its type's bind processor; rows repeat their dates and times
+    (stamped to the second), so each distinct value is converted once."""
+    seen: dict[Any, Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for value in values:
+        if value is None:
+            append(None)
+            continue
+        try:
+            done = seen.get(value)
+        except TypeError:  # an unhashable value (a list for a JSON column)
+            append(process(value))
+            continue
+        if done is None:
+            done = seen[value] = process(value)
+        append(done)
+    return out
+
+
+class _Scalar:
+    """A column default that is one plain value, the same for every row."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self) -> Any:
+        return self.value
+
+
 def _default_maker(default: Any) -> Callable[[], Any] | None:
     """A function giving a column's Python-side default for one row, as Core would."""
     if default.is_scalar:
-        value = default.arg
-        return lambda: value
+        return _Scalar(default.arg)
     if default.is_callable:
         # SQLAlchemy wraps a function of no arguments as one taking the execution context.
         function: Callable[[Any], Any] = default.arg
