@@ -59,6 +59,35 @@ def connect_server(url: str, *, ca_file: str | Path | None, user: str, password:
     return PostgresStore.connect(server_address(url, ca_file), user=user.strip(), password=password)
 
 
+def change_my_password(store: Store, *, current: str, new: str, repeat: str) -> None:
+    """Change the logged-in person's own password on the clinic server (their copy of the
+    clinic file key is wrapped anew in the same transaction). Everything missing is named at
+    once; nothing changes on any problem."""
+    if not isinstance(store, PostgresStore):
+        raise UserError(
+            _(
+                "A vault has a passphrase, not a password: use Settings → Change the vault "
+                "passphrase…"
+            )
+        )
+    missing = [
+        name
+        for name, value in (
+            (_("your current password"), current),
+            (_("the new password"), new),
+            (_("the new password again"), repeat),
+        )
+        if not value
+    ]
+    if missing:
+        raise UserError(_("Fill in {fields}.").format(fields=", ".join(missing)))
+    if new != repeat:
+        raise UserError(_("The two new passwords differ; nothing was changed."))
+    if new == current:
+        raise UserError(_("The new password is the same as the current one; nothing was changed."))
+    store.change_password(current, new)
+
+
 def is_server(store: Store) -> bool:
     return store.kind == SERVER
 
@@ -78,6 +107,7 @@ def check_link(store: Store) -> None:
 __all__ = [
     "UNREACHABLE",
     "ServerError",
+    "change_my_password",
     "check_details",
     "check_link",
     "connect_server",

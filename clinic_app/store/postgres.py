@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
-from clinic_app.errors import ClinicError, UnlockError, VaultError
+from clinic_app.errors import ClinicError, UnlockError, UserError, VaultError
 from clinic_app.i18n import N_, _
 from clinic_app.paths import APP_NAME
 from clinic_app.store import clinic_key
@@ -98,16 +99,26 @@ def display_url(url: URL) -> str:
     return f"postgresql://{url.host or 'localhost'}{port}/{url.database}"
 
 
+# Each engine's login password, in memory only (never in a URL string, never on disk).
+_passwords: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> Engine:
     """An engine for one person's login; the password stays in memory, never in a URL string."""
     sa_url = server_url(url, user)
     engine = create_engine(
         sa_url,
-        connect_args={"password": password, "connect_timeout": 10, "application_name": APP_NAME},
+        connect_args={"connect_timeout": 10, "application_name": APP_NAME},
         pool_size=pool_size,
         max_overflow=4,
         pool_pre_ping=True,  # a server restarted since the last use is reconnected quietly
     )
+    _passwords[engine] = password
+
+    @event.listens_for(engine, "do_connect")
+    def _login(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
+        # Read at each new connection, so a password changed in this session is the one used.
+        cparams["password"] = _passwords[engine]
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -278,6 +289,24 @@ class PostgresStore:
     @property
     def actor(self) -> str:
         return self._actor
+
+    def change_password(self, current: str, new: str) -> None:
+        """Set this person's own password and wrap their copy of the clinic file key under it,
+        in one transaction (audited); this session's later connections log in with it."""
+        from clinic_app.server import accounts  # the server's account tools, on first use
+
+        accounts.check_password(new)
+        try:
+            accounts.change_password(
+                self.engine, login=self.actor, new_password=new, key_from=(self.actor, current)
+            )
+        except UnlockError as exc:  # the current password does not open this person's key slot
+            raise UserError(_("That is not your current password; nothing was changed.")) from exc
+        except SADatabaseError as exc:
+            raise translate(exc, display_url(self.engine.url)) or ServerError(
+                _(UNREACHABLE)
+            ) from exc
+        _passwords[self.engine] = new
 
     @property
     def name(self) -> str:

@@ -41,6 +41,9 @@ def test_settings_replaces_the_key_after_a_worded_confirmation(
     page = window.settings
     window.show_page(page)
     box = page.rotation
+    # A vault's keys, not a server login's password.
+    assert box.isVisible() and page.keys_box.isVisible() and not page.password_box.isVisible()
+    assert "sealed in the vault" in page.template_message.text()
     asked: list[str] = []
 
     def confirm(_parent, title, text, *a, **k):  # type: ignore[no-untyped-def]

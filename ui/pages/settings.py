@@ -32,7 +32,15 @@ from PySide6.QtWidgets import (
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, N_, _, current_language, format_day, ngettext
-from clinic_app.services import deadlines, documents, settings, staff, vault_ops, vocab
+from clinic_app.services import (
+    deadlines,
+    documents,
+    server_session,
+    settings,
+    staff,
+    vault_ops,
+    vocab,
+)
 from clinic_app.services.changes import SETTING, STAFF
 from ui.background import Background
 from ui.bus import ChangeBus
@@ -42,6 +50,7 @@ from ui.guards import guarded
 from ui.idle_lock import AUTOLOCK_KEY, DEFAULT_AUTOLOCK
 from ui.pages.base import Page
 from ui.pages.settings_backups import BackupsTab
+from ui.pages.settings_password import PasswordBox
 from ui.pages.settings_rotation import RotationBox
 from ui.rule_update import install_rule_update
 
@@ -53,6 +62,18 @@ ROLES = [
     ("other", N_("Other")),
 ]
 MULTILINE = {"address", "uscis_address"}
+
+# What the Word templates box says, by where the records are (on the clinic server or not).
+TEMPLATES_NOTE = {
+    False: N_(
+        "Clinic templates are sealed in the vault (encrypted; 'clinic-app check' checks them) "
+        "and travel with backups. Never type client details into a template."
+    ),
+    True: N_(
+        "Clinic templates are kept encrypted on the clinic server, shared by the whole staff "
+        "('clinic-app check' checks them). Never type client details into a template."
+    ),
+}
 
 
 class SettingsPage(Page):
@@ -150,12 +171,7 @@ class SettingsPage(Page):
         self.copy_template_button.clicked.connect(self.copy_template)
         self.remove_template_button = QPushButton(_("Remove the clinic's template"))
         self.remove_template_button.clicked.connect(self.remove_template)
-        self.template_message = QLabel(
-            _(
-                "Clinic templates are sealed in the vault (encrypted; 'clinic-app check' checks them) "
-                "and travel with backups. Never type client details into a template."
-            )
-        )
+        self.template_message = QLabel(_(TEMPLATES_NOTE[False]))
         self.template_message.setWordWrap(True)
         temps = QGroupBox(_("Word templates"))
         tbox = QVBoxLayout(temps)
@@ -199,7 +215,7 @@ class SettingsPage(Page):
         change.clicked.connect(self.change_passphrase)
         self.recovery_button = recovery = QPushButton(_("Make a new recovery code…"))
         recovery.clicked.connect(self.new_recovery_code)
-        keys = QGroupBox(_("Passphrase and recovery code"))
+        self.keys_box = keys = QGroupBox(_("Passphrase and recovery code"))
         kbox = QHBoxLayout(keys)
         kbox.addWidget(change)
         kbox.addWidget(recovery)
@@ -208,8 +224,12 @@ class SettingsPage(Page):
         inner = QWidget()
         box = QVBoxLayout(inner)
         self.rotation = RotationBox(lambda: self.vault, self.backups.background)
+        # On the clinic server a person has a login password instead of the vault's keys.
+        self.password_box = PasswordBox(lambda: self.vault, self.backups.background)
+        self.password_box.hide()
         for group in (general, clinic, people, rules_box, temps, keys, self.rotation):
             box.addWidget(group)
+        box.addWidget(self.password_box)
         box.addStretch(1)
         scroll = QScrollArea()
         self.scroll = scroll
@@ -233,7 +253,14 @@ class SettingsPage(Page):
         self.template_list.clear()
         self.clinic_message.clear()
         self.setEnabled(self.vault is not None)
+        on_server = self.vault is not None and server_session.is_server(self.vault)
+        self.keys_box.setVisible(not on_server)
+        self.rotation.setVisible(not on_server)
+        self.password_box.setVisible(on_server)
+        if self.template_message.text() in {_(note) for note in TEMPLATES_NOTE.values()}:
+            self.template_message.setText(_(TEMPLATES_NOTE[on_server]))
         if self.vault is None:
+            self.password_box.clear()
             return
         self.autolock.setValue(
             int(settings.get_setting(self.vault, key=AUTOLOCK_KEY, default=DEFAULT_AUTOLOCK))
