@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -118,6 +117,9 @@ class ServerPanel(QWidget):
         self.password.setFocus()
 
     def _choose_ca(self) -> None:
+        # Imported when used: naming QFileDialog makes PySide build its six enums, at start-up.
+        from PySide6.QtWidgets import QFileDialog
+
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Choose the clinic CA file"), self.ca_file.text(), "*.crt *.pem"
         )

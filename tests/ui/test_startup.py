@@ -156,3 +156,21 @@ def test_the_first_window_reads_no_package_metadata() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-2] == "False"
+
+
+def test_pyside_still_tells_modules_that_use_it_from_those_that_do_not(tmp_path: Path) -> None:
+    # ui/quick_imports.py answers PySide's question (does this module's source mention PySide6?)
+    # from the file's bytes: the answers stay PySide's own, 0 for a user and -1 for the rest.
+    (tmp_path / "uses_qt.py").write_text("from PySide6.QtCore import QObject\n")
+    (tmp_path / "plain.py").write_text("VALUE = 1\n")
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import ui, uses_qt, plain\n"
+        "from shibokensupport import feature\n"
+        "print(feature._mod_uses_pyside.quick,"
+        " feature.pyside_feature_dict['uses_qt'], feature.pyside_feature_dict['plain'])"
+    )
+    done = _fresh(code, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-2] == "True 0 -1"
