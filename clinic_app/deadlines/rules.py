@@ -277,7 +277,11 @@ def shipped_pack_files() -> list[Path]:
 
 
 def _fail(path: str, where: str, problem: str) -> RulePackError:
-    return RulePackError(f"Rule pack {Path(path).name}, {where}: {problem}.")
+    return RulePackError(
+        _("Rule pack {file}, {where}: {problem}.").format(
+            file=Path(path).name, where=where, problem=problem
+        )
+    )
 
 
 def _date(value: Any, path: str, where: str, name: str, required: bool = True) -> date | None:
@@ -290,20 +294,26 @@ def _date(value: Any, path: str, where: str, name: str, required: bool = True) -
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise _fail(path, where, f"'{name}' must be a date like 2025-01-24")
+    raise _fail(path, where, _("'{name}' must be a date like 2025-01-24").format(name=name))
 
 
 def _text(value: Any, path: str, where: str, name: str, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise _fail(path, where, f"'{name}' must be a non-empty text")
+        raise _fail(path, where, _("'{name}' must be a non-empty text").format(name=name))
     return value.strip()
 
 
 def _int(value: Any, path: str, where: str, name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _fail(path, where, f"'{name}' must be a whole number from {low} to {high}")
+        raise _fail(
+            path,
+            where,
+            _("'{name}' must be a whole number from {low} to {high}").format(
+                name=name, low=low, high=high
+            ),
+        )
     return value
 
 
@@ -314,10 +324,16 @@ def _choices(
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _fail(path, where, f"'{name}' must be a list of texts")
+        raise _fail(path, where, _("'{name}' must be a list of texts").format(name=name))
     for item in value:
         if item not in allowed:
-            raise _fail(path, where, f"'{name}' has '{item}'; known: {', '.join(allowed)}")
+            raise _fail(
+                path,
+                where,
+                _("'{name}' has '{item}'; known: {known}").format(
+                    name=name, item=item, known=", ".join(allowed)
+                ),
+            )
     return tuple(value)
 
 
@@ -332,14 +348,24 @@ def _places(
             out.append(())
             continue
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise _fail(path, where, f"'{name}' must be a list of state codes like [\"TX\"]")
+            raise _fail(
+                path,
+                where,
+                _("'{name}' must be a list of state codes like [\"TX\"]").format(name=name),
+            )
         codes = tuple(v.strip().upper() for v in value)
         unknown = [c for c in codes if c not in STATES]
         if unknown:
-            raise _fail(path, where, f"'{name}' has '{unknown[0]}', which is not a US state code")
+            raise _fail(
+                path,
+                where,
+                _("'{name}' has '{code}', which is not a US state code").format(
+                    name=name, code=unknown[0]
+                ),
+            )
         out.append(codes)
     if out[0] and out[1]:
-        raise _fail(path, where, "use 'where' or 'except', not both")
+        raise _fail(path, where, _("use 'where' or 'except', not both"))
     return out[0], out[1]
 
 
@@ -349,7 +375,13 @@ def _translations(
     translations: dict[str, dict[str, str]] = {}
     for lang, texts in (raw or {}).items():
         if not isinstance(texts, dict) or not set(texts) <= set(allowed):
-            raise _fail(path, where, f"translations.{lang} may only hold {', '.join(allowed)}")
+            raise _fail(
+                path,
+                where,
+                _("translations.{lang} may only hold {known}").format(
+                    lang=lang, known=", ".join(allowed)
+                ),
+            )
         translations[lang] = {
             k: _text(v, path, where, f"translations.{lang}.{k}") for k, v in texts.items()
         }
@@ -362,21 +394,28 @@ def _check_template(template: str, path: str, where: str, name: str) -> None:
             raise _fail(
                 path,
                 where,
-                f"'{name}' uses {{{placeholder}}}; known: "
-                + ", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS)),
+                _("'{name}' uses {{{placeholder}}}; known: {known}").format(
+                    name=name,
+                    placeholder=placeholder,
+                    known=", ".join("{" + p + "}" for p in sorted(_PLACEHOLDERS)),
+                ),
             )
 
 
 def _policy(raw: Any, path: str, index: int) -> PolicyEntry:
-    where = f"policy entry {index + 1}"
+    where = _("policy entry {n}").format(n=index + 1)
     if not isinstance(raw, dict):
-        raise _fail(path, where, "must be a table")
+        raise _fail(path, where, _("must be a table"))
     status = raw.get("status")
     if status not in POLICY_STATUSES:
-        raise _fail(path, where, f"'status' must be one of {', '.join(POLICY_STATUSES)}")
+        raise _fail(
+            path,
+            where,
+            _("'status' must be one of {known}").format(known=", ".join(POLICY_STATUSES)),
+        )
     unknown = sorted(set(raw) - _POLICY_FIELDS)
     if unknown:
-        raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
+        raise _fail(path, where, _("unknown field(s) {fields}").format(fields=", ".join(unknown)))
     only, never = _places(raw, path, where)
     return PolicyEntry(
         status=status,
@@ -432,45 +471,59 @@ _RULE_FIELDS = {
 
 
 def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]) -> Rule:
-    where = f"rule {index + 1}"
+    where = _("rule {n}").format(n=index + 1)
     if not isinstance(raw, dict):
-        raise _fail(path, where, "must be a table")
+        raise _fail(path, where, _("must be a table"))
     rule_id = raw.get("id")
     if not isinstance(rule_id, str) or not _RULE_ID.match(rule_id):
-        raise _fail(path, where, "'id' must look like 'lda.renewal_file_by' (lower case, dotted)")
-    where = f"rule {rule_id}"
+        raise _fail(
+            path, where, _("'id' must look like 'lda.renewal_file_by' (lower case, dotted)")
+        )
+    where = _("rule {rule_id}").format(rule_id=rule_id)
     unknown = sorted(set(raw) - _RULE_FIELDS)
     if unknown:
-        raise _fail(path, where, f"unknown field(s) {', '.join(unknown)}")
+        raise _fail(path, where, _("unknown field(s) {fields}").format(fields=", ".join(unknown)))
     kind = raw.get("kind")
     if kind not in KINDS or kind == "task":
         raise _fail(
-            path, where, f"'kind' must be one of {', '.join(k for k in KINDS if k != 'task')}"
+            path,
+            where,
+            _("'kind' must be one of {known}").format(
+                known=", ".join(k for k in KINDS if k != "task")
+            ),
         )
     if kind in earlier_kinds:
-        raise _fail(path, where, f"a pack has one rule per kind, and '{kind}' came earlier")
+        raise _fail(
+            path,
+            where,
+            _("a pack has one rule per kind, and '{kind}' came earlier").format(kind=kind),
+        )
     fact = raw.get("fact")
     if fact not in FACTS and fact not in earlier_kinds:
         raise _fail(
             path,
             where,
-            f"'fact' must be one of {', '.join(FACTS)} or the kind of an earlier rule in the pack",
+            _("'fact' must be one of {known} or the kind of an earlier rule in the pack").format(
+                known=", ".join(FACTS)
+            ),
         )
     direction = raw.get("direction", "after")
     if direction not in DIRECTIONS:
-        raise _fail(path, where, "'direction' must be 'before' or 'after'")
+        raise _fail(path, where, _("'direction' must be 'before' or 'after'"))
     roll = raw.get("roll", "none")
     if roll not in ROLLS:
-        raise _fail(path, where, f"'roll' must be one of {', '.join(ROLLS)}")
+        raise _fail(path, where, _("'roll' must be one of {known}").format(known=", ".join(ROLLS)))
     severity = raw.get("severity", "normal")
     if severity not in SEVERITIES:
-        raise _fail(path, where, f"'severity' must be one of {', '.join(SEVERITIES)}")
+        raise _fail(
+            path, where, _("'severity' must be one of {known}").format(known=", ".join(SEVERITIES))
+        )
     basis = raw.get("basis")
     if basis not in BASES:
-        raise _fail(path, where, f"'basis' must be one of {', '.join(BASES)}")
+        raise _fail(path, where, _("'basis' must be one of {known}").format(known=", ".join(BASES)))
     reminders = raw.get("reminders", [])
     if not isinstance(reminders, list):
-        raise _fail(path, where, "'reminders' must be a list of days before the due date")
+        raise _fail(path, where, _("'reminders' must be a list of days before the due date"))
     reminder_days = tuple(
         sorted(
             {_int(r, path, where, "reminders", 0, MAX_DAYS) for r in reminders},
@@ -479,15 +532,17 @@ def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]
     )
     retire_after = raw.get("retire_after")
     if retire_after is not None and retire_after not in FACTS:
-        raise _fail(path, where, f"'retire_after' must be one of {', '.join(FACTS)}")
+        raise _fail(
+            path, where, _("'retire_after' must be one of {known}").format(known=", ".join(FACTS))
+        )
     honor = raw.get("honor_stated_due", False)
     if not isinstance(honor, bool):
-        raise _fail(path, where, "'honor_stated_due' must be true or false")
+        raise _fail(path, where, _("'honor_stated_due' must be true or false"))
     translations = _translations(raw.get("translations"), _TEXTS, path, where)
     only, never = _places(raw, path, where)
     not_here = _text(raw.get("not_here"), path, where, "not_here", required=False)
     if (only or never) and not not_here:
-        raise _fail(path, where, "a rule with 'where' or 'except' needs 'not_here' saying why")
+        raise _fail(path, where, _("a rule with 'where' or 'except' needs 'not_here' saying why"))
     rule = Rule(
         id=rule_id,
         program=program,
@@ -531,21 +586,25 @@ def parse_pack(text: str, path: str = "<pack>") -> RulePack:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulePackError(f"Rule pack {Path(path).name} is not valid TOML: {exc}.") from exc
+        raise RulePackError(
+            _("Rule pack {file} is not valid TOML: {problem}.").format(
+                file=Path(path).name, problem=exc
+            )
+        ) from exc
     if raw.get("schema") != PACK_SCHEMA:
-        raise _fail(path, "top", f"'schema' must be {PACK_SCHEMA}")
+        raise _fail(path, _("top"), _("'schema' must be {schema}").format(schema=PACK_SCHEMA))
     program = raw.get("program")
     if not isinstance(program, dict):
-        raise _fail(path, "top", "a [program] table is required")
+        raise _fail(path, _("top"), _("a [program] table is required"))
     program_id = program.get("id")
     if not isinstance(program_id, str) or not _PROGRAM_ID.match(program_id):
-        raise _fail(path, "[program]", "'id' must be lower case letters, digits and hyphens")
+        raise _fail(path, "[program]", _("'id' must be lower case letters, digits and hyphens"))
     policy = raw.get("policy", [])
     rules_raw = raw.get("rules")
     if not isinstance(policy, list):
-        raise _fail(path, "top", "'policy' must be a list of [[policy]] tables")
+        raise _fail(path, _("top"), _("'policy' must be a list of [[policy]] tables"))
     if not isinstance(rules_raw, list) or not rules_raw:
-        raise _fail(path, "top", "a pack needs at least one [[rules]] table")
+        raise _fail(path, _("top"), _("a pack needs at least one [[rules]] table"))
     kinds: set[str] = set()
     rules = []
     for index, item in enumerate(rules_raw):
@@ -600,15 +659,25 @@ def load_packs(paths: Iterable[Path] | None = None) -> tuple[dict[str, RulePack]
     for path in shipped_pack_files() if paths is None else paths:
         pack, sha = load_pack(Path(path))
         if pack.program in packs:
-            raise _fail(str(path), "[program]", f"program '{pack.program}' has two packs")
+            raise _fail(
+                str(path),
+                "[program]",
+                _("program '{program}' has two packs").format(program=pack.program),
+            )
         for rule in pack.rules:
             if rule.id in seen_ids:
                 raise _fail(
-                    str(path), f"rule {rule.id}", f"the id is also used in {seen_ids[rule.id]}"
+                    str(path),
+                    _("rule {rule_id}").format(rule_id=rule.id),
+                    _("the id is also used in {file}").format(file=seen_ids[rule.id]),
                 )
             seen_ids[rule.id] = Path(path).name
         packs[pack.program] = pack
         digest.update(sha.encode())
     if FALLBACK_PROGRAM not in packs:
-        raise RulePackError(f"The rule pack '{FALLBACK_PROGRAM}' is missing; reinstall the app.")
+        raise RulePackError(
+            _("The rule pack '{program}' is missing; reinstall the app.").format(
+                program=FALLBACK_PROGRAM
+            )
+        )
     return packs, digest.hexdigest()
