@@ -229,3 +229,19 @@ def test_the_business_calendar() -> None:
         {date(2026, 1, 1) + (date(2026, 1, 2) - date(2026, 1, 1)) * i: "x" for i in range(100)}
     )
     assert every_day.roll(date(2026, 2, 1), "next_business_day") == date(2026, 2, 1)
+
+
+def test_a_broken_pack_is_named_in_the_persons_language() -> None:
+    from clinic_app.i18n import set_language
+
+    set_language("es")
+    try:
+        with pytest.raises(RulePackError) as caught:
+            parse_pack(MINIMAL.replace('fact = "grant_end"', 'fact = "nowhere"'), "roto.toml")
+        with pytest.raises(RulePackError) as unreadable:
+            parse_pack("schema = ", "malo.toml")
+    finally:
+        set_language("en")
+    assert caught.value.message.startswith("Paquete de reglas roto.toml, regla t.grant_end: ")
+    assert "debe ser uno de estos" in caught.value.message
+    assert unreadable.value.message.startswith("El paquete de reglas malo.toml no es TOML válido")
