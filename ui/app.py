@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
+from shiboken6 import isValid
 
 from clinic_app.i18n import _, current_language, set_language, set_local_dates
 from clinic_app.paths import config_dir
@@ -73,14 +74,22 @@ def apply_language(app: QApplication, lang: str) -> None:
     set_language(lang)
     set_local_dates(True)  # the desktop writes dates as its language does; the CLI keeps ISO
     app.setApplicationDisplayName(_("Clinic case manager"))
-    for old in app.findChildren(QTranslator):
-        app.removeTranslator(old)
-        old.deleteLater()
+    while _qt_catalogs:
+        old = _qt_catalogs.pop()
+        if isValid(old):
+            app.removeTranslator(old)
+            old.deleteLater()
     if current_language() != "en":
         translator = QTranslator(app)
+        _qt_catalogs.append(translator)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(f"qtbase_{current_language()}", folder):
             app.installTranslator(translator)
+
+
+# Qt's catalogs apply_language put in, kept here rather than found again with findChildren,
+# which would wrap every child of the application (the style too: a tenth of the first window).
+_qt_catalogs: list[QTranslator] = []
 
 
 class AppController:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -26,6 +25,8 @@ from ui.server_connect import ServerPanel, last_choice, remember_choice
 from ui.strings import shown_folder
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QEnterEvent  # at run time it would build QEvent's 180-name enum
+
     from clinic_app.services.vault_ops import Vault
 
 # The unlock screen is the first window: it must not load SQLAlchemy or the services (they load
