@@ -7,6 +7,7 @@ The core's sentences are written for the command line ("add --overwrite", "clini
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from PySide6.QtWidgets import QWidget
 
@@ -45,82 +46,68 @@ def _clinic_setting(match: re.Match[str]) -> str:
 # (pattern in a core sentence, desktop wording): the first that matches rewrites that part.
 # Each pattern matches the English sentence and its Spanish translation in the catalog
 # (tests/ui/test_spanish_errors.py holds them together); a new language adds its wording here.
-REWRITES: list[tuple[re.Pattern[str], object]] = [
+REWRITES: list[tuple[str, object]] = [
     (
-        re.compile(
-            r"(?P<pre>\s*)(?P<what>[^;:.]*?) is not set; set it with: clinic-app clinic --set "
-            r"(?P<key>[\w.<> ]+)=\.\.\."
-        ),
+        r"(?P<pre>\s*)(?P<what>[^;:.]*?) is not set; set it with: clinic-app clinic --set "
+        r"(?P<key>[\w.<> ]+)=\.\.\.",
         _clinic_setting,
     ),
     (
-        re.compile(
-            r"(?P<pre>\s*)falta (?P<what>[^;:.]*?); se define con: clinic-app clinic --set "
-            r"(?P<key>[\w.<> ]+)=\.\.\."
-        ),
+        r"(?P<pre>\s*)falta (?P<what>[^;:.]*?); se define con: clinic-app clinic --set "
+        r"(?P<key>[\w.<> ]+)=\.\.\.",
         _clinic_setting,
     ),
     (
-        re.compile(
-            r"\s*\((?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\)"
-        ),
+        r"\s*\((?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\)",
         lambda _m: " " + _("(choose another folder under Save drafts in, or move the old file)"),
     ),
     (
-        re.compile(
-            r";? ?(?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\.?"
-        ),
+        r";? ?(?:add --overwrite to replace it|agregue --overwrite para reemplazarlo)\.?",
         lambda _m: "; " + _("choose another folder, or move the old file first."),
     ),
     (
-        re.compile(r";? ?(?:add --replace to replace it|agregue --replace para reemplazarla)\.?"),
+        r";? ?(?:add --replace to replace it|agregue --replace para reemplazarla)\.?",
         lambda _m: "; " + _("remove it first in Settings → Word templates."),
     ),
     (
-        re.compile(r";? ?'clinic-app templates' (?:lists them|las enumera)(?:[^.]|\.(?=\w))*\.?"),
+        r";? ?'clinic-app templates' (?:lists them|las enumera)(?:[^.]|\.(?=\w))*\.?",
         lambda _m: "; " + _("Settings → Word templates lists them."),
     ),
     (
-        re.compile(r";? ?'clinic-app deadlines' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?"),
+        r";? ?'clinic-app deadlines' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?",
         lambda _m: "; " + _("the Deadlines screen lists them."),
     ),
     (
-        re.compile(r";? ?'clinic-app rules show' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?"),
+        r";? ?'clinic-app rules show' (?:lists|(?:los )?enumera)(?:[^.]|\.(?=\w))*\.?",
         lambda _m: "; " + _("Settings → Deadline rules lists them."),
     ),
     (
-        re.compile(
-            r"\s*\((?:nothing was written; 'clinic-app fields' lists every field"
-            r"|no se escribió nada; 'clinic-app fields' enumera todos los campos)\)"
-        ),
+        r"\s*\((?:nothing was written; 'clinic-app fields' lists every field"
+        r"|no se escribió nada; 'clinic-app fields' enumera todos los campos)\)",
         lambda _m: " " + _("(nothing was written; docs/fields.md lists every field)"),
     ),
     (
-        re.compile(
-            r"Name one matter \(--matter\) or one agency letter \(--letter\)\."
-            r"|Indique un caso \(--matter\) o una carta de la agencia \(--letter\)\."
-        ),
+        r"Name one matter \(--matter\) or one agency letter \(--letter\)\."
+        r"|Indique un caso \(--matter\) o una carta de la agencia \(--letter\)\.",
         lambda _m: _("Choose a matter or an agency letter in Documents."),
     ),
     (
-        re.compile(
-            r"Say where the documents go: an output folder \(--out\), or --keep-in-vault\."
-            r"|Indique dónde van los documentos: una carpeta de salida \(--out\) o --keep-in-vault\."
-        ),
+        r"Say where the documents go: an output folder \(--out\), or --keep-in-vault\."
+        r"|Indique dónde van los documentos: una carpeta de salida \(--out\) o --keep-in-vault\.",
         lambda _m: _(
             "Say where the documents go in Documents: a folder under Save drafts in, or Keep a copy in the vault."
         ),
     ),
     (
-        re.compile(r"\s*\((?:see|vea) 'clinic-app import --help'\)"),
+        r"\s*\((?:see|vea) 'clinic-app import --help'\)",
         lambda _m: " " + _("(the Import… window lists the columns)"),
     ),
     (
-        re.compile(r"(?:create one with|cree una con) 'clinic-app init'\."),
+        r"(?:create one with|cree una con) 'clinic-app init'\.",
         lambda _m: _("create one with Create a new vault… on the unlock screen."),
     ),
     (
-        re.compile(r"with --keep-in-vault\."),
+        r"with --keep-in-vault\.",
         lambda _m: _("with Keep a copy in the vault."),
     ),
 ]
@@ -129,9 +116,16 @@ REWRITES: list[tuple[re.Pattern[str], object]] = [
 def desktop_message(error: ClinicError | str) -> str:
     """The sentence to show on the desktop for a core error (its command-line advice replaced)."""
     text = error.message if isinstance(error, ClinicError) else str(error)
-    for pattern, replacement in REWRITES:
+    for pattern, replacement in _compiled():
         text = pattern.sub(replacement, text)  # type: ignore[arg-type]
     return text
+
+
+@cache
+def _compiled() -> list[tuple[re.Pattern[str], object]]:
+    # At the first message, not at start-up: the unlock screen loads this module, and compiling
+    # every pattern then was a fortieth of that screen's start.
+    return [(re.compile(pattern), replacement) for pattern, replacement in REWRITES]
 
 
 ERROR_OUTLINE = "border: 2px solid #b00020; border-radius: 3px;"
