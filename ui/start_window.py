@@ -44,14 +44,12 @@ class Preload:
                 importlib.import_module(name)
             except Exception:  # reported again by the GUI thread's own import
                 return
-        # What Today's first fill reads besides the vault, read now: the shipped deadline
-        # rules, and the language's date formats (format_day keeps what it formats).
-        from clinic_app.i18n import format_day
-        from clinic_app.services.deadlines import rules
+        # What opening the vault and Today's first fill do whatever the vault, done now (the
+        # table mappings, the shipped deadline rules, the language's date formats, holidays).
+        from clinic_app.services import ahead
 
         try:
-            rules.read_shipped_rules()
-            format_day(date.today())
+            ahead.prepare_first_screen(date.today())
         except Exception:  # a damaged pack is reported where the rules are used
             return
 

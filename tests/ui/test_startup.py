@@ -66,6 +66,25 @@ def test_what_loads_while_the_passphrase_is_typed_leaves_out_document_drafting()
     assert done.stdout.strip().splitlines()[-2] == "[]"
 
 
+def test_what_runs_while_the_passphrase_is_typed_leaves_unlocking_only_the_vault_to_read() -> None:
+    # The preload thread, run to its end as the unlock screen runs it: the table mappings are
+    # set up (else the vault's first query does it, inside the unlock), and still no drafting.
+    code = (
+        "from sqlalchemy import inspect\n"
+        "from ui.start_window import Preload\n"
+        "preload = Preload()\n"
+        "preload.start()\n"
+        "preload.join()\n"
+        "from clinic_app.domain.models import Client\n"
+        "mappers = inspect(Client).registry.mappers\n"
+        "print(len(mappers) > 10 and all(m.configured for m in mappers))\n"
+        "print('docxtpl' in sys.modules or 'alembic' in sys.modules)"
+    )
+    done = _fresh("import sys\n" + code, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-3:-1] == ["True", "False"]
+
+
 def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -> None:
     # No display: the app says so (exit 1) after parsing, which is as far as the CLI goes alone.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
