@@ -64,7 +64,9 @@ class BackupAgeRow(QLabel):
                 text = f"⚠ <b>{text}</b> {html.escape(advice)}"
             for note in status.notes:
                 text += "<br>" + html.escape(note)
-        self.setStyleSheet(WARNING_STYLE if self.warning else OK_STYLE)
+        style = WARNING_STYLE if self.warning else OK_STYLE
+        if self.styleSheet() != style:  # setting one re-styles the row, even the same one
+            self.setStyleSheet(style)
         self.setText(text)
 
     def _on_changes(self, changes: ChangeSet) -> None:

@@ -5,27 +5,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
+
 from clinic_app.domain.models import Setting
 from clinic_app.services.changes import SETTING, ChangeSet
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
+_setting = Setting.__table__.c  # type: ignore[attr-defined]
+
 
 def get_setting(vault: Store, *, key: str, default: Any = None) -> Any:
+    # One column read with Core: the ORM's identity lookup costs several times the query,
+    # and unlocking reads a few settings before the first screen shows.
     with vault.reader() as session:
-        row = session.get(Setting, key)
-        return json.loads(row.value) if row is not None else default
+        value = session.connection().execute(select(_setting.value).where(_setting.key == key))
+        row = value.first()
+    return json.loads(row[0]) if row is not None else default
 
 
 def all_settings(vault: Store, *, prefix: str = "") -> dict[str, Any]:
-    from sqlmodel import select
-
     with vault.reader() as session:
-        return {
-            r.key: json.loads(r.value)
-            for r in session.exec(select(Setting))
-            if r.key.startswith(prefix)
-        }
+        rows = session.connection().execute(select(_setting.key, _setting.value))
+        return {key: json.loads(value) for key, value in rows if key.startswith(prefix)}
 
 
 def set_setting(vault: Store, *, key: str, value: Any) -> ChangeSet:

@@ -6,7 +6,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -46,6 +46,7 @@ TIER_COLOURS = {
     "quarter": "#f5f8fc",
     "stale": "#ececec",
 }
+TEXT_BRUSH = QBrush(QColor("#1a1a1a"))  # dark text on every tier's light background
 COLUMNS = (N_("Due"), N_("What"), N_("Client"), N_("Assigned"))
 ROW, WORKER, MORE = "row", "worker", "more"
 
@@ -201,9 +202,10 @@ class TodayPage(Page):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(top)
             top.setFirstColumnSpanned(True)
-            colour = QColor(TIER_COLOURS.get(group.tier, "#ffffff"))
+            # One brush per tier, shared by its cells (a colour would make a brush per cell).
+            background = QBrush(QColor(TIER_COLOURS.get(group.tier, "#ffffff")))
             for row in group.items:
-                child = self._row_item(row, group.mark, colour)
+                child = self._row_item(row, group.mark, background)
                 top.addChild(child)
                 if row.key == current:
                     select = child
@@ -229,7 +231,7 @@ class TodayPage(Page):
             self.tree.resizeColumnToContents(column)
             self.tree.setColumnWidth(column, min(cap, self.tree.columnWidth(column)))
 
-    def _row_item(self, row: QueueItem, mark: str, colour: QColor) -> QTreeWidgetItem:
+    def _row_item(self, row: QueueItem, mark: str, background: QBrush) -> QTreeWidgetItem:
         self.rows[row.key] = row
         when = when_text(row, self.today)
         due = f"{mark} {format_day(row.due)}" + (f" · {when}" if when else "")
@@ -238,13 +240,14 @@ class TodayPage(Page):
             if row.workers
             else row.client
         )
-        item = QTreeWidgetItem([due, row.title, who, row.assignee])
+        texts = (due, row.title, who, row.assignee)
+        item = QTreeWidgetItem(texts)
         item.setData(0, Qt.ItemDataRole.UserRole, (ROW, row.key))
-        for column in range(len(COLUMNS)):
-            item.setBackground(column, colour)
-            item.setForeground(column, QColor("#1a1a1a"))
+        for column, text in enumerate(texts):
+            item.setBackground(column, background)
+            item.setForeground(column, TEXT_BRUSH)
             # The cell's whole text first (a long title is cut to the column), then why.
-            item.setToolTip(column, f"{item.text(column)}\n{row.why}".strip())
+            item.setToolTip(column, f"{text}\n{row.why}".strip())
         for worker in row.workers:
             child = QTreeWidgetItem(["", worker.client, worker.deadline_id, ""])
             child.setData(0, Qt.ItemDataRole.UserRole, (WORKER, row.key, worker.deadline_id))

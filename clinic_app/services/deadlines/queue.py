@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 
 from clinic_app.deadlines import sync, urgency
 from clinic_app.deadlines.engine import TASK_SOON_DAYS, Deadline
@@ -38,6 +38,7 @@ from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
 STALE_SETTING = "urgency.stale_after_days"
+_setting = Setting.__table__.c  # type: ignore[attr-defined]
 PAGE = 25  # rows per tier read in full unless a caller asks for more (Today pages by 25)
 
 
@@ -75,9 +76,13 @@ class Queue:
 def stale_after(vault: Store) -> int:
     """Days after which an item on a matter no longer active counts as stale (clinic setting)."""
     with vault.reader() as session:
-        row = session.get(Setting, STALE_SETTING)
+        row = (
+            session.connection()
+            .execute(select(_setting.value).where(_setting.key == STALE_SETTING))
+            .first()
+        )
     try:
-        return max(1, int(row.value)) if row is not None else urgency.STALE_AFTER_DAYS
+        return max(1, int(row[0])) if row is not None else urgency.STALE_AFTER_DAYS
     except ValueError:
         return urgency.STALE_AFTER_DAYS
 
