@@ -57,7 +57,10 @@ def mark_sealed(session: Session) -> None:
 
 
 def is_sealed(session: Session) -> bool:
-    return session.get(Setting, SEALED_SETTING) is not None
+    # One Core read: every unlock asks, and the ORM's identity lookup costs more than the query.
+    key = Setting.__table__.c.key  # type: ignore[attr-defined]
+    found = session.connection().execute(select(key).where(key == SEALED_SETTING)).first()
+    return found is not None
 
 
 def sealed_checksums(session: Session) -> dict[tuple[str, str], str]:
