@@ -263,6 +263,8 @@ def fill_demo(
         )
         next_receipt = int(session.exec(select(func.count()).select_from(Matter)).one()) + 1
         conn = session.connection()
+        names = {require_id(employer.id): employer.name for employer, _site in employers}
+        fresh: list[search.NewClient] = []
         for start in range(0, clients, chunk):
             batch = min(chunk, clients - start)
             # Rows as column values written with executemany: no ORM object per row.
@@ -282,7 +284,9 @@ def fill_demo(
             insert_rows(conn, _NOTES, rows.notes)
             deadline_sync.note_matters(session, matter_ids)
             made_matters += len(matter_ids)
-        search.reindex_clients(session)
+            fresh += _indexed(client_rows, client_ids, rows.matters, names)
+        # The index rebuilt whole, the new clients from the values written.
+        search.reindex_with(conn, fresh)
         audit.record(
             session,
             action="demo_fill",
@@ -433,6 +437,36 @@ def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
         "created_at": stamp,
         "updated_at": stamp,
     }
+
+
+def _indexed(
+    clients: list[dict[str, Any]],
+    ids: list[int],
+    matters: list[dict[str, Any]],
+    employer_names: dict[int, str],
+) -> list[search.NewClient]:
+    """What the search index and the conflict keys need of one chunk's new clients."""
+    receipts: dict[int, list[str]] = {}
+    employers: dict[int, list[str]] = {}
+    for matter in matters:  # in the order they were written, which is their ids' order
+        client_id = matter["client_id"]
+        if matter["receipt_number"]:
+            receipts.setdefault(client_id, []).append(matter["receipt_number"])
+        employers.setdefault(client_id, []).append(employer_names[matter["employer_id"]])
+    return [
+        search.NewClient(
+            client_id,
+            values["first_name"],
+            values["last_name"],
+            values["other_names"],
+            values["a_number"] or None,
+            " ".join(receipts.get(client_id, ())),
+            " ".join(employers.get(client_id, ())),
+            values["date_of_birth"],
+            values["phone"],
+        )
+        for values, client_id in zip(clients, ids, strict=True)
+    ]
 
 
 def _translated(text: str) -> str:
