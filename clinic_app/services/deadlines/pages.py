@@ -107,6 +107,38 @@ def _found_on(
     return found
 
 
+def _first_of_each_tier(
+    chosen: list[_Found],
+    tier_of_key: dict[_Key, str],
+    wanted: dict[str, int],
+    kinds: dict[str, tuple[str, str]],
+    today: date,
+) -> list[_Found]:
+    """`chosen` without the rows a tier's page cannot reach, so only rows that may be shown are
+    read whole and finished (their why sentence). A row that is surely one row of its own is
+    placed by its row order (a finished deadline keeps its stored day and its rule's severity);
+    once a tier has `wanted` of those, the later ones go. Letter-group members and grant ends
+    (said in their permit's row when both are read) are always kept: the queue orders them."""
+    placed = []
+    kept: list[_Found] = []
+    for row in chosen:
+        kind, severity = kinds[row.key.rule_id]
+        if row.key.letter_id is not None or kind == PAIRED_GRANT:
+            kept.append(row)
+            continue
+        tier = tier_of_key[row.key]
+        ref = deadline_ref(row.matter_id, row.key.rule_id, row.occurrence)
+        order = urgency.sort_key(tier, row.key.due, severity, (row.matter_id, ref), today)
+        placed.append((tier, order, row))
+    placed.sort(key=lambda p: (p[0], p[1]))
+    shown: dict[str, int] = defaultdict(int)
+    for tier, _order, row in placed:
+        if shown[tier] < wanted[tier]:
+            shown[tier] += 1
+            kept.append(row)
+    return kept
+
+
 def read_pages(
     conn: Any,
     book: RuleBook,
@@ -141,6 +173,7 @@ def read_pages(
             rows = rows[: wanted[tier_of_key[key]]]
         chosen += rows
     kinds = _rule_facts(book)
+    chosen = _first_of_each_tier(chosen, tier_of_key, wanted, kinds, today)
     partners = [
         grants[(r.matter_id, r.key.due)]
         for r in chosen
