@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Connection, bindparam, text
 
@@ -36,17 +37,25 @@ _SOURCES = {
 def person_keys(
     names: Iterable[str], born: date | None, a_number: str | None, phone: str
 ) -> set[str]:
-    parts: list[str] = []
-    for name in names:
-        parts += nm.name_tokens(name)
-    keys = nm.index_keys(parts)
+    keys = set(_name_keys(tuple(names)))
     if born:
         keys.add("b:" + born.isoformat())
     if a_number:
         keys.add("a:" + a_number)
-    if phone_key(phone):
-        keys.add("t:" + phone_key(phone))
+    phone_digits = phone_key(phone)
+    if phone_digits:
+        keys.add("t:" + phone_digits)
     return keys
+
+
+# Names repeat (a rebuild at 100,000 clients meets a few thousand first and last names), and
+# their keys depend on nothing else.
+@lru_cache(maxsize=65536)
+def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
+    parts: list[str] = []
+    for name in names:
+        parts += nm.name_tokens(name)
+    return frozenset(nm.index_keys(parts))
 
 
 def query_keys(
