@@ -27,7 +27,8 @@ from clinic_app.domain.models import (
     sort_name,
 )
 from clinic_app.domain.vocab import MATTER_STATUSES
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, current_language
+from clinic_app.services import demo_worker
 from clinic_app.services._base import now, require_id
 from clinic_app.services.changes import CLIENT, EMPLOYER, GRANT, LETTER, MATTER, ChangeSet
 from clinic_app.services.import_write import insert_rows, table_of
@@ -245,9 +246,17 @@ def _stage(rng: random.Random) -> str:
 
 
 def fill_demo(
-    vault: Store, *, clients: int = 200, seed: int = 1, today: date | None = None, chunk: int = 2000
+    vault: Store,
+    *,
+    clients: int = 200,
+    seed: int = 1,
+    today: date | None = None,
+    chunk: int = 2000,
+    workers: int | None = None,
 ) -> DemoReport:
-    """Add `clients` invented workers with their matters; the same seed gives the same vault."""
+    """Add `clients` invented workers with their matters; the same seed gives the same vault.
+    `workers=2` invents the rows in a second process while this one writes them (None: when
+    the fill is big enough to pay for starting one, on a computer with two cores or more)."""
     if clients < 1:
         raise ValueError("clients must be at least 1")
     today = today or date.today()
@@ -264,17 +273,26 @@ def fill_demo(
         next_receipt = int(session.exec(select(func.count()).select_from(Matter)).one()) + 1
         conn = session.connection()
         names = {require_id(employer.id): employer.name for employer, _site in employers}
+        plan = demo_worker.Plan(
+            clients=clients,
+            chunk=chunk,
+            rng_state=rng.getstate(),
+            used_a=used_a,
+            next_receipt=next_receipt,
+            today=today,
+            employers=[(require_id(e.id), require_id(w.id)) for e, w in employers],
+            letters={eid: [require_id(x.id) for x in found] for eid, found in letters.items()},
+            staff_ids=staff_ids,
+            lang=current_language(),
+        )
         fresh: list[search.NewClient] = []
-        for start in range(0, clients, chunk):
-            batch = min(chunk, clients - start)
-            # Rows as column values written with executemany: no ORM object per row.
-            client_rows = [_client(rng, used_a) for _ in range(batch)]
+        # Rows as column values written with executemany: no ORM object per row. A big fill
+        # has them invented by a second process while this one writes the chunk before.
+        for client_rows, rows in demo_worker.chunks(plan, workers=workers):
             client_ids = insert_rows(conn, _CLIENTS, client_rows)
-            rows = _Rows()
-            for client_id in client_ids:
-                next_receipt = _matters(
-                    rows, rng, today, client_id, employers, letters, staff_ids, next_receipt
-                )
+            for owned in (rows.matters, rows.notes):  # a chunk's client index, now its id
+                for row in owned:
+                    row["client_id"] = client_ids[row["client_id"]]
             matter_ids = insert_rows(conn, _MATTERS, rows.matters)
             for children in (rows.grants, rows.events):
                 for child in children:
@@ -501,13 +519,13 @@ def _matters(
     rng: random.Random,
     today: date,
     client_id: int,
-    employers: list[tuple[Employer, Worksite]],
-    letters: dict[int, list[AgencyLetter]],
+    employers: list[tuple[int, int]],
+    letters: dict[int, list[int]],
     staff_ids: list[int],
     next_receipt: int,
 ) -> int:
-    employer, site = rng.choice(employers)
-    letter = rng.choice(letters[require_id(employer.id)])
+    employer_id, site_id = rng.choice(employers)
+    letter_id = rng.choice(letters[employer_id])
     stage = _stage(rng)
     stamp = now()
 
@@ -522,9 +540,9 @@ def _matters(
                 "client_id": client_id,
                 "kind": kind,
                 "status": status,
-                "agency_letter_id": letter.id,
-                "employer_id": employer.id,
-                "worksite_id": site.id,
+                "agency_letter_id": letter_id,
+                "employer_id": employer_id,
+                "worksite_id": site_id,
                 "assigned_staff_id": rng.choice(staff_ids),
                 "filed_on": filed,
                 "receipt_number": number,

@@ -1,0 +1,60 @@
+"""A big demo fill invents its rows in a second process: the vault it writes is the one a fill in
+one process writes, also when that process dies midway."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from clinic_app.services import demo, demo_worker, vault_ops
+from tests.conftest import FAST_KDF, PASSPHRASE
+
+TABLES = ("client", "matter", "grant", "matter_event", "note", "deadline", "client_search")
+STAMPS = {"created_at", "updated_at", "computed_at"}  # the clock's, not the seed's
+
+
+def _filled(folder: Path, workers: int) -> dict[str, tuple[int, str]]:
+    """Every row the fill wrote (timestamps aside), table by table: a count and a digest."""
+    vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        demo.fill_demo(
+            vault, clients=260, seed=3, today=date(2026, 1, 1), chunk=50, workers=workers
+        )
+        found = {}
+        with vault.engine.connect() as conn:
+            for table in TABLES:
+                rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).mappings()
+                kept = [{k: str(v) for k, v in r.items() if k not in STAMPS} for r in rows]
+                digest = hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()
+                found[table] = (len(kept), digest)
+        return found
+    finally:
+        vault.close()
+
+
+def test_rows_invented_in_a_second_process_make_the_same_vault(tmp_path: Path) -> None:
+    alone = _filled(tmp_path / "one", workers=1)
+    assert alone["client"][0] == 260 and alone["matter"][0] >= 260
+    assert _filled(tmp_path / "two", workers=2) == alone
+
+
+def _send_one_then_die(plan: demo_worker.Plan, sending: Connection) -> None:
+    """A worker killed after its first chunk (as out of memory would)."""
+    for item in demo_worker.invent(plan):
+        sending.send(item)
+        break
+    sending.close()
+
+
+def test_a_worker_that_dies_midway_leaves_the_vault_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone = _filled(tmp_path / "one", workers=1)
+    monkeypatch.setattr(demo_worker, "_send_all", _send_one_then_die)
+    assert _filled(tmp_path / "two", workers=2) == alone
