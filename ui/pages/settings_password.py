@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushBu
 
 from clinic_app.i18n import _
 from clinic_app.services import server_session
-from clinic_app.store.base import Store
+from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 
 
@@ -16,7 +16,7 @@ class PasswordBox(QGroupBox):
     """Current, new and repeated password, and the button; the key derivations (a few tenths of a
     second each) run off the GUI thread."""
 
-    def __init__(self, store: Callable[[], Store | None], background: Background) -> None:
+    def __init__(self, store: Callable[[], Vault | None], background: Background) -> None:
         super().__init__(_("Your password on the clinic server"))
         self._store, self.background = store, background
         self.current = QLineEdit()
