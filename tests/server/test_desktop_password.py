@@ -11,9 +11,7 @@ import psycopg
 import pytest
 
 from bench import load_setup
-from bench.server_load import FAST_KDF
-from tests import pg_cluster
-from tests.server.test_desktop_server import LEFT, _connect, signed_in
+from tests.server.test_desktop_server import LEFT, _connect, own_server, signed_in
 
 NEW_PASSWORD = "a-brand-new-password"
 
@@ -21,11 +19,7 @@ NEW_PASSWORD = "a-brand-new-password"
 @pytest.fixture
 def server() -> Iterator[load_setup.LoadServer]:
     """A server of its own (a password changes on it), with one staff login."""
-    try:
-        with load_setup.load_server(1, 5, FAST_KDF) as running:
-            yield running
-    except pg_cluster.ClusterUnavailable as exc:
-        pytest.skip(str(exc))
+    yield from own_server(5)
 
 
 def _logs_in(server: load_setup.LoadServer, password: str) -> bool:

@@ -11,10 +11,8 @@ import pytest
 from PySide6.QtWidgets import QAbstractSlider
 
 from bench import load_setup
-from bench.server_load import FAST_KDF
 from clinic_app.store.postgres import UNREACHABLE
-from tests import pg_cluster
-from tests.server.test_desktop_server import LEFT, a_last_name, crashable, signed_in
+from tests.server.test_desktop_server import LEFT, a_last_name, crashable, own_server, signed_in
 from ui.client_table import ClientTableModel
 from ui.pages.matters import MatterTableModel
 
@@ -56,11 +54,7 @@ def test_typing_a_search_while_the_server_is_down_says_one_sentence_and_recovers
 def crowded() -> Iterator[load_setup.LoadServer]:
     """A server of its own with more clients than the Clients screen reads at once (it is
     stopped hard below)."""
-    try:
-        with load_setup.load_server(1, ClientTableModel.PAGE + 40, FAST_KDF) as server:
-            yield server
-    except pg_cluster.ClusterUnavailable as exc:
-        pytest.skip(str(exc))
+    yield from own_server(ClientTableModel.PAGE + 40)
 
 
 def test_scrolling_and_opening_a_client_while_the_server_is_down_say_one_sentence(

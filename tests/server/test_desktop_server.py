@@ -148,14 +148,20 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     launcher.close()
 
 
-@pytest.fixture
-def crashable() -> Iterator[load_setup.LoadServer]:
-    """A server of its own (this test stops it hard), with one staff login."""
+def own_server(clients: int) -> Iterator[load_setup.LoadServer]:
+    """A server of a test's own (it may stop it or change a password), with one staff login
+    and `clients` demo clients; skipped where PostgreSQL cannot start."""
     try:
-        with load_setup.load_server(1, 20, FAST_KDF) as server:
+        with load_setup.load_server(1, clients, FAST_KDF) as server:
             yield server
     except pg_cluster.ClusterUnavailable as exc:
         pytest.skip(str(exc))
+
+
+@pytest.fixture
+def crashable() -> Iterator[load_setup.LoadServer]:
+    """A server of its own (this test stops it hard), with one staff login."""
+    yield from own_server(20)
 
 
 def test_an_unreachable_server_shows_one_sentence_and_the_app_carries_on_by_itself(
