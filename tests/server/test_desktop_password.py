@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from bench import load_setup
-from tests.server.test_desktop_server import LEFT, _connect, own_server, signed_in
+from tests.server.desktop_helpers import LEFT, connect, own_server, signed_in
 
 NEW_PASSWORD = "a-brand-new-password"
 
@@ -86,7 +86,7 @@ def test_a_person_changes_their_own_password_in_settings(
     qtbot.waitUntil(lambda: window.clients.model.rowCount() == 5, timeout=20_000)
     window.lock_action.trigger()
     qtbot.waitUntil(lambda: window.is_locked)
-    _connect(qtbot, window.unlock.server_panel, NEW_PASSWORD)
+    connect(qtbot, window.unlock.server_panel, NEW_PASSWORD)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=60_000)
     window.lock_action.trigger()
     launcher.close()

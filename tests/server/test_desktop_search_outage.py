@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractSlider
 
 from bench import load_setup
 from clinic_app.store.postgres import UNREACHABLE
-from tests.server.test_desktop_server import LEFT, a_last_name, crashable, own_server, signed_in
+from tests.server.desktop_helpers import LEFT, a_last_name, crashable, own_server, signed_in
 from ui.client_table import ClientTableModel
 from ui.pages.matters import MatterTableModel
 
@@ -57,16 +57,21 @@ def crowded() -> Iterator[load_setup.LoadServer]:
     yield from own_server(ClientTableModel.PAGE + 40)
 
 
+def _first_page_shown(qtbot: Any, window: Any, page: Any, rows: int) -> Any:
+    """`page` shown with its first `rows` rows read and laid out (there is somewhere to scroll)."""
+    window.show_page(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == rows, timeout=20_000)
+    qtbot.waitUntil(lambda: page.table.verticalScrollBar().maximum() > 0)
+    return page
+
+
 def test_scrolling_and_opening_a_client_while_the_server_is_down_say_one_sentence(
     qtbot: Any, tmp_path: Path, crowded: load_setup.LoadServer
 ) -> None:
     launcher, window = signed_in(qtbot, tmp_path, crowded)
     banner = window.server_link.banner
-    window.show_page(window.clients)
-    page = window.clients
-    qtbot.waitUntil(lambda: page.model.rowCount() == ClientTableModel.PAGE, timeout=20_000)
+    page = _first_page_shown(qtbot, window, window.clients, ClientTableModel.PAGE)
     assert page.model.total == ClientTableModel.PAGE + 40
-    qtbot.waitUntil(lambda: page.table.verticalScrollBar().maximum() > 0)
 
     crowded.cluster.stop("immediate")
     status = window.statusBar()
@@ -110,11 +115,8 @@ def test_the_matters_screen_while_the_server_is_down_says_one_sentence_and_recov
 ) -> None:
     launcher, window = signed_in(qtbot, tmp_path, crowded)
     banner = window.server_link.banner
-    window.show_page(window.matters)
-    page = window.matters
-    qtbot.waitUntil(lambda: page.model.rowCount() == MatterTableModel.PAGE, timeout=20_000)
+    page = _first_page_shown(qtbot, window, window.matters, MatterTableModel.PAGE)
     assert page.model.total > MatterTableModel.PAGE
-    qtbot.waitUntil(lambda: page.table.verticalScrollBar().maximum() > 0)
 
     crowded.cluster.stop("immediate")
     status = window.statusBar()

@@ -4,25 +4,27 @@ sentence and the app carries on by itself once the server is back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from bench import load_setup
-from bench.server_load import FAST_KDF
 from clinic_app.paths import config_dir
 from clinic_app.store.postgres import UNREACHABLE
-from tests import pg_cluster
 from tests.cli.conftest import assert_ok, run_cli
 from tests.server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, ClinicServer, person_env
+from tests.server.desktop_helpers import (
+    LEFT,
+    a_last_name,
+    connect,
+    crashable,
+    signed_in,
+    start_screen,
+)
 
+__all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
 LOGIN = "att_desk"
-LEFT = Qt.MouseButton.LeftButton
 
 
 @pytest.fixture(scope="module")
@@ -41,55 +43,6 @@ def attorney(clinic_server: ClinicServer) -> str:
     return LOGIN
 
 
-def _launcher(qtbot: Any, tmp_path: Path) -> Any:
-    from ui.app import Launcher
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    launcher = Launcher(app, tmp_path / "vault", "tester")
-    qtbot.addWidget(launcher.start)
-    launcher.show()
-    return launcher
-
-
-def _connect(qtbot: Any, panel: Any, password: str) -> None:
-    qtbot.keyClicks(panel.password, password)
-    qtbot.mouseClick(panel.connect_button, LEFT)
-
-
-def signed_in(qtbot: Any, tmp_path: Path, server: load_setup.LoadServer) -> tuple[Any, Any]:
-    """The launcher and the main window of the first staff login, signed in from the start
-    screen as a person does, the server watched every 200 ms."""
-    launcher = _launcher(qtbot, tmp_path)
-    unlock = launcher.start.unlock
-    qtbot.mouseClick(unlock.server_choice, LEFT)
-    panel = unlock.server_panel
-    qtbot.keyClicks(panel.url, server.url)  # on this computer: no CA file needed
-    qtbot.keyClicks(panel.user, load_setup.login(0))
-    _connect(qtbot, panel, load_setup.PASSWORD)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
-    window = launcher.controller.window
-    qtbot.addWidget(window)
-    window.server_link.timer.setInterval(200)
-    return launcher, window
-
-
-def a_last_name(server: load_setup.LoadServer) -> str:
-    """A client's last name on `server` that keyClicks can type (ASCII letters only)."""
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.cluster.port,
-        dbname=load_setup.DB,
-        user=server.cluster.user,
-        password=server.cluster.password,
-    ) as conn:
-        row = conn.execute(
-            "SELECT last_name FROM client WHERE last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1"
-        ).fetchone()
-    assert row is not None
-    return str(row[0])
-
-
 def _sessions(server: ClinicServer, login: str) -> int:
     with server.admin() as conn:
         row = conn.execute(
@@ -101,7 +54,7 @@ def _sessions(server: ClinicServer, login: str) -> int:
 def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     qtbot: Any, tmp_path: Path, clinic_server: ClinicServer, attorney: str
 ) -> None:
-    launcher = _launcher(qtbot, tmp_path)
+    launcher = start_screen(qtbot, tmp_path)
     unlock = launcher.start.unlock
     qtbot.mouseClick(unlock.server_choice, LEFT)
     panel = unlock.server_panel
@@ -118,7 +71,7 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     qtbot.keyClicks(panel.url, address)
     qtbot.keyClicks(panel.ca_file, str(ca_file))
     qtbot.keyClicks(panel.user, attorney)
-    _connect(qtbot, panel, PASSWORD)
+    connect(qtbot, panel, PASSWORD)
     qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
     window = launcher.controller.window
     qtbot.addWidget(window)
@@ -142,26 +95,10 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     assert again.password.text() == ""
     assert again.url.text() == address and again.user.text() == attorney
     window.set_autolock_minutes(5)
-    _connect(qtbot, again, PASSWORD)
+    connect(qtbot, again, PASSWORD)
     qtbot.waitUntil(lambda: not window.is_locked, timeout=60_000)
     window.lock_action.trigger()
     launcher.close()
-
-
-def own_server(clients: int) -> Iterator[load_setup.LoadServer]:
-    """A server of a test's own (it may stop it or change a password), with one staff login
-    and `clients` demo clients; skipped where PostgreSQL cannot start."""
-    try:
-        with load_setup.load_server(1, clients, FAST_KDF) as server:
-            yield server
-    except pg_cluster.ClusterUnavailable as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
-def crashable() -> Iterator[load_setup.LoadServer]:
-    """A server of its own (this test stops it hard), with one staff login."""
-    yield from own_server(20)
 
 
 def test_an_unreachable_server_shows_one_sentence_and_the_app_carries_on_by_itself(
