@@ -25,9 +25,6 @@ PRELOAD = (
     "clinic_app.services.vault_ops",  # first: the unlock waits for it
     "ui.main_window",
     "ui.pages.today",
-    # The federal holiday tables Today's deadlines are dated with (clinic_app.deadlines.calendar
-    # loads them on first use): some 300 modules, most of a second on a busy machine.
-    "holidays.countries",
 )
 
 

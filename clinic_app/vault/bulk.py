@@ -74,14 +74,20 @@ def _direct_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
     for i, process in enumerate(processors):
         if process is not None:
             taken[i] = _converted(taken[i], process)
-    values = list(zip(*taken, strict=True))
+    # The SQLCipher driver binds a None some twenty times slower than a value: a column empty
+    # in every row (a matter's decision, a grant's termination) is written as a literal NULL.
+    marks = ["?"] * len(columns)
+    for i, values in enumerate(taken):
+        if values[0] is None and values.count(None) == len(values):
+            marks[i] = "NULL"
+    bound = [values for values, mark in zip(taken, marks, strict=True) if mark == "?"]
+    rows_out = list(zip(*bound, strict=True)) if bound else [()] * len(rows)
     quote = dialect.identifier_preparer
     names = ", ".join(quote.format_column(column) for column in columns)
-    marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(
-        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", values
+        f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({', '.join(marks)})", rows_out
     )
-    return len(values)
+    return len(rows_out)
 
 
 def _defaults(make: Callable[[], Any], count: int) -> list[Any]:
