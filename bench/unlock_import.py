@@ -16,6 +16,7 @@ from typing import Any
 from bench import common
 from clinic_app.services import clients, demo, importing, vault_ops
 from clinic_app.services.demo import COMMUNITIES, EMPLOYERS
+from clinic_app.vault import bulk
 from clinic_app.vault.vault import Vault
 
 HEADER = list(importing.COLUMNS)
@@ -93,15 +94,80 @@ def measure_import(vault: Vault, sheet: Path, rows: int) -> dict[str, Any]:
 
 
 def import_into_new_vault(rows: int) -> dict[str, Any]:
-    """A new empty vault (real key derivation) and `rows` spreadsheet rows imported into it."""
+    """A new empty vault (real key derivation) and `rows` spreadsheet rows imported into it;
+    then the rows the import wrote, written again into another new vault with nothing else."""
     with tempfile.TemporaryDirectory() as tmp:
         sheet = Path(tmp) / "workers.csv"
         make_csv(sheet, rows)
         vault, _code = vault_ops.create_vault(Path(tmp) / "vault", passphrase=common.PASSPHRASE)
         try:
-            return {"rows": rows} | measure_import(vault, sheet, rows)
+            figures = {"rows": rows} | measure_import(vault, sheet, rows)
+            written = rows_in(vault)
         finally:
             vault.close()
+        other, _code = vault_ops.create_vault(Path(tmp) / "bare", passphrase=common.PASSPHRASE)
+        try:
+            figures |= bare_write(other, written)
+        finally:
+            other.close()
+    return figures
+
+
+Written = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+
+
+def rows_in(vault: Vault) -> Written:
+    """Every row of every table of `vault` (the full-text index as rowid and body), by table."""
+    with vault.engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        tables = [
+            name
+            for (name,) in raw.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'client_search_%'"
+            )
+        ]
+        found: Written = {}
+        for table in tables:
+            columns = [row[1] for row in raw.execute(f'PRAGMA table_info("{table}")')]
+            found[table] = (columns, raw.execute(f'SELECT * FROM "{table}"').fetchall())
+        found["client_search"] = (
+            ["rowid", "body"],
+            raw.execute("SELECT rowid, body FROM client_search").fetchall(),
+        )
+    return found
+
+
+def bare_write(vault: Vault, written: Written) -> dict[str, Any]:
+    """The floor under the import: the same rows into a new vault by the driver's executemany
+    alone (one statement per table, a column empty in every row as a literal NULL, one
+    transaction, the same page cache as the import's), nothing parsed, checked or computed."""
+    statements: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for table, (columns, values) in written.items():
+        if not values:
+            continue
+        empty = [all(row[i] is None for row in values) for i in range(len(columns))]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("NULL" if e else "?" for e in empty)
+        kept = [i for i, e in enumerate(empty) if not e]
+        # OR IGNORE: a new vault has a few rows already (its settings, its first event).
+        statements.append(
+            (
+                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})',
+                [tuple(row[i] for i in kept) for row in values],
+            )
+        )
+    with vault.engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute(f"PRAGMA cache_size = {-bulk.BULK_CACHE_KIB}")
+        start = time.perf_counter()
+        raw.execute("BEGIN IMMEDIATE")
+        for sql, bound in statements:
+            raw.executemany(sql, bound)
+        raw.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+    rows = sum(len(bound) for _sql, bound in statements)
+    return {"bare_write_s": round(elapsed, 3), "bare_write_rows": rows}
 
 
 def csv_read_s(sheet: Path) -> tuple[float, int]:
