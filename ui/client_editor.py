@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -42,6 +42,7 @@ FIELDS = [
     ("mail_to", N_("Mail to this address instead of the home address"), True),
     ("notes", N_("Notes"), True),
 ]
+SECOND_COLUMN = "address"  # where to reach the client starts the right-hand column
 CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state", "contact_rules"}
 
 
@@ -57,15 +58,23 @@ class ClientEditor(QDialog):
         self.changes = ChangeSet()
         self.saved_id: int | None = None
         self.setWindowTitle(_("Edit client") if record else _("New client"))
-        self.setMinimumWidth(560)
+        # Two columns, each label above its field: wide enough for an address and the conflict
+        # check's three buttons in a row, and short enough (with that check shown) for a
+        # 1366×768 laptop. An explicit minimum width overrides the layout's, so it covers them.
+        self.setMinimumWidth(860)
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
-        form = QFormLayout()
+        columns = QHBoxLayout()
+        column = QVBoxLayout()
         for name, label, multi in FIELDS:
+            if name == SECOND_COLUMN:
+                column.addStretch(1)
+                columns.addLayout(column, 1)
+                column = QVBoxLayout()
             widget: QLineEdit | QPlainTextEdit
             if multi:
                 widget = QPlainTextEdit()
-                widget.setFixedHeight(56)
+                widget.setFixedHeight(48)
                 widget.setTabChangesFocus(True)
             elif name == "date_of_birth":
                 widget = DateInput(_(label), "date of birth")
@@ -89,7 +98,12 @@ class ClientEditor(QDialog):
             box.addWidget(error)
             holder = QWidget()
             holder.setLayout(box)
-            form.addRow(_(label), holder)
+            caption = QLabel(_(label))
+            caption.setWordWrap(True)  # a long Spanish label takes two lines, never cut
+            caption.setBuddy(widget)
+            column.addWidget(caption)
+            column.addWidget(holder)
+            column.addSpacing(2)
             if name in CHECKED and isinstance(widget, QLineEdit):
                 widget.editingFinished.connect(lambda n=name: self.check(n))
             # A field marked in error is checked again as it is typed in, so the red goes away
@@ -99,7 +113,9 @@ class ClientEditor(QDialog):
         buttons = save_cancel(self, self.save)
         self.buttons = buttons
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        column.addStretch(1)
+        columns.addLayout(column, 1)
+        layout.addLayout(columns)
         # New clients are checked against clients, adverse parties and employers as typed.
         self.conflicts = (
             None if record else conflict_panel.for_client(vault, self.inputs, self.reject)

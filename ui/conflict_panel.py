@@ -127,8 +127,8 @@ class ConflictPanel(QFrame):
 
     def _show(self) -> None:
         self.list.clear()
-        self.setVisible(bool(self.matches))
         if not self.matches:
+            self.hide()
             return
         self.title.setText(
             _("Possible matches already on file. Check them, then choose before saving:")
@@ -141,6 +141,10 @@ class ConflictPanel(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, (match.record_kind, match.record_id))
             self.list.addItem(item)
         self.list.setCurrentRow(0)
+        # As tall as its matches (up to 150px): one match leaves the form room on a laptop.
+        rows = sum(self.list.sizeHintForRow(i) for i in range(self.list.count()))
+        self.list.setMaximumHeight(min(150, rows + 2 * self.list.frameWidth() + 4))
+        self.show()  # after sizing the list, so the form grows only by what it shows
         self.choice_label.setText(_(CHOICE_LABELS[self.choice]) if self.choice else "")
         self._update_buttons()
 

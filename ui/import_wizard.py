@@ -27,6 +27,30 @@ from ui.background import Background, Job
 from ui.feedback import desktop_message
 
 
+def counted(kind: str, n: int) -> str:
+    """ "24 clients", "1 agency letter": one kind of record the import makes, in words."""
+    if kind == "client":
+        return ngettext("{n} client", "{n} clients", n).format(n=n)
+    if kind == "employer":
+        return ngettext("{n} employer", "{n} employers", n).format(n=n)
+    if kind == "worksite":
+        return ngettext("{n} worksite", "{n} worksites", n).format(n=n)
+    if kind == "letter":
+        return ngettext("{n} agency letter", "{n} agency letters", n).format(n=n)
+    if kind == "matter":
+        return ngettext("{n} matter", "{n} matters", n).format(n=n)
+    if kind == "grant":
+        return ngettext("{n} grant", "{n} grants", n).format(n=n)
+    if kind == "note":
+        return ngettext("{n} note", "{n} notes", n).format(n=n)
+    return f"{n} {kind}"
+
+
+def made_text(created: dict[str, int]) -> str:
+    """What an import makes (or made), kind by kind; "nothing new" when it adds nothing."""
+    return ", ".join(counted(kind, n) for kind, n in created.items() if n) or _("nothing new")
+
+
 class ImportWizard(QDialog):
     """Checking is a dry run of the real import, so what it reports is exactly what would happen."""
 
@@ -115,13 +139,12 @@ class ImportWizard(QDialog):
         self._busy(False)
         self._show_report(report)
         if report.ok:
-            made = ", ".join(f"{n} {kind}" for kind, n in report.created.items()) or _(
-                "nothing new"
-            )
             self.summary.setText(
-                _("{rows} rows are ready to import: {made}. Nothing has been written yet.").format(
-                    rows=report.rows, made=made
-                )
+                ngettext(
+                    "{rows} row is ready to import: {made}. Nothing has been written yet.",
+                    "{rows} rows are ready to import: {made}. Nothing has been written yet.",
+                    report.rows,
+                ).format(rows=report.rows, made=made_text(report.created))
             )
             self.import_button.setEnabled(True)
         else:
@@ -165,11 +188,10 @@ class ImportWizard(QDialog):
         self.import_button.setEnabled(False)
         if report.ok:
             self.changes = report.changes
-            made = ", ".join(f"{n} {kind}" for kind, n in report.created.items()) or _(
-                "nothing new"
-            )
             self.summary.setText(
-                _("Imported {rows} rows: {made}.").format(rows=report.rows, made=made)
+                ngettext(
+                    "Imported {rows} row: {made}.", "Imported {rows} rows: {made}.", report.rows
+                ).format(rows=report.rows, made=made_text(report.created))
             )
         else:
             self.summary.setText(_("Nothing was imported."))

@@ -91,3 +91,52 @@ def test_no_text_is_cut_on_any_screen(qtbot, demo_vault: Path, language: str) ->
     finally:
         window.lock()
     assert not problems, f"{language}: " + "\n".join(problems)
+
+
+def test_new_client_form_with_the_conflict_check_fits_a_laptop(
+    qtbot, demo_vault: Path, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Typing a name already on file shows the conflict check under the form: its buttons are
+    read whole, the form still fits a 1366×768 screen with a taskbar, and an address line fits."""
+    from PySide6.QtCore import Qt
+
+    from clinic_app.services import clients
+    from tests.ui.test_conflict_intake import in_dialog
+    from tests.ui.test_workflows import open_window
+    from ui.client_editor import ClientEditor
+    from ui.screen_fit import FRAME_ALLOWANCE
+
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    open_window(qtbot, window)
+    assert window.vault is not None
+    someone = clients.list_clients(window.vault, limit=1)[0]
+    seen: dict[str, object] = {}
+
+    def fill(editor: QDialog) -> None:
+        assert isinstance(editor, ClientEditor) and editor.conflicts is not None
+        panel = editor.conflicts
+        qtbot.keyClicks(editor.inputs["first_name"], someone.first_name)
+        qtbot.keyClicks(editor.inputs["last_name"], someone.last_name)
+        qtbot.waitUntil(lambda: panel.isVisible() and panel.list.count() > 0, timeout=5000)
+        QApplication.processEvents()
+        seen["cut"] = clipped(editor)
+        seen["height"] = (
+            editor.frameGeometry().height() or editor.height() + FRAME_ALLOWANCE.height()
+        )
+        address = editor.inputs["address"]
+        seen["address"] = address.width() - address.fontMetrics().horizontalAdvance(
+            "4410 Northwest Industrial Blvd, Apt 12"
+        )
+        editor.reject()
+
+    problems = in_dialog(qtbot, ClientEditor, fill)
+    qtbot.mouseClick(window.clients.new_button, Qt.MouseButton.LeftButton)
+    window.lock()
+    assert problems == []
+    assert seen["cut"] == [], f"{language}: " + "\n".join(seen["cut"])  # type: ignore[arg-type]
+    # 768 pixels less a 40-pixel taskbar: Save stays on screen.
+    assert int(seen["height"]) <= SIZE[1] - 40, seen["height"]  # type: ignore[call-overload]
+    assert int(seen["address"]) > 0, "an address line does not fit its field"  # type: ignore[call-overload]

@@ -135,9 +135,14 @@ def test_import_wizard_shows_bad_rows_and_writes_nothing(
     )
     wizard.load(good)
     qtbot.waitUntil(lambda: wizard.import_button.isEnabled(), timeout=10000)
+    # What it would make, in words and plurals a person reads ("1 client"), never record ids.
+    assert wizard.summary.text() == (
+        "1 row is ready to import: 1 client, 1 employer, 1 matter. Nothing has been written yet."
+    )
     assert clients.count_clients(window.vault, search_text="benali") == 0  # the check wrote nothing
     wizard.import_button.click()
-    qtbot.waitUntil(lambda: "Imported 1 rows" in wizard.summary.text(), timeout=10000)
+    qtbot.waitUntil(lambda: wizard.summary.text().startswith("Imported 1 row: "), timeout=10000)
+    assert wizard.summary.text() == "Imported 1 row: 1 client, 1 employer, 1 matter."
     assert clients.count_clients(window.vault, search_text="benali") == 1
 
 
