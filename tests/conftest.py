@@ -87,30 +87,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
+# The app's settings and secrets from the environment: never leaked into a test from outside.
+CLINIC_VARS = (
+    "CLINIC_APP_VAULT",
+    "CLINIC_APP_PASSPHRASE",
+    "CLINIC_APP_NEW_PASSPHRASE",
+    "CLINIC_APP_RECOVERY_CODE",
+    "CLINIC_APP_BACKUP_PASSPHRASE",
+    "CLINIC_APP_USER",
+    "CLINIC_APP_SERVER",
+    "CLINIC_APP_PASSWORD",
+)
+# Where the app keeps its files, below HOME.
+XDG = (
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_CACHE_HOME", ".cache"),
+    ("XDG_STATE_HOME", ".local/state"),
+)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """Every test gets its own HOME and XDG folders, so nothing touches the real user's."""
     home = tmp_path_factory.mktemp("home")
-    for var, sub in (
-        ("HOME", ""),
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_CACHE_HOME", ".cache"),
-        ("XDG_STATE_HOME", ".local/state"),
-    ):
-        monkeypatch.setenv(var, str(home / sub) if sub else str(home))
-    for var in (
-        "CLINIC_APP_VAULT",
-        "CLINIC_APP_PASSPHRASE",
-        "CLINIC_APP_NEW_PASSPHRASE",
-        "CLINIC_APP_RECOVERY_CODE",
-        "CLINIC_APP_BACKUP_PASSPHRASE",
-        "CLINIC_APP_USER",
-        "CLINIC_APP_SERVER",
-        "CLINIC_APP_PASSWORD",
-    ):
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in XDG:
+        monkeypatch.setenv(var, str(home / sub))
+    for var in CLINIC_VARS:
         monkeypatch.delenv(var, raising=False)
     return home
 

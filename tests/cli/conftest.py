@@ -26,11 +26,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pytest
 
-from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
+from tests.conftest import CLINIC_VARS, FAST_KDF, PASSPHRASE, SAMPLE_CSV, XDG
 
 
 def _find_cli() -> Path:
@@ -54,24 +54,7 @@ NOISE = (
     "qt.qpa",
     "Fatal Python error",
 )
-SCRUBBED_VARS = (
-    "CLINIC_APP_VAULT",
-    "CLINIC_APP_PASSPHRASE",
-    "CLINIC_APP_NEW_PASSPHRASE",
-    "CLINIC_APP_RECOVERY_CODE",
-    "CLINIC_APP_BACKUP_PASSPHRASE",
-    "CLINIC_APP_USER",
-    "CLINIC_APP_SERVER",
-    "CLINIC_APP_PASSWORD",
-    "DISPLAY",
-    "WAYLAND_DISPLAY",
-)
-XDG = (
-    ("XDG_CONFIG_HOME", ".config"),
-    ("XDG_DATA_HOME", ".local/share"),
-    ("XDG_CACHE_HOME", ".cache"),
-    ("XDG_STATE_HOME", ".local/state"),
-)
+SCRUBBED_VARS = (*CLINIC_VARS, "DISPLAY", "WAYLAND_DISPLAY")
 
 
 @dataclass(frozen=True, repr=False)
@@ -268,6 +251,7 @@ def cli_store_kind(request: pytest.FixtureRequest) -> str:
 
 
 _cli_databases = itertools.count(1)
+VaultMade = Literal["fast", "init", "named"]
 
 
 def vault_target(folder: Path, env: dict[str, str]) -> CliTarget:
@@ -297,31 +281,25 @@ def server_target(cluster: Any, name: str, env: dict[str, str]) -> CliTarget:
 
 
 @contextmanager
-def new_cli_target(
-    kind: str,
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    *,
-    init: bool = True,
-    fast: bool = False,
+def new_target(
+    kind: str, base: Path, request: pytest.FixtureRequest, *, vault: VaultMade = "fast"
 ) -> Iterator[CliTarget]:
-    """A new, empty store of `kind` (a vault made with `init`, or a database made from the test
-    clinic server's template), removed afterwards. With init=False a vault's folder is only named
-    (for commands that create it, such as `demo`); a server database is always made. fast=True
-    makes the vault through the services with the tests' cheap key derivation, so each run's
-    unlock is quick (as the server's template database is)."""
-    base = tmp_path_factory.mktemp(f"cli-{kind}")
+    """A new, empty store of `kind` under the folder `base`, removed afterwards: a database made
+    from the test clinic server's template, or a vault made as `vault` says: "fast" through the
+    services with the tests' cheap key derivation (each run's unlock is then as quick as the
+    server's), "init" by `clinic-app init`, "named" only named (for commands that create it, such
+    as `demo`)."""
     if kind == "vault":
         folder = base / "vault"
         env = make_env(base / "home")
-        if init and fast:
+        if vault == "fast":
             from clinic_app.services import vault_ops
 
-            vault, _code = vault_ops.create_vault(
+            made, _code = vault_ops.create_vault(
                 folder, passphrase=PASSPHRASE, actor="tester", kdf=FAST_KDF
             )
-            vault.close()
-        elif init:
+            made.close()
+        elif vault == "init":
             assert_ok(run_cli("--vault", folder, "init", env=env))
         yield vault_target(folder, env)
         return
@@ -342,7 +320,9 @@ def cli_target(
     cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CliTarget]:
     """A new, empty store for a module's CLI runs (made with `init` for a vault)."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory) as target:
+    with new_target(
+        cli_store_kind, tmp_path_factory.mktemp("cli"), request, vault="init"
+    ) as target:
         yield target
 
 
@@ -353,7 +333,7 @@ def cli_sample(
     """A module's store (its own, apart from `cli_target`) filled with the sample spreadsheet by
     `import` (--as intake-desk on a vault); `filled` is that run. Tests may read it and add
     records of their own, but must not change or remove the sample's."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("cli"), request) as target:
         target.filled = assert_ok(target.cli("import", SAMPLE_CSV))
         yield target
 
@@ -364,7 +344,7 @@ def cli_empty(
 ) -> Iterator[CliTarget]:
     """A module's store that stays empty (its own, apart from `cli_target`): for dry runs,
     refused input and failing imports, checked with `fingerprint()`."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("cli"), request) as target:
         yield target
 
 
@@ -378,9 +358,8 @@ def cli_blank(
     with ExitStack() as stack:
 
         def make() -> CliTarget:
-            return stack.enter_context(
-                new_cli_target(cli_store_kind, request, tmp_path_factory, init=False)
-            )
+            base = tmp_path_factory.mktemp("cli")
+            return stack.enter_context(new_target(cli_store_kind, base, request, vault="named"))
 
         yield make
 

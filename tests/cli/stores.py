@@ -1,5 +1,5 @@
-"""A CLI test's store reached directly: built through the services (faster than one command per
-record), and copied for a test that changes it. Works on a vault and on the clinic server."""
+"""A CLI test's own copy of a module's store, for a test that changes it (a vault or the clinic
+server); the stores themselves are made by `new_target` in tests/cli/conftest.py."""
 
 from __future__ import annotations
 
@@ -13,33 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from clinic_app.services import vault_ops
-from tests.cli.conftest import CliTarget, copy_vault, make_env, server_target, vault_target
-from tests.conftest import FAST_KDF, PASSPHRASE
+from tests.cli.conftest import CliTarget, copy_vault, server_target, vault_target
 
 _copies = itertools.count(1)
-
-
-@contextmanager
-def new_target(kind: str, base: Path, request: pytest.FixtureRequest) -> Iterator[CliTarget]:
-    """An empty store: a vault made with the tests' cheap key derivation (every run unlocks it
-    faster than one made by `init`), or a new database on the test clinic server."""
-    if kind == "vault":
-        folder = base / "vault"
-        vault, _code = vault_ops.create_vault(
-            folder, passphrase=PASSPHRASE, actor="setup", kdf=FAST_KDF
-        )
-        vault.close()
-        yield vault_target(folder, make_env(base / "home"))
-        return
-    cluster = request.getfixturevalue("pg_server")
-    name = f"cli_{next(_copies)}_{base.name.lower().replace('-', '_')}"[:60]
-    cluster.create_database(name, template=request.getfixturevalue("pg_template"))
-    try:
-        env = make_env(base / "home", passphrase=None, CLINIC_APP_PASSWORD=cluster.password)
-        yield server_target(cluster, name, env)
-    finally:
-        cluster.drop_database(name)
 
 
 @contextmanager
@@ -60,14 +36,15 @@ def copy_of(target: CliTarget, base: Path, request: pytest.FixtureRequest) -> It
         cluster.drop_database(name)
 
 
-def open_store(target: CliTarget) -> Any:
-    """The target's store, opened through the services (typed Any: both stores' services)."""
-    if target.kind == "vault":
-        return vault_ops.open_vault(
-            Path(target.place[1]), passphrase=target.env[target.secret_var], actor="setup"
-        )
-    from clinic_app.store.postgres import PostgresStore
+def own_copy(shared: str) -> Any:
+    """A fixture: each test's own copy of the store of the module's fixture named `shared` (a
+    CliTarget, or a dataclass holding one as `target`)."""
 
-    return PostgresStore.connect(
-        target.place[1], user=target.place[3], password=target.env[target.secret_var]
-    )
+    @pytest.fixture
+    def fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CliTarget]:
+        source = request.getfixturevalue(shared)
+        target = source if isinstance(source, CliTarget) else source.target
+        with copy_of(target, tmp_path / "own", request) as copy:
+            yield copy
+
+    return fixture

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from clinic_app.services import clients, employers
-from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
-from tests.cli.stores import copy_of, new_target, open_store
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, new_target, run_cli
+from tests.cli.stores import copy_of
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ def intake_store(
 ) -> Iterator[Intake]:
     """A store with a worker-client, an employer with a dispute, and a client named like a business."""
     with new_target(cli_store_kind, tmp_path_factory.mktemp("conflicts"), request) as target:
-        vault = open_store(target)
-        try:
+        with target.open() as vault:
             maria = clients.add_client(
                 vault,
                 first_name="María José",
@@ -49,8 +48,6 @@ def intake_store(
             clients.add_client(vault, first_name="Efraín", last_name="Tzul Ajpop")
             employer = employers.add_employer(vault, name="Riverbend Packers LLC").record
             dispute = employers.add_dispute(vault, employer_id=employer.id, agency="DOL-WHD").record
-        finally:
-            vault.close()
         yield Intake(target, maria.id, employer.id, dispute.id)
 
 

@@ -13,8 +13,8 @@ from docx import Document
 from icalendar import Calendar
 
 from clinic_app.deadlines.urgency import TIERS
-from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
-from tests.cli.stores import copy_of, new_target
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, new_target, run_cli
+from tests.cli.stores import own_copy
 
 TODAY = "2026-01-15"
 CONTRACT = {"matter_id", "client_id", "client", "kind", "due", "status", "rule", "why"}
@@ -32,13 +32,7 @@ def demo_vault(
         yield target
 
 
-@pytest.fixture
-def own_vault(
-    demo_vault: CliTarget, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[CliTarget]:
-    """A copy a test may change."""
-    with copy_of(demo_vault, tmp_path / "own", request) as target:
-        yield target
+own_vault = own_copy("demo_vault")  # a copy a test may change
 
 
 def attempt(vault: CliTarget, *args: str | Path) -> Run:

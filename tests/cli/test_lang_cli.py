@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from clinic_app.deadlines.rules import load_packs
-from tests.cli.conftest import CliTarget, assert_ok, assert_one_line_error, new_cli_target
+from tests.cli.conftest import CliTarget, assert_ok, assert_one_line_error, new_target
 
 TODAY = "2026-01-15"
 
@@ -18,7 +18,8 @@ def demo(
     cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CliTarget]:
     """A 60-worker demo vault, or demo data on a clinic server database (read-only)."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory, init=False) as target:
+    base = tmp_path_factory.mktemp("lang")
+    with new_target(cli_store_kind, base, request, vault="named") as target:
         assert_ok(target.cli("demo", "--clients", "60", "--seed", "7", "--today", TODAY))
         yield target
 

@@ -12,8 +12,7 @@ import pytest
 from docx import Document
 
 from clinic_app.documents.engine import read_text
-from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
-from tests.cli.stores import new_target
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, new_target, run_cli
 from tests.conftest import SAMPLE_CSV
 
 CLINIC_SETTINGS = [

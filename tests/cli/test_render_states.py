@@ -22,9 +22,10 @@ from tests.cli.conftest import (
     assert_ok,
     assert_one_line_error,
     in_parallel,
+    new_target,
     run_cli,
 )
-from tests.cli.stores import copy_of, new_target, open_store
+from tests.cli.stores import copy_of, own_copy
 
 DAY = TODAY.isoformat()
 
@@ -43,8 +44,7 @@ def case_vault(
     """The worksite of tests/case_states.py, plus a Spanish-speaking client who must not be
     mailed (text only), with a work permit ending in 90 days."""
     with new_target(cli_store_kind, tmp_path_factory.mktemp("states"), request) as target:
-        vault = open_store(target)
-        try:
+        with target.open() as vault:
             site = build(vault)
             ines = clients.add_client(
                 vault, first_name="Inés", last_name="Condori", preferred_languages="es",
@@ -57,16 +57,10 @@ def case_vault(
                 matters.add_grant(
                     vault, matter_id=no_mail.id, kind=kind, start="2025-05-30", end="2027-05-30"
                 )
-        finally:
-            vault.close()
         yield Cases(target, site, no_mail.id)
 
 
-@pytest.fixture
-def own(case_vault: Cases, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CliTarget]:
-    """A copy of the cases for a test that changes them."""
-    with copy_of(case_vault.target, tmp_path / "own", request) as target:
-        yield target
+own = own_copy("case_vault")  # a copy of the cases for a test that changes them
 
 
 def _cli(target: CliTarget, *args: str | Path) -> Run:

@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
-from tests.cli.stores import new_target
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, new_target, run_cli
 from tests.people import BEN, BEN_LOGIN, BEN_PASSWORD, add_ben
 
 ZONE = "America/Los_Angeles"

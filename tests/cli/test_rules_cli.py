@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.deadlines.bundles import sign_bundle
 from clinic_app.resources import resource_path
-from clinic_app.services import clients, importing, matters
-from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, run_cli
-from tests.cli.stores import copy_of, new_target, open_store
-from tests.core.helpers import write_csv
+from clinic_app.services import importing
+from tests.cli.conftest import CliTarget, Run, assert_ok, assert_one_line_error, new_target, run_cli
+from tests.cli.stores import own_copy
+from tests.core.helpers import granted_daca, write_csv
 
 TODAY = "2026-12-01"
 
@@ -28,30 +28,14 @@ def texas_store(
     """A store with one DACA recipient living in Texas (matter 1); the tests that share it only
     read it."""
     with new_target(cli_store_kind, tmp_path_factory.mktemp("texas"), request) as target:
-        vault = open_store(target)
-        try:
-            client = clients.add_client(
+        with target.open() as vault:
+            granted_daca(
                 vault, first_name="Rosa", last_name="Garza", address="9 Elm St\nAustin, TX 78701"
-            ).record
-            matter = matters.add_matter(
-                vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
-            ).record
-            for kind in ("deferred_action", "work_permit"):
-                matters.add_grant(
-                    vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
-                )
-        finally:
-            vault.close()
+            )
         yield target
 
 
-@pytest.fixture
-def own(
-    texas_store: CliTarget, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[CliTarget]:
-    """A copy of the Texas store, for a test that changes it."""
-    with copy_of(texas_store, tmp_path / "own", request) as target:
-        yield target
+own = own_copy("texas_store")  # a copy of the Texas store, for a test that changes it
 
 
 @pytest.fixture

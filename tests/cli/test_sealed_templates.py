@@ -12,8 +12,7 @@ from docx import Document
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from tests.cli.conftest import CliTarget, Run, assert_ok, run_cli
-from tests.cli.stores import new_target
+from tests.cli.conftest import CliTarget, Run, assert_ok, new_target, run_cli
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.cli.conftest import CliTarget, assert_ok, new_cli_target
+from tests.cli.conftest import CliTarget, assert_ok, new_target
 from tests.core import queue_vault
 
 DAY = queue_vault.TODAY.isoformat()
@@ -25,12 +25,9 @@ def morning(
     cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Morning]:
     """A store (a vault or a clinic server database) filled through the services, read-only."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
-        store = target.open()
-        try:
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("today"), request) as target:
+        with target.open() as store:
             ids = queue_vault.build(store)
-        finally:
-            store.close()
         yield Morning(target, ids)
 
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the core tests: table dumps, byte scans, spreadsheets and child processes."""
+"""Helpers shared by the core tests: table dumps, byte scans, spreadsheets, child processes and a
+DACA recipient."""
 
 from __future__ import annotations
 
@@ -83,6 +84,22 @@ def act_as(store: Any, name: str) -> str:
     if store.kind == VAULT:
         store.actor = name
     return str(store.actor)
+
+
+def granted_daca(store: Any, **client: str) -> tuple[int, int]:
+    """A client (`client`: their fields) with a granted DACA renewal, deferred action and a work
+    permit from 2025-06-30 to 2027-06-30: (client id, matter id)."""
+    from clinic_app.services import clients, matters
+
+    person = clients.add_client(store, **client).record
+    matter = matters.add_matter(
+        store, client_id=person.id, program="daca", kind="renewal", decision="granted"
+    ).record
+    for kind in ("deferred_action", "work_permit"):
+        matters.add_grant(
+            store, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
+        )
+    return person.id, matter.id
 
 
 def table_names() -> list[str]:

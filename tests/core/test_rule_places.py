@@ -13,6 +13,7 @@ from clinic_app.errors import ValidationError
 from clinic_app.services import clients, matters, rule_status
 from clinic_app.services import deadlines as dl
 from clinic_app.services.vault_ops import Vault
+from tests.core.helpers import granted_daca
 from tests.core.test_rules_packs import MINIMAL
 
 TODAY = date(2026, 11, 30)
@@ -81,18 +82,11 @@ def test_place_fields_are_checked(extra: str, needle: str) -> None:
 @pytest.fixture
 def texas_daca(vault: Vault) -> tuple[int, int]:
     """A DACA recipient in Texas, card and grant ending 2027-06-30."""
-    client = clients.add_client(
+    made = granted_daca(
         vault, first_name="Rosa", last_name="Garza", address="9 Elm St\nAustin, TX 78701"
-    ).record
-    assert client.state == "TX"
-    matter = matters.add_matter(
-        vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
-    ).record
-    for kind in ("deferred_action", "work_permit"):
-        matters.add_grant(
-            vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
-        )
-    return client.id, matter.id
+    )
+    assert clients.get_client(vault, client_id=made[0]).state == "TX"
+    return made
 
 
 def _rules(vault: Vault, matter_id: int) -> set[str]:

@@ -16,10 +16,10 @@ from sqlmodel import select
 from clinic_app.deadlines.bundles import RuleUpdateError, read_bundle, sign_bundle, trusted_keys
 from clinic_app.domain.models import AuditEvent
 from clinic_app.resources import resource_path
-from clinic_app.services import clients, matters, rule_updates
 from clinic_app.services import deadlines as dl
+from clinic_app.services import rule_updates
 from clinic_app.services.vault_ops import Vault
-from tests.core.helpers import dump_tables
+from tests.core.helpers import dump_tables, granted_daca
 
 TODAY = date(2026, 12, 1)
 SHIPPED_DACA = resource_path("rules", "daca.toml").read_text(encoding="utf-8")
@@ -49,17 +49,10 @@ def key() -> Ed25519PrivateKey:
 
 @pytest.fixture
 def daca_client(vault: Vault) -> int:
-    client = clients.add_client(
+    _client_id, matter_id = granted_daca(
         vault, first_name="Ana", last_name="Ruiz", address="5 Pine St\nAlbuquerque, NM 87101"
-    ).record
-    matter = matters.add_matter(
-        vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
-    ).record
-    for kind in ("deferred_action", "work_permit"):
-        matters.add_grant(
-            vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
-        )
-    return matter.id
+    )
+    return matter_id
 
 
 def write_bundle(path: Path, key: Ed25519PrivateKey, text: str) -> Path:

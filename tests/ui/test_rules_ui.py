@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
 from clinic_app.deadlines import bundles
 from clinic_app.deadlines.rules import load_packs
-from clinic_app.services import clients, matters
+from clinic_app.services import clients
 from clinic_app.services import deadlines as dl
+from tests.core.helpers import granted_daca
 from tests.core.test_rule_updates import newer_daca
 from tests.ui.test_workflows import open_window
 from ui.client_editor import ClientEditor
@@ -25,15 +26,7 @@ RENEWAL = "daca.work_permit_renewal"
 def _daca_matter(window: MainWindow, state: str) -> tuple[int, int]:
     vault = window.vault
     assert vault is not None
-    client = clients.add_client(vault, first_name="Rosa", last_name="Garza", state=state).record
-    matter = matters.add_matter(
-        vault, client_id=client.id, program="daca", kind="renewal", decision="granted"
-    ).record
-    for kind in ("deferred_action", "work_permit"):
-        matters.add_grant(
-            vault, matter_id=matter.id, kind=kind, start="2025-06-30", end="2027-06-30"
-        )
-    return client.id, matter.id
+    return granted_daca(vault, first_name="Rosa", last_name="Garza", state=state)
 
 
 def _rules(window: MainWindow, matter_id: int) -> dict[str, date]:
