@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import _, format_day
 from clinic_app.services import ChangeSet, letters, matters, notes, staff, vocab
+from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui.checklist_view import ChecklistView
 from ui.date_input import shown_day
@@ -181,12 +182,7 @@ class MatterPanel(QWidget):
             ),
             (_("Receipt number"), m.receipt_number or _("none yet")),
             (_("Filed"), format_day(m.filed_on) if m.filed_on else ""),
-            (
-                _("Decision"),
-                f"{_(DECISION_LABELS.get(m.decision, m.decision))} {shown_day(m.decided_on)}"
-                if m.decision
-                else "",
-            ),
+            (_("Decision"), self._decision_text(m)),
         ]
         self.summary.setText(
             f"<h2>{esc(m.client_name)} · {esc(_(KIND_LABELS.get(m.kind, m.kind)))}</h2>"
@@ -203,6 +199,23 @@ class MatterPanel(QWidget):
             self.assignee.addItem(member.name, member.id)
         self.assignee.setCurrentIndex(max(0, self.assignee.findData(m.assigned_staff_id)))
         self._fill_timeline(vault, matter_id)
+
+    @staticmethod
+    def _decision_text(m: MatterRecord) -> str:
+        """The decision and its date. A termination ends a grant: the decision date is still
+        the day it was granted, so "Terminated <that day>" would date the termination wrongly."""
+        if not m.decision:
+            return ""
+        if m.decision == "terminated" and m.terminated_on is not None:
+            if m.decided_on is not None:
+                return _("Granted {granted}, terminated {ended}").format(
+                    granted=shown_day(m.decided_on), ended=shown_day(m.terminated_on)
+                )
+            return _("Terminated {date}").format(date=shown_day(m.terminated_on))
+        if m.decision == "terminated":
+            return _("Terminated")  # no grant dates its end; the notice below does
+        label = _(DECISION_LABELS.get(m.decision, m.decision))
+        return f"{label} {shown_day(m.decided_on)}".strip()
 
     def _fill_timeline(self, vault: Vault, matter_id: int) -> None:
         def add(text: str, kind: str, record_id: int) -> None:
@@ -238,7 +251,7 @@ class MatterPanel(QWidget):
         for n in notes.list_notes(vault, matter_id=matter_id):
             add(
                 _("Note, {date}, {author}: {text}").format(
-                    date=n.created_at.strftime("%Y-%m-%d"), author=n.author, text=n.body
+                    date=shown_day(n.created_at.date()), author=n.author, text=n.body
                 ),
                 "note",
                 n.id,
