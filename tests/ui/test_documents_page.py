@@ -1,4 +1,4 @@
-"""The Documents screen knows the case: reasons, Render anyway, batch choices, missing details."""
+"""The Documents screen knows the case: reasons, Make them anyway, batch choices, missing details."""
 
 from __future__ import annotations
 
@@ -54,10 +54,18 @@ def test_a_refused_matter_shows_why_then_render_anyway_makes_it(
     page.template.setCurrentIndex(page.template.findData("cover-letter-renewal"))
     page.choose_matter(case_vault[1].matters["D2"])
     page.out_dir.setText(str(tmp_path / "drafts"))
+    # Before anything is made, the list says what goes there and which button makes it.
+    assert page.render_button.text() == "Make drafts"
+    assert _results(page) == [
+        "The drafts you make are listed here. Choose a template and a matter (or an agency "
+        "letter), then Make drafts; double-click a draft to open it."
+    ]
     qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
     assert "the grant was terminated on 2026-09-15" in _results(page)[0]
-    assert "Render anyway" in page.message.text()
+    assert len(_results(page)) == 1  # the hint made way for the result
+    assert "choose Make them anyway" in page.message.text()
+    assert page.anyway_button.text() == "Make them anyway"
     assert page.anyway_button.isVisible()
     assert not (tmp_path / "drafts").exists() or not list((tmp_path / "drafts").iterdir())
     qtbot.mouseClick(page.anyway_button, Qt.MouseButton.LeftButton)
@@ -147,3 +155,23 @@ def test_the_soi_request_lists_closed_workers_only_when_asked(
     qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
     (made,) = (tmp_path / "drafts").glob("*.docx")
     assert "Hilario Apaza" in "\n".join(read_text(made.read_bytes()))  # denied, listed as asked
+
+
+def test_matters_to_pick_are_named_in_the_screens_language(
+    qtbot, qapp: QApplication, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import apply_language
+
+    apply_language(qapp, "es")
+    try:
+        page = window.documents
+        field = page.matter.lineEdit()
+        field.setFocus()
+        qtbot.keyClicks(field, "Yupanqui")
+        shown = [page.matter.itemText(i) for i in range(page.matter.count())]
+    finally:
+        apply_language(qapp, "en")
+    # Labels, never ids: "Renovación", not "renewal" or "gathering_evidence".
+    assert shown and all(text.startswith("Dámaso Yupanqui · ") for text in shown), shown
+    assert any(" · Renovación · " in text for text in shown), shown
+    assert not any("renewal" in text or "_" in text for text in shown), shown

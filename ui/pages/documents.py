@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,7 @@ from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import documents, letters, matters
 from clinic_app.services.changes import LETTER, MATTER
 from clinic_app.services.documents import MatterFilter, RenderReport
+from clinic_app.services.records import MatterRecord
 from ui.background import Background, Job
 from ui.bus import ChangeBus
 from ui.date_input import shown_day
@@ -43,6 +44,12 @@ GRANT_STATES = (
     (N_("ended"), "ended"),
     (N_("terminated"), "terminated"),
 )
+
+
+def matter_label(m: MatterRecord) -> str:
+    """A matter as the list to pick from names it: "Rosa Flores · Renewal · Receipt (#12)"."""
+    kind, stage = _(KIND_LABELS.get(m.kind, m.kind)), _(STATUS_LABELS.get(m.status, m.status))
+    return f"{m.client_name} · {kind} · {stage} (#{m.id})"
 
 
 class DocumentsPage(Page):
@@ -115,9 +122,9 @@ class DocumentsPage(Page):
                 "lists only workers with an open matter"
             )
         )
-        self.render_button = QPushButton(_("Render"))
+        self.render_button = QPushButton(_("Make drafts"))
         self.render_button.clicked.connect(lambda: self.render(anyway=False))
-        self.anyway_button = QPushButton(_("Render anyway"))
+        self.anyway_button = QPushButton(_("Make them anyway"))
         self.anyway_button.setToolTip(
             _("Make the documents refused above although the template is not for those matters")
         )
@@ -130,7 +137,7 @@ class DocumentsPage(Page):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.results = QListWidget()
-        self.results.setAccessibleName(_("Rendered documents"))
+        self.results.setAccessibleName(_("Drafts made"))
         self.results.itemActivated.connect(self._open_item)
         self.open_folder = QPushButton(_("Open folder"))
         self.open_folder.clicked.connect(self._open_folder)
@@ -181,6 +188,15 @@ class DocumentsPage(Page):
         self.letter.clear()
         self.matter.clear()
         self.results.clear()
+        # Until drafts are made, the empty list says what goes there and how.
+        hint = QListWidgetItem(
+            _(
+                "The drafts you make are listed here. Choose a template and a matter (or an "
+                "agency letter), then Make drafts; double-click a draft to open it."
+            )
+        )
+        hint.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.results.addItem(hint)
         self.message.clear()
         enabled = self.vault is not None
         self.render_button.setEnabled(enabled)
@@ -224,9 +240,7 @@ class DocumentsPage(Page):
         self.matter.blockSignals(True)
         self.matter.clear()
         for m in found:
-            self.matter.addItem(
-                f"{m.client_name} · {m.kind} · {m.status.replace('_', ' ')} (#{m.id})", m.id
-            )
+            self.matter.addItem(matter_label(m), m.id)
         self.matter.setEditText(text)
         self.matter.blockSignals(False)
         self.matter.showPopup()
@@ -238,9 +252,7 @@ class DocumentsPage(Page):
         m = matters.get_matter(self.vault, matter_id=matter_id)
         self.for_matter.setChecked(True)
         self.matter.clear()
-        self.matter.addItem(
-            f"{m.client_name} · {m.kind} · {m.status.replace('_', ' ')} (#{m.id})", m.id
-        )
+        self.matter.addItem(matter_label(m), m.id)
         self.matter.setCurrentIndex(0)
 
     def choose_letter(self, letter_id: int) -> None:
@@ -301,7 +313,7 @@ class DocumentsPage(Page):
         self.results.clear()
         self.render_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.message.setText(_("Rendering…"))
+        self.message.setText(_("Making the drafts…"))
         self.job = self.background.run(
             lambda progress: documents.render_documents(
                 vault,
@@ -358,7 +370,7 @@ class DocumentsPage(Page):
             text = (
                 _(
                     "{n} not made because the template is not for that matter (reasons above); "
-                    "check them, then choose Render anyway to make them regardless."
+                    "check them, then choose Make them anyway to make them regardless."
                 ).format(n=len(refused))
                 + " "
                 + text
