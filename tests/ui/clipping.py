@@ -1,5 +1,6 @@
-"""Find text a person cannot read whole: a label, button, combo box, table header or visible
-table cell narrower than its text (an elided cell counts, unless its tooltip carries the whole text)."""
+"""Find text a person cannot read whole: a label, button, combo box, table header, empty field's
+placeholder or visible table cell narrower than its text (an elided cell or placeholder counts,
+unless its tooltip carries the whole text)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QRadioButton,
     QStyle,
     QStyleOptionComboBox,
@@ -118,6 +120,25 @@ def _combos(root: QWidget) -> Iterator[str]:
             yield f"combo box {name} '{text[:60]}': needs {width}px, has {field.width()}"
 
 
+def _placeholders(root: QWidget) -> Iterator[str]:
+    """An empty field's placeholder (what to type there) wider than the field shows it, unless
+    its tooltip carries the whole text."""
+    for field in root.findChildren(QLineEdit):
+        hint = field.placeholderText()
+        if not field.isVisibleTo(root) or field.text() or not hint or field.width() <= 1:
+            continue
+        room = (
+            field.width()
+            - 2 * field.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+            - 4
+        )
+        room -= sum(action.icon().isNull() is False for action in field.actions()) * 20
+        width = field.fontMetrics().horizontalAdvance(hint)
+        if width > room + 1 and hint not in field.toolTip():
+            name = field.accessibleName() or field.objectName() or "field"
+            yield f"placeholder of {name} '{hint[:60]}': needs {width}px, has {room}"
+
+
 def clipped(root: QWidget) -> list[str]:
     """One line per clipped text under `root` (only what is shown on screen)."""
     found: list[str] = []
@@ -166,6 +187,7 @@ def clipped(root: QWidget) -> list[str]:
         if width > button.width() + 1:
             found.append(f"button '{text[:60]}': needs {width}px, has {button.width()}")
     found += _combos(root)
+    found += _placeholders(root)
     for view in root.findChildren(QAbstractItemView):
         if not view.isVisibleTo(root):
             continue

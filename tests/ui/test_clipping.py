@@ -1,4 +1,5 @@
-"""Every screen at 1366×768, in English and Spanish: no label, button or table header is cut."""
+"""Every screen at 1366×768, in English and Spanish: no label, button, table header or empty
+field's placeholder is cut."""
 
 from __future__ import annotations
 
@@ -140,3 +141,33 @@ def test_new_client_form_with_the_conflict_check_fits_a_laptop(
     # 768 pixels less a 40-pixel taskbar: Save stays on screen.
     assert int(seen["height"]) <= SIZE[1] - 40, seen["height"]  # type: ignore[call-overload]
     assert int(seen["address"]) > 0, "an address line does not fit its field"  # type: ignore[call-overload]
+
+
+def test_clients_search_reads_whole_and_tab_follows_reading_order(
+    qtbot, demo_vault: Path, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The search box says everything it searches (the buttons live under the list); Tab goes
+    from the search box into the list, then to the buttons under it; a search that finds no
+    one says what to do, whole, beside those buttons."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_workflows import open_window
+
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    open_window(qtbot, window)
+    page = window.clients
+    page.search.setFocus()
+    assert not [line for line in clipped(page) if "placeholder" in line]
+    qtbot.keyClick(page.search, Qt.Key.Key_Tab)
+    assert window.focusWidget() is page.table
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert window.focusWidget() is page.new_button
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "zzzz-no-such-worker")
+    qtbot.waitUntil(lambda: page.model.total == 0, timeout=5000)
+    QApplication.processEvents()
+    assert page.count.text() and clipped(page) == [], clipped(page)
+    window.lock()

@@ -64,6 +64,9 @@ class ClientsPage(Page):
         self.table.setAccessibleName(_("Clients"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Tab leaves the list for the buttons under it (arrows move in it): stepping cell by
+        # cell through every client would trap a keyboard user in the list.
+        self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setSortIndicator(
             ClientTableModel.NAME, Qt.SortOrder.AscendingOrder
         )
@@ -74,6 +77,7 @@ class ClientsPage(Page):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda _index: self.edit_client())
         self.count = QLabel()
+        self.count.setWordWrap(True)  # "no client matches…" beside the buttons, never cut
         self.count.setObjectName("clientCount")
         self.detail = ClientDetail()
         self.detail.open_matter.connect(self.open_matter.emit)
@@ -86,18 +90,23 @@ class ClientsPage(Page):
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
+        # The search box has the whole width, so what it searches is read whole in Spanish too;
+        # the buttons sit under the list, beside its count, in reading (and Tab) order.
         bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.new_button)
-        bar.addWidget(self.edit_button)
-        bar.addWidget(self.copy_button)
-        bar.addWidget(self.delete_button)
+        bar.addWidget(self.count, 1)
+        for button in (self.new_button, self.edit_button, self.copy_button, self.delete_button):
+            bar.addWidget(button)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
+        box.addWidget(self.search)
         box.addWidget(self.table)
-        box.addWidget(self.count)
+        box.addLayout(bar)
+        QWidget.setTabOrder(self.search, self.table)
+        QWidget.setTabOrder(self.table, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.edit_button)
+        QWidget.setTabOrder(self.edit_button, self.copy_button)
+        QWidget.setTabOrder(self.copy_button, self.delete_button)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
