@@ -34,6 +34,15 @@ def url_parts(url: str, flag: str = "--url") -> dict[str, Any]:
                 "postgresql://NAME@HOST:PORT/DB?sslrootcert=clinic-ca.crt"
             ).format(flag=flag)
         ) from None
+    if params.get("password"):
+        # Never taken from the address: it would show in the process list (--url) and in the
+        # environment of every program started from that shell.
+        raise UserError(
+            _(
+                "{flag} holds a password: take it out (postgresql://NAME@HOST:PORT/DB) and give "
+                "the password in $CLINIC_APP_PASSWORD, with --password-stdin or at the prompt."
+            ).format(flag=flag)
+        )
     if not url.startswith(("postgresql://", "postgres://")):
         raise UserError(
             _(

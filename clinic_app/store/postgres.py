@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, text
@@ -50,7 +51,19 @@ def server_url(url: str, user: str) -> URL:
 
     TLS with the server's certificate verified is the default (sslmode=verify-full) unless the
     server is on this computer (loopback or a socket folder), where nothing crosses a network.
+    An address holding a password is refused before anything repeats the address.
     """
+    if carries_password(url):
+        # The desktop saves the address it connected with, and the CLI takes it from --url or
+        # the environment: a password inside it would land in a settings file, a process list
+        # or an error message.
+        raise VaultError(
+            _(
+                "The server address holds a password: take it out (postgresql://HOST:PORT/DB, or "
+                "NAME@HOST); the password goes in its own box, or in $CLINIC_APP_PASSWORD on the "
+                "command line, so it never lands in a saved setting or a process list."
+            )
+        )
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -91,6 +104,16 @@ def server_url(url: str, user: str) -> URL:
         database=parsed.database,
         query=query,
     )
+
+
+def carries_password(url: str) -> bool:
+    """Whether a libpq-style address holds a password (NAME:PASSWORD@HOST or ?password=)."""
+    try:
+        parts = urlsplit(url.strip())
+        query = parse_qsl(parts.query)
+        return bool(parts.password) or any(k == "password" and v for k, v in query)
+    except ValueError:  # not an address at all: the caller says so
+        return False
 
 
 def display_url(url: URL) -> str:
