@@ -171,3 +171,43 @@ def test_clients_search_reads_whole_and_tab_follows_reading_order(
     QApplication.processEvents()
     assert page.count.text() and clipped(page) == [], clipped(page)
     window.lock()
+
+
+def test_deadlines_say_a_shared_program_status_once_and_show_what_whole(
+    qtbot, demo_vault: Path, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Every deadline of the demo is under the one paused program: the status is said once
+    under the list, and its column's room lets "What" show whole in Spanish too."""
+
+    from tests.ui.test_workflows import open_window
+    from ui.deadline_table import DeadlineTableModel
+
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    open_window(qtbot, window)
+    page = window.deadlines
+    window.show_page(page)
+    QApplication.processEvents()
+    table, model = page.table, page.model
+    assert model.rowCount() > 0
+    paused = model.data(model.index(0, DeadlineTableModel.POLICY))
+    assert paused and table.isColumnHidden(DeadlineTableModel.POLICY)
+    assert page.message.text().endswith(f": {paused}"), page.message.text()
+    metrics = table.fontMetrics()
+    # The cell's own margins, as tests/ui/clipping.py counts them.
+    style = table.style()
+    margin = 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    cut = [
+        text
+        for row in range(min(model.rowCount(), 20))
+        if metrics.horizontalAdvance(
+            text := str(model.data(model.index(row, DeadlineTableModel.KIND)))
+        )
+        + margin
+        > table.columnWidth(DeadlineTableModel.KIND) + 1
+    ]
+    assert not cut, cut
+    assert table.horizontalScrollBar().maximum() == 0  # nothing pushed out sideways
+    window.lock()

@@ -243,9 +243,13 @@ class DeadlinesPage(Page):
         # The same order of urgency as Today (rows outside the queue after, soonest first).
         tiers = deadlines.tiers_of(self.vault, rows, self.today)
         self.model.set_rows(deadlines.urgency_order(rows, tiers, self.today), self.today, tiers)
+        shared = self._shared_policy()
         self._fit_columns()
+        count = ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
         self.message.setText(
-            ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
+            _("{count}, every one: {status}").format(count=count, status=shared)
+            if shared
+            else count
         )
         if keep is not None:
             self.select(keep.id)
@@ -264,22 +268,39 @@ class DeadlinesPage(Page):
         index = self.table.currentIndex()
         return self.model.deadline(index.row()) if index.isValid() else None
 
+    def _shared_policy(self) -> str | None:
+        """The program status every listed deadline has ("Program paused"), if they all have
+        the same one: said once under the list, its column steps aside ("" when none has one)."""
+        model = self.model
+        texts = {
+            str(model.data(model.index(row, model.POLICY)) or "") for row in range(model.rowCount())
+        }
+        return texts.pop() if len(texts) == 1 else None
+
     def _fit_columns(self) -> None:
         """Each column as wide as what it shows (in any language), within caps that keep every
-        column in view; a cell cut short is whole in its tooltip."""
+        column in view; a cell cut short is whole in its tooltip. A program status shared by
+        every row gives its room to the others (in Spanish, "What" is read whole)."""
         model = DeadlineTableModel
+        self.table.setColumnHidden(model.POLICY, self._shared_policy() is not None)
         self.table.resizeColumnsToContents()
+        natural = {c: self.table.columnWidth(c) for c in range(model.POLICY + 1)}
         caps = {model.TIER: 250, model.CLIENT: 210, model.KIND: 280, model.ASSIGNEE: 190}
         for column, cap in caps.items():
             self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
         # The last column takes the rest: what its header needs comes out of the title's.
         header = self.table.horizontalHeader()
-        used = sum(self.table.columnWidth(c) for c in range(model.POLICY))
+        last = model.ASSIGNEE if self.table.isColumnHidden(model.POLICY) else model.POLICY
+        need = max(header.sectionSizeHint(last), self.table.columnWidth(last))
+        used = sum(self.table.columnWidth(c) for c in range(last))
         room = self.table.viewport().width() - self.table.verticalScrollBar().sizeHint().width()
-        short = header.sectionSizeHint(model.POLICY) - (room - used)
+        short = need - (room - used)
+        kind = self.table.columnWidth(model.KIND)
         if short > 0:
-            kind = self.table.columnWidth(model.KIND)
             self.table.setColumnWidth(model.KIND, max(150, kind - short))
+        elif kind < natural[model.KIND]:
+            # Room to spare goes to "What" before the last column stretches into it.
+            self.table.setColumnWidth(model.KIND, min(natural[model.KIND], kind - short))
 
     def _selected(self) -> None:
         d = self.selected()
