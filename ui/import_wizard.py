@@ -168,6 +168,9 @@ class ImportWizard(QDialog):
             self.problems.addItem(match)
         for line in report.possible_duplicates:  # the conflict check, row by row
             self.problems.addItem(_("Possible duplicate: {text}").format(text=line))
+        if self.problems.count() == 0 and report.ok:
+            # An empty box under the preview would leave a person wondering whether it checked.
+            self.problems.addItem(_("No problems found: every row can be imported."))
 
     def run_import(self) -> None:
         if self.path is None:

@@ -56,6 +56,7 @@ def test_a_refused_matter_shows_why_then_render_anyway_makes_it(
     page.out_dir.setText(str(tmp_path / "drafts"))
     # Before anything is made, the list says what goes there and which button makes it.
     assert page.render_button.text() == "Make drafts"
+    assert not page.progress.isVisible()  # no empty bar that looks like a field to type in
     assert _results(page) == [
         "The drafts you make are listed here. Choose a template and a matter (or an agency "
         "letter), then Make drafts; double-click a draft to open it."
@@ -64,6 +65,7 @@ def test_a_refused_matter_shows_why_then_render_anyway_makes_it(
     qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
     assert "the grant was terminated on 2026-09-15" in _results(page)[0]
     assert len(_results(page)) == 1  # the hint made way for the result
+    assert not page.progress.isVisible()
     assert "choose Make them anyway" in page.message.text()
     assert page.anyway_button.text() == "Make them anyway"
     assert page.anyway_button.isVisible()

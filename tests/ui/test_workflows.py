@@ -139,6 +139,9 @@ def test_import_wizard_shows_bad_rows_and_writes_nothing(
     assert wizard.summary.text() == (
         "1 row is ready to import: 1 client, 1 employer, 1 matter. Nothing has been written yet."
     )
+    assert [wizard.problems.item(i).text() for i in range(wizard.problems.count())] == [
+        "No problems found: every row can be imported."
+    ]
     assert clients.count_clients(window.vault, search_text="benali") == 0  # the check wrote nothing
     wizard.import_button.click()
     qtbot.waitUntil(lambda: wizard.summary.text().startswith("Imported 1 row: "), timeout=10000)

@@ -134,6 +134,7 @@ class DocumentsPage(Page):
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self._cancel)
         self.progress = QProgressBar()
+        self.progress.hide()  # shown while drafts are made; idle, it looked like an empty field
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.results = QListWidget()
@@ -169,6 +170,7 @@ class DocumentsPage(Page):
         buttons.addWidget(self.anyway_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.progress, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.open_folder)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -313,6 +315,8 @@ class DocumentsPage(Page):
         self.results.clear()
         self.render_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.progress.show()
         self.message.setText(_("Making the drafts…"))
         self.job = self.background.run(
             lambda progress: documents.render_documents(
@@ -387,6 +391,7 @@ class DocumentsPage(Page):
         self.job = None
         self.render_button.setEnabled(self.vault is not None)
         self.cancel_button.setEnabled(False)
+        self.progress.hide()
 
     def _cancel(self) -> None:
         if self.job is not None:
