@@ -54,13 +54,15 @@ class _PassphraseJobDialog(QDialog):
         super().__init__(parent)
         self.background = background
         self.setWindowTitle(title)
-        self.setMinimumWidth(560)
+        # Wide enough that a file path on a USB drive shows whole beside the Spanish labels.
+        self.setMinimumWidth(720)
         self.vault_secret = _secret(_("Vault passphrase"))
         self.own = QCheckBox(own_label)
         self.own_secret = _secret(_("Backup passphrase"))
         self.own_secret.setEnabled(False)
         self.own.toggled.connect(self.own_secret.setEnabled)
         self.progress = QProgressBar()
+        self.progress.hide()  # shown while the work runs; idle, it looked like an empty field
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.start = QPushButton(start_label)
@@ -85,6 +87,8 @@ class _PassphraseJobDialog(QDialog):
 
     def _start(self, busy: str, work: Callable[..., Any], done: Callable[[Any], None]) -> None:
         self.start.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
         self.message.setText(busy)
         self.background.run(work, done, self._finished, self._progress)
 
@@ -94,6 +98,7 @@ class _PassphraseJobDialog(QDialog):
 
     def _finished(self, message: str) -> None:
         self.start.setEnabled(True)
+        self.progress.hide()
         self.message.setText(message)
 
 

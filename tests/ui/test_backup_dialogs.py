@@ -22,8 +22,14 @@ def test_back_up_with_its_own_passphrase_then_restore(  # type: ignore[no-untype
     assert window.vault is not None
     dialog = BackupDialog(window.vault, window.background, parent=window)
     qtbot.addWidget(dialog)
+    dialog.show()
+    # Idle, no empty bar that looks like one more field to fill in.
+    assert not dialog.progress.isVisible()
     qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
     assert dialog.message.text() == "Choose where to save the backup."
+    # A backup's path on a USB drive is read whole where it is typed.
+    usb = r"E:\clinic-backups\vault-2026-11-30.clinicbackup"
+    assert dialog.target.width() > dialog.target.fontMetrics().horizontalAdvance(usb) + 8
     out = tmp_path / "vault.clinicbackup"
     dialog.target.setText(str(out))
     dialog.vault_secret.setText(PASSPHRASE)
@@ -36,6 +42,7 @@ def test_back_up_with_its_own_passphrase_then_restore(  # type: ignore[no-untype
     qtbot.waitUntil(dialog.start.isEnabled, timeout=30000)
     assert dialog.message.text().startswith("Backup written ("), dialog.message.text()
     assert out.is_file() and dialog.progress.value() == dialog.progress.maximum()
+    assert not dialog.progress.isVisible()  # done: the message says so
 
     restore = RestoreDialog(window.background, parent=window)
     qtbot.addWidget(restore)
