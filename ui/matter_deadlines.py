@@ -110,7 +110,13 @@ class MatterDeadlines(QWidget):
             "\n".join(_("Not for this client: {why}.").format(why=n.text) for n in notes)
         )
         self.not_here.setVisible(bool(notes))
-        self.model.set_rows(rows, self.today)
+        # The same urgency as Today and Deadlines (it was never filled in here, an empty
+        # column); a matter with nothing urgent gives that column's room to what is due.
+        tiers = deadlines.tiers_of(vault, rows, self.today) if vault is not None and rows else {}
+        self.model.set_rows(rows, self.today, tiers)
+        self.table.setColumnHidden(
+            DeadlineTableModel.TIER, not any(tiers.get(d.id) in deadlines.TIER_BY_KEY for d in rows)
+        )
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows and matter_id is not None)
         self.empty.setText(

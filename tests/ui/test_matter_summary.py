@@ -1,5 +1,5 @@
-"""The matter panel's facts as a person reads them: a terminated grant dated right, notes dated
-in the screen's language."""
+"""The matter panel's facts as a person reads them: a terminated grant dated right and marked
+urgent, notes dated in the screen's language."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from clinic_app.services import matters
 from tests.ui.dialogs import on_next_dialog, type_into
 from tests.ui.test_workflows import open_window
 from ui.app import apply_language
+from ui.deadline_table import DeadlineTableModel
 from ui.main_window import MainWindow
 
 
@@ -50,6 +51,10 @@ def test_a_terminated_grant_shows_when_it_was_granted_and_when_it_ended(
     panel = page.panel
     qtbot.waitUntil(lambda: panel.matter_id == matter.id, timeout=5000)
     assert f"Granted {format_day(granted)}" in panel.summary.text()
+    # Nothing urgent yet: no empty Urgency column taking room from what is due.
+    table = panel.deadlines.table
+    assert panel.deadlines.model.rowCount() > 0
+    assert table.isColumnHidden(DeadlineTableModel.TIER)
 
     problems: list[str] = []
 
@@ -64,6 +69,14 @@ def test_a_terminated_grant_shows_when_it_was_granted_and_when_it_ended(
     # Granted on the decision day, ended on the notice's: never "Terminated <day granted>".
     assert f"Granted {format_day(granted)}, terminated {format_day(ended)}" in summary
     assert f"Terminated {format_day(granted)}" not in summary
+    # The termination's review is urgent here as on Today: said in words, not colour alone.
+    model = panel.deadlines.model
+    urgency = [
+        str(model.data(model.index(row, DeadlineTableModel.TIER)))
+        for row in range(model.rowCount())
+    ]
+    assert "‼ Grant terminated: urgent review" in urgency, urgency
+    assert not table.isColumnHidden(DeadlineTableModel.TIER)
 
     # A note typed into the panel is dated the way the screen writes dates.
     qtbot.keyClicks(panel.note_field, "Called the worker about the termination")
