@@ -23,13 +23,7 @@ from clinic_app.i18n import _
 from clinic_app.services import backup
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
-
-
-def _secret(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    return field
+from ui.forms import secret_field
 
 
 def _path_row(field: QLineEdit, button: QPushButton) -> QHBoxLayout:
@@ -56,9 +50,9 @@ class _PassphraseJobDialog(QDialog):
         self.setWindowTitle(title)
         # Wide enough that a file path on a USB drive shows whole beside the Spanish labels.
         self.setMinimumWidth(720)
-        self.vault_secret = _secret(_("Vault passphrase"))
+        self.vault_secret = secret_field(_("Vault passphrase"))
         self.own = QCheckBox(own_label)
-        self.own_secret = _secret(_("Backup passphrase"))
+        self.own_secret = secret_field(_("Backup passphrase"))
         self.own_secret.setEnabled(False)
         self.own.toggled.connect(self.own_secret.setEnabled)
         self.progress = QProgressBar()

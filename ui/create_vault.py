@@ -25,13 +25,7 @@ from clinic_app.i18n import _
 from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
-
-
-def _password_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    return field
+from ui.forms import secret_field
 
 
 class CreateVaultDialog(QDialog):
@@ -46,8 +40,8 @@ class CreateVaultDialog(QDialog):
         self.vault: Vault | None = None
         self.code = ""
 
-        self.first = _password_field(_("New passphrase"))
-        self.second = _password_field(_("Repeat the passphrase"))
+        self.first = secret_field(_("New passphrase"))
+        self.second = secret_field(_("Repeat the passphrase"))
         self.strength = QProgressBar()
         self.strength.setRange(0, 4)
         self.strength.setTextVisible(False)
@@ -172,8 +166,8 @@ class RecoverDialog(QDialog):
         self.vault: Vault | None = None
         self.code = QLineEdit()
         self.code.setAccessibleName(_("Recovery code"))
-        self.first = _password_field(_("New passphrase"))
-        self.second = _password_field(_("Repeat the new passphrase"))
+        self.first = secret_field(_("New passphrase"))
+        self.second = secret_field(_("Repeat the new passphrase"))
         self.error = QLabel()
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(

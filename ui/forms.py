@@ -1,4 +1,5 @@
-"""Small pieces every form here uses: a red error line, Save/Cancel, and a record dialog base."""
+"""Small pieces every form here uses: a red error line, a hidden-text field, Save/Cancel, and a
+record dialog base."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(ERROR_STYLE)
     return label
+
+
+def secret_field(name: str) -> QLineEdit:
+    """A field whose text is not shown (a passphrase or password), named for screen readers."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
 
 
 def save_cancel(dialog: QDialog, on_save: Callable[[], None]) -> QDialogButtonBox:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,10 +32,10 @@ from ui.labels import KIND_LABELS, STATUS_LABELS
 from ui.matter_editor import MatterDialog
 from ui.matter_view import MatterPanel
 from ui.pages.base import Page, says_server_errors
-from ui.table_base import Index, RecordTableModel
+from ui.table_base import Index, PagedTableModel
 
 
-class MatterTableModel(RecordTableModel[MatterRecord]):
+class MatterTableModel(PagedTableModel[MatterRecord]):
     """Matters page by page, filtered by pipeline stage and client search."""
 
     # The employer comes second so its name shows whole beside the matter's page on a laptop.
@@ -50,17 +50,12 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         N_("Kind"),
         N_("Assigned"),
     )
-    PAGE = 200
-    # More rows Qt asked for as the person scrolled, which the clinic server could not give.
-    failed = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
         self.vault: Vault | None = None
         self.status: str | None = None
         self.search = ""
-        self._paused = False  # after a failed page: no more tries until the next reload
-        self._total = 0
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -78,54 +73,20 @@ class MatterTableModel(RecordTableModel[MatterRecord]):
         )
         return values[index.column()]
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._paused and len(self._rows) < self._total
+    def _first_read(self) -> tuple[int, list[MatterRecord]]:
+        if self.vault is None:
+            return 0, []
+        return matters.count_matters(self.vault, status=self.status, client_search=self.search), []
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if self.vault is None or parent.isValid():
-            return
-        try:
-            page = matters.list_matters(
-                self.vault,
-                status=self.status,
-                client_search=self.search,
-                offset=len(self._rows),
-                limit=self.PAGE,
-            )
-        except ServerError as exc:
-            # Not tried again on every scroll (each would wait on a network that is gone): the
-            # screen's reload once the server is back fetches the rest.
-            self._paused = True
-            self.failed.emit(exc)
-            return
-        if not page:
-            self._total = len(self._rows)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self._paused = False
-        self._total = 0
-        try:  # a count that fails (the clinic server unreachable) leaves an empty, usable table
-            if self.vault is not None:
-                self._total = matters.count_matters(
-                    self.vault, status=self.status, client_search=self.search
-                )
-        finally:
-            self.endResetModel()
-        if self.canFetchMore():
-            self.fetchMore()
+    def _read_page(self, offset: int, limit: int) -> list[MatterRecord] | None:
+        if self.vault is None:
+            return None
+        return matters.list_matters(
+            self.vault, status=self.status, client_search=self.search, offset=offset, limit=limit
+        )
 
     def matter_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
-
-    @property
-    def total(self) -> int:
-        return self._total
 
 
 # Columns that step aside, in this order, when the list is narrower than all of them.

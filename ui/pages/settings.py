@@ -462,14 +462,19 @@ class SettingsPage(Page):
         )
         self.reload()
 
-    def copy_template(self) -> None:
-        if self.vault is None:
-            return
+    def _chosen_template(self) -> tuple[str, str, str] | None:
+        """The template chosen in the list (id, language, origin); None says to choose one."""
         current = self.template_list.currentItem()
         if current is None:
             self.template_message.setText(_("Choose a template in the list first."))
+            return None
+        template_id, lang, origin = current.data(256)
+        return template_id, lang, origin
+
+    def copy_template(self) -> None:
+        if self.vault is None or (chosen := self._chosen_template()) is None:
             return
-        template_id, lang, _origin = current.data(256)
+        template_id, lang, _origin = chosen
         out, _f = QFileDialog.getSaveFileName(
             self, _("Save a copy to edit"), f"{template_id}.docx", "Word (*.docx)"
         )
@@ -487,13 +492,9 @@ class SettingsPage(Page):
         )
 
     def remove_template(self) -> None:
-        if self.vault is None:
+        if self.vault is None or (chosen := self._chosen_template()) is None:
             return
-        current = self.template_list.currentItem()
-        if current is None:
-            self.template_message.setText(_("Choose a template in the list first."))
-            return
-        template_id, lang, origin = current.data(256)
+        template_id, lang, origin = chosen
         if origin != "clinic":
             self.template_message.setText(
                 _("Shipped templates come with the app; only the clinic's own can be removed.")

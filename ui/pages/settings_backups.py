@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QProgressBar,
@@ -40,7 +39,7 @@ from clinic_app.services.vault_ops import Vault
 from ui.auto_backup import local_now, run_summary
 from ui.background import Background
 from ui.bus import ChangeBus
-from ui.forms import ERROR_STYLE
+from ui.forms import ERROR_STYLE, secret_field
 from ui.guards import guarded
 
 FREQUENCY_LABELS = [
@@ -59,13 +58,6 @@ DRILL_LABELS = [
     ("deadline", N_("deadlines")),
 ]
 CHECK_LABELS = {"ok": N_("verified"), "unverified": N_("not yet verified")}
-
-
-def _secret(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    return field
 
 
 def _size(size: int) -> str:
@@ -118,13 +110,13 @@ class BackupsTab(QWidget):
         protect_row.addWidget(self.use_vault)
         protect_row.addWidget(self.use_own)
         protect_row.addStretch(1)
-        self.own_secret = _secret(_("Backups' own passphrase"))
-        self.own_repeat = _secret(_("Repeat the backups' own passphrase"))
+        self.own_secret = secret_field(_("Backups' own passphrase"))
+        self.own_repeat = secret_field(_("Repeat the backups' own passphrase"))
         own_row = QHBoxLayout()
         own_row.addWidget(self.own_secret)
         own_row.addWidget(QLabel(_("Repeat")))
         own_row.addWidget(self.own_repeat)
-        self.vault_secret = _secret(_("Vault passphrase"))
+        self.vault_secret = secret_field(_("Vault passphrase"))
         self.use_own.toggled.connect(lambda _checked=False: self._protection_changed())
         self.save_button = QPushButton(_("Save the plan"))
         self.save_button.clicked.connect(lambda _checked=False: self.save_plan())

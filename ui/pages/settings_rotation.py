@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 from ui.feedback import desktop_message
+from ui.forms import secret_field
 
 # What a rotation moves per second, kept low so the estimate errs long: 42 MB of scans took 13 s
 # on a 2-core machine at load 12, two Argon2id derivations included.
@@ -53,11 +53,8 @@ class RotationBox(QGroupBox):
     def __init__(self, vault: Callable[[], object | None], background: Background) -> None:
         super().__init__(_("Lock out old copies (after a suspected leak)"))
         self._vault, self.background = vault, background
-        self.first = QLineEdit()
-        self.repeat = QLineEdit()
-        for field, name in ((self.first, _("New passphrase")), (self.repeat, _("Repeat it"))):
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            field.setAccessibleName(name)
+        self.first = secret_field(_("New passphrase"))
+        self.repeat = secret_field(_("Repeat it"))
         self.button = QPushButton(_("Change passphrase and lock out old copies…"))
         self.button.clicked.connect(self.rotate)
         self.message = QLabel(
