@@ -54,6 +54,16 @@ def _prompt(label: str, confirm: bool, env: str = PASSPHRASE_ENV) -> str:
     return first
 
 
+def _asked(args: Namespace, env: str, what: str, confirm: bool) -> str:
+    """The secret in `env`, else the next line of --passphrase-stdin, else a prompt."""
+    given = os.environ.get(env)
+    if given:
+        return given
+    if getattr(args, "passphrase_stdin", False):
+        return _stdin.next(what)
+    return _prompt(what, confirm, env)
+
+
 # The passphrase `clinic-app shell` unlocked with, for the commands it runs that need it again
 # (a backup is protected by it): asked once, kept only in this process's memory.
 _remembered: str | None = None
@@ -68,12 +78,7 @@ def vault_passphrase(args: Namespace, *, confirm: bool = False) -> str:
     """The vault passphrase: env, else --passphrase-stdin, else a prompt."""
     if _remembered is not None:
         return _remembered
-    env = os.environ.get(PASSPHRASE_ENV)
-    if env:
-        return env
-    if getattr(args, "passphrase_stdin", False):
-        return _stdin.next("vault passphrase")
-    return _prompt("vault passphrase", confirm)
+    return _asked(args, PASSPHRASE_ENV, "vault passphrase", confirm)
 
 
 def server_password(args: Namespace, user: str) -> str:
@@ -116,12 +121,7 @@ def password_available(args: Namespace) -> bool:
 
 
 def new_passphrase(args: Namespace) -> str:
-    env = os.environ.get(NEW_PASSPHRASE_ENV)
-    if env:
-        return env
-    if getattr(args, "passphrase_stdin", False):
-        return _stdin.next("new passphrase")
-    return _prompt("new passphrase", True, NEW_PASSPHRASE_ENV)
+    return _asked(args, NEW_PASSPHRASE_ENV, "new passphrase", True)
 
 
 def recovery_code(args: Namespace) -> str:
@@ -148,9 +148,4 @@ def backup_passphrase(args: Namespace, *, confirm: bool) -> str | None:
 
 def own_backup_passphrase(args: Namespace) -> str:
     """The automatic backups' own passphrase: env, else the next stdin line, else a prompt."""
-    env = os.environ.get(BACKUP_PASSPHRASE_ENV)
-    if env:
-        return env
-    if getattr(args, "passphrase_stdin", False):
-        return _stdin.next("backup passphrase")
-    return _prompt("backup passphrase", True, BACKUP_PASSPHRASE_ENV)
+    return _asked(args, BACKUP_PASSPHRASE_ENV, "backup passphrase", True)

@@ -482,6 +482,14 @@ def cmd_disable(args: argparse.Namespace) -> int:
 
 def _as_admin(step: Any) -> Any:
     """Run an account change; PostgreSQL's refusal becomes the sentence a person can act on."""
+    return _refused_as(
+        step,
+        _("Only a clinic admin account may add or disable accounts: connect as one with --url."),
+    )
+
+
+def _refused_as(step: Any, sentence: str) -> Any:
+    """Run `step`; PostgreSQL's refusal (the account lacks the privilege) becomes `sentence`."""
     import psycopg
     from sqlalchemy.exc import DBAPIError
 
@@ -491,6 +499,4 @@ def _as_admin(step: Any) -> Any:
         refused = psycopg.errors.InsufficientPrivilege
         if isinstance(exc, DBAPIError) and not isinstance(exc.orig, refused):
             raise
-        raise UserError(
-            _("Only a clinic admin account may add or disable accounts: connect as one with --url.")
-        ) from None
+        raise UserError(sentence) from None

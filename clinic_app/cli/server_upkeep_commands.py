@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from clinic_app.cli import server_commands as base
 from clinic_app.errors import UserError
@@ -96,10 +95,14 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = accounts.check_password(base._new_password(args, target, env_allowed=False))
     engine = accounts.transactional(lambda: person_connection(params, my_password))
     try:
-        _refused_as_sentence(
+        base._refused_as(
             lambda: accounts.change_password(
                 engine, login=target, new_password=new, key_from=(me, my_password)
-            )
+            ),
+            _(
+                "The clinic server refused the change (only a clinic admin may reset another "
+                "person's password); nothing was changed."
+            ),
         )
     finally:
         engine.dispose()
@@ -118,23 +121,6 @@ def cmd_passwd(args: argparse.Namespace) -> int:
             ).format(login=target)
         )
     return 0
-
-
-def _refused_as_sentence(step: Any) -> Any:
-    import psycopg
-    from sqlalchemy.exc import DBAPIError
-
-    try:
-        return step()
-    except DBAPIError as exc:
-        if not isinstance(exc.orig, psycopg.errors.InsufficientPrivilege):
-            raise
-        raise UserError(
-            _(
-                "The clinic server refused the change (only a clinic admin may reset another "
-                "person's password); nothing was changed."
-            )
-        ) from None
 
 
 # -- renew-cert -----------------------------------------------------------------------------------
