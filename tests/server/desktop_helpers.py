@@ -9,11 +9,11 @@ from typing import Any
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from bench import load_setup
 from bench.server_load import FAST_KDF
 from tests import pg_cluster
+from tests.ui.launch import start_screen
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -34,18 +34,6 @@ def crashable() -> Iterator[load_setup.LoadServer]:
     yield from own_server(20)
 
 
-def start_screen(qtbot: Any, tmp_path: Path) -> Any:
-    """The app's start screen, shown."""
-    from ui.app import Launcher
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    launcher = Launcher(app, tmp_path / "vault", "tester")
-    qtbot.addWidget(launcher.start)
-    launcher.show()
-    return launcher
-
-
 def connect(qtbot: Any, panel: Any, password: str) -> None:
     """Types the password into the server panel and clicks Connect."""
     qtbot.keyClicks(panel.password, password)
@@ -55,7 +43,7 @@ def connect(qtbot: Any, panel: Any, password: str) -> None:
 def signed_in(qtbot: Any, tmp_path: Path, server: load_setup.LoadServer) -> tuple[Any, Any]:
     """The launcher and the main window of the first staff login, signed in from the start
     screen as a person does, the server watched every 200 ms."""
-    launcher = start_screen(qtbot, tmp_path)
+    launcher = start_screen(qtbot, tmp_path / "vault")
     unlock = launcher.start.unlock
     qtbot.mouseClick(unlock.server_choice, LEFT)
     panel = unlock.server_panel

@@ -14,14 +14,8 @@ from clinic_app.paths import config_dir
 from clinic_app.store.postgres import UNREACHABLE
 from tests.cli.conftest import assert_ok, run_cli
 from tests.server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, ClinicServer, person_env
-from tests.server.desktop_helpers import (
-    LEFT,
-    a_last_name,
-    connect,
-    crashable,
-    signed_in,
-    start_screen,
-)
+from tests.server.desktop_helpers import LEFT, a_last_name, connect, crashable, signed_in
+from tests.ui.launch import start_screen
 
 __all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
 LOGIN = "att_desk"
@@ -54,7 +48,7 @@ def _sessions(server: ClinicServer, login: str) -> int:
 def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     qtbot: Any, tmp_path: Path, clinic_server: ClinicServer, attorney: str
 ) -> None:
-    launcher = start_screen(qtbot, tmp_path)
+    launcher = start_screen(qtbot, tmp_path / "vault")
     unlock = launcher.start.unlock
     qtbot.mouseClick(unlock.server_choice, LEFT)
     panel = unlock.server_panel

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from tests.conftest import PASSPHRASE
+from tests.ui.launch import start_screen
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "docxtpl", "clinic_app.services", "ui.main_window")
@@ -111,15 +112,7 @@ def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -
 
 
 def test_unlock_on_the_first_window_opens_the_main_window(qtbot, sample_vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
-
-    from ui.app import Launcher
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    launcher = Launcher(app, sample_vault_dir, "tester")
-    qtbot.addWidget(launcher.start)
-    launcher.show()
+    launcher = start_screen(qtbot, sample_vault_dir)
     assert launcher.window is launcher.start
     unlock = launcher.start.unlock
     qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
@@ -141,15 +134,7 @@ def test_a_wrong_passphrase_then_the_right_one_opens_the_main_window(  # type: i
 ) -> None:
     # The main window is built while the key is derived, before the passphrase is known to be
     # right: a failed attempt keeps the unlock screen in front, and the next one uses that window.
-    from PySide6.QtWidgets import QApplication
-
-    from ui.app import Launcher
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    launcher = Launcher(app, sample_vault_dir, "tester")
-    qtbot.addWidget(launcher.start)
-    launcher.show()
+    launcher = start_screen(qtbot, sample_vault_dir)
     unlock = launcher.start.unlock
     qtbot.keyClicks(unlock.passphrase, "not the passphrase")
     qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
