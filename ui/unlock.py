@@ -191,6 +191,10 @@ class UnlockWidget(QWidget):
         for widget in (self.passphrase, self.unlock_button, self.recover_button):
             widget.setEnabled(exists)
         self.create_button.setEnabled(not exists)
+        # Only what this folder allows is offered: a greyed-out "Create a new vault…" over a
+        # vault (or a recovery code with no vault to recover) only raised the question why.
+        self.create_button.setVisible(not exists)
+        self.recover_button.setVisible(exists)
         self.passphrase.setFocus()
 
     def set_busy(self, busy: bool, text: str = "") -> None:
