@@ -52,7 +52,8 @@ def check_details(url: str, ca_file: str, user: str, password: str) -> list[str]
 
 
 def connect_server(url: str, *, ca_file: str | Path | None, user: str, password: str) -> Store:
-    """Log in to the clinic server as `user`; the password is used once and never kept."""
+    """Log in to the clinic server as `user`; the password is kept in memory only, for this
+    session's new connections, and dropped when the session closes (the desktop locks)."""
     missing = check_details(url, str(ca_file or ""), user, password)
     if missing:
         raise UserError(_("Fill in {fields}.").format(fields=", ".join(missing)))

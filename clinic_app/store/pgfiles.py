@@ -7,7 +7,7 @@ import secrets
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, text
 
-from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.errors import DamagedError, NotFoundError, VaultError
 from clinic_app.i18n import _
 from clinic_app.vault.filestore import seal, unseal
 
@@ -17,7 +17,16 @@ class ServerFileStore:
 
     def __init__(self, engine: Engine, key: bytes) -> None:
         self._engine = engine
-        self._aead = AESGCM(key)
+        self._aead: AESGCM | None = AESGCM(key)
+
+    def close(self) -> None:
+        """Forget the key (the session ended): this object opens no file any more."""
+        self._aead = None
+
+    def _key(self) -> AESGCM:
+        if self._aead is None:
+            raise VaultError(_("The connection to the clinic server is closed; connect again."))
+        return self._aead
 
     @staticmethod
     def _check(blob: str) -> str:
@@ -28,7 +37,7 @@ class ServerFileStore:
     def put(self, data: bytes) -> str:
         """Encrypt and store `data` in a transaction of its own (as the vault writes a file)."""
         blob = secrets.token_hex(16)
-        sealed = seal(self._aead, blob, data)
+        sealed = seal(self._key(), blob, data)
         with self._engine.begin() as conn:
             conn.execute(
                 text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
@@ -37,6 +46,7 @@ class ServerFileStore:
 
     def get(self, blob: str) -> bytes:
         """Decrypt a stored file; tampering or damage raises DamagedError."""
+        aead = self._key()
         with self._engine.connect() as conn:
             row = conn.execute(
                 text("SELECT data FROM file_blob WHERE blob = :b"), {"b": self._check(blob)}
@@ -45,7 +55,7 @@ class ServerFileStore:
             raise DamagedError(
                 _("The stored file {blob} is missing from the clinic server.").format(blob=blob)
             )
-        return unseal(self._aead, blob, bytes(row[0]))
+        return unseal(aead, blob, bytes(row[0]))
 
     def delete(self, blob: str) -> None:
         with self._engine.begin() as conn:
@@ -59,7 +69,7 @@ class ServerFileStore:
     def put_in(self, conn: Connection, blob: str, data: bytes) -> None:
         """Seal `data` under a given blob name inside the caller's transaction (a vault's
         files moved onto the server keep their names, so its records still point at them)."""
-        sealed = seal(self._aead, self._check(blob), data)
+        sealed = seal(self._key(), self._check(blob), data)
         conn.execute(
             text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
         )

@@ -126,6 +126,13 @@ def display_url(url: URL) -> str:
 _passwords: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
+def _forget(engine: Engine) -> None:
+    """Close an engine's connections and drop its password (the engine may live on in a
+    reference cycle until the garbage collector runs; the password must not)."""
+    engine.dispose()
+    _passwords.pop(engine, None)
+
+
 def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> Engine:
     """An engine for one person's login; the password stays in memory, never in a URL string."""
     sa_url = server_url(url, user)
@@ -141,7 +148,10 @@ def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> En
     @event.listens_for(engine, "do_connect")
     def _login(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
         # Read at each new connection, so a password changed in this session is the one used.
-        cparams["password"] = _passwords[engine]
+        password = _passwords.get(engine)
+        if password is None:  # the session was closed (the desktop locked): no new login
+            raise ServerError(_("The connection to the clinic server is closed; connect again."))
+        cparams["password"] = password
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -286,7 +296,7 @@ class PostgresStore:
         self.engine = engine
         self._actor = actor
         self._data_key = data_key
-        self._key_for_id = data_key
+        self._store_id = clinic_key.key_id(data_key)  # public; the key is dropped at close
         self._audit_key = subkey(data_key, "audit")
         self.files = ServerFileStore(engine, subkey(data_key, "files"))
         self.folder = local_folder(engine.url)
@@ -302,10 +312,10 @@ class PostgresStore:
                 actor = str(conn.execute(text("SELECT current_user")).scalar_one())
                 data_key = clinic_key.unwrap(conn, actor, password)
         except SADatabaseError as exc:
-            engine.dispose()
+            _forget(engine)
             raise _connect_error(exc, where, user or "?") from exc
         except BaseException:
-            engine.dispose()
+            _forget(engine)
             raise
         return cls(engine, data_key, actor)
 
@@ -376,7 +386,7 @@ class PostgresStore:
     @property
     def store_id(self) -> str:
         """The clinic's id: a public digest of its data key, the same on every laptop."""
-        return clinic_key.key_id(self._key_for_id)
+        return self._store_id
 
     def check_notes(self) -> list[str]:
         return []
@@ -417,7 +427,9 @@ class PostgresStore:
             raise VaultError(_("The connection to the clinic server is closed; connect again."))
 
     def close(self) -> None:
-        self.engine.dispose()
+        """End the session: its connections, the password it logged in with and every key."""
+        _forget(self.engine)
+        self.files.close()
         self._data_key = b""
         self._audit_key = b""
         self._open = False

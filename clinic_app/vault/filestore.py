@@ -9,7 +9,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from clinic_app.errors import DamagedError, NotFoundError
+from clinic_app.errors import DamagedError, NotFoundError, VaultError
 from clinic_app.i18n import _
 from clinic_app.vault.fsutil import atomic_write
 
@@ -40,7 +40,16 @@ class FileStore:
 
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder = folder
-        self._aead = AESGCM(key)
+        self._aead: AESGCM | None = AESGCM(key)
+
+    def close(self) -> None:
+        """Forget the key (the vault locked): this object opens no file any more."""
+        self._aead = None
+
+    def _key(self) -> AESGCM:
+        if self._aead is None:
+            raise VaultError(_("The vault is locked; unlock it again to open its files."))
+        return self._aead
 
     def _path(self, blob: str) -> Path:
         if not blob.isalnum():
@@ -55,19 +64,19 @@ class FileStore:
 
     def put_as(self, blob: str, data: bytes) -> None:
         """Encrypt and store `data` under a given blob name (a key rotation keeps the names)."""
-        sealed = seal(self._aead, blob, data)
+        sealed = seal(self._key(), blob, data)
         atomic_write(self._path(blob), sealed)
 
     def get(self, blob: str) -> bytes:
         """Decrypt a stored file; tampering or damage raises DamagedError."""
-        path = self._path(blob)
+        aead, path = self._key(), self._path(blob)
         try:
             sealed = path.read_bytes()
         except FileNotFoundError as exc:
             raise DamagedError(
                 _("The stored file {blob} is missing from the vault.").format(blob=blob)
             ) from exc
-        return unseal(self._aead, blob, sealed)
+        return unseal(aead, blob, sealed)
 
     def delete(self, blob: str) -> None:
         self._path(blob).unlink(missing_ok=True)

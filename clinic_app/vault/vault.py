@@ -375,6 +375,7 @@ class Vault(VaultChecks, KeyRotation):
             self._close_when_rotated = True
             return
         self.engine.dispose()
+        self.files.close()
         self._data_key = b""
         self._audit_key = b""
         self._lock.release()
