@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,9 +24,28 @@ from clinic_app.services.vault_ops import Vault
 from ui.deadline_actions import act
 from ui.deadline_table import DeadlineTableModel
 from ui.forms import error_label
+from ui.table_base import Index
 
 ROW_HEIGHT = 26
 ASSIGNEE_WIDTH = 130
+
+
+class MarkedDeadlines(DeadlineTableModel):
+    """What is due led by its urgency's mark ("‼ Grant terminated: urgent review"), the
+    urgency named in full in the tooltip: colour is never the only signal."""
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if not index.isValid() or index.column() != self.KIND:
+            return value
+        tier = deadlines.TIER_BY_KEY.get(self.tiers.get(self._rows[index.row()].id, ""))
+        if tier is None:
+            return value
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{tier.mark} {value}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{tier.mark} {_(tier.title)}\n{value}"
+        return value
 
 
 class MatterDeadlines(QWidget):
@@ -39,7 +59,7 @@ class MatterDeadlines(QWidget):
         self.vault: Vault | None = None
         self.matter_id: int | None = None
         self.today = date.today()
-        self.model = DeadlineTableModel()
+        self.model = MarkedDeadlines()
         self.table = QTableView()
         self.table.setObjectName("matterDeadlines")
         self.table.setModel(self.model)
@@ -48,8 +68,13 @@ class MatterDeadlines(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        for column in (DeadlineTableModel.CLIENT, DeadlineTableModel.POLICY):
-            self.table.setColumnHidden(column, True)  # the matter's own client, shown above
+        for column in (
+            DeadlineTableModel.CLIENT,
+            DeadlineTableModel.POLICY,
+            DeadlineTableModel.TIER,
+        ):
+            # The matter's own client is shown above; the urgency marks what is due.
+            self.table.setColumnHidden(column, True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(DeadlineTableModel.KIND, QHeaderView.ResizeMode.Stretch)
@@ -110,13 +135,11 @@ class MatterDeadlines(QWidget):
             "\n".join(_("Not for this client: {why}.").format(why=n.text) for n in notes)
         )
         self.not_here.setVisible(bool(notes))
-        # The same urgency as Today and Deadlines (it was never filled in here, an empty
-        # column); a matter with nothing urgent gives that column's room to what is due.
+        # The same urgency as Today and Deadlines (that column was never filled in here): its
+        # mark leads what is due, and its name is in the tooltip (the panel has no room for a
+        # column of it beside what is due).
         tiers = deadlines.tiers_of(vault, rows, self.today) if vault is not None and rows else {}
         self.model.set_rows(rows, self.today, tiers)
-        self.table.setColumnHidden(
-            DeadlineTableModel.TIER, not any(tiers.get(d.id) in deadlines.TIER_BY_KEY for d in rows)
-        )
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows and matter_id is not None)
         self.empty.setText(
