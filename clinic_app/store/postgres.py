@@ -142,6 +142,7 @@ def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> En
         pool_size=pool_size,
         max_overflow=4,
         pool_pre_ping=True,  # a server restarted since the last use is reconnected quietly
+        hide_parameters=True,  # an error's text never quotes the values bound (client data)
     )
     _passwords[engine] = password
 

@@ -42,6 +42,9 @@ def make_engine(db_path: Path, key: bytes) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=4,
+        # A database error's text would otherwise quote the values bound (names, A-numbers),
+        # and that text reaches a --debug traceback or the desktop's stderr (the session log).
+        hide_parameters=True,
     )
 
     # pysqlite's default transaction handling defers BEGIN; take control so each session is
