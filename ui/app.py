@@ -206,6 +206,9 @@ class Launcher:
 
 
 def run(*, vault_dir: Path, actor: str, lang: str | None = None) -> int:
+    from ui import crash
+
+    crash.install()  # the running desktop only: tests keep pytest-qt's own hook
     app = _application()
     launcher = Launcher(app, vault_dir, actor, lang)
     launcher.show()
