@@ -8,13 +8,13 @@ from pathlib import Path
 
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import backup_drill, backup_plan, backup_runs, backup_status
 from clinic_app.services.backup_copies import Copy
 from clinic_app.services.backup_plan import BackupPlan
 from clinic_app.vault.vault import Vault
 
-KEEP_HELP = (
+KEEP_HELP = N_(
     "how many copies thinning keeps per folder: N daily copies (weekly and monthly as they are), "
     "or D,W,M daily, weekly and monthly (default 7,4,6). The newest copy of each of the last D "
     "days, W weeks and M months is kept, and the newest verified copy always"
@@ -25,24 +25,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "backup-plan",
         parents=[common],
-        help="show or set where and how often backups happen by themselves",
-        description="With no option, show the plan. Options change only what they name.",
+        help=_("show or set where and how often backups happen by themselves"),
+        description=_("With no option, show the plan. Options change only what they name."),
     )
     p.add_argument(
         "--folder",
         action="append",
         type=Path,
         metavar="DIR",
-        help="a folder for automatic backups (repeat for several; replaces the list)",
+        help=_("a folder for automatic backups (repeat for several; replaces the list)"),
     )
-    p.add_argument("--every", choices=backup_plan.FREQUENCIES, help="how often (default daily)")
-    p.add_argument("--keep", metavar="N|D,W,M", help=KEEP_HELP)
+    p.add_argument("--every", choices=backup_plan.FREQUENCIES, help=_("how often (default daily)"))
+    p.add_argument("--keep", metavar="N|D,W,M", help=_(KEEP_HELP))
     p.add_argument(
         "--own-passphrase",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="protect backups with their own passphrase ($CLINIC_APP_BACKUP_PASSPHRASE, the next "
-        "line of --passphrase-stdin, or a prompt); --no-own-passphrase goes back to the vault's",
+        help=_(
+            "protect backups with their own passphrase ($CLINIC_APP_BACKUP_PASSPHRASE, the next "
+            "line of --passphrase-stdin, or a prompt); --no-own-passphrase goes back to the vault's"
+        ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_backup_plan)
@@ -50,19 +52,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "backups",
         parents=[common],
-        help="list automatic backups per folder, run them, or rehearse a restore",
-        description="Lists every copy with its time, size and check result (each copy is read "
-        "back against its checksum).",
+        help=_("list automatic backups per folder, run them, or rehearse a restore"),
+        description=_(
+            "Lists every copy with its time, size and check result (each copy is read "
+            "back against its checksum)."
+        ),
     )
     action = p.add_mutually_exclusive_group()
     action.add_argument(
         "--drill",
         action="store_true",
-        help="restore the newest copy into a temporary folder and compare it with the vault",
+        help=_("restore the newest copy into a temporary folder and compare it with the vault"),
     )
-    action.add_argument("--now", action="store_true", help="back up to every folder now")
+    action.add_argument("--now", action="store_true", help=_("back up to every folder now"))
     action.add_argument(
-        "--due", action="store_true", help="back up where a copy is due (as the desktop app does)"
+        "--due",
+        action="store_true",
+        help=_("back up where a copy is due (as the desktop app does)"),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_backups)
@@ -110,21 +116,30 @@ def _change_plan(
 def _print_plan(plan: BackupPlan) -> None:
     if not plan.enabled:
         print(
-            "Automatic backups are off. Turn them on with: "
-            "clinic-app backup-plan --folder DIR [--every daily|weekly|on-close]"
+            _(
+                "Automatic backups are off. Turn them on with: "
+                "clinic-app backup-plan --folder DIR [--every daily|weekly|on-close]"
+            )
         )
         if not plan.destinations:
             return
     else:
-        print(f"Backups: {plan.every}, to {len(plan.destinations)} folder(s):")
+        print(
+            _("Backups: {every}, to {count} folder(s):").format(
+                every=plan.every, count=len(plan.destinations)
+            )
+        )
     for destination in plan.destinations:
-        state = "connected" if destination.present else "not connected now (skipped until it is)"
+        state = (
+            _("connected") if destination.present else _("not connected now (skipped until it is)")
+        )
         print(f"  {destination.path} ({destination.label}): {state}")
     print(
-        f"Keep: {plan.keep.describe()} copies per folder, thinned by age; the newest verified "
-        "copy is always kept."
+        _(
+            "Keep: {keep} copies per folder, thinned by age; the newest verified copy is always kept."
+        ).format(keep=plan.keep.describe())
     )
-    print(f"Protected by: the {plan.protected_by}.")
+    print(_("Protected by: the {protected_by}.").format(protected_by=plan.protected_by))
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
@@ -143,27 +158,29 @@ def cmd_backups(args: argparse.Namespace) -> int:
         print_json({"destinations": [x.to_json() for x in listings], "status": status.to_json()})
         return 0
     if not listings:
-        print("No backup folders are set: clinic-app backup-plan --folder DIR")
+        print(_("No backup folders are set: clinic-app backup-plan --folder DIR"))
     for listing in listings:
         where = f"{listing.destination.label} ({listing.destination.path})"
         if not listing.present:
-            print(f"{where}: not connected")
+            print(_("{where}: not connected").format(where=where))
             continue
-        print(f"{where}: {len(listing.copies)} copy(ies)")
+        print(_("{where}: {count} copy(ies)").format(where=where, count=len(listing.copies)))
         for copy in listing.copies:
             print("  " + _copy_line(copy))
     print(status.message.rstrip(".") + ".")
     for note in status.notes:
-        print(f"Note: {note}")
+        print(_("Note: {note}").format(note=note))
     return 0
 
 
 def _copy_line(copy: Copy) -> str:
     made = copy.made.astimezone().strftime("%Y-%m-%d %H:%M")
-    result = {"ok": "verified", "unverified": "not yet verified"}.get(
-        copy.verified, f"FAILED: {copy.problem}"
+    result = {"ok": _("verified"), "unverified": _("not yet verified")}.get(
+        copy.verified, _("FAILED: {problem}").format(problem=copy.problem)
     )
-    return f"{made}  {copy.size:>14,} bytes  {result}  {copy.file}"
+    return _("{made}  {size:>14,} bytes  {result}  {file}").format(
+        made=made, size=copy.size, result=result, file=copy.file
+    )
 
 
 def _run(args: argparse.Namespace, vault: Vault, now: datetime, trigger: str) -> int:
@@ -173,21 +190,34 @@ def _run(args: argparse.Namespace, vault: Vault, now: datetime, trigger: str) ->
     for outcome in report.outcomes if not args.json else ():
         where = f"{outcome.destination.label} ({outcome.destination.path})"
         if outcome.status == "made" and outcome.copy is not None:
-            thinned = f"; {len(outcome.removed)} older copy(ies) thinned" if outcome.removed else ""
-            print(f"{where}: {outcome.copy.file} written and verified{thinned}.")
+            thinned = (
+                _("; {count} older copy(ies) thinned").format(count=len(outcome.removed))
+                if outcome.removed
+                else ""
+            )
+            print(
+                _("{where}: {file} written and verified{thinned}.").format(
+                    where=where, file=outcome.copy.file, thinned=thinned
+                )
+            )
         elif outcome.status == "not_due":
-            print(f"{where}: not due yet.")
+            print(_("{where}: not due yet.").format(where=where))
         elif outcome.status == "missing":
-            print(f"{where}: not connected; skipped.")
+            print(_("{where}: not connected; skipped.").format(where=where))
         elif outcome.status == "failed":
             print(
-                f"{where}: the new copy FAILED its check ({outcome.problem}); the earlier "
-                "good copies were kept."
+                _(
+                    "{where}: the new copy FAILED its check ({problem}); the earlier good copies were kept."
+                ).format(where=where, problem=outcome.problem)
             )
         else:
-            print(f"{where}: nothing written: {outcome.problem}")
+            print(
+                _("{where}: nothing written: {problem}").format(
+                    where=where, problem=outcome.problem
+                )
+            )
     if not report.outcomes and not args.json:
-        print("No backup folders are set: clinic-app backup-plan --folder DIR")
+        print(_("No backup folders are set: clinic-app backup-plan --folder DIR"))
     nothing = bool(report.outcomes) and all(o.status == "missing" for o in report.outcomes)
     return 0 if report.ok and not nothing else 1
 
@@ -198,24 +228,31 @@ def _drill(args: argparse.Namespace, vault: Vault) -> int:
         print_json({"drill": report.to_json()})
         return 0 if report.ok else 1
     if report.copy is None:
-        print(f"Restore drill failed: {'; '.join(report.problems)}.")
+        print(_("Restore drill failed: {problems}.").format(problems="; ".join(report.problems)))
         return 1
     made = report.made.astimezone().strftime("%Y-%m-%d %H:%M") if report.made else "?"
-    print(f"Restore drill of the newest copy ({report.destination}, {made}): {report.copy}")
+    print(
+        _("Restore drill of the newest copy ({destination}, {made}): {copy}").format(
+            destination=report.destination, made=made, copy=report.copy
+        )
+    )
     if report.problems:
-        print(f"  FAILED: {'; '.join(report.problems)}.")
+        print(_("  FAILED: {problems}.").format(problems="; ".join(report.problems)))
     if report.copy_head:
         chain = (
-            f"its audit log is this vault's up to event {report.copy_head} "
-            f"({report.events_since} event(s) since)"
+            _("its audit log is this vault's up to event {head} ({count} event(s) since)")
             if report.chain_matches
-            else f"its audit log does NOT match this vault's at event {report.copy_head}"
-        )
-        print(f"  Audit chain: {chain}.")
+            else _("its audit log does NOT match this vault's at event {head}")
+        ).format(head=report.copy_head, count=report.events_since)
+        print(_("  Audit chain: {chain}.").format(chain=chain))
     for table, in_copy, live in report.counts:
         if not in_copy and not live:
             continue
-        mark = "" if in_copy == live else "  (changed since the copy)"
-        print(f"  {table}: {in_copy} in the copy, {live} in the vault{mark}")
-    print("Restore drill passed." if report.ok else "Restore drill FAILED.")
+        mark = "" if in_copy == live else _("  (changed since the copy)")
+        print(
+            _("  {table}: {in_copy} in the copy, {live} in the vault{mark}").format(
+                table=table, in_copy=in_copy, live=live, mark=mark
+            )
+        )
+    print(_("Restore drill passed.") if report.ok else _("Restore drill FAILED."))
     return 0 if report.ok else 1

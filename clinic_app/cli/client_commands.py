@@ -12,7 +12,7 @@ from clinic_app.cli.record_commands import matter_table
 from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.domain.vocab import STAFF_ROLES
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import clients, conflicts, matters, notes, staff
 from clinic_app.services.clients import ClientFields
 from clinic_app.services.records import ClientRecord, to_json
@@ -20,24 +20,24 @@ from clinic_app.store.base import Store
 
 # (flag, ClientFields key, help) for every client field a command can set.
 CLIENT_FLAGS = (
-    ("--first-name", "first_name", "given names, as the person writes them"),
-    ("--last-name", "last_name", "family names (a one-word name may go in either)"),
-    ("--dob", "date_of_birth", "date of birth, YYYY-MM-DD or MM/DD/YYYY"),
-    ("--a-number", "a_number", "A-number in any spelling (A-012-345-678, 12345678)"),
-    ("--country", "country_of_birth", "country of birth"),
-    ("--language", "preferred_languages", "languages, preferred first: es or 'es,mam'"),
-    ("--phone", "phone", "phone number"),
-    ("--email", "email", "email address"),
-    ("--address", "address", "postal address (write \\n for a new line)"),
-    ("--state", "state", "US state the client lives in (default: read from --address)"),
-    ("--safe-contact", "safe_contact", "how to reach the person safely"),
+    ("--first-name", "first_name", N_("given names, as the person writes them")),
+    ("--last-name", "last_name", N_("family names (a one-word name may go in either)")),
+    ("--dob", "date_of_birth", N_("date of birth, YYYY-MM-DD or MM/DD/YYYY")),
+    ("--a-number", "a_number", N_("A-number in any spelling (A-012-345-678, 12345678)")),
+    ("--country", "country_of_birth", N_("country of birth")),
+    ("--language", "preferred_languages", N_("languages, preferred first: es or 'es,mam'")),
+    ("--phone", "phone", N_("phone number")),
+    ("--email", "email", N_("email address")),
+    ("--address", "address", N_("postal address (write \\n for a new line)")),
+    ("--state", "state", N_("US state the client lives in (default: read from --address)")),
+    ("--safe-contact", "safe_contact", N_("how to reach the person safely")),
     (
         "--contact-rules",
         "contact_rules",
-        "safe-contact rules letters follow: no_mail, text_only, no_voicemail ('' clears them)",
+        N_("safe-contact rules letters follow: no_mail, text_only, no_voicemail ('' clears them)"),
     ),
-    ("--mail-to", "mail_to", "mail letters here, not to the home address (\\n for a new line)"),
-    ("--other-names", "other_names", "other names used, separated by ';'"),
+    ("--mail-to", "mail_to", N_("mail letters here, not to the home address (\\n for a new line)")),
+    ("--other-names", "other_names", N_("other names used, separated by ';'")),
 )
 # Which flag set a field the services name in an error.
 CLIENT_FIELD_FLAGS = {
@@ -64,22 +64,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "client",
         parents=[common],
-        help="show, add or edit a client",
-        description="'clinic-app client ID' (or a name to search for) is short for 'client show'.",
+        help=_("show, add or edit a client"),
+        description=_(
+            "'clinic-app client ID' (or a name to search for) is short for 'client show'."
+        ),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = actions.add_parser(
-        "show", parents=[common], help="one client with matters and notes, by id or by name"
+        "show", parents=[common], help=_("one client with matters and notes, by id or by name")
     )
-    q.add_argument("client", metavar="ID|NAME", help="a client id, or a name to search for")
+    q.add_argument("client", metavar="ID|NAME", help=_("a client id, or a name to search for"))
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_client_show)
-    q = actions.add_parser("add", parents=[common], help="add a client")
+    q = actions.add_parser("add", parents=[common], help=_("add a client"))
     _client_flags(q)
-    q.add_argument("--json", action="store_true", help="print the new client, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new client, with its id"))
     q.set_defaults(func=cmd_client_add)
     q = actions.add_parser(
-        "edit", parents=[common], help="change some of a client's fields ('' clears one)"
+        "edit", parents=[common], help=_("change some of a client's fields ('' clears one)")
     )
     q.add_argument("client_id", type=int, metavar="ID")
     _client_flags(q)
@@ -90,28 +92,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "staff",
         parents=[common],
-        help="list staff members, or add one",
-        description="Staff are named by --assignee, --by and the import's assignee column.",
+        help=_("list staff members, or add one"),
+        description=_("Staff are named by --assignee, --by and the import's assignee column."),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_staff_list)
     actions = p.add_subparsers(dest="action", metavar="ACTION")
-    q = actions.add_parser("add", parents=[common], help="add a staff member")
+    q = actions.add_parser("add", parents=[common], help=_("add a staff member"))
     q.add_argument("name", metavar="NAME")
     q.add_argument(
         "--role",
         required=True,
         metavar="ROLE",
-        help=f"{ROLES} (only attorneys and accredited representatives sign off packets)",
+        help=_("{roles} (only attorneys and accredited representatives sign off packets)").format(
+            roles=ROLES
+        ),
     )
-    q.add_argument("--email", default="", help="email address")
-    q.add_argument("--json", action="store_true", help="print the new staff member, with its id")
+    q.add_argument("--email", default="", help=_("email address"))
+    q.add_argument("--json", action="store_true", help=_("print the new staff member, with its id"))
     q.set_defaults(func=cmd_staff_add)
 
 
 def _client_flags(parser: argparse.ArgumentParser) -> None:
     for flag, _key, helptext in CLIENT_FLAGS:
-        parser.add_argument(flag, metavar="TEXT" if flag != "--dob" else "DATE", help=helptext)
+        parser.add_argument(flag, metavar="TEXT" if flag != "--dob" else "DATE", help=_(helptext))
 
 
 def _client_fields(args: argparse.Namespace) -> ClientFields:
@@ -210,7 +214,7 @@ def cmd_client_show(args: argparse.Namespace) -> int:
             return 0
         its_matters = matters.list_matters(vault, client_id=record.id)
         its_notes = notes.list_notes(vault, client_id=record.id)
-    print(f"{record.full_name} (client {record.id})")
+    print(_("{full_name} (client {id})").format(full_name=record.full_name, id=record.id))
     for label, value in (
         (_("A-number"), record.a_number or _("none")),
         (_("Born"), record.date_of_birth),
@@ -243,7 +247,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     print_table(
         [_("ID"), _("Name"), _("Role"), _("Email"), _("Active")],
         [
-            (r.id, r.name, r.role.replace("_", " "), r.email, "yes" if r.active else "no")
+            (r.id, r.name, r.role.replace("_", " "), r.email, _("yes") if r.active else _("no"))
             for r in rows
         ],
         _("No staff yet: add one with 'clinic-app staff add NAME --role {roles}'.").format(

@@ -9,62 +9,73 @@ from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.conflicts.check import ConflictMatch
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import conflicts
 
 KIND_WORDS = {
-    "same_person": "may be the same",
-    "adverse_party": "ADVERSE PARTY",
-    "employer": "EMPLOYER",
+    "same_person": N_("may be the same"),
+    "adverse_party": N_("ADVERSE PARTY"),
+    "employer": N_("EMPLOYER"),
 }
+# The kind of record a match names, as a word in the person's language.
+RECORD_WORDS = {"client": N_("client"), "employer": N_("employer"), "party": N_("party")}
+
+
+def _record_word(kind: str) -> str:
+    return _(RECORD_WORDS[kind]) if kind in RECORD_WORDS else kind
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     group = sub.add_parser(
         "conflicts",
         parents=[common],
-        help="conflict check: the same person or an adverse party under any spelling",
+        help=_("conflict check: the same person or an adverse party under any spelling"),
     )
     verbs = group.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = verbs.add_parser(
         "check",
         parents=[common],
-        help="find clients, adverse parties and employers matching a person (or an employer)",
-        description="Matches come best first, each with a score (0-100) and the reasons in words. "
-        "Give --employer alone to check a new employer against the clients.",
+        help=_("find clients, adverse parties and employers matching a person (or an employer)"),
+        description=_(
+            "Matches come best first, each with a score (0-100) and the reasons in words. "
+            "Give --employer alone to check a new employer against the clients."
+        ),
     )
     p.add_argument("--first-name", default="")
     p.add_argument("--last-name", default="")
-    p.add_argument("--dob", metavar="DATE", help="date of birth (YYYY-MM-DD or MM/DD/YYYY)")
+    p.add_argument("--dob", metavar="DATE", help=_("date of birth (YYYY-MM-DD or MM/DD/YYYY)"))
     p.add_argument(
-        "--a-number", metavar="A-NUMBER", help="in any spelling (A-123-456-789, 123456789)"
+        "--a-number", metavar="A-NUMBER", help=_("in any spelling (A-123-456-789, 123456789)")
     )
     p.add_argument("--phone", default="")
     p.add_argument(
-        "--employer", default="", metavar="NAME", help="the employer the person's case is against"
+        "--employer",
+        default="",
+        metavar="NAME",
+        help=_("the employer the person's case is against"),
     )
     p.add_argument(
         "--as-party",
         action="store_true",
-        help="the person is on the employer's side (an owner, manager or supervisor)",
+        help=_("the person is on the employer's side (an owner, manager or supervisor)"),
     )
     p.add_argument(
         "--refer",
         action="store_true",
-        help="record this check and send it to an attorney (listed by 'conflicts review')",
+        help=_("record this check and send it to an attorney (listed by 'conflicts review')"),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
     p = verbs.add_parser(
-        "review", parents=[common], help="the checks sent to an attorney and not yet decided"
+        "review", parents=[common], help=_("the checks sent to an attorney and not yet decided")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_review)
 
     p = verbs.add_parser(
-        "resolve", parents=[common], help="an attorney's decision on a check sent for review"
+        "resolve", parents=[common], help=_("an attorney's decision on a check sent for review")
     )
     p.add_argument("check_id", type=int, metavar="ID")
     outcome = p.add_mutually_exclusive_group(required=True)
@@ -76,23 +87,25 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "party",
         parents=[common],
-        help="record an owner, manager, supervisor or other adverse party of an employer",
+        help=_("record an owner, manager, supervisor or other adverse party of an employer"),
     )
     party_verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     add = party_verbs.add_parser(
-        "add", parents=[common], help="add a party (checked against the clients)"
+        "add", parents=[common], help=_("add a party (checked against the clients)")
     )
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", choices=conflicts.PARTY_ROLES, default="adverse")
     add.add_argument("--employer", type=int, metavar="ID")
     add.add_argument(
-        "--dispute", type=int, metavar="ID", help="the labor dispute they are named on"
+        "--dispute", type=int, metavar="ID", help=_("the labor dispute they are named on")
     )
     add.add_argument("--phone", default="")
     add.add_argument("--json", action="store_true")
     add.set_defaults(func=cmd_party_add)
 
-    p = sub.add_parser("parties", parents=[common], help="list the parties on the employers' side")
+    p = sub.add_parser(
+        "parties", parents=[common], help=_("list the parties on the employers' side")
+    )
     p.add_argument("--employer", type=int, metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_parties)
@@ -102,8 +115,12 @@ def _print_matches(matches: list[ConflictMatch], empty: str) -> None:
     if not matches:
         print(empty)
         return
+    # The kinds' column is as wide as its longest word in the person's language (16 in English).
+    width = max(16, *(len(_(word)) + 1 for word in KIND_WORDS.values()))
     for m in matches:
-        print(f"{m.score:>3}  {KIND_WORDS[m.kind]:<16} {m.record_kind} {m.record_id}: {m.name}")
+        kind = _(KIND_WORDS[m.kind])
+        record = f"{_record_word(m.record_kind)} {m.record_id}"
+        print(f"{m.score:>3}  {kind:<{width}} {record}: {m.name}")
         print(f"     {'; '.join(m.reasons)}")
 
 
@@ -146,9 +163,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json([m.as_json() for m in matches])
         return 0
-    _print_matches(matches, "No possible match: no client, adverse party or employer is like this.")
+    _print_matches(
+        matches, _("No possible match: no client, adverse party or employer is like this.")
+    )
     if check_id is not None:
-        print(f"Sent to an attorney as conflict check {check_id} ('clinic-app conflicts review').")
+        print(
+            _(
+                "Sent to an attorney as conflict check {check_id} ('clinic-app conflicts review')."
+            ).format(check_id=check_id)
+        )
     return 0
 
 
@@ -164,23 +187,23 @@ def cmd_review(args: argparse.Namespace) -> int:
         return name or str(query.get("employer", ""))
 
     print_table(
-        ["ID", "Checked", "By", "For", "Name", "Candidates"],
+        [_("ID"), _("Checked"), _("By"), _("For"), _("Name"), _("Candidates")],
         [
             (
                 i.id,
                 i.checked_at.date(),
                 i.checked_by,
-                f"{i.subject_kind} {i.subject_id or ''}".strip(),
+                f"{_record_word(i.subject_kind)} {i.subject_id or ''}".strip(),
                 who(i.query),
                 ", ".join(
-                    f"{c['record_kind']} {c['record_id']} ({c['kind']}, {c['score']})"
+                    f"{_record_word(c['record_kind'])} {c['record_id']} ({c['kind']}, {c['score']})"
                     for c in i.candidates
                 )
-                or "none",
+                or _("none"),
             )
             for i in items
         ],
-        "No conflict check is waiting for an attorney.",
+        _("No conflict check is waiting for an attorney."),
     )
     return 0
 
@@ -188,7 +211,11 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_resolve(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         conflicts.review(vault, check_id=args.check_id, outcome=args.outcome, note=args.note)
-    print(f"Conflict check {args.check_id}: {args.outcome}.")
+    print(
+        _("Conflict check {check_id}: {outcome}.").format(
+            check_id=args.check_id, outcome=args.outcome
+        )
+    )
     return 0
 
 
@@ -217,9 +244,9 @@ def cmd_party_add(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Added party {record.id} ({record.role}).")
+    print(_("Added party {id} ({role}).").format(id=record.id, role=record.role))
     if matches:
-        print("Possible conflict: clients who may be this party:")
+        print(_("Possible conflict: clients who may be this party:"))
         _print_matches(matches, "")
     return 0
 
@@ -243,8 +270,10 @@ def cmd_parties(args: argparse.Namespace) -> int:
         )
         return 0
     print_table(
-        ["ID", "Name", "Role", "Employer", "Dispute"],
+        [_("ID"), _("Name"), _("Role"), _("Employer"), _("Dispute")],
         [(r.id, r.name, r.role, r.employer_id, r.dispute_id) for r in rows],
-        "No parties recorded: add one with 'clinic-app party add NAME --employer ID --role manager'.",
+        _(
+            "No parties recorded: add one with 'clinic-app party add NAME --employer ID --role manager'."
+        ),
     )
     return 0

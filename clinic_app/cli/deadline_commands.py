@@ -12,12 +12,12 @@ from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
 from clinic_app.domain import vocab
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import clients, deadlines, matters, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
 
-DEADLINES_HELP = (
+DEADLINES_HELP = N_(
     "Deadlines computed from the rule packs, and manual tasks, as seen on --today, in the "
     "order of urgency 'clinic-app today' uses (each with its tier in --json). "
     "By default every deadline not yet done; --within DAYS lists what needs action by then "
@@ -32,7 +32,7 @@ def _today(args: argparse.Namespace) -> date:
 
 def _add_today(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--today", metavar="YYYY-MM-DD", help="the date to compute against (default: today)"
+        "--today", metavar="YYYY-MM-DD", help=_("the date to compute against (default: today)")
     )
 
 
@@ -40,122 +40,126 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "deadlines",
         parents=[common],
-        help="list deadlines or export them",
-        description=DEADLINES_HELP,
+        help=_("list deadlines or export them"),
+        description=_(DEADLINES_HELP),
     )
     _add_today(p)
-    p.add_argument("--within", type=int, metavar="DAYS", help="only what is due within DAYS")
-    p.add_argument("--overdue", action="store_true", help="only overdue deadlines")
+    p.add_argument("--within", type=int, metavar="DAYS", help=_("only what is due within DAYS"))
+    p.add_argument("--overdue", action="store_true", help=_("only overdue deadlines"))
     p.add_argument(
-        "--assignee", metavar="NAME", help="only deadlines assigned to this staff member"
+        "--assignee", metavar="NAME", help=_("only deadlines assigned to this staff member")
     )
-    p.add_argument("--matter", type=int, metavar="ID", help="only this matter")
-    p.add_argument("--client", type=int, metavar="ID", help="only this client's matters")
-    p.add_argument("--all", action="store_true", help="include deadlines already done and snoozed")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N deadlines")
+    p.add_argument("--matter", type=int, metavar="ID", help=_("only this matter"))
+    p.add_argument("--client", type=int, metavar="ID", help=_("only this client's matters"))
+    p.add_argument(
+        "--all", action="store_true", help=_("include deadlines already done and snoozed")
+    )
+    p.add_argument("--limit", type=int, metavar="N", help=_("at most N deadlines"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--ics", type=Path, metavar="FILE", help="write an .ics calendar file instead")
+    p.add_argument(
+        "--ics", type=Path, metavar="FILE", help=_("write an .ics calendar file instead")
+    )
     p.add_argument(
         "--ics-names",
         choices=deadlines.NAME_MODES,
         default="initials",
-        help="what the calendar says about the client (default: initials)",
+        help=_("what the calendar says about the client (default: initials)"),
     )
     p.set_defaults(func=cmd_deadlines)
 
     p = sub.add_parser(
-        "deadline", parents=[common], help="mark a deadline done, snooze or reopen it"
+        "deadline", parents=[common], help=_("mark a deadline done, snooze or reopen it")
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, helptext, func in (
-        ("done", "mark a deadline or task done", cmd_deadline_done),
-        ("reopen", "undo a done mark or a snooze", cmd_deadline_reopen),
-        ("show", "show one deadline or task", cmd_deadline_show),
+        ("done", N_("mark a deadline or task done"), cmd_deadline_done),
+        ("reopen", N_("undo a done mark or a snooze"), cmd_deadline_reopen),
+        ("show", N_("show one deadline or task"), cmd_deadline_show),
     ):
-        q = actions.add_parser(name, parents=[common], help=helptext)
-        q.add_argument("ref", metavar="ID", help="as listed by 'clinic-app deadlines'")
+        q = actions.add_parser(name, parents=[common], help=_(helptext))
+        q.add_argument("ref", metavar="ID", help=_("as listed by 'clinic-app deadlines'"))
         _add_today(q)
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=func)
-    q = actions.add_parser("snooze", parents=[common], help="hide a deadline until a date")
+    q = actions.add_parser("snooze", parents=[common], help=_("hide a deadline until a date"))
     q.add_argument("ref", metavar="ID")
     q.add_argument("--until", required=True, metavar="YYYY-MM-DD")
     _add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_deadline_snooze)
 
-    p = sub.add_parser("task", parents=[common], help="add a manual task or mark one done")
+    p = sub.add_parser("task", parents=[common], help=_("add a manual task or mark one done"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("add", parents=[common], help="add a task to a matter")
+    q = actions.add_parser("add", parents=[common], help=_("add a task to a matter"))
     q.add_argument("--matter", type=int, required=True, metavar="ID")
     q.add_argument("--due", required=True, metavar="YYYY-MM-DD")
-    q.add_argument("--assignee", metavar="NAME", help="default: the matter's assignee")
-    q.add_argument("text", nargs="+", help="what to do")
+    q.add_argument("--assignee", metavar="NAME", help=_("default: the matter's assignee"))
+    q.add_argument("text", nargs="+", help=_("what to do"))
     _add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_task_add)
-    q = actions.add_parser("done", parents=[common], help="mark a task done")
+    q = actions.add_parser("done", parents=[common], help=_("mark a task done"))
     q.add_argument("task_id", type=int, metavar="ID")
     _add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_task_done)
 
-    p = sub.add_parser("rules", parents=[common], help="show or change the deadline rules")
+    p = sub.add_parser("rules", parents=[common], help=_("show or change the deadline rules"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("show", parents=[common], help="rule packs, policy status and rules")
-    q.add_argument("--program", metavar="ID", help="only this program")
+    q = actions.add_parser("show", parents=[common], help=_("rule packs, policy status and rules"))
+    q.add_argument("--program", metavar="ID", help=_("only this program"))
     _add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_rules_show)
-    q = actions.add_parser("set", parents=[common], help="override a rule's days or reminders")
+    q = actions.add_parser("set", parents=[common], help=_("override a rule's days or reminders"))
     q.add_argument("rule_id", metavar="RULE_ID")
-    q.add_argument("--days", type=int, metavar="N", help="days before or after the fact")
+    q.add_argument("--days", type=int, metavar="N", help=_("days before or after the fact"))
     q.add_argument(
-        "--reminders", metavar="LIST", help="calendar reminders, days before: e.g. 14,7,1"
+        "--reminders", metavar="LIST", help=_("calendar reminders, days before: e.g. 14,7,1")
     )
-    q.add_argument("--reset", action="store_true", help="back to the shipped numbers")
+    q.add_argument("--reset", action="store_true", help=_("back to the shipped numbers"))
     q.set_defaults(func=cmd_rules_set)
     q = actions.add_parser(
-        "closed", parents=[common], help="list, add or remove clinic closed days"
+        "closed", parents=[common], help=_("list, add or remove clinic closed days")
     )
     q.add_argument("--add", action="append", default=[], metavar="YYYY-MM-DD")
     q.add_argument("--remove", action="append", default=[], metavar="YYYY-MM-DD")
-    q.add_argument("--label", default="", help="why the clinic is closed (for --add)")
+    q.add_argument("--label", default="", help=_("why the clinic is closed (for --add)"))
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_rules_closed)
-    q = actions.add_parser("policy", parents=[common], help="record a program's policy change")
+    q = actions.add_parser("policy", parents=[common], help=_("record a program's policy change"))
     q.add_argument("program", metavar="PROGRAM")
     q.add_argument("--status", required=True, choices=("open", "paused", "ended"))
-    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="when it took effect")
-    q.add_argument("--source", required=True, help="where it was announced (URL or citation)")
-    q.add_argument("--summary", default="", help="one sentence on what changed")
+    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("when it took effect"))
+    q.add_argument("--source", required=True, help=_("where it was announced (URL or citation)"))
+    q.add_argument("--summary", default="", help=_("one sentence on what changed"))
     q.set_defaults(func=cmd_rules_policy)
-    q = actions.add_parser("recompute", parents=[common], help="recompute every deadline now")
+    q = actions.add_parser("recompute", parents=[common], help=_("recompute every deadline now"))
     q.set_defaults(func=cmd_rules_recompute)
     rule_commands.register_rules_actions(actions, common)
 
     p = sub.add_parser(
-        "affected", parents=[common], help="open matters and live grants under a program"
+        "affected", parents=[common], help=_("open matters and live grants under a program")
     )
     p.add_argument("--program", required=True, metavar="ID")
     _add_today(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_affected)
 
-    p = sub.add_parser("report", parents=[common], help="write a report")
+    p = sub.add_parser("report", parents=[common], help=_("write a report"))
     kinds = p.add_subparsers(dest="report", metavar="REPORT", required=True)
     q = kinds.add_parser(
-        "deadlines", parents=[common], help="weekly deadline report per assignee (.docx)"
+        "deadlines", parents=[common], help=_("weekly deadline report per assignee (.docx)")
     )
     q.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
     _add_today(q)
-    q.add_argument("--assignee", metavar="NAME", help="only this staff member's deadlines")
+    q.add_argument("--assignee", metavar="NAME", help=_("only this staff member's deadlines"))
     q.add_argument(
         "--max-rows",
         type=int,
         default=reports.MAX_ROWS,
         metavar="N",
-        help=f"at most N rows per tier (default {reports.MAX_ROWS})",
+        help=_("at most N rows per tier (default {n})").format(n=reports.MAX_ROWS),
     )
     q.set_defaults(func=cmd_report_deadlines)
 
@@ -259,21 +263,29 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             print_json({"ics": str(export.path), "events": export.events, "names": export.names})
         else:
             print(
-                f"Wrote {export.events} event(s) to {export.path} (client names: {export.names})."
+                _("Wrote {events} event(s) to {path} (client names: {names}).").format(
+                    events=export.events, path=export.path, names=export.names
+                )
             )
             if export.names == "full":
                 print(
-                    "Warning: this calendar file holds full client names; keep it off "
-                    "cloud-synced folders and calendars.",
+                    _(
+                        "Warning: this calendar file holds full client names; keep it off "
+                        "cloud-synced folders and calendars."
+                    ),
                     file=sys.stderr,
                 )
         return 0
     if args.json:
         print_json([_deadline_json(d) | {"tier": tiers[d.id]} for d in rows])
         return 0
-    _print_deadlines(rows, "No deadlines match.")
+    _print_deadlines(rows, _("No deadlines match."))
     for note in place:
-        print(f"Not for this client (matter {note.matter_id}, {note.state}): {note.text}.")
+        print(
+            _("Not for this client (matter {matter_id}, {state}): {text}.").format(
+                matter_id=note.matter_id, state=note.state, text=note.text
+            )
+        )
     return 0
 
 
@@ -282,7 +294,7 @@ def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -
         print_json(_deadline_json(record))
         return 0
     if verb:
-        print(f"{verb} {record.id}.")
+        print(verb)
     _print_deadlines([record], "")
     return 0
 
@@ -290,13 +302,13 @@ def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -
 def cmd_deadline_done(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         changed = deadlines.mark_done(vault, ref=args.ref, today=_today(args))
-    return _show_one(args, changed.record, "Marked done:")
+    return _show_one(args, changed.record, _("Marked done: {id}.").format(id=changed.record.id))
 
 
 def cmd_deadline_reopen(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         changed = deadlines.reopen(vault, ref=args.ref, today=_today(args))
-    return _show_one(args, changed.record, "Reopened")
+    return _show_one(args, changed.record, _("Reopened {id}.").format(id=changed.record.id))
 
 
 def cmd_deadline_show(args: argparse.Namespace) -> int:
@@ -310,7 +322,11 @@ def cmd_deadline_snooze(args: argparse.Namespace) -> int:
     until = parse_cli_date(args.until, "--until")
     with context.open_store(args) as vault:
         changed = deadlines.snooze(vault, ref=args.ref, until=until or "", today=today)
-    return _show_one(args, changed.record, f"Snoozed until {until}:")
+    return _show_one(
+        args,
+        changed.record,
+        _("Snoozed until {until}: {id}.").format(until=until, id=changed.record.id),
+    )
 
 
 # -- tasks -----------------------------------------------------------------------------------------
@@ -331,13 +347,13 @@ def cmd_task_add(args: argparse.Namespace) -> int:
             today=today,
             assignee_id=assignee_id,
         )
-    return _show_one(args, changed.record, "Added")
+    return _show_one(args, changed.record, _("Added {id}.").format(id=changed.record.id))
 
 
 def cmd_task_done(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
         changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=_today(args))
-    return _show_one(args, changed.record, "Marked done:")
+    return _show_one(args, changed.record, _("Marked done: {id}.").format(id=changed.record.id))
 
 
 # -- rules -----------------------------------------------------------------------------------------
@@ -619,10 +635,18 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
             vault, out=args.out, today=today, assignee_id=assignee_id, max_rows=args.max_rows
         )
     print(
-        f"Wrote the deadline report for the week of {summary.week_start} to {summary.path}: "
-        f"{summary.assignees} assignee(s), {summary.overdue} row(s) needing action now, "
-        f"{summary.this_week} this week, {summary.next_30} in the next 30 days, "
-        f"{summary.next_90} in the next 90 days, {summary.stale} stale."
+        _(
+            "Wrote the deadline report for the week of {week_start} to {path}: {assignees} assignee(s), {overdue} row(s) needing action now, {this_week} this week, {next_30} in the next 30 days, {next_90} in the next 90 days, {stale} stale."
+        ).format(
+            week_start=summary.week_start,
+            path=summary.path,
+            assignees=summary.assignees,
+            overdue=summary.overdue,
+            this_week=summary.this_week,
+            next_30=summary.next_30,
+            next_90=summary.next_90,
+            stale=summary.stale,
+        )
     )
     if summary.truncated:
         print(

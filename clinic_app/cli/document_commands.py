@@ -8,30 +8,33 @@ from datetime import date
 from pathlib import Path
 
 from clinic_app.cli import context, secrets
-from clinic_app.cli.output import print_json, print_table
+from clinic_app.cli.output import print_json, print_table, word
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
 from clinic_app.store.base import SERVER
 from clinic_app.validation_dates import parse_cli_date
 
+# Where a template comes from, as a word in the person's language (English keeps the code).
+SOURCES = {"clinic": N_("clinic"), "shipped": N_("shipped"), "file": N_("file")}
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("fields", parents=[common], help="list the fields templates can use")
+    p = sub.add_parser("fields", parents=[common], help=_("list the fields templates can use"))
     p.add_argument("--json", action="store_true")
-    p.add_argument("--markdown", action="store_true", help="print docs/fields.md")
+    p.add_argument("--markdown", action="store_true", help=_("print docs/fields.md"))
     p.set_defaults(func=cmd_fields)
 
     p = sub.add_parser(
-        "templates", parents=[common], help="list document templates (the clinic's and shipped)"
+        "templates", parents=[common], help=_("list document templates (the clinic's and shipped)")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_templates)
 
     p = sub.add_parser(
-        "template-check", parents=[common], help="check a .docx template against the fields"
+        "template-check", parents=[common], help=_("check a .docx template against the fields")
     )
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_template_check)
@@ -39,25 +42,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "template-add",
         parents=[common],
-        help="check a .docx template and seal it in the vault (encrypted, audited)",
+        help=_("check a .docx template and seal it in the vault (encrypted, audited)"),
     )
     p.add_argument("file", type=Path)
-    p.add_argument("--id", dest="template_id", help="template id (default: the file name)")
-    p.add_argument("--lang", default="en", help="the template's language (default en)")
-    p.add_argument("--replace", action="store_true", help="replace the vault's template of that id")
+    p.add_argument("--id", dest="template_id", help=_("template id (default: the file name)"))
+    p.add_argument("--lang", default="en", help=_("the template's language (default en)"))
+    p.add_argument(
+        "--replace", action="store_true", help=_("replace the vault's template of that id")
+    )
     p.set_defaults(func=cmd_template_add)
 
     p = sub.add_parser(
         "template-remove",
         parents=[common],
-        help="remove the clinic's own template (the shipped one of that id shows again)",
+        help=_("remove the clinic's own template (the shipped one of that id shows again)"),
     )
     p.add_argument("template_id", metavar="ID")
-    p.add_argument("--lang", default="en", help="the template's language (default en)")
+    p.add_argument("--lang", default="en", help=_("the template's language (default en)"))
     p.set_defaults(func=cmd_template_remove)
 
     p = sub.add_parser(
-        "template-copy", parents=[common], help="copy a template to a file, to edit it in Word"
+        "template-copy", parents=[common], help=_("copy a template to a file, to edit it in Word")
     )
     p.add_argument("template")
     p.add_argument("--lang", default="en")
@@ -67,69 +72,78 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "render",
         parents=[common],
-        help="fill a template for one matter, or for every matter under an agency letter",
-        description="TEMPLATE is a template id (see 'clinic-app templates') or the path of a "
-        ".docx. " + documents.PLAIN_FILES_NOTICE,
+        help=_("fill a template for one matter, or for every matter under an agency letter"),
+        description=_(
+            "TEMPLATE is a template id (see 'clinic-app templates') or the path of a .docx. "
+        )
+        + _(documents.PLAIN_FILES_NOTICE),
     )
     p.add_argument("template", metavar="TEMPLATE")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--matter", type=int, metavar="ID")
     target.add_argument(
-        "--letter", type=int, metavar="LETTER_ID", help="every matter using this agency letter"
+        "--letter", type=int, metavar="LETTER_ID", help=_("every matter using this agency letter")
     )
-    p.add_argument("--out", type=Path, metavar="DIR", help="folder for the .docx files")
+    p.add_argument("--out", type=Path, metavar="DIR", help=_("folder for the .docx files"))
     p.add_argument(
         "--lang",
-        help="language of every document (default: client letters in each worker's language, "
-        "else English; everything else in English)",
+        help=_(
+            "language of every document (default: client letters in each worker's language, "
+            "else English; everything else in English)"
+        ),
     )
-    p.add_argument("--today", help="date written on the documents (YYYY-MM-DD; default today)")
+    p.add_argument("--today", help=_("date written on the documents (YYYY-MM-DD; default today)"))
     p.add_argument(
         "--keep-in-vault",
         action="store_true",
-        help="also (or, without --out, only) keep encrypted copies in the vault",
+        help=_("also (or, without --out, only) keep encrypted copies in the vault"),
     )
-    p.add_argument("--overwrite", action="store_true", help="replace files of the same name")
+    p.add_argument("--overwrite", action="store_true", help=_("replace files of the same name"))
     p.add_argument(
         "--anyway",
         action="store_true",
-        help="make it even for a matter the template is not for (recorded in the audit log)",
+        help=_("make it even for a matter the template is not for (recorded in the audit log)"),
     )
-    batch = p.add_argument_group("choosing matters under --letter")
+    batch = p.add_argument_group(_("choosing matters under --letter"))
     batch.add_argument(
         "--kind",
         action="append",
         default=[],
-        help="initial, renewal, extension, other (repeatable)",
+        help=_("initial, renewal, extension, other (repeatable)"),
     )
     batch.add_argument(
-        "--stage", action="append", default=[], help="a pipeline stage, e.g. drafting (repeatable)"
+        "--stage",
+        action="append",
+        default=[],
+        help=_("a pipeline stage, e.g. drafting (repeatable)"),
     )
     batch.add_argument(
         "--grant-state",
         action="append",
         default=[],
         choices=["live", "ending", "ended", "terminated"],
-        help="the worker's grant: live (includes ending), ending (within --within days), ended, terminated",
+        help=_(
+            "the worker's grant: live (includes ending), ending (within --within days), ended, terminated"
+        ),
     )
     batch.add_argument(
-        "--within", type=int, default=180, metavar="DAYS", help="days for 'ending' (default 180)"
+        "--within", type=int, default=180, metavar="DAYS", help=_("days for 'ending' (default 180)")
     )
     batch.add_argument(
         "--one-per-client",
         action="store_true",
-        help="one document per worker (their open matter, else the newest)",
+        help=_("one document per worker (their open matter, else the newest)"),
     )
     batch.add_argument(
         "--all-workers",
         action="store_true",
-        help="worksite-wide documents: list workers whose matters are decided or closed too",
+        help=_("worksite-wide documents: list workers whose matters are decided or closed too"),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser(
-        "checklist", parents=[common], help="show or set a matter's packet checklist"
+        "checklist", parents=[common], help=_("show or set a matter's packet checklist")
     )
     p.add_argument("matter_id", type=int, metavar="MATTER")
     p.add_argument(
@@ -137,12 +151,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="append",
         default=[],
         metavar="ITEM=STATUS",
-        help="status: missing, received, needs_translation or not_applicable (n/a); repeatable",
+        help=_("status: missing, received, needs_translation or not_applicable (n/a); repeatable"),
     )
     p.add_argument(
         "--fee",
         choices=["fee", "waiver"],
-        help="how the filing fee is met: the fee, or a fee waiver (Form I-912); cover letters say so",
+        help=_(
+            "how the filing fee is met: the fee, or a fee waiver (Form I-912); cover letters say so"
+        ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_checklist)
@@ -150,33 +166,35 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "sign-off",
         parents=[common],
-        help="record an attorney's or accredited representative's review of a complete packet",
+        help=_("record an attorney's or accredited representative's review of a complete packet"),
     )
     p.add_argument("matter_id", type=int, metavar="MATTER")
-    p.add_argument("--by", required=True, metavar="STAFF", help="staff member's name or id")
-    p.add_argument("--on", metavar="DATE", help="date of the review (default today)")
+    p.add_argument("--by", required=True, metavar="STAFF", help=_("staff member's name or id"))
+    p.add_argument("--on", metavar="DATE", help=_("date of the review (default today)"))
     p.set_defaults(func=cmd_sign_off)
 
     p = sub.add_parser(
-        "clinic", parents=[common], help="show or set the clinic details documents use"
+        "clinic", parents=[common], help=_("show or set the clinic details documents use")
     )
     p.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help=r"e.g. name=..., address=..., uscis_address=... (\n for a new line; empty to remove)",
+        help=_(
+            r"e.g. name=..., address=..., uscis_address=... (\n for a new line; empty to remove)"
+        ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_clinic)
 
-    p = sub.add_parser("drafts", parents=[common], help="list drafts kept in the vault")
+    p = sub.add_parser("drafts", parents=[common], help=_("list drafts kept in the vault"))
     p.add_argument("--matter", type=int, metavar="ID")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_drafts)
 
     p = sub.add_parser(
-        "draft-export", parents=[common], help="write a kept draft to a folder as a .docx"
+        "draft-export", parents=[common], help=_("write a kept draft to a folder as a .docx")
     )
     p.add_argument("draft_id", type=int, metavar="ID")
     p.add_argument("--out", type=Path, required=True, metavar="DIR")
@@ -218,11 +236,11 @@ def cmd_fields(args: argparse.Namespace) -> int:
             example = row.example.replace("\n", " / ")
             print(f"  {row.name} ({row.kind})" + (f"  e.g. {example}" if example else ""))
             print(f"      {row.description}")
-    print("\nDates are written in the document's language. Full reference: docs/fields.md.")
+    print(_("\nDates are written in the document's language. Full reference: docs/fields.md."))
     return 0
 
 
-SEALED_NOTE = (
+SEALED_NOTE = N_(
     "The vault's own templates are encrypted: give the passphrase ({env} or "
     "--passphrase-stdin) to list or copy them; shipped templates only."
 )
@@ -238,7 +256,7 @@ def _note_sealed(args: argparse.Namespace) -> None:
             file=sys.stderr,
         )
     elif vault_ops.is_vault(context.vault_dir(args)):
-        print(SEALED_NOTE.format(env=secrets.PASSPHRASE_ENV), file=sys.stderr)
+        print(_(SEALED_NOTE).format(env=secrets.PASSPHRASE_ENV), file=sys.stderr)
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
@@ -268,13 +286,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
         )
         return 0
     print_table(
-        ["Template", "Lang", "Source", "What it is"],
-        [(t.id, t.language, t.source, t.title) for t in found],
-        "No templates.",
+        [_("Template"), _("Lang"), _("Source"), _("What it is")],
+        [
+            (t.id, t.language, _(t.source) if t.source in SOURCES else t.source, t.title)
+            for t in found
+        ],
+        _("No templates."),
     )
     print(
-        "\nClient letters (client-*) follow each worker's language; add a language by adding "
-        "<lang>/<id>.docx with 'clinic-app template-add FILE --lang xx'."
+        _(
+            "\nClient letters (client-*) follow each worker's language; add a language by adding "
+            "<lang>/<id>.docx with 'clinic-app template-add FILE --lang xx'."
+        )
     )
     return 0
 
@@ -282,11 +305,15 @@ def cmd_templates(args: argparse.Namespace) -> int:
 def cmd_template_check(args: argparse.Namespace) -> int:
     result = documents.check_template(path=args.file)
     wide = (
-        " It makes one document per agency letter (it uses workers)."
+        _(" It makes one document per agency letter (it uses workers).")
         if result.worksite_wide
         else ""
     )
-    print(f"{result.name} is ready to use: {len(result.fields)} field(s), all known.{wide}")
+    print(
+        _("{name} is ready to use: {count} field(s), all known.{wide}").format(
+            name=result.name, count=len(result.fields), wide=wide
+        )
+    )
     return 0
 
 
@@ -309,9 +336,9 @@ def cmd_template_add(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"Added the template '{record.id}' ({record.language}): it is sealed in the vault "
-        f"(encrypted, checksum {record.sha256[:16]}), goes into backups with it, and "
-        "'clinic-app check' notices if it is changed outside the app."
+        _(
+            "Added the template '{id}' ({language}): it is sealed in the vault (encrypted, checksum {sha256}), goes into backups with it, and 'clinic-app check' notices if it is changed outside the app."
+        ).format(id=record.id, language=record.language, sha256=record.sha256[:16])
     )
     return 0
 
@@ -326,7 +353,11 @@ def cmd_template_remove(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"Removed the vault's template '{args.template_id}' ({args.lang}).")
+    print(
+        _("Removed the vault's template '{template_id}' ({lang}).").format(
+            template_id=args.template_id, lang=args.lang
+        )
+    )
     return 0
 
 
@@ -340,7 +371,11 @@ def cmd_template_copy(args: argparse.Namespace) -> int:
             target = documents.copy_template(
                 template=args.template, lang=args.lang, out=args.out, vault=vault
             )
-    print(f"Copied to {target}; edit it in Word, then add it with 'clinic-app template-add'.")
+    print(
+        _(
+            "Copied to {target}; edit it in Word, then add it with 'clinic-app template-add'."
+        ).format(target=target)
+    )
     return 0
 
 
@@ -374,8 +409,12 @@ def cmd_render(args: argparse.Namespace) -> int:
     single = args.matter is not None and len(report.documents) == 1
     if single and report.failed:
         bad = report.failed[0]
-        who = f"{bad.worker} (matter {bad.matter_id})" if bad.worker else "The document"
-        hint = " (add --anyway to make it regardless)" if bad.refused else ""
+        who = (
+            _("{worker} (matter {id})").format(worker=bad.worker, id=bad.matter_id)
+            if bad.worker
+            else _("The document")
+        )
+        hint = _(" (add --anyway to make it regardless)") if bad.refused else ""
         raise UserError(
             _("{who}: {problem}; nothing was written{hint}.").format(
                 who=who, problem=bad.problem, hint=hint
@@ -412,16 +451,34 @@ def cmd_render(args: argparse.Namespace) -> int:
     # Safe-contact rules come first: they decide whether a letter may be mailed at all.
     cautions = [d for d in written if d.mailing_note]
     if len(written) == 1 and cautions:
-        print(f"{cautions[0].mailing_note}: {cautions[0].worker} (matter {cautions[0].matter_id}).")
+        print(
+            _("{mailing_note}: {worker} (matter {matter_id}).").format(
+                mailing_note=cautions[0].mailing_note,
+                worker=cautions[0].worker,
+                matter_id=cautions[0].matter_id,
+            )
+        )
     elif cautions:
-        print(f"Safe-contact rules for {len(cautions)} of these letters; read them before sending:")
+        print(
+            _("Safe-contact rules for {count} of these letters; read them before sending:").format(
+                count=len(cautions)
+            )
+        )
         for d in cautions:
-            print(f"  {d.mailing_note}: {d.worker} (matter {d.matter_id})")
+            print(
+                _("  {mailing_note}: {worker} (matter {matter_id})").format(
+                    mailing_note=d.mailing_note, worker=d.worker, matter_id=d.matter_id
+                )
+            )
     if report.out_dir is not None and written:
         if len(written) == 1:
-            print(f"Wrote {written[0].path}.")
+            print(_("Wrote {path}.").format(path=written[0].path))
         else:
-            print(f"Wrote {len(written)} documents to {report.out_dir}.")
+            print(
+                _("Wrote {count} documents to {out_dir}.").format(
+                    count=len(written), out_dir=report.out_dir
+                )
+            )
     if args.keep_in_vault and written and on_server:
         print(
             ngettext(
@@ -432,19 +489,37 @@ def cmd_render(args: argparse.Namespace) -> int:
         )
     elif args.keep_in_vault and written:
         print(
-            f"Kept {len(written)} encrypted cop{'y' if len(written) == 1 else 'ies'} in the vault (see 'clinic-app drafts')."
+            ngettext(
+                "Kept {n} encrypted copy in the vault (see 'clinic-app drafts').",
+                "Kept {n} encrypted copies in the vault (see 'clinic-app drafts').",
+                len(written),
+            ).format(n=len(written))
         )
     for d in written:
         if d.anyway:
             print(
-                f"  {d.worker or d.filename} (matter {d.matter_id}): made anyway although {d.anyway}."
+                _("  {who} (matter {matter_id}): made anyway although {anyway}.").format(
+                    who=d.worker or d.filename, matter_id=d.matter_id, anyway=d.anyway
+                )
             )
         if d.language_note:
-            print(f"  {d.worker} (matter {d.matter_id}): {d.language_note}.")
+            print(
+                _("  {worker} (matter {matter_id}): {language_note}.").format(
+                    worker=d.worker, matter_id=d.matter_id, language_note=d.language_note
+                )
+            )
     if report.left_out:
-        print(f"Left out by your choices: {len(report.left_out)} matter(s) (the index says why).")
+        print(
+            _("Left out by your choices: {count} matter(s) (the index says why).").format(
+                count=len(report.left_out)
+            )
+        )
     if report.index_csv is not None:
-        print(f"Index: {report.index_csv} and {report.index_docx}.")
+        print(
+            _("Index: {index_csv} and {index_docx}.").format(
+                index_csv=report.index_csv, index_docx=report.index_docx
+            )
+        )
     if report.out_dir is not None and written:
         print(_plain_files_notice(on_server))
     if report.failed:
@@ -462,21 +537,36 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def _print_checklist(record: ChecklistRecord) -> None:
-    print(f"Matter {record.matter_id}: {record.kind} request, {record.program}")
+    print(
+        _("Matter {matter_id}: {kind} request, {program}").format(
+            matter_id=record.matter_id,
+            kind=word("matter_kind", record.kind),
+            program=word("program", record.program),
+        )
+    )
     print_table(
-        ["Item", "Status", "Required", "What it is"],
+        [_("Item"), _("Status"), _("Required"), _("What it is")],
         [
-            (item.key, item.status.replace("_", " "), "yes" if item.required else "no", item.title)
+            (
+                item.key,
+                item.status.replace("_", " "),
+                _("yes") if item.required else _("no"),
+                item.title,
+            )
             for item in record.items
         ],
-        "No items.",
+        _("No items."),
     )
     if record.sign_off is not None:
         s = record.sign_off
         print(
-            f"Signed off by {s.staff_name} ({s.role.replace('_', ' ')}) on {s.signed_on.isoformat()}."
+            _("Signed off by {staff_name} ({role}) on {date}.").format(
+                staff_name=s.staff_name,
+                role=s.role.replace("_", " "),
+                date=s.signed_on.isoformat(),
+            )
         )
-    state = "READY TO FILE" if record.ready_to_file else "not ready to file"
+    state = _("READY TO FILE") if record.ready_to_file else _("not ready to file")
     print(f"{state}: {record.summary}.")
 
 
@@ -517,8 +607,13 @@ def cmd_sign_off(args: argparse.Namespace) -> int:
         record = checklist.sign_off(vault, matter_id=args.matter_id, by=args.by, on=on).record
     assert record.sign_off is not None
     print(
-        f"Matter {record.matter_id} signed off by {record.sign_off.staff_name} on "
-        f"{record.sign_off.signed_on.isoformat()}: ready to file (recorded in the audit log)."
+        _(
+            "Matter {matter_id} signed off by {staff_name} on {date}: ready to file (recorded in the audit log)."
+        ).format(
+            matter_id=record.matter_id,
+            staff_name=record.sign_off.staff_name,
+            date=record.sign_off.signed_on.isoformat(),
+        )
     )
     return 0
 
@@ -536,14 +631,14 @@ def cmd_clinic(args: argparse.Namespace) -> int:
         print_json({"settings": dict(details.values), "warnings": list(details.warnings)})
         return 0
     if values:
-        print(f"Saved {len(values)} clinic setting(s).")
+        print(_("Saved {count} clinic setting(s).").format(count=len(values)))
     print_table(
-        ["Setting", "Value"],
+        [_("Setting"), _("Value")],
         [(key, value.replace("\n", " / ")) for key, value in details.values],
-        "No clinic details yet: set them with 'clinic-app clinic --set name=...'.",
+        _("No clinic details yet: set them with 'clinic-app clinic --set name=...'."),
     )
     for warning in details.warnings:
-        print(f"Note: {warning}.")
+        print(_("Note: {warning}.").format(warning=warning))
     return 0
 
 
@@ -554,7 +649,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         print_json([to_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "Matter", "Letter", "Template", "Lang", "File", "Kept (UTC)"],
+        [_("ID"), _("Matter"), _("Letter"), _("Template"), _("Lang"), _("File"), _("Kept (UTC)")],
         [
             (
                 r.id,
@@ -569,7 +664,7 @@ def cmd_drafts(args: argparse.Namespace) -> int:
         ],
         _("No drafts are kept on the clinic server.")
         if vault.kind == SERVER
-        else "No drafts are kept in the vault.",
+        else _("No drafts are kept in the vault."),
     )
     return 0
 
@@ -579,14 +674,18 @@ def cmd_draft_export(args: argparse.Namespace) -> int:
         target = documents.export_draft(
             vault, draft_id=args.draft_id, out_dir=args.out, overwrite=args.overwrite
         )
-    print(f"Wrote {target}. {_plain_files_notice(vault.kind == SERVER)}")
+    print(
+        _("Wrote {target}. {plain_files_notice}").format(
+            target=target, plain_files_notice=_plain_files_notice(vault.kind == SERVER)
+        )
+    )
     return 0
 
 
 def _plain_files_notice(on_server: bool) -> str:
     """What a .docx written out means; on the clinic server, where encrypted copies go instead."""
     if not on_server:
-        return documents.PLAIN_FILES_NOTICE
+        return _(documents.PLAIN_FILES_NOTICE)
     return _(
         "Generated drafts are plain .docx files (Word must open them): they are not encrypted, so "
         "anyone who can open this folder can read them. Delete them when done, or keep encrypted "

@@ -17,44 +17,44 @@ LETTER_FIELD_FLAGS = {
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("employer", parents=[common], help="add an employer")
+    p = sub.add_parser("employer", parents=[common], help=_("add an employer"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("add", parents=[common], help="add an employer")
+    q = actions.add_parser("add", parents=[common], help=_("add an employer"))
     q.add_argument("name", metavar="NAME")
     q.add_argument("--address", default="", metavar="TEXT")
     q.add_argument("--city", default="", metavar="TEXT")
     q.add_argument("--state", default="", metavar="XX")
-    q.add_argument("--json", action="store_true", help="print the new employer, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new employer, with its id"))
     q.set_defaults(func=cmd_employer_add)
 
-    p = sub.add_parser("worksite", parents=[common], help="add an employer's worksite")
+    p = sub.add_parser("worksite", parents=[common], help=_("add an employer's worksite"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("add", parents=[common], help="add a worksite")
+    q = actions.add_parser("add", parents=[common], help=_("add a worksite"))
     q.add_argument("--employer", type=int, required=True, metavar="ID")
     q.add_argument("--city", required=True, metavar="TEXT")
     q.add_argument("--state", required=True, metavar="XX")
-    q.add_argument("--name", default="", metavar="TEXT", help="what the workers call it")
+    q.add_argument("--name", default="", metavar="TEXT", help=_("what the workers call it"))
     q.add_argument("--address", default="", metavar="TEXT")
-    q.add_argument("--json", action="store_true", help="print the new worksite, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new worksite, with its id"))
     q.set_defaults(func=cmd_worksite_add)
 
     p = sub.add_parser(
-        "letter", parents=[common], help="add an agency letter (Statement of Interest)"
+        "letter", parents=[common], help=_("add an agency letter (Statement of Interest)")
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = actions.add_parser(
         "add",
         parents=[common],
-        help="record a Statement of Interest; matters opened with --letter rely on it",
+        help=_("record a Statement of Interest; matters opened with --letter rely on it"),
     )
-    q.add_argument("--agency", required=True, metavar="TEXT", help="e.g. DOL-WHD, NLRB, EEOC")
+    q.add_argument("--agency", required=True, metavar="TEXT", help=_("e.g. DOL-WHD, NLRB, EEOC"))
     q.add_argument("--employer", type=int, required=True, metavar="ID")
     q.add_argument("--worksite", type=int, metavar="ID")
-    q.add_argument("--issued", required=True, metavar="DATE", help="the date on the letter")
+    q.add_argument("--issued", required=True, metavar="DATE", help=_("the date on the letter"))
     q.add_argument("--period-start", required=True, metavar="DATE")
     q.add_argument("--period-end", required=True, metavar="DATE")
-    q.add_argument("--reference", default="", metavar="TEXT", help="the agency's case number")
-    q.add_argument("--json", action="store_true", help="print the new letter, with its id")
+    q.add_argument("--reference", default="", metavar="TEXT", help=_("the agency's case number"))
+    q.add_argument("--json", action="store_true", help=_("print the new letter, with its id"))
     q.set_defaults(func=cmd_letter_add)
 
 

@@ -46,46 +46,52 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
         "--vault",
         metavar="DIR",
         default=default,
-        help="vault folder (else $CLINIC_APP_VAULT, else the user data folder)",
+        help=_("vault folder (else $CLINIC_APP_VAULT, else the user data folder)"),
     )
     common.add_argument(
         "--passphrase-stdin",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="read the passphrase (and any other secret asked for) from standard input, one per line",
+        help=_(
+            "read the passphrase (and any other secret asked for) from standard input, one per line"
+        ),
     )
     common.add_argument(
         "--as",
         dest="actor",
         metavar="NAME",
         default=default,
-        help="who the audit log names (else $CLINIC_APP_USER, else the login name)",
+        help=_("who the audit log names (else $CLINIC_APP_USER, else the login name)"),
     )
     common.add_argument(
         "--server",
         metavar="URL",
         default=default,
-        help="work on the clinic server at postgresql://HOST:PORT/DB?sslrootcert=CA-FILE "
-        "instead of a vault (else $CLINIC_APP_SERVER)",
+        help=_(
+            "work on the clinic server at postgresql://HOST:PORT/DB?sslrootcert=CA-FILE "
+            "instead of a vault (else $CLINIC_APP_SERVER)"
+        ),
     )
     common.add_argument(
         "--user",
         metavar="NAME",
         default=default,
-        help="your clinic server account (else $CLINIC_APP_USER, else the login name)",
+        help=_("your clinic server account (else $CLINIC_APP_USER, else the login name)"),
     )
     common.add_argument(
         "--password-stdin",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="read the clinic server password from standard input (else $CLINIC_APP_PASSWORD, "
-        "else a prompt)",
+        help=_(
+            "read the clinic server password from standard input (else $CLINIC_APP_PASSWORD, "
+            "else a prompt)"
+        ),
     )
     common.add_argument(
         "--debug",
         action="store_true",
         default=argparse.SUPPRESS if suppress else False,
-        help="show a full traceback on errors",
+        help=_("show a full traceback on errors"),
     )
     return common
 
@@ -95,33 +101,40 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="clinic-app",
         parents=[_common_options(suppress=False)],
-        description="Offline, encrypted case manager for clinics filing labor-based deferred action. "
-        "With no command, starts the desktop app.",
-        epilog="Passphrase: $CLINIC_APP_PASSPHRASE, else --passphrase-stdin, else a prompt. "
-        "Exit codes: 0 ok, 1 user error or failed check, 2 usage, 3 wrong passphrase or unreadable vault.",
+        description=_(
+            "Offline, encrypted case manager for clinics filing labor-based deferred action. "
+            "With no command, starts the desktop app."
+        ),
+        epilog=_(
+            "Passphrase: $CLINIC_APP_PASSPHRASE, else --passphrase-stdin, else a prompt. "
+            "Exit codes: 0 ok, 1 user error or failed check, 2 usage, 3 wrong passphrase or unreadable vault."
+        ),
     )
     parser.add_argument("--version", action=_Version)
     parser.add_argument(
         "--screenshot",
         metavar="DIR",
-        help="render the app's windows offscreen to PNG files in DIR, then exit",
+        help=_("render the app's windows offscreen to PNG files in DIR, then exit"),
     )
     parser.add_argument(
-        "--size", metavar="WxH", help="window size for --screenshot (default 1366x768)"
+        "--size", metavar="WxH", help=_("window size for --screenshot (default 1366x768)")
     )
     parser.add_argument(
         "--lang",
         dest="ui_lang",
         metavar="LANG",
         default=None,
-        help="language of the screens and of plain output: "
-        + " or ".join(LANGUAGES)
-        + " (else $CLINIC_APP_LANG; the desktop else remembers its own choice)",
+        help=_(
+            "language of the screens and of plain output: {choices} (else $CLINIC_APP_LANG; "
+            "the desktop else remembers its own choice)"
+        ).format(choices=_(" or ").join(LANGUAGES)),
     )
     parser.add_argument(
         "--real-data",
         action="store_true",
-        help="let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)",
+        help=_(
+            "let --screenshot picture a vault that is not a demo vault (the PNGs are not encrypted)"
+        ),
     )
     return parser
 
@@ -136,7 +149,7 @@ class _Version(argparse.Action):
             dest=argparse.SUPPRESS,
             default=argparse.SUPPRESS,
             nargs=0,
-            help="show program's version number and exit",
+            help=_("show program's version number and exit"),
         )
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
@@ -194,9 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = args.ui_lang or os.environ.get("CLINIC_APP_LANG") or None
     if lang is not None and lang not in LANGUAGES:
         print(
-            f"clinic-app: --lang {lang} is not a language of the app; use one of: "
-            + ", ".join(LANGUAGES)
-            + ".",
+            _(
+                "clinic-app: --lang {lang} is not a language of the app; use one of: {choices}."
+            ).format(lang=lang, choices=", ".join(LANGUAGES)),
             file=sys.stderr,
         )
         return 2

@@ -8,7 +8,7 @@ from typing import Any
 
 from clinic_app.cli import context, restrict_commands
 from clinic_app.cli.adding import add_record, fields_of
-from clinic_app.cli.output import print_json, print_table
+from clinic_app.cli.output import print_json, print_table, word
 from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
@@ -42,73 +42,79 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "matter",
         parents=[common],
-        help="show, open or edit a matter",
-        description="'clinic-app matter ID' is short for 'matter show ID'.",
+        help=_("show, open or edit a matter"),
+        description=_("'clinic-app matter ID' is short for 'matter show ID'."),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = actions.add_parser(
-        "show", parents=[common], help="a matter with its grants, notices, notes and deadlines"
+        "show", parents=[common], help=_("a matter with its grants, notices, notes and deadlines")
     )
     q.add_argument("matter_id", type=int, metavar="ID")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_matter_show)
-    q = actions.add_parser("add", parents=[common], help="open a matter for a client")
+    q = actions.add_parser("add", parents=[common], help=_("open a matter for a client"))
     q.add_argument("--client", type=int, required=True, metavar="ID")
     q.add_argument("--kind", required=True, metavar=KINDS)
     _matter_links(q)
-    q.add_argument("--json", action="store_true", help="print the new matter, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new matter, with its id"))
     q.set_defaults(func=cmd_matter_add)
-    q = actions.add_parser("edit", parents=[common], help="change a matter's fields")
+    q = actions.add_parser("edit", parents=[common], help=_("change a matter's fields"))
     q.add_argument("matter_id", type=int, metavar="ID")
-    q.add_argument("--status", metavar="STAGE", help="pipeline stage: " + ", ".join(_stages()))
+    q.add_argument(
+        "--status",
+        metavar="STAGE",
+        help=_("pipeline stage: {stages}").format(stages=", ".join(_stages())),
+    )
     q.add_argument("--kind", metavar=KINDS)
-    q.add_argument("--filed", metavar="DATE", help="date filed with USCIS ('' clears it)")
-    q.add_argument("--receipt", metavar="NUMBER", help="USCIS receipt number ('' clears it)")
+    q.add_argument("--filed", metavar="DATE", help=_("date filed with USCIS ('' clears it)"))
+    q.add_argument("--receipt", metavar="NUMBER", help=_("USCIS receipt number ('' clears it)"))
     _matter_links(q)
     if_version_flag(q, "matter")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_matter_edit)
     restrict_commands.add_to(actions, common)
 
-    p = sub.add_parser("notice", parents=[common], help="record a USCIS notice on a matter")
+    p = sub.add_parser("notice", parents=[common], help=_("record a USCIS notice on a matter"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = actions.add_parser(
         "add",
         parents=[common],
-        help="record a notice; the matter moves along and its deadlines follow",
-        description="An RFE without --due is due 84 days after --date (87 with --mailed). "
-        "A biometrics notice needs the appointment day as --due.",
+        help=_("record a notice; the matter moves along and its deadlines follow"),
+        description=_(
+            "An RFE without --due is due 84 days after --date (87 with --mailed). "
+            "A biometrics notice needs the appointment day as --due."
+        ),
     )
     q.add_argument("--matter", type=int, required=True, metavar="ID")
     q.add_argument("--kind", required=True, metavar=NOTICE_KINDS)
-    q.add_argument("--date", required=True, metavar="DATE", help="the date on the notice")
-    q.add_argument("--due", metavar="DATE", help="RFE response due date, or appointment day")
-    q.add_argument("--receipt", metavar="NUMBER", help="receipt number (receipt notices)")
-    q.add_argument("--decision", metavar="granted|denied", help="outcome (decision notices)")
-    q.add_argument("--mailed", action="store_true", help="the RFE came by mail (3 more days)")
+    q.add_argument("--date", required=True, metavar="DATE", help=_("the date on the notice"))
+    q.add_argument("--due", metavar="DATE", help=_("RFE response due date, or appointment day"))
+    q.add_argument("--receipt", metavar="NUMBER", help=_("receipt number (receipt notices)"))
+    q.add_argument("--decision", metavar="granted|denied", help=_("outcome (decision notices)"))
+    q.add_argument("--mailed", action="store_true", help=_("the RFE came by mail (3 more days)"))
     q.add_argument("--details", default="", metavar="TEXT")
-    q.add_argument("--json", action="store_true", help="print the new notice, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new notice, with its id"))
     q.set_defaults(func=cmd_notice_add)
 
-    p = sub.add_parser("grant", parents=[common], help="record a grant on a matter")
+    p = sub.add_parser("grant", parents=[common], help=_("record a grant on a matter"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("add", parents=[common], help="deferred action or a work permit")
+    q = actions.add_parser("add", parents=[common], help=_("deferred action or a work permit"))
     q.add_argument("--matter", type=int, required=True, metavar="ID")
     q.add_argument("--kind", required=True, metavar="deferred-action|work-permit")
     q.add_argument("--start", required=True, metavar="DATE")
     q.add_argument("--end", required=True, metavar="DATE")
-    q.add_argument("--category", default="", help="work-permit category (default c14)")
-    q.add_argument("--json", action="store_true", help="print the new grant, with its id")
+    q.add_argument("--category", default="", help=_("work-permit category (default c14)"))
+    q.add_argument("--json", action="store_true", help=_("print the new grant, with its id"))
     q.set_defaults(func=cmd_grant_add)
 
-    p = sub.add_parser("note", parents=[common], help="add a note to a client or a matter")
+    p = sub.add_parser("note", parents=[common], help=_("add a note to a client or a matter"))
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("add", parents=[common], help="add a note")
+    q = actions.add_parser("add", parents=[common], help=_("add a note"))
     on = q.add_mutually_exclusive_group(required=True)
     on.add_argument("--client", type=int, metavar="ID")
     on.add_argument("--matter", type=int, metavar="ID")
     q.add_argument("text", nargs="+", metavar="TEXT")
-    q.add_argument("--json", action="store_true", help="print the new note, with its id")
+    q.add_argument("--json", action="store_true", help=_("print the new note, with its id"))
     q.set_defaults(func=cmd_note_add)
 
 
@@ -119,11 +125,13 @@ def _stages() -> list[str]:
 
 
 def _matter_links(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--program", metavar="ID", help="program (default labor-deferred-action)")
-    parser.add_argument("--letter", type=int, metavar="ID", help="the agency letter relied on")
-    parser.add_argument("--employer", type=int, metavar="ID", help="default: the letter's")
-    parser.add_argument("--worksite", type=int, metavar="ID", help="default: the letter's")
-    parser.add_argument("--assignee", metavar="NAME", help="staff member ('' for nobody)")
+    parser.add_argument(
+        "--program", metavar="ID", help=_("program (default labor-deferred-action)")
+    )
+    parser.add_argument("--letter", type=int, metavar="ID", help=_("the agency letter relied on"))
+    parser.add_argument("--employer", type=int, metavar="ID", help=_("default: the letter's"))
+    parser.add_argument("--worksite", type=int, metavar="ID", help=_("default: the letter's"))
+    parser.add_argument("--assignee", metavar="NAME", help=_("staff member ('' for nobody)"))
 
 
 def _staff_id(vault: Store, name: str) -> int | None:
@@ -191,35 +199,42 @@ def _show(vault: Store, record: MatterRecord, as_json: bool) -> None:
     print(
         _("Matter {id}: {kind} {program} request for {client} (client {client_id})").format(
             id=record.id,
-            kind=record.kind,
-            program=record.program,
+            kind=word("matter_kind", record.kind),
+            program=word("program", record.program),
             client=record.client_name,
             client_id=record.client_id,
         )
     )
     for label, value in (
-        (_("Status"), record.status.replace("_", " ")),
+        (_("Status"), word("stage", record.status).replace("_", " ")),
         (_("Agency letter"), record.agency_letter_id),
         (_("Employer"), record.employer),
         (_("Worksite"), record.worksite_id),
         (_("Assignee"), record.assigned_to),
         (_("Filed"), record.filed_on),
         (_("Receipt"), record.receipt_number),
-        (_("Decision"), record.decision),
+        (_("Decision"), word("decision", record.decision or "")),
     ):
         if value:
             print(f"  {label}: {value}")
     for grant in data["grants"]:
-        print(f"  {_('Grant')} {grant['id']}: {grant['kind']} {grant['start']} – {grant['end']}")
+        print(
+            f"  {_('Grant')} {grant['id']}: {word('grant_kind', grant['kind'])} {grant['start']} – {grant['end']}"
+        )
     for notice in data["notices"]:
         due = f" ({_('due')} {notice['due_on']})" if notice["due_on"] else ""
-        print(f"  {_('Notice')} {notice['id']}: {notice['kind']} {notice['occurred_on']}{due}")
+        print(
+            f"  {_('Notice')} {notice['id']}: {word('notice', notice['kind'])} {notice['occurred_on']}{due}"
+        )
     for note in data["notes"]:
         print(f"  [{note['created_at'][:10]}] {note['body']}")
     print()
     print_table(
         [_("Deadline"), _("Due"), _("Status"), _("What")],
-        [(d["id"], d["due"], d["status"], d["message"]) for d in data["deadlines"]],
+        [
+            (d["id"], d["due"], word("deadline_status", d["status"]), d["message"])
+            for d in data["deadlines"]
+        ],
         _("No deadlines follow from this matter yet."),
     )
 

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from clinic_app.i18n import current_language
+
 
 def _default(value: object) -> str:
     if isinstance(value, (date, datetime)):
@@ -38,3 +40,13 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], empty:
     print("  ".join("-" * w for w in widths))
     for row in text:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+def word(vocabulary: str, value: str) -> str:
+    """A code in plain output (a matter's kind, stage, program): English keeps the code itself,
+    as scripts and the flags know it; another language shows the vocabulary's own label."""
+    if not value or current_language() == "en":
+        return value
+    from clinic_app.domain import vocab
+
+    return vocab.label(vocabulary, value)

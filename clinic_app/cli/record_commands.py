@@ -8,64 +8,68 @@ from dataclasses import asdict
 from pathlib import Path
 
 from clinic_app.cli import context
-from clinic_app.cli.output import print_json, print_table
-from clinic_app.i18n import _
+from clinic_app.cli.output import print_json, print_table, word
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import audit_log, clients, importing, letters, matters, restrictions
 from clinic_app.services.records import AuditRecord, ImportedAuditRecord, MatterRecord, to_json
 from clinic_app.store.base import SERVER
 
-IMPORT_HELP = (
-    "Columns (header row, any case; * required): "
-    + ", ".join(c + ("*" if c in importing.REQUIRED else "") for c in importing.COLUMNS)
-    + ". Dates as YYYY-MM-DD or MM/DD/YYYY. All or nothing: one bad row and nothing is imported."
-)
+
+def _import_help() -> str:
+    columns = ", ".join(c + ("*" if c in importing.REQUIRED else "") for c in importing.COLUMNS)
+    return _(
+        "Columns (header row, any case; * required): {columns}. Dates as YYYY-MM-DD or "
+        "MM/DD/YYYY. All or nothing: one bad row and nothing is imported."
+    ).format(columns=columns)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="import workers from a CSV or XLSX spreadsheet",
-        description=IMPORT_HELP,
+        help=_("import workers from a CSV or XLSX spreadsheet"),
+        description=_import_help(),
     )
     p.add_argument("file", type=Path)
-    p.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+    p.add_argument("--dry-run", action="store_true", help=_("check every row, write nothing"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("clients", parents=[common], help="list or search clients")
+    p = sub.add_parser("clients", parents=[common], help=_("list or search clients"))
     p.add_argument(
         "--search",
         default="",
         metavar="TEXT",
-        help="name, other name, A-number, receipt number or employer (accents and case ignored)",
+        help=_("name, other name, A-number, receipt number or employer (accents and case ignored)"),
     )
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_clients)
 
-    p = sub.add_parser("matters", parents=[common], help="list matters")
+    p = sub.add_parser("matters", parents=[common], help=_("list matters"))
     p.add_argument("--client", type=int, metavar="ID")
     p.add_argument(
-        "--letter", type=int, metavar="ID", help="only matters relying on this agency letter"
+        "--letter", type=int, metavar="ID", help=_("only matters relying on this agency letter")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_matters)
 
     p = sub.add_parser(
-        "letters", parents=[common], help="list agency letters (Statements of Interest)"
+        "letters", parents=[common], help=_("list agency letters (Statements of Interest)")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_letters)
 
-    p = sub.add_parser("audit", parents=[common], help="show the newest audit log events")
+    p = sub.add_parser("audit", parents=[common], help=_("show the newest audit log events"))
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--vault-history",
         action="store_true",
-        help="on a clinic server: the history of laptop vaults moved onto it with "
-        "'server import-vault' (who did what on the laptop), read-only",
+        help=_(
+            "on a clinic server: the history of laptop vaults moved onto it with "
+            "'server import-vault' (who did what on the laptop), read-only"
+        ),
     )
     p.set_defaults(func=cmd_audit)
 
@@ -102,17 +106,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     for match in report.matches:
         print(match)
     for line in report.possible_duplicates:
-        print(f"Possible duplicate: {line}")
-    made = (
-        ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in report.created.items())
-        or "nothing new"
-    )
-    verb = "Would import" if report.dry_run else "Imported"
+        print(_("Possible duplicate: {line}").format(line=line))
+    made = ", ".join(_created(kind, n) for kind, n in report.created.items()) or _("nothing new")
     print(
-        f"{verb} {report.rows} row(s): {made}."
-        + (" (dry run: nothing was written)" if report.dry_run else "")
+        (
+            _("Would import {rows} row(s): {made}. (dry run: nothing was written)")
+            if report.dry_run
+            else _("Imported {rows} row(s): {made}.")
+        ).format(rows=report.rows, made=made)
     )
     return 0
+
+
+def _created(kind: str, n: int) -> str:
+    """'3 clients', '1 employer': what an import made, counted in the person's language."""
+    counted = {
+        "client": ngettext("{n} client", "{n} clients", n),
+        "employer": ngettext("{n} employer", "{n} employers", n),
+        "worksite": ngettext("{n} worksite", "{n} worksites", n),
+        "letter": ngettext("{n} letter", "{n} letters", n),
+        "matter": ngettext("{n} matter", "{n} matters", n),
+        "grant": ngettext("{n} grant", "{n} grants", n),
+        "note": ngettext("{n} note", "{n} notes", n),
+    }.get(kind, f"{{n}} {kind}{'s' if n != 1 else ''}")
+    return counted.format(n=n)
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
@@ -126,36 +143,45 @@ def cmd_clients(args: argparse.Namespace) -> int:
     empty = (
         _("No clients that you can see yet: add one with 'clinic-app client add'.")
         if on_server
-        else "No clients yet: add some with 'clinic-app import FILE'."
+        else _("No clients yet: add some with 'clinic-app import FILE'.")
     )
     print_table(
-        ["ID", "Name", "A-number", "Born", "Lang", "Employer"],
+        [_("ID"), _("Name"), _("A-number"), _("Born"), _("Lang"), _("Employer")],
         [
             (r.id, r.full_name, r.a_number, r.date_of_birth, r.preferred_language, r.employer)
             for r in rows
         ],
-        "No clients match." if args.search else empty,
+        _("No clients match.") if args.search else empty,
     )
     return 0
 
 
 def matter_table(rows: list[MatterRecord]) -> None:
     print_table(
-        ["ID", "Client", "Program", "Kind", "Status", "Receipt", "Grant end", "Permit end"],
+        [
+            _("ID"),
+            _("Client"),
+            _("Program"),
+            _("Kind"),
+            _("Status"),
+            _("Receipt"),
+            _("Grant end"),
+            _("Permit end"),
+        ],
         [
             (
                 m.id,
                 m.client_name,
-                m.program,
-                m.kind,
-                m.status,
+                word("program", m.program),
+                word("matter_kind", m.kind),
+                word("stage", m.status),
                 m.receipt_number,
                 m.grant_end,
                 m.work_permit_end,
             )
             for m in rows
         ],
-        "No matters.",
+        _("No matters."),
     )
 
 
@@ -189,7 +215,15 @@ def cmd_letters(args: argparse.Namespace) -> int:
         print_json([to_json(r) | {"matters": r.matter_count} for r in rows])
         return 0
     print_table(
-        ["ID", "Agency", "Issued", "Employer", "Period start", "Period end", "Matters"],
+        [
+            _("ID"),
+            _("Agency"),
+            _("Issued"),
+            _("Employer"),
+            _("Period start"),
+            _("Period end"),
+            _("Matters"),
+        ],
         [
             (
                 r.id,
@@ -202,7 +236,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
             )
             for r in rows
         ],
-        "No agency letters yet.",
+        _("No agency letters yet."),
     )
     return 0
 
@@ -216,9 +250,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print_json([to_json(r) for r in rows])
         return 0
     print_table(
-        ["ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [_("ID"), _("When (UTC)"), _("Who"), _("Action"), _("Record"), _("Summary")],
         [(r.id, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, _record(r), r.summary) for r in rows],
-        "The audit log is empty.",
+        _("The audit log is empty."),
     )
     return 0
 
@@ -234,17 +268,19 @@ def _print_vault_history(rows: list[ImportedAuditRecord], args: argparse.Namespa
         print_json([to_json(r) for r in rows])
         return 0
     print_table(
-        ["Vault", "ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [_("Vault"), _("ID"), _("When (UTC)"), _("Who"), _("Action"), _("Record"), _("Summary")],
         [
             (r.vault_id, r.id, f"{r.at:%Y-%m-%d %H:%M}", r.actor, r.action, _record(r), r.summary)
             for r in rows
         ],
-        "No vault history is kept here: only a clinic server keeps it, for each laptop vault "
-        "moved onto it with 'clinic-app server import-vault'.",
+        _(
+            "No vault history is kept here: only a clinic server keeps it, for each laptop vault "
+            "moved onto it with 'clinic-app server import-vault'."
+        ),
     )
     return 0
     print_table(
-        ["ID", "When (UTC)", "Who", "Action", "Record", "Summary"],
+        [_("ID"), _("When (UTC)"), _("Who"), _("Action"), _("Record"), _("Summary")],
         [
             (
                 r.id,

@@ -15,16 +15,18 @@ def add_to(actions: argparse._SubParsersAction, common: argparse.ArgumentParser)
     q = actions.add_parser(
         "restrict",
         parents=[common],
-        help="let only named staff open a matter (others see whom to ask)",
-        description="On the clinic server the database enforces it: everyone else sees that the "
-        "matter exists and whom to ask, never its details, and a client whose every matter is "
-        "restricted is hidden too. With neither --to nor --clear, prints who may open it.",
+        help=_("let only named staff open a matter (others see whom to ask)"),
+        description=_(
+            "On the clinic server the database enforces it: everyone else sees that the "
+            "matter exists and whom to ask, never its details, and a client whose every matter is "
+            "restricted is hidden too. With neither --to nor --clear, prints who may open it."
+        ),
     )
     q.add_argument("matter_id", type=int, metavar="ID")
     q.add_argument(
-        "--to", metavar="NAME[,NAME]", help="account or staff-list names, comma-separated"
+        "--to", metavar="NAME[,NAME]", help=_("account or staff-list names, comma-separated")
     )
-    q.add_argument("--clear", action="store_true", help="lift the restriction")
+    q.add_argument("--clear", action="store_true", help=_("lift the restriction"))
     q.set_defaults(func=cmd_matter_restrict)
 
 

@@ -21,14 +21,16 @@ def register_rules_actions(
     q = actions.add_parser(
         "update",
         parents=[common],
-        help="install a signed rule update from a file",
-        description="Check a rule-update file's signature, show what it changes (policies, "
-        "rules, how many deadlines move), ask, then install it and recompute every deadline. "
-        "An unsigned or altered file is refused and nothing changes.",
+        help=_("install a signed rule update from a file"),
+        description=_(
+            "Check a rule-update file's signature, show what it changes (policies, "
+            "rules, how many deadlines move), ask, then install it and recompute every deadline. "
+            "An unsigned or altered file is refused and nothing changes."
+        ),
     )
     q.add_argument("file", type=Path, metavar="FILE")
-    q.add_argument("--yes", action="store_true", help="install without asking")
-    q.add_argument("--json", action="store_true", help="print what changed as JSON")
+    q.add_argument("--yes", action="store_true", help=_("install without asking"))
+    q.add_argument("--json", action="store_true", help=_("print what changed as JSON"))
     q.set_defaults(func=cmd_rules_update)
 
 
@@ -39,7 +41,7 @@ def _confirmed(args: argparse.Namespace) -> bool:
         raise UserError(
             _("Add --yes to install this rule update without being asked; nothing was changed.")
         )
-    answer = input("Install this rule update and recompute every deadline? [y/N] ")
+    answer = input(_("Install this rule update and recompute every deadline? [y/N] "))
     return answer.strip().lower() in ("y", "yes", "s", "si", "sí")
 
 
@@ -50,14 +52,15 @@ def cmd_rules_update(args: argparse.Namespace) -> int:
             for line in preview.lines():
                 print(line)
         if not _confirmed(args):
-            print("Not installed; nothing was changed.")
+            print(_("Not installed; nothing was changed."))
             return 1
         installed = rule_updates.install_update(vault, path=args.file).record
     if args.json:
         print_json(to_json(installed))
         return 0
     print(
-        f"Installed {args.file.name}; every deadline was recomputed "
-        f"({installed.deadlines_moved} moved). The audit log records it."
+        _(
+            "Installed {name}; every deadline was recomputed ({deadlines_moved} moved). The audit log records it."
+        ).format(name=args.file.name, deadlines_moved=installed.deadlines_moved)
     )
     return 0

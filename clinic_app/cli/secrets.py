@@ -8,7 +8,7 @@ import sys
 from argparse import Namespace
 
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 PASSPHRASE_ENV = "CLINIC_APP_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "CLINIC_APP_NEW_PASSPHRASE"
@@ -78,7 +78,7 @@ def vault_passphrase(args: Namespace, *, confirm: bool = False) -> str:
     """The vault passphrase: env, else --passphrase-stdin, else a prompt."""
     if _remembered is not None:
         return _remembered
-    return _asked(args, PASSPHRASE_ENV, "vault passphrase", confirm)
+    return _asked(args, PASSPHRASE_ENV, N_("vault passphrase"), confirm)
 
 
 def server_password(args: Namespace, user: str) -> str:
@@ -89,14 +89,14 @@ def server_password(args: Namespace, user: str) -> str:
     if env:
         return env
     if getattr(args, "password_stdin", False) or getattr(args, "passphrase_stdin", False):
-        return _stdin.next("clinic server password")
+        return _stdin.next(N_("clinic server password"))
     if not sys.stdin.isatty():
         raise UserError(
             _(
                 "No password given for {user}: set {env}, or pass --password-stdin and pipe it in."
             ).format(user=user, env=PASSWORD_ENV)
         )
-    return getpass.getpass(f"Clinic server password for {user}: ")
+    return getpass.getpass(_("Clinic server password for {user}: ").format(user=user))
 
 
 def passphrase_available(args: Namespace) -> bool:
@@ -121,7 +121,7 @@ def password_available(args: Namespace) -> bool:
 
 
 def new_passphrase(args: Namespace) -> str:
-    return _asked(args, NEW_PASSPHRASE_ENV, "new passphrase", True)
+    return _asked(args, NEW_PASSPHRASE_ENV, N_("new passphrase"), True)
 
 
 def recovery_code(args: Namespace) -> str:
@@ -129,23 +129,23 @@ def recovery_code(args: Namespace) -> str:
     if env:
         return env
     if getattr(args, "passphrase_stdin", False):
-        return _stdin.next("recovery code")
+        return _stdin.next(N_("recovery code"))
     if not sys.stdin.isatty():
         raise UserError(
             _("No recovery code given: set {env} or pipe it in with --passphrase-stdin.").format(
                 env=RECOVERY_ENV
             )
         )
-    return getpass.getpass("Recovery code: ")  # not echoed: it opens the vault like a passphrase
+    return getpass.getpass(_("Recovery code: "))  # not echoed: it opens the vault like a passphrase
 
 
 def backup_passphrase(args: Namespace, *, confirm: bool) -> str | None:
     """The backup's own passphrase (--backup-passphrase-stdin), or None to use the vault's."""
     if getattr(args, "backup_passphrase_stdin", False):
-        return _stdin.next("backup passphrase")
+        return _stdin.next(N_("backup passphrase"))
     return None
 
 
 def own_backup_passphrase(args: Namespace) -> str:
     """The automatic backups' own passphrase: env, else the next stdin line, else a prompt."""
-    return _asked(args, BACKUP_PASSPHRASE_ENV, "backup passphrase", True)
+    return _asked(args, BACKUP_PASSPHRASE_ENV, N_("backup passphrase"), True)

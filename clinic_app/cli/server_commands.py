@@ -14,13 +14,13 @@ from typing import Any
 from clinic_app.cli import secrets
 from clinic_app.cli.output import print_json, print_table
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 SERVER_ENV = "CLINIC_APP_SERVER"
 USER_ENV = "CLINIC_APP_USER"
 PASSWORD_ENV = "CLINIC_APP_PASSWORD"
 ROLES = "admin|attorney|paralegal|volunteer"
-CONNECT_HELP = (
+CONNECT_HELP = N_(
     "Connects with --url (else $CLINIC_APP_SERVER) as the account it names (else "
     "$CLINIC_APP_USER); that account's password comes from $CLINIC_APP_PASSWORD, else the first "
     "line of --password-stdin, else a prompt."
@@ -31,9 +31,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "server",
         parents=[common],
-        help="make, run and administer the clinic server (PostgreSQL)",
-        description="The clinic server: one PostgreSQL that every laptop of the clinic connects "
-        "to over TLS, each person with their own account. See docs/server.md.",
+        help=_("make, run and administer the clinic server (PostgreSQL)"),
+        description=_(
+            "The clinic server: one PostgreSQL that every laptop of the clinic connects "
+            "to over TLS, each person with their own account. See docs/server.md."
+        ),
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     stdin_flag = not _has_option(common, "--password-stdin")
@@ -41,67 +43,78 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q = actions.add_parser(
         "create",
         parents=[common],
-        help="make a new clinic server on this machine and start it",
-        description="Runs initdb in DATADIR with the installed PostgreSQL (15 or newer), makes a "
-        "clinic CA and server certificate, requires TLS and SCRAM passwords, starts the server, "
-        "installs the schema, roles and row-level security, and adds the first admin account. "
-        "Run as root, the server runs as the 'postgres' account; else as yours.",
-        epilog="The admin's new password: --password-stdin, else $CLINIC_APP_PASSWORD, else a "
-        "prompt.",
+        help=_("make a new clinic server on this machine and start it"),
+        description=_(
+            "Runs initdb in DATADIR with the installed PostgreSQL (15 or newer), makes a "
+            "clinic CA and server certificate, requires TLS and SCRAM passwords, starts the server, "
+            "installs the schema, roles and row-level security, and adds the first admin account. "
+            "Run as root, the server runs as the 'postgres' account; else as yours."
+        ),
+        epilog=_(
+            "The admin's new password: --password-stdin, else $CLINIC_APP_PASSWORD, else a prompt."
+        ),
     )
     q.add_argument("datadir", type=Path, metavar="DATADIR")
-    q.add_argument("--port", type=int, default=5432, help="TCP port (default 5432)")
+    q.add_argument("--port", type=int, default=5432, help=_("TCP port (default 5432)"))
     q.add_argument(
         "--host-name",
         metavar="NAME",
         default=None,
-        help="the name laptops use to reach this machine (default: its host name)",
+        help=_("the name laptops use to reach this machine (default: its host name)"),
     )
-    q.add_argument("--db", default="clinic", help="database name (default clinic)")
+    q.add_argument("--db", default="clinic", help=_("database name (default clinic)"))
     q.add_argument(
-        "--admin", metavar="NAME", default="admin", help="first admin account (default admin)"
+        "--admin", metavar="NAME", default="admin", help=_("first admin account (default admin)")
     )
     q.add_argument(
         "--listen",
         metavar="ADDRESSES",
         default="*",
-        help="addresses to listen on (default * : every network of this machine)",
+        help=_("addresses to listen on (default * : every network of this machine)"),
     )
     _stdin_option(q, stdin_flag)
     q.set_defaults(func=cmd_create)
 
     for name, text, func in (
-        ("start", "start the clinic server in DATADIR", cmd_start),
-        ("stop", "stop it (open sessions end; every saved change stays)", cmd_stop),
-        ("status", "whether it is running, and the URL laptops use", cmd_status),
+        ("start", N_("start the clinic server in DATADIR"), cmd_start),
+        ("stop", N_("stop it (open sessions end; every saved change stays)"), cmd_stop),
+        ("status", N_("whether it is running, and the URL laptops use"), cmd_status),
     ):
-        q = actions.add_parser(name, parents=[common], help=text)
+        q = actions.add_parser(name, parents=[common], help=_(text))
         q.add_argument("datadir", type=Path, metavar="DATADIR")
         q.set_defaults(func=func)
 
     q = actions.add_parser(
         "init",
         parents=[common],
-        help="install the schema, roles and row-level security on an existing PostgreSQL",
-        description="For a PostgreSQL the clinic already runs, or a managed one: connects as an "
-        "account that owns the database and may create roles, installs everything (safe to run "
-        "again after an upgrade), and prints the pg_hba.conf lines to paste.",
-        epilog="The URL's account password: $CLINIC_APP_PASSWORD, else --password-stdin's first "
-        "line, else a prompt; with --admin, the new admin's password is the next line (or a prompt).",
+        help=_("install the schema, roles and row-level security on an existing PostgreSQL"),
+        description=_(
+            "For a PostgreSQL the clinic already runs, or a managed one: connects as an "
+            "account that owns the database and may create roles, installs everything (safe to run "
+            "again after an upgrade), and prints the pg_hba.conf lines to paste."
+        ),
+        epilog=_(
+            "The URL's account password: $CLINIC_APP_PASSWORD, else --password-stdin's first "
+            "line, else a prompt; with --admin, the new admin's password is the next line (or a prompt)."
+        ),
     )
     q.add_argument("--url", required=True, metavar="postgresql://ADMIN@HOST:PORT/DB")
-    q.add_argument("--admin", metavar="NAME", help="also add this first clinic admin account")
+    q.add_argument("--admin", metavar="NAME", help=_("also add this first clinic admin account"))
     q.add_argument(
         "--tls-dir",
         type=Path,
         metavar="DIR",
-        help="also make a clinic CA and server certificate in DIR (new or empty), for a "
-        "PostgreSQL the clinic runs itself",
+        help=_(
+            "also make a clinic CA and server certificate in DIR (new or empty), for a "
+            "PostgreSQL the clinic runs itself"
+        ),
     )
     q.add_argument(
         "--host-name",
         metavar="NAME",
-        help="with --tls-dir: the name laptops use to reach the server (default: the URL's host)",
+        help=_(
+            "with --tls-dir: the name laptops use to reach the server (default: the URL's host)"
+        ),
     )
     _stdin_option(q, stdin_flag)
     q.set_defaults(func=cmd_init)
@@ -109,18 +122,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q = actions.add_parser(
         "adduser",
         parents=[common],
-        help="add a person's account",
-        description="A login for one person in one role. " + CONNECT_HELP,
-        epilog="The new person's password: the next line of --password-stdin, else a prompt.",
+        help=_("add a person's account"),
+        description=_("A login for one person in one role. ") + _(CONNECT_HELP),
+        epilog=_("The new person's password: the next line of --password-stdin, else a prompt."),
     )
-    q.add_argument("name", metavar="NAME", help="account name, e.g. attorney1")
+    q.add_argument("name", metavar="NAME", help=_("account name, e.g. attorney1"))
     q.add_argument("--role", required=True, metavar=ROLES)
-    q.add_argument("--full-name", default="", metavar="TEXT", help="name on the staff list")
+    q.add_argument("--full-name", default="", metavar="TEXT", help=_("name on the staff list"))
     _connect_options(q, stdin_flag)
     q.set_defaults(func=cmd_adduser)
 
     q = actions.add_parser(
-        "users", parents=[common], help="list the accounts", description=CONNECT_HELP
+        "users", parents=[common], help=_("list the accounts"), description=_(CONNECT_HELP)
     )
     q.add_argument("--json", action="store_true")
     _connect_options(q, stdin_flag)
@@ -129,8 +142,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q = actions.add_parser(
         "disable",
         parents=[common],
-        help="stop an account from logging in (its records and history stay)",
-        description=CONNECT_HELP,
+        help=_("stop an account from logging in (its records and history stay)"),
+        description=_(CONNECT_HELP),
     )
     q.add_argument("name", metavar="NAME")
     _connect_options(q, stdin_flag)
@@ -150,7 +163,7 @@ def _stdin_option(parser: argparse.ArgumentParser, add: bool) -> None:
         parser.add_argument(
             "--password-stdin",
             action="store_true",
-            help="read the password(s) from standard input, one per line",
+            help=_("read the password(s) from standard input, one per line"),
         )
 
 
@@ -159,8 +172,10 @@ def _connect_options(parser: argparse.ArgumentParser, stdin_flag: bool) -> None:
         "--url",
         metavar="URL",
         default=None,
-        help="the clinic server, postgresql://NAME@HOST:PORT/DB?sslrootcert=clinic-ca.crt "
-        "(else $CLINIC_APP_SERVER)",
+        help=_(
+            "the clinic server, postgresql://NAME@HOST:PORT/DB?sslrootcert=clinic-ca.crt "
+            "(else $CLINIC_APP_SERVER)"
+        ),
     )
     _stdin_option(parser, stdin_flag)
 

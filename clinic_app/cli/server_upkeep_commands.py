@@ -18,49 +18,58 @@ def register(
     q = actions.add_parser(
         "passwd",
         parents=[common],
-        help="change your own password, or (an admin) reset another person's",
-        description="Changes the password of the account you connect as, or with NAME (an admin "
-        "only) resets that person's, and wraps the clinic file key anew for the new password in "
-        "the same transaction, so the person still opens evidence files and drafts. "
-        + base.CONNECT_HELP,
-        epilog="The new password: the next line of --password-stdin, else asked twice.",
+        help=_("change your own password, or (an admin) reset another person's"),
+        description=_(
+            "Changes the password of the account you connect as, or with NAME (an admin "
+            "only) resets that person's, and wraps the clinic file key anew for the new password "
+            "in the same transaction, so the person still opens evidence files and drafts. "
+        )
+        + _(base.CONNECT_HELP),
+        epilog=_("The new password: the next line of --password-stdin, else asked twice."),
     )
-    q.add_argument("name", metavar="NAME", nargs="?", help="the account to reset (admins only)")
+    q.add_argument("name", metavar="NAME", nargs="?", help=_("the account to reset (admins only)"))
     base._connect_options(q, stdin_flag)
     q.set_defaults(func=cmd_passwd)
 
     q = actions.add_parser(
         "renew-cert",
         parents=[common],
-        help="issue a new server certificate from the clinic CA (laptops keep working)",
-        description="Signs a new certificate and key for the server in DATADIR with the clinic CA "
-        "made by 'server create' (the same CA, so laptops need nothing new), keeping the names of "
-        "the current certificate, and makes a running server use it at once.",
+        help=_("issue a new server certificate from the clinic CA (laptops keep working)"),
+        description=_(
+            "Signs a new certificate and key for the server in DATADIR with the clinic CA "
+            "made by 'server create' (the same CA, so laptops need nothing new), keeping the names of "
+            "the current certificate, and makes a running server use it at once."
+        ),
     )
     q.add_argument("datadir", type=Path, metavar="DATADIR")
     q.add_argument(
         "--host-name",
         metavar="NAME",
         default=None,
-        help="a new name laptops use to reach this machine (default: the current certificate's)",
+        help=_("a new name laptops use to reach this machine (default: the current certificate's)"),
     )
     q.set_defaults(func=cmd_renew_cert)
 
     q = actions.add_parser(
         "import-vault",
         parents=[common],
-        help="move a single-laptop vault (records, files, audit history) onto the server",
-        description="Copies every record of the vault in DIR onto the clinic server, keeping its "
-        "numbers; its evidence files, kept drafts and templates are re-sealed on this computer "
-        "under the clinic file key before they are sent; its settings and deadline rules go with "
-        "it, and its audit log is kept read-only beside the server's (with one event by you "
-        "naming the vault and the counts). All or nothing, in one transaction, by a clinic "
-        "admin, onto a server that holds no records yet. " + base.CONNECT_HELP,
-        epilog="The vault's passphrase: $CLINIC_APP_PASSPHRASE, else the next line of "
-        "--passphrase-stdin (after the admin's password when both come from standard input), "
-        "else a prompt.",
+        help=_("move a single-laptop vault (records, files, audit history) onto the server"),
+        description=_(
+            "Copies every record of the vault in DIR onto the clinic server, keeping its "
+            "numbers; its evidence files, kept drafts and templates are re-sealed on this computer "
+            "under the clinic file key before they are sent; its settings and deadline rules go "
+            "with it, and its audit log is kept read-only beside the server's (with one event by "
+            "you naming the vault and the counts). All or nothing, in one transaction, by a clinic "
+            "admin, onto a server that holds no records yet. "
+        )
+        + _(base.CONNECT_HELP),
+        epilog=_(
+            "The vault's passphrase: $CLINIC_APP_PASSPHRASE, else the next line of "
+            "--passphrase-stdin (after the admin's password when both come from standard input), "
+            "else a prompt."
+        ),
     )
-    q.add_argument("dir", type=Path, metavar="DIR", help="the vault folder")
+    q.add_argument("dir", type=Path, metavar="DIR", help=_("the vault folder"))
     base._connect_options(q, stdin_flag)
     q.set_defaults(func=cmd_import_vault)
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 from clinic_app.cli import context, secrets
 from clinic_app.cli.usage import UsageError, expand_shorthand
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.store.base import Store
 
-SHELL_HELP = (
+SHELL_HELP = N_(
     "Unlocks the vault once, then runs commands one per line, written as on the command line "
     "without 'clinic-app' ('#' starts a comment; 'exit' or the end of input ends the shell). "
     "Commands come from standard input (a script: clinic-app shell < commands.txt) or, at a "
@@ -32,13 +32,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "shell",
         parents=[common],
-        help="unlock once, then run many commands (one per line)",
-        description=SHELL_HELP,
+        help=_("unlock once, then run many commands (one per line)"),
+        description=_(SHELL_HELP),
     )
     p.add_argument(
         "--keep-going",
         action="store_true",
-        help="in a script, run every line even after one fails (then exit 1)",
+        help=_("in a script, run every line even after one fails (then exit 1)"),
     )
     p.set_defaults(func=cmd_shell)
 

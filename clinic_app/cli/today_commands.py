@@ -10,12 +10,12 @@ from clinic_app.cli import context
 from clinic_app.cli.output import print_json
 from clinic_app.domain import vocab
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import backup_status, deadlines, rule_status
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.validation_dates import parse_cli_date
 
-TODAY_HELP = (
+TODAY_HELP = N_(
     "What needs doing, most serious first: terminated grants, work permits at their hard stop, "
     "due today, RFEs and biometrics, other overdue items (most recent first), this week, the "
     "next 30 and 90 days, then stale items on closed matters. Items that repeat one fact for "
@@ -27,19 +27,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "today",
         parents=[common],
-        help="the action queue, most serious first",
-        description=TODAY_HELP,
+        help=_("the action queue, most serious first"),
+        description=_(TODAY_HELP),
     )
     p.add_argument(
-        "--today", metavar="YYYY-MM-DD", help="the date to compute against (default: today)"
+        "--today", metavar="YYYY-MM-DD", help=_("the date to compute against (default: today)")
     )
-    p.add_argument("--assignee", metavar="NAME", help="only this staff member's items")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N rows per tier (default: all)")
+    p.add_argument("--assignee", metavar="NAME", help=_("only this staff member's items"))
+    p.add_argument(
+        "--limit", type=int, metavar="N", help=_("at most N rows per tier (default: all)")
+    )
     p.add_argument(
         "--stale-after",
         type=int,
         metavar="DAYS",
-        help="set the clinic's horizon for 'Stale — review or close' (default 365 days), then list",
+        help=_(
+            "set the clinic's horizon for 'Stale — review or close' (default 365 days), then list"
+        ),
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_today)

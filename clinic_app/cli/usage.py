@@ -60,6 +60,27 @@ _ARGPARSE = (
 )  # fmt: skip
 
 
+# The words argparse frames every --help with. Its own gettext domain has no Spanish, so these
+# few go through our catalog; its error sentences stay English here, for Parser.error to match.
+_HELP_WORDS = frozenset(
+    {
+        N_("usage: "),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+    }
+)
+
+
+def _argparse_gettext(message: str) -> str:
+    return _(message) if message in _HELP_WORDS else message
+
+
+# argparse looks its `_` up when it builds a parser or writes a help screen: the language set
+# by then (main() sets it from --lang before building the parsers) is the one shown.
+setattr(argparse, "_", _argparse_gettext)  # noqa: B010
+
+
 def _argparse_sentence(message: str) -> str:
     for pattern, sentence in _ARGPARSE:
         found = pattern.fullmatch(message)
@@ -130,13 +151,20 @@ def flags_for(fields: Mapping[str, str]) -> Iterator[None]:
         raise UserError(_("{flag}: {problem}").format(flag=flag, problem=exc.problem)) from exc
 
 
+# --if-version's help, per kind of record (a sentence each: the record's word differs in gender).
+_IF_VERSION_HELP = {
+    "client": N_(
+        'save only if the client is still at this version (its "version" in --json); '
+        "otherwise exit 1 and change nothing"
+    ),
+    "matter": N_(
+        'save only if the matter is still at this version (its "version" in --json); '
+        "otherwise exit 1 and change nothing"
+    ),
+}
+
+
 def if_version_flag(parser: argparse.ArgumentParser, kind: str) -> None:
     """--if-version: a script that read a record (its "version" in --json) saves only if no one
     changed it since; without it the edit reads and writes in one transaction."""
-    parser.add_argument(
-        "--if-version",
-        type=int,
-        metavar="N",
-        help=f'save only if the {kind} is still at this version (its "version" in --json); '
-        "otherwise exit 1 and change nothing",
-    )
+    parser.add_argument("--if-version", type=int, metavar="N", help=_(_IF_VERSION_HELP[kind]))

@@ -9,73 +9,81 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
 from clinic_app.errors import DamagedError, UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import backup, check, clients, demo, vault_ops
 from clinic_app.store.base import VAULT, Store
 from clinic_app.validation_dates import parse_cli_date
 
-RECOVERY_NOTICE = """\
+RECOVERY_NOTICE = N_(
+    """\
 Recovery code (shown once, never stored; print it or write it down and keep it locked away):
 
     {code}
 
 With it, 'clinic-app recover' sets a new passphrase if the passphrase is forgotten.
 Without the passphrase or this code, nobody can open the vault: not you, not us."""
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("init", parents=[common], help="create a new, empty vault")
+    p = sub.add_parser("init", parents=[common], help=_("create a new, empty vault"))
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("demo", parents=[common], help="create (if needed) and fill a demo vault")
+    p = sub.add_parser("demo", parents=[common], help=_("create (if needed) and fill a demo vault"))
     p.add_argument(
-        "--clients", type=int, default=200, help="how many invented workers (default 200)"
+        "--clients", type=int, default=200, help=_("how many invented workers (default 200)")
     )
     p.add_argument(
-        "--seed", type=int, default=1, help="the same seed gives the same vault (default 1)"
+        "--seed", type=int, default=1, help=_("the same seed gives the same vault (default 1)")
     )
-    p.add_argument("--today", help="date the demo is built around (YYYY-MM-DD; default: today)")
+    p.add_argument("--today", help=_("date the demo is built around (YYYY-MM-DD; default: today)"))
     p.add_argument(
-        "--screenshot", metavar="DIR", help="then render the app's screens to PNG files in DIR"
+        "--screenshot", metavar="DIR", help=_("then render the app's screens to PNG files in DIR")
     )
-    p.add_argument("--size", metavar="WxH", help="window size for --screenshot (default 1366x768)")
+    p.add_argument(
+        "--size", metavar="WxH", help=_("window size for --screenshot (default 1366x768)")
+    )
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("passwd", parents=[common], help="change the vault passphrase")
+    p = sub.add_parser("passwd", parents=[common], help=_("change the vault passphrase"))
     p.add_argument(
         "--rotate-key",
         action="store_true",
-        help="also replace the vault's key: the database and every stored file are encrypted "
-        "again, a new recovery code is shown, and earlier copies of the key slots (old "
-        "passphrases and recovery codes) stop working; use it after a suspected leak",
+        help=_(
+            "also replace the vault's key: the database and every stored file are encrypted "
+            "again, a new recovery code is shown, and earlier copies of the key slots (old "
+            "passphrases and recovery codes) stop working; use it after a suspected leak"
+        ),
     )
     p.set_defaults(func=cmd_passwd)
 
     p = sub.add_parser(
-        "recover", parents=[common], help="set a new passphrase with the recovery code"
+        "recover", parents=[common], help=_("set a new passphrase with the recovery code")
     )
     p.set_defaults(func=cmd_recover)
 
-    p = sub.add_parser("backup", parents=[common], help="write one encrypted backup file")
+    p = sub.add_parser("backup", parents=[common], help=_("write one encrypted backup file"))
     p.add_argument("file", type=Path)
     p.add_argument(
         "--backup-passphrase-stdin",
         action="store_true",
-        help="protect the backup with its own passphrase, read from standard input",
+        help=_("protect the backup with its own passphrase, read from standard input"),
     )
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", parents=[common], help="restore a backup into a new vault folder")
+    p = sub.add_parser(
+        "restore", parents=[common], help=_("restore a backup into a new vault folder")
+    )
     p.add_argument("file", type=Path)
     p.add_argument(
         "--backup-passphrase-stdin",
         action="store_true",
-        help="the backup has its own passphrase: read it from standard input",
+        help=_("the backup has its own passphrase: read it from standard input"),
     )
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
-        "check", parents=[common], help="check database, key slots, file store and audit log"
+        "check", parents=[common], help=_("check database, key slots, file store and audit log")
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
@@ -91,8 +99,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = secrets.vault_passphrase(args, confirm=True)
     vault, code = vault_ops.create_vault(folder, passphrase=passphrase, actor=context.actor(args))
     vault.close()
-    print(f"Created an encrypted vault in {folder}.")
-    print(RECOVERY_NOTICE.format(code=code))
+    print(_("Created an encrypted vault in {folder}.").format(folder=folder))
+    print(_(RECOVERY_NOTICE).format(code=code))
     return 0
 
 
@@ -149,7 +157,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
     )
     if code:
-        print(RECOVERY_NOTICE.format(code=code))
+        print(_(RECOVERY_NOTICE).format(code=code))
     if args.screenshot:
         from clinic_app.cli.gui import take_screenshots
 
@@ -170,21 +178,24 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         new = secrets.new_passphrase(args)
         if not args.rotate_key:
             vault_ops.change_passphrase(vault, new_passphrase=new)
-            print("Passphrase changed. The recovery code still works.")
+            print(_("Passphrase changed. The recovery code still works."))
             return 0
         count, size = vault_ops.rotation_size(vault)
         print(
-            f"Encrypting the database and {count} stored file(s) ({size / 1e6:.1f} MB) again "
-            "under a new key; do not stop the program.",
+            _(
+                "Encrypting the database and {count} stored file(s) ({mb:.1f} MB) again under a new key; do not stop the program."
+            ).format(count=count, mb=size / 1e6),
             file=sys.stderr,
         )
         code = vault_ops.rotate_key(vault, new_passphrase=new)
     print(
-        "Passphrase changed and the vault's key replaced: earlier copies of the key slots, the "
-        "old passphrase and the old recovery code no longer open it. Backups made before still "
-        "restore with the passphrase they were made with."
+        _(
+            "Passphrase changed and the vault's key replaced: earlier copies of the key slots, the "
+            "old passphrase and the old recovery code no longer open it. Backups made before still "
+            "restore with the passphrase they were made with."
+        )
     )
-    print(RECOVERY_NOTICE.format(code=code))
+    print(_(RECOVERY_NOTICE).format(code=code))
     return 0
 
 
@@ -206,7 +217,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
         actor=context.actor(args),
     )
     vault.close()
-    print("New passphrase set. The recovery code still works; keep it safe.")
+    print(_("New passphrase set. The recovery code still works; keep it safe."))
     return 0
 
 
@@ -220,8 +231,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         size = backup.backup_vault(
             vault, out=args.file, backup_passphrase=own, vault_passphrase=passphrase
         )
-    protected = "its own passphrase" if own is not None else "the vault passphrase"
-    print(f"Backup written to {args.file} ({size:,} bytes, encrypted; protected by {protected}).")
+    protected = _("its own passphrase") if own is not None else _("the vault passphrase")
+    print(
+        _("Backup written to {file} ({size:,} bytes, encrypted; protected by {protected}).").format(
+            file=args.file, size=size, protected=protected
+        )
+    )
     return 0
 
 
@@ -247,7 +262,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backup_passphrase=backup_secret,
         vault_passphrase=vault_secret,
     )
-    print(f"Restored the backup into {target}; it passed its integrity check.")
+    print(
+        _("Restored the backup into {target}; it passed its integrity check.").format(target=target)
+    )
     return 0
 
 
@@ -325,4 +342,4 @@ def _report_check(
             ).format(files=files)
         )
     for note in notes:
-        print(f"Note: {note}.")
+        print(_("Note: {note}.").format(note=note))

@@ -22,7 +22,7 @@ from clinic_app.documents.models import GeneratedDocument
 from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, current_language, ngettext
+from clinic_app.i18n import N_, _, current_language, ngettext
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
@@ -31,7 +31,7 @@ from clinic_app.vault import audit
 from clinic_app.vault.vault import DRAFTS_SETTING
 
 Progress = Callable[[int, int], None]
-PLAIN_FILES_NOTICE = (
+PLAIN_FILES_NOTICE = N_(
     "Generated drafts are plain .docx files (Word must open them): they are not encrypted, so "
     "anyone who can open this folder can read them. Delete them when done, or keep copies in "
     "the vault instead with --keep-in-vault."
