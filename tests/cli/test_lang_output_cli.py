@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import CliTarget, assert_ok, make_env, new_cli_target, run_cli
+from tests.cli.conftest import CliTarget, assert_ok, make_env, new_target, run_cli
 from tests.conftest import SAMPLE_CSV
 
 TODAY = "2026-01-15"
@@ -19,7 +19,7 @@ def store(
     cli_store_kind: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CliTarget]:
     """An empty store of this module's own, filled by the test that imports into it."""
-    with new_cli_target(cli_store_kind, request, tmp_path_factory, fast=True) as target:
+    with new_target(cli_store_kind, tmp_path_factory.mktemp("lang-es"), request) as target:
         yield target
 
 
