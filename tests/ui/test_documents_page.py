@@ -71,7 +71,7 @@ def test_a_refused_matter_shows_why_then_render_anyway_makes_it(
     assert page.anyway_button.isVisible()
     assert not (tmp_path / "drafts").exists() or not list((tmp_path / "drafts").iterdir())
     qtbot.mouseClick(page.anyway_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "1 written" in page.message.text(), timeout=60000)
+    qtbot.waitUntil(lambda: "1 draft written" in page.message.text(), timeout=60000)
     assert "made anyway although the grant was terminated" in _results(page)[0]
     assert len(list((tmp_path / "drafts").glob("*.docx"))) == 1
     assert not page.anyway_button.isVisible()
@@ -91,7 +91,7 @@ def test_batch_choices_on_the_screen(
     qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
     rows = _results(page)
-    assert page.message.text().startswith("1 written, 0 not written"), rows
+    assert page.message.text().startswith("1 draft written. Double-click"), rows
     assert rows[0] == "✓ Ñancupil_Bernardo_follow-up_2027-03-01_en.docx"
     assert any("left out: the grant is ended (--grant-state)" in row for row in rows)
     assert any("left out: one per client" in row for row in rows)

@@ -178,7 +178,7 @@ def test_a_whole_desktop_session_leaves_no_plaintext(  # type: ignore[no-untyped
     # Render anyway, which a person clicks after reading the reason.
     qtbot.waitUntil(docs.anyway_button.isVisible, timeout=60000)
     qtbot.mouseClick(docs.anyway_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "1 written" in docs.message.text(), timeout=60000)
+    qtbot.waitUntil(lambda: "1 draft written" in docs.message.text(), timeout=60000)
 
     # Export the deadline calendar the recommended way (it syncs to the cloud).
     calendar = tmp_path / "calendar.ics"

@@ -197,7 +197,7 @@ def test_render_a_declaration_from_the_documents_screen(
         assert "already decided" in page.results.item(0).text()
         page.message.clear()
         qtbot.mouseClick(page.anyway_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "1 written" in page.message.text(), timeout=60000)
+        qtbot.waitUntil(lambda: "1 draft written" in page.message.text(), timeout=60000)
     written = sorted((tmp_path / "drafts").glob("*.docx"))
     assert len(written) == 1
     record = matters.get_matter(window.vault, matter_id=matter_id)

@@ -366,10 +366,13 @@ class DocumentsPage(Page):
         for left in report.left_out:
             self.results.addItem(QListWidgetItem(f"– {left.worker}: {left.reason}"))
         refused = [d for d in report.documents if d.refused]
-        text = _(
-            "{ok} written, {bad} not written. Double-click a file to open it in your word "
-            "processor."
-        ).format(ok=len(report.written), bad=len(report.failed))
+        ok, bad = len(report.written), len(report.failed)
+        made = ngettext("{n} draft written", "{n} drafts written", ok).format(n=ok)
+        if bad:
+            made = _("{written}, {n} not written").format(written=made, n=bad)
+        text = _("{made}. Double-click a draft to open it in your word processor.").format(
+            made=made
+        )
         if refused:
             text = (
                 _(
