@@ -139,8 +139,11 @@ class BackupDialog(_PassphraseJobDialog):
             self._done,
         )
 
-    def _done(self, size: object) -> None:
-        self._finished(_("Backup written ({size:,} bytes, encrypted).").format(size=size))
+    def _done(self, size: int) -> None:
+        # Imported here: the settings page's module loads Babel's date tables.
+        from ui.pages.settings_backups import shown_size
+
+        self._finished(_("Backup written ({size}, encrypted).").format(size=shown_size(size)))
 
 
 class RestoreDialog(_PassphraseJobDialog):

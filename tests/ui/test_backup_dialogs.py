@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,7 +41,10 @@ def test_back_up_with_its_own_passphrase_then_restore(  # type: ignore[no-untype
     qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
     assert not dialog.start.isEnabled()
     qtbot.waitUntil(dialog.start.isEnabled, timeout=30000)
-    assert dialog.message.text().startswith("Backup written ("), dialog.message.text()
+    # Its size as a person reads it, not a count of bytes.
+    assert re.fullmatch(
+        r"Backup written \(\d+(\.\d)? (MB|KB), encrypted\)\.", dialog.message.text()
+    ), dialog.message.text()
     assert out.is_file() and dialog.progress.value() == dialog.progress.maximum()
     assert not dialog.progress.isVisible()  # done: the message says so
 

@@ -60,9 +60,13 @@ DRILL_LABELS = [
 CHECK_LABELS = {"ok": N_("verified"), "unverified": N_("not yet verified")}
 
 
-def _size(size: int) -> str:
+def shown_size(size: int) -> str:
+    """A file's size as a person reads it, in the screen's language ("12.3 MB", "12,3 MB")."""
+    from babel.numbers import format_decimal
+
     if size >= 1_000_000:
-        return _("{n} MB").format(n=f"{size / 1_000_000:.1f}")
+        n = format_decimal(size / 1_000_000, format="#,##0.0", locale=current_language())
+        return _("{n} MB").format(n=n)
     return _("{n} KB").format(n=max(1, size // 1000))
 
 
@@ -248,7 +252,7 @@ class BackupsTab(QWidget):
                 if copy.verified in CHECK_LABELS
                 else ("⚠ " + _("failed: {why}").format(why=copy.problem))
             )
-            for column, text in enumerate((label, _when(copy.made), _size(copy.size), check)):
+            for column, text in enumerate((label, _when(copy.made), shown_size(copy.size), check)):
                 self.copies.setItem(row, column, QTableWidgetItem(text))
         self.copies.resizeColumnsToContents()
 
