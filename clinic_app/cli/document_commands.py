@@ -10,7 +10,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json, print_table, word
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _, ngettext
+from clinic_app.i18n import N_, _, current_language, ngettext
 from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
@@ -536,6 +536,21 @@ def cmd_render(args: argparse.Namespace) -> int:
 # -- checklist and sign-off ---------------------------------------------------------------------
 
 
+# A packet item's status as a word; English keeps the code that --set takes.
+CHECKLIST_STATUS = {
+    "missing": N_("Missing"),
+    "received": N_("Received"),
+    "needs_translation": N_("Needs translation"),
+    "not_applicable": N_("Not applicable"),
+}
+
+
+def _checklist_status(status: str) -> str:
+    if current_language() == "en" or status not in CHECKLIST_STATUS:
+        return status.replace("_", " ")
+    return _(CHECKLIST_STATUS[status])
+
+
 def _print_checklist(record: ChecklistRecord) -> None:
     print(
         _("Matter {matter_id}: {kind} request, {program}").format(
@@ -549,9 +564,9 @@ def _print_checklist(record: ChecklistRecord) -> None:
         [
             (
                 item.key,
-                item.status.replace("_", " "),
+                _checklist_status(item.status),
                 _("yes") if item.required else _("no"),
-                item.title,
+                item.title if current_language() == "en" else item.label or item.title,
             )
             for item in record.items
         ],

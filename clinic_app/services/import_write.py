@@ -15,6 +15,7 @@ from clinic_app.deadlines.facts import chunks
 from clinic_app.domain.models import AgencyLetter, Client, Employer, Grant, Matter, Note, Worksite
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import DEFAULT_PROGRAM
+from clinic_app.i18n import N_, _
 from clinic_app.services import clients as client_service
 from clinic_app.services import employers as employer_service
 from clinic_app.services import letters as letter_service
@@ -158,15 +159,17 @@ class Writer:
         added to `new`, to be written with its chunk."""
         c = row.client
         existing = self.by_a_number.get(c["a_number"]) if c["a_number"] else None
-        how = "A-number"
+        how = N_("A-number")
         if existing is None and c["date_of_birth"]:
             key = (fold(c["first_name"]), fold(c["last_name"]), c["date_of_birth"])
             existing = self.by_name_dob.get(key)
-            how = "name and date of birth"
+            how = N_("name and date of birth")
         if existing is not None:
             if existing.id is not None:
                 self.report.matches.append(
-                    f"row {row.row}: matches client {existing.id} (same {how}); no new client was created"
+                    _(
+                        "row {row}: matches client {id} (same {how}); no new client was created"
+                    ).format(row=row.row, id=existing.id, how=_(how))
                 )
             return existing
         # The parser validated and normalized these fields as the client editor does.
@@ -277,16 +280,23 @@ class Writer:
             self.notes.add((client_id, row.notes))
         if row.receipt and row.receipt in self.receipts:
             found = self.receipts[row.receipt]
+            where = (
+                _(" (matter {id})").format(id=found.id)
+                if found.id is not None
+                else _(" (an earlier row)")
+            )
             self.report.matches.append(
-                f"row {row.row}: matter with receipt {row.receipt} already exists"
-                + (f" (matter {found.id})" if found.id is not None else " (an earlier row)")
-                + "; not added again"
+                _(
+                    "row {row}: matter with receipt {receipt} already exists{where}; not added again"
+                ).format(row=row.row, receipt=row.receipt, where=where)
             )
             return None
         same = (client_id, row.kind, row.filed, fold(row.employer))
         if not row.receipt and same in self.unreceipted:
             self.report.matches.append(
-                f"row {row.row}: client {client_id} already has this {row.kind} matter; not added again"
+                _(
+                    "row {row}: client {client_id} already has this {kind} matter; not added again"
+                ).format(row=row.row, client_id=client_id, kind=row.kind)
             )
             return None
         employer_id = self.employer(row.employer)
