@@ -46,27 +46,37 @@ def _open(matter: MatterFacts) -> bool:
     return matter.status != "closed" and matter.decision is None
 
 
+@dataclass(frozen=True)
+class Left:
+    """A matter a batch's choices left out: the reason in the command line's words (it names
+    the flag), and which choice it was with the matter's own value, for a desktop's words."""
+
+    matter: MatterFacts
+    reason: str
+    choice: str = ""  # kind | stage | grant_state | one_per_client
+    value: str = ""  # the matter's kind, stage or grant state (an id)
+
+
 def choose(
     matters: Sequence[MatterFacts], chosen: MatterFilter, today: date
-) -> tuple[list[MatterFacts], list[tuple[MatterFacts, str]]]:
+) -> tuple[list[MatterFacts], list[Left]]:
     """The matters kept (in order), and each one left out with the reason, in the flag's words."""
     kept: list[MatterFacts] = []
-    left: list[tuple[MatterFacts, str]] = []
+    left: list[Left] = []
     for matter in matters:
         state = grant_state(matter.deferred_action, today, chosen.within)
         if chosen.kinds and matter.kind not in chosen.kinds:
-            left.append((matter, _("left out: a {kind} request (--kind)").format(kind=matter.kind)))
+            reason = _("left out: a {kind} request (--kind)").format(kind=matter.kind)
+            left.append(Left(matter, reason, "kind", matter.kind))
         elif chosen.stages and matter.status not in chosen.stages:
             stage = matter.status.replace("_", " ")
-            left.append(
-                (matter, _("left out: at the stage '{stage}' (--stage)").format(stage=stage))
-            )
+            reason = _("left out: at the stage '{stage}' (--stage)").format(stage=stage)
+            left.append(Left(matter, reason, "stage", matter.status))
         elif chosen.grant_states and not any(
             accepts_state(state, (wanted,)) for wanted in chosen.grant_states
         ):
-            left.append(
-                (matter, _("left out: the grant is {state} (--grant-state)").format(state=state))
-            )
+            reason = _("left out: the grant is {state} (--grant-state)").format(state=state)
+            left.append(Left(matter, reason, "grant_state", state))
         else:
             kept.append(matter)
     if chosen.one_per_client:
@@ -79,13 +89,9 @@ def choose(
         for matter in kept:
             chosen_one = best[matter.client.id]
             if chosen_one is not matter:
-                left.append(
-                    (
-                        matter,
-                        _("left out: one per client, matter {id} made instead").format(
-                            id=chosen_one.id
-                        ),
-                    )
+                reason = _("left out: one per client, matter {id} made instead").format(
+                    id=chosen_one.id
                 )
+                left.append(Left(matter, reason, "one_per_client", str(chosen_one.id)))
         kept = [m for m in kept if best[m.client.id] is m]
     return kept, left

@@ -93,8 +93,10 @@ def test_batch_choices_on_the_screen(
     rows = _results(page)
     assert page.message.text().startswith("1 draft written. Double-click"), rows
     assert rows[0] == "✓ Ñancupil_Bernardo_follow-up_2027-03-01_en.docx"
-    assert any("left out: the grant is ended (--grant-state)" in row for row in rows)
+    # In the screen's words (the choice under Only), never the command line's flag.
+    assert any("left out: its grant (ended) is not one chosen under Only" in row for row in rows)
     assert any("left out: one per client" in row for row in rows)
+    assert not any("--" in row for row in rows), rows
 
 
 def test_missing_clinic_details_open_settings_at_the_first(

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import N_, _, ngettext
 from clinic_app.services import documents, letters, matters
 from clinic_app.services.changes import LETTER, MATTER
-from clinic_app.services.documents import MatterFilter, RenderReport
+from clinic_app.services.documents import LeftOut, MatterFilter, RenderReport
 from clinic_app.services.records import MatterRecord
 from ui.background import Background, Job
 from ui.bus import ChangeBus
@@ -50,6 +50,31 @@ def matter_label(m: MatterRecord) -> str:
     """A matter as the list to pick from names it: "Rosa Flores · Renewal · Receipt (#12)"."""
     kind, stage = _(KIND_LABELS.get(m.kind, m.kind)), _(STATUS_LABELS.get(m.status, m.status))
     return f"{m.client_name} · {kind} · {stage} (#{m.id})"
+
+
+# A matter's grant as the batch saw it (left out for it), in words.
+GRANT_STATE_WORDS = {
+    "live": N_("live"),
+    "ending": N_("ending soon"),
+    "ended": N_("ended"),
+    "terminated": N_("terminated"),
+    "none": N_("none on file"),
+}
+
+
+def left_out_reason(left: LeftOut) -> str:
+    """Why a batch left a matter out, in this screen's words: the choice under Only, never the
+    command line's flag, and labels, never ids."""
+    if left.choice == "kind":
+        kind = _(KIND_LABELS.get(left.value, left.value))
+        return _("left out: its kind ({kind}) is not one chosen under Only").format(kind=kind)
+    if left.choice == "stage":
+        stage = _(STATUS_LABELS.get(left.value, left.value))
+        return _("left out: its stage ({stage}) is not one chosen under Only").format(stage=stage)
+    if left.choice == "grant_state":
+        state = _(GRANT_STATE_WORDS.get(left.value, left.value))
+        return _("left out: its grant ({state}) is not one chosen under Only").format(state=state)
+    return left.reason
 
 
 class DocumentsPage(Page):
@@ -364,7 +389,7 @@ class DocumentsPage(Page):
                 )
             self.results.addItem(item)
         for left in report.left_out:
-            self.results.addItem(QListWidgetItem(f"– {left.worker}: {left.reason}"))
+            self.results.addItem(QListWidgetItem(f"– {left.worker}: {left_out_reason(left)}"))
         refused = [d for d in report.documents if d.refused]
         ok, bad = len(report.written), len(report.failed)
         made = ngettext("{n} draft written", "{n} drafts written", ok).format(n=ok)

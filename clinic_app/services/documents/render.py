@@ -71,7 +71,9 @@ class LeftOut:
     client_id: int
     matter_id: int
     kind: str
-    reason: str
+    reason: str  # the command line's words, naming the flag
+    choice: str = ""  # which choice left it out: kind | stage | grant_state | one_per_client
+    value: str = ""  # the matter's kind, stage or grant state it was left out for (an id)
 
 
 @dataclass(frozen=True)
@@ -364,7 +366,16 @@ def render_documents(
         chosen, left = selection.choose([facts[i] for i in ids], choose, today)
         ids = [m.id for m in chosen]
         left_out = [
-            LeftOut(m.client.full_name, m.client.id, m.id, m.kind, reason) for m, reason in left
+            LeftOut(
+                o.matter.client.full_name,
+                o.matter.client.id,
+                o.matter.id,
+                o.matter.kind,
+                o.reason,
+                o.choice,
+                o.value,
+            )
+            for o in left
         ]
 
     planned: list[_Planned] = []
