@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from bench import load_setup
 from bench.server_load import FAST_KDF
 from tests import pg_cluster
-from tests.ui.launch import start_screen
+from tests.ui.launch import opened_window, start_screen
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -50,9 +50,7 @@ def signed_in(qtbot: Any, tmp_path: Path, server: load_setup.LoadServer) -> tupl
     qtbot.keyClicks(panel.url, server.url)  # on this computer: no CA file needed
     qtbot.keyClicks(panel.user, load_setup.login(0))
     connect(qtbot, panel, load_setup.PASSWORD)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
-    window = launcher.controller.window
-    qtbot.addWidget(window)
+    window = opened_window(qtbot, launcher)
     window.server_link.timer.setInterval(200)
     return launcher, window
 

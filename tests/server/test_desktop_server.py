@@ -15,7 +15,7 @@ from clinic_app.store.postgres import UNREACHABLE
 from tests.cli.conftest import assert_ok, run_cli
 from tests.server.conftest import ADMIN, ADMIN_PASSWORD, PASSWORD, ClinicServer, person_env
 from tests.server.desktop_helpers import LEFT, a_last_name, connect, crashable, signed_in
-from tests.ui.launch import start_screen
+from tests.ui.launch import opened_window, start_screen
 
 __all__ = ["crashable"]  # the fixture: a server of this test's own, stopped hard below
 LOGIN = "att_desk"
@@ -66,9 +66,7 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     qtbot.keyClicks(panel.ca_file, str(ca_file))
     qtbot.keyClicks(panel.user, attorney)
     connect(qtbot, panel, PASSWORD)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=60_000)
-    window = launcher.controller.window
-    qtbot.addWidget(window)
+    window = opened_window(qtbot, launcher)
     assert not window.is_locked
     assert attorney in window.status_vault.text()
     assert _sessions(clinic_server, attorney) >= 1

@@ -11,15 +11,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from clinic_app.services import backup_plan, backup_runs, clients, vault_ops
 from tests.conftest import PASSPHRASE
 from tests.ui.clipping import clipped
+from tests.ui.launch import unlocked
 from ui.main_window import MainWindow
 
 WAIT = 30000
-
-
-def _unlock(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    qtbot.keyClicks(window.unlock.passphrase, PASSPHRASE)
-    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.is_locked, timeout=WAIT)
 
 
 def _no_dialog_open() -> bool:
@@ -41,7 +36,7 @@ def test_today_shows_the_backup_age_and_warns_after_two_missed_weeks(  # type: i
     finally:
         vault.close()
 
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     row = window.today.backup_row
     assert window.page_stack.currentWidget() is window.today
     qtbot.waitUntil(lambda: "3 days ago" in row.text(), timeout=WAIT)
@@ -56,7 +51,7 @@ def test_today_shows_the_backup_age_and_warns_after_two_missed_weeks(  # type: i
     usb.rename(tmp_path / "drawer")
     window.auto_backup.clock = window.today.backup_row.clock = lambda: now + timedelta(days=12)
 
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     # The backup due at unlock finds no USB stick: Today says so when that run ends.
     qtbot.waitUntil(lambda: "not connected" in row.text(), timeout=WAIT)
     text = row.text()
@@ -74,7 +69,7 @@ def test_settings_backups_saves_a_plan_backs_up_now_and_drills_a_restore(  # typ
 ) -> None:
     usb = tmp_path / "USB"
     usb.mkdir()
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     window.show_page(window.settings)
     tabs = window.settings.tabs
     bar = tabs.tabBar()
@@ -128,7 +123,7 @@ def test_closing_the_window_backs_up_first_then_closes(  # type: ignore[no-untyp
         backup_plan.set_plan(vault, folders=[usb], every="on-close", secret=PASSPHRASE)
     finally:
         vault.close()
-    _unlock(qtbot, window)  # no copy yet: one is made at unlock
+    unlocked(qtbot, window)  # no copy yet: one is made at unlock
     qtbot.waitUntil(lambda: "backed up to USB" in window.auto_backup.label.text(), timeout=WAIT)
     (first,) = usb.glob("*.clinicbackup")
     assert window.vault is not None

@@ -18,17 +18,12 @@ from clinic_app.services import check, clients, vault_ops
 from tests.cli.conftest import CLI, Run, assert_ok, assert_one_line_error, make_env, run_cli
 from tests.conftest import PASSPHRASE
 from tests.core.helpers import big_csv
+from tests.ui.launch import unlocked
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
 
 ROWS = 2500
 REFUSED = "is already open"
-
-
-def _unlock(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.unlock.passphrase.setText(PASSPHRASE)
-    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
 
 
 def _cli(folder: Path, home: Path, *args: str | Path) -> Run:
@@ -38,7 +33,7 @@ def _cli(folder: Path, home: Path, *args: str | Path) -> Run:
 def test_cli_is_refused_while_the_window_holds_the_vault(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, sample_vault_dir: Path, isolated_home: Path
 ) -> None:
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     run = _cli(sample_vault_dir, isolated_home, "clients")
     line = assert_one_line_error(run, (1, 3), REFUSED)
     assert run.stdout == ""
@@ -55,7 +50,7 @@ def test_cli_is_refused_while_the_window_holds_the_vault(  # type: ignore[no-unt
 def test_background_import_and_a_cli_run_at_the_same_time(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, sample_vault_dir: Path, isolated_home: Path, tmp_path: Path
 ) -> None:
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     assert window.vault is not None
     source = big_csv(tmp_path / "workers.csv", ROWS)
     other = big_csv(tmp_path / "other.csv", 50, a_offset=ROWS)
@@ -147,5 +142,5 @@ def test_window_is_refused_while_another_process_holds_the_vault(  # type: ignor
             holder.kill()
             holder.wait(timeout=30)
     # The other process let go: the same passphrase now unlocks the window.
-    _unlock(qtbot, window)
+    unlocked(qtbot, window)
     assert window.vault is not None and check.check_vault(window.vault).ok

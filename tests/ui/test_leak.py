@@ -44,6 +44,7 @@ from tests.core.helpers import (
     encodings_of,
     files_under,
 )
+from tests.ui.launch import unlocked
 from ui.app import AppController
 from ui.import_wizard import ImportWizard
 
@@ -140,9 +141,7 @@ def test_a_whole_desktop_session_leaves_no_plaintext(  # type: ignore[no-untyped
     window = controller.window
     qtbot.addWidget(window)
     window.show()
-    window.unlock.passphrase.setText(PASSPHRASE)
-    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    unlocked(qtbot, window)
     assert window.vault is not None
 
     # Import through the wizard (check, then import), as the Import… action does.

@@ -7,10 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-
 from tests.conftest import PASSPHRASE
-from tests.ui.launch import start_screen
+from tests.ui.launch import opened_window, start_screen, unlock_with
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "docxtpl", "clinic_app.services", "ui.main_window")
@@ -114,12 +112,8 @@ def test_clinic_app_without_a_command_loads_no_command_modules(tmp_path: Path) -
 def test_unlock_on_the_first_window_opens_the_main_window(qtbot, sample_vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
     launcher = start_screen(qtbot, sample_vault_dir)
     assert launcher.window is launcher.start
-    unlock = launcher.start.unlock
-    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
-    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=30_000)
-    window = launcher.controller.window  # type: ignore[union-attr]
-    qtbot.addWidget(window)
+    unlock_with(qtbot, launcher.start.unlock, PASSPHRASE)
+    window = opened_window(qtbot, launcher)
     assert window.isVisible() and not launcher.start.isVisible()
     assert not window.is_locked
     window.show_page(window.clients)
@@ -136,16 +130,12 @@ def test_a_wrong_passphrase_then_the_right_one_opens_the_main_window(  # type: i
     # right: a failed attempt keeps the unlock screen in front, and the next one uses that window.
     launcher = start_screen(qtbot, sample_vault_dir)
     unlock = launcher.start.unlock
-    qtbot.keyClicks(unlock.passphrase, "not the passphrase")
-    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
+    unlock_with(qtbot, unlock, "not the passphrase")
     qtbot.waitUntil(lambda: unlock.unlock_button.isEnabled(), timeout=30_000)
     assert unlock.message.text() != ""
     assert launcher.window is launcher.start and launcher.start.isVisible()
-    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
-    qtbot.mouseClick(unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: launcher.controller is not None, timeout=30_000)
-    window = launcher.controller.window  # type: ignore[union-attr]
-    qtbot.addWidget(window)
+    unlock_with(qtbot, unlock, PASSPHRASE)
+    window = opened_window(qtbot, launcher)
     assert window.isVisible() and not launcher.start.isVisible()
     assert window.today.isVisible() and window.today.queue is not None  # read at unlock
     assert window.status_counts.text() == window.today.queue.summary

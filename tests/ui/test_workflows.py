@@ -8,17 +8,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import clients, matters
-from tests.conftest import PASSPHRASE
 from tests.core.helpers import CLINIC_DETAILS
+from tests.ui.launch import unlocked
 from ui.client_editor import ClientEditor
 from ui.main_window import MainWindow
 from ui.notice_dialog import NoticeDialog
 
 
 def open_window(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    window.unlock.passphrase.setText(PASSPHRASE)
-    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    unlocked(qtbot, window)
     window.show_page(window.clients)  # screens read the vault when shown
 
 
