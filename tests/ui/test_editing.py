@@ -33,7 +33,10 @@ def test_correct_a_matter_its_notice_grant_and_note(qtbot, window: MainWindow) -
     panel = page.panel
     matter_id = panel.matter_id
     assert matter_id is not None
-    today = date.today()
+    # A fixed Monday, not the clock: the RFE answer is due 84 days (twelve weeks) after the
+    # notice, so from a Monday and from the Friday ten days before, neither due date lands on a
+    # weekend or holiday and moves (with date.today() the test failed on some days).
+    today = date(2026, 11, 9)
     result = matters.add_event(vault, matter_id=matter_id, kind="rfe", occurred_on=today)
     grant = matters.add_grant(
         vault,
