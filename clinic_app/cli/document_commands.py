@@ -228,14 +228,16 @@ def cmd_fields(args: argparse.Namespace) -> int:
         print_json([to_json(info) | {"items": [to_json(i) for i in info.items]} for info in infos])
         return 0
     current = ""
+    spanish = current_language() == "es"  # the fields' examples are written in en and es
     for info in infos:
         if info.scope != current:
             current = info.scope
-            print(f"\n{documents.SCOPE_TITLES[current]}")
+            print(f"\n{_(documents.SCOPE_TITLES[current])}")
         for row in (info, *info.items):
-            example = row.example.replace("\n", " / ")
-            print(f"  {row.name} ({row.kind})" + (f"  e.g. {example}" if example else ""))
-            print(f"      {row.description}")
+            example = (row.example_es if spanish else row.example).replace("\n", " / ")
+            shown = _("  e.g. {example}").format(example=example) if example else ""
+            print(f"  {row.name} ({row.kind}){shown}")
+            print(f"      {_(row.description)}")
     print(_("\nDates are written in the document's language. Full reference: docs/fields.md."))
     return 0
 

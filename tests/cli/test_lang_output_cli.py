@@ -71,6 +71,11 @@ def test_a_subcommands_help_is_spanish_flags_and_all(tmp_path: Path) -> None:
     for english in ("given names", "Environment:", "options:", "show this help"):
         assert english not in shown, english
 
+    fields = assert_ok(run_cli("--lang", "es", "fields", env=env)).stdout
+    assert "Clínica y fecha (todos los documentos)" in fields
+    assert "  today (date)  p. ej. " in fields and "El nombre de la clínica." in fields
+    assert "e.g." not in fields and "The clinic's name." not in fields
+
     deadlines = assert_ok(run_cli("--lang", "es", "deadlines", "--help", env=env)).stdout
     assert "Plazos calculados con los paquetes de reglas" in deadlines
     assert "solo los plazos vencidos" in deadlines and "only overdue" not in deadlines
