@@ -104,8 +104,16 @@ class ServerPanel(QWidget):
 
     def recall(self) -> None:
         """The address, CA file and name of the last connection made on this computer."""
+        from clinic_app.services.server_address import without_password
+
         settings = _settings()
-        self.url.setText(str(settings.value(KEYS["url"], "")))
+        url = str(settings.value(KEYS["url"], ""))
+        if without_password(url) != url:
+            # Saved before such addresses were refused: neither shown nor kept any longer.
+            url = without_password(url)
+            settings.setValue(KEYS["url"], url)
+            settings.sync()
+        self.url.setText(url)
         self.ca_file.setText(str(settings.value(KEYS["ca"], "")))
         self.user.setText(str(settings.value(KEYS["user"], "")))
 

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, text
@@ -27,6 +26,7 @@ from clinic_app.errors import ClinicError, UnlockError, UserError, VaultError
 from clinic_app.i18n import N_, _
 from clinic_app.paths import APP_NAME
 from clinic_app.store import clinic_key
+from clinic_app.store.address import carries_password
 from clinic_app.store.base import SERVER
 from clinic_app.store.pgfiles import ServerFileStore
 from clinic_app.vault.keyslots import subkey
@@ -104,16 +104,6 @@ def server_url(url: str, user: str) -> URL:
         database=parsed.database,
         query=query,
     )
-
-
-def carries_password(url: str) -> bool:
-    """Whether a libpq-style address holds a password (NAME:PASSWORD@HOST or ?password=)."""
-    try:
-        parts = urlsplit(url.strip())
-        query = parse_qsl(parts.query)
-        return bool(parts.password) or any(k == "password" and v for k, v in query)
-    except ValueError:  # not an address at all: the caller says so
-        return False
 
 
 def display_url(url: URL) -> str:
