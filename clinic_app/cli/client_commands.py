@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from clinic_app.cli import context
-from clinic_app.cli.output import print_json, print_table
+from clinic_app.cli.output import print_json, print_table, word
 from clinic_app.cli.record_commands import matter_table
 from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.domain.vocab import STAFF_ROLES
@@ -247,7 +247,13 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
     print_table(
         [_("ID"), _("Name"), _("Role"), _("Email"), _("Active")],
         [
-            (r.id, r.name, r.role.replace("_", " "), r.email, _("yes") if r.active else _("no"))
+            (
+                r.id,
+                r.name,
+                word("staff_role", r.role).replace("_", " "),
+                r.email,
+                _("yes") if r.active else _("no"),
+            )
             for r in rows
         ],
         _("No staff yet: add one with 'clinic-app staff add NAME --role {roles}'.").format(
@@ -265,7 +271,9 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
     else:
         print(
             _("Added staff member {id}: {name} ({role}).").format(
-                id=record.id, name=record.name, role=record.role.replace("_", " ")
+                id=record.id,
+                name=record.name,
+                role=word("staff_role", record.role).replace("_", " "),
             )
         )
     return 0

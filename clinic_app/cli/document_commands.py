@@ -290,7 +290,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
     print_table(
         [_("Template"), _("Lang"), _("Source"), _("What it is")],
         [
-            (t.id, t.language, _(t.source) if t.source in SOURCES else t.source, t.title)
+            (
+                t.id,
+                t.language,
+                _(t.source) if t.source in SOURCES else t.source,
+                _(t.title) if t.title else t.title,  # shipped titles are in the catalog
+            )
             for t in found
         ],
         _("No templates."),
@@ -579,7 +584,7 @@ def _print_checklist(record: ChecklistRecord) -> None:
         print(
             _("Signed off by {staff_name} ({role}) on {date}.").format(
                 staff_name=s.staff_name,
-                role=s.role.replace("_", " "),
+                role=word("staff_role", s.role).replace("_", " "),
                 date=s.signed_on.isoformat(),
             )
         )
