@@ -129,3 +129,27 @@ def test_the_desktop_turns_spanish_command_line_advice_into_where_to_click() -> 
         )
     finally:
         set_language("en")
+
+
+def test_the_uscis_address_note_reads_in_spanish_with_a_spanish_date(qtbot, spanish_window) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services import documents
+
+    window = spanish_window
+    window.unlock.passphrase.setText(PASSPHRASE)
+    qtbot.mouseClick(window.unlock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.is_locked, timeout=10000)
+    documents.set_clinic_details(
+        window.vault,
+        values={
+            "uscis_address": "P.O. Box 0000\nMontclair, CA 91763",
+            "uscis_address_source": "USCIS filing addresses page",
+            "uscis_address_checked": "2025-01-01",
+        },
+    )
+    window.show_page(window.settings)
+    note = window.settings.clinic_message.text()
+    assert "1 ene 2025" in note and "USCIS" in note, note
+    assert "last checked" not in note and "2025-01-01" not in note, note
+    assert note == _(
+        "The USCIS address was last checked on {day}; check it again before mailing"
+    ).format(day="1 ene 2025") + ".", note

@@ -275,7 +275,7 @@ class SettingsPage(Page):
             else:
                 field.setPlainText(value)
         if details.warnings:
-            self.clinic_message.setText("; ".join(details.warnings).capitalize() + ".")
+            self.clinic_message.setText(". ".join(details.warnings) + ".")
         for member in staff.list_staff(self.vault):
             state = "" if member.active else " · " + _("inactive")
             item = QListWidgetItem(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from clinic_app.documents.facts import CLINIC_PREFIX, clinic_settings
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
 from clinic_app.errors import UserError, ValidationError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, format_day
 from clinic_app.services.changes import SETTING, ChangeSet
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
@@ -40,15 +41,23 @@ class ClinicDetails:
 
 
 def _clinic_warnings(values: Mapping[str, str]) -> list[str]:
+    """Notes on the clinic details, each a sentence without its final period (the CLI adds
+    "Note: ", the desktop joins them)."""
     warnings = []
     if values.get("uscis_address") and not (
         values.get("uscis_address_source") and values.get("uscis_address_checked")
     ):
-        warnings.append("the USCIS address has no source or last-checked date")
+        warnings.append(_("The USCIS address has no source or last-checked date"))
     checked = values.get("uscis_address_checked")
     if checked:
+        try:
+            shown = format_day(date.fromisoformat(checked))
+        except ValueError:  # a value set by hand on the clinic server: shown as it is
+            shown = checked
         warnings.append(
-            f"the USCIS address was last checked on {checked}; check it again before mailing"
+            _("The USCIS address was last checked on {day}; check it again before mailing").format(
+                day=shown
+            )
         )
     return warnings
 
