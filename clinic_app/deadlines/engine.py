@@ -499,13 +499,21 @@ def _rule_text(rule: Rule, name: str, lang: str | None) -> str:
 
 
 def render_why(
-    rule: Rule, planned: PlannedDeadline, book: RuleBook, lang: str | None = None
+    rule: Rule,
+    planned: PlannedDeadline,
+    book: RuleBook,
+    lang: str | None = None,
+    *,
+    past: bool = False,
 ) -> str:
-    """The sentence saying where a date comes from, in the clinic's words."""
+    """The sentence saying where a date comes from, in the clinic's words (`past`: the date
+    has passed, said so when the rule has words for it)."""
     if planned.flags & STATED and rule.why_stated:
         name = "why_stated"
     elif planned.flags & MAILED and rule.why_mailed:
         name = "why_mailed"
+    elif past and rule.why_past:
+        name = "why_past"
     else:
         name = "why"
     lang = lang or current_language()
@@ -575,6 +583,7 @@ def finish(
     done_at = mark.done_at if mark is not None else None
     snoozed = mark.snoozed_until if mark is not None else None
     policy = _policy(book, matter, today, policies)
+    past = planned.due < today
     return Deadline(
         id=deadline_ref(planned.matter_id, planned.rule_id, planned.occurrence),
         matter_id=planned.matter_id,
@@ -591,8 +600,8 @@ def finish(
             done=bool(planned.done_reason) or done_at is not None,
             snoozed_until=snoozed,
         ),
-        why=render_why(rule, planned, book, lang),
-        message=_rule_text(rule, "message", lang),
+        why=render_why(rule, planned, book, lang, past=past),
+        message=_rule_text(rule, "message_past" if past and rule.message_past else "message", lang),
         severity=rule.severity,
         fact=rule.fact,
         fact_date=planned.fact_date,

@@ -76,7 +76,8 @@ _RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _PROGRAM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PLACEHOLDERS = {"fact_label", "fact_date", "days", "due", "mail_days", "stated_due"}
 _FIELD = re.compile(r"\{([^{}]*)\}")
-_TEXTS = ("message", "why", "why_mailed", "why_stated", "not_here")
+# message_past and why_past: what is said once the date has passed ("Work permit ended").
+_TEXTS = ("message", "why", "why_mailed", "why_stated", "not_here", "message_past", "why_past")
 _POLICY_TEXTS = ("summary",)
 # A pack not re-checked within this many days of its last check is flagged as stale.
 REVIEW_DAYS = 90
@@ -149,6 +150,9 @@ class Rule:
     where: tuple[str, ...] = ()
     except_: tuple[str, ...] = ()
     not_here: str = ""  # why the rule does not apply where it does not
+    # Said instead of message and why once the date has passed (an end is never said as to come).
+    message_past: str = ""
+    why_past: str = ""
     # What the clinic changed, as {"days": (shipped, now)}; empty when nothing was.
     overridden: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
 
@@ -467,6 +471,8 @@ _RULE_FIELDS = {
     "where",
     "except",
     "not_here",
+    "message_past",
+    "why_past",
 }
 
 
@@ -572,6 +578,8 @@ def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]
         where=only,
         except_=never,
         not_here=not_here,
+        message_past=_text(raw.get("message_past"), path, where, "message_past", required=False),
+        why_past=_text(raw.get("why_past"), path, where, "why_past", required=False),
     )
     for name in _TEXTS[1:]:
         _check_template(getattr(rule, name), path, where, name)

@@ -72,6 +72,23 @@ def test_the_why_sentence_names_the_fact_and_the_clinic_default(book: RuleBook) 
     assert "not automatically extended" in found["work_permit_end"].why
 
 
+def test_an_end_already_passed_is_said_in_the_past_in_both_languages(book: RuleBook) -> None:
+    ended = granted(end=date(2025, 12, 1))
+    found = by_kind(compute_deadlines([ended], book, TODAY, lang="en"))
+    assert found["grant_end"].message == "Deferred action ended"
+    assert found["grant_end"].why.startswith("Deferred action ended 2025-12-01 (the date on")
+    assert found["work_permit_end"].message == "Work permit ended (hard stop)"
+    assert found["work_permit_end"].why.startswith("Work permit ended 2025-12-01;")
+    es = by_kind(compute_deadlines([ended], book, TODAY, lang="es"))
+    assert es["grant_end"].message == "Terminó la acción diferida"
+    assert es["work_permit_end"].why.startswith("El permiso de trabajo terminó el 2025-12-01;")
+    # The same ends still to come are said as to come; on the day itself too.
+    for end in (TODAY, date(2027, 3, 1)):
+        coming = by_kind(compute_deadlines([granted(end=end)], book, TODAY, lang="en"))
+        assert coming["grant_end"].message == "Deferred action ends"
+        assert coming["work_permit_end"].why.startswith(f"Work permit ends {end.isoformat()};")
+
+
 def test_a_due_date_on_july_4th_moves_before_the_observed_holiday(book: RuleBook) -> None:
     # 120 days before 1 Nov 2026 is Saturday 4 July 2026; Friday 3 July is the observed holiday.
     facts = granted(end=date(2026, 11, 1), work_permit_end=None)

@@ -122,7 +122,11 @@ def _rows(
                 _single(
                     d,
                     today,
-                    _("Deferred action and work permit end {date}").format(date=format_day(d.due)),
+                    (
+                        _("Deferred action and work permit ended {date}")
+                        if d.due < today
+                        else _("Deferred action and work permit end {date}")
+                    ).format(date=format_day(d.due)),
                     (d.id, grant.id),
                 )
             )
