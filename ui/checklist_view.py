@@ -107,6 +107,22 @@ class ChecklistView(QWidget):
                     name=record.sign_off.staff_name, date=shown_day(record.sign_off.signed_on)
                 )
             )
+        elif record.filed_on is not None or record.closed:
+            # Filed or closed: the list is what was kept, not a to-do, so no red "Not ready".
+            head = (
+                _("Filed on {date}").format(date=shown_day(record.filed_on))
+                if record.filed_on is not None
+                else _("Matter closed")
+            )
+            if record.complete:
+                tail = _("every required item received")
+            else:
+                tail = ngettext(
+                    "{n} required item was not marked received",
+                    "{n} required items were not marked received",
+                    len(record.outstanding),
+                ).format(n=len(record.outstanding))
+            self.state.setText("<b>" + head + "</b> · " + tail)
         elif record.complete:
             self.state.setText("<b>" + _("Packet complete: waiting for attorney sign-off") + "</b>")
         else:

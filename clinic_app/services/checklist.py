@@ -63,6 +63,9 @@ class ChecklistRecord:
     sign_off: SignOffRecord | None
     summary: str
     enclosures: tuple[str, ...]
+    # Where the matter stands: once filed (or closed) the checklist is a record, not a to-do.
+    filed_on: date | None = None
+    closed: bool = False
 
     @property
     def complete(self) -> bool:
@@ -125,6 +128,8 @@ def _load(session: Session, matter_id: int) -> ChecklistRecord:
         sign_off=sign_off,
         summary=packets.summary(rows, signed_off=sign_off is not None),
         enclosures=packets.enclosures(rows),
+        filed_on=matter.filed_on,
+        closed=matter.status == "closed",
     )
 
 

@@ -11,6 +11,7 @@ from clinic_app.services import clients, matters
 from tests.core.helpers import CLINIC_DETAILS
 from tests.ui.launch import unlocked
 from ui.client_editor import ClientEditor
+from ui.date_input import shown_day
 from ui.main_window import MainWindow
 from ui.notice_dialog import NoticeDialog
 
@@ -210,7 +211,13 @@ def test_checklist_and_sign_off_on_the_matter_page(qtbot, window: MainWindow) ->
     assert window.vault is not None
     staff.add_staff(window.vault, name="Staff Attorney", role="attorney")
     window.show_page(window.matters)
+    # A matter still being prepared (a filed one's checklist is a record, not a to-do).
+    client_id = clients.list_clients(window.vault, limit=1)[0].id
+    added = matters.add_matter(window.vault, client_id=client_id, kind="initial")
+    window.bus.publish(added.changes)
+    window.matters.set_stage("intake")
     window.matters.table.selectRow(0)
+    assert window.matters.panel.matter_id == added.record.id
     view = window.matters.panel.checklist
     assert view.table.rowCount() > 5
     assert "Not ready" in view.state.text()
@@ -227,6 +234,26 @@ def test_checklist_and_sign_off_on_the_matter_page(qtbot, window: MainWindow) ->
     view.sign_button.click()
     assert "Ready to file" in window.matters.panel.checklist.state.text()
     assert checklist.get_checklist(window.vault, matter_id=matter_id).ready_to_file  # type: ignore[arg-type]
+
+
+def test_a_filed_matters_checklist_is_a_record_not_a_to_do(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from clinic_app.services import checklist
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    page = window.matters
+    window.show_page(page)
+    page.set_stage("receipt")  # filed, its receipt notice in
+    page.table.selectRow(0)
+    matter_id = page.panel.matter_id
+    assert matter_id is not None
+    record = checklist.get_checklist(window.vault, matter_id=matter_id)
+    filed = matters.get_matter(window.vault, matter_id=matter_id).filed_on
+    assert filed is not None and not record.complete
+    state = page.panel.checklist.state.text()
+    assert "Not ready" not in state, state
+    assert f"Filed on {shown_day(filed)}" in state, state
+    assert f"{len(record.outstanding)} required items were not marked received" in state, state
 
 
 def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
