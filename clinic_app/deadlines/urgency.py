@@ -51,7 +51,10 @@ TIERS: tuple[Tier, ...] = (
         "work_permit_stop",
         N_("Work permit at its hard stop"),
         "■",
-        N_("The work permit is not extended automatically: the worker must stop working."),
+        N_(
+            "The work permit is not extended automatically: the worker must stop working. "
+            "Nearest to today first, whether just ended or about to end."
+        ),
         ("work_permit_end",),
         "hard_stop",
         order="nearest",
