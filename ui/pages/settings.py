@@ -66,12 +66,12 @@ MULTILINE = {"address", "uscis_address"}
 # What the Word templates box says, by where the records are (on the clinic server or not).
 TEMPLATES_NOTE = {
     False: N_(
-        "Clinic templates are sealed in the vault (encrypted; 'clinic-app check' checks them) "
-        "and travel with backups. Never type client details into a template."
+        "Clinic templates are sealed in the vault (encrypted) and travel with backups. Never "
+        "type client details into a template."
     ),
     True: N_(
-        "Clinic templates are kept encrypted on the clinic server, shared by the whole staff "
-        "('clinic-app check' checks them). Never type client details into a template."
+        "Clinic templates are kept encrypted on the clinic server, shared by the whole staff. "
+        "Never type client details into a template."
     ),
 }
 
