@@ -52,7 +52,9 @@ class ClientTableModel(PagedTableModel[ClientRow]):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            # The tooltip says a cell whole: the list keeps one line per client and cuts long
+            # employer names.
             column = index.column()
             if column == self.NAME:
                 return row.full_name

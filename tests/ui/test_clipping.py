@@ -173,6 +173,34 @@ def test_clients_search_reads_whole_and_tab_follows_reading_order(
     window.lock()
 
 
+def test_the_clients_list_keeps_one_line_per_client(qtbot, demo_vault: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Long employer names are cut with an ellipsis on one line, never wrapped to two, so a
+    laptop screen shows more clients; the tooltip has the name whole."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_workflows import open_window
+    from ui.client_table import ClientTableModel
+
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    open_window(qtbot, window)
+    window.show_page(window.clients)
+    table = window.clients.table
+    line = table.fontMetrics().height()
+    assert table.rowHeight(0) < 2 * line, (table.rowHeight(0), line)
+    shown = table.viewport().height() // table.rowHeight(0)
+    assert shown >= 25, shown
+    model = table.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, ClientTableModel.EMPLOYER)
+        name = model.data(index, Qt.ItemDataRole.DisplayRole)
+        if name:
+            assert model.data(index, Qt.ItemDataRole.ToolTipRole) == name
+    window.lock()
+
+
 def test_deadlines_say_a_shared_program_status_once_and_show_what_whole(
     qtbot, demo_vault: Path, language: str
 ) -> None:  # type: ignore[no-untyped-def]

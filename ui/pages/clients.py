@@ -72,6 +72,11 @@ class ClientsPage(Page):
         )
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().setVisible(False)
+        # One line per client, cut with "…" where too long (the tooltip has it whole): wrapped
+        # employer names made every row two lines high and about 20 clients fit at 768 px.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
