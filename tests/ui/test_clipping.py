@@ -60,6 +60,18 @@ def dialogs(window: MainWindow) -> list[QDialog]:
     ]
 
 
+def _unlocked_at_laptop_size(qtbot, demo_vault: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    """The main window on the demo vault at 1366×768, unlocked as a person does."""
+    from tests.ui.test_workflows import open_window
+
+    window = MainWindow(demo_vault, "tester")
+    qtbot.addWidget(window)
+    window.resize(*SIZE)
+    window.show()
+    open_window(qtbot, window)
+    return window
+
+
 def test_no_text_is_cut_on_any_screen(qtbot, demo_vault: Path, language: str) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(demo_vault, "tester")
     qtbot.addWidget(window)
@@ -103,15 +115,10 @@ def test_new_client_form_with_the_conflict_check_fits_a_laptop(
 
     from clinic_app.services import clients
     from tests.ui.test_conflict_intake import in_dialog
-    from tests.ui.test_workflows import open_window
     from ui.client_editor import ClientEditor
     from ui.screen_fit import FRAME_ALLOWANCE
 
-    window = MainWindow(demo_vault, "tester")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    open_window(qtbot, window)
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
     assert window.vault is not None
     someone = clients.list_clients(window.vault, limit=1)[0]
     seen: dict[str, object] = {}
@@ -151,13 +158,7 @@ def test_clients_search_reads_whole_and_tab_follows_reading_order(
     one says what to do, whole, beside those buttons."""
     from PySide6.QtCore import Qt
 
-    from tests.ui.test_workflows import open_window
-
-    window = MainWindow(demo_vault, "tester")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    open_window(qtbot, window)
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
     page = window.clients
     page.search.setFocus()
     assert not [line for line in clipped(page) if "placeholder" in line]
@@ -178,14 +179,9 @@ def test_the_clients_list_keeps_one_line_per_client(qtbot, demo_vault: Path, lan
     laptop screen shows more clients; the tooltip has the name whole."""
     from PySide6.QtCore import Qt
 
-    from tests.ui.test_workflows import open_window
     from ui.client_table import ClientTableModel
 
-    window = MainWindow(demo_vault, "tester")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    open_window(qtbot, window)
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
     window.show_page(window.clients)
     table = window.clients.table
     line = table.fontMetrics().height()
@@ -207,14 +203,9 @@ def test_deadlines_say_a_shared_program_status_once_and_show_what_whole(
     """Every deadline of the demo is under the one paused program: the status is said once
     under the list, and its column's room lets "What" show whole in Spanish too."""
 
-    from tests.ui.test_workflows import open_window
     from ui.deadline_table import DeadlineTableModel
 
-    window = MainWindow(demo_vault, "tester")
-    qtbot.addWidget(window)
-    window.resize(*SIZE)
-    window.show()
-    open_window(qtbot, window)
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
     page = window.deadlines
     window.show_page(page)
     QApplication.processEvents()
