@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,6 +37,7 @@ from ui.feedback import desktop_message
 from ui.forms import error_label, save_cancel
 from ui.guards import guarded
 from ui.pages.base import Page
+from ui.wrapped_column import WrappedColumn
 
 WINDOWS = [
     (7, N_("Next 7 days")),
@@ -150,6 +151,12 @@ class DeadlinesPage(Page):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)  # one line a row: more rows on a 768-pixel screen
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        # ...except a "What" longer than its column (a Spanish rule, a task): read whole on
+        # more lines, only that row taller.
+        self.what = WrappedColumn(self.table, DeadlineTableModel.KIND)
+        # "What" and the last column as wide as _fit_columns found them.
+        self._what_natural = self._last_width = 0
+        self.table.viewport().installEventFilter(self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._open)
@@ -279,28 +286,52 @@ class DeadlinesPage(Page):
 
     def _fit_columns(self) -> None:
         """Each column as wide as what it shows (in any language), within caps that keep every
-        column in view; a cell cut short is whole in its tooltip. A program status shared by
-        every row gives its room to the others (in Spanish, "What" is read whole)."""
+        column in view; room to spare goes to "What" (see _share_room). A program status
+        shared by every row gives its room to the others."""
         model = DeadlineTableModel
-        self.table.setColumnHidden(model.POLICY, self._shared_policy() is not None)
-        self.table.resizeColumnsToContents()
-        natural = {c: self.table.columnWidth(c) for c in range(model.POLICY + 1)}
-        caps = {model.TIER: 250, model.CLIENT: 210, model.KIND: 280, model.ASSIGNEE: 190}
-        for column, cap in caps.items():
-            self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
-        # The last column takes the rest: what its header needs comes out of the title's.
-        header = self.table.horizontalHeader()
+        self.what.paused = True
+        try:
+            self.table.setColumnHidden(model.POLICY, self._shared_policy() is not None)
+            self.table.resizeColumnsToContents()
+            self._what_natural = self.table.columnWidth(model.KIND)
+            caps = {model.TIER: 250, model.CLIENT: 210, model.KIND: 280, model.ASSIGNEE: 190}
+            for column, cap in caps.items():
+                self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
+            # The last column takes the rest: what its header needs comes out of the title's.
+            # (Its width now may be stretched from before: what it shows, capped, instead.)
+            header = self.table.horizontalHeader()
+            last = model.ASSIGNEE if self.table.isColumnHidden(model.POLICY) else model.POLICY
+            need = max(
+                header.sectionSizeHint(last),
+                min(caps.get(last, 10_000), self.table.sizeHintForColumn(last)),
+            )
+            self.table.setColumnWidth(last, need)  # it stretches into what "What" leaves
+            self._last_width = need
+        finally:
+            self.what.paused = False
+        self._share_room()
+
+    def _share_room(self) -> None:
+        """Make "What" as wide as the table leaves it (up to what it shows); a "What" still
+        longer wraps onto more lines of its own row, whole without hovering."""
+        model = DeadlineTableModel
         last = model.ASSIGNEE if self.table.isColumnHidden(model.POLICY) else model.POLICY
-        need = max(header.sectionSizeHint(last), self.table.columnWidth(last))
-        used = sum(self.table.columnWidth(c) for c in range(last))
-        room = self.table.viewport().width() - self.table.verticalScrollBar().sizeHint().width()
-        short = need - (room - used)
-        kind = self.table.columnWidth(model.KIND)
-        if short > 0:
-            self.table.setColumnWidth(model.KIND, max(150, kind - short))
-        elif kind < natural[model.KIND]:
-            # Room to spare goes to "What" before the last column stretches into it.
-            self.table.setColumnWidth(model.KIND, min(natural[model.KIND], kind - short))
+        others = sum(self.table.columnWidth(c) for c in range(last) if c != model.KIND)
+        # The last column at the width _fit_columns gave it (stretched, it reports more).
+        room = self.table.viewport().width() - others - self._last_width
+        self.what.paused = True
+        self.table.setColumnWidth(model.KIND, max(150, min(self._what_natural, room)))
+        self.what.paused = False
+        self.what.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The table's width known at last (shown, a scroll bar come or gone, the window
+        # resized): "What" takes what the other columns leave.
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            old, new = event.oldSize().width(), event.size().width()  # type: ignore[attr-defined]
+            if old != new and self.vault is not None and self._what_natural:
+                self._share_room()
+        return super().eventFilter(watched, event)
 
     def _selected(self) -> None:
         d = self.selected()
