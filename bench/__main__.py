@@ -29,6 +29,7 @@ FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 STARTUP_SIZE = 10_000  # the start-up, memory and unlock figures are for a 10k vault
 IMPORT_ROWS = 10_000
+IMPORT_INTO_FILLED_ROWS = 1_000  # a clinic's next spreadsheet, into the 10k vault
 DOCUMENTS = 500
 RUNS = 5  # start-up, unlock and deadline figures are medians of this many runs
 # The rows in the table's order; --only takes these names.
@@ -333,7 +334,24 @@ class Suite:
                 f"the same {figures['bare_write_rows']:,} rows by bare executemany, one transaction",
                 figures["bare_write_s"],
             ),
+            self.import_into_filled_row(),
         ]
+
+    def import_into_filled_row(self) -> Row:
+        figures = unlock_import.import_into_filled(
+            self.folder(STARTUP_SIZE), IMPORT_INTO_FILLED_ROWS
+        )
+        self.details["import_into_filled"] = figures
+        return Row(
+            "import",
+            f"Import {IMPORT_INTO_FILLED_ROWS:,} CSV rows into the {size_label(STARTUP_SIZE)} "
+            "demo vault (each new worker checked for duplicates)",
+            "s",
+            figures["into_filled_s"],
+            Goal(),
+            "the same rows into an empty vault",
+            figures["into_empty_s"],
+        )
 
     def demo_rows(self) -> list[Row]:
         figures = unlock_import.demo_fill(self.big)
@@ -505,6 +523,13 @@ def details_lines(details: dict[str, Any]) -> list[str]:
             f"rows (records, audit events, deadlines, conflict keys, search entries), whose bare "
             f"write alone takes {d['bare_write_s']} s = "
             f"{d['bare_write_s'] / d['csv_module_read_s']:.0f}× reading the CSV."
+        )
+    if "import_into_filled" in details:
+        d = details["import_into_filled"]
+        lines.append(
+            f"- Import into a vault of {d['vault_clients']:,} clients: {d['rows']:,} rows in "
+            f"{d['into_filled_s']} s, of which the conflict check of the new workers "
+            f"{d['conflict_check_s']} s (into an empty vault: {d['into_empty_s']} s)."
         )
     if "demo" in details:
         d = details["demo"]

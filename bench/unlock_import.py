@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -111,6 +112,49 @@ def import_into_new_vault(rows: int) -> dict[str, Any]:
         finally:
             other.close()
     return figures
+
+
+def import_into_filled(demo_folder: Path, rows: int) -> dict[str, Any]:
+    """`rows` spreadsheet rows imported into a copy of a demo vault (each new worker checked
+    against its clients for possible duplicates), against the same rows into an empty vault."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / "workers.csv"
+        make_csv(sheet, rows, seed=2)  # other people than the demo's, with the same names
+        empty, _code = vault_ops.create_vault(Path(tmp) / "empty", passphrase=common.PASSPHRASE)
+        try:
+            into_empty, _checked = timed_import(empty, sheet)
+        finally:
+            empty.close()
+        shutil.copytree(demo_folder, Path(tmp) / "filled")
+        filled = common.open_vault(Path(tmp) / "filled")
+        try:
+            clients_before = clients.count_clients(filled)
+            into_filled, checked = timed_import(filled, sheet)
+        finally:
+            filled.close()
+    return {
+        "rows": rows,
+        "vault_clients": clients_before,
+        "into_empty_s": round(into_empty, 3),
+        "into_filled_s": round(into_filled, 3),
+        "conflict_check_s": round(checked, 3),
+    }
+
+
+def timed_import(vault: Vault, sheet: Path) -> tuple[float, float]:
+    """Seconds to import `sheet`, and of those the conflict check of its new workers."""
+    start = time.perf_counter()
+    checked: list[float] = []
+
+    def checking(done: int, total: int) -> None:
+        if done == total:
+            checked.append(time.perf_counter() - start)
+
+    report = importing.import_file(vault, path=sheet, checking=checking)
+    elapsed = time.perf_counter() - start
+    if not report.ok:
+        raise RuntimeError(f"the import failed: {report.problems[:3]}")
+    return elapsed, checked[-1]
 
 
 Written = dict[str, tuple[list[str], list[tuple[Any, ...]]]]

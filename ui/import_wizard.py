@@ -51,6 +51,15 @@ def made_text(created: dict[str, int]) -> str:
     return ", ".join(counted(kind, n) for kind, n in created.items() if n) or _("nothing new")
 
 
+def _both_phases(progress: importing.Progress) -> dict[str, importing.Progress]:
+    """One bar over the import's two phases: the conflict check of the new workers (most of
+    the time in a big vault) fills its first half, writing the rows the second."""
+    return {
+        "checking": lambda done, total: progress(done, 2 * total),
+        "progress": lambda done, total: progress(total + done, 2 * total),
+    }
+
+
 class ImportWizard(QDialog):
     """Checking is a dry run of the real import, so what it reports is exactly what would happen."""
 
@@ -128,7 +137,7 @@ class ImportWizard(QDialog):
         self._busy(True)
         self.job = self.background.run(
             lambda progress: importing.import_file(
-                vault, path=path, dry_run=True, progress=progress
+                vault, path=path, dry_run=True, **_both_phases(progress)
             ),
             self._checked,
             self._failed,
@@ -179,7 +188,7 @@ class ImportWizard(QDialog):
         self._busy(True)
         self.summary.setText(_("Importing…"))
         self.job = self.background.run(
-            lambda progress: importing.import_file(vault, path=path, progress=progress),
+            lambda progress: importing.import_file(vault, path=path, **_both_phases(progress)),
             self._imported,
             self._failed,
             self._progress,

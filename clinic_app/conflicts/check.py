@@ -95,35 +95,66 @@ def role_label(role: str) -> str:
     return _(_ROLE_WORDS.get(role, role))
 
 
-def _load(conn: Connection, found: Sequence[tuple[str, int]], keys: set[str]) -> _Found:
+def _read(conn: Connection, kind: str, ids: Sequence[int]) -> dict[int, object]:
+    """Records of one kind by id, as the check compares them (a client the person checking
+    may not see is left out)."""
+    out: dict[int, object] = {}
+    if kind == index.CLIENT:
+        for row in _by_ids(
+            conn,
+            "SELECT id, first_name, last_name, other_names, date_of_birth, a_number, phone "
+            "FROM client",
+            ids,
+        ):
+            cid, first, last, other, born, a_number, phone = row
+            out[int(cid)] = Person(
+                first_name=first or "",
+                last_name=last or "",
+                other_names=tuple(line for line in (other or "").splitlines() if line.strip()),
+                date_of_birth=date.fromisoformat(str(born)) if born else None,
+                a_number=a_number,
+                phone=phone or "",
+            )
+    elif kind == index.EMPLOYER:
+        for eid, name in _by_ids(conn, "SELECT id, name FROM employer", ids):
+            out[int(eid)] = str(name)
+    else:
+        for pid, name, phone, role, employer in _by_ids(
+            conn,
+            "SELECT p.id, p.name, p.phone, p.role, e.name FROM party AS p "
+            "LEFT JOIN employer AS e ON e.id = p.employer_id",
+            ids,
+            "p.id",
+        ):
+            description = role_label(str(role)) + (f", {employer}" if employer else "")
+            out[int(pid)] = (party_person(str(name), str(phone or "")), description)
+    return out
+
+
+def _load(
+    conn: Connection,
+    found: Sequence[tuple[str, int]],
+    keys: set[str],
+    memo: index.Memo | None = None,
+) -> _Found:
+    records = memo.records if memo is not None else {}
+    for kind in index.KINDS:
+        missing = [i for k, i in found if k == kind and (k, i) not in records]
+        read = _read(conn, kind, missing)
+        records.update({(kind, i): read.get(i) for i in missing})
     out = _Found()
-    ids = {kind: [i for k, i in found if k == kind] for kind in index.KINDS}
-    for row in _by_ids(
-        conn,
-        "SELECT id, first_name, last_name, other_names, date_of_birth, a_number, phone FROM client",
-        ids[index.CLIENT],
-    ):
-        cid, first, last, other, born, a_number, phone = row
-        out.clients[int(cid)] = Person(
-            first_name=first or "",
-            last_name=last or "",
-            other_names=tuple(line for line in (other or "").splitlines() if line.strip()),
-            date_of_birth=date.fromisoformat(str(born)) if born else None,
-            a_number=a_number,
-            phone=phone or "",
-        )
-    for eid, name in _by_ids(conn, "SELECT id, name FROM employer", ids[index.EMPLOYER]):
-        out.employers[int(eid)] = str(name)
-    for pid, name, phone, role, employer in _by_ids(
-        conn,
-        "SELECT p.id, p.name, p.phone, p.role, e.name FROM party AS p "
-        "LEFT JOIN employer AS e ON e.id = p.employer_id",
-        ids[index.PARTY],
-        "p.id",
-    ):
-        description = role_label(str(role)) + (f", {employer}" if employer else "")
-        out.parties[int(pid)] = (party_person(str(name), str(phone or "")), description)
-    unseen = [i for i in ids[index.CLIENT] if i not in out.clients]
+    unseen = []
+    for kind, i in found:
+        record: Any = records[(kind, i)]
+        if kind == index.CLIENT:
+            if record is None:
+                unseen.append(i)
+            else:
+                out.clients[i] = record
+        elif kind == index.EMPLOYER and record is not None:
+            out.employers[i] = record
+        elif kind == index.PARTY and record is not None:
+            out.parties[i] = record
     out.hidden = index.hidden_clients(conn, keys, unseen)
     return out
 
@@ -205,32 +236,37 @@ def check_person(
     as_party: bool = False,
     employer: str = "",
     exclude: Iterable[tuple[str, int]] = (),
+    memo: index.Memo | None = None,
 ) -> list[ConflictMatch]:
     """Clients, parties and employers that may be `person`, best first.
 
     `as_party`: the person is being recorded on the employer's side, so a matching client is
     an adverse-party conflict. `employer`: the employer the person's matter is against.
+    `memo`: shared by checks that run against the same unchanged records.
     """
     skip = set(exclude)
     names = [person.first_name, person.last_name, *person.other_names]
     keys = index.query_keys(names, person.date_of_birth, person.a_number, person.phone)
     kinds = [index.CLIENT] if as_party else list(index.KINDS)
-    found_ids = [f for f in index.candidates(conn, keys, kinds) if f not in skip]
-    found = _load(conn, found_ids, keys)
+    found_ids = [f for f in index.candidates(conn, keys, kinds, memo=memo) if f not in skip]
+    found = _load(conn, found_ids, keys, memo)
     found.stand_ins = {cid: stand_in(person, h) for cid, h in found.hidden.items()}
     ratios = Ratios.between(all_parts(person), found.parts())
     matches: list[ConflictMatch] = []
     kind = ADVERSE_PARTY if as_party else SAME_PERSON
+    # A name is put together only for a match that is shown: most candidates are not.
     for cid, other in found.clients.items():
         scored = score_person(person, other, ratios)
-        matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
+        if scored.score >= THRESHOLD:
+            matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
     for cid, other in found.stand_ins.items():
         scored = score_person(person, other, ratios)
         matches.append(_hidden_match(cid, found.hidden[cid], scored.score, kind))
     for pid, (other, description) in found.parties.items():
         scored = score_person(person, other, ratios)
-        name = f"{other.full_name} ({description})"
-        matches.append(_match(index.PARTY, pid, name, scored, ADVERSE_PARTY, True))
+        if scored.score >= THRESHOLD:
+            name = f"{other.full_name} ({description})"
+            matches.append(_match(index.PARTY, pid, name, scored, ADVERSE_PARTY, True))
     for eid, business in found.employers.items():
         scored = score_name_against_business(person, business, ratios)
         matches.append(_match(index.EMPLOYER, eid, business, scored, EMPLOYER, True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
@@ -175,27 +176,47 @@ def rebuild(
     )
 
 
-def present(conn: Connection, keys: Iterable[str]) -> set[str]:
+def present(conn: Connection, keys: Iterable[str], memo: Memo | None = None) -> set[str]:
     """Which of these keys any record has: a person none of whose keys is present can match
-    no one, so a bulk check looks at the others only."""
+    no one, so a bulk check looks at the others only. With `memo`, the keys' counts are kept
+    there for the checks that follow."""
+    memo = memo if memo is not None else Memo()
     wanted = sorted(set(keys))
-    found: set[str] = set()
-    if conn.dialect.name == "postgresql":  # every record's keys, as candidates() counts them
-        for start in range(0, len(wanted), CHUNK):
-            found.update(conflicts_pg.key_counts(conn, wanted[start : start + CHUNK])[0])
-        return found
-    statement = text("SELECT DISTINCT key FROM conflict_key WHERE key IN :keys").bindparams(
-        bindparam("keys", expanding=True)
-    )
     for start in range(0, len(wanted), CHUNK):
-        found.update(
-            str(k) for (k,) in conn.execute(statement, {"keys": wanted[start : start + CHUNK]})
-        )
-    return found
+        _counts(conn, set(wanted[start : start + CHUNK]), memo)
+    return {key for key in wanted if memo.counts[key]}
+
+
+@dataclass
+class Memo:
+    """What many checks against records that do not change meanwhile share (a spreadsheet's
+    rows, checked in the import's transaction before anything is written): how many records
+    hold each key, and the records already read, by kind and id (None: not visible)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    records: dict[tuple[str, int], object] = field(default_factory=dict)
+
+
+def _counts(conn: Connection, keys: set[str], memo: Memo | None) -> tuple[dict[str, int], int]:
+    count = conflicts_pg.key_counts if conn.dialect.name == "postgresql" else _key_counts
+    if memo is None:
+        return count(conn, keys)
+    missing = keys - memo.counts.keys()
+    if missing:
+        found, total = count(conn, missing)
+        memo.counts.update(dict.fromkeys(missing, 0) | found)
+        memo.total = max(memo.total, total)
+    frequency = {key: memo.counts[key] for key in keys if memo.counts[key]}
+    return frequency, memo.total
 
 
 def candidates(
-    conn: Connection, keys: set[str], kinds: Iterable[str], limit: int = CANDIDATES
+    conn: Connection,
+    keys: set[str],
+    kinds: Iterable[str],
+    limit: int = CANDIDATES,
+    memo: Memo | None = None,
 ) -> list[tuple[str, int]]:
     """Records sharing the most (and rarest) keys with the query, best first.
 
@@ -205,10 +226,7 @@ def candidates(
         return []
     wanted_kinds = set(kinds)
     server = conn.dialect.name == "postgresql"
-    if server:
-        frequency, total = conflicts_pg.key_counts(conn, keys)
-    else:
-        frequency, total = _key_counts(conn, keys)
+    frequency, total = _counts(conn, keys, memo)
     if not frequency:
         return []
     total = max(1, total)

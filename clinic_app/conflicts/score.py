@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from clinic_app.conflicts import names as nm
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 # A match at or above this score is shown. Chosen on the labelled pairs in tests/data/conflicts
 # (see bench/conflicts.py for precision and recall at it); a name that agrees and nothing
@@ -51,9 +52,14 @@ class Person:
         return phone_key(self.phone)
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
+# A check scores its query's phone against every candidate's, and phones repeat.
+@lru_cache(maxsize=65536)
 def phone_key(phone: str) -> str:
     """The last 7 digits: area codes and country prefixes are often left out or added."""
-    digits = re.sub(r"\D", "", phone or "")
+    digits = _NOT_DIGIT.sub("", phone or "")
     return digits[-7:] if len(digits) >= 7 else ""
 
 
@@ -66,6 +72,8 @@ def swapped(day: date) -> date | None:
     except ValueError:
         return None
 
+
+Reasons = Callable[[], list[str]]  # words are built only for the reading that wins
 
 # Ratios below this count as no likeness at all (every rule below asks for 70 or more).
 RATIO_CUTOFF = 60
@@ -82,6 +90,8 @@ class Ratios:
     parts_seen: dict[tuple[tuple[str, ...], tuple[str, ...]], PartsMatch] = field(
         default_factory=dict
     )
+    # Many candidates carry the same name as another (the Juan Garcías of a big vault).
+    names_seen: dict[tuple[object, ...], tuple[float, Reasons]] = field(default_factory=dict)
 
     @classmethod
     def between(cls, query: Iterable[str], others: Iterable[str]) -> Ratios:
@@ -207,9 +217,6 @@ def _describe(pairs: Iterable[PartMatch], label: str, whole: str) -> list[str]:
     return out
 
 
-Reasons = Callable[[], list[str]]  # words are built only for the reading that wins
-
-
 def _structured(query: Person, other: Person, ratios: Ratios) -> tuple[float, Reasons]:
     """Points for given names and surnames compared part by part."""
     surname = parts_match(query.surnames(), other.surnames(), ratios)
@@ -249,6 +256,15 @@ def _with(reasons: Reasons, extra: str) -> Reasons:
 
 def name_points(query: Person, other: Person, ratios: Ratios) -> tuple[float, Reasons]:
     """The best reading of the names: part by part, in the other order, or via another name."""
+    key: tuple[object, ...] = (query.first_name, query.last_name, query.other_names)
+    key += (other.first_name, other.last_name, other.other_names)
+    found = ratios.names_seen.get(key)
+    if found is None:
+        found = ratios.names_seen[key] = _name_points(query, other, ratios)
+    return found
+
+
+def _name_points(query: Person, other: Person, ratios: Ratios) -> tuple[float, Reasons]:
     options: list[tuple[float, Reasons]] = []
     if query.surnames() and other.surnames() and query.given() and other.given():
         options.append(_structured(query, other, ratios))
@@ -279,34 +295,35 @@ def score_person(query: Person, other: Person, ratios: Ratios | None = None) -> 
     if ratios is None:
         ratios = Ratios.between(all_parts(query), all_parts(other))
     points, reasons = name_points(query, other, ratios)
-    facts: list[str] = []
+    # Facts as message ids with their values: words only for a match that will be shown, as
+    # most candidates of a check are not.
+    facts: list[tuple[str, dict[str, str]]] = []
     if query.a_number and other.a_number:
         if query.a_number == other.a_number:
             points = max(points + 40, 95)
-            facts.append(_("same A-number"))
+            facts.append((N_("same A-number"), {}))
         else:
             points += A_NUMBER_DIFFERENT
-            facts.append(_("different A-number"))
+            facts.append((N_("different A-number"), {}))
     if query.date_of_birth and other.date_of_birth:
         if query.date_of_birth == other.date_of_birth:
             points += DOB_SAME
-            facts.append(_("same date of birth"))
+            facts.append((N_("same date of birth"), {}))
         elif swapped(query.date_of_birth) == other.date_of_birth:
             points += DOB_SWAPPED
-            facts.append(
-                _("date of birth with day and month swapped ({a} ~ {b})").format(
-                    a=other.date_of_birth.isoformat(), b=query.date_of_birth.isoformat()
-                )
-            )
+            days = {"a": other.date_of_birth.isoformat(), "b": query.date_of_birth.isoformat()}
+            facts.append((N_("date of birth with day and month swapped ({a} ~ {b})"), days))
         else:
             points += DOB_DIFFERENT
-            facts.append(_("different date of birth"))
-    if query.phone_key() and query.phone_key() == other.phone_key():
+            facts.append((N_("different date of birth"), {}))
+    phone = query.phone_key()
+    if phone and phone == other.phone_key():
         points += PHONE_SAME
-        facts.append(_("same phone number (last 7 digits)"))
+        facts.append((N_("same phone number (last 7 digits)"), {}))
     score = max(0, min(100, round(points)))
-    # Words only for a match that will be shown: most candidates of a check are not.
-    return Scored(score, tuple(facts + reasons()) if score >= THRESHOLD else ())
+    if score < THRESHOLD:
+        return Scored(score, ())
+    return Scored(score, tuple([_(m).format(**values) for m, values in facts] + reasons()))
 
 
 def all_parts(person: Person) -> list[str]:

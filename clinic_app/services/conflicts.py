@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +32,7 @@ DECISIONS = ("same_person", "different_person", "refer_attorney", "no_match")
 REVIEW_OUTCOMES = ("cleared", "conflict")
 PARTY_ROLES = ("owner", "manager", "supervisor", "adverse", "related")
 SUBJECTS = ("client", "employer", "matter", "party", "import")
+PROGRESS_EVERY = 50  # rows checked between progress reports (and chances to cancel)
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,16 @@ def check_party(vault: Store, *, name: str, phone: str = "") -> list[ConflictMat
     return [m for m in found if m.record_kind == index.CLIENT]
 
 
-def import_duplicates(session: Session, rows: list[tuple[int, dict[str, Any]]]) -> list[str]:
+def import_duplicates(
+    session: Session,
+    rows: list[tuple[int, dict[str, Any]]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
     """Possible duplicates among a spreadsheet's new workers: one line per row and candidate.
 
     Clients the importer matches exactly (same A-number, or same name and date of birth) are
-    left out: the import report lists those already.
+    left out: the import report lists those already. `progress(rows checked, rows)` is called
+    as the check goes (in a big vault it is most of an import's time).
     """
     conn = session.connection()
     people = []
@@ -163,12 +170,17 @@ def import_duplicates(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
         people.append((number, person, keys))
     # One look-up for every row's keys: a row sharing none with the vault has no candidate,
     # and checking it alone would cost two queries (a new vault: every row).
-    known = index.present(conn, (key for _n, _p, keys in people for key in keys))
+    # Nothing is written while the rows are checked: their keys are counted once for all rows,
+    # and each candidate read once (names repeat in a spreadsheet).
+    memo = index.Memo()
+    known = index.present(conn, (key for _n, _p, keys in people for key in keys), memo)
     lines = []
-    for number, person, keys in people:
+    for done, (number, person, keys) in enumerate(people):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(people))
         if not keys & known:
             continue
-        for match in engine.check_person(conn, person):
+        for match in engine.check_person(conn, person, memo=memo):
             if match.kind == engine.SAME_PERSON and _exact(session, match.record_id, person):
                 continue
             kind = {
@@ -181,6 +193,8 @@ def import_duplicates(session: Session, rows: list[tuple[int, dict[str, Any]]]) 
                     row=number, kind=kind, score=match.score, reasons="; ".join(match.reasons)
                 )
             )
+    if progress is not None:
+        progress(len(people), len(people))
     return lines
 
 

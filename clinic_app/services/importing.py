@@ -613,9 +613,17 @@ class _DryRunDone(Exception):
 
 
 def import_file(
-    vault: Store, *, path: Path, dry_run: bool = False, progress: Progress | None = None
+    vault: Store,
+    *,
+    path: Path,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    checking: Progress | None = None,
 ) -> ImportReport:
     """Validate every row first; if any is invalid nothing is written and every problem is listed.
+
+    `checking(rows, of)` follows the conflict check of the new workers against the vault,
+    then `progress(rows, of)` the writing.
 
     Rows naming the same employer share one Employer; the same agency, employer and letter date
     share one AgencyLetter. A worker already in the vault (same A-number, or same name and date
@@ -630,7 +638,7 @@ def import_file(
         with vault.session() as session, bulk.bulk_work(session.connection()):
             # The conflict check runs on the vault as it was before this file.
             report.possible_duplicates = conflicts.import_duplicates(
-                session, [(row.row, row.client) for row in rows]
+                session, [(row.row, row.client) for row in rows], checking
             )
             writer = Writer(session, report)
             for start in range(0, len(rows), CHUNK):

@@ -8,7 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from collections.abc import Callable
+
+from sqlalchemy import event, text
 
 from bench.conflicts import PAIRS, evaluate, load_pairs
 from clinic_app.conflicts import Person, score_person
@@ -231,3 +233,67 @@ def test_upgrading_an_older_vault_computes_the_keys_of_its_records(vault: Vault)
     assert [m.record_id for m in conflicts.check_person(vault, query)] == [maria]
     found = conflicts.check_employer(vault, name="Sanchez Diaz Farms")
     assert [m.record_id for m in found] == [employer.id]
+
+
+def _statements(vault: Vault) -> tuple[list[str], Callable[..., None]]:
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    return seen, record
+
+
+def test_an_import_reads_each_key_count_and_candidate_once(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """A spreadsheet's rows are checked against records that do not change meanwhile: twenty
+    rows with the same name look up its keys and read its candidates once, and each row still
+    finds every client a check of its own finds."""
+    same_name = [
+        clients.add_client(
+            vault, first_name="Juan", last_name="García", date_of_birth=f"19{70 + i}-05-06"
+        ).record.id
+        for i in range(5)
+    ]
+    maria = _maria(vault)
+    sheet = tmp_path / "rows.csv"
+    body = "Juan,Garcia,,Acme Farms\n" * 20
+    sheet.write_text(
+        "first_name,last_name,date_of_birth,employer\n"
+        + body
+        + "Maria Jose,Perez,1990-04-03,Acme Farms\n",
+        encoding="utf-8",
+    )
+    seen, record = _statements(vault)
+    checked: list[tuple[int, int]] = []
+    written: list[tuple[int, int]] = []
+    event.listen(vault.engine, "before_cursor_execute", record)
+    try:
+        report = importing.import_file(
+            vault,
+            path=sheet,
+            dry_run=True,
+            checking=lambda done, total: checked.append((done, total)) or None,
+            progress=lambda done, total: written.append((done, total)) or None,
+        )
+    finally:
+        event.remove(vault.engine, "before_cursor_execute", record)
+    assert report.ok
+    counts = [s for s in seen if "count(*) FROM conflict_key" in s or "key_counts(" in s]
+    reads = [s for s in seen if "FROM client WHERE id IN" in s]
+    # One look-up of every row's keys; one read of candidates (María José Pérez García shares
+    # the surname, so she came with the first row's).
+    assert (len(counts), len(reads)) == (1, 1)
+    by_row: dict[int, set[int]] = {}
+    for line in report.possible_duplicates:
+        row, rest = line.split(": may be client ")
+        by_row.setdefault(int(row.removeprefix("row ")), set()).add(int(rest.split()[0]))
+    assert by_row[2] == set(same_name) and by_row[22] == {maria}
+    alone = conflicts.check_person(
+        vault, conflicts.person_query(first_name="Juan", last_name="Garcia")
+    )
+    assert {m.record_id for m in alone} == by_row[2]
+    # The check is followed to its end before any row is written.
+    assert checked[0] == (0, 21) and checked[-1] == (21, 21)
+    assert written and written[-1] == (21, 21)

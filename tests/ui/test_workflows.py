@@ -148,6 +148,39 @@ def test_import_wizard_shows_bad_rows_and_writes_nothing(
     assert clients.count_clients(window.vault, search_text="benali") == 1
 
 
+def test_import_progress_moves_through_the_conflict_check_then_the_writing(
+    qtbot, window: MainWindow, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """In a vault with clients, checking each new worker against them is most of an import:
+    the bar moves while it runs (the first half), then while the rows are written."""
+    from tests.core.helpers import big_csv
+    from ui.import_wizard import ImportWizard
+
+    open_window(qtbot, window)
+    assert window.vault is not None
+    rows = 120
+    sheet = big_csv(tmp_path / "workers.csv", rows)
+    wizard = ImportWizard(window.vault, window.background, window)
+    qtbot.addWidget(wizard)
+    shown: list[tuple[int, int]] = []
+    wizard.progress.valueChanged.connect(
+        lambda value: shown.append((value, wizard.progress.maximum()))
+    )
+    wizard.load(sheet)
+    qtbot.waitUntil(wizard.import_button.isEnabled, timeout=60000)
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.summary.text().startswith("Imported"), timeout=60000)
+    values = [value for value, top in shown if value > 0]
+    assert {top for value, top in shown if value > 0} == {2 * rows}
+    checking = [v for v in values if v <= rows]
+    assert len(checking) >= 3  # every 50 rows checked, and the end of the check
+    assert max(values) == 2 * rows
+    # Each run (the dry run, then the import) only moves forward.
+    runs = [values[: values.index(2 * rows) + 1], values[values.index(2 * rows) + 1 :]]
+    assert all(run == sorted(run) for run in runs)
+    assert clients.count_clients(window.vault) == 24 + rows
+
+
 def test_employers_page_lists_letters_and_covered_workers(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     open_window(qtbot, window)
     window.show_page(window.employers)
