@@ -10,7 +10,6 @@ vault last computed by another version of the rules, recomputes everything.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
@@ -39,11 +38,11 @@ from clinic_app.deadlines.rules import (
 )
 from clinic_app.domain.models import AgencyLetter, Client, Grant, Matter, MatterEvent, Setting
 from clinic_app.store import deadlines_pg
+from clinic_app.vault import bulk
 
 # Beyond this many affected matters one full pass is cheaper than many small ones.
 FULL_THRESHOLD = 5000
 INSERT_BATCH = 20_000
-BULK_CACHE_KIB = 64 * 1024
 _PENDING = "clinic_app.deadlines.pending"
 _RULE_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY, POLICY_KEY, INSTALLED_KEY)
 _COMPUTING_SETTINGS = (OVERRIDES_KEY, CLOSED_DAYS_KEY, INSTALLED_KEY)
@@ -186,29 +185,6 @@ def _insert(conn: Connection, planned: Iterable[PlannedDeadline]) -> int:
 
 
 @contextmanager
-def _bulk_work(conn: Connection) -> Iterator[None]:
-    """Settings for one large recompute, restored afterwards.
-
-    The cyclic garbage collector is paused (hundreds of thousands of small tuples would make it
-    scan the heap again and again for nothing), and on SQLite the page cache is enlarged so the
-    deadline table's indexes are not evicted and decrypted again while they are rebuilt.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    cache_size = None
-    if conn.dialect.name == "sqlite":
-        cache_size = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        conn.exec_driver_sql(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        if cache_size is not None:
-            conn.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
-        if was_enabled:
-            gc.enable()
-
-
-@contextmanager
 def _indexes_rebuilt(conn: Connection) -> Iterator[None]:
     """Drop the deadline table's indexes for a full rewrite and build them again afterwards.
 
@@ -258,7 +234,7 @@ def refresh(
         if len(wanted) + len(clients) > FULL_THRESHOLD:
             wanted = None
     if wanted is None:
-        with _bulk_work(conn), _indexes_rebuilt(conn):
+        with bulk.bulk_work(conn), _indexes_rebuilt(conn):
             conn.execute(delete(_deadline))
             facts = load_facts(conn)
             count = _insert(conn, plan_matters(facts, book))
