@@ -297,3 +297,27 @@ def test_an_import_reads_each_key_count_and_candidate_once(
     # The check is followed to its end before any row is written.
     assert checked[0] == (0, 21) and checked[-1] == (21, 21)
     assert written and written[-1] == (21, 21)
+
+
+def test_an_import_stopped_during_its_conflict_check_writes_nothing(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """The desktop's Cancel stops work at its next progress report: one raised while the new
+    workers are being checked leaves the vault as it was."""
+    from tests.core.helpers import big_csv
+
+    _maria(vault)
+    sheet = big_csv(tmp_path / "workers.csv", 120)
+
+    class Stop(Exception):
+        pass
+
+    def checking(done: int, total: int) -> None:
+        if 0 < done < total:
+            raise Stop
+
+    with pytest.raises(Stop):
+        importing.import_file(vault, path=sheet, checking=checking)
+    assert clients.count_clients(vault) == 1
+    assert importing.import_file(vault, path=sheet).ok
+    assert clients.count_clients(vault) == 121
