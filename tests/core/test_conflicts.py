@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from collections.abc import Callable
-
-from sqlalchemy import event, text
+from sqlalchemy import event as sql_event
+from sqlalchemy import text
 
 from bench.conflicts import PAIRS, evaluate, load_pairs
 from clinic_app.conflicts import Person, score_person
@@ -268,7 +268,7 @@ def test_an_import_reads_each_key_count_and_candidate_once(
     seen, record = _statements(vault)
     checked: list[tuple[int, int]] = []
     written: list[tuple[int, int]] = []
-    event.listen(vault.engine, "before_cursor_execute", record)
+    sql_event.listen(vault.engine, "before_cursor_execute", record)
     try:
         report = importing.import_file(
             vault,
@@ -278,7 +278,7 @@ def test_an_import_reads_each_key_count_and_candidate_once(
             progress=lambda done, total: written.append((done, total)) or None,
         )
     finally:
-        event.remove(vault.engine, "before_cursor_execute", record)
+        sql_event.remove(vault.engine, "before_cursor_execute", record)
     assert report.ok
     counts = [s for s in seen if "count(*) FROM conflict_key" in s or "key_counts(" in s]
     reads = [s for s in seen if "FROM client WHERE id IN" in s]
