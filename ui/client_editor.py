@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -43,7 +44,13 @@ FIELDS = [
     ("notes", N_("Notes"), True),
 ]
 SECOND_COLUMN = "address"  # where to reach the client starts the right-hand column
-CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state", "contact_rules"}
+CHECKED = {"date_of_birth", "a_number", "email", "preferred_languages", "state"}
+# The safe-contact rules the services know (clients.CONTACT_RULES), ticked rather than typed.
+CONTACT_RULES = (
+    ("no_mail", N_("Do not mail")),
+    ("text_only", N_("Text messages only")),
+    ("no_voicemail", N_("No voicemail")),
+)
 
 
 class ClientEditor(QDialog):
@@ -63,6 +70,7 @@ class ClientEditor(QDialog):
         # 1366×768 laptop. An explicit minimum width overrides the layout's, so it covers them.
         self.setMinimumWidth(860)
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {}
+        self.rules: dict[str, QCheckBox] = {}  # a safe-contact rule's box, by its key
         self.errors: dict[str, QLabel] = {}
         columns = QHBoxLayout()
         column = QVBoxLayout()
@@ -71,8 +79,18 @@ class ClientEditor(QDialog):
                 column.addStretch(1)
                 columns.addLayout(column, 1)
                 column = QVBoxLayout()
-            widget: QLineEdit | QPlainTextEdit
-            if multi:
+            widget: QLineEdit | QPlainTextEdit | QWidget
+            if name == "contact_rules":
+                # A box per rule, in words: nothing to look up or spell (letters follow them).
+                widget = QWidget()
+                row = QHBoxLayout(widget)
+                row.setContentsMargins(0, 0, 0, 0)
+                for key, rule in CONTACT_RULES:
+                    self.rules[key] = QCheckBox(_(rule))
+                    self.rules[key].setObjectName(f"contact_rule_{key}")
+                    row.addWidget(self.rules[key])
+                row.addStretch(1)
+            elif multi:
                 widget = QPlainTextEdit()
                 widget.setFixedHeight(48)
                 widget.setTabChangesFocus(True)
@@ -82,12 +100,8 @@ class ClientEditor(QDialog):
                 widget = QLineEdit()
             widget.setAccessibleName(_(label))
             widget.setObjectName(name)
-            if name == "contact_rules":
-                # The words the field accepts, said where they are typed (the label stays short).
-                hint = _("no_mail (do not mail), text_only (texts only), no_voicemail")
-                widget.setPlaceholderText(hint)
-                widget.setToolTip(hint)
-            self.inputs[name] = widget
+            if isinstance(widget, QLineEdit | QPlainTextEdit):
+                self.inputs[name] = widget
             error = error_label()
             error.setObjectName(f"{name}_error")
             error.hide()
@@ -100,7 +114,7 @@ class ClientEditor(QDialog):
             holder.setLayout(box)
             caption = QLabel(_(label))
             caption.setWordWrap(True)  # a long Spanish label takes two lines, never cut
-            caption.setBuddy(widget)
+            caption.setBuddy(widget if name != "contact_rules" else self.rules["no_mail"])
             column.addWidget(caption)
             column.addWidget(holder)
             column.addSpacing(2)
@@ -108,7 +122,8 @@ class ClientEditor(QDialog):
                 widget.editingFinished.connect(lambda n=name: self.check(n))
             # A field marked in error is checked again as it is typed in, so the red goes away
             # the moment it is right.
-            widget.textChanged.connect(lambda *_a, n=name: self._recheck(n))
+            if isinstance(widget, QLineEdit | QPlainTextEdit):
+                widget.textChanged.connect(lambda *_a, n=name: self._recheck(n))
         self.message = error_label()
         buttons = save_cancel(self, self.save)
         self.buttons = buttons
@@ -162,10 +177,17 @@ class ClientEditor(QDialog):
         return self.text(name)
 
     def text(self, name: str) -> str:
+        if name == "contact_rules":
+            return ",".join(key for key, box in self.rules.items() if box.isChecked())
         widget = self.inputs[name]
         return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
 
     def set_text(self, name: str, value: str) -> None:
+        if name == "contact_rules":
+            keys = {key.strip() for key in value.split(",")}
+            for key, box in self.rules.items():
+                box.setChecked(key in keys)
+            return
         widget = self.inputs[name]
         if isinstance(widget, QPlainTextEdit):
             widget.setPlainText(value)
@@ -192,7 +214,8 @@ class ClientEditor(QDialog):
         label = self.errors[name]
         label.setText(problem or "")
         label.setVisible(bool(problem))
-        mark_error(self.inputs[name], bool(problem))
+        if name in self.inputs:
+            mark_error(self.inputs[name], bool(problem))
         if not problem and all(error.isHidden() for error in self.errors.values()):
             self.message.clear()
 

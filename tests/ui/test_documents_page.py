@@ -115,7 +115,9 @@ def test_missing_clinic_details_open_settings_at_the_first(
     assert "Settings → Clinic details for letters" in message
 
 
-def test_safe_contact_rules_are_typed_in_the_client_editor(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_safe_contact_rules_are_ticked_in_words_in_the_client_editor(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A box per rule, labelled in words (never an id to spell, in English in a Spanish form):
+    ticked ones are saved, and an edit shows them ticked and can untick one."""
     from PySide6.QtWidgets import QDialogButtonBox
 
     from clinic_app.services import clients
@@ -125,19 +127,29 @@ def test_safe_contact_rules_are_typed_in_the_client_editor(qtbot, window: MainWi
     editor = ClientEditor(window.vault, parent=window)
     qtbot.addWidget(editor)
     editor.show()
+    assert [box.text() for box in editor.rules.values()] == [
+        "Do not mail",
+        "Text messages only",
+        "No voicemail",
+    ]
     qtbot.keyClicks(editor.inputs["first_name"], "Ines")
-    qtbot.keyClicks(editor.inputs["contact_rules"], "no mail, by pigeon")
-    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    assert "'by pigeon' is not one; use text_only, no_mail, no_voicemail." in (
-        editor.errors["contact_rules"].text()
-    )
-    editor.inputs["contact_rules"].clear()  # type: ignore[union-attr]
-    qtbot.keyClicks(editor.inputs["contact_rules"], "no mail, text only")
+    qtbot.mouseClick(editor.rules["no_mail"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.rules["text_only"], Qt.MouseButton.LeftButton)
     qtbot.keyClicks(editor.inputs["mail_to"], "PO Box 12, Marshalltown, IA")
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     saved = clients.get_client(window.vault, client_id=editor.saved_id or -1)
     assert saved.contact_rules == ("no_mail", "text_only")
+
+    again = ClientEditor(window.vault, saved, parent=window)
+    qtbot.addWidget(again)
+    again.show()
+    assert [box.isChecked() for box in again.rules.values()] == [True, True, False]
+    qtbot.mouseClick(again.rules["text_only"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        again.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    assert clients.get_client(window.vault, client_id=saved.id).contact_rules == ("no_mail",)
     assert saved.mail_to == "PO Box 12, Marshalltown, IA"
 
 
