@@ -49,6 +49,11 @@ def save_cancel(dialog: QDialog, on_save: Callable[[], None]) -> QDialogButtonBo
     return buttons
 
 
+# The narrowest a form of a few fields is drawn: an employer's name, an address or an agency's
+# list of examples reads whole in its field, in Spanish too (the layout alone gave ~200 pixels).
+FORM_WIDTH = 480
+
+
 class RecordDialog(QDialog):
     """Shared by the dialogs here: a form, a red sentence, Save/Cancel; fields in error are
     outlined and cleared as they are typed in."""
@@ -64,6 +69,7 @@ class RecordDialog(QDialog):
         self.form = QFormLayout()
 
     def finish_layout(self) -> None:
+        self.setMinimumWidth(max(self.minimumWidth(), FORM_WIDTH))
         self.buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

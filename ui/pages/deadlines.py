@@ -28,14 +28,16 @@ from clinic_app.errors import ClinicError
 from clinic_app.i18n import N_, _, current_language, ngettext
 from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
+from clinic_app.services.records import MatterRecord
 from clinic_app.services.vault_ops import Vault
 from ui.bus import ChangeBus
 from ui.date_input import DateInput
 from ui.deadline_actions import act
 from ui.deadline_table import DeadlineTableModel, kind_label
 from ui.feedback import desktop_message
-from ui.forms import error_label, save_cancel
+from ui.forms import FORM_WIDTH, error_label, save_cancel
 from ui.guards import guarded
+from ui.labels import KIND_LABELS
 from ui.pages.base import Page
 from ui.wrapped_column import WrappedColumn
 
@@ -53,12 +55,18 @@ NAME_CHOICES = [
 ]
 
 
+def matter_choice(m: MatterRecord) -> str:
+    """A matter as the task form lists it: "María Pérez · Renewal (#12)", the kind in words."""
+    return f"{m.client_name} · {_(KIND_LABELS.get(m.kind, m.kind))} (#{m.id})"
+
+
 class TaskDialog(QDialog):
     def __init__(self, vault: Vault, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vault, self.today = vault, today
         self.changes = None
         self.setWindowTitle(_("Add a task"))
+        self.setMinimumWidth(FORM_WIDTH)  # a client's name and the matter's kind read whole
         self.matter = guarded(QComboBox())
         self.matter.setEditable(True)
         self.matter.setAccessibleName(_("Matter"))
@@ -88,7 +96,7 @@ class TaskDialog(QDialog):
         self.matter.blockSignals(True)
         self.matter.clear()
         for m in matters.list_matters(self.vault, client_search=text, limit=30):
-            self.matter.addItem(f"{m.client_name} · {m.kind} (#{m.id})", m.id)
+            self.matter.addItem(matter_choice(m), m.id)
         self.matter.setEditText(text)
         self.matter.blockSignals(False)
         self.matter.showPopup()
@@ -96,7 +104,7 @@ class TaskDialog(QDialog):
     def choose_matter(self, matter_id: int) -> None:
         m = matters.get_matter(self.vault, matter_id=matter_id)
         self.matter.clear()
-        self.matter.addItem(f"{m.client_name} · {m.kind} (#{m.id})", m.id)
+        self.matter.addItem(matter_choice(m), m.id)
 
     def save(self) -> None:
         if self.matter.currentData() is None:
