@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from clinic_app.domain.models import AuditEvent
 from clinic_app.errors import ClinicError
+from clinic_app.i18n import _
 from clinic_app.services import backup
 from clinic_app.services.backup_copies import iso, read_copies
 from clinic_app.services.backup_plan import get_plan
@@ -81,13 +82,13 @@ def _drill(vault: Vault) -> DrillReport:
             newest = (destination, copy)
     if newest is None:
         return DrillReport(
-            None, None, "", ("there is no verified copy at any connected backup folder",)
+            None, None, "", (_("there is no verified copy at any connected backup folder"),)
         )
     destination, copy = newest
     path = destination.path / copy.file
     key = vault.backup_key()
     if key is None:
-        return DrillReport(path, copy.made, destination.label, ("no backup passphrase is set",))
+        return DrillReport(path, copy.made, destination.label, (_("no backup passphrase is set"),))
     wipe_leftovers(vault)
     try:
         with tempfile.TemporaryDirectory(prefix=".drill-", dir=vault.folder) as tmp:

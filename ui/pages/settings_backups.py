@@ -238,10 +238,12 @@ class BackupsTab(QWidget):
         except ClinicError as exc:
             self.status.setText(exc.message)
             return
+        advice = " " + self._how_to_start() if status.every == "off" else ""
         self.status.setText(
             ("⚠ " if status.warning else "")
             + status.message.rstrip(".")
             + "."
+            + advice
             + "".join("\n" + note for note in status.notes)
         )
         rows = [(x.destination.label, c) for x in listings for c in x.copies]
@@ -349,7 +351,8 @@ class BackupsTab(QWidget):
                 vault, now=local_now(), trigger="now", progress=progress
             ),
             lambda report: self._finished(
-                run_summary(report) or _("No backup folder is set."), error=not report.ok
+                run_summary(report) or _("No backup folder is set.") + " " + self._how_to_start(),
+                error=not report.ok,
             ),
             lambda message: self._finished(message, error=True),
             self._progress,
@@ -362,8 +365,27 @@ class BackupsTab(QWidget):
         self._busy(_("Restoring the newest copy into a temporary folder…"))
         self.background.run(
             lambda: backup_drill.restore_drill(vault),
-            lambda report: self._finished(_drill_text(report), error=not report.ok),
+            lambda report: self._finished(
+                _drill_text(report)
+                + (
+                    " " + _("Make one first with “{now}”.").format(now=self._button(self.now_button))
+                    if report.copy is None
+                    else ""
+                ),
+                error=not report.ok,
+            ),
             lambda message: self._finished(message, error=True),
+        )
+
+    @staticmethod
+    def _button(button: QPushButton) -> str:
+        """A button's words as a sentence names it (without the '&' of its shortcut)."""
+        return button.text().replace("&", "")
+
+    def _how_to_start(self) -> str:
+        """What turns automatic backups on, in the words of this tab's own buttons."""
+        return _("Choose where copies go: “{add}”, then “{save}”.").format(
+            add=self._button(self.add_folder_button), save=self._button(self.save_button)
         )
 
     def _busy(self, text: str) -> None:
