@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -72,6 +73,26 @@ def _babel_day(day: date, locale: str) -> str:
     from babel.dates import format_date  # loaded on first use: Babel's tables are large
 
     return str(format_date(day, format="medium", locale=locale))
+
+
+def format_number(value: float, spec: str = "") -> str:
+    """A quantity for a person (a count, a size): in English exactly as `format(value, spec)`
+    writes it (`spec` as after the colon of '{:,}' or '{:.1f}'), so English output never
+    changes; in another language as its locale writes numbers (Babel: '1.234.567', '12,5' in
+    Spanish), with the same number of decimals. Ids, years and receipt numbers are not
+    quantities: they stay as typed."""
+    if _language == "en":
+        return format(value, spec)
+    decimals = re.search(r"\.(\d+)f", spec)
+    places = int(decimals.group(1)) if decimals else 0
+    return _babel_number(value, places, _BABEL_LOCALES.get(_language, _language))
+
+
+def _babel_number(value: float, places: int, locale: str) -> str:
+    from babel.numbers import format_decimal  # loaded on first use, as for dates
+
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return str(format_decimal(value, format=pattern, locale=locale))
 
 
 def date_order(lang: str | None = None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, format_number
 from clinic_app.services import backup_drill, backup_plan, backup_runs, backup_status
 from clinic_app.services.backup_copies import Copy
 from clinic_app.services.backup_plan import BackupPlan
@@ -126,7 +126,7 @@ def _print_plan(plan: BackupPlan) -> None:
     else:
         print(
             _("Backups: {every}, to {count} folder(s):").format(
-                every=plan.every, count=len(plan.destinations)
+                every=plan.every, count=format_number(len(plan.destinations))
             )
         )
     for destination in plan.destinations:
@@ -164,7 +164,11 @@ def cmd_backups(args: argparse.Namespace) -> int:
         if not listing.present:
             print(_("{where}: not connected").format(where=where))
             continue
-        print(_("{where}: {count} copy(ies)").format(where=where, count=len(listing.copies)))
+        print(
+            _("{where}: {count} copy(ies)").format(
+                where=where, count=format_number(len(listing.copies))
+            )
+        )
         for copy in listing.copies:
             print("  " + _copy_line(copy))
     print(status.message.rstrip(".") + ".")
@@ -178,8 +182,8 @@ def _copy_line(copy: Copy) -> str:
     result = {"ok": _("verified"), "unverified": _("not yet verified")}.get(
         copy.verified, _("FAILED: {problem}").format(problem=copy.problem)
     )
-    return _("{made}  {size:>14,} bytes  {result}  {file}").format(
-        made=made, size=copy.size, result=result, file=copy.file
+    return _("{made}  {size:>14} bytes  {result}  {file}").format(
+        made=made, size=format_number(copy.size, ","), result=result, file=copy.file
     )
 
 
@@ -191,7 +195,9 @@ def _run(args: argparse.Namespace, vault: Vault, now: datetime, trigger: str) ->
         where = f"{outcome.destination.label} ({outcome.destination.path})"
         if outcome.status == "made" and outcome.copy is not None:
             thinned = (
-                _("; {count} older copy(ies) thinned").format(count=len(outcome.removed))
+                _("; {count} older copy(ies) thinned").format(
+                    count=format_number(len(outcome.removed))
+                )
                 if outcome.removed
                 else ""
             )
@@ -243,7 +249,7 @@ def _drill(args: argparse.Namespace, vault: Vault) -> int:
             _("its audit log is this vault's up to event {head} ({count} event(s) since)")
             if report.chain_matches
             else _("its audit log does NOT match this vault's at event {head}")
-        ).format(head=report.copy_head, count=report.events_since)
+        ).format(head=report.copy_head, count=format_number(report.events_since))
         print(_("  Audit chain: {chain}.").format(chain=chain))
     for table, in_copy, live in report.counts:
         if not in_copy and not live:
@@ -251,7 +257,10 @@ def _drill(args: argparse.Namespace, vault: Vault) -> int:
         mark = "" if in_copy == live else _("  (changed since the copy)")
         print(
             _("  {table}: {in_copy} in the copy, {live} in the vault{mark}").format(
-                table=table, in_copy=in_copy, live=live, mark=mark
+                table=table,
+                in_copy=format_number(in_copy),
+                live=format_number(live),
+                mark=mark,
             )
         )
     print(_("Restore drill passed.") if report.ok else _("Restore drill FAILED."))

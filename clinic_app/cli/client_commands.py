@@ -12,7 +12,7 @@ from clinic_app.cli.record_commands import matter_table
 from clinic_app.cli.usage import flags_for, if_version_flag
 from clinic_app.domain.vocab import STAFF_ROLES
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, format_number
 from clinic_app.services import clients, conflicts, matters, notes, staff
 from clinic_app.services.clients import ClientFields
 from clinic_app.services.records import ClientRecord, to_json
@@ -156,7 +156,12 @@ def cmd_client_add(args: argparse.Namespace) -> int:
             _(
                 "Possible conflict: {n} possible matches, best {name} ({score}); sent to an "
                 "attorney as conflict check {check} (clinic-app conflicts review)."
-            ).format(n=len(found), name=found[0].name, score=found[0].score, check=check_id),
+            ).format(
+                n=format_number(len(found)),
+                name=found[0].name,
+                score=found[0].score,
+                check=check_id,
+            ),
             file=sys.stderr,
         )
     return 0
@@ -200,7 +205,7 @@ def find_client(vault: Store, text: str) -> ClientRecord:
         shown = ", ".join(f"{c.id} {c.full_name}" for c in found[:5])
         raise UserError(
             _("{n} clients match '{text}' ({shown}{more}); name one by its id.").format(
-                n=total, text=text, shown=shown, more=", …" if total > 5 else ""
+                n=format_number(total), text=text, shown=shown, more=", …" if total > 5 else ""
             )
         )
     return clients.get_client(vault, client_id=found[0].id)

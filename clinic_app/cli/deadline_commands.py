@@ -12,7 +12,7 @@ from clinic_app.cli import context, rule_commands
 from clinic_app.cli.output import cell, print_json, print_table
 from clinic_app.domain import vocab
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _, ngettext
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import clients, deadlines, matters, reports, rule_status
 from clinic_app.services.records import to_json
 from clinic_app.validation_dates import parse_cli_date
@@ -208,7 +208,7 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
                 program=vocab.label("program", program),
                 status=vocab.label("program_status", status),
                 since=since,
-                count=count,
+                count=format_number(count),
                 id=program,
             )
         )
@@ -264,7 +264,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         else:
             print(
                 _("Wrote {events} event(s) to {path} (client names: {names}).").format(
-                    events=export.events, path=export.path, names=export.names
+                    events=format_number(export.events), path=export.path, names=export.names
                 )
             )
             if export.names == "full":
@@ -546,9 +546,11 @@ def cmd_rules_recompute(args: argparse.Namespace) -> int:
     print(
         _("Recomputed {deadlines} for {matters}.").format(
             deadlines=ngettext("{n} deadline", "{n} deadlines", report.deadlines).format(
-                n=report.deadlines
+                n=format_number(report.deadlines)
             ),
-            matters=ngettext("{n} matter", "{n} matters", report.matters).format(n=report.matters),
+            matters=ngettext("{n} matter", "{n} matters", report.matters).format(
+                n=format_number(report.matters)
+            ),
         )
     )
     return 0
@@ -573,12 +575,13 @@ def cmd_affected(args: argparse.Namespace) -> int:
         ).format(
             program=vocab.label("program", report.program),
             status=_policy_status(report.policy_status, report.policy_since),
-            n=count,
+            n=format_number(count),
         )
     )
     if report.by_language:
         languages = ", ".join(
-            f"{vocab.language_label(k) or k} {n}" for k, n in report.by_language.items()
+            f"{vocab.language_label(k) or k} {format_number(n)}"
+            for k, n in report.by_language.items()
         )
         print(_("By preferred language: {languages}").format(languages=languages))
     print_table(
@@ -640,19 +643,19 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
         ).format(
             week_start=summary.week_start,
             path=summary.path,
-            assignees=summary.assignees,
-            overdue=summary.overdue,
-            this_week=summary.this_week,
-            next_30=summary.next_30,
-            next_90=summary.next_90,
-            stale=summary.stale,
+            assignees=format_number(summary.assignees),
+            overdue=format_number(summary.overdue),
+            this_week=format_number(summary.this_week),
+            next_30=format_number(summary.next_30),
+            next_90=format_number(summary.next_90),
+            stale=format_number(summary.stale),
         )
     )
     if summary.truncated:
         print(
             _(
                 "Note: tiers longer than {n} rows were cut; 'clinic-app today' lists everything."
-            ).format(n=args.max_rows),
+            ).format(n=format_number(args.max_rows)),
             file=sys.stderr,
         )
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json, print_table, word
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _, current_language, ngettext
+from clinic_app.i18n import N_, _, current_language, format_number, ngettext
 from clinic_app.services import checklist, documents, matters, vault_ops
 from clinic_app.services.checklist import ChecklistRecord
 from clinic_app.services.records import to_json
@@ -318,7 +318,7 @@ def cmd_template_check(args: argparse.Namespace) -> int:
     )
     print(
         _("{name} is ready to use: {count} field(s), all known.{wide}").format(
-            name=result.name, count=len(result.fields), wide=wide
+            name=result.name, count=format_number(len(result.fields)), wide=wide
         )
     )
     return 0
@@ -468,7 +468,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     elif cautions:
         print(
             _("Safe-contact rules for {count} of these letters; read them before sending:").format(
-                count=len(cautions)
+                count=format_number(len(cautions))
             )
         )
         for d in cautions:
@@ -483,7 +483,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         else:
             print(
                 _("Wrote {count} documents to {out_dir}.").format(
-                    count=len(written), out_dir=report.out_dir
+                    count=format_number(len(written)), out_dir=report.out_dir
                 )
             )
     if args.keep_in_vault and written and on_server:
@@ -492,7 +492,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 "Kept {n} encrypted copy on the clinic server (see 'clinic-app drafts').",
                 "Kept {n} encrypted copies on the clinic server (see 'clinic-app drafts').",
                 len(written),
-            ).format(n=len(written))
+            ).format(n=format_number(len(written)))
         )
     elif args.keep_in_vault and written:
         print(
@@ -500,7 +500,7 @@ def cmd_render(args: argparse.Namespace) -> int:
                 "Kept {n} encrypted copy in the vault (see 'clinic-app drafts').",
                 "Kept {n} encrypted copies in the vault (see 'clinic-app drafts').",
                 len(written),
-            ).format(n=len(written))
+            ).format(n=format_number(len(written)))
         )
     for d in written:
         if d.anyway:
@@ -518,7 +518,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if report.left_out:
         print(
             _("Left out by your choices: {count} matter(s) (the index says why).").format(
-                count=len(report.left_out)
+                count=format_number(len(report.left_out))
             )
         )
     if report.index_csv is not None:
@@ -533,7 +533,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(
             _(
                 "clinic-app: {n} of {total} document(s) were not made (see above); the others were."
-            ).format(n=len(report.failed), total=len(report.documents)),
+            ).format(
+                n=format_number(len(report.failed)), total=format_number(len(report.documents))
+            ),
             file=sys.stderr,
         )
         return 1
@@ -653,7 +655,7 @@ def cmd_clinic(args: argparse.Namespace) -> int:
         print_json({"settings": dict(details.values), "warnings": list(details.warnings)})
         return 0
     if values:
-        print(_("Saved {count} clinic setting(s).").format(count=len(values)))
+        print(_("Saved {count} clinic setting(s).").format(count=format_number(len(values))))
     print_table(
         [_("Setting"), _("Value")],
         [(key, value.replace("\n", " / ")) for key, value in details.values],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clinic_app.cli import context
 from clinic_app.cli.output import print_json, print_table, word
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.services import audit_log, clients, importing, letters, matters, restrictions
 from clinic_app.services.records import AuditRecord, ImportedAuditRecord, MatterRecord, to_json
 from clinic_app.store.base import SERVER
@@ -96,7 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not report.ok:
         print(
             _("Nothing was imported: {n} problem(s) in {name}:").format(
-                n=len(report.problems), name=args.file.name
+                n=format_number(len(report.problems)), name=args.file.name
             ),
             file=sys.stderr,
         )
@@ -113,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             _("Would import {rows} row(s): {made}. (dry run: nothing was written)")
             if report.dry_run
             else _("Imported {rows} row(s): {made}.")
-        ).format(rows=report.rows, made=made)
+        ).format(rows=format_number(report.rows), made=made)
     )
     return 0
 
@@ -129,7 +129,7 @@ def _created(kind: str, n: int) -> str:
         "grant": ngettext("{n} grant", "{n} grants", n),
         "note": ngettext("{n} note", "{n} notes", n),
     }.get(kind, f"{{n}} {kind}{'s' if n != 1 else ''}")
-    return counted.format(n=n)
+    return counted.format(n=format_number(n))
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
@@ -232,7 +232,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
                 r.employer,
                 r.period_start,
                 r.period_end,
-                r.matter_count,
+                format_number(r.matter_count),
             )
             for r in rows
         ],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from clinic_app.cli import server_commands as base
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, format_number
 
 
 def register(
@@ -213,12 +213,12 @@ def cmd_import_vault(args: argparse.Namespace) -> int:
             "  {clients} clients, {matters} matters, {deadlines} deadlines, {files} files "
             "(evidence, drafts, templates), {history} audit history events, {rows} rows in all."
         ).format(
-            clients=moved.rows["client"],
-            matters=moved.rows["matter"],
-            deadlines=moved.rows["deadline"],
-            files=moved.files,
-            history=moved.history,
-            rows=sum(moved.rows.values()),
+            clients=format_number(moved.rows["client"]),
+            matters=format_number(moved.rows["matter"]),
+            deadlines=format_number(moved.rows["deadline"]),
+            files=format_number(moved.files),
+            history=format_number(moved.history),
+            rows=format_number(sum(moved.rows.values())),
         )
     )
     print(

@@ -10,7 +10,7 @@ from clinic_app.cli import context
 from clinic_app.cli.output import print_json
 from clinic_app.domain import vocab
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _, ngettext
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import backup_status, deadlines, rule_status
 from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.validation_dates import parse_cli_date
@@ -151,11 +151,13 @@ def _print(
         print(_("Nothing is due in the next 90 days."))
     for group in queue.groups:
         print()
-        print(f"{group.mark} {group.title} ({group.count})")
+        print(f"{group.mark} {group.title} ({format_number(group.count)})")
         for item in group.items:
             late = (
                 "  ("
-                + ngettext("{n} day late", "{n} days late", item.late_days).format(n=item.late_days)
+                + ngettext("{n} day late", "{n} days late", item.late_days).format(
+                    n=format_number(item.late_days)
+                )
                 + ")"
                 if item.late_days
                 else ""
@@ -170,7 +172,7 @@ def _print(
                 print("      " + _("why: {why}").format(why=item.why))
         hidden = group.count - len(group.items)
         if hidden > 0:
-            print("  " + _("… and {n} more (--limit)").format(n=hidden))
+            print("  " + _("… and {n} more (--limit)").format(n=format_number(hidden)))
 
 
 def cmd_today(args: argparse.Namespace) -> int:

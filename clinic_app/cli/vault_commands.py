@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
 from clinic_app.errors import DamagedError, UserError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, format_number
 from clinic_app.services import backup, check, clients, demo, vault_ops
 from clinic_app.store.base import VAULT, Store
 from clinic_app.validation_dates import parse_cli_date
@@ -150,10 +150,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             "{letters} agency letters."
         ).format(
             where=where,
-            clients=report.clients,
-            matters=report.matters,
-            employers=report.employers,
-            letters=report.letters,
+            clients=format_number(report.clients),
+            matters=format_number(report.matters),
+            employers=format_number(report.employers),
+            letters=format_number(report.letters),
         )
     )
     if code:
@@ -183,8 +183,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         count, size = vault_ops.rotation_size(vault)
         print(
             _(
-                "Encrypting the database and {count} stored file(s) ({mb:.1f} MB) again under a new key; do not stop the program."
-            ).format(count=count, mb=size / 1e6),
+                "Encrypting the database and {count} stored file(s) ({mb} MB) again under a new key; do not stop the program."
+            ).format(count=format_number(count), mb=format_number(size / 1e6, ".1f")),
             file=sys.stderr,
         )
         code = vault_ops.rotate_key(vault, new_passphrase=new)
@@ -233,8 +233,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         )
     protected = _("its own passphrase") if own is not None else _("the vault passphrase")
     print(
-        _("Backup written to {file} ({size:,} bytes, encrypted; protected by {protected}).").format(
-            file=args.file, size=size, protected=protected
+        _("Backup written to {file} ({size} bytes, encrypted; protected by {protected}).").format(
+            file=args.file, size=format_number(size, ","), protected=protected
         )
     )
     return 0
@@ -332,14 +332,14 @@ def _report_check(
     elif on_server:
         print(
             _("Clinic server OK: database, audit log and {files} stored file(s) verified.").format(
-                files=files
+                files=format_number(files)
             )
         )
     else:
         print(
             _(
                 "Vault OK: database, key slots, audit log and {files} stored file(s) verified."
-            ).format(files=files)
+            ).format(files=format_number(files))
         )
     for note in notes:
         print(_("Note: {note}.").format(note=note))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from clinic_app.deadlines.engine import LETTER_GROUPED_KINDS, PAIRED_GRANT, PAIRED_PERMIT
-from clinic_app.i18n import N_, _, ngettext
+from clinic_app.i18n import N_, _, format_number, ngettext
 
 STALE_AFTER_DAYS = 365  # the clinic may change it (setting "urgency.stale_after_days")
 HORIZON_DAYS = 90  # the queue looks this far ahead
@@ -175,7 +175,7 @@ def summary(counts: Mapping[str, int]) -> str:
                     "{n} RFE or biometrics", "{n} RFEs or biometrics", n
                 ),
                 "overdue": lambda n: ngettext("{n} overdue", "{n} overdue", n),
-            }[key](n).format(n=n)
+            }[key](n).format(n=format_number(n))
         )
     if not parts:
         return _("Nothing needs action today")

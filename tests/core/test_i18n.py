@@ -98,3 +98,18 @@ def test_rule_timing_reads_as_spanish_is_written() -> None:
     finally:
         set_language("en")
     assert rule_when(0, "after", "grant_end") == "on the end of deferred action"
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    # English is exactly Python's own format, so English output never changed.
+    for value, spec in ((1234567, ","), (1234567, ""), (1234.56, ".1f"), (7, "")):
+        assert i18n.format_number(value, spec) == format(value, spec)
+    i18n.set_language("es")
+    try:
+        assert i18n.format_number(1234567, ",") == "1.234.567"
+        assert i18n.format_number(1234567) == "1.234.567"
+        assert i18n.format_number(1234.56, ".1f") == "1.234,6"
+        assert i18n.format_number(0.25, ".1f") == "0,2"  # half to even, as Babel rounds
+        assert i18n.format_number(7) == "7"
+    finally:
+        i18n.set_language("en")
