@@ -57,6 +57,16 @@ _ARGPARSE = (
      N_("argument {a}: invalid value: {b}")),
     (re.compile(r"argument (?P<a>\S+): not allowed with argument (?P<b>.+)"),
      N_("argument {a}: not allowed with argument {b}")),
+    # A value given to a flag that takes none (`--json=1`).
+    (re.compile(r"argument (?P<a>\S+): ignored explicit argument (?P<b>.+)"),
+     N_("argument {a}: ignored explicit argument {b}")),
+    (re.compile(r"argument (?P<a>\S+): expected at most one argument"),
+     N_("argument {a}: expected at most one argument")),
+    (re.compile(r"argument (?P<a>\S+): expected at least one argument"),
+     N_("argument {a}: expected at least one argument")),
+    # A shortened flag that fits several (`--a` for --as and --assignee).
+    (re.compile(r"ambiguous option: (?P<a>\S+) could match (?P<b>.+)"),
+     N_("ambiguous option: {a} could match {b}")),
 )  # fmt: skip
 
 
