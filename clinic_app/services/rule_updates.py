@@ -18,9 +18,9 @@ from clinic_app.deadlines.bundles import Bundle, RuleUpdateError, read_bundle
 from clinic_app.deadlines.engine import plan_matter
 from clinic_app.deadlines.facts import load_facts
 from clinic_app.deadlines.rulebook import ClinicRuleSettings, rulebook_for
-from clinic_app.deadlines.rules import INSTALLED_KEY, PolicyEntry, RuleBook
+from clinic_app.deadlines.rules import INSTALLED_KEY, PolicyEntry, Rule, RuleBook
 from clinic_app.domain.models import Setting
-from clinic_app.i18n import _
+from clinic_app.i18n import _, current_language, format_day
 from clinic_app.services._base import now
 from clinic_app.services.changes import DEADLINE, SETTING, Changed, ChangeSet
 from clinic_app.store.base import Store
@@ -33,6 +33,27 @@ class PackChange:
     title: str
     released_before: date | None
     released_after: date | None
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """A rule the update adds, changes or removes, for a screen to say in words (the rule's
+    message in the current language; `before` None: added, `after` None: removed)."""
+
+    rule_id: str
+    program: str
+    message: str
+    before: Rule | None
+    after: Rule | None
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """A policy entry the update adds, its summary in the current language."""
+
+    program: str
+    entry: PolicyEntry
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -54,12 +75,15 @@ class UpdatePreview:
     matters_affected: int
     # The clinic's changes to rules this update removes: kept, but they no longer apply.
     overrides_orphaned: tuple[str, ...]
+    # The same changes as records, for the desktop to put in words (the strings above keep ids).
+    rule_changes: tuple[RuleChange, ...] = ()
+    policy_changes: tuple[PolicyChange, ...] = ()
 
     def lines(self) -> list[str]:
         """The preview as sentences, for the command line and the confirmation dialog."""
         out = [
             _("Rule update issued {day} (key {key}).").format(
-                day=self.issued.isoformat(), key=self.key_id
+                day=_day(self.issued), key=self.key_id
             )
         ]
         if self.note:
@@ -98,7 +122,8 @@ class UpdatePreview:
 
 
 def _day(value: date | None) -> str:
-    return value.isoformat() if value else _("unknown date")
+    # ISO on the command line, the language's own way on the desktop.
+    return format_day(value) if value else _("unknown date")
 
 
 def _settings(conn: Connection) -> ClinicRuleSettings:
@@ -160,6 +185,33 @@ def _compare(before: RuleBook, after: RuleBook) -> dict[str, tuple[str, ...]]:
     }
 
 
+def _changes_in_words(
+    before: RuleBook, after: RuleBook
+) -> tuple[tuple[RuleChange, ...], tuple[PolicyChange, ...]]:
+    """What _compare says with ids, as records a screen can word in its language."""
+    lang = current_language()
+    old, new = before.rules_by_id(), after.rules_by_id()
+    rules = []
+    for rule_id in sorted(old.keys() | new.keys()):
+        a, b = old.get(rule_id), new.get(rule_id)
+        if a is not None and b is not None and (
+            (a.days, a.direction, a.fact, a.reminders, a.where, a.except_)
+            == (b.days, b.direction, b.fact, b.reminders, b.where, b.except_)
+        ):
+            continue
+        rule = b or a
+        assert rule is not None
+        rules.append(RuleChange(rule_id, rule.program, rule.text("message", lang), a, b))
+    known = {_policy_text(p, e) for p in before.packs for e in before.packs[p].policy}
+    policies = [
+        PolicyChange(p, e, e.text("summary", lang))
+        for p in sorted(after.packs)
+        for e in after.packs[p].policy
+        if _policy_text(p, e) not in known
+    ]
+    return tuple(rules), tuple(policies)
+
+
 def _plans(conn: Connection, books: Iterable[RuleBook]) -> list[dict[tuple[int, str, str], date]]:
     facts = load_facts(conn)
     return [{p.key: p.due for f in facts for p in plan_matter(f, book)} for book in books]
@@ -210,6 +262,7 @@ def _preview(conn: Connection, bundle: Bundle, name: str) -> UpdatePreview:
     moved = {k for k in old_plan.keys() & new_plan.keys() if old_plan[k] != new_plan[k]}
     added, removed = new_plan.keys() - old_plan.keys(), old_plan.keys() - new_plan.keys()
     known_after = set(after.rules_by_id())
+    rule_changes, policy_changes = _changes_in_words(before, after)
     return UpdatePreview(
         file=name,
         issued=bundle.issued,
@@ -225,6 +278,8 @@ def _preview(conn: Connection, bundle: Bundle, name: str) -> UpdatePreview:
         deadlines_removed=len(removed),
         matters_affected=len({k[0] for k in moved | added | removed}),
         overrides_orphaned=tuple(sorted(r for r in settings.overrides if r not in known_after)),
+        rule_changes=rule_changes,
+        policy_changes=policy_changes,
     )
 
 

@@ -107,8 +107,17 @@ def test_install_update_from_settings(
     assert not asked and _rules(window, matter_id) == before
     chosen.append(good)
     qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
-    assert "daca.renewal_file_by: days 120 -> 130" in asked[0]
-    assert "1 deadline(s) moved" in page.rules_message.text()
+    # The rule by what it says and when it falls, never its id.
+    assert (
+        "DACA: File the DACA renewal: 120 days before the end of deferred action; reminders 14, "
+        "7, 1 days ahead → 130 days before the end of deferred action; reminders 21, 7, 1 days "
+        "ahead." in asked[0]
+    )
+    assert "daca.renewal_file_by" not in asked[0]
+    assert "1 deadline moves to another date, 0 are added, 0 go away, on 1 matter." in asked[0]
+    assert "Rule update installed: 1 deadline moved, 0 added, 0 removed." in (
+        page.rules_message.text()
+    )
     after = _rules(window, matter_id)
     assert after["daca.renewal_file_by"] < before["daca.renewal_file_by"]
 

@@ -308,17 +308,17 @@ class SettingsPage(Page):
             when = vocab.rule_when(
                 rule.days, rule.direction, rule.fact, rule.where, rule.except_states
             )
-            title = f"{vocab.label('program', program.id)}: {_(rule.message)} ({when})"
-            cell = QTableWidgetItem(title)
+            name = f"{vocab.label('program', program.id)}: {_(rule.message)}"
+            cell = QTableWidgetItem(f"{name} ({when})")
             cell.setData(256, rule.id)
             self.rules.setItem(row, 0, cell)
             self.rules.setItem(row, 1, QTableWidgetItem(vocab.label("basis", rule.basis)))
             days = guarded(QSpinBox())
             days.setRange(0, 3650)
             days.setValue(rule.days)
-            days.setAccessibleName(_("Days for {rule}").format(rule=rule.id))
+            days.setAccessibleName(_("Days for {rule}").format(rule=_(rule.message)))
             days.editingFinished.connect(
-                lambda rule_id=rule.id, box=days: self._set_rule(rule_id, box)
+                lambda rule_id=rule.id, box=days, name=name: self._set_rule(rule_id, box, name)
             )
             self.rules.setCellWidget(row, 2, days)
             checked = format_day(rule.last_checked) if rule.last_checked else ""
@@ -326,7 +326,7 @@ class SettingsPage(Page):
             source.setToolTip(source.text())  # sources are long citations: whole here
             self.rules.setItem(row, 3, source)
 
-    def _set_rule(self, rule_id: str, box: QSpinBox) -> None:
+    def _set_rule(self, rule_id: str, box: QSpinBox, name: str) -> None:
         if self.vault is None:
             return
         current = next(
@@ -346,8 +346,9 @@ class SettingsPage(Page):
             self.rules_message.setText(desktop_message(exc))
             return
         self.rules_message.setText(
+            # The rule as the table names it ("DACA: File the DACA renewal"), not its id.
             _("Rule {rule} now uses {days} days; deadlines were recomputed.").format(
-                rule=rule_id, days=box.value()
+                rule=f"“{name}”", days=box.value()
             )
         )
         self.bus.publish(result.changes)

@@ -1,0 +1,69 @@
+"""Settings → Deadline rules in words: a changed rule and a rule update's preview name rules by
+what they say (in the screen's language) and dates as the language writes them, never by id."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSpinBox
+
+from clinic_app.deadlines import bundles
+from tests.core.helpers import granted_daca
+from tests.core.test_rule_updates import newer_daca
+from tests.ui.test_workflows import open_window
+from ui.app import apply_language
+from ui.main_window import MainWindow
+
+
+def test_a_rule_changed_in_settings_is_named_by_what_it_says(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    page = window.settings
+    window.show_page(page)
+    table = page.rules
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(256) == "lda.renewal_file_by")
+    box = table.cellWidget(row, 2)
+    assert isinstance(box, QSpinBox)
+    table.scrollToItem(table.item(row, 0))
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "150")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    message = page.rules_message.text()
+    assert "Labor-based deferred action: File the renewal" in message, message
+    assert "150 days" in message and "lda.renewal_file_by" not in message
+
+
+def test_a_rule_update_preview_in_spanish_says_rules_and_dates_in_spanish(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch, tmp_path: Path, qapp: QApplication
+) -> None:
+    apply_language(qapp, "es")
+    try:
+        open_window(qtbot, window)
+        assert window.vault is not None
+        granted_daca(window.vault, first_name="Rosa", last_name="Garza", state="NM")
+        key = Ed25519PrivateKey.generate()
+        monkeypatch.setattr(bundles, "trusted_keys", lambda: [key.public_key()])
+        update = tmp_path / "rules.cliniccrules"
+        update.write_bytes(bundles.sign_bundle({"daca": newer_daca()}, key, issued=date(2027, 1, 15)))
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(update), ""))
+        asked: list[str] = []
+
+        def answer(_parent, _title, text, *a, **k):  # type: ignore[no-untyped-def]
+            asked.append(text)
+            return QMessageBox.StandardButton.No
+
+        monkeypatch.setattr(QMessageBox, "question", answer)
+        page = window.settings
+        window.show_page(page)
+        qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
+        (text,) = asked
+        # The pack's own Spanish: the rule's message, the policy entry's summary, its status.
+        assert "DACA: Presentar la renovación de DACA:" in text
+        assert "Una entrada de prueba." in text and "en pausa" in text
+        assert "15 ene 2027" in text and "2027-01-15" not in text  # dates as Spanish writes them
+        assert "daca.renewal_file_by" not in text and "paused" not in text
+    finally:
+        apply_language(qapp, "en")
