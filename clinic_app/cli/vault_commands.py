@@ -38,6 +38,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--today", help=_("date the demo is built around (YYYY-MM-DD; default: today)"))
     p.add_argument(
+        "--more",
+        action="store_true",
+        help=_(
+            "add --clients more invented workers to a demo vault that already has some "
+            "(without it, a filled demo vault is left as it is and what it holds is shown)"
+        ),
+    )
+    p.add_argument(
         "--screenshot", metavar="DIR", help=_("then render the app's screens to PNG files in DIR")
     )
     p.add_argument(
@@ -136,14 +144,88 @@ def cmd_demo(args: argparse.Namespace) -> int:
             actor=context.actor(args),
         )
     try:
-        report = demo.fill_demo(vault, clients=args.clients, seed=args.seed, today=today)
+        # Asked again for a demo it already has, a person wants that demo, not a second crowd
+        # of invented workers beside the first: it is left as it is unless --more says so.
+        before = demo.holdings(vault)
+        fill = not before.clients or args.more
+        report = (
+            demo.fill_demo(vault, clients=args.clients, seed=args.seed, today=today)
+            if fill
+            else None
+        )
+        after = demo.holdings(vault) if before.clients and fill else before
     finally:
         vault.close()
+    if report is None:
+        _say_already_filled(args, folder, vault, before)
+    else:
+        _say_filled(folder, vault, report, after if before.clients else None)
+    if code:
+        print(_(RECOVERY_NOTICE).format(code=code))
+    if args.screenshot:
+        from clinic_app.cli.gui import take_screenshots
+
+        return take_screenshots(args, Path(args.screenshot))
+    return 0
+
+
+def _counts(holds: demo.DemoHoldings) -> dict[str, str]:
+    return {
+        "clients": format_number(holds.clients),
+        "matters": format_number(holds.matters),
+        "employers": format_number(holds.employers),
+        "letters": format_number(holds.letters),
+    }
+
+
+def _say_already_filled(
+    args: argparse.Namespace, folder: Path, vault: Store, holds: demo.DemoHoldings
+) -> None:
+    """`demo` again on a filled demo vault: what it holds, that nothing was added, and how to."""
+    already = (
+        _(
+            "The demo vault in {folder} already holds {clients} workers, {matters} matters, "
+            "{employers} employers and {letters} agency letters; nothing was added. To add "
+            "{n} more invented workers, run the same command with --more."
+        )
+        if vault.kind == VAULT
+        else _(
+            "{server} already holds demo data: {clients} workers, {matters} matters, "
+            "{employers} employers and {letters} agency letters; nothing was added. To add "
+            "{n} more invented workers, run the same command with --more."
+        )
+    )
+    server = vault.name[:1].upper() + vault.name[1:]
+    print(
+        already.format(
+            folder=folder, server=server, n=format_number(args.clients), **_counts(holds)
+        )
+    )
+
+
+def _say_filled(
+    folder: Path, vault: Store, report: demo.DemoReport, holds: demo.DemoHoldings | None
+) -> None:
+    """What `demo` added: the first fill's counts, or (--more) the added and the new totals."""
     where = (
         _("Demo vault in {folder}").format(folder=folder)
         if vault.kind == VAULT
         else _("Demo data on {server}").format(server=vault.name)
     )
+    if holds is not None:
+        print(
+            _(
+                "{where}: added {added} workers and {added_matters} matters; it now holds "
+                "{clients} workers, {matters} matters, {employers} employers and {letters} "
+                "agency letters."
+            ).format(
+                where=where,
+                added=format_number(report.clients),
+                added_matters=format_number(report.matters),
+                **_counts(holds),
+            )
+        )
+        return
     print(
         _(
             "{where}: {clients} workers, {matters} matters, {employers} employers, "
@@ -156,13 +238,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             letters=format_number(report.letters),
         )
     )
-    if code:
-        print(_(RECOVERY_NOTICE).format(code=code))
-    if args.screenshot:
-        from clinic_app.cli.gui import take_screenshots
-
-        return take_screenshots(args, Path(args.screenshot))
-    return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

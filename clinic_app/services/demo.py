@@ -321,6 +321,31 @@ def fill_demo(
     )
 
 
+@dataclass(frozen=True)
+class DemoHoldings:
+    """What a vault holds now: said when the demo is asked for again."""
+
+    clients: int
+    matters: int
+    employers: int
+    letters: int
+
+
+def holdings(vault: Store) -> DemoHoldings:
+    """How many workers, matters, employers and agency letters the vault holds."""
+    with vault.reader() as session:
+
+        def count(table: type[Any]) -> int:
+            return int(session.exec(select(func.count()).select_from(table)).one())
+
+        return DemoHoldings(
+            clients=count(Client),
+            matters=count(Matter),
+            employers=count(Employer),
+            letters=count(AgencyLetter),
+        )
+
+
 def is_demo_vault(vault: Store) -> bool:
     """Whether every client in the vault is an invented one: the demo filled it, and no client
     was imported, added or edited by a person since (their data could be real)."""
