@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -71,10 +72,22 @@ class ImportWizard(QDialog):
         self.job: Job | None = None
         self.setWindowTitle(_("Import a spreadsheet"))
         self.resize(900, 620)
-        self.file_label = QLabel(
-            _("Choose a CSV or XLSX file in the import columns (see the README).")
-        )
+        self.file_label = QLabel(_("Choose a CSV or XLSX spreadsheet."))
         self.file_label.setWordWrap(True)
+        # The columns said here, where errors about them send the person (no README at hand);
+        # selectable, to copy the names into the spreadsheet's first row.
+        self.columns_label = QLabel(
+            _(
+                "Its first row names the columns: {required} are required; it may also have "
+                "{others}."
+            ).format(
+                required=", ".join(importing.REQUIRED),
+                others=", ".join(c for c in importing.COLUMNS if c not in importing.REQUIRED),
+            )
+        )
+        self.columns_label.setObjectName("importColumns")
+        self.columns_label.setWordWrap(True)
+        self.columns_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choose_button = QPushButton(_("Choose file…"))
         self.choose_button.clicked.connect(self.choose)
         self.preview = QTableWidget()
@@ -99,6 +112,7 @@ class ImportWizard(QDialog):
         bottom.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.columns_label)
         layout.addWidget(self.preview, 3)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 2)
