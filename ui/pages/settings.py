@@ -512,29 +512,12 @@ class SettingsPage(Page):
     def change_passphrase(self) -> None:
         if self.vault is None:
             return
-        first, ok = QInputDialog.getText(
-            self, _("New passphrase"), _("New passphrase:"), QLineEdit.EchoMode.Password
-        )
-        if not ok:
-            return
-        second, ok = QInputDialog.getText(
-            self, _("New passphrase"), _("Repeat it:"), QLineEdit.EchoMode.Password
-        )
-        if not ok:
-            return
-        if first != second:
-            QMessageBox.warning(
-                self, _("Passphrase"), _("The two passphrases differ; nothing was changed.")
+        from ui.passphrase_dialog import PassphraseDialog
+
+        if PassphraseDialog(self.vault, self).exec():
+            QMessageBox.information(
+                self, _("Passphrase"), _("Passphrase changed. The recovery code still works.")
             )
-            return
-        try:
-            vault_ops.change_passphrase(self.vault, new_passphrase=first)
-        except ClinicError as exc:
-            QMessageBox.warning(self, _("Passphrase"), desktop_message(exc))
-            return
-        QMessageBox.information(
-            self, _("Passphrase"), _("Passphrase changed. The recovery code still works.")
-        )
 
     def new_recovery_code(self) -> None:
         if self.vault is None:
