@@ -16,7 +16,7 @@ from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, format_number
 from clinic_app.services import conflicts
 from clinic_app.services.changes import ChangeSet
 from clinic_app.services.import_write import Writer
@@ -539,7 +539,7 @@ def parse_file(path: Path, report: ImportReport) -> list[ParsedRow]:
     if len(rows) > MAX_ROWS:
         raise UserError(
             _("The file has {count} rows; split it into files of at most {most} rows.").format(
-                count=len(rows), most=MAX_ROWS
+                count=format_number(len(rows)), most=format_number(MAX_ROWS)
             )
         )
     index = _header_map(header, report)

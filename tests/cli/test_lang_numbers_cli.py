@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.numbers import format_decimal
 
-from tests.cli.conftest import Run, assert_ok, make_env, run_cli
+from tests.cli.conftest import Run, assert_ok, assert_one_line_error, make_env, run_cli
 
 # Over a thousand workers: every count of them is big enough to be grouped.
 WORKERS = 1005
@@ -88,3 +88,20 @@ def test_the_backup_listing_and_the_calendar_count_in_spanish(
     assert es.startswith(f"Se escribieron {spanish(events)} evento(s) en "), es
     en = cli("deadlines", "--ics", tmp_path / "en.ics", "--today", "2026-01-15")
     assert en.startswith(f"Wrote {events} event(s) to "), en  # English as it always was
+
+
+def test_a_spreadsheet_too_long_is_refused_with_spanish_numbers(
+    vault: tuple[Path, dict[str, str], Run], tmp_path: Path
+) -> None:
+    folder, env, _made = vault
+    sheet = tmp_path / "larga.csv"
+    sheet.write_text("first_name,last_name,employer\n" + "Ana,Quispe,Granja\n" * 200_001)
+    es = run_cli("--vault", folder, "--lang", "es", "import", "--dry-run", sheet, env=env)
+    assert assert_one_line_error(es, 1) == (
+        "clinic-app: El archivo tiene 200.001 filas; divídalo en archivos de 200.000 filas "
+        "como máximo."
+    )
+    en = run_cli("--vault", folder, "import", "--dry-run", sheet, env=env)
+    assert assert_one_line_error(en, 1) == (
+        "clinic-app: The file has 200001 rows; split it into files of at most 200000 rows."
+    )
