@@ -159,10 +159,6 @@ class MatterDialog(QDialog):
             form.addRow(_("Stage"), self.status)
             form.addRow(_("Filed on"), self.filed)
             form.addRow(_("Receipt number"), self.receipt)
-        hint = QLabel(
-            _("The packet checklist and the deadlines appear as soon as the matter is saved.")
-        )
-        hint.setWordWrap(True)
         self.buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -174,7 +170,12 @@ class MatterDialog(QDialog):
         )
         if self.conflicts is not None:
             layout.addWidget(self.conflicts)
-        layout.addWidget(hint)
+        if matter is None:  # an existing matter has its checklist and deadlines already
+            hint = QLabel(
+                _("The packet checklist and the deadlines appear as soon as the matter is saved.")
+            )
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 
 from clinic_app.services import clients, matters
 from tests.ui.clipping import clipped
@@ -107,3 +107,28 @@ def test_the_task_form_lists_matters_with_their_kind_in_words(qtbot, window: Mai
     in_next_dialog(qtbot, task, problems)
     qtbot.mouseClick(page.task_button, LEFT)
     assert not problems, problems
+
+
+HINT = "The packet checklist and the deadlines appear as soon as the matter is saved."
+
+
+def _labels(dialog: QDialog) -> list[str]:
+    return [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+
+
+def test_the_checklist_hint_is_for_a_new_matter_only(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_window(qtbot, window)
+    page = window.matters
+    window.show_page(page)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(page.table.viewport(), LEFT, pos=rect.center())
+    qtbot.waitUntil(lambda: page.panel.matter_id is not None, timeout=5000)
+    seen: dict[str, list[str]] = {}
+    problems: list[str] = []
+    in_next_dialog(qtbot, lambda d: seen.setdefault("edit", _labels(d)) and None, problems)
+    qtbot.mouseClick(page.panel.edit_button, LEFT)
+    in_next_dialog(qtbot, lambda d: seen.setdefault("new", _labels(d)) and None, problems)
+    qtbot.mouseClick(page.new_button, LEFT)
+    assert not problems, problems
+    assert HINT in seen["new"]
+    assert HINT not in seen["edit"]  # its checklist and deadlines are there already
