@@ -113,6 +113,21 @@ def _change_plan(
     )
 
 
+# The plan's codes in the person's words (the codes are also these words' English msgids, so
+# English prints them as before).
+_PLAN_WORDS = {
+    "daily": N_("daily"),
+    "weekly": N_("weekly"),
+    "on-close": N_("on-close"),
+    "vault passphrase": N_("vault passphrase"),
+    "own passphrase": N_("own passphrase"),
+}
+
+
+def _plan_word(code: str) -> str:
+    return _(_PLAN_WORDS[code]) if code in _PLAN_WORDS else code
+
+
 def _print_plan(plan: BackupPlan) -> None:
     if not plan.enabled:
         print(
@@ -126,7 +141,7 @@ def _print_plan(plan: BackupPlan) -> None:
     else:
         print(
             _("Backups: {every}, to {count} folder(s):").format(
-                every=plan.every, count=format_number(len(plan.destinations))
+                every=_plan_word(plan.every), count=format_number(len(plan.destinations))
             )
         )
     for destination in plan.destinations:
@@ -139,7 +154,7 @@ def _print_plan(plan: BackupPlan) -> None:
             "Keep: {keep} copies per folder, thinned by age; the newest verified copy is always kept."
         ).format(keep=plan.keep.describe())
     )
-    print(_("Protected by: the {protected_by}.").format(protected_by=plan.protected_by))
+    print(_("Protected by: the {protected_by}.").format(protected_by=_plan_word(plan.protected_by)))
 
 
 def cmd_backups(args: argparse.Namespace) -> int:

@@ -1,5 +1,6 @@
 """`clinic-app --lang es`: counts and sizes written as Spanish writes numbers ('1.234.567'),
-English exactly as before ('1,234,567') and --json the same in both."""
+and the backup plan's codes as words; English exactly as before ('1,234,567', 'daily') and
+--json the same in both."""
 
 from __future__ import annotations
 
@@ -69,6 +70,13 @@ def test_the_backup_listing_and_the_calendar_count_in_spanish(
         return assert_ok(run_cli("--vault", folder, *args, env=env)).stdout
 
     cli("backup-plan", "--folder", tmp_path / "usb", "--every", "daily")
+    # The plan's codes are words in Spanish; English keeps the codes as typed.
+    plan = cli("--lang", "es", "backup-plan")
+    assert plan.startswith("Copias de seguridad: diarias, en 1 carpeta(s):\n"), plan
+    assert plan.endswith("\nProtegida con: frase de contraseña de la bóveda.\n"), plan
+    plan = cli("backup-plan")
+    assert plan.startswith("Backups: daily, to 1 folder(s):\n"), plan
+    assert plan.endswith("\nProtected by: the vault passphrase.\n"), plan
     (tmp_path / "usb").mkdir()
     cli("backups", "--now")
     listed = json.loads(cli("backups", "--json"))
