@@ -76,6 +76,11 @@ TEMPLATES_NOTE = {
 }
 
 
+def _language_name(code: str) -> str:
+    name = vocab.language_label(code)
+    return name[:1].upper() + name[1:]
+
+
 class SettingsPage(Page):
     title = N_("Settings")
     autolock_changed = Signal(int)
@@ -446,11 +451,14 @@ class SettingsPage(Page):
         )
         if not ok:
             return
-        lang, ok = QInputDialog.getItem(
-            self, _("Language"), _("Language of the template:"), ["en", "es"], 0, True
+        # Languages by name ("Spanish", "español"); another one can be typed as its code.
+        names = {_language_name(code): code for code in ("en", "es")}
+        chosen, ok = QInputDialog.getItem(
+            self, _("Language"), _("Language of the template:"), list(names), 0, True
         )
         if not ok:
             return
+        lang = names.get(chosen, chosen.strip())
         try:
             documents.add_template(
                 self.vault, path=Path(name), template_id=template_id, lang=lang, replace=True
