@@ -334,7 +334,8 @@ class PostgresStore:
 
     @property
     def name(self) -> str:
-        return f"the clinic server at {display_url(self.engine.url)}"
+        # Said inside a sentence ("Demo data on the clinic server at …"), in its language.
+        return _("the clinic server at {url}").format(url=display_url(self.engine.url))
 
     @property
     def is_open(self) -> bool:
