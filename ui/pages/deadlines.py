@@ -396,6 +396,7 @@ class DeadlinesPage(Page):
         self.write_calendar(Path(out), names)
 
     def write_calendar(self, out: Path, names: str) -> None:
+        """The deadlines the screen's window, "Assigned" and "Overdue only" choose, as .ics."""
         if self.vault is None:
             return
         try:
@@ -405,12 +406,16 @@ class DeadlinesPage(Page):
                 today=self.today,
                 names=names,
                 within=self.window_box.currentData(),
+                overdue=self.overdue_only.isChecked(),
+                assignee_id=self.assignee.currentData(),
             )
         except ClinicError as exc:
             self.message.setText(desktop_message(exc))
             return
         self.message.setText(
-            _("Calendar written to {path} ({n} events).").format(
-                path=out, n=getattr(report, "events", "?")
-            )
+            ngettext(
+                "Calendar written to {path} ({n} event).",
+                "Calendar written to {path} ({n} events).",
+                report.events,
+            ).format(path=out, n=report.events)
         )
