@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from PySide6.QtWidgets import (
@@ -18,7 +19,7 @@ from clinic_app.i18n import N_, _
 from clinic_app.services import matters, notes
 from clinic_app.services.records import NoteRecord
 from clinic_app.services.vault_ops import Vault
-from ui.date_input import DateInput, read_dates
+from ui.date_input import DateInput, read_dates, shown_day
 from ui.feedback import mark_error
 from ui.forms import RecordDialog
 from ui.guards import guarded
@@ -198,9 +199,15 @@ class GrantDialog(RecordDialog):
         self.form.addRow(_("Category"), self.category)
         if grant_id is not None:
             self.form.addRow(_("Terminated on"), self.terminated)
+        # A category ("c14") is a work permit's: the row shows for that kind only.
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_chosen())
+        self._kind_chosen()
         self.finish_layout()
         self.version: int | None = None  # of the grant as loaded, for a correction
         self.reload()
+
+    def _kind_chosen(self) -> None:
+        self.form.setRowVisible(self.category, self.kind.currentData() == "work_permit")
 
     def reload(self) -> None:
         if self.grant_id is None:
@@ -246,12 +253,17 @@ class GrantDialog(RecordDialog):
             self.failed(exc)
             return
         self.changes = result.changes
+        end = result.record.end
+        # A grant whose end has passed is never said to be running ("ends").
+        recorded = (
+            _("Recorded the grant ({kind}, ended {end}); its deadlines follow.")
+            if end is not None and end < date.today()
+            else _("Recorded the grant ({kind}, ends {end}); its deadlines follow.")
+        )
         self.said = (
             _("Corrected the grant; its deadlines follow.")
             if self.grant_id is not None
-            else _("Recorded the grant ({kind}, ends {end}); its deadlines follow.").format(
-                kind=self.kind.currentText(), end=result.record.end or "?"
-            )
+            else recorded.format(kind=self.kind.currentText(), end=shown_day(end, "?"))
         )
         self.accept()
 

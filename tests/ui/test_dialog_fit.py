@@ -41,7 +41,8 @@ def in_next_dialog(qtbot, look: Callable[[QDialog], None], seen: list[str]) -> N
         except AssertionError as exc:
             seen.append(str(exc))
         finally:
-            dialog.reject()
+            if dialog.isVisible():  # saved ones have closed; a reject now would undo it
+                dialog.reject()
 
     QTimer.singleShot(0, run)
 
@@ -132,3 +133,45 @@ def test_the_checklist_hint_is_for_a_new_matter_only(qtbot, window: MainWindow) 
     assert not problems, problems
     assert HINT in seen["new"]
     assert HINT not in seen["edit"]  # its checklist and deadlines are there already
+
+
+def test_a_grant_that_already_ended_is_recorded_as_ended(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Add grant…: the category row is a work permit's only; a permit whose end has passed is
+    said to have ended, on the date as the screen writes dates."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.date_input import shown_day
+
+    open_window(qtbot, window)
+    page = window.matters
+    window.show_page(page)
+    rect = page.table.visualRect(page.model.index(0, 0))
+    qtbot.mouseClick(page.table.viewport(), LEFT, pos=rect.center())
+    qtbot.waitUntil(lambda: page.panel.matter_id is not None, timeout=5000)
+    seen: dict[str, bool] = {}
+    problems: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        seen["category for deferred action"] = dialog.category.isVisible()  # type: ignore[attr-defined]
+        kind = dialog.kind  # type: ignore[attr-defined]
+        kind.setFocus()
+        qtbot.keyClick(kind, Qt.Key.Key_Down)  # Work permit (EAD)
+        seen["category for a work permit"] = dialog.category.isVisible()  # type: ignore[attr-defined]
+        type_into(qtbot, dialog.start, "2023-01-10")  # type: ignore[attr-defined]
+        type_into(qtbot, dialog.end, "2025-01-09")  # type: ignore[attr-defined]
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)  # type: ignore[attr-defined]
+        qtbot.mouseClick(save, LEFT)
+        if dialog.isVisible():
+            raise AssertionError(dialog.error.text())  # type: ignore[attr-defined]
+
+    in_next_dialog(qtbot, fill, problems)
+    qtbot.mouseClick(page.panel.grant_button, LEFT)
+    assert not problems, problems
+    assert seen == {"category for deferred action": False, "category for a work permit": True}
+    said = window.statusBar().currentMessage()
+    assert said == (
+        f"Recorded the grant (Work permit (EAD), ended {shown_day(date(2025, 1, 9))}); "
+        "its deadlines follow."
+    )
