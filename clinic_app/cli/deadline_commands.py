@@ -166,6 +166,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 # -- deadlines ----------------------------------------------------------------------------------
 
+# --ics-names's values in the person's words (English keeps the flag's own value).
+ICS_NAMES = {"initials": N_("initials"), "none": N_("none"), "full": N_("full")}
+
 
 def _deadline_json(d: deadlines.Deadline) -> dict[str, Any]:
     return to_json(d)
@@ -264,7 +267,9 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         else:
             print(
                 _("Wrote {events} event(s) to {path} (client names: {names}).").format(
-                    events=format_number(export.events), path=export.path, names=export.names
+                    events=format_number(export.events),
+                    path=export.path,
+                    names=_(ICS_NAMES.get(export.names, export.names)),
                 )
             )
             if export.names == "full":
