@@ -44,7 +44,7 @@ def check_details(url: str, ca_file: str, user: str, password: str) -> list[str]
     if not url.strip():
         missing.append(_("the server address"))
     if not user.strip():
-        missing.append(_("your name on the clinic server"))
+        missing.append(_("your account name"))  # as the sign-in form labels the field
     if not password:
         missing.append(_("your password"))
     del ca_file  # optional: a server on this computer needs none
