@@ -53,7 +53,7 @@ def act(
             publish(
                 result.changes,
                 _("Snoozed “{what}” until {date}.").format(
-                    what=_title(deadline), date=result.record.snoozed_until or until
+                    what=_title(deadline), date=shown_day(result.record.snoozed_until or until)
                 ),
             )
             return None
