@@ -27,6 +27,8 @@ from clinic_app.services.vault_ops import Vault
 from ui.background import Background, Job
 from ui.feedback import desktop_message
 
+PREVIEW_CAP = 320  # pixels: a long note or address is cut, whole in the spreadsheet
+
 
 def counted(kind: str, n: int) -> str:
     """ "24 clients", "1 agency letter": one kind of record the import makes, in words."""
@@ -145,7 +147,14 @@ class ImportWizard(QDialog):
         self.preview.setVerticalHeaderLabels([str(r + 2) for r in range(len(rows))])
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(header)]):
-                self.preview.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # whole, where the column's cap cuts it
+                self.preview.setItem(r, c, item)
+        # Each column as wide as its header and values ("deferred_action_start", an employer's
+        # whole name), within a cap; the preview scrolls sideways rather than cut them.
+        self.preview.resizeColumnsToContents()
+        for column in range(len(header)):
+            self.preview.setColumnWidth(column, min(PREVIEW_CAP, self.preview.columnWidth(column)))
         self.summary.setText(_("Checking every row…"))
         vault = self.vault
         self._busy(True)

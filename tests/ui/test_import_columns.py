@@ -44,3 +44,33 @@ def test_a_missing_column_is_named_and_the_window_lists_the_columns(  # type: ig
     assert "first_name, last_name, employer are required" in columns
     assert all(name in columns for name in importing.COLUMNS)
     assert "README" not in columns
+
+
+def test_the_preview_shows_long_headers_and_names_whole(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch, tmp_path: Path
+) -> None:
+    from tests.ui.clipping import clipped
+
+    sheet = tmp_path / "workers.csv"
+    sheet.write_text(
+        "first_name,last_name,employer,deferred_action_start,deferred_action_end\n"
+        "Ana,Ruiz,Evergreen Landscaping Services of Greater Houston,2024-01-10,2026-01-09\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    open_window(qtbot, window)
+    cut: list[list[str]] = []
+
+    def look() -> None:
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, ImportWizard):
+            QTimer.singleShot(20, look)
+            return
+        qtbot.mouseClick(wizard.choose_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.choose_button.isEnabled(), timeout=10_000)
+        cut.append(clipped(wizard))
+        wizard.reject()
+
+    QTimer.singleShot(0, look)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert cut == [[]]
