@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,6 +23,7 @@ from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 from ui.forms import secret_field
+from ui.recovery_code import code_label, print_code
 
 
 class CreateVaultDialog(QDialog):
@@ -66,13 +64,7 @@ class CreateVaultDialog(QDialog):
         form.addRow(self.error)
         form.addRow(self.create_button)
 
-        self.code_label = QLabel()
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSize(mono.pointSize() + 4)
-        self.code_label.setFont(mono)
-        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.code_label.setAccessibleName(_("Recovery code"))
+        self.code_label = code_label()
         self.stored = QCheckBox(
             _("I have printed or written down the recovery code and stored it safely")
         )
@@ -140,13 +132,7 @@ class CreateVaultDialog(QDialog):
         self.error.setText(message)
 
     def _print(self) -> None:
-        printer = QPrinter()
-        if QPrintDialog(printer, self).exec():
-            document = QTextDocument()
-            document.setPlainText(
-                _("Clinic case manager: vault recovery code") + "\n\n" + self.code
-            )
-            document.print_(printer)
+        print_code(self, self.code)
 
     def reject(self) -> None:
         if self.vault is not None and not self.stored.isChecked():

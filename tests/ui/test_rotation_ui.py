@@ -7,7 +7,7 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from clinic_app.errors import UnlockError
 from clinic_app.services import vault_ops
@@ -20,16 +20,19 @@ CODE = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}")
 
 
 def _read_and_close_next_message(shown: list[str]) -> None:
-    """Read the information box the rotation opens when it is done, and press OK as a person
-    would (it is modal: it runs its own event loop)."""
+    """Read the recovery code the rotation shows when it is done, tick "I have printed or
+    written down…" and press Continue as a person would (it is modal: its own event loop)."""
+    from ui.recovery_code import RecoveryCodeDialog
 
     def run() -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
+        if not isinstance(box, RecoveryCodeDialog):
             QTimer.singleShot(20, run)
             return
-        shown.append(box.text())
-        box.button(QMessageBox.StandardButton.Ok).click()
+        texts = [label.text() for label in box.findChildren(QLabel)]
+        shown.append("\n".join(texts))
+        box.stored.click()
+        box.done_button.click()
 
     QTimer.singleShot(0, run)
 

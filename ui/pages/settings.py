@@ -538,10 +538,6 @@ class SettingsPage(Page):
         if answer != QMessageBox.StandardButton.Yes:
             return
         code = vault_ops.new_recovery_code(self.vault)
-        QMessageBox.information(
-            self,
-            _("Recovery code"),
-            _(
-                "New recovery code (shown once; print it or write it down and keep it locked away):\n\n{code}"
-            ).format(code=code),
-        )
+        from ui.recovery_code import show_once
+
+        show_once(code, self)

@@ -113,13 +113,9 @@ class RotationBox(QGroupBox):
                 "old passphrase and the old recovery code no longer open it."
             )
         )
-        QMessageBox.information(
-            self,
-            _("Recovery code"),
-            _(
-                "New recovery code (shown once; print it or write it down and keep it locked away):\n\n{code}"
-            ).format(code=code),
-        )
+        from ui.recovery_code import show_once
+
+        show_once(code, self)
 
     def _failed(self, message: str) -> None:
         self.button.setEnabled(True)
