@@ -24,7 +24,8 @@ from clinic_app.documents.context import (
     grant_years,
 )
 from clinic_app.documents.templates import shipped_dir, vault_dir
-from clinic_app.i18n import _
+from clinic_app.domain.vocab import label
+from clinic_app.i18n import _, current_language, format_day
 
 FILE_NAME = "preconditions.toml"
 GRANT_STATES = ("none", "live", "ending", "ended", "terminated")
@@ -49,9 +50,23 @@ class Conditions:
     file_label: str = ""  # a neutral word for file names (client letters)
     instead: Mapping[str, str] = field(default_factory=dict)
     by_kind: Mapping[str, Conditions] = field(default_factory=dict)
+    purposes: Mapping[str, str] = field(default_factory=dict)  # `purpose` by language code
+    # `instead` suggestions in words, by language code then fact ("… on a renewal matter").
+    instead_in: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def for_kind(self, kind: str) -> Conditions:
         return self.by_kind.get(kind, self)
+
+    def purpose_in(self, lang: str) -> str:
+        """What the template is for, in `lang` when the entry says it (translations.es.for)."""
+        return self.purposes.get(lang, self.purpose)
+
+    def suggestion(self, key: str, lang: str) -> str | None:
+        """What to use instead when `key` is the fact that did not fit, in `lang` if said."""
+        found = self.instead.get(key)
+        if found is None:
+            return None
+        return self.instead_in.get(lang, {}).get(key, found)
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
@@ -68,6 +83,20 @@ def _parse(template: str, raw: Mapping[str, Any], base: Conditions | None = None
     if bad:
         raise ValueError(f"{FILE_NAME} [{template}]: unknown grant state {bad[0]!r}")
     years = raw.get("below_years", base.below_years)
+    translations = {
+        str(lang): texts
+        for lang, texts in raw.get("translations", {}).items()
+        if isinstance(texts, dict)
+    }
+    own = {lang: str(texts["for"]) for lang, texts in translations.items() if "for" in texts}
+    instead_in = {lang: dict(words) for lang, words in base.instead_in.items()}
+    for lang, texts in translations.items():
+        instead_in.setdefault(lang, {}).update(
+            {str(k): str(v) for k, v in texts.get("instead", {}).items()}
+        )
+    # A narrower entry that says what it is for in English drops the broader entry's
+    # translations, which describe something else.
+    purposes = own if "for" in raw else {**base.purposes, **own}
     conditions = Conditions(
         template=template,
         purpose=str(raw.get("for", base.purpose)),
@@ -82,11 +111,13 @@ def _parse(template: str, raw: Mapping[str, Any], base: Conditions | None = None
         program=_strings(raw["program"]) if "program" in raw else base.program,
         file_label=str(raw.get("file_label", base.file_label)),
         instead={**base.instead, **{str(k): str(v) for k, v in raw.get("instead", {}).items()}},
+        purposes=purposes,
+        instead_in=instead_in,
     )
     kinds = {
         kind: _parse(template, sub, conditions)
         for kind, sub in raw.items()
-        if isinstance(sub, dict) and kind != "instead"
+        if isinstance(sub, dict) and kind not in ("instead", "translations")
     }
     return Conditions(**{**conditions.__dict__, "by_kind": kinds})
 
@@ -117,22 +148,25 @@ def _grant_fact(what: str, grant: GrantFacts | None, state: str, within: int) ->
     if grant is None or state == "none":
         return _("no {what} is on record").format(what=what)
     if state == "terminated":
-        return _("the {what} was terminated on {day}").format(what=what, day=grant.terminated_on)
+        return _("the {what} was terminated on {day}").format(
+            what=what, day=_day(grant.terminated_on)
+        )
     if state == "ended":
-        return _("the {what} ended on {day}").format(what=what, day=grant.end)
+        return _("the {what} ended on {day}").format(what=what, day=_day(grant.end))
     if state == "ending":
         return _("the {what} ends on {day}, within {n} days").format(
-            what=what, day=grant.end, n=within
+            what=what, day=_day(grant.end), n=within
         )
     if grant.end is None:
         return _("the {what} has no end date on record").format(what=what)
     return _("the {what} runs until {day}, more than {n} days from now").format(
-        what=what, day=grant.end, n=within
+        what=what, day=_day(grant.end), n=within
     )
 
 
-def _stage(status: str) -> str:
-    return status.replace("_", " ")
+def _day(day: date | None) -> str:
+    """A date in the sentence: ISO on the command line, as the language writes it on the desktop."""
+    return format_day(day) if day is not None else ""
 
 
 def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[str, str] | None:
@@ -140,9 +174,8 @@ def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[
     c = conditions.for_kind(matter.kind)
     gstate = grant_state(matter.deferred_action, today, c.within)
     if c.kinds and matter.kind not in c.kinds:
-        kind = matter.kind if matter.kind != "other" else _("other")
         return _("matter {id} is a request of the kind '{kind}'").format(
-            id=matter.id, kind=kind
+            id=matter.id, kind=label("matter_kind", matter.kind)
         ), matter.kind
     if gstate == "terminated" and not accepts_state(gstate, c.grant):
         return _grant_fact(_("grant"), matter.deferred_action, gstate, c.within), "terminated"
@@ -151,13 +184,14 @@ def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[
     if c.undecided and (matter.decision or matter.status == "decision"):
         decided = _("matter {id} was already decided").format(id=matter.id)
         if matter.decision:
-            decided += f" ({matter.decision}" + (
-                f", {matter.decided_on})" if matter.decided_on else ")"
+            decision = label("decision", matter.decision)
+            decided += f" ({decision}" + (
+                f", {_day(matter.decided_on)})" if matter.decided_on else ")"
             )
         return decided, "decided"
     if c.stages and matter.status not in c.stages:
         return _("matter {id} is at the stage '{stage}'").format(
-            id=matter.id, stage=_stage(matter.status)
+            id=matter.id, stage=label("stage", matter.status)
         ), "stage"
     if not accepts_state(gstate, c.grant):
         return _grant_fact(_("grant"), matter.deferred_action, gstate, c.within), gstate
@@ -171,7 +205,7 @@ def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[
         if years is not None and years >= c.below_years:
             grant = matter.deferred_action
             return _("the grant already runs {n} years ({start} to {end})").format(
-                n=years, start=grant.start, end=grant.end
+                n=years, start=_day(grant.start), end=_day(grant.end)
             ), "years"
     if c.appointment and matter.appointment_on is None:
         return _("matter {id} has no biometrics appointment on or after today").format(
@@ -190,21 +224,23 @@ def refusal(conditions: Conditions, matter: MatterFacts, today: date) -> str | N
         return None
     fact, key = found
     c = conditions.for_kind(matter.kind)
+    lang = current_language()
     text = fact
     if c.purpose:
         text += _(", and {template} is for {purpose}").format(
-            template=conditions.template, purpose=c.purpose
+            template=conditions.template, purpose=c.purpose_in(lang)
         )
-    other = c.instead.get(key) or (c.instead.get("live") if key == "ending" else None)
+    other = c.suggestion(key, lang) or (c.suggestion("live", lang) if key == "ending" else None)
     if other:
         text += _("; use {template}").format(template=other)
     return text
 
 
 def _program_fact(status: str | None, since: date | None) -> str:
+    words = label("program_status", status or "open")
     if since is None:
-        return _("the program is {status}").format(status=status or "open")
-    return _("the program has been {status} since {day}").format(status=status, day=since)
+        return _("the program is {status}").format(status=words)
+    return _("the program has been {status} since {day}").format(status=words, day=_day(since))
 
 
 def group_refusal(conditions: Conditions, group: GroupFacts) -> str | None:
@@ -215,6 +251,6 @@ def group_refusal(conditions: Conditions, group: GroupFacts) -> str | None:
     text = _program_fact(status, group.program_status_since)
     if conditions.purpose:
         text += _(", and {template} is for {purpose}").format(
-            template=conditions.template, purpose=conditions.purpose
+            template=conditions.template, purpose=conditions.purpose_in(current_language())
         )
     return text

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from clinic_app import i18n
+from clinic_app.documents import conditions
 from clinic_app.documents.engine import read_text
 from clinic_app.errors import UserError
 from clinic_app.services import audit_log, clients, documents, matters
@@ -78,12 +80,64 @@ def test_refusals_name_the_fact_and_what_to_use(
     assert why("cover-letter-renewal", "D2").endswith("; use client-grant-terminated")
     assert why("cover-letter-renewal", "F1").startswith("matter ")
     assert why("cover-letter-renewal", "F1").endswith("; use cover-letter-initial")
-    assert "already decided (granted, 2025-01-02)" in why("cover-letter-initial", "A1")
+    assert "already decided (Granted, 2025-01-02)" in why("cover-letter-initial", "A1")
     assert f"matter {site.matters['B1']} is closed" in why("declaration", "B1")
     assert "runs until 2028-12-31, more than 180 days from now" in why(
         "client-renewal-reminder", "A2"
     )
     assert "no biometrics appointment" in why("client-appointment-reminder", "F1")
+
+
+def test_refusals_in_spanish_have_no_english_left(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """On a Spanish screen the whole sentence is Spanish: the fact, the decision, the stage, the
+    program's status, what the template is for (preconditions.toml's translations.es) and a
+    suggestion written in words."""
+
+    def why(template: str, key: str) -> str:
+        report = documents.render_documents(
+            vault, template=template, matter_id=site.matters[key], out_dir=tmp_path, today=TODAY
+        )
+        return report.documents[0].problem
+
+    i18n.set_language("es")
+    try:
+        decided = why("cover-letter-initial", "A1")
+        terminated = why("cover-letter-renewal", "D2")
+        closed = why("declaration", "B1")
+        renewal = why("cover-letter-initial", "A2")
+    finally:
+        i18n.set_language("en")
+    assert "(Concedido, 2025-01-02)" in decided
+    assert "cover-letter-initial sirve para una solicitud inicial aún no decidida" in decided
+    assert "una solicitud de renovación o extensión aún no decidida" in terminated
+    assert "una solicitud aún no decidida" in closed
+    assert "'Renovación'" in renewal
+    english = {"granted", "request", "decided", "worker", "matter", "grant ", " is for ", "kind"}
+    for sentence in (decided, terminated, closed, renewal):
+        assert not [w for w in english if w in sentence], sentence
+
+
+def test_every_shipped_precondition_says_what_it_is_for_in_spanish() -> None:
+    """What a template is for, and each suggestion written in words, have their Spanish in
+    preconditions.toml: a Spanish screen never shows them in English."""
+    shipped = conditions.load()
+    entries = [c for c in shipped.values()] + [
+        k for c in shipped.values() for k in c.by_kind.values()
+    ]
+    for entry in entries:
+        if entry.purpose:
+            assert entry.purpose_in("es") != entry.purpose, entry.template
+        for key, text in entry.instead.items():
+            if " " in text:
+                assert entry.suggestion(key, "es") != text, (entry.template, key)
+    initial = shipped["cover-letter-initial"]
+    assert initial.suggestion("live", "es") == (
+        "cover-letter-renewal en un caso de renovación o extensión"
+    )
+    assert initial.suggestion("live", "en") == "cover-letter-renewal on a renewal or extension matter"
+    assert initial.suggestion("renewal", "es") == "cover-letter-renewal"
 
 
 def test_an_extension_of_a_four_year_grant_is_refused(
