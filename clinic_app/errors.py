@@ -48,6 +48,21 @@ class VaultError(ClinicError):
     """The vault cannot be used as asked (missing, already exists, busy)."""
 
 
+class ServerError(VaultError):
+    """The clinic server cannot be reached or refused the work; nothing was changed."""
+
+
+class SessionEnded(ServerError):
+    """The clinic server ended this session: the person's password was changed elsewhere or
+    reset by an admin (`reason` "password"), or their account was disabled ("disabled")."""
+
+    exit_code = 3  # like a refused login: the same command with the right password works
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class VaultLockedError(VaultError):
     """Another process has the vault open."""
 

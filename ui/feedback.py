@@ -11,7 +11,7 @@ from functools import cache
 
 from PySide6.QtWidgets import QWidget
 
-from clinic_app.errors import ClinicError
+from clinic_app.errors import ClinicError, SessionEnded
 from clinic_app.i18n import N_, _
 
 # Clinic settings keys → their label under Settings → Clinic details for letters.
@@ -115,10 +115,26 @@ REWRITES: list[tuple[str, object]] = [
 
 def desktop_message(error: ClinicError | str) -> str:
     """The sentence to show on the desktop for a core error (its command-line advice replaced)."""
+    if isinstance(error, SessionEnded):
+        return session_ended_message(error.reason)
     text = error.message if isinstance(error, ClinicError) else str(error)
     for pattern, replacement in _compiled():
         text = pattern.sub(replacement, text)  # type: ignore[arg-type]
     return text
+
+
+def session_ended_message(reason: str) -> str:
+    """The clinic server ended this session (the window then locks and shows this sentence)."""
+    if reason == "disabled":
+        return _(
+            "Your session on the clinic server has ended because a clinic admin disabled your "
+            "account; nothing was saved. Ask a clinic admin if this is a mistake."
+        )
+    return _(
+        "Your session on the clinic server has ended because your password was changed (on "
+        "another computer, or reset by a clinic admin); nothing was saved. The app locks: sign in "
+        "again with the new password."
+    )
 
 
 @cache

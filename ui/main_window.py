@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.autolock.banner)
         self.server_link = ServerLink(self.bus, self)
+        self.server_link.ended.connect(self._session_ended)
         column.addWidget(self.server_link.banner)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -292,6 +293,14 @@ class MainWindow(QMainWindow):
             return
         self.lock()
         self.unlock.say(idle_message(minutes))
+
+    def _session_ended(self, message: str) -> None:
+        """The clinic server ended this session (password changed elsewhere, account disabled):
+        lock, and say why where the person signs in again."""
+        if self.vault is None:
+            return
+        self.lock()
+        self.unlock.say(message)
 
     @property
     def is_locked(self) -> bool:

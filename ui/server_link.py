@@ -3,7 +3,9 @@
 Every few seconds (on a worker thread, so a slow network never freezes the window) one cheap
 read goes to the server. While it fails, a banner says the one sentence; once it works again
 the banner goes and the visible screen re-reads what it shows. Nothing is retried: the store
-reconnects on its next operation, and a save that failed says so and stays unsaved.
+reconnects on its next operation, and a save that failed says so and stays unsaved. When the
+server ended this session (the password was changed elsewhere, or the account disabled), the
+window locks and the sign-in screen says why.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from clinic_app.errors import SessionEnded
 from clinic_app.i18n import _
 from clinic_app.services import ChangeSet, server_session
 from ui.background import Background
 from ui.bus import ChangeBus
+from ui.feedback import desktop_message
 from ui.others_changes import EVERY_KIND
 from ui.strings import shown_folder
 
@@ -27,6 +31,7 @@ class ServerLink(QObject):
     """Watches an open server store; does nothing for a vault."""
 
     back = Signal()  # the server answers again after being unreachable
+    ended = Signal(str)  # the server ended this session: the window locks and says this
 
     def __init__(self, bus: ChangeBus, parent: QWidget, interval_ms: int = CHECK_EVERY_MS) -> None:
         super().__init__(parent)
@@ -65,11 +70,16 @@ class ServerLink(QObject):
         if store is None or self._checking:
             return
         self._checking = True
-        self.worker.run(lambda: server_session.check_link(store), self._answered, self._failed)
+        self.worker.run(lambda: _check(store), self._answered, self._failed)
 
-    def _answered(self, _result: object) -> None:
+    def _answered(self, result: object) -> None:
         self._checking = False
-        if self.store is None or not self.down:
+        if self.store is None:
+            return
+        if isinstance(result, SessionEnded):
+            self.ended.emit(desktop_message(result))
+            return
+        if not self.down:
             return
         self.down = False
         self.banner.hide()
@@ -94,6 +104,16 @@ class ServerLink(QObject):
         self.down = True
         self.banner.setText(message)
         self.banner.show()
+
+
+def _check(store: Any) -> SessionEnded | None:
+    """The link check, on the worker: an ended session comes back as a result, not as the
+    failure sentence, since the window locks rather than waits for the server."""
+    try:
+        server_session.check_link(store)
+    except SessionEnded as exc:
+        return exc
+    return None
 
 
 def session_label(store: Any) -> str:

@@ -483,15 +483,17 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
+    from clinic_app.cli.server_upkeep_commands import sessions_ended
     from clinic_app.server import accounts
 
     with _admin_session(args) as conn:
-        person = _as_admin(lambda: accounts.disable_person(conn, args.name))
+        person, ended = _as_admin(lambda: accounts.disable_person(conn, args.name))
     print(
         _("{login} can no longer log in; their records and history stay.").format(
             login=person.login
         )
     )
+    print(sessions_ended(person.login, ended, own=False))
     return 0
 
 

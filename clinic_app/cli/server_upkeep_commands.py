@@ -7,7 +7,7 @@ from pathlib import Path
 
 from clinic_app.cli import server_commands as base
 from clinic_app.errors import UserError
-from clinic_app.i18n import _, format_number
+from clinic_app.i18n import _, format_number, ngettext
 
 
 def register(
@@ -104,7 +104,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = accounts.check_password(base._new_password(args, target, env_allowed=False))
     engine = accounts.transactional(lambda: person_connection(params, my_password))
     try:
-        base._refused_as(
+        ended = base._refused_as(
             lambda: accounts.change_password(
                 engine, login=target, new_password=new, key_from=(me, my_password)
             ),
@@ -129,7 +129,32 @@ def cmd_passwd(args: argparse.Namespace) -> int:
                 "it to them privately; they can choose their own with 'clinic-app server passwd'."
             ).format(login=target)
         )
+    print(sessions_ended(target, ended, own=target == me))
     return 0
+
+
+def sessions_ended(login: str, ended: int | None, *, own: bool) -> str:
+    """What became of the person's open sessions after a password change or a disable."""
+    if ended is None:
+        return _(
+            "This server does not let clinic admins end open sessions (the pg_signal_backend "
+            "role), so a session {login} already has open carries on until it closes."
+        ).format(login=login)
+    if own and not ended:
+        return _("You had no other open session.")
+    if own:
+        return ngettext(
+            "Your {n} other open session (another computer, the desktop app or a shell) was "
+            "ended; sign in there again with the new password.",
+            "Your {n} other open sessions (other computers, the desktop app or a shell) were "
+            "ended; sign in there again with the new password.",
+            ended,
+        ).format(n=format_number(ended))
+    if not ended:
+        return _("{login} had no open session.").format(login=login)
+    return ngettext(
+        "{n} open session of {login} was ended.", "{n} open sessions of {login} were ended.", ended
+    ).format(n=format_number(ended), login=login)
 
 
 # -- renew-cert -----------------------------------------------------------------------------------

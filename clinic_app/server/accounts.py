@@ -18,6 +18,7 @@ from sqlalchemy.pool import NullPool
 
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
+from clinic_app.server import sessions
 from clinic_app.server.access import GROUPS, ROLE_NAMES
 from clinic_app.store import clinic_key
 from clinic_app.vault.keyslots import DEFAULT_KDF, KdfParams
@@ -163,9 +164,10 @@ def list_people(conn: psycopg.Connection[Any]) -> list[Person]:
     ]
 
 
-def disable_person(conn: psycopg.Connection[Any], login: str) -> Person:
+def disable_person(conn: psycopg.Connection[Any], login: str) -> tuple[Person, int | None]:
     """The account can no longer log in and its open sessions end; its records and audit
-    entries stay, and its staff row is marked inactive."""
+    entries stay, and its staff row is marked inactive. Also returns how many sessions ended
+    (None: this account may not end them, see sessions.end_sessions)."""
     found = {p.login: p for p in list_people(conn)}.get(login)
     if found is None:
         raise UserError(
@@ -176,16 +178,9 @@ def disable_person(conn: psycopg.Connection[Any], login: str) -> Person:
     with conn.transaction(), conn.cursor() as cur:
         cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
         cur.execute("UPDATE staff_member SET active = false WHERE login = %s", (login,))
-        cur.execute("SAVEPOINT clinic_end_sessions")
-        try:
-            cur.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
-                (login,),
-            )
-        except psycopg.errors.InsufficientPrivilege:
-            cur.execute("ROLLBACK TO SAVEPOINT clinic_end_sessions")
-        cur.execute("RELEASE SAVEPOINT clinic_end_sessions")
-    return Person(login=login, name=found.name, role=found.role, active=False)
+    # After the commit: an ended session that logs in again must meet the disabled account.
+    ended = sessions.end_sessions(conn, login)
+    return Person(login=login, name=found.name, role=found.role, active=False), ended
 
 
 def transactional(conn_factory: Callable[[], psycopg.Connection[Any]]) -> Engine:
@@ -241,9 +236,12 @@ def change_password(
     new_password: str,
     key_from: tuple[str, str],
     kdf: KdfParams = DEFAULT_KDF,
-) -> None:
+    keep: str | None = None,
+) -> int | None:
     """Set `login`'s password and wrap the clinic file key anew under it, in one transaction,
-    so the login and that person's copy of the key never disagree.
+    so the login and that person's copy of the key never disagree; then end that person's
+    other open sessions (a stolen session must not outlive the change), all but this one and
+    those whose application_name is `keep`. Returns how many ended (None: not allowed to).
 
     `key_from` is the (login, password) whose slot opens the key: the person themself, or the
     admin resetting a forgotten password (the old one is unknown, so the old slot cannot be
@@ -257,24 +255,30 @@ def change_password(
     from clinic_app.vault.keyslots import subkey
 
     check_password(new_password)
-    with engine.begin() as sa_conn:
-        sa_conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": WRITE_LOCK})
-        data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
+    with engine.connect() as sa_conn:
+        with sa_conn.begin():
+            sa_conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": WRITE_LOCK})
+            data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
+            raw = sa_conn.connection.driver_connection
+            assert isinstance(raw, psycopg.Connection)
+            with raw.cursor() as cur:
+                cur.execute(
+                    sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                        sql.Identifier(login), sql.Literal(scram_verifier(new_password))
+                    )
+                )
+            if login != key_from[0]:
+                # An admin may not read (so not delete) another person's slot: a function may.
+                sa_conn.execute(text("SELECT clinic_remove_key_slot(:who)"), {"who": login})
+            clinic_key.wrap_for(sa_conn, login, new_password, data_key, kdf=kdf)
+            actor = str(sa_conn.execute(text("SELECT current_user")).scalar_one())
+            with Session(bind=sa_conn) as session:
+                session.info.update(audit_key=subkey(data_key, "audit"), actor=actor)
+                action = "account.password" if login == actor else "account.password_reset"
+                audit.record(session, action=action, record_kind="staff", summary=login)
+                session.flush()
+        # After the commit, on the same connection (the login's old password may no longer
+        # open a new one): an ended session that logs in again meets the new password.
         raw = sa_conn.connection.driver_connection
         assert isinstance(raw, psycopg.Connection)
-        with raw.cursor() as cur:
-            cur.execute(
-                sql.SQL("ALTER ROLE {} PASSWORD {}").format(
-                    sql.Identifier(login), sql.Literal(scram_verifier(new_password))
-                )
-            )
-        if login != key_from[0]:
-            # An admin may not read (so not delete) another person's slot: a function may.
-            sa_conn.execute(text("SELECT clinic_remove_key_slot(:who)"), {"who": login})
-        clinic_key.wrap_for(sa_conn, login, new_password, data_key, kdf=kdf)
-        actor = str(sa_conn.execute(text("SELECT current_user")).scalar_one())
-        with Session(bind=sa_conn) as session:
-            session.info.update(audit_key=subkey(data_key, "audit"), actor=actor)
-            action = "account.password" if login == actor else "account.password_reset"
-            audit.record(session, action=action, record_kind="staff", summary=login)
-            session.flush()
+        return sessions.end_sessions(raw, login, keep=keep)

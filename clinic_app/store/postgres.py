@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlmodel import Session
 
-from clinic_app.errors import ClinicError, UnlockError, UserError, VaultError
+from clinic_app.errors import ClinicError, SessionEnded, UnlockError, UserError, VaultError
+from clinic_app.errors import ServerError as ServerError
 from clinic_app.i18n import N_, _
 from clinic_app.paths import APP_NAME
 from clinic_app.store import clinic_key
@@ -39,11 +41,17 @@ USER_ENV = "CLINIC_APP_USER"
 PASSWORD_ENV = "CLINIC_APP_PASSWORD"
 
 
-class ServerError(VaultError):
-    """The clinic server cannot be reached or refused the work; nothing was changed."""
-
-
 UNREACHABLE = N_("The clinic server is unreachable — nothing was saved; try again.")
+# The server ended this session (clinic_app/server/sessions.py): its next login was refused.
+PASSWORD_CHANGED = N_(
+    "Your session on the clinic server has ended because your password was changed (on another "
+    "computer, or reset by a clinic admin); nothing was saved: connect again with the new "
+    "password ($CLINIC_APP_PASSWORD, --password-stdin or the prompt)."
+)
+ACCOUNT_DISABLED = N_(
+    "Your session on the clinic server has ended because a clinic admin disabled your account; "
+    "nothing was saved: ask a clinic admin if this is a mistake."
+)
 
 
 def server_url(url: str, user: str) -> URL:
@@ -114,6 +122,14 @@ def display_url(url: URL) -> str:
 
 # Each engine's login password, in memory only (never in a URL string, never on disk).
 _passwords: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+# Each engine's application_name: it tells this session's connections from the person's other
+# sessions, which a password change ends (a random tag, so it says nothing about the person).
+_tags: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def session_tag(engine: Engine) -> str:
+    """The application_name every connection of this engine gives the server."""
+    return _tags[engine]
 
 
 def _forget(engine: Engine) -> None:
@@ -126,15 +142,17 @@ def _forget(engine: Engine) -> None:
 def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> Engine:
     """An engine for one person's login; the password stays in memory, never in a URL string."""
     sa_url = server_url(url, user)
+    tag = f"{APP_NAME} {secrets.token_hex(6)}"
     engine = create_engine(
         sa_url,
-        connect_args={"connect_timeout": 10, "application_name": APP_NAME},
+        connect_args={"connect_timeout": 10, "application_name": tag},
         pool_size=pool_size,
         max_overflow=4,
         pool_pre_ping=True,  # a server restarted since the last use is reconnected quietly
         hide_parameters=True,  # an error's text never quotes the values bound (client data)
     )
     _passwords[engine] = password
+    _tags[engine] = tag
 
     @event.listens_for(engine, "do_connect")
     def _login(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
@@ -157,6 +175,9 @@ def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
     orig = exc.orig
     sqlstate = str(getattr(orig, "sqlstate", "") or "")
     message = str(orig) if orig is not None else str(exc)
+    ended = _ended(message)
+    if ended is not None:
+        return ended
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return ServerError(_(UNREACHABLE))
     if sqlstate.startswith("08") or (not sqlstate and _looks_unreachable(message)):
@@ -181,6 +202,17 @@ def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
         )
     if sqlstate.startswith("57P"):  # the server is shutting down or was restarted
         return ServerError(_(UNREACHABLE))
+    return None
+
+
+def _ended(message: str) -> SessionEnded | None:
+    """This session's new login refused: the login worked when the session began, so the
+    password was changed or the account disabled since (which also ended its connections)."""
+    lowered = message.lower()
+    if "password authentication failed" in lowered:
+        return SessionEnded(_(PASSWORD_CHANGED), reason="password")
+    if "not permitted to log in" in lowered or ("role" in lowered and "does not exist" in lowered):
+        return SessionEnded(_(ACCOUNT_DISABLED), reason="disabled")
     return None
 
 
@@ -316,13 +348,18 @@ class PostgresStore:
 
     def change_password(self, current: str, new: str) -> None:
         """Set this person's own password and wrap their copy of the clinic file key under it,
-        in one transaction (audited); this session's later connections log in with it."""
+        in one transaction (audited); this session's later connections log in with it, and the
+        person's other sessions (another laptop, a command-line shell) end."""
         from clinic_app.server import accounts  # the server's account tools, on first use
 
         accounts.check_password(new)
         try:
             accounts.change_password(
-                self.engine, login=self.actor, new_password=new, key_from=(self.actor, current)
+                self.engine,
+                login=self.actor,
+                new_password=new,
+                key_from=(self.actor, current),
+                keep=session_tag(self.engine),  # this session carries on; the others end
             )
         except UnlockError as exc:  # the current password does not open this person's key slot
             raise UserError(_("That is not your current password; nothing was changed.")) from exc

@@ -9,6 +9,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from clinic_app.errors import SessionEnded
 from clinic_app.i18n import _
 from clinic_app.services import ChangeSet
 from clinic_app.services.server_session import UNREACHABLE, ServerError
@@ -71,7 +72,8 @@ class Page(QWidget):
         self._stale = True
         message = desktop_message(exc)
         self.bus.said.emit(message)
-        if exc.message == _(UNREACHABLE):
+        if exc.message == _(UNREACHABLE) or isinstance(exc, SessionEnded):
+            # The link looks at once: back, still down, or this session ended (then it locks).
             self.bus.unreachable.emit(message)
 
     def reload(self) -> None:

@@ -1,0 +1,45 @@
+"""Ending a person's open sessions on the clinic server (after a password change or a disable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+
+# How long to wait for each ended session to be gone, so that once the change is reported
+# no ended connection still runs a statement (milliseconds; pg_terminate_backend's timeout).
+WAIT_MS = 5000
+
+
+def end_sessions(
+    conn: psycopg.Connection[Any], login: str, *, keep: str | None = None
+) -> int | None:
+    """End every open session of `login` except the one running this and those whose
+    application_name is `keep` (the desktop session that changed its own password); the number
+    ended, or None when this account may not end them (a managed server that refused admins
+    pg_signal_backend: the change still stops new logins).
+
+    Run it after the change is committed: an ended session reconnects at once, and must then
+    meet the new password or the disabled account, not the old ones.
+    """
+    try:
+        with conn.transaction(), conn.cursor() as cur:
+            # The sessions are picked first, then ended: in one WHERE clause the server may call
+            # pg_terminate_backend before it has checked whose session a row is.
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid() "
+                "AND (%s::text IS NULL OR application_name IS DISTINCT FROM %s)",
+                (login, keep, keep),
+            )
+            pids = [int(row[0]) for row in cur.fetchall()]
+            if not pids:
+                return 0
+            cur.execute(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, %s)) "
+                "FROM unnest(%s::int[]) AS pid",
+                (WAIT_MS, pids),
+            )
+            found = cur.fetchone()
+    except psycopg.errors.InsufficientPrivilege:
+        return None
+    return int(found[0]) if found is not None else 0
