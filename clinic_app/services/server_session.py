@@ -60,9 +60,10 @@ def connect_server(url: str, *, ca_file: str | Path | None, user: str, password:
     return PostgresStore.connect(server_address(url, ca_file), user=user.strip(), password=password)
 
 
-def change_my_password(store: Store, *, current: str, new: str, repeat: str) -> None:
+def change_my_password(store: Store, *, current: str, new: str, repeat: str) -> int | None:
     """Change the logged-in person's own password on the clinic server (their copy of the
-    clinic file key is wrapped anew in the same transaction). Everything missing is named at
+    clinic file key is wrapped anew in the same transaction) and end their other open sessions;
+    returns how many ended (None: the server did not allow it). Everything missing is named at
     once; nothing changes on any problem."""
     if not isinstance(store, PostgresStore):
         raise UserError(
@@ -86,7 +87,7 @@ def change_my_password(store: Store, *, current: str, new: str, repeat: str) -> 
         raise UserError(_("The two new passwords differ; nothing was changed."))
     if new == current:
         raise UserError(_("The new password is the same as the current one; nothing was changed."))
-    store.change_password(current, new)
+    return store.change_password(current, new)
 
 
 def is_server(store: Store) -> bool:

@@ -346,15 +346,15 @@ class PostgresStore:
     def actor(self) -> str:
         return self._actor
 
-    def change_password(self, current: str, new: str) -> None:
+    def change_password(self, current: str, new: str) -> int | None:
         """Set this person's own password and wrap their copy of the clinic file key under it,
         in one transaction (audited); this session's later connections log in with it, and the
-        person's other sessions (another laptop, a command-line shell) end."""
+        person's other sessions (another laptop, a command-line shell) end: how many did."""
         from clinic_app.server import accounts  # the server's account tools, on first use
 
         accounts.check_password(new)
         try:
-            accounts.change_password(
+            ended = accounts.change_password(
                 self.engine,
                 login=self.actor,
                 new_password=new,
@@ -368,6 +368,7 @@ class PostgresStore:
                 _(UNREACHABLE)
             ) from exc
         _passwords[self.engine] = new
+        return ended
 
     @property
     def name(self) -> str:

@@ -112,9 +112,10 @@ def test_changing_my_password_ends_my_other_sessions_but_not_this_one(clinic: Cl
         # this session's, so it carries on too.
         with mine.engine.execution_options(clinic_readonly=True).connect() as held:
             held.execute(text("SELECT 1"))
-            server_session.change_my_password(
+            ended = server_session.change_my_password(
                 mine, current=PASSWORD, new=NEW_PASSWORD, repeat=NEW_PASSWORD
             )
+            assert ended == 2  # the other laptop's connection and the shell
             assert held.execute(text("SELECT 1")).scalar_one() == 1
         added = clients.add_client(mine, first_name="Rosa", last_name="Quispe")
         assert added.record.id > 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.services import server_session
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
@@ -64,15 +64,21 @@ class PasswordBox(QGroupBox):
             self._failed,
         )
 
-    def _done(self, _result: object) -> None:
+    def _done(self, ended: object) -> None:
         self.button.setEnabled(True)
         self.clear()
-        self.message.setText(
-            _(
-                "Done: your password is changed. Use the new one the next time you connect; this "
-                "session carries on."
-            )
+        done = _(
+            "Done: your password is changed. Use the new one the next time you connect; this "
+            "session carries on."
         )
+        if isinstance(ended, int) and ended:
+            # A session the person forgot (or one someone else holds) must not outlive this.
+            done += " " + ngettext(
+                "Your {n} other open session (another computer or a command line) was ended.",
+                "Your {n} other open sessions (other computers or a command line) were ended.",
+                ended,
+            ).format(n=ended)
+        self.message.setText(done)
 
     def _failed(self, message: str) -> None:
         self.button.setEnabled(True)
