@@ -56,7 +56,7 @@ def test_connect_from_the_start_screen_and_auto_lock_asks_the_password_again(
     # Nothing typed: every missing detail is named at once, and nothing connects.
     qtbot.mouseClick(panel.connect_button, LEFT)
     qtbot.waitUntil(lambda: panel.connect_button.isEnabled() and panel.message.text() != "")
-    for missing in ("server address", "your name", "password"):
+    for missing in ("server address", "your account name", "password"):
         assert missing in panel.message.text()
     assert launcher.controller is None
 
