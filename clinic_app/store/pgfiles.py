@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import DamagedError, NotFoundError, VaultError
 from clinic_app.i18n import _
@@ -28,6 +31,20 @@ class ServerFileStore:
             raise VaultError(_("The connection to the clinic server is closed; connect again."))
         return self._aead
 
+    @contextmanager
+    def _server_errors(self) -> Iterator[None]:
+        """A failed read or write says the store's one sentence (unreachable, session ended),
+        as the store's transactions do."""
+        try:
+            yield
+        except SADatabaseError as exc:
+            from clinic_app.store.postgres import display_url, translate  # it imports this module
+
+            translated = translate(exc, display_url(self._engine.url))
+            if translated is None:
+                raise
+            raise translated from exc
+
     @staticmethod
     def _check(blob: str) -> str:
         if not blob.isalnum():
@@ -38,7 +55,7 @@ class ServerFileStore:
         """Encrypt and store `data` in a transaction of its own (as the vault writes a file)."""
         blob = secrets.token_hex(16)
         sealed = seal(self._key(), blob, data)
-        with self._engine.begin() as conn:
+        with self._server_errors(), self._engine.begin() as conn:
             conn.execute(
                 text("INSERT INTO file_blob (blob, data) VALUES (:b, :d)"), {"b": blob, "d": sealed}
             )
@@ -47,7 +64,7 @@ class ServerFileStore:
     def get(self, blob: str) -> bytes:
         """Decrypt a stored file; tampering or damage raises DamagedError."""
         aead = self._key()
-        with self._engine.connect() as conn:
+        with self._server_errors(), self._engine.connect() as conn:
             row = conn.execute(
                 text("SELECT data FROM file_blob WHERE blob = :b"), {"b": self._check(blob)}
             ).first()
@@ -58,11 +75,11 @@ class ServerFileStore:
         return unseal(aead, blob, bytes(row[0]))
 
     def delete(self, blob: str) -> None:
-        with self._engine.begin() as conn:
+        with self._server_errors(), self._engine.begin() as conn:
             conn.execute(text("DELETE FROM file_blob WHERE blob = :b"), {"b": self._check(blob)})
 
     def blobs(self) -> list[str]:
-        with self._engine.connect() as conn:
+        with self._server_errors(), self._engine.connect() as conn:
             rows = conn.execute(text("SELECT blob FROM file_blob ORDER BY blob"))
             return [str(b) for b in rows.scalars()]
 

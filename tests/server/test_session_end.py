@@ -129,6 +129,8 @@ def test_changing_my_password_ends_my_other_sessions_but_not_this_one(clinic: Cl
         assert "$CLINIC_APP_PASSWORD" in ended.value.message
         with pytest.raises(SessionEnded):  # a save says the same and writes nothing
             clients.add_client(laptop, first_name="Ana", last_name="Torres")
+        with pytest.raises(SessionEnded):  # and so does opening a stored file
+            laptop.files.blobs()
         assert not _alive(shell)
 
         # Signing in again with the new password works; nothing the ended session tried landed.
