@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _
@@ -18,6 +18,7 @@ from clinic_app.services import ChangeSet, deadlines, matters
 from clinic_app.services.changes import DEADLINE
 from clinic_app.services.deadlines import Deadline
 from clinic_app.services.vault_ops import Vault
+from ui.confirm import choose
 from ui.date_input import shown_day
 from ui.feedback import desktop_message
 from ui.snooze_dialog import ask_until
@@ -72,23 +73,26 @@ def _done(
     publish: Callable[[ChangeSet, str], None],
 ) -> str | None:
     if deadline.kind in RFE_KINDS:
-        answer = QMessageBox.question(
+        answer = choose(
             parent,
             _("RFE response sent?"),
             _(
                 "Record that the RFE response was sent today ({date})? This adds the “RFE "
                 "response sent” notice to the matter and closes both RFE deadlines, the internal "
-                "target too. Choose No to only mark it done (an RFE response marked done closes "
-                "its internal target too)."
+                "target too. “Only mark done” closes the deadline without the notice (its "
+                "internal target closes too)."
             ).format(date=shown_day(today)),
-            QMessageBox.StandardButton.Yes
-            | QMessageBox.StandardButton.No
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes,
+            [
+                ("sent", _("Record the response as sent")),
+                ("done", _("Only mark done")),
+                ("cancel", _("Cancel")),
+            ],
+            default="sent",
+            cancel="cancel",
         )
-        if answer == QMessageBox.StandardButton.Cancel:
+        if answer == "cancel":
             return None
-        if answer == QMessageBox.StandardButton.Yes:
+        if answer == "sent":
             event = matters.add_event(
                 vault, matter_id=deadline.matter_id, kind="rfe_response", occurred_on=today
             )

@@ -32,3 +32,22 @@ def type_into(qtbot, field: QLineEdit, text: str) -> None:  # type: ignore[no-un
     field.setFocus()
     field.clear()
     qtbot.keyClicks(field, text)
+
+
+def answer_next_question(qtbot, button: str, asked: list[str], tries: int = 500) -> None:  # type: ignore[no-untyped-def]
+    """Press the button worded `button` in the question box the next click opens, as a person
+    reads and answers it; its title and text go to `asked`. Gives up after `tries` looks (about
+    ten seconds), so a question that never comes fails the test's assertion, never hangs it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def run(left: int) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if left:
+                QTimer.singleShot(20, lambda: run(left - 1))
+            return
+        asked.append(f"{box.windowTitle()}: {box.text()}")
+        pressed = next(b for b in box.buttons() if b.text() == button)
+        qtbot.mouseClick(pressed, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, lambda: run(tries))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from clinic_app.services import clients, letters, matters
-from tests.ui.dialogs import on_next_dialog, type_into
+from tests.ui.dialogs import answer_next_question, on_next_dialog, type_into
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 
@@ -116,11 +116,7 @@ def test_intake_from_walk_in_to_grant_by_clicking(qtbot, window: MainWindow, mon
 
     # 5. Marking the RFE response done offers the "RFE response sent" notice: yes.
     asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
-    )
+    answer_next_question(qtbot, "Record the response as sent", asked)
     qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
     assert asked and "RFE response sent" in asked[0]
     shown = kinds_shown(window)

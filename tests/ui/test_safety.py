@@ -9,6 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QSpinBox, QWidget
 
 from clinic_app.services import ChangeSet, checklist, clients, deadlines, settings
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 
@@ -37,21 +38,16 @@ def test_delete_asks_by_name_and_no_keeps_the_client(
     assert vault is not None
     lonely = clients.add_client(vault, first_name="Solo", last_name="Sinasunto").record
     asked: list[str] = []
-    answer = [QMessageBox.StandardButton.No]
-
-    def question(_parent, title, text, *_a):  # type: ignore[no-untyped-def]
-        asked.append(f"{title}: {text}")
-        return answer[0]
-
-    monkeypatch.setattr(QMessageBox, "question", question)
     page = window.clients
     window.bus.publish(ChangeSet.of("client", lonely.id))
     assert page.select_client(lonely.id)
+    # The buttons say what they do: "Delete" or "Cancel", not Yes and No.
+    answer_next_question(qtbot, "Cancel", asked)
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert asked == ["Delete client: Delete Solo Sinasunto and their notes? This cannot be undone."]
-    assert clients.count_clients(vault, search_text="sinasunto") == 1  # "No" keeps them
+    assert clients.count_clients(vault, search_text="sinasunto") == 1  # "Cancel" keeps them
 
-    answer[0] = QMessageBox.StandardButton.Yes
+    answer_next_question(qtbot, "Delete", asked)
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 2
     assert clients.count_clients(vault, search_text="sinasunto") == 0
@@ -63,12 +59,12 @@ def test_delete_of_a_client_with_matters_is_refused_by_click(
 ) -> None:  # type: ignore[no-untyped-def]
     open_window(qtbot, window)
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
     page = window.clients
     page.search.setText("Flores Nájera")
     qtbot.waitUntil(lambda: page.model.total == 2, timeout=5000)
     page.table.selectRow(0)
+    answer_next_question(qtbot, "Delete", [])
     qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert told and "has matters" in told[0]
     assert clients.count_clients(window.vault, search_text="flores najera") == 2  # type: ignore[arg-type]

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QApplication, QPushButton, QTreeWidgetItem
 
 from clinic_app.services import deadlines, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.core import queue_vault
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 from ui.snooze_dialog import SnoozeDialog
@@ -179,14 +180,9 @@ def test_rfe_response_done_closes_its_target_and_offers_the_notice(
     page = window.deadlines
     window.show_page(page)
     asked: list[str] = []
-
-    def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
     response = f"{ids['rfe']}-lda.rfe_response_due-e1"
     click_deadline(qtbot, page, response)
+    answer_next_question(qtbot, "Only mark done", asked)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1 and "RFE response" in asked[0]
     target = deadlines.get_deadline(

@@ -331,17 +331,11 @@ def test_settings_staff_autolock_and_spanish(qtbot, window: MainWindow, monkeypa
             controller.window.lock()
 
 
-def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QMessageBox
-
+def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     from clinic_app.services import deadlines
+    from tests.ui.dialogs import answer_next_question
 
     asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No,
-    )
     open_window(qtbot, window)
     vault = window.vault
     assert vault is not None
@@ -376,8 +370,9 @@ def test_rfe_shows_on_today_and_can_be_marked_done(qtbot, window: MainWindow, mo
     qtbot.mouseClick(
         page.table.viewport(), Qt.MouseButton.LeftButton, pos=page.table.visualRect(index).center()
     )
+    answer_next_question(qtbot, "Only mark done", asked)
     qtbot.mouseClick(page.done_button, Qt.MouseButton.LeftButton)
-    assert "RFE response" in asked[0]  # offered the notice; "No" only marks this one done
+    assert "RFE response" in asked[0]  # offered the notice; "Only mark done" marks this one
     assert deadlines.get_deadline(vault, ref=target.id, today=date.today()).status == "done"
     shown = [page.model.deadline(r) for r in range(page.model.rowCount())]
     assert target.id not in [d.id for d in shown if d]  # done ones leave the open list

@@ -27,6 +27,7 @@ from ui.client_detail import ClientDetail
 from ui.client_editor import ClientEditor
 from ui.client_table import ClientTableModel
 from ui.clipboard import copy_sensitive
+from ui.confirm import choose
 from ui.feedback import desktop_message
 from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
@@ -288,16 +289,17 @@ class ClientsPage(Page):
         if self.vault is None or client_id is None:
             return
         record = clients.get_client(self.vault, client_id=client_id)
-        answer = QMessageBox.question(
+        answer = choose(
             self,
             _("Delete client"),
             _("Delete {name} and their notes? This cannot be undone.").format(
                 name=record.full_name
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,  # Enter on the question keeps the client
+            [("delete", _("Delete")), ("keep", _("Cancel"))],
+            default="keep",  # Enter on the question keeps the client
+            cancel="keep",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != "delete":
             return
         try:
             changes = clients.delete_client(self.vault, client_id=client_id, version=record.version)
