@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _
+from clinic_app.os_errors import refused_sentence
 from ui.feedback import desktop_message
 
 Progress = Callable[[int, int], None]
@@ -58,6 +59,8 @@ class _Runner(QRunnable):
             self.signals.failed.emit(_("Cancelled; nothing was changed."))
         except ClinicError as exc:
             self.signals.failed.emit(desktop_message(exc))
+        except OSError as exc:  # the system refused a read or write: its cause, in words
+            self.signals.failed.emit(refused_sentence(exc))
         except Exception as exc:  # a bug: one sentence on screen, never a traceback
             self.signals.failed.emit(
                 _("Something went wrong ({kind}); nothing more was changed.").format(

@@ -18,6 +18,7 @@ from clinic_app.cli import gui
 from clinic_app.cli.usage import Parser, UsageError, _first_positional, expand_shorthand
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import LANGUAGES, _, set_language
+from clinic_app.os_errors import refused_sentence
 
 # Each module adds its subcommands; features add their module here. They load only when a
 # command line may name a command: `clinic-app` alone starts the app without them (and without
@@ -240,6 +241,11 @@ def run(args: argparse.Namespace, where: str = "") -> int:
     except KeyboardInterrupt:
         print(_("clinic-app: interrupted; nothing more was changed."), file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused a read or write no code expected: say why
+        if args.debug:
+            traceback.print_exc()
+        print(f"clinic-app: {where}{refused_sentence(exc)}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug: still one line, with the way to see more
         if args.debug:
             traceback.print_exc()

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from clinic_app.deadlines.rules import RulePack, RulePackError, parse_pack
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
+from clinic_app.os_errors import read_error_sentence
 from clinic_app.resources import resource_path
 
 FORMAT = "clinic-app rule update"
@@ -108,9 +109,7 @@ def read_bundle(path: Path, keys: Iterable[Ed25519PublicKey] | None = None) -> B
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RuleUpdateError(
-            _("Cannot read {name}: {reason}.").format(name=path.name, reason=exc.strerror or exc)
-        ) from None
+        raise RuleUpdateError(read_error_sentence(exc, path)) from None
     if len(data) > MAX_BYTES:
         raise _refuse(path.name)
     try:

@@ -27,6 +27,7 @@ from clinic_app.documents import inert
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
 from clinic_app.i18n import N_, _
+from clinic_app.os_errors import read_error_sentence
 from clinic_app.resources import resource_path
 
 # A field's value as the context builder hands it over: text (dates already written out),
@@ -294,11 +295,7 @@ class PreparedTemplate:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise TemplateProblem(
-                _("Cannot read the template {path}: {reason}.").format(
-                    path=path, reason=exc.strerror or exc
-                )
-            ) from exc
+            raise TemplateProblem(read_error_sentence(exc, path)) from exc
         shipped = resource_path("templates").resolve()
         trusted = Path(path).resolve().is_relative_to(shipped)
         return cls(data, name=name or Path(path).name, trusted=trusted)

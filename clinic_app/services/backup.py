@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from clinic_app.documents.templates import LANGUAGE, TEMPLATE_ID
 from clinic_app.errors import DamagedError, UnlockError, UserError, VaultError
 from clinic_app.i18n import _
+from clinic_app.os_errors import read_error_sentence
 from clinic_app.paths import SLOTS_NAME, is_vault
 from clinic_app.vault import audit
 from clinic_app.vault.engine import connect, key_pragma
@@ -298,9 +299,7 @@ def unpack_backup(
     try:
         handle = open(backup, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise UserError(
-            _("Cannot read {backup}: {reason}.").format(backup=backup, reason=exc.strerror or exc)
-        ) from exc
+        raise UserError(read_error_sentence(exc, backup)) from exc
     with handle:
         header, header_bytes = _read_header(handle)
         backup_key, prefix = _unwrap(header, passphrase, key)
@@ -370,6 +369,12 @@ def restore_backup(
 ) -> None:
     """Restore into a new folder (never over an existing vault); checks the result before keeping it."""
     target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise UserError(
+            _("{target} is a file, not a folder; restore into a new, empty folder.").format(
+                target=target
+            )
+        )
     if is_vault(target) or (target.exists() and any(target.iterdir())):
         raise UserError(
             _("{target} already holds files; restore into a new, empty folder.").format(
@@ -379,11 +384,12 @@ def restore_backup(
     try:
         open(backup, "rb").close()  # an unreadable file is the person's to fix: say so first
     except OSError as exc:
-        raise UserError(
-            _("Cannot read {backup}: {reason}.").format(backup=backup, reason=exc.strerror or exc)
-        ) from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
+        raise UserError(read_error_sentence(exc, backup)) from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=target.parent))
+    except OSError as exc:
+        raise VaultError(disk_error_sentence(exc, target)) from exc
     try:
         folder = unpack_backup(
             Path(backup), staging, passphrase=backup_passphrase, progress=progress

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from clinic_app.domain.models import AuditEvent, Setting
 from clinic_app.errors import ClinicError, UserError
 from clinic_app.i18n import _
+from clinic_app.os_errors import os_error_sentence, read_error_sentence
 from clinic_app.services import backup
 from clinic_app.services.backup_copies import (
     FAILED,
@@ -202,7 +203,7 @@ def _back_up_to(
     except ClinicError as exc:
         return Outcome(destination, "error", problem=exc.message)
     except OSError as exc:
-        return Outcome(destination, "error", problem=f"Cannot write to {folder}: {exc.strerror}.")
+        return Outcome(destination, "error", problem=os_error_sentence(exc, folder))
     if not copy.good:
         return Outcome(destination, "failed", copy, copy.problem)
     return Outcome(destination, "made", copy, removed=removed)
@@ -235,7 +236,11 @@ def verify_copy(vault: Vault, path: Path, key: BackupKey) -> tuple[str, ...]:
     except ClinicError as exc:
         return (exc.message.rstrip("."),)
     except OSError as exc:
-        return (f"it could not be read back: {exc.strerror or exc}",)
+        return (
+            _("it could not be read back: {reason}").format(
+                reason=read_error_sentence(exc, path).rstrip(".")
+            ),
+        )
 
 
 def wipe_leftovers(vault: Vault) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError, UserError
 from clinic_app.i18n import _
+from clinic_app.os_errors import read_error_sentence
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, Changed, ChangeSet
 from clinic_app.services.records import FileRecord
@@ -63,9 +64,7 @@ def store_path(vault: Store, *, path: Path) -> Changed[FileRecord]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise UserError(
-            _("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-        ) from exc
+        raise UserError(read_error_sentence(exc, path)) from exc
     return store_bytes(vault, data=data, filename=Path(path).name)
 
 

@@ -17,6 +17,7 @@ from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
 from clinic_app.i18n import _, format_number
+from clinic_app.os_errors import read_error_sentence
 from clinic_app.services import conflicts
 from clinic_app.services.changes import ChangeSet
 from clinic_app.services.import_write import Writer
@@ -142,9 +143,7 @@ def read_table(path: Path) -> Table:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(
-            _("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-        ) from exc
+        raise UserError(read_error_sentence(exc, path)) from exc
     if path.suffix.lower() in (".xlsx", ".xlsm") or raw[:4] == b"PK\x03\x04":
         return _read_xlsx(raw, path)
     return _read_csv(raw, path)

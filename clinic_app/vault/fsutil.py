@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from clinic_app.errors import VaultError
-from clinic_app.i18n import _
+from clinic_app.os_errors import os_error_sentence
 
 
 def fsync_dir(path: Path) -> None:
@@ -24,8 +24,11 @@ def fsync_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` so that `path` holds either the old or the new content, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    except OSError as exc:
+        raise VaultError(disk_error_sentence(exc, path)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -37,24 +40,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise VaultError(disk_error_sentence(exc, path.parent)) from exc
+        raise VaultError(disk_error_sentence(exc, path)) from exc
 
 
 def disk_error_sentence(exc: OSError, where: Path) -> str:
-    """One sentence for a failed write, naming a full disk when that is the cause."""
-    import errno
-
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return _(
-            "The disk holding {where} is full; free some space and try again (nothing was changed)."
-        ).format(where=where)
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return _(
-            "Cannot write to {where}: permission denied or read-only (nothing was changed)."
-        ).format(where=where)
-    return _("Cannot write to {where}: {reason} (nothing was changed).").format(
-        where=where, reason=exc.strerror or exc
-    )
+    """One sentence for a failed write that was undone whole: the cause, the remedy, and that
+    nothing was changed."""
+    return os_error_sentence(exc, where, unchanged=True)
 
 
 def remove_overwritten(path: Path) -> None:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from clinic_app.errors import VaultError
 from clinic_app.i18n import _
+from clinic_app.os_errors import os_error_sentence
 from clinic_app.vault import audit, head, rotation
 from clinic_app.vault.engine import make_engine
 from clinic_app.vault.filestore import FileStore
@@ -100,7 +101,7 @@ class KeyRotation:
             raise VaultError(
                 _(
                     "The key change could not be finished ({reason}); open the vault again with the new passphrase to finish it."
-                ).format(reason=exc.strerror or exc)
+                ).format(reason=os_error_sentence(exc, self.folder).rstrip("."))
             ) from exc
         self.engine = make_engine(self.folder / rotation.DB_FILE, subkey(new_key, "sqlcipher"))
         self.files = FileStore(self.folder / rotation.FILES_FOLDER, subkey(new_key, "files"))

@@ -202,7 +202,7 @@ def test_not_a_backup(tmp_path: Path) -> None:
     fake.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     with pytest.raises(UserError, match="not a clinic-app backup"):
         backup.restore_backup(backup=fake, target=tmp_path / "r", backup_passphrase=PASSPHRASE)
-    with pytest.raises(UserError, match="Cannot read"):
+    with pytest.raises(UserError, match="missing does not exist; check the name"):
         backup.restore_backup(
             backup=tmp_path / "missing", target=tmp_path / "r", backup_passphrase=PASSPHRASE
         )

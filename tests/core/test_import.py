@@ -322,7 +322,7 @@ def test_empty_and_binary_files_are_user_errors(vault: Vault, tmp_path: Path) ->
         (tmp_path / name).write_bytes(data)
         with pytest.raises(UserError):
             importing.import_file(vault, path=tmp_path / name)
-    with pytest.raises(UserError, match="Cannot read"):
+    with pytest.raises(UserError, match=r"missing\.csv does not exist; check the name"):
         importing.import_file(vault, path=tmp_path / "missing.csv")
     assert clients.count_clients(vault) == 0
 

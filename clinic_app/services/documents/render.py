@@ -23,6 +23,7 @@ from clinic_app.documents.selection import MatterFilter
 from clinic_app.domain.models import AgencyLetter, Matter, Setting, StoredFile
 from clinic_app.errors import UserError
 from clinic_app.i18n import N_, _, current_language, ngettext
+from clinic_app.os_errors import os_error_sentence
 from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import FILE, LETTER, MATTER, SETTING, ChangeSet
 from clinic_app.services.documents.templates import TemplateSource, resolve_source
@@ -449,11 +450,7 @@ def render_documents(
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(
-                _("Cannot create the folder {out_dir}: {reason}.").format(
-                    out_dir=out_dir, reason=exc.strerror or exc
-                )
-            ) from exc
+            raise UserError(os_error_sentence(exc, out_dir)) from exc
 
     to_make = [plan for plan in planned if plan.problem is None]
     jobs = [
