@@ -151,8 +151,9 @@ def _print_plan(plan: BackupPlan) -> None:
         print(f"  {destination.path} ({destination.label}): {state}")
     print(
         _(
-            "Keep: {keep} copies per folder, thinned by age; the newest verified copy is always kept."
-        ).format(keep=plan.keep.describe())
+            "Keep: {copies} in each folder, older ones thinned out by age; the newest verified "
+            "copy is always kept."
+        ).format(copies=plan.keep.describe())
     )
     print(_("Protected by: the {protected_by}.").format(protected_by=_plan_word(plan.protected_by)))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.services import settings
 from clinic_app.store.base import Store
 from clinic_app.vault.keyslots import MIN_PASSPHRASE
@@ -32,9 +32,20 @@ class Retention:
     monthly: int = 6
 
     def describe(self) -> str:
-        return _("{daily} daily, {weekly} weekly, {monthly} monthly").format(
-            daily=self.daily, weekly=self.weekly, monthly=self.monthly
-        )
+        """The copies kept, as a phrase: "7 daily copies, 4 weekly copies and 6 monthly copies"
+        (a count of zero left out; check_retention keeps at least one)."""
+        parts = [
+            text.format(n=format_number(count))
+            for count, text in (
+                (self.daily, ngettext("{n} daily copy", "{n} daily copies", self.daily)),
+                (self.weekly, ngettext("{n} weekly copy", "{n} weekly copies", self.weekly)),
+                (self.monthly, ngettext("{n} monthly copy", "{n} monthly copies", self.monthly)),
+            )
+            if count
+        ]
+        if len(parts) < 2:
+            return parts[0] if parts else _("no copies")
+        return _("{some} and {last}").format(some=", ".join(parts[:-1]), last=parts[-1])
 
     def to_json(self) -> dict[str, int]:
         return {"daily": self.daily, "weekly": self.weekly, "monthly": self.monthly}

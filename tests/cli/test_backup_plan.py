@@ -128,3 +128,25 @@ def test_own_passphrase_from_stdin_protects_the_copies(
             stdin=f"{PASSPHRASE}\n{OWN}\n",
         )
     )
+
+
+def test_the_keep_line_reads_as_a_sentence(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    folder = _vault(tmp_path, cli_env, fill=False)
+    usb = tmp_path / "USB"
+    usb.mkdir()
+
+    def keep_line(*args: str) -> str:
+        out = assert_ok(run_cli(*args, "--vault", folder, "backup-plan", env=cli_env)).stdout
+        [line] = [x for x in out.splitlines() if x.startswith(("Keep", "Conserv", "Se conserva"))]
+        return line
+
+    assert_ok(run_cli("--vault", folder, "backup-plan", "--folder", usb, env=cli_env))
+    assert keep_line().startswith(
+        "Keep: 7 daily copies, 4 weekly copies and 6 monthly copies in each folder,"
+    )
+    assert_ok(run_cli("--vault", folder, "backup-plan", "--keep", "1,0,6", env=cli_env))
+    assert keep_line().startswith("Keep: 1 daily copy and 6 monthly copies in each folder,")
+    # Spanish: each count says what it counts ("7 copias diarias"), never "6 mensuales copias".
+    spanish = keep_line("--lang", "es")
+    assert "mensuales copias" not in spanish and "copies" not in spanish, spanish
+    assert "1 copia diaria y 6 copias mensuales" in spanish, spanish

@@ -92,6 +92,9 @@ def test_settings_backups_saves_a_plan_backs_up_now_and_drills_a_restore(  # typ
     qtbot.keyClicks(tab.vault_secret, PASSPHRASE)
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.plan_message.text().startswith("Saved"), timeout=WAIT)
+    assert "keeping 7 daily copies, 4 weekly copies and 6 monthly copies." in (
+        tab.plan_message.text()
+    )
     plan = backup_plan.get_plan(window.vault)
     assert plan.every == "weekly" and [d.path for d in plan.destinations] == [usb]
     assert tab.vault_secret.text() == ""  # the passphrase is not left in the field
