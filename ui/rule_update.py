@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from clinic_app.errors import ClinicError
 from clinic_app.i18n import _, format_day, ngettext
@@ -12,6 +12,7 @@ from clinic_app.services import rule_updates, vocab
 from clinic_app.services.changes import ChangeSet
 from clinic_app.services.rule_updates import RuleChange, UpdatePreview
 from clinic_app.services.vault_ops import Vault
+from ui.confirm import choose
 
 
 def _when(change: RuleChange, side: str) -> str:
@@ -108,14 +109,17 @@ def install_rule_update(parent: QWidget, vault: Vault) -> tuple[ChangeSet, str]:
         preview = rule_updates.preview_update(vault, path=Path(name))
     except ClinicError as exc:
         return ChangeSet(), exc.message
-    answer = QMessageBox.question(
+    answer = choose(
         parent,
         _("Install the rule update?"),
         preview_text(preview)
         + "\n\n"
         + _("Install it and recompute every deadline? The audit log records it."),
+        [("install", _("Install")), ("cancel", _("Cancel"))],
+        default="install",
+        cancel="cancel",
     )
-    if answer != QMessageBox.StandardButton.Yes:
+    if answer != "install":
         return ChangeSet(), _("The rule update was not installed; nothing was changed.")
     try:
         result = rule_updates.install_update(vault, path=Path(name))

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import vault_ops
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 from ui.recovery_code import RecoveryCodeDialog
@@ -21,7 +22,6 @@ CODE = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){7}")
 def test_a_new_recovery_code_is_kept_on_screen_until_stored(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, sample_vault_dir: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     open_window(qtbot, window)
     page = window.settings
     window.show_page(page)
@@ -42,6 +42,7 @@ def test_a_new_recovery_code_is_kept_on_screen_until_stored(  # type: ignore[no-
         qtbot.mouseClick(dialog.stored, LEFT)
         qtbot.mouseClick(dialog.done_button, LEFT)
 
+    answer_next_question(qtbot, "Make a new code", [])
     QTimer.singleShot(0, read_it)
     qtbot.mouseClick(page.recovery_button, LEFT)
     assert CODE.fullmatch(str(seen["code"]))

@@ -7,11 +7,12 @@ import re
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 
 from clinic_app.errors import UnlockError
 from clinic_app.services import vault_ops
 from tests.conftest import PASSPHRASE
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 
@@ -49,11 +50,6 @@ def test_settings_replaces_the_key_after_a_worded_confirmation(
     assert "sealed in the vault" in page.template_message.text()
     asked: list[str] = []
 
-    def confirm(_parent, title, text, *a, **k):  # type: ignore[no-untyped-def]
-        asked.append(f"{title}: {text}")
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", confirm)
 
     qtbot.keyClicks(box.first, NEW)
     qtbot.keyClicks(box.repeat, NEW + "x")
@@ -64,6 +60,7 @@ def test_settings_replaces_the_key_after_a_worded_confirmation(
     box.repeat.clear()
     qtbot.keyClicks(box.repeat, NEW)
     shown: list[str] = []
+    answer_next_question(qtbot, "Lock out old copies", asked)
     _read_and_close_next_message(shown)
     qtbot.mouseClick(box.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: box.message.text().startswith("Done:"), timeout=60000)

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSpinBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QSpinBox
 
 from clinic_app.deadlines import bundles
+from clinic_app.i18n import _
 from tests.core.helpers import granted_daca
 from tests.core.test_rule_updates import newer_daca
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.app import apply_language
 from ui.main_window import MainWindow
@@ -50,16 +52,11 @@ def test_a_rule_update_preview_in_spanish_says_rules_and_dates_in_spanish(  # ty
         update.write_bytes(bundles.sign_bundle({"daca": newer_daca()}, key, issued=date(2027, 1, 15)))
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(update), ""))
         asked: list[str] = []
-
-        def answer(_parent, _title, text, *a, **k):  # type: ignore[no-untyped-def]
-            asked.append(text)
-            return QMessageBox.StandardButton.No
-
-        monkeypatch.setattr(QMessageBox, "question", answer)
         page = window.settings
         window.show_page(page)
+        answer_next_question(qtbot, _("Cancel"), asked)  # "Cancelar"
         qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
-        (text,) = asked
+        (text,) = asked  # one question, answered
         # The pack's own Spanish: the rule's message, the policy entry's summary, its status.
         assert "DACA: Presentar la renovación de DACA:" in text
         assert "Una entrada de prueba." in text and "en pausa" in text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from clinic_app.deadlines import bundles
 from clinic_app.deadlines.rules import load_packs
@@ -16,6 +16,7 @@ from clinic_app.services import clients
 from clinic_app.services import deadlines as dl
 from tests.core.helpers import granted_daca
 from tests.core.test_rule_updates import newer_daca
+from tests.ui.dialogs import answer_next_question
 from tests.ui.test_workflows import open_window
 from ui.client_editor import ClientEditor
 from ui.main_window import MainWindow
@@ -92,12 +93,6 @@ def test_install_update_from_settings(
     chosen: list[Path] = []
     asked: list[str] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(chosen[-1]), ""))
-
-    def answer(_parent, _title, text, *a, **k):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
-
-    monkeypatch.setattr(QMessageBox, "question", answer)
     page = window.settings
     window.show_page(page)
     before = _rules(window, matter_id)
@@ -106,6 +101,7 @@ def test_install_update_from_settings(
     assert "is not a rule update signed by the clinic-app project" in page.rules_message.text()
     assert not asked and _rules(window, matter_id) == before
     chosen.append(good)
+    answer_next_question(qtbot, "Install", asked)
     qtbot.mouseClick(page.install_update, Qt.MouseButton.LeftButton)
     # The rule by what it says and when it falls, never its id.
     assert (

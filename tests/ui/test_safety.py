@@ -76,16 +76,14 @@ def test_new_recovery_code_asks_first(qtbot, window: MainWindow, monkeypatch) ->
     open_window(qtbot, window)
     asked: list[str] = []
     made: list[bool] = []
-    monkeypatch.setattr(
-        QMessageBox,
-        "question",
-        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.No,
-    )
     monkeypatch.setattr(vault_ops, "new_recovery_code", lambda *_a, **_k: made.append(True))
     window.show_page(window.settings)
+    answer_next_question(qtbot, "Cancel", asked)
     qtbot.mouseClick(window.settings.recovery_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Make a new recovery code? The old printed code will stop working."]
-    assert not made  # "No" changed nothing
+    assert asked == [
+        "Recovery code: Make a new recovery code? The old printed code will stop working."
+    ]
+    assert not made  # "Cancel" changed nothing
 
 
 def test_wheel_over_an_unfocused_checklist_combo_changes_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ from clinic_app.services import (
 from clinic_app.services.changes import SETTING, STAFF
 from ui.background import Background
 from ui.bus import ChangeBus
+from ui.confirm import choose
 from ui.date_input import DateInput
 from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
@@ -530,12 +531,15 @@ class SettingsPage(Page):
     def new_recovery_code(self) -> None:
         if self.vault is None:
             return
-        answer = QMessageBox.question(
+        answer = choose(
             self,
             _("Recovery code"),
             _("Make a new recovery code? The old printed code will stop working."),
+            [("make", _("Make a new code")), ("cancel", _("Cancel"))],
+            default="cancel",
+            cancel="cancel",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != "make":
             return
         code = vault_ops.new_recovery_code(self.vault)
         from ui.recovery_code import show_once

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -18,6 +17,7 @@ from clinic_app.i18n import _, ngettext
 from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
+from ui.confirm import choose
 from ui.feedback import desktop_message
 from ui.forms import secret_field
 
@@ -93,8 +93,15 @@ class RotationBox(QGroupBox):
             self.message.setText(problem)
             return
         files, size = vault_ops.rotation_size(vault)
-        answer = QMessageBox.question(self, _("Lock out old copies"), confirmation(files, size))
-        if answer != QMessageBox.StandardButton.Yes:
+        answer = choose(
+            self,
+            _("Lock out old copies"),
+            confirmation(files, size),
+            [("rotate", _("Lock out old copies")), ("cancel", _("Cancel"))],
+            default="cancel",
+            cancel="cancel",
+        )
+        if answer != "rotate":
             self.message.setText(_("Nothing was changed."))
             return
         self.button.setEnabled(False)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -28,6 +27,7 @@ from clinic_app.services.deadlines import Queue, QueueItem
 from clinic_app.services.vault_ops import Vault
 from ui.backup_age import BackupAgeRow
 from ui.bus import ChangeBus
+from ui.confirm import choose
 from ui.feedback import desktop_message
 from ui.pages.base import Page
 from ui.snooze_dialog import ask_until
@@ -332,12 +332,15 @@ class TodayPage(Page):
             return
         row, ids, _matter = target
         if len(ids) > 2:
-            answer = QMessageBox.question(
+            answer = choose(
                 self,
                 _("Mark done"),
                 _("Mark “{what}” done for all {n} workers?").format(what=row.title, n=len(ids)),
+                [("all", _("Mark done for all")), ("cancel", _("Cancel"))],
+                default="all",
+                cancel="cancel",
             )
-            if answer != QMessageBox.StandardButton.Yes:
+            if answer != "all":
                 return
         try:
             changes = deadlines.mark_all_done(self.vault, refs=ids, today=self.today)
