@@ -36,6 +36,11 @@ def _is_file_above(found: object, where: Path | str) -> bool:
     return above in Path(os.fsdecode(where)).parents and not above.is_dir()
 
 
+def _parent_is_there(named: str) -> bool:
+    path = Path(named)
+    return not path.exists() and path.parent.is_dir()
+
+
 def _problem(code: int | None, where: str, reading: bool) -> str | None:
     """The clause for a known cause, naming the remedy; None when the cause is not one of them."""
     if code in (errno.ENOSPC, errno.EDQUOT):
@@ -92,7 +97,14 @@ def os_error_sentence(
     code = exc.errno
     if code == errno.EEXIST and where is not None and _is_file_above(exc.filename, where):
         code = errno.ENOTDIR  # making the folders of `where` met a file on the way
-    problem = _problem(code, named, reading) if named else None
+    if code == errno.ENOENT and not reading and named and _parent_is_there(named):
+        # The folder is there, yet creating in it says "no such file": a place such as /proc
+        # that takes no new files.
+        problem: str | None = _(
+            "{where} cannot be created in that folder; choose another folder and try again"
+        )
+    else:
+        problem = _problem(code, named, reading) if named else None
     if problem is not None:
         clause = problem.format(where=named)
     elif reading:

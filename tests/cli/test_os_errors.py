@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from clinic_app.errors import ClinicError
+from clinic_app.server.binaries import find_programs
 from tests.cli.conftest import SharedVault, assert_one_line_error, run_cli
 
 # What Python's strerror says for each case: never shown to a person.
@@ -40,7 +42,7 @@ def spots(tmp_path: Path) -> tuple[Path, Path]:
 def _cases(plain: Path, folder: Path) -> list[tuple[tuple[str | Path, ...], str, str]]:
     """(arguments, the path the sentence names, what the English sentence says)."""
     under_file = plain / "calendar.ics"
-    return [
+    cases = [
         (("deadlines", "--ics", under_file), str(under_file), "part of its path is a file"),
         (("deadlines", "--ics", folder), str(folder), "is a folder, not a file"),
         (("deadlines", "--ics", folder / LONG_NAME), LONG_NAME, "too long for the disk"),
@@ -52,6 +54,10 @@ def _cases(plain: Path, folder: Path) -> list[tuple[tuple[str | Path, ...], str,
             "part of its path is a file",
         ),
     ]
+    if Path("/proc/self").is_dir():  # Linux: a folder that takes no new files, not even root's
+        proc = "/proc/clinic-calendar.ics"
+        cases.append((("deadlines", "--ics", proc), proc, "cannot be created in that folder"))
+    return cases
 
 
 def test_refusals_are_one_english_sentence_naming_path_and_fix(
@@ -82,6 +88,26 @@ def test_restore_refusals_name_the_path(
     run = run_cli("restore", folder, "--vault", folder / "restored", env=env)
     assert_one_line_error(run, 1, str(folder), "is a folder, not a file")
     assert sorted(p.name for p in folder.iterdir()) == ["clinic.backup"]
+
+
+def test_server_create_under_a_file_names_the_path(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    # It used to say "unexpected error (NotADirectoryError)".
+    try:
+        find_programs()
+    except ClinicError:
+        pytest.skip("PostgreSQL's programs are not installed")
+    plain = tmp_path / "notes.txt"
+    plain.write_text("not a folder\n")
+    for lang in ("en", "es"):
+        run = run_cli(
+            "--lang", lang, "server", "create", plain / "server", "--password-stdin",
+            env=cli_env, stdin="a long admin password 42\n",
+        )  # fmt: skip
+        line = assert_one_line_error(run, 1, str(plain / "server"))
+        assert not any(text.lower() in line.lower() for text in OS_TEXT), line
+        if lang == "en":
+            assert "part of its path is a file" in line, line
+    assert plain.read_text() == "not a folder\n"
 
 
 def test_spanish_screen_shows_no_system_english(
