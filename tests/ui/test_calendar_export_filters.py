@@ -49,3 +49,36 @@ def test_the_calendar_follows_the_assigned_filter(qtbot, window: MainWindow, mon
     assert events == mine
     word = "event" if events == 1 else "events"
     assert page.message.text() == f"Calendar written to {out} ({events} {word})."
+
+
+def test_the_calendar_follows_the_kind_and_program_filters(qtbot, window: MainWindow, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A person who narrows the list to one kind of deadline exports just those rows."""
+    open_window(qtbot, window)
+    vault = window.vault
+    assert vault is not None
+    page = window.deadlines
+    window.show_page(page)
+    every = page.model.rowCount()
+    # Down through the kinds from the keyboard, as a person tabbing through does.
+    page.kind.setFocus()
+    shown: dict[str, int] = {}
+    for _step in range(1, page.kind.count()):
+        qtbot.keyClick(page.kind, Qt.Key.Key_Down)
+        shown[page.kind.currentData()] = page.model.rowCount()
+    kind = max((k for k in shown if 0 < shown[k] < every), key=lambda k: shown[k])
+    while page.kind.currentData() != kind:
+        qtbot.keyClick(page.kind, Qt.Key.Key_Up)
+    out = tmp_path / "kind.ics"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+    def choose_names() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, choose_names)
+            return
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, LEFT)
+
+    QTimer.singleShot(0, choose_names)
+    qtbot.mouseClick(page.ics_button, LEFT)
+    assert out.read_text("utf-8").count("BEGIN:VEVENT") == shown[kind] < every

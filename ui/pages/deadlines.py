@@ -396,7 +396,8 @@ class DeadlinesPage(Page):
         self.write_calendar(Path(out), names)
 
     def write_calendar(self, out: Path, names: str) -> None:
-        """The deadlines the screen's window, "Assigned" and "Overdue only" choose, as .ics."""
+        """The deadlines the screen's filters choose (window, "Assigned", kind, program,
+        "Overdue only"), as .ics."""
         if self.vault is None:
             return
         try:
@@ -408,6 +409,8 @@ class DeadlinesPage(Page):
                 within=self.window_box.currentData(),
                 overdue=self.overdue_only.isChecked(),
                 assignee_id=self.assignee.currentData(),
+                kind=self.kind.currentData(),
+                program=self.program.currentData(),
             )
         except ClinicError as exc:
             self.message.setText(desktop_message(exc))

@@ -45,13 +45,17 @@ def export_calendar(
     within: int | None = None,
     overdue: bool = False,
     assignee_id: int | None = None,
+    kind: str | None = None,
+    program: str | None = None,
     stamp: Any = None,
 ) -> CalendarExport:
     """Write an .ics file with one event per deadline (done ones as cancelled), stable UIDs.
 
     `names`: "initials" (the default) or "none" keep client names, A-numbers, employers and
     task texts out of the file, which may sync to a cloud calendar; "full" puts names in.
-    `stamp` is the export time (DTSTAMP and SEQUENCE); the current time when None.
+    `kind` and `program` keep only deadlines of that kind and program, as the Deadlines
+    screen's filters do. `stamp` is the export time (DTSTAMP and SEQUENCE); the current time
+    when None.
     """
     if names not in NAME_MODES:
         raise UserError(
@@ -65,6 +69,11 @@ def export_calendar(
         assignee_id=assignee_id,
         include_done=not overdue and within is None,
     )
+    found = [
+        d
+        for d in found
+        if (kind is None or d.kind == kind) and (program is None or d.program == program)
+    ]
     tiers = tiers_of(vault, found, today)
     found = urgency_order(found, tiers, today)  # the events in Today's order
     client_ids = {d.client_id for d in found}
