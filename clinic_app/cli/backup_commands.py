@@ -205,8 +205,11 @@ def _copy_line(copy: Copy) -> str:
 
 def _run(args: argparse.Namespace, vault: Vault, now: datetime, trigger: str) -> int:
     report = backup_runs.run_due_backups(vault, now=now, trigger=trigger)
+    # Every folder disconnected: nothing was backed up, which is not a success.
+    nothing = bool(report.outcomes) and all(o.status == "missing" for o in report.outcomes)
+    ok = report.ok and not nothing
     if args.json:
-        print_json({"ok": report.ok, "outcomes": [o.to_json() for o in report.outcomes]})
+        print_json({"ok": ok, "outcomes": [o.to_json() for o in report.outcomes]})
     for outcome in report.outcomes if not args.json else ():
         where = f"{outcome.destination.label} ({outcome.destination.path})"
         if outcome.status == "made" and outcome.copy is not None:
@@ -240,8 +243,7 @@ def _run(args: argparse.Namespace, vault: Vault, now: datetime, trigger: str) ->
             )
     if not report.outcomes and not args.json:
         print(_("No backup folders are set: clinic-app backup-plan --folder DIR"))
-    nothing = bool(report.outcomes) and all(o.status == "missing" for o in report.outcomes)
-    return 0 if report.ok and not nothing else 1
+    return 0 if ok else 1
 
 
 def _drill(args: argparse.Namespace, vault: Vault) -> int:

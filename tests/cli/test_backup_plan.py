@@ -150,3 +150,19 @@ def test_the_keep_line_reads_as_a_sentence(tmp_path: Path, cli_env: dict[str, st
     spanish = keep_line("--lang", "es")
     assert "mensuales copias" not in spanish and "copies" not in spanish, spanish
     assert "1 copia diaria y 6 copias mensuales" in spanish, spanish
+
+
+def test_backing_up_now_with_every_folder_disconnected_is_not_ok(
+    tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    """Nothing was backed up: the exit code and --json's "ok" say the same."""
+    folder = _vault(tmp_path, cli_env, fill=False)
+    gone = tmp_path / "unplugged"
+    assert_ok(
+        run_cli("--vault", folder, "backup-plan", "--folder", gone, "--every", "daily", env=cli_env)
+    )
+    plain = run_cli("--vault", folder, "backups", "--now", env=cli_env)
+    assert plain.returncode == 1 and f"unplugged ({gone}): not connected; skipped." in plain.stdout
+    data = run_cli("--vault", folder, "backups", "--now", "--json", env=cli_env)
+    assert data.returncode == 1 and data.json()["ok"] is False
+    assert [o["status"] for o in data.json()["outcomes"]] == ["missing"]
