@@ -69,7 +69,7 @@ def test_settings_replaces_the_key_after_a_worded_confirmation(
     (question,) = asked
     assert question.startswith("Lock out old copies: Make a new key for the vault?")
     for words in (
-        "The database and 0 stored file(s)",
+        "The database and 0 stored files (",
         "which takes less than a minute; keep the app open until it is done",
         "a new recovery code replace the old ones",
         "earlier copies of the vault's key slots (in old backups or synced folders) stop opening it",

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
@@ -37,14 +37,25 @@ def how_long(size_bytes: int) -> str:
 
 def confirmation(files: int, size_bytes: int) -> str:
     """What the confirmation says: what happens, what stops working, and how long it takes."""
-    return _(
-        "Make a new key for the vault? The database and {files} stored file(s) ({size:.1f} MB) "
-        "are encrypted again under it, which takes {time}; keep the app open until it is done. "
-        "The passphrase typed here and a new recovery code replace the old ones, and earlier "
-        "copies of the vault's key slots (in old backups or synced folders) stop opening it. "
-        "Backups made before still restore with the passphrase they were made with. Use this "
-        "after a passphrase or recovery code may have leaked."
-    ).format(files=files, size=size_bytes / 1e6, time=how_long(size_bytes))
+    return ngettext(
+        "Make a new key for the vault? The database and {files} stored file ({size} MB) are "
+        "encrypted again under it, which takes {time}; keep the app open until it is done. The "
+        "passphrase typed here and a new recovery code replace the old ones, and earlier copies "
+        "of the vault's key slots (in old backups or synced folders) stop opening it. Backups "
+        "made before still restore with the passphrase they were made with. Use this after a "
+        "passphrase or recovery code may have leaked.",
+        "Make a new key for the vault? The database and {files} stored files ({size} MB) are "
+        "encrypted again under it, which takes {time}; keep the app open until it is done. The "
+        "passphrase typed here and a new recovery code replace the old ones, and earlier copies "
+        "of the vault's key slots (in old backups or synced folders) stop opening it. Backups "
+        "made before still restore with the passphrase they were made with. Use this after a "
+        "passphrase or recovery code may have leaked.",
+        files,
+    ).format(
+        files=format_number(files),
+        size=format_number(size_bytes / 1e6, ".1f"),
+        time=how_long(size_bytes),
+    )
 
 
 class RotationBox(QGroupBox):
