@@ -115,6 +115,13 @@ class NoticeDialog(RecordDialog):
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
+        # The second date is a different thing for each kind: say which.
+        said = {
+            "rfe": _("Response due"),
+            "biometrics": _("Appointment date"),
+        }.get(kind, _("Due date"))
+        self.due_label.setText(said)
+        self.due.setAccessibleName(said)
         for widget in (self.due_label, self.due):
             widget.setVisible(kind in ("biometrics", "rfe", "other"))
         self.due_hint.setVisible(kind == "rfe")

@@ -158,3 +158,24 @@ def test_alt_down_opens_the_calendar_and_enter_picks(qtbot, language: str) -> No
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert field.value() == date(2026, 6, 11)
     assert not calendar.isVisible()
+
+
+def test_the_notice_form_names_its_second_date_for_the_kind_chosen(
+    qtbot, vault: Vault, matter_id: int, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """An RFE's second date is when the response is due, a biometrics notice's is the
+    appointment: the label says which, in the screen's language, as the kind is chosen."""
+    dialog = NoticeDialog(vault, matter_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    said: dict[str, str] = {}
+    dialog.kind.setFocus()
+    for _step in range(dialog.kind.count()):
+        said[dialog.kind.currentData()] = dialog.due_label.text()
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)  # through the kinds from the keyboard
+    words = {
+        "en": ("Response due", "Appointment date", "Due date"),
+        "es": ("Fecha límite de respuesta", "Fecha de la cita", "Fecha de vencimiento"),
+    }[language]
+    assert (said["rfe"], said["biometrics"], said["other"]) == words
+    assert dialog.due.accessibleName() == dialog.due_label.text()
