@@ -44,13 +44,15 @@ class _PassphraseJobDialog(QDialog):
         own_label: str,
         start_label: str,
         parent: QWidget | None,
+        vault_label: str = "",
     ) -> None:
         super().__init__(parent)
+        self.vault_label = vault_label or _("Vault passphrase")
         self.background = background
         self.setWindowTitle(title)
         # Wide enough that a file path on a USB drive shows whole beside the Spanish labels.
         self.setMinimumWidth(720)
-        self.vault_secret = secret_field(_("Vault passphrase"))
+        self.vault_secret = secret_field(self.vault_label)
         self.own = QCheckBox(own_label)
         self.own_secret = secret_field(_("Backup passphrase"))
         self.own_secret.setEnabled(False)
@@ -61,16 +63,22 @@ class _PassphraseJobDialog(QDialog):
         self.message.setWordWrap(True)
         self.start = QPushButton(start_label)
         self.start.clicked.connect(self.run)
+        self.close_button = QPushButton(_("Close"))
+        self.close_button.clicked.connect(self.reject)
         self.form = QFormLayout(self)
 
     def _add_passphrase_rows(self) -> None:
         """Below the dialog's own rows: the passphrases, progress, message and button."""
-        self.form.addRow(_("Vault passphrase"), self.vault_secret)
+        self.form.addRow(self.vault_label, self.vault_secret)
         self.form.addRow(self.own)
         self.form.addRow(_("Backup passphrase"), self.own_secret)
         self.form.addRow(self.progress)
         self.form.addRow(self.message)
-        self.form.addRow(self.start)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.start)
+        buttons.addWidget(self.close_button)
+        self.form.addRow(buttons)
 
     def run(self) -> None:
         """Check the fields, then `_start` the work (each dialog says what work)."""
@@ -81,6 +89,7 @@ class _PassphraseJobDialog(QDialog):
 
     def _start(self, busy: str, work: Callable[..., Any], done: Callable[[Any], None]) -> None:
         self.start.setEnabled(False)
+        self.close_button.setEnabled(False)  # the work runs to its end: nothing half-written
         self.progress.setValue(0)
         self.progress.show()
         self.message.setText(busy)
@@ -92,6 +101,7 @@ class _PassphraseJobDialog(QDialog):
 
     def _finished(self, message: str) -> None:
         self.start.setEnabled(True)
+        self.close_button.setEnabled(True)
         self.progress.hide()
         self.message.setText(message)
 
@@ -156,6 +166,8 @@ class RestoreDialog(_PassphraseJobDialog):
             _("The backup has its own passphrase"),
             _("Restore"),
             parent,
+            # The passphrase the vault had when it was backed up, not today's of another vault.
+            vault_label=_("The vault's passphrase when it was backed up"),
         )
         self.restored: Path | None = None
         self.source = QLineEdit()

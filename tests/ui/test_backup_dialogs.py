@@ -70,3 +70,33 @@ def test_back_up_with_its_own_passphrase_then_restore(  # type: ignore[no-untype
         assert clients.count_clients(copy) == clients.count_clients(window.vault) == 24
     finally:
         copy.close()
+
+
+def test_restore_asks_for_the_passphrase_the_vault_had_and_both_dialogs_close(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Restore names which passphrase it wants (the backed-up vault's, as it was then); Close
+    is there once the work is done, and not while a backup is being written."""
+    open_window(qtbot, window)
+    assert window.vault is not None
+    restore = RestoreDialog(window.background, parent=window)
+    qtbot.addWidget(restore)
+    restore.show()
+    label = restore.form.labelForField(restore.vault_secret).text()
+    assert label == "The vault's passphrase when it was backed up"
+    assert restore.vault_secret.accessibleName() == label
+    qtbot.mouseClick(restore.close_button, Qt.MouseButton.LeftButton)
+    assert not restore.isVisible()
+
+    dialog = BackupDialog(window.vault, window.background, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.form.labelForField(dialog.vault_secret).text() == "Vault passphrase"
+    dialog.target.setText(str(tmp_path / "vault.clinicbackup"))
+    qtbot.keyClicks(dialog.vault_secret, PASSPHRASE)
+    qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    assert not dialog.close_button.isEnabled()  # writing: it runs to its end
+    qtbot.waitUntil(dialog.start.isEnabled, timeout=30000)
+    assert dialog.close_button.isEnabled()
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
