@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,12 +236,13 @@ def change_password(
     new_password: str,
     key_from: tuple[str, str],
     kdf: KdfParams = DEFAULT_KDF,
-    keep: str | None = None,
+    keep: Callable[[], Collection[int]] | None = None,
 ) -> int | None:
     """Set `login`'s password and wrap the clinic file key anew under it, in one transaction,
     so the login and that person's copy of the key never disagree; then end that person's
     other open sessions (a stolen session must not outlive the change), all but this one and
-    those whose application_name is `keep`. Returns how many ended (None: not allowed to).
+    the server processes `keep()` names, called once the change is committed. Returns how
+    many ended (None: not allowed to).
 
     `key_from` is the (login, password) whose slot opens the key: the person themself, or the
     admin resetting a forgotten password (the old one is unknown, so the old slot cannot be

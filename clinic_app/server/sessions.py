@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from typing import Any
 
 import psycopg
@@ -12,11 +13,15 @@ WAIT_MS = 5000
 
 
 def end_sessions(
-    conn: psycopg.Connection[Any], login: str, *, keep: str | None = None
+    conn: psycopg.Connection[Any],
+    login: str,
+    *,
+    keep: Callable[[], Collection[int]] | None = None,
 ) -> int | None:
-    """End every open session of `login` except the one running this and those whose
-    application_name is `keep` (the desktop session that changed its own password); the number
-    ended, or None when this account may not end them (a managed server that refused admins
+    """End every open session of `login` except the one running this and the server processes
+    `keep()` names (the other connections of the desktop session that changed its own
+    password, asked only now, so one it opened meanwhile is spared too); the number ended, or
+    None when this account may not end them (a managed server that refused admins
     pg_signal_backend: the change still stops new logins).
 
     Run it after the change is committed: an ended session reconnects at once, and must then
@@ -27,11 +32,11 @@ def end_sessions(
             # The sessions are picked first, then ended: in one WHERE clause the server may call
             # pg_terminate_backend before it has checked whose session a row is.
             cur.execute(
-                "SELECT pid FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid() "
-                "AND (%s::text IS NULL OR application_name IS DISTINCT FROM %s)",
-                (login, keep, keep),
+                "SELECT pid FROM pg_stat_activity WHERE usename = %s AND pid <> pg_backend_pid()",
+                (login,),
             )
-            pids = [int(row[0]) for row in cur.fetchall()]
+            spared = set(keep()) if keep is not None else set()
+            pids = [int(row[0]) for row in cur.fetchall() if int(row[0]) not in spared]
             if not pids:
                 return 0
             # Each is told to end (false only for one that had already gone, or one still

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,14 +121,15 @@ def display_url(url: URL) -> str:
 
 # Each engine's login password, in memory only (never in a URL string, never on disk).
 _passwords: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
-# Each engine's application_name: it tells this session's connections from the person's other
-# sessions, which a password change ends (a random tag, so it says nothing about the person).
-_tags: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+# Each engine's open connections, by server process id: a password changed in this session
+# ends the person's other sessions, never these. (Not application_name: any session of the
+# person could copy another's, and a stolen one would then outlive the change.)
+_pids: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
 
 
-def session_tag(engine: Engine) -> str:
-    """The application_name every connection of this engine gives the server."""
-    return _tags[engine]
+def session_pids(engine: Engine) -> frozenset[int]:
+    """The server process ids of this engine's open connections."""
+    return frozenset(_pids.get(engine, ()))
 
 
 def _forget(engine: Engine) -> None:
@@ -142,17 +142,16 @@ def _forget(engine: Engine) -> None:
 def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> Engine:
     """An engine for one person's login; the password stays in memory, never in a URL string."""
     sa_url = server_url(url, user)
-    tag = f"{APP_NAME} {secrets.token_hex(6)}"
     engine = create_engine(
         sa_url,
-        connect_args={"connect_timeout": 10, "application_name": tag},
+        connect_args={"connect_timeout": 10, "application_name": APP_NAME},
         pool_size=pool_size,
         max_overflow=4,
         pool_pre_ping=True,  # a server restarted since the last use is reconnected quietly
         hide_parameters=True,  # an error's text never quotes the values bound (client data)
     )
     _passwords[engine] = password
-    _tags[engine] = tag
+    _pids[engine] = set()
 
     @event.listens_for(engine, "do_connect")
     def _login(_dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]) -> None:
@@ -161,6 +160,15 @@ def make_engine(url: str, user: str, password: str, *, pool_size: int = 2) -> En
         if password is None:  # the session was closed (the desktop locked): no new login
             raise ServerError(_("The connection to the clinic server is closed; connect again."))
         cparams["password"] = password
+
+    @event.listens_for(engine, "connect")
+    def _opened(dbapi_conn: Any, record: Any) -> None:
+        record.info["pid"] = int(dbapi_conn.info.backend_pid)
+        _pids[engine].add(record.info["pid"])
+
+    @event.listens_for(engine, "close")
+    def _closed(_dbapi_conn: Any, record: Any) -> None:
+        _pids[engine].discard(record.info.get("pid", 0))
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -353,13 +361,20 @@ class PostgresStore:
         from clinic_app.server import accounts  # the server's account tools, on first use
 
         accounts.check_password(new)
+
+        def committed() -> frozenset[int]:
+            # From the commit on, this session's new connections log in with the new password,
+            # and its open ones carry on.
+            _passwords[self.engine] = new
+            return session_pids(self.engine)
+
         try:
             ended = accounts.change_password(
                 self.engine,
                 login=self.actor,
                 new_password=new,
                 key_from=(self.actor, current),
-                keep=session_tag(self.engine),  # this session carries on; the others end
+                keep=committed,  # this session carries on; the person's others end
             )
         except UnlockError as exc:  # the current password does not open this person's key slot
             raise UserError(_("That is not your current password; nothing was changed.")) from exc
