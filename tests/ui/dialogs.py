@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+)
 
 
 def on_next_dialog(qtbot, fill: Callable[[QDialog], None], problems: list[str]) -> None:  # type: ignore[no-untyped-def]
@@ -55,3 +63,21 @@ def answer_next_question(qtbot, button: str, asked: list[str], tries: int = 500)
         qtbot.mouseClick(pressed, Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, lambda: run(tries))
+
+
+def export_calendar(qtbot, page, monkeypatch, out: Path) -> str:  # type: ignore[no-untyped-def]
+    """Deadlines → Export calendar… into `out` as a person does: the button, then OK on the
+    first choice of what the file may show (initials only). The screen's message, after."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+
+    def choose_names() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, choose_names)  # not shown yet
+            return
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, choose_names)
+    qtbot.mouseClick(page.ics_button, Qt.MouseButton.LeftButton)
+    return str(page.message.text())

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog
+from PySide6.QtCore import Qt
 
 from clinic_app.services import deadlines, matters, staff
+from tests.ui.dialogs import export_calendar
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
-
-LEFT = Qt.MouseButton.LeftButton
 
 
 def test_the_calendar_follows_the_assigned_filter(qtbot, window: MainWindow, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -33,18 +31,7 @@ def test_the_calendar_follows_the_assigned_filter(qtbot, window: MainWindow, mon
     qtbot.keyClicks(page.assignee, member.name[:3])
     assert page.assignee.currentData() == member.id
     out = tmp_path / "mine.ics"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-
-    def choose_names() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, choose_names)
-            return
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        qtbot.mouseClick(ok, LEFT)  # initials only, the first choice
-
-    QTimer.singleShot(0, choose_names)
-    qtbot.mouseClick(page.ics_button, LEFT)
+    export_calendar(qtbot, page, monkeypatch, out)
     events = out.read_text("utf-8").count("BEGIN:VEVENT")
     assert events == mine
     word = "event" if events == 1 else "events"
@@ -69,16 +56,5 @@ def test_the_calendar_follows_the_kind_and_program_filters(qtbot, window: MainWi
     while page.kind.currentData() != kind:
         qtbot.keyClick(page.kind, Qt.Key.Key_Up)
     out = tmp_path / "kind.ics"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-
-    def choose_names() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, choose_names)
-            return
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        qtbot.mouseClick(ok, LEFT)
-
-    QTimer.singleShot(0, choose_names)
-    qtbot.mouseClick(page.ics_button, LEFT)
+    export_calendar(qtbot, page, monkeypatch, out)
     assert out.read_text("utf-8").count("BEGIN:VEVENT") == shown[kind] < every

@@ -5,30 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QInputDialog
-
+from tests.ui.dialogs import export_calendar
 from tests.ui.test_workflows import open_window
 from ui.main_window import MainWindow
 
-LEFT = Qt.MouseButton.LeftButton
 OS_TEXT = ("errno", "Not a directory", "Is a directory", "NotADirectoryError", "went wrong")
 
 
 def _export_to(qtbot, page, monkeypatch, out: Path) -> str:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-
-    def choose_names() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, choose_names)
-            return
-        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        qtbot.mouseClick(ok, LEFT)
-
-    QTimer.singleShot(0, choose_names)
-    qtbot.mouseClick(page.ics_button, LEFT)
-    text: str = page.message.text()
+    text = export_calendar(qtbot, page, monkeypatch, out)
     assert not any(word.lower() in text.lower() for word in OS_TEXT), text
     return text
 
