@@ -16,9 +16,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import psycopg
     from sqlalchemy import Engine
 
     from clinic_app.vault.keyslots import KdfParams
@@ -74,6 +75,19 @@ class Cluster:
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://127.0.0.1:{self.port}/{db}"
+
+    def connect(self, db: str = "postgres") -> psycopg.Connection[Any]:
+        """The cluster owner's session on `db`, in autocommit, as tests set a server up."""
+        import psycopg  # only where a server is wanted, as below
+
+        return psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            dbname=db,
+            user=self.user,
+            password=self.password,
+            autocommit=True,
+        )
 
     def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         command = list(argv)
@@ -187,7 +201,6 @@ def start_cluster(user: str = SUPERUSER, *, durable: bool = False) -> Cluster:
 
 def prepare_template(cluster: Cluster, name: str, *, kdf: KdfParams) -> str:
     """A database holding the app's schema and a clinic key wrapped for the superuser."""
-    import psycopg
 
     from clinic_app.server import access
     from clinic_app.store import clinic_key
@@ -204,14 +217,7 @@ def prepare_template(cluster: Cluster, name: str, *, kdf: KdfParams) -> str:
         engine.dispose()  # a template with a connection open cannot be copied
     # The roles, policies and SECURITY DEFINER functions, as `server init` installs them (the
     # superuser the tests log in as passes every policy, so nothing is hidden from it).
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=cluster.port,
-        dbname=name,
-        user=cluster.user,
-        password=cluster.password,
-        autocommit=True,
-    ) as owner:
+    with cluster.connect(name) as owner:
         access.install_access(owner, name)
     return name
 

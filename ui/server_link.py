@@ -39,6 +39,9 @@ class ServerLink(QObject):
         self.store: Any = None
         self.down = False
         self._checking = False
+        # Counts the times a read failed: a check that began before the latest failure answers
+        # for a server that may have gone since, so its "it works" does not count.
+        self._failures = 0
         self.worker = Background(self)  # its own thread: a check never waits behind a save
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -70,9 +73,12 @@ class ServerLink(QObject):
         if store is None or self._checking:
             return
         self._checking = True
-        self.worker.run(lambda: _check(store), self._answered, self._failed)
+        began = self._failures
+        self.worker.run(
+            lambda: _check(store), lambda result: self._answered(result, began), self._failed
+        )
 
-    def _answered(self, result: object) -> None:
+    def _answered(self, result: object, began: int) -> None:
         self._checking = False
         if self.store is None:
             return
@@ -80,6 +86,9 @@ class ServerLink(QObject):
             self.ended.emit(desktop_message(result))
             return
         if not self.down:
+            return
+        if began != self._failures:
+            self.check()  # asked before the last failure: ask again
             return
         self.down = False
         self.banner.hide()
@@ -93,6 +102,7 @@ class ServerLink(QObject):
         if self.store is None:
             return
         self.down = True
+        self._failures += 1
         self.banner.setText(message)
         self.banner.show()
         self.check()
@@ -102,6 +112,7 @@ class ServerLink(QObject):
         if self.store is None:
             return
         self.down = True
+        self._failures += 1
         self.banner.setText(message)
         self.banner.show()
 

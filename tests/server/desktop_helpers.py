@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from PySide6.QtCore import Qt
 
@@ -57,13 +56,7 @@ def signed_in(qtbot: Any, tmp_path: Path, server: load_setup.LoadServer) -> tupl
 
 def a_last_name(server: load_setup.LoadServer) -> str:
     """A client's last name on `server` that keyClicks can type (ASCII letters only)."""
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=server.cluster.port,
-        dbname=load_setup.DB,
-        user=server.cluster.user,
-        password=server.cluster.password,
-    ) as conn:
+    with server.cluster.connect(load_setup.DB) as conn:
         row = conn.execute(
             "SELECT last_name FROM client WHERE last_name ~ '^[A-Za-z]+$' ORDER BY id LIMIT 1"
         ).fetchone()

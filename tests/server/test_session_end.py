@@ -58,14 +58,7 @@ def clinic(pg_server: pg_cluster.Cluster, server_db: str) -> Iterator[Clinic]:
     n = next(_people)
     person, admin = f"sess_person_{n}", f"sess_admin_{n}"
     db = server_db.rsplit("/", 1)[-1]
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=pg_server.port,
-        dbname=db,
-        user=pg_server.user,
-        password=pg_server.password,
-        autocommit=True,
-    ) as conn:
+    with pg_server.connect(db) as conn:
         accounts.add_person(conn, login=person, role="paralegal", password=PASSWORD)
         accounts.add_person(conn, login=admin, role="admin", password=PASSWORD)
     engine = make_engine(server_db, pg_server.user, pg_server.password)
@@ -77,14 +70,7 @@ def clinic(pg_server: pg_cluster.Cluster, server_db: str) -> Iterator[Clinic]:
     finally:
         engine.dispose()
     yield Clinic(pg_server, server_db, db, person, admin)
-    with psycopg.connect(
-        host="127.0.0.1",
-        port=pg_server.port,
-        dbname=db,
-        user=pg_server.user,
-        password=pg_server.password,
-        autocommit=True,
-    ) as conn:
+    with pg_server.connect(db) as conn:
         for login in (person, admin):
             conn.execute(
                 "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = %s",
