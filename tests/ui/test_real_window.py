@@ -14,12 +14,14 @@ import pytest
 from tests.ui.test_screenshots import clinic_app
 
 UI = Path(__file__).resolve().parents[2] / "ui"
-# Besides the services: language, where files live, errors, and the one shipped-resources helper.
+# Besides the services: language, where files live, errors (the app's, and the sentences for
+# what the system refused, shared with the CLI), and the one shipped-resources helper.
 ALLOWED_CORE = (
     "clinic_app.services",
     "clinic_app.i18n",
     "clinic_app.paths",
     "clinic_app.errors",
+    "clinic_app.os_errors",
     "clinic_app.resources",
 )
 
