@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -69,9 +71,12 @@ class RecordDialog(QDialog):
         self.form = QFormLayout()
 
     def finish_layout(self) -> None:
-        self.setMinimumWidth(max(self.minimumWidth(), FORM_WIDTH))
         self.buttons = save_cancel(self, self.save)
         layout = QVBoxLayout(self)
+        # The width as a layout item, not the dialog's minimum: a row shown later (an RFE's
+        # "came by mail") still widens the dialog to read whole.
+        fixed = QSizePolicy.Policy.Fixed
+        layout.addItem(QSpacerItem(FORM_WIDTH, 0, fixed, fixed))
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

@@ -179,3 +179,8 @@ def test_the_notice_form_names_its_second_date_for_the_kind_chosen(
     }[language]
     assert (said["rfe"], said["biometrics"], said["other"]) == words
     assert dialog.due.accessibleName() == dialog.due_label.text()
+    # The RFE's "came by mail" box, shown only now, widens the form to read whole.
+    while dialog.kind.currentData() != "rfe":
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: dialog.mailed.width() >= dialog.mailed.minimumSizeHint().width())
+    assert dialog.width() >= 480
