@@ -54,6 +54,21 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
         self.tiers: dict[str, str] = {}
         self._ids: dict[str, int] = {}
 
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == self.TIER
+        ):
+            # The dates of a tier are not always in date order: say so where it is read.
+            return _(
+                "In Today's order, the most serious first; a row's urgency says how its group "
+                "is ordered."
+            )
+        return super().headerData(section, orientation, role)
+
     def set_rows(
         self, rows: list[Deadline], today: date, tiers: dict[str, str] | None = None
     ) -> None:
@@ -95,6 +110,10 @@ class DeadlineTableModel(RecordTableModel[Deadline]):
                 # The program's own name is in the Program filter; here only what changed.
                 status = d.policy_status
                 return "" if status in (None, "open") else _(POLICY_LABELS.get(status, status))
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.TIER:
+            # Why the group is where it is, and its order (work-permit stops: nearest to today).
+            tier = deadlines.TIER_BY_KEY.get(self.tiers.get(d.id, ""))
+            return f"{tier.mark} {_(tier.title)}\n{_(tier.reason)}" if tier else None
         if role == Qt.ItemDataRole.ToolTipRole:
             # The cell's whole text first (a narrow column cuts it), then why it is due.
             text = self.data(index, Qt.ItemDataRole.DisplayRole)

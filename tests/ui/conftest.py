@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from clinic_app.services import importing, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE, SAMPLE_CSV
+from ui.app import apply_language
 
 
 @pytest.fixture
@@ -45,3 +47,12 @@ def _iso_dates_after_each_test() -> Iterator[None]:
     from clinic_app.i18n import set_local_dates
 
     set_local_dates(False)
+
+
+@pytest.fixture(params=["en", "es"])
+def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    """The test runs twice: with the screens in English, then in Spanish (a test file may
+    define its own, as test_date_input does for its order)."""
+    apply_language(qapp, request.param)
+    yield request.param
+    apply_language(qapp, "en")

@@ -3,7 +3,6 @@ field's placeholder is cut."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QDialog
 from clinic_app.services import demo, letters, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.clipping import clipped
-from ui.app import apply_language
 from ui.main_window import MainWindow
 
 SIZE = (1366, 768)
@@ -27,13 +25,6 @@ def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         vault.close()
     return folder
-
-
-@pytest.fixture(params=["en", "es"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    apply_language(qapp, request.param)
-    yield request.param
-    apply_language(qapp, "en")
 
 
 def dialogs(window: MainWindow) -> list[QDialog]:

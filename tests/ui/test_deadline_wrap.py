@@ -3,7 +3,6 @@ is read whole on more lines of its own row; every other row keeps one line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QStyle
 from clinic_app.services import clients, deadlines, demo, matters, vault_ops
 from tests.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.launch import unlocked
-from ui.app import apply_language
 from ui.deadline_table import DeadlineTableModel
 from ui.main_window import MainWindow
 
@@ -46,13 +44,6 @@ def vault_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         vault.close()
     return folder
-
-
-@pytest.fixture(params=["en", "es"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    apply_language(qapp, request.param)
-    yield request.param
-    apply_language(qapp, "en")
 
 
 def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path, language: str) -> None:  # type: ignore[no-untyped-def]
@@ -101,3 +92,37 @@ def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path,
         assert wrapped.width() <= room.width(), (text, wrapped, cell)
     assert table.horizontalScrollBar().maximum() == 0  # nothing pushed out sideways
     window.lock()
+
+
+def test_the_urgency_column_says_how_each_group_is_ordered(qtbot, vault_dir: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Work-permit stops come nearest to today first, ended and coming mixed: hovering a row's
+    urgency says so, in the screen's language, and the column's header says rows follow Today."""
+    window = MainWindow(vault_dir, "tester")
+    qtbot.addWidget(window)
+    window.show()
+    unlocked(qtbot, window)
+    page = window.deadlines
+    entry = window.sidebar.item(window.pages.index(page))
+    qtbot.mouseClick(
+        window.sidebar.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.sidebar.visualItemRect(entry).center(),
+    )
+    qtbot.waitUntil(page.isVisible)
+    model = page.model
+    tips = {
+        model.data(model.index(row, DeadlineTableModel.TIER), Qt.ItemDataRole.DisplayRole): model.data(
+            model.index(row, DeadlineTableModel.TIER), Qt.ItemDataRole.ToolTipRole
+        )
+        for row in range(model.rowCount())
+    }
+    stop = next(tip for shown, tip in tips.items() if shown.startswith("■"))
+    nearest = {
+        "en": "Nearest to today first, whether just ended or about to end.",
+        "es": "Primero los más cercanos a hoy, ya sea que acaben de terminar o estén por terminar.",
+    }[language]
+    assert stop.endswith(nearest), stop
+    header = model.headerData(
+        DeadlineTableModel.TIER, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert header and ("Today" in header or "Hoy" in header), header

@@ -3,9 +3,8 @@ them and what they list reads whole and in words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit
 
@@ -13,19 +12,11 @@ from clinic_app.services import clients, matters
 from tests.ui.clipping import clipped
 from tests.ui.dialogs import type_into
 from tests.ui.test_workflows import open_window
-from ui.app import apply_language
 from ui.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 EMPLOYER = "Riverbend Meat Packers Incorporated"
 ADDRESS = "4100 Industrial Parkway, Building C"
-
-
-@pytest.fixture(params=["en", "es"])
-def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
-    apply_language(qapp, request.param)
-    yield request.param
-    apply_language(qapp, "en")
 
 
 def in_next_dialog(qtbot, look: Callable[[QDialog], None], seen: list[str]) -> None:  # type: ignore[no-untyped-def]
