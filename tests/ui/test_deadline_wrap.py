@@ -46,13 +46,14 @@ def vault_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+def _deadlines_screen(qtbot, vault_dir: Path):  # type: ignore[no-untyped-def]
+    """The main window at 1366×768, unlocked, on the Deadlines screen as a person goes there:
+    its entry in the sidebar."""
     window = MainWindow(vault_dir, "tester")
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
     unlocked(qtbot, window)
-    # To the Deadlines screen as a person goes: its entry in the sidebar.
     page = window.deadlines
     entry = window.sidebar.item(window.pages.index(page))
     qtbot.mouseClick(
@@ -62,6 +63,11 @@ def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path,
     )
     qtbot.waitUntil(page.isVisible)
     QApplication.processEvents()
+    return page
+
+
+def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    page = _deadlines_screen(qtbot, vault_dir)
     table, model = page.table, page.model
     column = DeadlineTableModel.KIND
     metrics = table.fontMetrics()
@@ -91,24 +97,13 @@ def test_a_long_what_is_read_whole_on_its_own_taller_row(qtbot, vault_dir: Path,
         assert wrapped.height() <= cell.height(), (text, wrapped, cell)
         assert wrapped.width() <= room.width(), (text, wrapped, cell)
     assert table.horizontalScrollBar().maximum() == 0  # nothing pushed out sideways
-    window.lock()
+    page.window().lock()
 
 
 def test_the_urgency_column_says_how_each_group_is_ordered(qtbot, vault_dir: Path, language: str) -> None:  # type: ignore[no-untyped-def]
     """Work-permit stops come nearest to today first, ended and coming mixed: hovering a row's
     urgency says so, in the screen's language, and the column's header says rows follow Today."""
-    window = MainWindow(vault_dir, "tester")
-    qtbot.addWidget(window)
-    window.show()
-    unlocked(qtbot, window)
-    page = window.deadlines
-    entry = window.sidebar.item(window.pages.index(page))
-    qtbot.mouseClick(
-        window.sidebar.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=window.sidebar.visualItemRect(entry).center(),
-    )
-    qtbot.waitUntil(page.isVisible)
+    page = _deadlines_screen(qtbot, vault_dir)
     model = page.model
     tips = {
         model.data(model.index(row, DeadlineTableModel.TIER), Qt.ItemDataRole.DisplayRole): model.data(
