@@ -72,15 +72,7 @@ class LoadServer:
 def _people(server: LoadServer) -> None:
     """The admin and each simulated person: a login in a role group, with the clinic key."""
     cluster = server.cluster
-    owner = psycopg.connect(
-        host="127.0.0.1",
-        port=cluster.port,
-        dbname=DB,
-        user=cluster.user,
-        password=cluster.password,
-        autocommit=True,
-    )
-    with owner:
+    with cluster.connect(DB) as owner:
         access.install_access(owner, DB)
         accounts.add_person(owner, login=ADMIN, role="admin", password=PASSWORD)
         for i in range(server.staff):
