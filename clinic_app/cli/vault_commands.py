@@ -9,7 +9,7 @@ from pathlib import Path
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
 from clinic_app.errors import DamagedError, UserError
-from clinic_app.i18n import N_, _, format_number
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import backup, check, clients, demo, vault_ops
 from clinic_app.store.base import VAULT, Store
 from clinic_app.validation_dates import parse_cli_date
@@ -257,8 +257,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
             return 0
         count, size = vault_ops.rotation_size(vault)
         print(
-            _(
-                "Encrypting the database and {count} stored file(s) ({mb} MB) again under a new key; do not stop the program."
+            ngettext(
+                "Encrypting the database and {count} kept file (evidence, drafts, templates) ({mb} MB) again under a new key; do not stop the program.",
+                "Encrypting the database and {count} kept files (evidence, drafts, templates) ({mb} MB) again under a new key; do not stop the program.",
+                count,
             ).format(count=format_number(count), mb=format_number(size / 1e6, ".1f")),
             file=sys.stderr,
         )
@@ -406,14 +408,18 @@ def _report_check(
         )
     elif on_server:
         print(
-            _("Clinic server OK: database, audit log and {files} stored file(s) verified.").format(
-                files=format_number(files)
-            )
+            ngettext(
+                "Clinic server OK: database, audit log and {files} kept file (evidence, drafts, templates) verified.",
+                "Clinic server OK: database, audit log and {files} kept files (evidence, drafts, templates) verified.",
+                files,
+            ).format(files=format_number(files))
         )
     else:
         print(
-            _(
-                "Vault OK: database, key slots, audit log and {files} stored file(s) verified."
+            ngettext(
+                "Vault OK: database, key slots, audit log and {files} kept file (evidence, drafts, templates) verified.",
+                "Vault OK: database, key slots, audit log and {files} kept files (evidence, drafts, templates) verified.",
+                files,
             ).format(files=format_number(files))
         )
     for note in notes:

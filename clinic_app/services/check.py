@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from clinic_app.domain.models import StoredFile
 from clinic_app.errors import DamagedError
+from clinic_app.i18n import _, ngettext
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
 
@@ -45,18 +46,31 @@ def check_vault(vault: Store) -> CheckReport:
         try:
             data = vault.files.get(row.blob)
         except DamagedError as exc:
-            problems.append(f"stored file {row.id}: {exc.message.rstrip('.')}")
+            problems.append(
+                _("kept file {id} (evidence or a draft): {reason}").format(
+                    id=row.id, reason=exc.message.rstrip(".")
+                )
+            )
             continue
         files_checked += 1
         if hashlib.sha256(data).hexdigest() != row.sha256:
-            problems.append(f"stored file {row.id} does not match its recorded checksum")
+            problems.append(
+                _(
+                    "kept file {id} (evidence or a draft) is not what was saved: its checksum "
+                    "differs (altered or damaged); restore it from a backup"
+                ).format(id=row.id)
+            )
     template_problems, templates_checked = verify_templates(vault)
     problems.extend(template_problems)
     files_checked += templates_checked
     orphans = set(vault.files.blobs()) - known
     if orphans:
         notes.append(
-            f"{len(orphans)} file(s) in the file store belong to no record (left by an interrupted save)"
+            ngettext(
+                "{count} file in the file store belongs to no record (left by an interrupted save)",
+                "{count} files in the file store belong to no record (left by an interrupted save)",
+                len(orphans),
+            ).format(count=len(orphans))
         )
     notes.extend(vault.check_notes())
     return CheckReport(problems=tuple(problems), notes=tuple(notes), files_checked=files_checked)

@@ -462,8 +462,10 @@ class PostgresStore:
         } - triggers
         if missing:
             problems.append(
-                "the audit log's append-only guards were removed from the clinic server "
-                f"({', '.join(sorted(missing))})"
+                _(
+                    "the audit log's append-only guards were removed from the clinic server "
+                    "({names}): run 'clinic-app server init' again to put them back"
+                ).format(names=", ".join(sorted(missing)))
             )
         return problems
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from clinic_app.domain.models import AuditEvent
+from clinic_app.i18n import _
 from clinic_app.vault import bulk
 
 GENESIS = "0" * 64
@@ -155,7 +156,9 @@ def verify(session: Session, key: bytes) -> list[str]:
             event.hash, _digest(key, prev, event)
         ):
             problems.append(
-                f"audit log event {event.id} has been altered, or an event before it removed"
+                _("audit log event {id} has been altered, or an event before it removed").format(
+                    id=event.id
+                )
             )
             break
         prev = event.hash

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import DamagedError
-from clinic_app.i18n import _
+from clinic_app.i18n import _, ngettext
 from clinic_app.vault import head, leftovers, plain_templates, rotation
 from clinic_app.vault.keyslots import KeySlotFile, subkey
 
@@ -45,9 +45,12 @@ class VaultChecks:
                 bad_pages = conn.exec_driver_sql("PRAGMA cipher_integrity_check").all()
                 if bad_pages:
                     problems.append(
-                        _(
-                            "{count} database page(s) fail their authentication check "
-                            "(altered or damaged)"
+                        ngettext(
+                            "{count} database page fails its authentication check "
+                            "(altered or damaged)",
+                            "{count} database pages fail their authentication check "
+                            "(altered or damaged)",
+                            len(bad_pages),
                         ).format(count=len(bad_pages))
                     )
                 result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check").all()]
@@ -87,8 +90,10 @@ class VaultChecks:
         notes: list[str] = []
         if self.swept:
             notes.append(
-                _(
-                    "{count} leftover temporary file(s) of an interrupted program were removed when the vault was opened ({describe})"
+                ngettext(
+                    "{count} leftover temporary file of an interrupted program was removed when the vault was opened ({describe})",
+                    "{count} leftover temporary files of an interrupted program were removed when the vault was opened ({describe})",
+                    len(self.swept),
                 ).format(
                     count=len(self.swept), describe=leftovers.describe(self.swept, self.folder)
                 )
@@ -102,8 +107,10 @@ class VaultChecks:
         remaining = self.leftovers()
         if remaining:
             notes.append(
-                _(
-                    "{count} leftover temporary file(s) of an interrupted program are still there ({describe}); delete them"
+                ngettext(
+                    "{count} leftover temporary file of an interrupted program is still there ({describe}); delete it",
+                    "{count} leftover temporary files of an interrupted program are still there ({describe}); delete them",
+                    len(remaining),
                 ).format(count=len(remaining), describe=leftovers.describe(remaining, self.folder))
             )
         return notes

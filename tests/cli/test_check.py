@@ -42,7 +42,7 @@ def test_check_on_a_clean_store(cli_sample: CliTarget) -> None:
         else "Clinic server OK: database, audit log and "
     )
     assert run.stdout.startswith(expected), run
-    assert run.stdout.splitlines()[0].endswith(" stored file(s) verified."), run
+    assert run.stdout.splitlines()[0].endswith(" (evidence, drafts, templates) verified."), run
     assert run.stderr == ""
     report = cli_sample.json("check")
     assert report["ok"] is True and report["problems"] == [], report

@@ -34,7 +34,7 @@ def test_passwd_rotate_key_locks_out_the_old_passphrase_code_and_key_slots(
         run_cli("--vault", folder, "passwd", "--rotate-key", env=make_env(
             home, CLINIC_APP_NEW_PASSPHRASE=NEW))
     )  # fmt: skip
-    assert "Encrypting the database and 0 stored file(s)" in rotated.stderr
+    assert "Encrypting the database and 0 kept files (evidence, drafts, templates)" in rotated.stderr
     assert "the old passphrase and the old recovery code no longer open it" in rotated.stdout
     new_code = recovery_code_from(rotated.stdout)
     assert new_code != old_code

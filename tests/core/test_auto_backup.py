@@ -145,7 +145,7 @@ def test_a_copy_that_fails_verification_keeps_the_previous_good_copies(
     report = backup_runs.run_due_backups(sample_vault, now=START + timedelta(days=2))
     (outcome,) = report.outcomes
     assert outcome.status == "failed" and not report.ok
-    assert f"stored file {stored.id}" in outcome.problem
+    assert f"kept file {stored.id} " in outcome.problem
     assert set(good) <= {p.name for p in usb.glob("*.clinicbackup")}
     status = backup_status.backup_status(sample_vault, now=START + timedelta(days=2, hours=1))
     assert status.message.startswith("Last verified backup: 1 day ago (USB)")

@@ -246,7 +246,7 @@ def test_altered_file_blob_is_reported(vault: Vault) -> None:
     report = check.check_vault(vault)
     assert not report.ok
     assert any(
-        p.startswith(f"stored file {record.id}") and "altered" in p for p in report.problems
+        p.startswith(f"kept file {record.id} ") and "altered" in p for p in report.problems
     ), report.problems
     with pytest.raises(DamagedError):
         files.read_file(vault, file_id=record.id)
@@ -260,15 +260,17 @@ def test_swapped_or_missing_blobs_are_reported(vault: Vault) -> None:
     a.write_bytes(b.read_bytes())  # a valid blob under another name
     b.unlink()
     problems = check.check_vault(vault).problems
-    assert any(p.startswith(f"stored file {first.id}") for p in problems), problems
-    assert any(p.startswith(f"stored file {second.id}") and "missing" in p for p in problems)
+    assert any(p.startswith(f"kept file {first.id} ") for p in problems), problems
+    assert any(p.startswith(f"kept file {second.id} ") and "missing" in p for p in problems)
 
 
 def test_orphan_blob_is_a_note_not_a_problem(vault: Vault) -> None:
     vault.files.put(b"left by an interrupted save")
     report = check.check_vault(vault)
     assert report.ok
-    assert len(report.notes) == 1 and "belong to no record" in report.notes[0]
+    assert report.notes == (
+        "1 file in the file store belongs to no record (left by an interrupted save)",
+    )
 
 
 # -- the audit log ------------------------------------------------------------------------------

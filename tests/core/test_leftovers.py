@@ -58,7 +58,7 @@ def test_leftovers_of_killed_renders_backups_and_restores_are_swept_at_open(
         assert report.ok
         [note] = [n for n in report.notes if "leftover" in n]
         assert note.startswith(
-            "4 leftover temporary file(s) of an interrupted program were removed"
+            "4 leftover temporary files of an interrupted program were removed"
         )
         # One that appears while the vault is open is reported, not silently removed.
         (folder / ".backup-late").mkdir()
