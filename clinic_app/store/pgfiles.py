@@ -38,9 +38,9 @@ class ServerFileStore:
         try:
             yield
         except SADatabaseError as exc:
-            from clinic_app.store.postgres import display_url, translate  # it imports this module
+            from clinic_app.store.postgres import translate_on  # it imports this module
 
-            translated = translate(exc, display_url(self._engine.url))
+            translated = translate_on(self._engine, exc)
             if translated is None:
                 raise
             raise translated from exc

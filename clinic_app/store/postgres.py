@@ -213,6 +213,35 @@ def translate(exc: SADatabaseError, where: str) -> ClinicError | None:
     return None
 
 
+def translate_on(engine: Engine, exc: SADatabaseError) -> ClinicError | None:
+    """`translate` for a statement of this engine's session. When the server itself closed the
+    connection under the statement, one new login tells why: refused, the session was ended
+    (a password change or a disabled account ends the person's sessions); else the server is
+    going down or restarting, and the sentence stays 'unreachable'."""
+    translated = translate(exc, display_url(engine.url))
+    if isinstance(translated, SessionEnded) or not _closed_by_server(exc):
+        return translated
+    try:
+        with engine.connect():
+            pass
+    except SADatabaseError as probe:
+        ended = _ended(str(probe.orig) if probe.orig is not None else str(probe))
+        return ended or translated
+    except ClinicError:  # this session was closed meanwhile: no new login is tried
+        return translated
+    return translated
+
+
+def _closed_by_server(exc: SADatabaseError) -> bool:
+    """The server ended this connection (it answered, so it was there a moment ago): an
+    administrator's pg_terminate_backend, or a shutdown."""
+    orig = exc.orig
+    if str(getattr(orig, "sqlstate", "") or "") == "57P01":
+        return True
+    message = (str(orig) if orig is not None else str(exc)).lower()
+    return "terminating connection" in message or "server closed the connection" in message
+
+
 def _ended(message: str) -> SessionEnded | None:
     """This session's new login refused: the login worked when the session began, so the
     password was changed or the account disabled since (which also ended its connections)."""
@@ -379,9 +408,7 @@ class PostgresStore:
         except UnlockError as exc:  # the current password does not open this person's key slot
             raise UserError(_("That is not your current password; nothing was changed.")) from exc
         except SADatabaseError as exc:
-            raise translate(exc, display_url(self.engine.url)) or ServerError(
-                _(UNREACHABLE)
-            ) from exc
+            raise translate_on(self.engine, exc) or ServerError(_(UNREACHABLE)) from exc
         _passwords[self.engine] = new
         return ended
 
@@ -408,7 +435,7 @@ class PostgresStore:
                 with session.begin():
                     yield session
         except SADatabaseError as exc:
-            translated = translate(exc, display_url(self.engine.url))
+            translated = translate_on(self.engine, exc)
             if translated is None:
                 raise
             raise translated from exc
@@ -423,7 +450,7 @@ class PostgresStore:
                 session.info.update(audit_key=self._audit_key, actor=self.actor)
                 yield session
         except SADatabaseError as exc:
-            translated = translate(exc, display_url(self.engine.url))
+            translated = translate_on(self.engine, exc)
             if translated is None:
                 raise
             raise translated from exc

@@ -191,3 +191,36 @@ def test_a_person_may_end_only_their_own_sessions(clinic: Clinic) -> None:
         assert end_sessions(person, clinic.admin) is None
     assert _alive(admin)
     admin.close()
+
+
+@pytest.mark.parametrize("how", ["reset", "disable"])
+def test_a_session_ended_during_its_transaction_says_why_not_unreachable(
+    clinic: Clinic, how: str
+) -> None:
+    """A screen's read (or a save) in progress when the admin acts: its connection is ended under
+    it. The sentence is the ended session's, not 'the server is unreachable', since the server
+    is there and refuses only this person's new login."""
+    person = clinic.store(clinic.person)
+    admin = clinic.raw(clinic.admin)
+    engine = accounts.transactional(lambda: clinic.raw(clinic.admin))
+    try:
+        with pytest.raises(SessionEnded) as refused, person.reader() as session:
+            assert session.execute(text("SELECT 1")).scalar_one() == 1
+            if how == "reset":
+                accounts.change_password(
+                    engine,
+                    login=clinic.person,
+                    new_password=NEW_PASSWORD,
+                    key_from=(clinic.admin, PASSWORD),
+                    kdf=FAST_KDF,
+                )
+            else:
+                accounts.disable_person(admin, clinic.person)
+            session.execute(text("SELECT 1"))
+        assert refused.value.reason == ("password" if how == "reset" else "disabled")
+        with pytest.raises(SessionEnded), person.session() as session:  # a save in progress
+            session.execute(text("SELECT 1"))
+    finally:
+        engine.dispose()
+        person.close()
+        admin.close()
