@@ -11,3 +11,4 @@ for po in "$LOCALE"/*/LC_MESSAGES/clinic_app.po; do
   .venv/bin/pybabel update -i "$LOCALE/clinic_app.pot" -d "$LOCALE" -D clinic_app -l "$lang" --no-fuzzy-matching --ignore-obsolete >/dev/null
 done
 .venv/bin/pybabel compile -d "$LOCALE" -D clinic_app --statistics
+.venv/bin/python scripts/qt_gaps.py

@@ -85,6 +85,12 @@ def apply_language(app: QApplication, lang: str) -> None:
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(f"qtbase_{current_language()}", folder):
             app.installTranslator(translator)
+        from ui.qt_gaps import catalog  # a few of Qt's words its own catalog leaves out
+
+        gaps = QTranslator(app)
+        _qt_catalogs.append(gaps)
+        if gaps.load(str(catalog(current_language()))):
+            app.installTranslator(gaps)  # the last installed is asked first
 
 
 # Qt's catalogs apply_language put in, kept here rather than found again with findChildren,
