@@ -68,7 +68,7 @@ READS: dict[str, tuple[str, ...]] = {
     "server init": ("CLINIC_APP_PASSWORD",),
     **{
         f"server {name}": ("CLINIC_APP_SERVER", ACTOR_ENV, "CLINIC_APP_PASSWORD")
-        for name in ("adduser", "users", "disable", "passwd")
+        for name in ("adduser", "users", "disable", "enable", "passwd")
     },
     "server renew-cert": (),
 }

@@ -139,6 +139,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _connect_options(q, stdin_flag)
     q.set_defaults(func=cmd_users)
 
+    from clinic_app.cli import server_sign_in
+
     q = actions.add_parser(
         "disable",
         parents=[common],
@@ -147,7 +149,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     q.add_argument("name", metavar="NAME")
     _connect_options(q, stdin_flag)
-    q.set_defaults(func=cmd_disable)
+    q.set_defaults(func=server_sign_in.cmd_disable)
+
+    q = actions.add_parser(
+        "enable",
+        parents=[common],
+        help=_("let a disabled account log in again"),
+        description=_(CONNECT_HELP),
+    )
+    q.add_argument("name", metavar="NAME")
+    _connect_options(q, stdin_flag)
+    q.set_defaults(func=server_sign_in.cmd_enable)
 
     from clinic_app.cli import server_upkeep_commands
 
@@ -482,26 +494,14 @@ def cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_disable(args: argparse.Namespace) -> int:
-    from clinic_app.cli.server_upkeep_commands import sessions_ended
-    from clinic_app.server import accounts
-
-    with _admin_session(args) as conn:
-        person, ended = _as_admin(lambda: accounts.disable_person(conn, args.name))
-    print(
-        _("{login} can no longer log in; their records and history stay.").format(
-            login=person.login
-        )
-    )
-    print(sessions_ended(person.login, ended, own=False))
-    return 0
-
-
 def _as_admin(step: Any) -> Any:
     """Run an account change; PostgreSQL's refusal becomes the sentence a person can act on."""
     return _refused_as(
         step,
-        _("Only a clinic admin account may add or disable accounts: connect as one with --url."),
+        _(
+            "Only a clinic admin account may add, disable or enable accounts: connect as one with "
+            "--url."
+        ),
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from clinic_app.errors import UserError
@@ -95,18 +95,13 @@ def add_person(
     check_password(password)
     full_name = name.strip() or login
     with conn.transaction(), conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
-        if cur.fetchone() is not None:
+        if login_taken(conn, login):
             raise UserError(
                 _("There is already an account named '{login}': choose another NAME.").format(
                     login=login
                 )
             )
-        cur.execute(
-            "SELECT 1 FROM staff_member WHERE lower(name) = lower(%s) AND login <> %s",
-            (full_name, login),
-        )
-        if cur.fetchone() is not None:
+        if staff_name_taken(conn, full_name, login):
             raise UserError(
                 _(
                     "'{name}' is already on the staff list: give this account another --full-name."
@@ -164,23 +159,101 @@ def list_people(conn: psycopg.Connection[Any]) -> list[Person]:
     ]
 
 
-def disable_person(conn: psycopg.Connection[Any], login: str) -> tuple[Person, int | None]:
-    """The account can no longer log in and its open sessions end; its records and audit
-    entries stay, and its staff row is marked inactive. Also returns how many sessions ended
-    (None: this account may not end them, see sessions.end_sessions)."""
-    found = {p.login: p for p in list_people(conn)}.get(login)
-    if found is None:
-        raise UserError(
-            _("There is no clinic account named '{login}': see 'clinic-app server users'.").format(
-                login=login
-            )
+def login_taken(conn: psycopg.Connection[Any], login: str) -> bool:
+    """Whether any role of the server (a clinic account or not) already has this name."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+        return cur.fetchone() is not None
+
+
+def staff_name_taken(conn: psycopg.Connection[Any], name: str, login: str) -> bool:
+    """Whether another staff row already has this name (people are named in commands)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT 1 FROM staff_member WHERE lower(name) = lower(%s) AND login <> %s",
+            (name.strip(), login),
         )
-    with conn.transaction(), conn.cursor() as cur:
-        cur.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(login)))
-        cur.execute("UPDATE staff_member SET active = false WHERE login = %s", (login,))
-    # After the commit: an ended session that logs in again must meet the disabled account.
-    ended = sessions.end_sessions(conn, login)
-    return Person(login=login, name=found.name, role=found.role, active=False), ended
+        return cur.fetchone() is not None
+
+
+@dataclass(frozen=True)
+class SignInChange:
+    """What `set_sign_in` did: the account after it, whether it changed, and how many of its
+    open sessions ended (None: this account may not end them, see sessions.end_sessions)."""
+
+    person: Person
+    changed: bool
+    ended: int | None = 0
+
+
+def set_sign_in(
+    engine: Engine, *, login: str, allowed: bool, key_from: tuple[str, str]
+) -> SignInChange:
+    """Let an account log in again (`allowed`) or stop it: the login and its staff row change
+    together, with an audit event by the admin, in one transaction; a disabled account's open
+    sessions then end. Its records and audit entries stay either way. `key_from` is the
+    admin's (login, password), whose copy of the clinic key signs the audit event."""
+    with engine.connect() as sa_conn:
+        with sa_conn.begin():
+            raw = _driver(sa_conn)
+            found = {p.login: p for p in list_people(raw)}.get(login)
+            if found is None:
+                raise UserError(
+                    _(
+                        "There is no clinic account named '{login}': see 'clinic-app server users'."
+                    ).format(login=login)
+                )
+            if not allowed and login == key_from[0]:
+                raise UserError(
+                    _(
+                        "You cannot disable your own account ({login}): another clinic admin can."
+                    ).format(login=login)
+                )
+            if found.active == allowed:
+                return SignInChange(person=found, changed=False)
+            data_key = _locked_key(sa_conn, key_from)
+            with raw.cursor() as cur:
+                word = sql.SQL("LOGIN") if allowed else sql.SQL("NOLOGIN")
+                cur.execute(sql.SQL("ALTER ROLE {} {}").format(sql.Identifier(login), word))
+                cur.execute(
+                    "UPDATE staff_member SET active = %s, version = version + 1 WHERE login = %s",
+                    (allowed, login),
+                )
+            _audit(sa_conn, data_key, "account.enable" if allowed else "account.disable", login)
+        person = Person(login=login, name=found.name, role=found.role, active=allowed)
+        if allowed:
+            return SignInChange(person=person, changed=True)
+        # After the commit: an ended session that logs in again must meet the disabled account.
+        return SignInChange(person=person, changed=True, ended=sessions.end_sessions(raw, login))
+
+
+def _driver(sa_conn: Connection) -> psycopg.Connection[Any]:
+    raw = sa_conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
+
+
+def _locked_key(sa_conn: Connection, key_from: tuple[str, str]) -> bytes:
+    """Take the clinic's write lock (the audit chain has one writer at a time) and open the
+    clinic key with `key_from`'s copy of it."""
+    from clinic_app.store.postgres import WRITE_LOCK
+
+    sa_conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": WRITE_LOCK})
+    return clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
+
+
+def _audit(sa_conn: Connection, data_key: bytes, action: str, login: str) -> None:
+    """One audit event about an account, by the logged-in account, in `sa_conn`'s transaction."""
+    from sqlmodel import Session
+
+    from clinic_app.vault import audit
+    from clinic_app.vault.keyslots import subkey
+
+    actor = str(sa_conn.execute(text("SELECT current_user")).scalar_one())
+    with Session(bind=sa_conn) as session:
+        session.info.update(audit_key=subkey(data_key, "audit"), actor=actor)
+        audit.record(session, action=action, record_kind="staff", summary=login)
+        session.flush()
 
 
 def transactional(conn_factory: Callable[[], psycopg.Connection[Any]]) -> Engine:
@@ -211,14 +284,11 @@ def enrol(
     None makes the clinic's key (for the first admin of a new server: it is kept only wrapped).
     """
     with engine.begin() as sa_conn:
-        if key_from is None:
-            data_key = clinic_key.new_key()
-        else:
-            data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
-        raw = sa_conn.connection.driver_connection
-        assert isinstance(raw, psycopg.Connection)
-        person = add_person(raw, login=login, role=role, password=password, name=name)
+        data_key = clinic_key.new_key() if key_from is None else _locked_key(sa_conn, key_from)
+        person = add_person(_driver(sa_conn), login=login, role=role, password=password, name=name)
         clinic_key.wrap_for(sa_conn, login, password, data_key, kdf=kdf)
+        if key_from is not None:  # the first admin of a new server is added by its owner
+            _audit(sa_conn, data_key, "account.add", login)
     return person
 
 
@@ -249,19 +319,11 @@ def change_password(
     opened; the admin's copy of the same key is wrapped for the new password instead). The
     change is recorded in the audit log under the account that made it.
     """
-    from sqlmodel import Session
-
-    from clinic_app.store.postgres import WRITE_LOCK
-    from clinic_app.vault import audit
-    from clinic_app.vault.keyslots import subkey
-
     check_password(new_password)
     with engine.connect() as sa_conn:
         with sa_conn.begin():
-            sa_conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": WRITE_LOCK})
-            data_key = clinic_key.unwrap(sa_conn, key_from[0], key_from[1])
-            raw = sa_conn.connection.driver_connection
-            assert isinstance(raw, psycopg.Connection)
+            data_key = _locked_key(sa_conn, key_from)
+            raw = _driver(sa_conn)
             with raw.cursor() as cur:
                 cur.execute(
                     sql.SQL("ALTER ROLE {} PASSWORD {}").format(
@@ -273,13 +335,8 @@ def change_password(
                 sa_conn.execute(text("SELECT clinic_remove_key_slot(:who)"), {"who": login})
             clinic_key.wrap_for(sa_conn, login, new_password, data_key, kdf=kdf)
             actor = str(sa_conn.execute(text("SELECT current_user")).scalar_one())
-            with Session(bind=sa_conn) as session:
-                session.info.update(audit_key=subkey(data_key, "audit"), actor=actor)
-                action = "account.password" if login == actor else "account.password_reset"
-                audit.record(session, action=action, record_kind="staff", summary=login)
-                session.flush()
+            action = "account.password" if login == actor else "account.password_reset"
+            _audit(sa_conn, data_key, action, login)
         # After the commit, on the same connection (the login's old password may no longer
         # open a new one): an ended session that logs in again meets the new password.
-        raw = sa_conn.connection.driver_connection
-        assert isinstance(raw, psycopg.Connection)
         return sessions.end_sessions(raw, login, keep=keep)

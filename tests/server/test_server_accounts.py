@@ -70,6 +70,60 @@ def test_an_admin_adds_lists_and_disables_people(clinic_server: ClinicServer) ->
     assert any(line.split()[0] == "lena_cli" and "disabled" in line for line in table.splitlines())
 
 
+def test_an_admin_enables_a_disabled_account_again(clinic_server: ClinicServer) -> None:
+    env = person_env(clinic_server, ADMIN, ADMIN_PASSWORD)
+    assert_ok(
+        run_cli(
+            *("server", "adduser", "omar_back", "--role", "attorney", "--full-name", "Omar Back"),
+            "--password-stdin",
+            env=env,
+            stdin=PASSWORD + "\n",
+        )
+    )
+    assert_ok(run_cli("server", "disable", "omar_back", env=env))
+    with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
+        clinic_server.connect("omar_back").close()
+    # Only an admin turns an account back on: a colleague is refused and nothing changes.
+    before = _accounts(clinic_server)
+    refused = run_cli("server", "enable", "omar_back", env=person_env(clinic_server, "tess_en"))
+    assert_one_line_error(refused, 1, "Only a clinic admin")
+    assert _accounts(clinic_server) == before
+
+    enabled = assert_ok(run_cli("server", "enable", "omar_back", env=env)).stdout
+    assert "omar_back can log in again" in enabled and "server passwd omar_back" in enabled
+    # The same password opens the account and the app (the file key was never taken away).
+    with clinic_server.connect("omar_back") as conn:
+        assert conn.execute("SELECT clinic_role()").fetchone() == ("attorney",)
+    opened = run_cli("clients", "--json", env=person_env(clinic_server, "omar_back"))
+    assert isinstance(assert_ok(opened).json(), list)
+    listed = assert_ok(run_cli("server", "users", "--json", env=env)).json()
+    assert {"login": "omar_back", "name": "Omar Back", "role": "attorney", "active": True} in listed
+    again = assert_ok(run_cli("server", "enable", "omar_back", env=env)).stdout
+    assert "already log in; nothing was changed" in again
+    # Each change is in the audit log under the admin who made it.
+    with clinic_server.admin() as conn:
+        actions = conn.execute(
+            "SELECT actor, action FROM audit_event WHERE summary = 'omar_back' ORDER BY id"
+        ).fetchall()
+    assert actions == [
+        (ADMIN, "account.add"),
+        (ADMIN, "account.disable"),
+        (ADMIN, "account.enable"),
+    ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _a_paralegal(clinic_server: ClinicServer) -> None:
+    """tess_en: a paralegal, who may not enable accounts."""
+    assert_ok(
+        run_cli(
+            *("server", "adduser", "tess_en", "--role", "paralegal", "--password-stdin"),
+            env=person_env(clinic_server, ADMIN, ADMIN_PASSWORD),
+            stdin=PASSWORD + "\n",
+        )
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "needles"),
     [
@@ -77,6 +131,8 @@ def test_an_admin_adds_lists_and_disables_people(clinic_server: ClinicServer) ->
         (["adduser", "New One", "--role", "attorney"], ["NAME"]),
         (["adduser", "admin", "--role", "attorney"], ["already an account", "NAME"]),
         (["disable", "nobody_here"], ["no clinic account", "server users"]),
+        (["enable", "nobody_here"], ["no clinic account", "server users"]),
+        (["disable", ADMIN], ["your own account", "another clinic admin"]),
     ],
 )
 def test_bad_account_input_is_one_sentence(

@@ -162,9 +162,12 @@ def test_disabling_an_account_ends_its_sessions_and_not_the_admins(clinic: Clini
     other = clinic.raw(clinic.person)
     admin = clinic.raw(clinic.admin)
     admin_desk = clinic.store(clinic.admin)
+    engine = accounts.transactional(lambda: clinic.raw(clinic.admin))
     try:
-        disabled, ended = accounts.disable_person(admin, clinic.person)
-        assert not disabled.active and ended == 2
+        change = accounts.set_sign_in(
+            engine, login=clinic.person, allowed=False, key_from=(clinic.admin, PASSWORD)
+        )
+        assert change.changed and not change.person.active and change.ended == 2
         with pytest.raises(SessionEnded) as refused:
             staff.list_staff(person)
         assert refused.value.reason == "disabled"
@@ -175,6 +178,7 @@ def test_disabling_an_account_ends_its_sessions_and_not_the_admins(clinic: Clini
         assert not _alive(other)
         assert _alive(admin) and staff.list_staff(admin_desk)
     finally:
+        engine.dispose()
         person.close()
         other.close()
         admin.close()
