@@ -412,6 +412,12 @@ class PostgresStore:
         _passwords[self.engine] = new
         return ended
 
+    def key_from(self) -> tuple[str, str]:
+        """This person's login and password, which open their copy of the clinic file key: an
+        admin's account changes in this session (a person added, a reset) wrap it for others."""
+        self._require_open()
+        return self.actor, _passwords[self.engine]
+
     @property
     def name(self) -> str:
         # Said inside a sentence ("Demo data on the clinic server at …"), in its language.

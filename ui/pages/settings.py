@@ -38,6 +38,7 @@ from clinic_app.services import (
     server_session,
     settings,
     staff,
+    staff_accounts,
     vault_ops,
     vocab,
 )
@@ -50,6 +51,7 @@ from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
 from ui.guards import guarded
 from ui.idle_lock import AUTOLOCK_KEY, DEFAULT_AUTOLOCK
 from ui.pages.base import Page
+from ui.pages.settings_accounts import AccountsTab
 from ui.pages.settings_backups import BackupsTab
 from ui.pages.settings_password import PasswordBox
 from ui.pages.settings_rotation import RotationBox
@@ -244,6 +246,10 @@ class SettingsPage(Page):
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, _("General"))
         self.tabs.addTab(self.backups, _("Backups"))
+        # Only a clinic admin signed in to the clinic server sees the accounts (a vault has none).
+        self.accounts = AccountsTab(bus, self.backups.background)
+        self.tabs.addTab(self.accounts, _("Staff accounts"))
+        self.tabs.setTabVisible(self.tabs.indexOf(self.accounts), False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -263,6 +269,9 @@ class SettingsPage(Page):
         self.keys_box.setVisible(not on_server)
         self.rotation.setVisible(not on_server)
         self.password_box.setVisible(on_server)
+        manage = staff_accounts.can_manage(self.vault)
+        self.accounts.set_store(self.vault, manage=manage)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.accounts), manage)
         if self.template_message.text() in {_(note) for note in TEMPLATES_NOTE.values()}:
             self.template_message.setText(_(TEMPLATES_NOTE[on_server]))
         if self.vault is None:
