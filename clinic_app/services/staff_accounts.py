@@ -15,7 +15,7 @@ from clinic_app.errors import ClinicError, UserError
 from clinic_app.i18n import N_, _
 from clinic_app.server import accounts
 from clinic_app.store.base import Store
-from clinic_app.store.postgres import PostgresStore, display_url, translate
+from clinic_app.store.postgres import PostgresStore, translate_on
 
 T = TypeVar("T")
 
@@ -218,7 +218,6 @@ def _run(server: PostgresStore, step: Callable[[], T]) -> T:
 def _said(server: PostgresStore) -> Iterator[None]:
     """The server's refusals and failures as one sentence (the account changes run partly on
     the driver's own connection, whose errors SQLAlchemy never sees)."""
-    where = display_url(server.engine.url)
     try:
         yield
     except ClinicError:
@@ -226,14 +225,14 @@ def _said(server: PostgresStore) -> Iterator[None]:
     except psycopg.errors.InsufficientPrivilege:
         raise _not_admin() from None
     except psycopg.Error as exc:
-        said = translate(SADatabaseError(None, None, exc), where)
+        said = translate_on(server.engine, SADatabaseError(None, None, exc))
         if said is None:
             raise  # a bug, not something a person can fix
         raise said from exc
     except SADatabaseError as exc:
         if isinstance(exc.orig, psycopg.errors.InsufficientPrivilege):
             raise _not_admin() from None
-        said = translate(exc, where)
+        said = translate_on(server.engine, exc)
         if said is None:
             raise
         raise said from exc

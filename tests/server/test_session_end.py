@@ -219,7 +219,9 @@ def test_a_session_ended_during_its_transaction_says_why_not_unreachable(
                     kdf=FAST_KDF,
                 )
             else:
-                accounts.disable_person(admin, clinic.person)
+                accounts.set_sign_in(
+                    engine, login=clinic.person, allowed=False, key_from=(clinic.admin, PASSWORD)
+                )
             session.execute(text("SELECT 1"))
         assert refused.value.reason == ("password" if how == "reset" else "disabled")
         with pytest.raises(SessionEnded), person.session() as session:  # a save in progress
