@@ -11,6 +11,7 @@ from functools import lru_cache
 from sqlalchemy import Connection, bindparam, text
 
 from clinic_app.conflicts import names as nm
+from clinic_app.conflicts import ranking
 from clinic_app.conflicts.score import phone_key, swapped
 from clinic_app.store import conflicts_pg
 from clinic_app.store.conflicts_pg import HiddenClient
@@ -196,6 +197,7 @@ class Memo:
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
     records: dict[tuple[str, int], object] = field(default_factory=dict)
+    holders: ranking.Holders = field(default_factory=ranking.Holders)
 
 
 def _counts(conn: Connection, keys: set[str], memo: Memo | None) -> tuple[dict[str, int], int]:
@@ -225,20 +227,11 @@ def candidates(
     if not keys:
         return []
     wanted_kinds = set(kinds)
-    server = conn.dialect.name == "postgresql"
     frequency, total = _counts(conn, keys, memo)
     if not frequency:
         return []
-    total = max(1, total)
-    chosen: list[str] = []
-    budget = ROW_BUDGET
-    for key, count in sorted(frequency.items(), key=lambda item: item[1]):
-        if count > budget:
-            break
-        chosen.append(key)
-        budget -= count
-    weight = {key: math.log((total + 1) / (frequency[key] + 0.5)) + 1.0 for key in chosen}
-    if server:
+    chosen, weight = _chosen(frequency, total)
+    if conn.dialect.name == "postgresql":
         weights = [weight[key] for key in chosen]
         return conflicts_pg.ranked(conn, chosen, weights, wanted_kinds, limit)
     # Summed and ranked in SQL: a common surname brings thousands of rows, Python would loop.
@@ -258,6 +251,49 @@ def candidates(
         "ORDER BY total DESC, k.record_kind, k.record_id LIMIT :limit"
     )
     return [(str(kind), int(rid)) for kind, rid, _total in conn.execute(ranked, params).all()]
+
+
+def _chosen(frequency: dict[str, int], total: int) -> tuple[list[str], dict[str, float]]:
+    """The keys a check ranks by, rarest first while the row budget lasts, and their weights."""
+    total = max(1, total)
+    chosen: list[str] = []
+    budget = ROW_BUDGET
+    # Keys held equally often in key order, as SQL counts them: a check alone and one of many
+    # (whose counts come from a memo) then leave out the same keys when the budget runs out.
+    for key, count in sorted(frequency.items(), key=lambda item: (item[1], item[0])):
+        if count > budget:
+            break
+        chosen.append(key)
+        budget -= count
+    weight = {key: math.log((total + 1) / (frequency[key] + 0.5)) + 1.0 for key in chosen}
+    return chosen, weight
+
+
+def candidates_many(
+    conn: Connection,
+    key_sets: Sequence[set[str]],
+    kinds: Iterable[str],
+    memo: Memo,
+    limit: int = CANDIDATES,
+) -> list[list[tuple[str, int]]]:
+    """`candidates` of many checks against records that do not change meanwhile, in order.
+
+    The vault reads each chosen key's holders once and ranks in Python: one ranking query per
+    check sums the same common surnames' thousands of rows again for every row of a
+    spreadsheet. On the clinic server a person may not read every record's keys, so each
+    check ranks through the server's function."""
+    wanted_kinds = set(kinds)
+    if conn.dialect.name == "postgresql":
+        return [candidates(conn, keys, wanted_kinds, limit, memo) for keys in key_sets]
+    plans: list[tuple[list[str], dict[str, float]] | None] = []
+    for keys in key_sets:
+        frequency, total = _counts(conn, keys, memo) if keys else ({}, 0)
+        plans.append(_chosen(frequency, total) if frequency else None)
+    memo.holders.read(conn, (key for plan in plans if plan for key in plan[0]))
+    return [
+        ranking.ranked(memo.holders, plan[0], plan[1], wanted_kinds, limit) if plan else []
+        for plan in plans
+    ]
 
 
 def _key_counts(conn: Connection, keys: set[str]) -> tuple[dict[str, int], int]:

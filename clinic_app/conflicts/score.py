@@ -86,6 +86,9 @@ class Ratios:
 
     table: dict[tuple[str, str], float] = field(default_factory=dict)
     complete: bool = False  # every pair of the two sets was looked at
+    # Pairs worked out when first asked and kept, as `between` gives them: one table for many
+    # checks (a spreadsheet's rows), whose candidates share their names.
+    lazy: bool = False
     # Candidates share surnames and given names: each comparison is made once per check.
     parts_seen: dict[tuple[tuple[str, ...], tuple[str, ...]], PartsMatch] = field(
         default_factory=dict
@@ -108,7 +111,12 @@ class Ratios:
         found = self.table.get((a, b), self.table.get((b, a)))
         if found is not None:
             return found
-        return 0.0 if self.complete else float(fuzz.ratio(a, b))
+        if self.complete:
+            return 0.0
+        ratio = float(fuzz.ratio(a, b))
+        if self.lazy:
+            ratio = self.table[(a, b)] = ratio if ratio >= RATIO_CUTOFF else 0.0
+        return ratio
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from clinic_app.conflicts import bulk, index
 from clinic_app.conflicts import check as engine
-from clinic_app.conflicts import index
 from clinic_app.conflicts.check import ConflictMatch
 from clinic_app.conflicts.models import ConflictCheck, Party
 from clinic_app.conflicts.score import Person
@@ -151,37 +151,27 @@ def import_duplicates(
     left out: the import report lists those already. `progress(rows checked, rows)` is called
     as the check goes (in a big vault it is most of an import's time).
     """
-    conn = session.connection()
-    people = []
-    for number, fields in rows:
-        person = Person(
+    people = [
+        Person(
             first_name=str(fields.get("first_name") or ""),
             last_name=str(fields.get("last_name") or ""),
             date_of_birth=fields.get("date_of_birth"),
             a_number=fields.get("a_number"),
             phone=str(fields.get("phone") or ""),
         )
-        keys = index.query_keys(
-            [person.first_name, person.last_name],
-            person.date_of_birth,
-            person.a_number,
-            person.phone,
-        )
-        people.append((number, person, keys))
-    # One look-up for every row's keys: a row sharing none with the vault has no candidate,
-    # and checking it alone would cost two queries (a new vault: every row).
-    # Nothing is written while the rows are checked: their keys are counted once for all rows,
-    # and each candidate read once (names repeat in a spreadsheet).
+        for _number, fields in rows
+    ]
+    # Nothing is written while the rows are checked: the rows are checked together, each key's
+    # holders and each candidate read once, each name scored once against another.
     memo = index.Memo()
-    known = index.present(conn, (key for _n, _p, keys in people for key in keys), memo)
+    found = bulk.check_people(session.connection(), people, memo)
     lines = []
-    for done, (number, person, keys) in enumerate(people):
+    for done, ((number, _fields), person) in enumerate(zip(rows, people, strict=True)):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, len(people))
-        if not keys & known:
-            continue
-        for match in engine.check_person(conn, person, memo=memo):
-            if match.kind == engine.SAME_PERSON and _exact(session, match.record_id, person):
+        for match in next(found):
+            on_file = memo.records.get((index.CLIENT, match.record_id))
+            if match.kind == engine.SAME_PERSON and _exact(on_file, person):
                 continue
             kind = {
                 engine.SAME_PERSON: _("may be client {id}"),
@@ -198,17 +188,20 @@ def import_duplicates(
     return lines
 
 
-def _exact(session: Session, client_id: int, person: Person) -> bool:
-    row = session.get(Client, client_id)
-    if row is None:
+def _exact(on_file: object, person: Person) -> bool:
+    """Whether the client on file (as the check read it; None: one the person importing may
+    not see) is the one the importer matches: same A-number, or same name and date of birth."""
+    if not isinstance(on_file, Person):
         return False
-    if person.a_number and row.a_number == person.a_number:
+    if person.a_number and on_file.a_number == person.a_number:
         return True
-    same_name = fold(row.first_name) == fold(person.first_name) and fold(row.last_name) == fold(
-        person.last_name
-    )
+    same_name = fold(on_file.first_name) == fold(person.first_name) and fold(
+        on_file.last_name
+    ) == fold(person.last_name)
     return (
-        same_name and person.date_of_birth is not None and row.date_of_birth == person.date_of_birth
+        same_name
+        and person.date_of_birth is not None
+        and on_file.date_of_birth == person.date_of_birth
     )
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 
+from clinic_app.conflicts import bulk, check
+from clinic_app.conflicts.score import Person
 from clinic_app.errors import NotFoundError
 from clinic_app.server import accounts
 from clinic_app.services import clients, conflicts, matters, restrictions
@@ -126,6 +129,30 @@ def test_a_restricted_client_is_reported_to_a_paralegal_with_whom_to_ask(reach: 
     with reach.store("att_reach") as store:  # the attorney named on it sees it as usual
         [match] = conflicts.check_person(store, typed)
         assert (match.hidden, match.name) == (False, "Eulalia Marroquín")
+
+
+def test_an_imports_check_of_many_rows_warns_a_paralegal_as_each_rows_check_does(
+    reach: Reach,
+) -> None:
+    """Checked together (as an import checks its rows), the hidden clients come back as a check
+    of each row alone gives them: whom to ask, no details, the same scores."""
+    typed = [
+        Person("Eulalia", "Marroquin", date_of_birth=date(1979, 11, 23)),
+        Person("Xiomara", "Quintanilla", date_of_birth=date(1987, 5, 6)),
+        Person("Xiomara", "Quintanilla", date_of_birth=date(1990, 1, 15), a_number="A111222333"),
+        Person("Zebulon", "Okonkwo"),
+    ]
+    with reach.store("para_reach") as store, store.reader() as session:
+        conn = session.connection()
+        alone = [check.check_person(conn, person) for person in typed]
+        together = list(bulk.check_people(conn, typed))
+    assert together == alone
+    assert [[(m.record_id, m.hidden) for m in found] for found in together[:2]] == [
+        [(reach.restricted_client, True)],
+        [(reach.intake_client, False)],
+    ]
+    for match in together[0]:
+        _no_details(match)
 
 
 def test_the_cli_check_and_psql_show_a_volunteer_no_more(reach: Reach) -> None:
