@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
@@ -15,6 +16,7 @@ from bench import load_setup
 from clinic_app.store.postgres import UNREACHABLE
 from tests.server.conftest import ADMIN, ADMIN_PASSWORD, ClinicServer
 from tests.server.desktop_helpers import LEFT, connect, crashable
+from tests.ui.clipping import clipped
 from tests.ui.dialogs import answer_next_question
 from tests.ui.launch import opened_window, start_screen
 
@@ -24,10 +26,26 @@ NEW = "nora-second-password"
 
 
 def _signed_in(
-    qtbot: Any, folder: Path, url: str, login: str, password: str, ca: Path | None = None
+    qtbot: Any,
+    folder: Path,
+    url: str,
+    login: str,
+    password: str,
+    ca: Path | None = None,
+    lang: str | None = None,
 ) -> tuple[Any, Any]:
-    """The start screen, the clinic server chosen and filled in as a person does, Connect."""
-    launcher = start_screen(qtbot, folder)
+    """The start screen (in `lang`, as --lang does), the clinic server chosen and filled in as
+    a person does, Connect."""
+    if lang is None:
+        launcher = start_screen(qtbot, folder)
+    else:
+        from PySide6.QtWidgets import QApplication
+
+        from ui.app import Launcher
+
+        launcher = Launcher(QApplication.instance(), folder, "tester", lang)
+        qtbot.addWidget(launcher.start)
+        launcher.show()
     unlock = launcher.start.unlock
     qtbot.mouseClick(unlock.server_choice, LEFT)
     panel = unlock.server_panel
@@ -269,3 +287,38 @@ def test_only_an_admin_sees_staff_accounts_and_an_unreachable_server_changes_not
         )
     window.lock_action.trigger()
     launcher.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_staff_accounts_tab_reads_whole_at_laptop_size(
+    qtbot: Any, tmp_path: Path, crashable: load_setup.LoadServer, qapp: Any, lang: str
+) -> None:
+    from ui.app import apply_language
+
+    try:
+        launcher, window = _signed_in(
+            qtbot,
+            tmp_path / "vault",
+            crashable.url,
+            load_setup.ADMIN,
+            load_setup.PASSWORD,
+            lang=lang,
+        )
+        window.resize(1366, 768)
+        tab = _open_accounts_tab(qtbot, _settings(qtbot, window))
+        _click_row(qtbot, tab.table, load_setup.login(0))
+        qtbot.wait(100)
+        assert clipped(tab) == []
+        window.grab().save(str(tmp_path / f"staff-accounts-{lang}.png"))
+        qtbot.mouseClick(tab.reset_button, LEFT)
+        dialog = tab.reset_dialog
+        qtbot.waitUntil(dialog.isVisible)
+        assert clipped(dialog) == []
+        dialog.grab().save(str(tmp_path / f"reset-{lang}.png"))
+        cancel = dialog.buttons.button(dialog.buttons.StandardButton.Cancel)
+        qtbot.mouseClick(cancel, LEFT)
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        window.lock_action.trigger()
+        launcher.close()
+    finally:
+        apply_language(qapp, "en")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -82,6 +83,8 @@ class ResetDialog(QDialog):
         self.note.setWordWrap(True)
         self.error = error_label()
         self.buttons = save_cancel(self, self.save)
+        # The button says what it does (the reset happens at once, nothing else is "saved").
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Reset the password"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(form)
@@ -184,22 +187,26 @@ class AccountsTab(QWidget):
             form.addRow(label, field)
         self.add_button = QPushButton(_("Add person"))
         self.add_button.clicked.connect(lambda _checked=False: self.add())
-        self.add_message = QLabel(
+        hint = QLabel(
             _(
                 "The account name is what they type to sign in: lower-case letters, digits and "
                 "underscores. Give them the first password privately; they can change it under "
                 "{where}."
             ).format(where=_(OWN_PASSWORD))
         )
+        hint.setWordWrap(True)
+        self.add_message = QLabel()
         self.add_message.setWordWrap(True)
         add_box = QGroupBox(_("Add a person"))
         add_layout = QVBoxLayout(add_box)
+        add_layout.addWidget(hint)
         add_layout.addLayout(form)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
         add_layout.addLayout(add_row)
         add_layout.addWidget(self.add_message)
+        add_layout.addStretch(1)  # the form stays together at the top, as a person reads it
 
         layout = QHBoxLayout(self)
         layout.addWidget(accounts_box, 3)
