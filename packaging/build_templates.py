@@ -150,20 +150,24 @@ def bottom_border(paragraph: Paragraph) -> None:
 
 
 def page_field(paragraph: Paragraph, code: str = "PAGE") -> None:
-    """A Word page-number field: PAGE (this page) or NUMPAGES (how many pages)."""
-    run = paragraph.add_run()
-    begin, instr, end = (
+    """A Word page-number field: PAGE (this page) or NUMPAGES (how many pages). Each part in a
+    run of its own, with a shown value, as Word writes fields: LibreOffice ignores the font size
+    of a field packed into one run and prints the number at the body's size."""
+    begin, instr, separate, end = (
         OxmlElement("w:fldChar"),
         OxmlElement("w:instrText"),
+        OxmlElement("w:fldChar"),
         OxmlElement("w:fldChar"),
     )
     begin.set(qn("w:fldCharType"), "begin")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {code} "
+    separate.set(qn("w:fldCharType"), "separate")
     end.set(qn("w:fldCharType"), "end")
-    run._r.append(begin)
-    run._r.append(instr)
-    run._r.append(end)
+    for part in (begin, instr, separate):
+        paragraph.add_run()._r.append(part)
+    paragraph.add_run("1")
+    paragraph.add_run()._r.append(end)
 
 
 def footer(doc: DocumentObject, text: str, lang: str) -> None:

@@ -127,3 +127,31 @@ def test_every_document_converts_and_reads_as_filed(made: dict[Path, str]) -> No
             assert not re.search(r"\bNone\b", re.sub(r"A-Number:\s+None", "", text)), where
             for found in re.finditer(r"\[\W*([^\W\d_]{2,})", text):
                 assert found.group(1) in allowed, (where, text[found.start() : found.start() + 60])
+
+
+def _words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
+    """Per page, every word with its left edge, top and height, as poppler places them."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode("utf-8")
+    pages = []
+    for page in html.split("<page ")[1:]:
+        found = re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            page,
+        )
+        pages.append(
+            [(m.group(4), float(m.group(1)), float(m.group(2)), float(m.group(3)) - float(m.group(2)))
+             for m in found]  # fmt: skip
+        )
+    return pages
+
+
+def test_the_page_numbers_are_the_size_of_the_footer(made: dict[Path, str]) -> None:
+    """'Page 2 of 3' in one size: a page-number field must not print at the body's size."""
+    for pdf in sorted(made):
+        for number, words in enumerate(_words(pdf), start=1):
+            footer = words[-4:]
+            assert [w[0] for w in footer][0] in ("Page", "Página"), (pdf.name, footer)
+            heights = {round(w[3]) for w in footer}
+            assert len(heights) == 1, (pdf.name, number, footer)
