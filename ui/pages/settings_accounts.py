@@ -187,6 +187,8 @@ class AccountsTab(QWidget):
             form.addRow(label, field)
         self.add_button = QPushButton(_("Add person"))
         self.add_button.clicked.connect(lambda _checked=False: self.add())
+        for field in (self.login, self.full_name, self.password, self.repeat):
+            field.returnPressed.connect(self.add_button.click)  # Enter adds, as in a dialog
         hint = QLabel(
             _(
                 "The account name is what they type to sign in: lower-case letters, digits and "
@@ -219,6 +221,8 @@ class AccountsTab(QWidget):
         """Show `store`'s accounts when this session may manage them; else forget them."""
         self.store = store if manage else None
         if self.store is None:
+            if self.reset_dialog is not None and self.reset_dialog.isVisible():
+                self.reset_dialog.reject()  # locked: a typed password goes with the session
             self.accounts = []
             self.table.setRowCount(0)
             for field in (self.login, self.full_name, self.password, self.repeat):
