@@ -140,10 +140,7 @@ def _words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
             r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
             page,
         )
-        pages.append(
-            [(m.group(4), float(m.group(1)), float(m.group(2)), float(m.group(3)) - float(m.group(2)))
-             for m in found]  # fmt: skip
-        )
+        pages.append([(m[4], float(m[1]), float(m[2]), float(m[3]) - float(m[2])) for m in found])
     return pages
 
 
@@ -152,6 +149,6 @@ def test_the_page_numbers_are_the_size_of_the_footer(made: dict[Path, str]) -> N
     for pdf in sorted(made):
         for number, words in enumerate(_words(pdf), start=1):
             footer = words[-4:]
-            assert [w[0] for w in footer][0] in ("Page", "Página"), (pdf.name, footer)
+            assert footer[0][0] in ("Page", "Página"), (pdf.name, footer)
             heights = {round(w[3]) for w in footer}
             assert len(heights) == 1, (pdf.name, number, footer)
