@@ -11,7 +11,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from clinic_app.conflicts import names as nm
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import _
 
 # A match at or above this score is shown. Chosen on the labelled pairs in tests/data/conflicts
 # (see bench/conflicts.py for precision and recall at it); a name that agrees and nothing
@@ -198,6 +198,9 @@ class Scored:
     reasons: tuple[str, ...]
 
 
+_UNSHOWN = tuple(Scored(score, ()) for score in range(THRESHOLD))  # made once, not per candidate
+
+
 def _shown(token: str) -> str:
     """A folded name part as a person reads it in a reason ("garcia" -> "Garcia")."""
     return token.upper() if len(token) == 1 else token.title()
@@ -264,8 +267,14 @@ def _with(reasons: Reasons, extra: str) -> Reasons:
 
 def name_points(query: Person, other: Person, ratios: Ratios) -> tuple[float, Reasons]:
     """The best reading of the names: part by part, in the other order, or via another name."""
-    key: tuple[object, ...] = (query.first_name, query.last_name, query.other_names)
-    key += (other.first_name, other.last_name, other.other_names)
+    key = (
+        query.first_name,
+        query.last_name,
+        query.other_names,
+        other.first_name,
+        other.last_name,
+        other.other_names,
+    )
     found = ratios.names_seen.get(key)
     if found is None:
         found = ratios.names_seen[key] = _name_points(query, other, ratios)
@@ -303,35 +312,47 @@ def score_person(query: Person, other: Person, ratios: Ratios | None = None) -> 
     if ratios is None:
         ratios = Ratios.between(all_parts(query), all_parts(other))
     points, reasons = name_points(query, other, ratios)
-    # Facts as message ids with their values: words only for a match that will be shown, as
-    # most candidates of a check are not.
-    facts: list[tuple[str, dict[str, str]]] = []
+    # A check scores some hundred candidates, most of them not shown: the points first, and
+    # words only for a match that will be shown.
+    same_a_number: bool | None = None
     if query.a_number and other.a_number:
-        if query.a_number == other.a_number:
-            points = max(points + 40, 95)
-            facts.append((N_("same A-number"), {}))
-        else:
-            points += A_NUMBER_DIFFERENT
-            facts.append((N_("different A-number"), {}))
-    if query.date_of_birth and other.date_of_birth:
-        if query.date_of_birth == other.date_of_birth:
+        same_a_number = query.a_number == other.a_number
+        points = max(points + 40, 95) if same_a_number else points + A_NUMBER_DIFFERENT
+    born, other_born = query.date_of_birth, other.date_of_birth
+    how_born = ""
+    if born and other_born:
+        if born == other_born:
             points += DOB_SAME
-            facts.append((N_("same date of birth"), {}))
-        elif swapped(query.date_of_birth) == other.date_of_birth:
+            how_born = "same"
+        elif swapped(born) == other_born:
             points += DOB_SWAPPED
-            days = {"a": other.date_of_birth.isoformat(), "b": query.date_of_birth.isoformat()}
-            facts.append((N_("date of birth with day and month swapped ({a} ~ {b})"), days))
+            how_born = "swapped"
         else:
             points += DOB_DIFFERENT
-            facts.append((N_("different date of birth"), {}))
-    phone = query.phone_key()
-    if phone and phone == other.phone_key():
+            how_born = "different"
+    phone = phone_key(query.phone) if query.phone else ""
+    same_phone = bool(phone and other.phone) and phone == phone_key(other.phone)
+    if same_phone:
         points += PHONE_SAME
-        facts.append((N_("same phone number (last 7 digits)"), {}))
     score = max(0, min(100, round(points)))
     if score < THRESHOLD:
-        return Scored(score, ())
-    return Scored(score, tuple([_(m).format(**values) for m, values in facts] + reasons()))
+        return _UNSHOWN[score]
+    facts: list[str] = []
+    if same_a_number is not None:
+        facts.append(_("same A-number") if same_a_number else _("different A-number"))
+    if how_born == "same":
+        facts.append(_("same date of birth"))
+    elif how_born == "swapped" and born and other_born:
+        facts.append(
+            _("date of birth with day and month swapped ({a} ~ {b})").format(
+                a=other_born.isoformat(), b=born.isoformat()
+            )
+        )
+    elif how_born == "different":
+        facts.append(_("different date of birth"))
+    if same_phone:
+        facts.append(_("same phone number (last 7 digits)"))
+    return Scored(score, tuple(facts + reasons()))
 
 
 def all_parts(person: Person) -> list[str]:
