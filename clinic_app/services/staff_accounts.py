@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import ClinicError, UserError
 from clinic_app.i18n import N_, _
-from clinic_app.server import accounts
 from clinic_app.store.base import Store
 from clinic_app.store.postgres import PostgresStore, translate_on
+
+# psycopg and the server's account tools load on first use: Settings on a laptop vault (which
+# builds this tab, hidden) never needs them.
+if TYPE_CHECKING:
+    from clinic_app.server.accounts import Person
 
 T = TypeVar("T")
 
@@ -26,7 +29,6 @@ ROLE_LABELS = {
     "paralegal": N_("Paralegal"),
     "volunteer": N_("Volunteer"),
 }
-MIN_PASSWORD = accounts.MIN_PASSWORD
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ def can_manage(store: Store | None) -> bool:
 
 def list_accounts(store: Store) -> list[Account]:
     """Every account of the clinic, by account name."""
+    import psycopg
+
+    from clinic_app.server import accounts
+
     server = _server(store)
     with _said(server), server.reader() as session:
         raw = session.connection().connection.driver_connection
@@ -73,6 +79,10 @@ def add_account(
 ) -> Account:
     """A new account in `role` with its staff-list row and its copy of the clinic file key, in
     one transaction (audited). Everything missing is named at once; nothing changes on error."""
+    import psycopg
+
+    from clinic_app.server import accounts
+
     server = _server(store)
     login, name = login.strip(), " ".join(name.split())
     missing = [
@@ -130,6 +140,8 @@ def reset_password(store: Store, *, login: str, password: str, repeat: str) -> i
     """Give `login` a new password (their copy of the clinic file key is wrapped for it in the
     same transaction, audited) and end their open sessions: how many ended (None: the server
     does not let admins end them)."""
+    from clinic_app.server import accounts
+
     server = _server(store)
     if login == server.actor:
         raise UserError(
@@ -166,6 +178,8 @@ def enable_account(store: Store, *, login: str) -> SignInChanged:
 
 
 def _set_sign_in(store: Store, login: str, *, allowed: bool) -> SignInChanged:
+    from clinic_app.server import accounts
+
     server = _server(store)
     if not allowed and login == server.actor:
         raise UserError(
@@ -183,6 +197,8 @@ def _set_sign_in(store: Store, login: str, *, allowed: bool) -> SignInChanged:
 
 
 def _check_new_password(password: str, repeat: str) -> None:
+    from clinic_app.server.accounts import MIN_PASSWORD
+
     if password != repeat:
         raise UserError(_("The two passwords differ; nothing was changed."))
     if len(password) < MIN_PASSWORD:
@@ -191,7 +207,7 @@ def _check_new_password(password: str, repeat: str) -> None:
         )
 
 
-def _account(person: accounts.Person, me: str) -> Account:
+def _account(person: Person, me: str) -> Account:
     return Account(
         login=person.login,
         name=person.name,
@@ -218,6 +234,8 @@ def _run(server: PostgresStore, step: Callable[[], T]) -> T:
 def _said(server: PostgresStore) -> Iterator[None]:
     """The server's refusals and failures as one sentence (the account changes run partly on
     the driver's own connection, whose errors SQLAlchemy never sees)."""
+    import psycopg
+
     try:
         yield
     except ClinicError:
