@@ -24,6 +24,7 @@ from clinic_app.services._base import get_or_fail, insert, now, require_id
 from clinic_app.services.changes import Changed, ChangeSet
 from clinic_app.store.base import Store
 from clinic_app.vault import audit
+from clinic_app.vault.bulk import gc_paused
 
 CONFLICT = "conflict_check"
 PARTY = "party"
@@ -162,30 +163,35 @@ def import_duplicates(
         for _number, fields in rows
     ]
     # Nothing is written while the rows are checked: the rows are checked together, each key's
-    # holders and each candidate read once, each name scored once against another.
+    # holders and each candidate read once, each name scored once against another. The check
+    # keeps tens of thousands of records and key holders, which the cyclic collector would
+    # scan again and again for nothing.
     memo = index.Memo()
-    found = bulk.check_people(session.connection(), people, memo)
     lines = []
-    for done, ((number, _fields), person) in enumerate(zip(rows, people, strict=True)):
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, len(people))
-        for match in next(found):
-            on_file = memo.records.get((index.CLIENT, match.record_id))
-            if match.kind == engine.SAME_PERSON and _exact(on_file, person):
-                continue
-            kind = {
-                engine.SAME_PERSON: _("may be client {id}"),
-                engine.ADVERSE_PARTY: _("may be adverse party {id}"),
-                engine.EMPLOYER: _("is named like employer {id}"),
-            }[match.kind].format(id=match.record_id)
-            lines.append(
-                _("row {row}: {kind} (score {score}: {reasons})").format(
-                    row=number, kind=kind, score=match.score, reasons="; ".join(match.reasons)
-                )
-            )
+    with gc_paused():
+        found = bulk.check_people(session.connection(), people, memo)
+        for done, ((number, _fields), person) in enumerate(zip(rows, people, strict=True)):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(people))
+            for match in next(found):
+                on_file = memo.records.get((index.CLIENT, match.record_id))
+                if match.kind == engine.SAME_PERSON and _exact(on_file, person):
+                    continue
+                lines.append(_duplicate_line(number, match))
     if progress is not None:
         progress(len(people), len(people))
     return lines
+
+
+def _duplicate_line(row: int, match: ConflictMatch) -> str:
+    kind = {
+        engine.SAME_PERSON: _("may be client {id}"),
+        engine.ADVERSE_PARTY: _("may be adverse party {id}"),
+        engine.EMPLOYER: _("is named like employer {id}"),
+    }[match.kind].format(id=match.record_id)
+    return _("row {row}: {kind} (score {score}: {reasons})").format(
+        row=row, kind=kind, score=match.score, reasons="; ".join(match.reasons)
+    )
 
 
 def _exact(on_file: object, person: Person) -> bool:
