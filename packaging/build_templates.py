@@ -372,7 +372,8 @@ def declaration_en() -> DocumentObject:
         "______________________________ [interpreter's full name], and I understand its "
         "contents. [Delete this paragraph and the interpreter's certificate if the declarant "
         "read the declaration in English themselves.]",
-        align="justify",
+        # Not justified: the long blank would stretch the words of the line before it apart.
+        align="left",
         before=6,
         keep_next=True,
     )
@@ -385,7 +386,7 @@ def declaration_en() -> DocumentObject:
     )
     para(
         doc,
-        "Executed on ____________________ at ______________________________ [city, state].",
+        "Executed on ____________________ at ________________________ [city, state].",
         after=30,
         keep_next=True,
     )
@@ -483,7 +484,8 @@ def _cover_bottom(doc: DocumentObject) -> None:
     policy_paragraph(doc)
     para(
         doc,
-        "Please direct any questions about this request to {{ preparer.name }} or to the "
+        "Please direct any questions about this request to "
+        "{% if preparer.name != signer.name %}{{ preparer.name }} or to {% endif %}the "
         "undersigned{% if clinic.phone %} at {{ clinic.phone }}{% endif %}"
         "{% if clinic.email %} or {{ clinic.email }}{% endif %}. Thank you for your attention "
         "to this request.",
@@ -542,8 +544,8 @@ def cover_letter_initial_en() -> DocumentObject:
     tag(doc, 'if grant.state == "ended"')
     para(
         doc,
-        "USCIS previously granted {{ client.full_name }} deferred action from {{ grant.start }} "
-        "through {{ grant.end }}; that grant ended on {{ grant.ended_on }}. [Explain why an "
+        "USCIS previously granted {{ client.full_name }} deferred action from {{ grant.start }}; "
+        "that grant ended on {{ grant.ended_on }}. [Explain why an "
         "initial request, rather than a renewal, is filed now.]",
         align="justify",
     )
@@ -552,7 +554,7 @@ def cover_letter_initial_en() -> DocumentObject:
         doc,
         "On behalf of {{ client.full_name }}, we respectfully ask that USCIS exercise its "
         "discretion to grant deferred action, and employment authorization under "
-        "8 C.F.R. § 274a.12(c)(14). The request for employment authorization is enclosed. "
+        "8\u00a0C.F.R. §\u00a0274a.12(c)(14). The request for employment authorization is enclosed. "
         + FEE_SENTENCE
         + " [Add any factor favoring a positive exercise of discretion the attorney wants to "
         "highlight.]",
@@ -576,8 +578,9 @@ def cover_letter_renewal_en() -> DocumentObject:
         (
             "Prior grant:",
             "{{ grant.start }} to {{ grant.end }}"
-            '{% if grant.state == "ended" %} (ended){% endif %}'
-            "{% if grant.receipt_number %} (receipt {{ grant.receipt_number }}){% endif %}",
+            '{% if grant.state == "ended" %} (ended{% if grant.receipt_number %}; receipt '
+            "{{ grant.receipt_number }}{% endif %}){% elif grant.receipt_number %} (receipt "
+            "{{ grant.receipt_number }}){% endif %}",
         ),
     )
     label_table(doc, rows)
@@ -593,8 +596,8 @@ def cover_letter_renewal_en() -> DocumentObject:
     para(
         doc,
         "USCIS granted {{ client.full_name }} deferred action "
-        '{% if grant.state == "ended" %}from {{ grant.start }} through {{ grant.end }}; that '
-        'grant ended on {{ grant.ended_on }}{% elif grant.state == "terminated" %}from '
+        '{% if grant.state == "ended" %}from {{ grant.start }}; that grant ended on '
+        '{{ grant.ended_on }}{% elif grant.state == "terminated" %}from '
         "{{ grant.start }}; that grant was terminated on {{ grant.terminated_on }}{% else %}for "
         "the period from {{ grant.start }} through {{ grant.end }}{% endif %}. The grant rested on "
         "the Statement of Interest that {{ letter.agency_with_article }} issued on "
@@ -605,8 +608,9 @@ def cover_letter_renewal_en() -> DocumentObject:
     tag(doc, 'if matter.kind == "extension"')
     para(
         doc,
-        "We respectfully ask that this grant of {{ grant.total_years }} years be extended to a "
-        "total period of four years, as DHS has allowed for labor-based deferred action first "
+        "We respectfully ask that this {% if grant.total_years == 1 %}one-year{% elif "
+        "grant.total_years == 2 %}two-year{% elif grant.total_years == 3 %}three-year{% else %}"
+        "{{ grant.total_years }}-year{% endif %} grant be extended to a total period of four years, as DHS has allowed for labor-based deferred action first "
         "granted for a shorter period. As DHS asks for these requests, the enclosed Form G-325A "
         "is marked “Labor DA Extension”, and copies of the original Statement of Interest and "
         "of the approval notice are enclosed with a new request for employment authorization. "
@@ -900,6 +904,11 @@ def appointment_reminder(lang: str) -> DocumentObject:
     return client_letter(lang, body)
 
 
+# Days left under which a renewal reminder no longer speaks of preparing "well before" the end.
+SOON_DAYS = 30
+SOON = f"elif grant.days_left is number and grant.days_left <= {SOON_DAYS}"
+
+
 def renewal_reminder(lang: str) -> DocumentObject:
     def body(doc: DocumentObject) -> None:
         if lang == "es":
@@ -908,7 +917,15 @@ def renewal_reminder(lang: str) -> DocumentObject:
             para(
                 doc,
                 "El permiso que usted recibió terminó el **{{ grant.ended_on }}**. Por favor, "
-                "llámenos pronto para ver juntos qué se puede hacer ahora.",
+                "llámenos pronto para hacer una cita y ver juntos qué se puede hacer ahora.",
+            )
+            tag(doc, SOON)
+            para(doc, "Necesitamos hablar con usted sobre su caso lo antes posible.")
+            para(
+                doc,
+                "El permiso que usted recibió termina muy pronto, el **{{ grant.end }}**. Por "
+                "favor, llámenos de inmediato para hacer una cita y ver juntos qué se puede hacer "
+                "antes de esa fecha.",
             )
             tag(doc, "else")
             para(doc, "Es momento de empezar a preparar su renovación con nosotros.")
@@ -938,7 +955,15 @@ def renewal_reminder(lang: str) -> DocumentObject:
             para(
                 doc,
                 "The permission you received ended on **{{ grant.ended_on }}**. Please call us "
-                "soon, so that we can see together what can be done now.",
+                "soon to make an appointment, so that we can see together what can be done now.",
+            )
+            tag(doc, SOON)
+            para(doc, "We need to talk with you about your case as soon as we can.")
+            para(
+                doc,
+                "The permission you received ends very soon, on **{{ grant.end }}**. Please call "
+                "us right away to make an appointment, so that we can see together what can be "
+                "done before that date.",
             )
             tag(doc, "else")
             para(doc, "It is time to start preparing your renewal with us.")
@@ -1137,7 +1162,7 @@ def grant_terminated(lang: str) -> DocumentObject:
             para(
                 doc,
                 "Necesitamos hablar con usted sobre su caso lo antes posible. Por favor, "
-                "llámenos esta semana.",
+                "llámenos esta semana para hacer una cita.",
             )
             para(
                 doc,
@@ -1172,7 +1197,7 @@ def grant_terminated(lang: str) -> DocumentObject:
             para(
                 doc,
                 "We need to talk with you about your case as soon as possible. Please call us "
-                "this week.",
+                "this week to make an appointment.",
             )
             para(
                 doc,
@@ -1212,9 +1237,9 @@ def declaration_es() -> DocumentObject:
     )
     para(
         doc,
-        "[Original in Spanish, for the declarant to read and sign. File it with its English "
-        "translation and the translator's certificate (clinic-app render declaration --lang en). "
-        "Delete this note.]",
+        "[Original en español, para que el declarante lo lea y lo firme. Se presenta junto con "
+        "su traducción al inglés y el certificado del traductor (clinic-app render declaration "
+        "--lang en). Borre esta nota.]",
         size=10,
     )
     para(doc, "**DECLARACIÓN DE {{ client.full_name|upper }}**", align="center", after=0)
@@ -1291,7 +1316,7 @@ def declaration_es() -> DocumentObject:
         "declaración en {{ client.preferred_language_name }}, y entiendo su contenido. [Borre "
         "este párrafo y el certificado del intérprete si el declarante leyó la declaración en "
         "español.]",
-        align="justify",
+        align="left",
         before=6,
         keep_next=True,
     )
@@ -1304,7 +1329,7 @@ def declaration_es() -> DocumentObject:
     )
     para(
         doc,
-        "Firmado el ____________________ en ______________________________ [ciudad, estado].",
+        "Firmado el ____________________ en ______________________ [ciudad, estado].",
         after=30,
         keep_next=True,
     )

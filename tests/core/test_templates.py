@@ -158,7 +158,10 @@ def test_renewal_reminder_says_ends_or_ended(lang: str, state: str, expected: st
     template = PreparedTemplate.from_path(
         resource_path("templates", lang, "client-renewal-reminder.docx")
     )
-    text = "\n".join(read_text(template.render(values(lang, **{"grant.state": state}))))  # type: ignore[arg-type]
+    # Sixty days left while ending (fewer than 30 is "very soon"), one day past once ended.
+    days = 60 if state == "ending" else -1
+    changes = {"grant.state": state, "grant.days_left": days}
+    text = "\n".join(read_text(template.render(values(lang, **changes))))  # type: ignore[arg-type]
     assert expected in text
     # A date already past is never asked to be met.
     assert ("before that date" in text or "antes de esa fecha" in text) == (state == "ending")

@@ -1,0 +1,157 @@
+"""What the shipped documents say, read back from the .docx as a clinic opens it: a grant about to
+end is not asked to be renewed "well before" its end, an appointment is asked for before the
+letter says what to bring to it, an ended grant's end is said once, the signer is not named as
+someone else to call, and the declaration's lines for the interpreter read as plain text."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from clinic_app.documents.engine import read_text
+from clinic_app.services import clients, documents, matters, staff
+from clinic_app.services.vault_ops import Vault
+from tests.case_states import TODAY, Worksite, build
+
+
+@pytest.fixture
+def site(vault: Vault) -> Worksite:
+    return build(vault)
+
+
+def _make(
+    vault: Vault, template: str, matter_id: int, out: Path, *, lang: str | None = None,
+    today: date = TODAY,
+) -> Path:  # fmt: skip
+    report = documents.render_documents(
+        vault, template=template, matter_id=matter_id, out_dir=out, lang=lang, today=today
+    )
+    (doc,) = report.documents
+    assert doc.ok and doc.path is not None, doc.problem
+    return doc.path
+
+
+def _text(path: Path) -> str:
+    return "\n".join(read_text(path.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("lang", "soon", "never"),
+    [
+        ("en", "The permission you received ends very soon, on April 30, 2027.", "well before"),
+        ("es", "El permiso que usted recibió termina muy pronto, el 30 de abril de 2027.",
+         "bastante antes"),
+    ],
+)  # fmt: skip
+def test_a_grant_ending_within_days_is_not_asked_to_be_renewed_well_before(
+    vault: Vault, site: Worksite, tmp_path: Path, lang: str, soon: str, never: str
+) -> None:
+    # B1's grant ends on 2027-04-30: ten days before, there is no "well before" left.
+    late = _text(
+        _make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path / "late",
+              lang=lang, today=date(2027, 4, 20))
+    )  # fmt: skip
+    assert soon in late and never not in late
+    # Sixty days before, preparing well ahead is still the advice.
+    early = _text(
+        _make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path / "early", lang=lang)
+    )
+    assert never in early and "muy pronto" not in early and "very soon" not in early
+
+
+@pytest.mark.parametrize(
+    ("template", "key", "ask", "bring"),
+    [
+        ("client-renewal-reminder", "C1", "Please call us soon to make an appointment",
+         "Please bring to the appointment:"),
+        ("client-grant-terminated", "D1", "Please call us this week to make an appointment.",
+         "Please bring to the appointment:"),
+    ],
+)  # fmt: skip
+def test_a_letter_asks_for_the_appointment_before_saying_what_to_bring(
+    vault: Vault, site: Worksite, tmp_path: Path, template: str, key: str, ask: str, bring: str
+) -> None:
+    text = _text(_make(vault, template, site.matters[key], tmp_path, lang="en"))
+    assert ask in text and text.index(ask) < text.index(bring)
+    spanish = _text(_make(vault, template, site.matters[key], tmp_path / "es", lang="es"))
+    assert "para hacer una cita" in spanish
+    assert spanish.index("para hacer una cita") < spanish.index("Traiga a la cita:")
+
+
+def test_an_ended_grant_is_dated_once_in_the_cover_letter(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    matters.update_matter(vault, matter_id=site.matters["C1"], receipt_number="IOE0123456789")
+    text = _text(_make(vault, "cover-letter-renewal", site.matters["C2"], tmp_path))
+    assert (
+        "USCIS granted Concepción Huamán deferred action from December 1, 2024; that grant "
+        "ended on December 1, 2026." in text
+    )
+    assert "through December 1, 2026; that grant ended" not in text
+    # One parenthesis in the RE block, not "(ended) (receipt …)".
+    assert "December 1, 2024 to December 1, 2026 (ended; receipt IOE0123456789)" in text
+
+
+def test_an_extension_says_the_grant_length_in_words(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    text = _text(_make(vault, "cover-letter-renewal", site.matters["E2"], tmp_path))
+    assert "this two-year grant be extended to a total period of four years" in text
+    assert "grant of 2 years" not in text
+
+
+def test_the_signer_is_not_named_as_someone_else_to_ask(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    # No one assigned: the preparer is the signer, so questions go to "the undersigned" alone.
+    alone = _text(_make(vault, "cover-letter-initial", site.matters["F1"], tmp_path / "a"))
+    assert "Please direct any questions about this request to the undersigned at" in alone
+    assert "Dana Rivera or to the undersigned" not in alone
+    # The citation never breaks between its number and its title.
+    assert "under 8\u00a0C.F.R. §\u00a0274a.12(c)(14)." in alone
+    helper = staff.add_staff(vault, name="Intake paralegal", role="paralegal").record
+    matters.update_matter(vault, matter_id=site.matters["F1"], assigned_staff_id=helper.id)
+    both = _text(_make(vault, "cover-letter-initial", site.matters["F1"], tmp_path / "b"))
+    assert "questions about this request to Intake paralegal or to the undersigned at" in both
+
+
+@pytest.mark.parametrize(("lang", "read"), [("en", "was read to me in"), ("es", "me leyó")])
+def test_the_interpreter_attestation_is_not_stretched_by_its_blank(
+    vault: Vault, site: Worksite, tmp_path: Path, lang: str, read: str
+) -> None:
+    worker = clients.add_client(
+        vault, first_name="Wisline", last_name="Pierre", preferred_languages="ht",
+        date_of_birth="1990-05-02", country_of_birth="Haiti",
+    ).record  # fmt: skip
+    matter = matters.add_matter(
+        vault, client_id=worker.id, agency_letter_id=site.letter_id, kind="initial",
+        status="drafting",
+    ).record  # fmt: skip
+    path = _make(vault, "declaration", matter.id, tmp_path, lang=lang)
+    (attestation,) = [p for p in Document(str(path)).paragraphs if read in p.text]
+    # Justified, the line before the long blank is spread across the page.
+    assert attestation.alignment != WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert "Haitian Creole" in attestation.text or "criollo haitiano" in attestation.text
+
+
+def test_the_spanish_declaration_is_spanish_from_its_first_line(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    lines = read_text(
+        _make(vault, "declaration", site.matters["F1"], tmp_path, lang="es").read_bytes()
+    )
+    assert lines[0].startswith("[Original en español, para que el declarante lo lea y lo firme.")
+    assert not [w for w in ("Original in Spanish", "File it", "Delete this") if w in lines[0]]
+
+
+def test_a_grant_ending_today_is_very_soon(vault: Vault, site: Worksite, tmp_path: Path) -> None:
+    """Zero days left is still "very soon", not the advice to prepare well ahead."""
+    text = _text(
+        _make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path, lang="en",
+              today=date(2027, 4, 30))
+    )  # fmt: skip
+    assert "ends very soon, on April 30, 2027" in text
