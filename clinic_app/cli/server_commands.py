@@ -141,25 +141,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     from clinic_app.cli import server_sign_in
 
-    q = actions.add_parser(
-        "disable",
-        parents=[common],
-        help=_("stop an account from logging in (its records and history stay)"),
-        description=_(CONNECT_HELP),
-    )
-    q.add_argument("name", metavar="NAME")
-    _connect_options(q, stdin_flag)
-    q.set_defaults(func=server_sign_in.cmd_disable)
-
-    q = actions.add_parser(
-        "enable",
-        parents=[common],
-        help=_("let a disabled account log in again"),
-        description=_(CONNECT_HELP),
-    )
-    q.add_argument("name", metavar="NAME")
-    _connect_options(q, stdin_flag)
-    q.set_defaults(func=server_sign_in.cmd_enable)
+    server_sign_in.register(actions, common, stdin_flag)
 
     from clinic_app.cli import server_upkeep_commands
 

@@ -10,6 +10,40 @@ from clinic_app.cli.server_upkeep_commands import sessions_ended
 from clinic_app.i18n import _
 
 
+def register(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    stdin_flag: bool,
+) -> None:
+    q = actions.add_parser(
+        "disable",
+        parents=[common],
+        help=_("stop an account from logging in (its records and history stay)"),
+        description=_(
+            "By a clinic admin: the account can no longer log in and its open sessions end; "
+            "its records and audit history stay, and 'server enable' lets it in again. "
+        )
+        + _(base.CONNECT_HELP),
+    )
+    q.add_argument("name", metavar="NAME", help=_("the account, as 'server users' lists it"))
+    base._connect_options(q, stdin_flag)
+    q.set_defaults(func=cmd_disable)
+
+    q = actions.add_parser(
+        "enable",
+        parents=[common],
+        help=_("let a disabled account log in again"),
+        description=_(
+            "By a clinic admin: a disabled account may log in again, with the password it had "
+            "(reset it with 'server passwd NAME'). "
+        )
+        + _(base.CONNECT_HELP),
+    )
+    q.add_argument("name", metavar="NAME", help=_("the account, as 'server users' lists it"))
+    base._connect_options(q, stdin_flag)
+    q.set_defaults(func=cmd_enable)
+
+
 def cmd_disable(args: argparse.Namespace) -> int:
     change = _set_sign_in(args, allowed=False)
     login = change.person.login
