@@ -194,3 +194,31 @@ def _matched_by_importer(vault: Any, match: check.ConflictMatch, person: Person)
         and person.date_of_birth is not None
         and on_file.date_of_birth == person.date_of_birth
     )
+
+
+def test_the_keys_written_for_many_clients_are_each_clients_own() -> None:
+    """Clients' keys made in bulk (an import's, a rebuild's) are the keys of each client made
+    alone: a date just written or read back as text, other names with a blank line, no birth
+    date, A-number or phone."""
+    rng = random.Random(5)
+    rows: list[tuple[object, ...]] = []
+    for number in range(1, 400):
+        born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20_000))
+        rows.append(
+            (
+                number,
+                rng.choice(FIRSTS),
+                rng.choice([*LASTS, ""]),
+                rng.choice(["", "Guadalupe Xoj Tzul", "Lupe\n\nM. J. Pérez"]),
+                rng.choice([born, born.isoformat(), None]),
+                rng.choice([None, "", f"A{300_000_000 + number:09d}"]),
+                rng.choice(["", "555-0100", "(555) 010-4477 ext 2", "12"]),
+            )
+        )
+    made = index._values(index.CLIENT, rows)
+    assert len(made) == len(set(made))
+    assert set(made) == {
+        (key, index.CLIENT, int(str(row[0])))
+        for row in rows
+        for key in index._keys_of(index.CLIENT, row)
+    }
