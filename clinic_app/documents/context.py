@@ -226,15 +226,46 @@ def language_name(code: str, lang: str) -> str:
     return str(found) if found else code
 
 
+# Other ways clinics write agencies KNOWN_AGENCIES names, folded like _agency_key.
+AGENCY_SPELLINGS = {
+    "nystatedol": "NYS DOL",
+    "newyorkstatedol": "NYS DOL",
+    "whd": "DOL-WHD",
+    "dolwhd": "DOL-WHD",
+    "usdolwhd": "DOL-WHD",
+    "wageandhourdivision": "DOL-WHD",
+    "dcwp": "NYC DCWP",
+}
+
+
+def _agency_key(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+@cache
+def _agency_codes() -> dict[str, str]:
+    codes = {_agency_key(name): code for code, name in KNOWN_AGENCIES.items()}
+    codes.update({_agency_key(code): code for code in KNOWN_AGENCIES})
+    codes.update(AGENCY_SPELLINGS)
+    return codes
+
+
+def agency_code(agency: str) -> str:
+    """The known code of an agency however it was typed ("NY State DOL", "nys-dol" -> "NYS DOL"),
+    so documents write its full name; any other agency is kept as written."""
+    return _agency_codes().get(_agency_key(agency), agency)
+
+
 def agency_name(agency: str, lang: str) -> str:
-    return _label(lang, "agency", agency) or KNOWN_AGENCIES.get(agency, agency)
+    code = agency_code(agency)
+    return _label(lang, "agency", code) or KNOWN_AGENCIES.get(code, agency)
 
 
 def agency_with_article(agency: str, lang: str) -> str:
     """ "the U.S. Department of Labor, …", "la División de Horas y Salarios …": the agency as the
     subject or object of a sentence (labels.toml [agency_article]; English "the")."""
     name = agency_name(agency, lang)
-    article = _label(lang, "agency_article", agency)
+    article = _label(lang, "agency_article", agency_code(agency))
     if article is None:
         article = "the" if lang == DEFAULT_LANGUAGE else ""
     return f"{article} {name}".strip()

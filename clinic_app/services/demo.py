@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -420,11 +421,12 @@ def _employers_and_letters(
             letters[eid] = existing
             continue
         _n, _a, _c, _s, agency, violation = EMPLOYERS[index % len(EMPLOYERS)]
+        prefix = re.sub("[^A-Za-z]", "", agency)[:3].upper()  # "NY State DOL": NYS, not "NY "
         dispute = LaborDispute(
             employer_id=eid,
             worksite_id=site.id,
             agency=agency,
-            case_number=f"{agency[:3].upper()}-{2022 + index % 3}-{1000 + index * 37}",
+            case_number=f"{prefix}-{2022 + index % 3}-{1000 + index * 37}",
             violation_kind=_(violation),
             opened_on=today - timedelta(days=1300 - index * 40),
             status="investigating",

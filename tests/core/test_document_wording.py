@@ -13,7 +13,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from clinic_app.documents.engine import read_text
-from clinic_app.services import clients, documents, matters, staff
+from clinic_app.services import clients, documents, letters, matters, staff
 from clinic_app.services.vault_ops import Vault
 from tests.case_states import TODAY, Worksite, build
 
@@ -155,3 +155,23 @@ def test_a_grant_ending_today_is_very_soon(vault: Vault, site: Worksite, tmp_pat
               today=date(2027, 4, 30))
     )  # fmt: skip
     assert "ends very soon, on April 30, 2027" in text
+
+
+def test_an_agency_typed_its_own_way_is_written_in_full(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """'NY State DOL' (as the desktop's example suggests typing it) is the New York State
+    Department of Labor in every document, with its Spanish name and article in Spanish."""
+    first = matters.get_matter(vault, matter_id=site.matters["F1"])
+    assert first.employer_id is not None
+    letter = letters.add_letter(
+        vault, agency="NY State DOL", employer_id=first.employer_id, date_issued="2024-02-10",
+        period_start="2021-08-24", period_end="2024-09-29",
+    ).record  # fmt: skip
+    matters.update_matter(vault, matter_id=site.matters["F1"], agency_letter_id=letter.id)
+    cover = _text(_make(vault, "cover-letter-initial", site.matters["F1"], tmp_path / "en"))
+    assert "Statement of Interest of the New York State Department of Labor, dated" in cover
+    assert "NY State DOL" not in cover
+    spanish = _text(_make(vault, "declaration", site.matters["F1"], tmp_path / "es", lang="es"))
+    assert "Sé que el Departamento de Trabajo del Estado de Nueva York está investigando" in spanish
+    assert "NY State DOL" not in spanish
