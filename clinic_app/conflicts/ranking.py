@@ -18,6 +18,10 @@ READ_CHUNK = 500
 # Name keys (phonetic code, prefix, variant group) repeat across a spreadsheet's rows: their
 # ranking is kept per set of them. A birth date, A-number or phone is the row's own.
 _SHARED = ("f:", "n:", "v:")
+# A name keys' ranking is kept as far as its best this many records: all of them would keep
+# every holder of a common surname for each set of names. A check that needs more (many of
+# those hold its own keys too, or are of a kind it leaves out) ranks them all again.
+KEPT = 600
 
 
 @dataclass
@@ -34,13 +38,19 @@ class _Tie:
         return self._ordered
 
 
+@dataclass(frozen=True)
+class _Base:
+    ties: list[_Tie]  # best first
+    whole: bool  # every holder of the keys is in `ties`
+
+
 @dataclass
 class Holders:
     """Who holds each key (as record codes), read once for every check that asks, and the
     rankings of the name keys that checks shared."""
 
     of: dict[str, frozenset[int]] = field(default_factory=dict)
-    bases: dict[tuple[str, ...], list[_Tie]] = field(default_factory=dict)
+    bases: dict[tuple[str, ...], _Base] = field(default_factory=dict)
 
     def read(self, conn: Connection, keys: Iterable[str]) -> None:
         """The holders of the keys not read yet, a few hundred keys a statement (SQLite's
@@ -59,13 +69,21 @@ class Holders:
                 found[str(key)].extend(codes if not offset else (offset + i for i in codes))
             self.of.update({key: frozenset(codes) for key, codes in found.items()})
 
-    def base(self, keys: tuple[str, ...], weight: dict[str, float]) -> list[_Tie]:
+    def base(self, keys: tuple[str, ...], weight: dict[str, float]) -> _Base:
         found = self.bases.get(keys)
         if found is None:
-            found = self.bases[keys] = self._base(keys, weight)
+            ties = self.ranking(keys, weight)
+            kept: list[_Tie] = []
+            count = 0
+            for tie in ties:
+                if count >= KEPT:
+                    break
+                kept.append(tie)
+                count += sum(len(group) for group in tie.groups)
+            found = self.bases[keys] = _Base(kept, len(kept) == len(ties))
         return found
 
-    def _base(self, keys: tuple[str, ...], weight: dict[str, float]) -> list[_Tie]:
+    def ranking(self, keys: tuple[str, ...], weight: dict[str, float]) -> list[_Tie]:
         """Every record holding one of `keys`, by total weight, best first. Records are split
         by which of the keys they hold with set operations (in C): a loop over every holder
         in Python costs more than the ranking query it replaces."""
@@ -116,17 +134,26 @@ def ranked(
         terms = [weight[key] for key in chosen if holder in holders.of[key]]
         items.append((-math.fsum(terms), holder))
     # The others in the name keys' order, as many as could be among the best.
-    taken = 0
-    for tie in base:
-        for holder in tie.ordered():
-            if holder in touched or holder >> _SHIFT not in wanted:
-                continue
-            items.append((-tie.total, holder))
-            taken += 1
-            if taken >= limit:
-                break
-        if taken >= limit:
-            break
+    found = _best(base.ties, touched, wanted, limit)
+    if len(found) < limit and not base.whole:
+        found = _best(holders.ranking(shared, weight), touched, wanted, limit)
+    items += found
     items.sort()
     best = [holder for _total, holder in items if holder >> _SHIFT in wanted][:limit]
     return [(_BY_RANK[holder >> _SHIFT], holder & (_SPAN - 1)) for holder in best]
+
+
+def _best(
+    ties: list[_Tie], touched: set[int], wanted: set[int], limit: int
+) -> list[tuple[float, int]]:
+    """The first `limit` records of the ties of the kinds wanted that hold none of the row's
+    own keys, as (-total, record)."""
+    found: list[tuple[float, int]] = []
+    for tie in ties:
+        for holder in tie.ordered():
+            if holder in touched or holder >> _SHIFT not in wanted:
+                continue
+            found.append((-tie.total, holder))
+            if len(found) >= limit:
+                return found
+    return found

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from clinic_app.conflicts import bulk, check, index
+from clinic_app.conflicts import bulk, check, index, ranking
 from clinic_app.conflicts.score import Person
 from clinic_app.domain.text import fold
 from clinic_app.services import clients, conflicts, employers, importing
@@ -132,11 +132,14 @@ def test_many_rows_at_once_find_what_each_rows_own_check_finds(
     assert sum(1 for found in alone if found) > len(people) // 2
 
 
+@pytest.mark.parametrize("kept", [ranking.KEPT, 2])
 def test_ranking_many_checks_at_once_keeps_each_checks_candidates_and_order(
-    vault: Any, tmp_path: Path
+    vault: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: int
 ) -> None:
     """The candidates, cut short where many tie (one surname, no birth date), are those the
-    ranking query of each check gives, in its order, for every kind of record or clients only."""
+    ranking query of each check gives, in its order, for every kind of record or clients only;
+    also when the rankings kept for names shared by rows are too short and are made again."""
+    monkeypatch.setattr(ranking, "KEPT", kept)
     rng = random.Random(11)
     people = _people(rng, _filled(vault, tmp_path, rng))
     key_sets = [check.person_keys(person) for person in people]
