@@ -10,18 +10,20 @@ from pathlib import Path
 
 from clinic_app.documents.xmltext import docx_text
 from clinic_app.errors import UserError
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.vault.fsutil import atomic_write
 
+# (key in index.csv, heading in index.docx, width in inches on a landscape Letter page): the
+# file name and the note get the room, the numbers only theirs.
 COLUMNS = (
-    ("worker", "Worker"),
-    ("client_id", "Client"),
-    ("matter_id", "Matter"),
-    ("kind", "Request"),
-    ("language", "Language"),
-    ("checklist", "Checklist"),
-    ("file", "File"),
-    ("note", "Note"),
+    ("worker", N_("Worker"), 1.35),
+    ("client_id", N_("Client"), 0.7),
+    ("matter_id", N_("Matter"), 0.75),
+    ("kind", N_("Request"), 0.85),
+    ("language", N_("Language"), 0.95),
+    ("checklist", N_("Checklist"), 0.9),
+    ("file", N_("File"), 1.7),
+    ("note", N_("Note"), 2.4),
 )
 
 
@@ -48,9 +50,9 @@ def _cell(value: object) -> str:
 def write_csv(path: Path, rows: Sequence[IndexRow]) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
-    writer.writerow([key for key, _title in COLUMNS])
+    writer.writerow([key for key, _title, _width in COLUMNS])
     for row in rows:
-        writer.writerow([_cell(getattr(row, key)) for key, _title in COLUMNS])
+        writer.writerow([_cell(getattr(row, key)) for key, _title, _width in COLUMNS])
     # UTF-8 with a byte-order mark, so spreadsheet programs read the accents right.
     atomic_write(path, buffer.getvalue().encode("utf-8-sig"))
 
@@ -58,6 +60,8 @@ def write_csv(path: Path, rows: Sequence[IndexRow]) -> None:
 def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow]) -> None:
     from docx import Document
     from docx.enum.section import WD_ORIENT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Inches, Pt
 
     document = Document()
@@ -73,13 +77,23 @@ def write_docx(path: Path, *, title: str, subtitle: str, rows: Sequence[IndexRow
     document.add_paragraph(docx_text(subtitle))
     table = document.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Light Grid Accent 1"
-    for cell, (_key, heading) in zip(table.rows[0].cells, COLUMNS, strict=True):
-        cell.text = heading
+    table.autofit = False
+    # Word and LibreOffice size columns from the grid, not only from each cell.
+    for grid, (_key, _heading, width) in zip(
+        table._tbl.tblGrid.findall(qn("w:gridCol")), COLUMNS, strict=True
+    ):
+        grid.set(qn("w:w"), str(int(width * 1440)))
+    # The headings again at the top of every printed page.
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell, (_key, heading, width) in zip(table.rows[0].cells, COLUMNS, strict=True):
+        cell.text = _(heading)
+        cell.width = Inches(width)
     for row in rows:
         cells = table.add_row().cells
         try:
-            for cell, (key, _heading) in zip(cells, COLUMNS, strict=True):
+            for cell, (key, _heading, width) in zip(cells, COLUMNS, strict=True):
                 cell.text = docx_text(getattr(row, key))
+                cell.width = Inches(width)
         except ValueError as exc:  # text Word cannot hold: say whose row, not just "ValueError"
             raise UserError(
                 _(

@@ -175,3 +175,21 @@ def test_an_agency_typed_its_own_way_is_written_in_full(
     spanish = _text(_make(vault, "declaration", site.matters["F1"], tmp_path / "es", lang="es"))
     assert "Sé que el Departamento de Trabajo del Estado de Nueva York está investigando" in spanish
     assert "NY State DOL" not in spanish
+
+
+def test_the_batch_index_gives_the_notes_room_and_repeats_its_headings(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    documents.render_documents(
+        vault, template="cover-letter-initial", letter_id=site.letter_id, out_dir=tmp_path,
+        today=TODAY,
+    )  # fmt: skip
+    (table,) = Document(str(tmp_path / "index.docx")).tables
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    widths = [int(col.get(f"{w}w")) for col in table._tbl.tblGrid.findall(f"{w}gridCol")]
+    headings = [cell.text for cell in table.rows[0].cells]
+    by_heading = dict(zip(headings, widths, strict=True))
+    # The reasons and the file names get the room; the numbers only theirs.
+    assert by_heading["Note"] == max(widths) and by_heading["File"] > 2 * by_heading["Client"]
+    assert sum(widths) <= (11 - 2 * 0.7) * 1440  # within a landscape Letter page's margins
+    assert table.rows[0]._tr.trPr.find(f"{w}tblHeader") is not None
