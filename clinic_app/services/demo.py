@@ -450,6 +450,26 @@ def _employers_and_letters(
     return pairs, letters
 
 
+# Towns near the demo worksites, with a ZIP code each: a client letter's address block is one a
+# post office would take.
+HOME_TOWNS = [
+    ("Marshalltown", "IA", "50158"),
+    ("Houston", "TX", "77011"),
+    ("Los Angeles", "CA", "90015"),
+    ("Miami", "FL", "33132"),
+    ("Salinas", "CA", "93901"),
+    ("Queens", "NY", "11101"),
+    ("Twin Falls", "ID", "83301"),
+    ("Brooklyn", "NY", "11217"),
+]
+
+
+def _home_address(number: int, street: str) -> str:
+    # The town follows from the number, so the demo's random sequence (and data) stay as they were.
+    town, state, zip_code = HOME_TOWNS[number % len(HOME_TOWNS)]
+    return f"{number} {street} St\n{town}, {state} {zip_code}"
+
+
 def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
     first_names, last_names, countries, languages = rng.choices(
         COMMUNITIES, weights=[40, 14, 10, 10, 8, 6, 6, 6]
@@ -477,7 +497,9 @@ def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
         "preferred_languages": rng.choice(languages),
         "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
         "email": rng.choice(["", "", f"worker{rng.randint(1, 99999)}@example.net"]),
-        "address": f"{rng.randint(10, 9999)} {rng.choice(['Oak', 'Elm', 'Main', 'Pine', 'River'])} St",
+        "address": _home_address(
+            rng.randint(10, 9999), rng.choice(["Oak", "Elm", "Main", "Pine", "River"])
+        ),
         "safe_contact": _translated(rng.choice(["", "", *SAFE_CONTACT_TEXTS])),
         "created_at": stamp,
         "updated_at": stamp,

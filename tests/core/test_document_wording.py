@@ -5,6 +5,7 @@ someone else to call, and the declaration's lines for the interpreter read as pl
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from clinic_app.documents.engine import read_text
-from clinic_app.services import clients, documents, letters, matters, staff
+from clinic_app.services import clients, demo, documents, letters, matters, staff
 from clinic_app.services.vault_ops import Vault
-from tests.case_states import TODAY, Worksite, build
+from tests.case_states import CLINIC, TODAY, Worksite, build
 
 
 @pytest.fixture
@@ -193,3 +194,19 @@ def test_the_batch_index_gives_the_notes_room_and_repeats_its_headings(
     assert by_heading["Note"] == max(widths) and by_heading["File"] > 2 * by_heading["Client"]
     assert sum(widths) <= (11 - 2 * 0.7) * 1440  # within a landscape Letter page's margins
     assert table.rows[0]._tr.trPr.find(f"{w}tblHeader") is not None
+
+
+def test_a_demo_workers_letter_has_an_address_the_post_office_takes(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """The demo's invented workers live somewhere: their letters' address block ends with a
+    town, a state and a ZIP code, not a bare street."""
+    documents.set_clinic_details(vault, values=CLINIC)
+    demo.fill_demo(vault, clients=12, seed=3, today=TODAY, workers=None)
+    for matter in matters.list_matters(vault)[:4]:
+        path = _make(vault, "client-policy-change", matter.id, tmp_path / str(matter.id), lang="en")
+        lines = read_text(path.read_bytes())
+        at = lines.index(matter.client_name)
+        street, town = lines[at + 1].split("\n")  # one paragraph, one line break
+        assert re.fullmatch(r"\d+ \w+ St", street), lines[at : at + 2]
+        assert re.fullmatch(r"[A-Z][A-Za-z ]+, [A-Z]{2} \d{5}", town), lines[at : at + 2]
