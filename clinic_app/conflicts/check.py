@@ -17,6 +17,7 @@ from clinic_app.conflicts.score import (
     Ratios,
     Scored,
     all_parts,
+    may_show,
     score_businesses,
     score_name_against_business,
     score_person,
@@ -288,6 +289,8 @@ def scored_matches(
     kind = ADVERSE_PARTY if as_party else SAME_PERSON
     # A name is put together only for a match that is shown: most candidates are not.
     for cid, other in found.clients.items():
+        if not may_show(person, other):
+            continue  # a different birth date or A-number: no name would make it a match
         scored = score_person(person, other, ratios)
         if scored.score >= THRESHOLD:
             matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
@@ -295,6 +298,8 @@ def scored_matches(
         scored = score_person(person, other, ratios)
         matches.append(_hidden_match(cid, found.hidden[cid], scored.score, kind))
     for pid, (other, description) in found.parties.items():
+        if not may_show(person, other):
+            continue
         scored = score_person(person, other, ratios)
         if scored.score >= THRESHOLD:
             name = f"{other.full_name} ({description})"

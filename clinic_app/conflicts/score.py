@@ -312,34 +312,22 @@ def score_person(query: Person, other: Person, ratios: Ratios | None = None) -> 
     if ratios is None:
         ratios = Ratios.between(all_parts(query), all_parts(other))
     points, reasons = name_points(query, other, ratios)
-    # A check scores some hundred candidates, most of them not shown: the points first, and
-    # words only for a match that will be shown.
-    same_a_number: bool | None = None
-    if query.a_number and other.a_number:
-        same_a_number = query.a_number == other.a_number
+    same_a_number, how_born, same_phone = identifiers(query, other)
+    if same_a_number is not None:
         points = max(points + 40, 95) if same_a_number else points + A_NUMBER_DIFFERENT
-    born, other_born = query.date_of_birth, other.date_of_birth
-    how_born = ""
-    if born and other_born:
-        if born == other_born:
-            points += DOB_SAME
-            how_born = "same"
-        elif swapped(born) == other_born:
-            points += DOB_SWAPPED
-            how_born = "swapped"
-        else:
-            points += DOB_DIFFERENT
-            how_born = "different"
-    phone = phone_key(query.phone) if query.phone else ""
-    same_phone = bool(phone and other.phone) and phone == phone_key(other.phone)
+    if how_born:
+        points += _BORN_POINTS[how_born]
     if same_phone:
         points += PHONE_SAME
     score = max(0, min(100, round(points)))
+    # A check scores some hundred candidates, most of them not shown: words only for a match
+    # that will be shown.
     if score < THRESHOLD:
         return _UNSHOWN[score]
     facts: list[str] = []
     if same_a_number is not None:
         facts.append(_("same A-number") if same_a_number else _("different A-number"))
+    born, other_born = query.date_of_birth, other.date_of_birth
     if how_born == "same":
         facts.append(_("same date of birth"))
     elif how_born == "swapped" and born and other_born:
@@ -353,6 +341,43 @@ def score_person(query: Person, other: Person, ratios: Ratios | None = None) -> 
     if same_phone:
         facts.append(_("same phone number (last 7 digits)"))
     return Scored(score, tuple(facts + reasons()))
+
+
+_BORN_POINTS = {"same": DOB_SAME, "swapped": DOB_SWAPPED, "different": DOB_DIFFERENT}
+# The most any reading of two names brings (both parts the same, or the whole name).
+BEST_NAME_POINTS = max(SURNAME_POINTS + GIVEN_POINTS, WHOLE_NAME_POINTS)
+
+
+def identifiers(query: Person, other: Person) -> tuple[bool | None, str, bool]:
+    """What the A-numbers (the same, different, or None: not both known), the birth dates
+    ("same", "swapped", "different", or "" when not both known) and the phones say."""
+    same_a_number: bool | None = None
+    if query.a_number and other.a_number:
+        same_a_number = query.a_number == other.a_number
+    born, other_born = query.date_of_birth, other.date_of_birth
+    how_born = ""
+    if born and other_born:
+        if born == other_born:
+            how_born = "same"
+        elif swapped(born) == other_born:
+            how_born = "swapped"
+        else:
+            how_born = "different"
+    phone = phone_key(query.phone) if query.phone else ""
+    same_phone = bool(phone and other.phone) and phone == phone_key(other.phone)
+    return same_a_number, how_born, same_phone
+
+
+def may_show(query: Person, other: Person) -> bool:
+    """False when no reading of the names could bring `other` to THRESHOLD against `query`,
+    the A-numbers, birth dates and phones being what they are (a different birth date or
+    A-number outweighs the best name): a check need not score it."""
+    same_a_number, how_born, same_phone = identifiers(query, other)
+    if same_a_number:
+        return True
+    best = BEST_NAME_POINTS + (A_NUMBER_DIFFERENT if same_a_number is False else 0)
+    best += _BORN_POINTS.get(how_born, 0) + (PHONE_SAME if same_phone else 0)
+    return best >= THRESHOLD
 
 
 def all_parts(person: Person) -> list[str]:

@@ -6,14 +6,16 @@ import csv
 import random
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bench.conflicts import load_pairs
 from clinic_app.conflicts import bulk, check, index, ranking
-from clinic_app.conflicts.score import Person
+from clinic_app.conflicts.score import THRESHOLD, Person, may_show, score_person
 from clinic_app.domain.text import fold
 from clinic_app.services import clients, conflicts, employers, importing
 from clinic_app.services.demo import COMMUNITIES
@@ -225,3 +227,20 @@ def test_the_keys_written_for_many_clients_are_each_clients_own() -> None:
         for row in rows
         for key in index._keys_of(index.CLIENT, row)
     }
+
+
+def test_a_candidate_skipped_unscored_could_not_have_been_shown() -> None:
+    """A check skips scoring a candidate whose birth date or A-number differs by more than any
+    name makes up for: over the labelled pairs (both ways) and retyped workers, none of the
+    many it skips scores the threshold."""
+    pairs = [(p.entry, p.existing) for p in load_pairs()]
+    pairs += [(b, a) for a, b in pairs]
+    rng = random.Random(13)
+    for row in _on_file(rng, 300):
+        born = date.fromisoformat(row["date_of_birth"]) if row["date_of_birth"] else None
+        on_file = Person(row["first_name"], row["last_name"], (), born, row["a_number"] or None)
+        on_file = replace(on_file, phone=row["phone"])
+        pairs += [(_near(rng, row), on_file) for _ in range(3)]
+    skipped = [(a, b) for a, b in pairs if not may_show(a, b)]
+    assert all(score_person(a, b).score < THRESHOLD for a, b in skipped)
+    assert len(skipped) > 100
