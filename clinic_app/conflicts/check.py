@@ -155,11 +155,14 @@ def load(
     keys: set[str],
     memo: index.Memo | None = None,
 ) -> Found:
+    """The candidates of one check, read (or taken from `memo`) and sorted by kind, with the
+    clients the person checking may not see as what they share with the typed `keys`."""
     records = memo.records if memo is not None else {}
-    for kind in index.KINDS:
-        missing = [i for k, i in found if k == kind and (k, i) not in records]
-        read = _read(conn, kind, missing)
-        records.update({(kind, i): read.get(i) for i in missing})
+    missing = [f for f in found if f not in records]
+    for kind in index.KINDS if missing else ():
+        ids = [i for k, i in missing if k == kind]
+        read = _read(conn, kind, ids)
+        records.update({(kind, i): read.get(i) for i in ids})
     out = Found()
     unseen = []
     for kind, i in found:
