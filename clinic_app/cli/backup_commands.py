@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clinic_app.cli import context, secrets
 from clinic_app.cli.output import print_json
-from clinic_app.i18n import N_, _, format_number
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import backup_drill, backup_plan, backup_runs, backup_status
 from clinic_app.services.backup_copies import Copy
 from clinic_app.services.backup_plan import BackupPlan
@@ -140,9 +140,11 @@ def _print_plan(plan: BackupPlan) -> None:
             return
     else:
         print(
-            _("Backups: {every}, to {count} folder(s):").format(
-                every=_plan_word(plan.every), count=format_number(len(plan.destinations))
-            )
+            ngettext(
+                "Backups: {every}, to {count} folder:",
+                "Backups: {every}, to {count} folders:",
+                len(plan.destinations),
+            ).format(every=_plan_word(plan.every), count=format_number(len(plan.destinations)))
         )
     for destination in plan.destinations:
         state = (
@@ -264,7 +266,11 @@ def _drill(args: argparse.Namespace, vault: Vault) -> int:
         print(_("  FAILED: {problems}.").format(problems="; ".join(report.problems)))
     if report.copy_head:
         chain = (
-            _("its audit log is this vault's up to event {head} ({count} event(s) since)")
+            ngettext(
+                "its audit log is this vault's up to event {head} ({count} event since)",
+                "its audit log is this vault's up to event {head} ({count} events since)",
+                report.events_since,
+            )
             if report.chain_matches
             else _("its audit log does NOT match this vault's at event {head}")
         ).format(head=report.copy_head, count=format_number(report.events_since))

@@ -266,7 +266,11 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             print_json({"ics": str(export.path), "events": export.events, "names": export.names})
         else:
             print(
-                _("Wrote {events} event(s) to {path} (client names: {names}).").format(
+                ngettext(
+                    "Wrote {events} event to {path} (client names: {names}).",
+                    "Wrote {events} events to {path} (client names: {names}).",
+                    export.events,
+                ).format(
                     events=format_number(export.events),
                     path=export.path,
                     names=_(ICS_NAMES.get(export.names, export.names)),
@@ -644,12 +648,16 @@ def cmd_report_deadlines(args: argparse.Namespace) -> int:
         )
     print(
         _(
-            "Wrote the deadline report for the week of {week_start} to {path}: {assignees} assignee(s), {overdue} row(s) needing action now, {this_week} this week, {next_30} in the next 30 days, {next_90} in the next 90 days, {stale} stale."
+            "Wrote the deadline report for the week of {week_start} to {path}: {assignees}, {overdue}, {this_week} this week, {next_30} in the next 30 days, {next_90} in the next 90 days, {stale} stale."
         ).format(
             week_start=summary.week_start,
             path=summary.path,
-            assignees=format_number(summary.assignees),
-            overdue=format_number(summary.overdue),
+            assignees=ngettext("{n} assignee", "{n} assignees", summary.assignees).format(
+                n=format_number(summary.assignees)
+            ),
+            overdue=ngettext(
+                "{n} row needing action now", "{n} rows needing action now", summary.overdue
+            ).format(n=format_number(summary.overdue)),
             this_week=format_number(summary.this_week),
             next_30=format_number(summary.next_30),
             next_90=format_number(summary.next_90),

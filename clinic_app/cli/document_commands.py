@@ -317,9 +317,11 @@ def cmd_template_check(args: argparse.Namespace) -> int:
         else ""
     )
     print(
-        _("{name} is ready to use: {count} field(s), all known.{wide}").format(
-            name=result.name, count=format_number(len(result.fields)), wide=wide
-        )
+        ngettext(
+            "{name} is ready to use: {count} field, all known.{wide}",
+            "{name} is ready to use: {count} fields, all known.{wide}",
+            len(result.fields),
+        ).format(name=result.name, count=format_number(len(result.fields)), wide=wide)
     )
     return 0
 
@@ -517,9 +519,11 @@ def cmd_render(args: argparse.Namespace) -> int:
             )
     if report.left_out:
         print(
-            _("Left out by your choices: {count} matter(s) (the index says why).").format(
-                count=format_number(len(report.left_out))
-            )
+            ngettext(
+                "Left out by your choices: {count} matter (the index says why).",
+                "Left out by your choices: {count} matters (the index says why).",
+                len(report.left_out),
+            ).format(count=format_number(len(report.left_out)))
         )
     if report.index_csv is not None:
         print(
@@ -530,12 +534,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     if report.out_dir is not None and written:
         print(_plain_files_notice(on_server))
     if report.failed:
+        failed, total = len(report.failed), len(report.documents)
         print(
-            _(
-                "clinic-app: {n} of {total} document(s) were not made (see above); the others were."
-            ).format(
-                n=format_number(len(report.failed)), total=format_number(len(report.documents))
-            ),
+            (
+                ngettext(
+                    "clinic-app: the document was not made (see above).",
+                    "clinic-app: none of the {total} documents was made (see above).",
+                    total,
+                )
+                if failed == total
+                else ngettext(
+                    "clinic-app: {n} of the {total} documents was not made (see above); the "
+                    "others were.",
+                    "clinic-app: {n} of the {total} documents were not made (see above); the "
+                    "others were.",
+                    failed,
+                )
+            ).format(n=format_number(failed), total=format_number(total)),
             file=sys.stderr,
         )
         return 1
@@ -655,7 +670,11 @@ def cmd_clinic(args: argparse.Namespace) -> int:
         print_json({"settings": dict(details.values), "warnings": list(details.warnings)})
         return 0
     if values:
-        print(_("Saved {count} clinic setting(s).").format(count=format_number(len(values))))
+        print(
+            ngettext(
+                "Saved {count} clinic setting.", "Saved {count} clinic settings.", len(values)
+            ).format(count=format_number(len(values)))
+        )
     print_table(
         [_("Setting"), _("Value")],
         [(key, value.replace("\n", " / ")) for key, value in details.values],

@@ -95,9 +95,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(_("Warning: {text}").format(text=warning), file=sys.stderr)
     if not report.ok:
         print(
-            _("Nothing was imported: {n} problem(s) in {name}:").format(
-                n=format_number(len(report.problems)), name=args.file.name
-            ),
+            ngettext(
+                "Nothing was imported: {n} problem in {name}:",
+                "Nothing was imported: {n} problems in {name}:",
+                len(report.problems),
+            ).format(n=format_number(len(report.problems)), name=args.file.name),
             file=sys.stderr,
         )
         for problem in report.problems:
@@ -110,9 +112,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     made = ", ".join(_created(kind, n) for kind, n in report.created.items()) or _("nothing new")
     print(
         (
-            _("Would import {rows} row(s): {made}. (dry run: nothing was written)")
+            ngettext(
+                "Would import {rows} row: {made}. (dry run: nothing was written)",
+                "Would import {rows} rows: {made}. (dry run: nothing was written)",
+                report.rows,
+            )
             if report.dry_run
-            else _("Imported {rows} row(s): {made}.")
+            else ngettext(
+                "Imported {rows} row: {made}.", "Imported {rows} rows: {made}.", report.rows
+            )
         ).format(rows=format_number(report.rows), made=made)
     )
     return 0

@@ -19,7 +19,7 @@ from typing import Any
 from clinic_app.deadlines.calendar import ROLLS, BusinessCalendar
 from clinic_app.domain.places import STATES, applies_in
 from clinic_app.errors import UserError
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, ngettext
 from clinic_app.resources import resource_path
 
 # Bump when the engine's output for the same facts and rules changes: every vault recomputes.
@@ -419,7 +419,7 @@ def _policy(raw: Any, path: str, index: int) -> PolicyEntry:
         )
     unknown = sorted(set(raw) - _POLICY_FIELDS)
     if unknown:
-        raise _fail(path, where, _("unknown field(s) {fields}").format(fields=", ".join(unknown)))
+        raise _fail(path, where, _unknown_fields(unknown))
     only, never = _places(raw, path, where)
     return PolicyEntry(
         status=status,
@@ -488,7 +488,7 @@ def _rule(raw: Any, program: str, path: str, index: int, earlier_kinds: set[str]
     where = _("rule {rule_id}").format(rule_id=rule_id)
     unknown = sorted(set(raw) - _RULE_FIELDS)
     if unknown:
-        raise _fail(path, where, _("unknown field(s) {fields}").format(fields=", ".join(unknown)))
+        raise _fail(path, where, _unknown_fields(unknown))
     kind = raw.get("kind")
     if kind not in KINDS or kind == "task":
         raise _fail(
@@ -689,3 +689,9 @@ def load_packs(paths: Iterable[Path] | None = None) -> tuple[dict[str, RulePack]
             )
         )
     return packs, digest.hexdigest()
+
+
+def _unknown_fields(unknown: list[str]) -> str:
+    return ngettext("unknown field {fields}", "unknown fields {fields}", len(unknown)).format(
+        fields=", ".join(unknown)
+    )

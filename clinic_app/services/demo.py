@@ -605,7 +605,8 @@ def _matters(
 
     if stage in ("decision", "closed"):
         years = rng.choice([2, 2, 4])
-        end = today + timedelta(days=rng.randint(-365, 4 * 365))
+        # A grant decided at least two months ago: its filing, decision and start are all past.
+        end = today + timedelta(days=rng.randint(-365, 365 * years - 60))
         start = end - timedelta(days=365 * years) + timedelta(days=1)
         filed = start - timedelta(days=rng.randint(45, 150))
         index = new_matter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select
@@ -98,6 +99,7 @@ class Writer:
         n = NOTES.c
         self.notes = {(cid, body) for cid, body in conn.execute(select(n.client_id, n.body))}
         self.touched_clients: set[int] = set()
+        self.today = date.today()
         # Clients this import creates, with their matters' receipts and employers: indexed
         # from these values at the end, not read back.
         self.created: dict[int, tuple[dict[str, Any], list[str], list[int]]] = {}
@@ -326,7 +328,9 @@ class Writer:
             "filed_on": row.filed,
             "receipt_number": row.receipt,
             "decision": "granted" if granted else None,
-            "decided_on": row.da[0] if granted else None,
+            # The sheet has no decision date: the grant's start, unless that is still to come
+            # (a renewal granted early), when the decision was made by today at the latest.
+            "decided_on": min(row.da[0], self.today) if granted and row.da[0] else None,
             "created_at": stamp,
             "updated_at": stamp,
         }

@@ -16,7 +16,7 @@ from clinic_app.domain.places import normalize_state
 from clinic_app.domain.text import fold
 from clinic_app.domain.vocab import MATTER_KINDS
 from clinic_app.errors import UserError, ValidationError
-from clinic_app.i18n import _, format_number
+from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.os_errors import read_error_sentence
 from clinic_app.services import conflicts
 from clinic_app.services.changes import ChangeSet
@@ -329,9 +329,12 @@ def _header_map(header: list[str], report: ImportReport) -> dict[str, int]:
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise UserError(
-            _(
-                "The header row lacks the required column(s) {columns}; the first row must name "
-                "the columns (see 'clinic-app import --help')."
+            ngettext(
+                "The header row lacks the required column {columns}; the first row must name "
+                "the columns (see 'clinic-app import --help').",
+                "The header row lacks the required columns {columns}; the first row must name "
+                "the columns (see 'clinic-app import --help').",
+                len(missing),
             ).format(columns=", ".join(missing))
         )
     return index

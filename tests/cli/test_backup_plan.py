@@ -109,7 +109,7 @@ def test_own_passphrase_from_stdin_protects_the_copies(
             stdin=f"{PASSPHRASE}\n{OWN}\n",
         )
     ).stdout
-    assert "Backups: daily, to 1 folder(s):" in shown
+    assert "Backups: daily, to 1 folder:" in shown
     assert "Protected by: the own passphrase." in shown
     made = assert_ok(run_cli("--vault", folder, "backups", "--now", "--json", env=cli_env)).json()
     copy = usb / made["outcomes"][0]["copy"]["file"]

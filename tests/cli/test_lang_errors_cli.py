@@ -64,7 +64,7 @@ def test_a_spanish_import_names_each_bad_row_in_spanish(tmp_path: Path) -> None:
     assert run.returncode == 1, run
     # The column keeps the spreadsheet's own header; the problem is in Spanish.
     assert run.stderr_lines == [
-        "No se importó nada: 2 problema(s) en filas.csv:",
+        "No se importó nada: 2 problemas en filas.csv:",
         "  fila 2, date_of_birth: 2099-03-15 es una fecha futura",
         "  fila 3, employer: no puede quedar en blanco",
     ]

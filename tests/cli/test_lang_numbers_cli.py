@@ -72,10 +72,10 @@ def test_the_backup_listing_and_the_calendar_count_in_spanish(
     cli("backup-plan", "--folder", tmp_path / "usb", "--every", "daily")
     # The plan's codes are words in Spanish; English keeps the codes as typed.
     plan = cli("--lang", "es", "backup-plan")
-    assert plan.startswith("Copias de seguridad: diarias, en 1 carpeta(s):\n"), plan
+    assert plan.startswith("Copias de seguridad: diarias, en 1 carpeta:\n"), plan
     assert plan.endswith("\nProtegida con: frase de contraseña de la bóveda.\n"), plan
     plan = cli("backup-plan")
-    assert plan.startswith("Backups: daily, to 1 folder(s):\n"), plan
+    assert plan.startswith("Backups: daily, to 1 folder:\n"), plan
     assert plan.endswith("\nProtected by: the vault passphrase.\n"), plan
     (tmp_path / "usb").mkdir()
     cli("backups", "--now")
@@ -93,9 +93,9 @@ def test_the_backup_listing_and_the_calendar_count_in_spanish(
     es = cli("--lang", "es", "deadlines", "--ics", tmp_path / "es.ics", "--today", "2026-01-15")
     events = (tmp_path / "es.ics").read_text(encoding="utf-8").count("BEGIN:VEVENT")
     assert events >= 1000
-    assert es.startswith(f"Se escribieron {spanish(events)} evento(s) en "), es
+    assert es.startswith(f"Se escribieron {spanish(events)} eventos en "), es
     en = cli("deadlines", "--ics", tmp_path / "en.ics", "--today", "2026-01-15")
-    assert en.startswith(f"Wrote {events} event(s) to "), en  # English as it always was
+    assert en.startswith(f"Wrote {events} events to "), en
 
 
 def test_a_spreadsheet_too_long_is_refused_with_spanish_numbers(

@@ -86,13 +86,13 @@ def test_everyday_commands_speak_spanish_and_keep_json(store: CliTarget) -> None
         return assert_ok(store.cli("--lang", "es", *args)).stdout
 
     dry = es("import", "--dry-run", str(SAMPLE_CSV)).splitlines()[-1]
-    assert dry.startswith("Se importarían 24 fila(s): 24 clientes, 4 empleadores, ")
+    assert dry.startswith("Se importarían 24 filas: 24 clientes, 4 empleadores, ")
     assert dry.endswith(". (simulación: no se escribió nada)")
     done = es("import", str(SAMPLE_CSV)).splitlines()[-1]
-    assert done.startswith("Se importaron 24 fila(s): 24 clientes, ") and "casos" in done
+    assert done.startswith("Se importaron 24 filas: 24 clientes, ") and "casos" in done
     again = es("import", str(SAMPLE_CSV)).splitlines()
     assert again[0].startswith("fila 2: coincide con el cliente ")
-    assert again[-1] == "Se importaron 24 fila(s): nada nuevo."
+    assert again[-1] == "Se importaron 24 filas: nada nuevo."
 
     listed = es("clients")
     assert listed.splitlines()[0].split() == [

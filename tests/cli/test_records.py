@@ -70,14 +70,14 @@ def test_import_prints_one_summary_line(cli_sample: CliTarget) -> None:
     lines = run.stdout.splitlines()
     assert len(lines) == 1, run
     assert re.fullmatch(
-        r"Imported 24 row\(s\): 24 clients, 4 employers, .*4 letters, 24 matters, .*\.", lines[0]
+        r"Imported 24 rows: 24 clients, 4 employers, .*4 letters, 24 matters, .*\.", lines[0]
     ), run
 
 
 def test_import_dry_run_writes_nothing(cli_empty: CliTarget) -> None:
     before = cli_empty.fingerprint()
     run = assert_ok(cli_empty.cli("import", "--dry-run", SAMPLE_CSV))
-    assert run.stdout.startswith("Would import 24 row(s): 24 clients"), run
+    assert run.stdout.startswith("Would import 24 rows: 24 clients"), run
     assert "nothing was written" in run.stdout
     assert cli_empty.fingerprint() == before
     assert cli_empty.json("clients") == []
@@ -121,7 +121,7 @@ def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
     assert run.stdout == ""
     assert "Traceback" not in run.stderr
     lines = run.stderr_lines
-    assert lines[0] == f"Nothing was imported: {len(BAD_PROBLEMS)} problem(s) in bad rows.csv:", run
+    assert lines[0] == f"Nothing was imported: {len(BAD_PROBLEMS)} problems in bad rows.csv:", run
     problems = [re.fullmatch(r"\s*row (\d+), (\w+): (.+)", line) for line in lines[1:]]
     assert all(problems), run
     assert [(int(m.group(1)), m.group(2)) for m in problems if m] == BAD_PROBLEMS
@@ -149,7 +149,7 @@ def test_import_of_a_missing_file(cli_empty: CliTarget, tmp_path: Path) -> None:
 def test_second_import_reports_matches_and_adds_nothing(cli_sample: CliTarget) -> None:
     again = assert_ok(cli_sample.cli("import", SAMPLE_CSV))
     lines = again.stdout.splitlines()
-    assert lines[-1] == "Imported 24 row(s): nothing new.", again
+    assert lines[-1] == "Imported 24 rows: nothing new.", again
     matched_rows = {
         int(m.group(1)) for m in re.finditer(r"^row (\d+): matches client \d+", again.stdout, re.M)
     }

@@ -40,7 +40,7 @@ def clinic_vault(
         for setting in CLINIC_SETTINGS:
             args += ["--set", setting]
         run = assert_ok(_cli(target, "clinic", *args))
-        assert "Saved 9 clinic setting(s)." in run.stdout
+        assert "Saved 9 clinic settings." in run.stdout
         assert "last checked on 2025-01-10" in run.stdout
         assert_ok(_cli(target, "staff", "add", "Dana Rivera", "--role", "attorney"))
         yield target
@@ -174,3 +174,29 @@ def test_checklist_and_sign_off(clinic_vault: CliTarget) -> None:
     assert events[0]["actor"] == who
     bad = _cli(clinic_vault, "checklist", "3", "--set", "g-28=lost")
     assert_one_line_error(bad, 1, "'lost' is not a checklist status")
+
+
+def test_documents_not_made_are_counted_in_words_that_fit(
+    clinic_vault: CliTarget, tmp_path: Path
+) -> None:
+    """A declaration is for a request not yet decided; the sample's matters are decided, so
+    each worker's is refused with its reason, and the last line counts them as a person would
+    (not 'N of N document(s) were not made; the others were')."""
+    letter = _letters(clinic_vault)[0]
+    out = tmp_path / "batch"
+    run = _cli(
+        clinic_vault,
+        "render",
+        "declaration",
+        "--letter",
+        str(letter["id"]),
+        "--all-workers",
+        "--out",
+        out,
+    )
+    assert run.returncode == 1, run
+    assert run.stderr.count("was already decided") == letter["matters"], run.stderr
+    last = run.stderr.splitlines()[-1]
+    assert last == f"clinic-app: none of the {letter['matters']} documents was made (see above).", (
+        run.stderr
+    )

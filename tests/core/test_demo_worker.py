@@ -58,3 +58,28 @@ def test_a_worker_that_dies_midway_leaves_the_vault_whole(
     alone = _filled(tmp_path / "one", workers=1)
     monkeypatch.setattr(demo_worker, "_send_all", _send_one_then_die)
     assert _filled(tmp_path / "two", workers=2) == alone
+
+
+def test_the_demo_files_and_decides_nothing_in_the_future(tmp_path: Path) -> None:
+    """Invented cases read as real ones: what has happened (filed, decided, a grant begun,
+    an event) is dated today or before; only ends, appointments and due dates lie ahead."""
+    today = date(2026, 1, 1)
+    vault, _code = vault_ops.create_vault(tmp_path / "v", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        demo.fill_demo(vault, clients=400, seed=5, today=today)
+        with vault.engine.connect() as conn:
+            latest = conn.execute(
+                text(
+                    "SELECT (SELECT max(filed_on) FROM matter), (SELECT max(decided_on) FROM "
+                    "matter), (SELECT max(start) FROM \"grant\" g JOIN matter m ON m.id = "
+                    "g.matter_id WHERE m.kind <> 'renewal')"
+                )
+            ).one()
+            ahead = conn.execute(
+                text("SELECT count(*) FROM \"grant\" WHERE \"end\" > :today"),
+                {"today": today.isoformat()},
+            ).scalar_one()
+    finally:
+        vault.close()
+    assert all(day is not None and date.fromisoformat(day) <= today for day in latest), latest
+    assert ahead > 100  # and many grants still run past today

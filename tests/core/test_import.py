@@ -625,3 +625,28 @@ def test_large_file_is_written_in_batches_and_checks_clean(vault: Vault, tmp_pat
     assert sum("no new client was created" in m for m in again.matches) == 1200
     assert clients.count_clients(vault) == 1200
     assert check.check_vault(vault).ok
+
+
+def test_a_grant_starting_later_was_decided_by_today_not_in_the_future(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """The sheet has no decision date: the grant's start stands in for it, but a renewal
+    granted early starts after today, and a decision cannot be dated in the future."""
+    today = date.today()
+    later = date(today.year + 1, today.month, min(today.day, 28))
+    sheet = write_csv(
+        tmp_path / "early.csv",
+        [
+            row(),
+            row(
+                first_name="Luis",
+                a_number="A111222444",
+                receipt_number="IOE1112223335",
+                deferred_action_start=later.isoformat(),
+                deferred_action_end=date(later.year + 2, later.month, later.day).isoformat(),
+            ),
+        ],
+    )
+    assert importing.import_file(vault, path=sheet).ok
+    decided = {m.receipt_number: m.decided_on for m in matters.list_matters(vault)}
+    assert decided == {"IOE1112223334": date(2023, 9, 1), "IOE1112223335": today}

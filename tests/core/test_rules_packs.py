@@ -132,7 +132,7 @@ def test_a_minimal_pack_parses() -> None:
         (("last_checked = 2026-01-01", 'last_checked = "soon"'), "'last_checked' must be a date"),
         (("schema = 1", "schema = 2"), "'schema' must be 1"),
         (("days = 0", 'days = 0\nroll = "sideways"'), "'roll' must be one of"),
-        (("days = 0", 'days = 0\ncolour = "red"'), "unknown field(s) colour"),
+        (("days = 0", 'days = 0\ncolour = "red"'), "unknown field colour"),
         (("days = 0", 'days = 0\nwhen = ["sometimes"]'), "'when' has 'sometimes'"),
     ],
 )

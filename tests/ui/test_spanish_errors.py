@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from clinic_app.i18n import _, set_language, set_local_dates
+from clinic_app.i18n import _, ngettext, set_language, set_local_dates
 from clinic_app.services import clients
 from clinic_app.services.documents.render import hint_words
 from tests.conftest import PASSPHRASE
@@ -96,8 +96,10 @@ def _core_sentences() -> list[str]:
         ),
         _("Name one matter (--matter) or one agency letter (--letter)."),
         _("Say where the documents go: an output folder (--out), or --keep-in-vault."),
-        _(
-            "The header row lacks the required column(s) {columns}; the first row must name the columns (see 'clinic-app import --help')."
+        ngettext(
+            "The header row lacks the required column {columns}; the first row must name the columns (see 'clinic-app import --help').",
+            "The header row lacks the required columns {columns}; the first row must name the columns (see 'clinic-app import --help').",
+            1,
         ).format(columns="employer"),
         _("There is no vault in {folder}; create one with 'clinic-app init'.").format(
             folder="bóveda"

@@ -325,7 +325,11 @@ class BackupsTab(QWidget):
         for field in (self.own_secret, self.own_repeat, self.vault_secret):
             field.clear()
         if plan.enabled:
-            text = _("Saved: backups {when} to {n} folder(s), keeping {keep}.").format(
+            text = ngettext(
+                "Saved: backups {when} to {n} folder, keeping {keep}.",
+                "Saved: backups {when} to {n} folders, keeping {keep}.",
+                len(plan.destinations),
+            ).format(
                 when=self.every.currentText().lower(),
                 n=len(plan.destinations),
                 keep=plan.keep.describe(),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from clinic_app.documents import context
 from clinic_app.documents import fields as F
 from clinic_app.documents.engine import Value
+from clinic_app.i18n import ngettext
 from clinic_app.services.documents.clinic import CLINIC_KEYS
 
 SCOPE_TITLES = F.SCOPE_TITLES
@@ -27,7 +28,7 @@ def _example(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return f"{len(value)} item(s)"
+        return ngettext("{count} item", "{count} items", len(value)).format(count=len(value))
     return str(value)
 
 

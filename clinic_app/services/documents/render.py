@@ -696,7 +696,8 @@ def _write_index(
         title=f"{report.template}: {facts.employer.name}",
         subtitle=(
             f"Agency letter {letter_id} ({context.agency_name(letter.agency, 'en')}, {issued}). "
-            f"Made on {context.write_date(today, 'en')}: {len(report.written)} document(s), "
+            f"Made on {context.write_date(today, 'en')}: {len(report.written)} "
+            f"document{'' if len(report.written) == 1 else 's'}, "
             f"{len(report.failed)} not made"
             + (
                 f", {len(report.left_out)} left out by the batch's choices"
