@@ -210,3 +210,14 @@ def test_a_demo_workers_letter_has_an_address_the_post_office_takes(
         street, town = lines[at + 1].split("\n")  # one paragraph, one line break
         assert re.fullmatch(r"\d+ \w+ St", street), lines[at : at + 2]
         assert re.fullmatch(r"[A-Z][A-Za-z ]+, [A-Z]{2} \d{5}", town), lines[at : at + 2]
+
+
+def test_no_demo_request_was_filed_or_granted_after_today(vault: Vault) -> None:
+    """A letter for a demo worker never says USCIS granted something on a date still to come:
+    a grant ending four years ahead started by today."""
+    demo.fill_demo(vault, clients=80, seed=1, today=TODAY, workers=None)
+    every = matters.list_matters(vault)
+    assert [m.id for m in every if m.filed_on and m.filed_on > TODAY] == []
+    assert [m.id for m in every if m.decided_on and m.decided_on > TODAY] == []
+    starts = [g.start for m in every for g in matters.list_grants(vault, matter_id=m.id)]
+    assert starts and max(d for d in starts if d is not None) <= TODAY
