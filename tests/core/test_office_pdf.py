@@ -152,3 +152,13 @@ def test_the_page_numbers_are_the_size_of_the_footer(made: dict[Path, str]) -> N
             assert footer[0][0] in ("Page", "Página"), (pdf.name, footer)
             heights = {round(w[3]) for w in footer}
             assert len(heights) == 1, (pdf.name, number, footer)
+
+
+def test_the_signing_line_keeps_its_place_on_one_line(made: dict[Path, str]) -> None:
+    """'Executed on ____ at ____ [city, state].' is one line in LibreOffice, in each language."""
+    declarations = [pdf for pdf, template in made.items() if template == "declaration"]
+    assert {pdf.stem.split(".")[1] for pdf in declarations} == {"en", "es"}
+    for pdf in declarations:
+        lines = [line for page in _pages(pdf) for line in page]
+        (signing,) = [line for line in lines if line.startswith(("Executed on", "Firmado el"))]
+        assert signing.endswith(("[city, state].", "[ciudad, estado].")), (pdf.name, signing)
