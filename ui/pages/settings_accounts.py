@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import _, format_number, ngettext
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import ChangeSet, staff_accounts
 from clinic_app.services.changes import STAFF
 from clinic_app.services.staff_accounts import Account, SignInChanged
@@ -36,7 +36,7 @@ from ui.guards import guarded
 
 # The order a person reads the roles in, most common first.
 ROLE_ORDER = ("attorney", "paralegal", "volunteer", "admin")
-OWN_PASSWORD = "Settings → General → Your password on the clinic server"
+OWN_PASSWORD = N_("Settings → General → Your password on the clinic server")
 
 
 def who(account: Account) -> str:
