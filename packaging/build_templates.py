@@ -554,7 +554,7 @@ def cover_letter_initial_en() -> DocumentObject:
         doc,
         "On behalf of {{ client.full_name }}, we respectfully ask that USCIS exercise its "
         "discretion to grant deferred action, and employment authorization under "
-        "8\u00a0C.F.R. §\u00a0274a.12(c)(14). The request for employment authorization is enclosed. "
+        "8\u00a0C.F.R.\u00a0§\u00a0274a.12(c)(14). The request for employment authorization is enclosed. "
         + FEE_SENTENCE
         + " [Add any factor favoring a positive exercise of discretion the attorney wants to "
         "highlight.]",

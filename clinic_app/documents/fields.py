@@ -201,6 +201,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         N_(
             'The agency with its article, to use in a sentence: "the U.S. Department of Labor, Wage and Hour Division", "la División de Horas y Salarios …".'
         ),
+        N_("no agency letter is linked to this matter"),
     ),
     FieldSpec(
         "letter.agency_code",

@@ -113,7 +113,7 @@ def test_the_signer_is_not_named_as_someone_else_to_ask(
     assert "Please direct any questions about this request to the undersigned at" in alone
     assert "Dana Rivera or to the undersigned" not in alone
     # The citation never breaks between its number and its title.
-    assert "under 8\u00a0C.F.R. §\u00a0274a.12(c)(14)." in alone
+    assert "under 8\u00a0C.F.R.\u00a0§\u00a0274a.12(c)(14)." in alone
     helper = staff.add_staff(vault, name="Intake paralegal", role="paralegal").record
     matters.update_matter(vault, matter_id=site.matters["F1"], assigned_staff_id=helper.id)
     both = _text(_make(vault, "cover-letter-initial", site.matters["F1"], tmp_path / "b"))
@@ -221,3 +221,22 @@ def test_no_demo_request_was_filed_or_granted_after_today(vault: Vault) -> None:
     assert [m.id for m in every if m.decided_on and m.decided_on > TODAY] == []
     starts = [g.start for m in every for g in matters.list_grants(vault, matter_id=m.id)]
     assert starts and max(d for d in starts if d is not None) <= TODAY
+
+
+def test_a_matter_without_an_agency_letter_is_told_so(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """Not 'letter.agency_with_article has no value': the fact a person can act on."""
+    first = matters.get_matter(vault, matter_id=site.matters["F1"])
+    alone = matters.add_matter(
+        vault, client_id=first.client_id, kind="initial", status="drafting",
+        employer_id=first.employer_id, worksite_id=first.worksite_id,
+    ).record  # fmt: skip
+    for template in ("cover-letter-initial", "declaration"):
+        report = documents.render_documents(
+            vault, template=template, matter_id=alone.id, out_dir=tmp_path, today=TODAY
+        )
+        (doc,) = report.documents
+        assert doc.problem is not None and not doc.ok
+        assert doc.problem.startswith("no agency letter is linked to this matter"), doc.problem
+        assert not list(tmp_path.glob("*.docx"))
