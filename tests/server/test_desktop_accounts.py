@@ -309,6 +309,14 @@ def test_the_staff_accounts_tab_reads_whole_at_laptop_size(
         _click_row(qtbot, tab.table, load_setup.login(0))
         qtbot.wait(100)
         assert clipped(tab) == []
+        header = tab.table.horizontalHeader()
+        squeezed = [
+            tab.table.horizontalHeaderItem(c).text()
+            for c in range(header.count())
+            if header.fontMetrics().horizontalAdvance(tab.table.horizontalHeaderItem(c).text())
+            >= header.sectionSize(c)
+        ]
+        assert squeezed == [], "column headers cut off"
         window.grab().save(str(tmp_path / f"staff-accounts-{lang}.png"))
         qtbot.mouseClick(tab.reset_button, LEFT)
         dialog = tab.reset_dialog

@@ -136,9 +136,10 @@ class AccountsTab(QWidget):
             [_("Account"), _("Name on the staff list"), _("Role"), _("Can sign in")]
         )
         header = self.table.horizontalHeader()
-        for column in (0, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Every column as wide as its header and rows (a stretched one was squeezed under its
+        # header in Spanish); the last takes what is left.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
