@@ -13,7 +13,8 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from clinic_app.errors import ClinicError, UserError
 from clinic_app.i18n import N_, _
 from clinic_app.store.base import Store
-from clinic_app.store.postgres import PostgresStore, translate_on
+from clinic_app.store.pg_errors import translate_on
+from clinic_app.store.postgres import PostgresStore
 
 # psycopg and the server's account tools load on first use: Settings on a laptop vault (which
 # builds this tab, hidden) never needs them.

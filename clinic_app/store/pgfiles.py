@@ -12,6 +12,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import DamagedError, NotFoundError, VaultError
 from clinic_app.i18n import _
+from clinic_app.store.pg_errors import translate_on
 from clinic_app.vault.filestore import seal, unseal
 
 
@@ -38,8 +39,6 @@ class ServerFileStore:
         try:
             yield
         except SADatabaseError as exc:
-            from clinic_app.store.postgres import translate_on  # it imports this module
-
             translated = translate_on(self._engine, exc)
             if translated is None:
                 raise
