@@ -49,12 +49,12 @@ def _clinic_setting(match: re.Match[str]) -> str:
 REWRITES: list[tuple[str, object]] = [
     (
         r"(?P<pre>\s*)(?P<what>[^;:.]*?) is not set; set it with: clinic-app clinic --set "
-        r"(?P<key>[\w.<> ]+)=\.\.\.",
+        r"'?(?P<key>[\w.<> ]+)=\.\.\.'?",
         _clinic_setting,
     ),
     (
         r"(?P<pre>\s*)falta (?P<what>[^;:.]*?); se define con: clinic-app clinic --set "
-        r"(?P<key>[\w.<> ]+)=\.\.\.",
+        r"'?(?P<key>[\w.<> ]+)=\.\.\.'?",
         _clinic_setting,
     ),
     (

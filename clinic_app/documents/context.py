@@ -51,8 +51,12 @@ class ClinicFacts:
     agency_intake: tuple[tuple[str, str], ...] = ()  # (agency code, intake text)
 
     def intake_for(self, agency: str) -> str:
-        wanted = agency.strip().casefold()
-        return next((text for code, text in self.agency_intake if code.casefold() == wanted), "")
+        """The intake set for this agency, under its code or any spelling agency_code knows."""
+        wanted = _agency_key(agency_code(agency))
+        return next(
+            (text for code, text in self.agency_intake if _agency_key(agency_code(code)) == wanted),
+            "",
+        )
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,28 @@ def test_a_matter_without_an_agency_letter_is_told_so(
         assert doc.problem is not None and not doc.ok
         assert doc.problem.startswith("no agency letter is linked to this matter"), doc.problem
         assert not list(tmp_path.glob("*.docx"))
+
+
+def test_an_agency_intake_is_found_under_any_spelling_and_its_hint_is_one_shell_word(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    first = matters.get_matter(vault, matter_id=site.matters["F1"])
+    assert first.employer_id is not None
+    letter = letters.add_letter(
+        vault, agency="NY State DOL", employer_id=first.employer_id, date_issued="2024-02-10",
+        period_start="2021-08-24", period_end="2024-09-29",
+    ).record  # fmt: skip
+    matters.update_matter(vault, matter_id=site.matters["F1"], agency_letter_id=letter.id)
+    report = documents.render_documents(
+        vault, template="soi-request", letter_id=letter.id, out_dir=tmp_path / "a", today=TODAY
+    )
+    problem = report.documents[0].problem
+    # The agency's code has a space: the command to paste quotes it as one argument.
+    assert problem is not None
+    assert "clinic-app clinic --set 'agency_intake.NYS DOL=...'" in problem, problem
+    documents.set_clinic_details(vault, values={"agency_intake.NYS DOL": "soi@labor.example"})
+    made = documents.render_documents(
+        vault, template="soi-request", letter_id=letter.id, out_dir=tmp_path / "b", today=TODAY
+    )
+    assert made.written and made.written[0].path is not None
+    assert "soi@labor.example" in _text(made.written[0].path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,42 @@ def test_the_uscis_address_note_reads_in_spanish_with_a_spanish_date(qtbot, span
     note = window.settings.clinic_message.text()
     assert "1 ene 2025" in note and "USCIS" in note, note
     assert "last checked" not in note and "2025-01-01" not in note, note
-    assert note == _(
-        "The USCIS address was last checked on {day}; check it again before mailing"
-    ).format(day="1 ene 2025") + ".", note
+    assert (
+        note
+        == _("The USCIS address was last checked on {day}; check it again before mailing").format(
+            day="1 ene 2025"
+        )
+        + "."
+    ), note
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_agency_intake_hint_for_a_code_with_a_space_says_where_to_click(
+    vault, tmp_path: Path, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The command line quotes 'agency_intake.NYS DOL=...'; the desktop still says Settings."""
+    from clinic_app.services import documents, employers, letters
+    from ui.feedback import desktop_message
+
+    employer = employers.add_employer(vault, name="Metro Build", city="Queens", state="NY").record
+    letter = letters.add_letter(
+        vault, agency="NY State DOL", employer_id=employer.id, date_issued="2024-02-10",
+        period_start="2021-08-24", period_end="2024-09-29",
+    ).record  # fmt: skip
+    documents.set_clinic_details(
+        vault, values={"name": "Clinic", "address": "1 Example Ave", "signer_name": "Signer",
+                       "signer_title": "Attorney at Law"},
+    )  # fmt: skip
+    set_language(language)
+    try:
+        report = documents.render_documents(
+            vault, template="soi-request", letter_id=letter.id, out_dir=tmp_path, lang="en",
+            today=date(2027, 3, 1),
+        )  # fmt: skip
+        problem = report.documents[0].problem
+        assert problem is not None and "'agency_intake.NYS DOL=...'" in problem, problem
+        shown = desktop_message(problem)
+    finally:
+        set_language("en")
+    assert "clinic-app" not in shown and "'" not in shown.replace("agency's", ""), shown
+    assert ("Settings →" in shown) if language == "en" else ("Configuración →" in shown), shown

@@ -124,7 +124,12 @@ def _why(failure: RenderFailure, values: Mapping[str, Value] | None = None) -> s
             hint = hint_words(found.missing)
             agency = (values or {}).get("letter.agency_code")
             if isinstance(agency, str):
-                hint = hint.replace("<agency code>", agency)
+                code = context.agency_code(agency)
+                if any(c.isspace() for c in code):  # "NYS DOL": one shell word only quoted
+                    hint = hint.replace(
+                        "agency_intake.<agency code>=...", "'agency_intake.<agency code>=...'"
+                    )
+                hint = hint.replace("<agency code>", code)
             return f"{hint} ({failure.field})"
         return _("{field} has no value").format(field=failure.field)
     if failure.saving:  # the template was fine: writing the file failed
