@@ -507,8 +507,10 @@ def _cover_bottom(doc: DocumentObject) -> None:
     tag(doc, "if not enclosures")
     para(
         doc,
-        "[No packet item is marked received yet: update the matter's checklist "
-        "(clinic-app checklist MATTER --set ITEM=received), then make this letter again.]",
+        "[No packet item is marked received yet: mark them on the packet checklist of matter "
+        "{{ matter.id }} (on the desktop: Matters, then the matter; on the command line: "
+        "clinic-app checklist {{ matter.id }} --set ITEM=received), then make this letter "
+        "again.]",
     )
     tag(doc, "endif")
     para(doc, "cc: {{ client.full_name }} (without enclosures)", before=12)

@@ -265,3 +265,14 @@ def test_an_agency_intake_is_found_under_any_spelling_and_its_hint_is_one_shell_
     )
     assert made.written and made.written[0].path is not None
     assert "soi@labor.example" in _text(made.written[0].path)
+
+
+def test_a_cover_letter_with_no_enclosure_yet_names_its_matter(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """The note to the staff says which checklist to update, not 'clinic-app checklist MATTER'."""
+    matter_id = site.matters["E2"]  # nothing on its checklist is received
+    text = _text(_make(vault, "cover-letter-renewal", matter_id, tmp_path))
+    assert f"the packet checklist of matter {matter_id} (on the desktop: Matters" in text
+    assert f"clinic-app checklist {matter_id} --set ITEM=received" in text
+    assert "checklist MATTER" not in text
