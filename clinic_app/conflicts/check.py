@@ -140,7 +140,8 @@ def _read(conn: Connection, kind: str, ids: Sequence[int]) -> dict[int, object]:
 def preload(conn: Connection, found: Iterable[tuple[str, int]], memo: index.Memo) -> None:
     """Read the records of many checks into `memo` in a few big reads, in id order (each
     encrypted page is then read once), instead of a small read for each check."""
-    wanted = set(found) - memo.records.keys()
+    known = memo.records
+    wanted = {record for record in found if record not in known}
     for kind in index.KINDS:
         ids = sorted(i for k, i in wanted if k == kind)
         for start in range(0, len(ids), PRELOAD_CHUNK):

@@ -232,7 +232,10 @@ def _counts(conn: Connection, keys: set[str], memo: Memo | None) -> tuple[dict[s
     count = conflicts_pg.key_counts if conn.dialect.name == "postgresql" else _key_counts
     if memo is None:
         return count(conn, keys)
-    missing = keys - memo.counts.keys()
+    # Not `keys - memo.counts.keys()`: that walks the whole memo (every key counted so far)
+    # for each check, which made an import's check grow with the square of its rows.
+    counted = memo.counts
+    missing = {key for key in keys if key not in counted}
     if missing:
         found, total = count(conn, missing)
         memo.counts.update(dict.fromkeys(missing, 0) | found)

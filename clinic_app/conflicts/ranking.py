@@ -55,7 +55,7 @@ class Holders:
     def read(self, conn: Connection, keys: Iterable[str]) -> None:
         """The holders of the keys not read yet, a few hundred keys a statement (SQLite's
         group_concat: the vault's; on the clinic server a person may not read every key)."""
-        wanted = sorted(set(keys) - self.of.keys())
+        wanted = sorted({key for key in keys if key not in self.of})
         statement = text(
             "SELECT key, record_kind, group_concat(record_id) FROM conflict_key "
             "WHERE key IN :keys GROUP BY key, record_kind"

@@ -605,9 +605,10 @@ def _matters(
 
     if stage in ("decision", "closed"):
         years = rng.choice([2, 2, 4])
-        # A grant decided at least two months ago: its filing, decision and start are all past.
-        end = today + timedelta(days=rng.randint(-365, 365 * years - 60))
+        end = today + timedelta(days=rng.randint(-365, 4 * 365))
         start = end - timedelta(days=365 * years) + timedelta(days=1)
+        if start > today:  # a grant ending that far ahead is a four-year one, decided by now
+            start = min(end - timedelta(days=365 * 4) + timedelta(days=1), today)
         filed = start - timedelta(days=rng.randint(45, 150))
         index = new_matter(
             rng.choice(["initial", "initial", "initial", "extension"]), stage, filed, True
