@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 
 from clinic_app.errors import ClinicError, UserError
 from clinic_app.i18n import N_, _
-from clinic_app.store.base import Store
+from clinic_app.store.base import Store as Store  # the type the Staff accounts tab holds
 from clinic_app.store.pg_errors import translate_on
 from clinic_app.store.postgres import PostgresStore
 

@@ -22,7 +22,7 @@ from tests.ui.launch import unlocked
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
 
-ROWS = 2500
+ROWS = 8000  # long enough that three command-line runs end while it writes
 REFUSED = "is already open"
 
 

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import ChangeSet, staff_accounts
 from clinic_app.services.changes import STAFF
-from clinic_app.services.staff_accounts import Account, SignInChanged
-from clinic_app.store.base import Store
+from clinic_app.services.staff_accounts import Account, SignInChanged, Store
 from ui.background import Background
 from ui.bus import ChangeBus
 from ui.confirm import choose
