@@ -7,7 +7,7 @@ from typing import Any
 
 from clinic_app.cli import server_commands as base
 from clinic_app.cli.server_upkeep_commands import sessions_ended
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 
 
 def register(
@@ -15,33 +15,35 @@ def register(
     common: argparse.ArgumentParser,
     stdin_flag: bool,
 ) -> None:
-    q = actions.add_parser(
-        "disable",
-        parents=[common],
-        help=_("stop an account from logging in (its records and history stay)"),
-        description=_(
-            "By a clinic admin: the account can no longer log in and its open sessions end; "
-            "its records and audit history stay, and 'server enable' lets it in again. "
+    for name, text, description, func in (
+        (
+            "disable",
+            N_("stop an account from logging in (its records and history stay)"),
+            N_(
+                "By a clinic admin: the account can no longer log in and its open sessions end; "
+                "its records and audit history stay, and 'server enable' lets it in again. "
+            ),
+            cmd_disable,
+        ),
+        (
+            "enable",
+            N_("let a disabled account log in again"),
+            N_(
+                "By a clinic admin: a disabled account may log in again, with the password it "
+                "had (reset it with 'server passwd NAME'). "
+            ),
+            cmd_enable,
+        ),
+    ):
+        q = actions.add_parser(
+            name,
+            parents=[common],
+            help=_(text),
+            description=_(description) + _(base.CONNECT_HELP),
         )
-        + _(base.CONNECT_HELP),
-    )
-    q.add_argument("name", metavar="NAME", help=_("the account, as 'server users' lists it"))
-    base._connect_options(q, stdin_flag)
-    q.set_defaults(func=cmd_disable)
-
-    q = actions.add_parser(
-        "enable",
-        parents=[common],
-        help=_("let a disabled account log in again"),
-        description=_(
-            "By a clinic admin: a disabled account may log in again, with the password it had "
-            "(reset it with 'server passwd NAME'). "
-        )
-        + _(base.CONNECT_HELP),
-    )
-    q.add_argument("name", metavar="NAME", help=_("the account, as 'server users' lists it"))
-    base._connect_options(q, stdin_flag)
-    q.set_defaults(func=cmd_enable)
+        q.add_argument("name", metavar="NAME", help=_("the account, as 'server users' lists it"))
+        base._connect_options(q, stdin_flag)
+        q.set_defaults(func=func)
 
 
 def cmd_disable(args: argparse.Namespace) -> int:

@@ -158,11 +158,8 @@ def test_a_grant_ending_today_is_very_soon(vault: Vault, site: Worksite, tmp_pat
     assert "ends very soon, on April 30, 2027" in text
 
 
-def test_an_agency_typed_its_own_way_is_written_in_full(
-    vault: Vault, site: Worksite, tmp_path: Path
-) -> None:
-    """'NY State DOL' (as the desktop's example suggests typing it) is the New York State
-    Department of Labor in every document, with its Spanish name and article in Spanish."""
+def _new_york_letter(vault: Vault, site: Worksite) -> letters.LetterRecord:
+    """Matter F1 moved under a new agency letter whose agency was typed 'NY State DOL'."""
     first = matters.get_matter(vault, matter_id=site.matters["F1"])
     assert first.employer_id is not None
     letter = letters.add_letter(
@@ -170,6 +167,15 @@ def test_an_agency_typed_its_own_way_is_written_in_full(
         period_start="2021-08-24", period_end="2024-09-29",
     ).record  # fmt: skip
     matters.update_matter(vault, matter_id=site.matters["F1"], agency_letter_id=letter.id)
+    return letter
+
+
+def test_an_agency_typed_its_own_way_is_written_in_full(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """'NY State DOL' (as the desktop's example suggests typing it) is the New York State
+    Department of Labor in every document, with its Spanish name and article in Spanish."""
+    _new_york_letter(vault, site)
     cover = _text(_make(vault, "cover-letter-initial", site.matters["F1"], tmp_path / "en"))
     assert "Statement of Interest of the New York State Department of Labor, dated" in cover
     assert "NY State DOL" not in cover
@@ -245,13 +251,7 @@ def test_a_matter_without_an_agency_letter_is_told_so(
 def test_an_agency_intake_is_found_under_any_spelling_and_its_hint_is_one_shell_word(
     vault: Vault, site: Worksite, tmp_path: Path
 ) -> None:
-    first = matters.get_matter(vault, matter_id=site.matters["F1"])
-    assert first.employer_id is not None
-    letter = letters.add_letter(
-        vault, agency="NY State DOL", employer_id=first.employer_id, date_issued="2024-02-10",
-        period_start="2021-08-24", period_end="2024-09-29",
-    ).record  # fmt: skip
-    matters.update_matter(vault, matter_id=site.matters["F1"], agency_letter_id=letter.id)
+    letter = _new_york_letter(vault, site)
     report = documents.render_documents(
         vault, template="soi-request", letter_id=letter.id, out_dir=tmp_path / "a", today=TODAY
     )
