@@ -695,21 +695,36 @@ def _write_index(
     ]
     csv_path, docx_path = out_dir / "index.csv", out_dir / "index.docx"
     write_csv(csv_path, rows)
-    issued = context.write_date(letter.date_issued, "en") or "no date"
+    # The index is the staff's, in the language of the screen or command that made it, as its
+    # headings and its rows' notes are.
+    lang = current_language()
+    issued = context.write_date(letter.date_issued, lang) or _("no date")
+    made = ngettext("{n} document made", "{n} documents made", len(report.written)).format(
+        n=len(report.written)
+    )
+    left_out = (
+        ngettext(
+            ", {n} left out by the batch's choices",
+            ", {n} left out by the batch's choices",
+            len(report.left_out),
+        ).format(n=len(report.left_out))
+        if report.left_out
+        else ""
+    )
     write_docx(
         docx_path,
         title=f"{report.template}: {facts.employer.name}",
-        subtitle=(
-            f"Agency letter {letter_id} ({context.agency_name(letter.agency, 'en')}, {issued}). "
-            f"Made on {context.write_date(today, 'en')}: {len(report.written)} "
-            f"document{'' if len(report.written) == 1 else 's'}, "
-            f"{len(report.failed)} not made"
-            + (
-                f", {len(report.left_out)} left out by the batch's choices"
-                if report.left_out
-                else ""
-            )
-            + "."
+        subtitle=_(
+            "Agency letter {id} ({agency}, {issued}). Made on {today}: {made}, {failed} not "
+            "made{left_out}."
+        ).format(
+            id=letter_id,
+            agency=context.agency_name(letter.agency, lang),
+            issued=issued,
+            today=context.write_date(today, lang),
+            made=made,
+            failed=len(report.failed),
+            left_out=left_out,
         ),
         rows=rows,
     )
