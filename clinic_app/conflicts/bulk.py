@@ -30,6 +30,9 @@ def check_people(
     every kind of record), from shared reads: each key's holders and each candidate are read
     once, and a name is scored once against another for every row that has it."""
     memo = memo if memo is not None else index.Memo()
+    if index.holds_none(conn):  # a new vault's first import: nothing on file to compare with
+        yield from ([] for _person in people)
+        return
     keys = [person_keys(person) for person in people]
     # Their counts in a few statements: most rows share names, and a row sharing no key with
     # the records has nothing to rank.
