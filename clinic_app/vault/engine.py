@@ -11,8 +11,8 @@ from sqlalchemy.pool import QueuePool
 
 # The driver adapts every value that is not an int, float, str or bytes; for None it finds no
 # adapter only after raising and clearing two exceptions, about 1.5 µs a NULL, several times
-# the cost of binding a value (a 10,000-row import binds some 200,000 NULLs). An adapter for
-# None makes that a dictionary lookup: an empty dict's `get`, a C function giving None back.
+# the cost of binding a value. An adapter for None makes that a dictionary lookup: an empty
+# dict's `get`, a C function giving None back.
 _NO_ADAPTATION: dict[object, None] = {}
 sqlcipher.register_adapter(type(None), _NO_ADAPTATION.get)
 
