@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import _, ngettext
+from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.services import ChangeSet, importing
 from clinic_app.services.importing import ImportReport
 from clinic_app.services.vault_ops import Vault
@@ -33,20 +33,22 @@ PREVIEW_CAP = 320  # pixels: a long note or address is cut, whole in the spreads
 def counted(kind: str, n: int) -> str:
     """ "24 clients", "1 agency letter": one kind of record the import makes, in words."""
     if kind == "client":
-        return ngettext("{n} client", "{n} clients", n).format(n=n)
+        return ngettext("{n} client", "{n} clients", n).format(n=format_number(n, ","))
     if kind == "employer":
-        return ngettext("{n} employer", "{n} employers", n).format(n=n)
+        return ngettext("{n} employer", "{n} employers", n).format(n=format_number(n, ","))
     if kind == "worksite":
-        return ngettext("{n} worksite", "{n} worksites", n).format(n=n)
+        return ngettext("{n} worksite", "{n} worksites", n).format(n=format_number(n, ","))
     if kind == "letter":
-        return ngettext("{n} agency letter", "{n} agency letters", n).format(n=n)
+        return ngettext("{n} agency letter", "{n} agency letters", n).format(
+            n=format_number(n, ",")
+        )
     if kind == "matter":
-        return ngettext("{n} matter", "{n} matters", n).format(n=n)
+        return ngettext("{n} matter", "{n} matters", n).format(n=format_number(n, ","))
     if kind == "grant":
-        return ngettext("{n} grant", "{n} grants", n).format(n=n)
+        return ngettext("{n} grant", "{n} grants", n).format(n=format_number(n, ","))
     if kind == "note":
-        return ngettext("{n} note", "{n} notes", n).format(n=n)
-    return f"{n} {kind}"
+        return ngettext("{n} note", "{n} notes", n).format(n=format_number(n, ","))
+    return f"{format_number(n, ',')} {kind}"
 
 
 def made_text(created: dict[str, int]) -> str:
@@ -176,7 +178,7 @@ class ImportWizard(QDialog):
                     "{rows} row is ready to import: {made}. Nothing has been written yet.",
                     "{rows} rows are ready to import: {made}. Nothing has been written yet.",
                     report.rows,
-                ).format(rows=report.rows, made=made_text(report.created))
+                ).format(rows=format_number(report.rows, ","), made=made_text(report.created))
             )
             self.import_button.setEnabled(True)
         else:
@@ -226,7 +228,7 @@ class ImportWizard(QDialog):
             self.summary.setText(
                 ngettext(
                     "Imported {rows} row: {made}.", "Imported {rows} rows: {made}.", report.rows
-                ).format(rows=report.rows, made=made_text(report.created))
+                ).format(rows=format_number(report.rows, ","), made=made_text(report.created))
             )
         else:
             self.summary.setText(_("Nothing was imported."))

@@ -87,7 +87,7 @@ def test_background_import_and_a_cli_run_at_the_same_time(  # type: ignore[no-un
         assert_one_line_error(run, (1, 3), REFUSED)
     assert any(ended_during_import.values()), "the import ended before any command-line run"
     qtbot.waitUntil(lambda: wizard.job is None, timeout=120000)
-    assert f"Imported {ROWS} rows" in wizard.summary.text()
+    assert f"Imported {ROWS:,} rows: {ROWS:,} clients" in wizard.summary.text()
     window.lock()
 
     vault = vault_ops.open_vault(sample_vault_dir, passphrase=PASSPHRASE)
