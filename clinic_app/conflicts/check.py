@@ -13,11 +13,11 @@ from clinic_app.conflicts import index
 from clinic_app.conflicts import names as nm
 from clinic_app.conflicts.score import (
     THRESHOLD,
+    Known,
     Person,
     Ratios,
     Scored,
     all_parts,
-    may_show,
     score_businesses,
     score_name_against_business,
     score_person,
@@ -291,20 +291,21 @@ def scored_matches(
     """The candidates scored against `person`: those that may be shown (see `keep`)."""
     matches: list[ConflictMatch] = []
     kind = ADVERSE_PARTY if as_party else SAME_PERSON
+    known = Known.of(person)
     # A name is put together only for a match that is shown: most candidates are not.
     for cid, other in found.clients.items():
-        if not may_show(person, other):
+        if not known.may_show(other):
             continue  # a different birth date or A-number: no name would make it a match
-        scored = score_person(person, other, ratios)
+        scored = score_person(person, other, ratios, known)
         if scored.score >= THRESHOLD:
             matches.append(_match(index.CLIENT, cid, other.full_name, scored, kind, as_party))
     for cid, other in found.stand_ins.items():
         scored = score_person(person, other, ratios)
         matches.append(_hidden_match(cid, found.hidden[cid], scored.score, kind))
     for pid, (other, description) in found.parties.items():
-        if not may_show(person, other):
+        if not known.may_show(other):
             continue
-        scored = score_person(person, other, ratios)
+        scored = score_person(person, other, ratios, known)
         if scored.score >= THRESHOLD:
             name = f"{other.full_name} ({description})"
             matches.append(_match(index.PARTY, pid, name, scored, ADVERSE_PARTY, True))

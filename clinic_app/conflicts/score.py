@@ -307,12 +307,16 @@ def _name_points(query: Person, other: Person, ratios: Ratios) -> tuple[float, R
     return max(options, key=lambda option: option[0])
 
 
-def score_person(query: Person, other: Person, ratios: Ratios | None = None) -> Scored:
-    """How likely `other` is the person described by `query`, 0-100, with reasons in words."""
+def score_person(
+    query: Person, other: Person, ratios: Ratios | None = None, known: Known | None = None
+) -> Scored:
+    """How likely `other` is the person described by `query`, 0-100, with reasons in words
+    (`known`: the query's identifiers, when its caller worked them out already)."""
     if ratios is None:
         ratios = Ratios.between(all_parts(query), all_parts(other))
     points, reasons = name_points(query, other, ratios)
-    same_a_number, how_born, same_phone = identifiers(query, other)
+    known = known if known is not None else Known.of(query)
+    same_a_number, how_born, same_phone = known.identifiers(other)
     if same_a_number is not None:
         points = max(points + 40, 95) if same_a_number else points + A_NUMBER_DIFFERENT
     if how_born:
@@ -348,36 +352,59 @@ _BORN_POINTS = {"same": DOB_SAME, "swapped": DOB_SWAPPED, "different": DOB_DIFFE
 BEST_NAME_POINTS = max(SURNAME_POINTS + GIVEN_POINTS, WHOLE_NAME_POINTS)
 
 
+@dataclass(frozen=True)
+class Known:
+    """A query's identifiers as its candidates are compared with them, worked out once: a
+    check compares one query with a hundred candidates, an import's with a hundred thousand."""
+
+    a_number: str | None
+    born: date | None
+    born_swapped: date | None
+    phone: str  # its last 7 digits, "" when unknown
+
+    @classmethod
+    def of(cls, query: Person) -> Known:
+        born = query.date_of_birth
+        return cls(query.a_number, born, swapped(born) if born else None, phone_key(query.phone))
+
+    def identifiers(self, other: Person) -> tuple[bool | None, str, bool]:
+        """What the A-numbers (the same, different, or None: not both known), the birth dates
+        ("same", "swapped", "different", or "" when not both known) and the phones say."""
+        same_a_number: bool | None = None
+        if self.a_number and other.a_number:
+            same_a_number = self.a_number == other.a_number
+        how_born = ""
+        other_born = other.date_of_birth
+        if self.born and other_born:
+            if other_born == self.born:
+                how_born = "same"
+            elif other_born == self.born_swapped:
+                how_born = "swapped"
+            else:
+                how_born = "different"
+        same_phone = bool(self.phone and other.phone) and self.phone == phone_key(other.phone)
+        return same_a_number, how_born, same_phone
+
+    def may_show(self, other: Person) -> bool:
+        """False when no reading of the names could bring `other` to THRESHOLD against the
+        query, the A-numbers, birth dates and phones being what they are (a different birth
+        date or A-number outweighs the best name): a check need not score it."""
+        same_a_number, how_born, same_phone = self.identifiers(other)
+        if same_a_number:
+            return True
+        best = BEST_NAME_POINTS + (A_NUMBER_DIFFERENT if same_a_number is False else 0)
+        best += _BORN_POINTS.get(how_born, 0) + (PHONE_SAME if same_phone else 0)
+        return best >= THRESHOLD
+
+
 def identifiers(query: Person, other: Person) -> tuple[bool | None, str, bool]:
-    """What the A-numbers (the same, different, or None: not both known), the birth dates
-    ("same", "swapped", "different", or "" when not both known) and the phones say."""
-    same_a_number: bool | None = None
-    if query.a_number and other.a_number:
-        same_a_number = query.a_number == other.a_number
-    born, other_born = query.date_of_birth, other.date_of_birth
-    how_born = ""
-    if born and other_born:
-        if born == other_born:
-            how_born = "same"
-        elif swapped(born) == other_born:
-            how_born = "swapped"
-        else:
-            how_born = "different"
-    phone = phone_key(query.phone) if query.phone else ""
-    same_phone = bool(phone and other.phone) and phone == phone_key(other.phone)
-    return same_a_number, how_born, same_phone
+    """`Known.identifiers` of one query against one other person."""
+    return Known.of(query).identifiers(other)
 
 
 def may_show(query: Person, other: Person) -> bool:
-    """False when no reading of the names could bring `other` to THRESHOLD against `query`,
-    the A-numbers, birth dates and phones being what they are (a different birth date or
-    A-number outweighs the best name): a check need not score it."""
-    same_a_number, how_born, same_phone = identifiers(query, other)
-    if same_a_number:
-        return True
-    best = BEST_NAME_POINTS + (A_NUMBER_DIFFERENT if same_a_number is False else 0)
-    best += _BORN_POINTS.get(how_born, 0) + (PHONE_SAME if same_phone else 0)
-    return best >= THRESHOLD
+    """`Known.may_show` of one query against one other person."""
+    return Known.of(query).may_show(other)
 
 
 def all_parts(person: Person) -> list[str]:
