@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -46,6 +47,12 @@ class ClientDetail(QScrollArea):
         self.matter_list.setObjectName("clientMatters")
         self.matter_list.setAccessibleName(_("The client's matters"))
         self.matter_list.setWordWrap(True)
+        # A matter's line of end dates wraps to the panel's width; the list is as tall as its
+        # wrapped items, measured again whenever the panel's width changes (else its last line
+        # is cut off under the buttons).
+        self.matter_list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.matter_list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.matter_list.installEventFilter(self)
         self.matter_list.itemActivated.connect(lambda _item: self._open())
         self.matter_list.currentItemChanged.connect(lambda *_a: self._update_buttons())
         self.open_button = QPushButton(_("Open matter"))
@@ -68,6 +75,21 @@ class ClientDetail(QScrollArea):
         box.addStretch(1)
         self.setWidget(inner)
         self.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.matter_list and event.type() == QEvent.Type.Resize:
+            old, new = event.oldSize(), event.size()  # type: ignore[attr-defined]
+            if old.width() != new.width():
+                self._fit_matters()
+        return super().eventFilter(watched, event)
+
+    def _fit_matters(self) -> None:
+        """The list as tall as its items wrapped at its width (at most 300 pixels, then it
+        scrolls), so every line of every matter shows."""
+        view = self.matter_list
+        view.doItemsLayout()
+        rows = sum(view.visualItemRect(view.item(r)).height() for r in range(view.count()))
+        view.setFixedHeight(min(300, rows + 2 * view.frameWidth() + 2))
 
     def clear(self) -> None:
         self.client_id = None
@@ -160,13 +182,6 @@ class ClientDetail(QScrollArea):
             empty = QListWidgetItem(_("No matters yet — New matter… opens one."))
             empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.matter_list.addItem(empty)
-        self.matter_list.setFixedHeight(
-            min(
-                300,
-                8
-                + sum(self.matter_list.sizeHintForRow(r) for r in range(self.matter_list.count())),
-            )
-        )
         for widget in (
             self.matters_heading,
             self.matter_list,
@@ -174,6 +189,7 @@ class ClientDetail(QScrollArea):
             self.new_matter_button,
         ):
             widget.show()
+        self._fit_matters()
         if its_matters:
             self.matter_list.setCurrentRow(0)
         self._update_buttons()
@@ -181,7 +197,7 @@ class ClientDetail(QScrollArea):
         if its_notes:
             note_parts.append(f"<h3>{esc(_('Notes'))}</h3>")
             note_parts.extend(
-                f"<p>{esc(n.created_at.strftime('%Y-%m-%d'))}: {esc(n.body)}</p>" for n in its_notes
+                f"<p>{esc(shown_day(n.created_at.date()))}: {esc(n.body)}</p>" for n in its_notes
             )
         self.notes_label.setText("".join(note_parts))
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QRadioButton,
     QStyle,
     QStyleOptionComboBox,
@@ -100,6 +101,24 @@ def _cells(view: QAbstractItemView) -> Iterator[str]:
                     f"cell '{text[:50]}' (column {column}) of {name}: "
                     f"needs {needed}px, has {rect.width()}"
                 )
+
+
+def _list_items(view: QListView) -> Iterator[str]:
+    """An item cut off at the bottom of a list that does not scroll: a list sized to its items
+    that is shorter than they are once wrapped, so its last lines are simply not there."""
+    if view.verticalScrollBar().maximum() > 0:
+        return  # the rest is a scroll away
+    model = view.model()
+    height = view.viewport().height()
+    name = view.accessibleName() or view.objectName() or type(view).__name__
+    for row in range(model.rowCount()):
+        rect = view.visualRect(model.index(row, view.modelColumn()))
+        if rect.isValid() and rect.top() < height and rect.bottom() >= height:
+            text = str(model.data(model.index(row, view.modelColumn())) or "")
+            yield (
+                f"item '{text[:50]}' of {name}: {rect.height()}px tall, "
+                f"{height - rect.top()}px shown"
+            )
 
 
 def _combos(root: QWidget) -> Iterator[str]:
@@ -193,6 +212,8 @@ def clipped(root: QWidget) -> list[str]:
             continue
         if isinstance(view, QTableView | QTreeView) and view.model() is not None:
             found += _cells(view)
+        if isinstance(view, QListView) and view.model() is not None:
+            found += _list_items(view)
         header = getattr(view, "horizontalHeader", lambda: None)()
         if not isinstance(header, QHeaderView) or not header.isVisibleTo(root):
             continue

@@ -221,3 +221,58 @@ def test_deadlines_say_a_shared_program_status_once_and_show_what_whole(
     assert not cut, cut
     assert table.horizontalScrollBar().maximum() == 0  # nothing pushed out sideways
     window.lock()
+
+
+def test_a_clients_matters_show_every_line_in_the_details(
+    qtbot, demo_vault: Path, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A matter whose end dates and termination make a long third line wraps in the details
+    panel: the list grows to the wrapped lines, so none is cut under the buttons, also after
+    the panel is narrowed; a note on the client is dated as the screen writes dates."""
+    import unicodedata
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from clinic_app.i18n import format_day
+    from clinic_app.services import clients, matters, notes
+
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
+    vault = window.vault
+    assert vault is not None
+    longest = max(
+        matters.list_matters(vault),
+        key=lambda m: bool(m.grant_end) + bool(m.work_permit_end) + bool(m.terminated_on),
+    )
+    assert longest.grant_end and longest.work_permit_end and longest.terminated_on
+    client = clients.get_client(vault, client_id=longest.client_id)
+    notes.add_note(vault, body="Called about the renewal", client_id=client.id)
+    page = window.clients
+    everyone = page.model.total
+    page.search.setFocus()
+    # Typed as a person on an English keyboard does: the search ignores accents.
+    folded = unicodedata.normalize("NFKD", client.a_number or client.last_name)
+    qtbot.keyClicks(page.search, folded.encode("ascii", "ignore").decode())
+    # The search runs once typing pauses (and clears the details): wait for the list to narrow.
+    qtbot.waitUntil(lambda: 0 < page.model.total < everyone, timeout=5000)
+    row = next(r for r in range(page.model.rowCount()) if page.model.client_id(r) == client.id)
+    page.table.scrollTo(page.model.index(row, 0))
+    cell = page.table.visualRect(page.model.index(row, 0)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    QApplication.processEvents()
+    detail = page.detail
+    assert detail.client_id == client.id
+    assert detail.matter_list.isVisible()
+    assert clipped(detail) == [], clipped(detail)
+    # A narrower panel (the splitter dragged towards it) wraps more lines: still all shown.
+    splitter = page.table.parentWidget()
+    while not hasattr(splitter, "setSizes"):
+        splitter = splitter.parentWidget()
+    total = sum(splitter.sizes())  # type: ignore[attr-defined]
+    splitter.setSizes([total - 340, 340])  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert clipped(detail) == [], clipped(detail)
+    shown = detail.notes_label.text()
+    assert format_day(date.today()) in shown, shown
+    assert date.today().isoformat() not in shown, shown
+    window.lock()
