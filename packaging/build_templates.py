@@ -854,54 +854,84 @@ def client_letter(lang: str, body: Callable[[DocumentObject], None]) -> Document
     return doc
 
 
+# The letter's date against the appointment's: before it, on the day, or after it (a letter made
+# anyway once the day has passed says so, and asks for nothing before a date already gone).
+APPOINTMENT_PAST = "if appointment.days_left is number and appointment.days_left < 0"
+APPOINTMENT_TODAY = "if appointment.days_left == 0"
+APPOINTMENT_WORDS = {
+    "es": {
+        "past": [
+            "Según nuestros registros, su cita de biométricos (huellas digitales y foto) fue el "
+            "**{{ appointment.date }}**.",
+            "Si fue a la cita, avísenos y guarde cualquier papel que le hayan dado. Si no pudo "
+            "ir, llámenos de inmediato: faltar a la cita puede perjudicar su caso, y veremos "
+            "juntos qué se puede hacer ahora.",
+        ],
+        "today": "Le recordamos que su cita es **hoy, {{ appointment.date }}**.",
+        "ahead": "Le recordamos que tiene una cita el **{{ appointment.date }}**.",
+        "what": "En esta cita le tomarán las huellas digitales y una foto (es la cita de "
+        "biométricos). La hora exacta y la dirección están en el aviso de la cita que usted "
+        "recibió. [Hora y dirección, si la clínica prefiere escribirlas aquí.]",
+        "bring": "Por favor, traiga:",
+        "items": [
+            "el aviso de la cita;",
+            "una identificación con foto, como su pasaporte o su matrícula consular;",
+            "[otros documentos que pida la clínica].",
+        ],
+        "cannot_today": "Si no puede ir hoy, llámenos de inmediato: faltar a la cita puede "
+        "perjudicar su caso, y veremos juntos qué se puede hacer.",
+        "cannot": "Si no puede ir, llámenos de inmediato, **antes** de la fecha de la cita: "
+        "podemos pedir una fecha nueva. Faltar a la cita puede perjudicar su caso.",
+    },
+    "en": {
+        "past": [
+            "Our records show that your biometrics appointment (fingerprints and photo) was on "
+            "**{{ appointment.date }}**.",
+            "If you went, please let us know, and keep any paper you were given there. If you "
+            "could not go, call us right away: missing the appointment can harm your case, and "
+            "we will see together what can be done now.",
+        ],
+        "today": "This is a reminder that your appointment is **today, {{ appointment.date }}**.",
+        "ahead": "This is a reminder of your appointment on **{{ appointment.date }}**.",
+        "what": "At this appointment your fingerprints and photo will be taken (it is called "
+        "“biometrics”). The exact time and address are on the appointment notice you received. "
+        "[Time and address, if the clinic prefers to write them here.]",
+        "bring": "Please bring:",
+        "items": [
+            "the appointment notice;",
+            "a photo identification, such as your passport or consular ID;",
+            "[anything else the clinic asks for].",
+        ],
+        "cannot_today": "If you cannot go today, call us right away: missing the appointment can "
+        "harm your case, and we will see together what can be done.",
+        "cannot": "If you cannot go, call us right away, **before** the appointment date: we can "
+        "ask for a new date. Missing the appointment can harm your case.",
+    },
+}
+
+
 def appointment_reminder(lang: str) -> DocumentObject:
+    words = APPOINTMENT_WORDS[lang]
+
     def body(doc: DocumentObject) -> None:
-        if lang == "es":
-            para(doc, "Le recordamos que tiene una cita el **{{ appointment.date }}**.")
-            para(
-                doc,
-                "En esta cita le tomarán las huellas digitales y una foto (es la cita de "
-                "biométricos). La hora exacta y la dirección están en el aviso de la cita que "
-                "usted recibió. [Hora y dirección, si la clínica prefiere escribirlas aquí.]",
-            )
-            para(doc, "Por favor, traiga:", after=2, keep_next=True)
-            bullets(
-                doc,
-                [
-                    "el aviso de la cita;",
-                    "una identificación con foto, como su pasaporte o su matrícula consular;",
-                    "[otros documentos que pida la clínica].",
-                ],
-            )
-            para(
-                doc,
-                "Si no puede ir, llámenos de inmediato, **antes** de la fecha de la cita: "
-                "podemos pedir una fecha nueva. Faltar a la cita puede perjudicar su caso.",
-                before=8,
-            )
-        else:
-            para(doc, "This is a reminder of your appointment on **{{ appointment.date }}**.")
-            para(
-                doc,
-                "At this appointment your fingerprints and photo will be taken (it is called "
-                "“biometrics”). The exact time and address are on the appointment notice you "
-                "received. [Time and address, if the clinic prefers to write them here.]",
-            )
-            para(doc, "Please bring:", after=2, keep_next=True)
-            bullets(
-                doc,
-                [
-                    "the appointment notice;",
-                    "a photo identification, such as your passport or consular ID;",
-                    "[anything else the clinic asks for].",
-                ],
-            )
-            para(
-                doc,
-                "If you cannot go, call us right away, **before** the appointment date: we can "
-                "ask for a new date. Missing the appointment can harm your case.",
-                before=8,
-            )
+        tag(doc, APPOINTMENT_PAST)
+        for text in words["past"]:
+            para(doc, text)
+        tag(doc, "else")
+        tag(doc, APPOINTMENT_TODAY)
+        para(doc, words["today"])
+        tag(doc, "else")
+        para(doc, words["ahead"])
+        tag(doc, "endif")
+        para(doc, words["what"])
+        para(doc, words["bring"], after=2, keep_next=True)
+        bullets(doc, words["items"])
+        tag(doc, APPOINTMENT_TODAY)
+        para(doc, words["cannot_today"], before=8)
+        tag(doc, "else")
+        para(doc, words["cannot"], before=8)
+        tag(doc, "endif")
+        tag(doc, "endif")
 
     return client_letter(lang, body)
 

@@ -211,6 +211,10 @@ def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[
         return _("matter {id} has no biometrics appointment on or after today").format(
             id=matter.id
         ), "appointment"
+    if c.appointment and matter.appointment_on is not None and matter.appointment_on < today:
+        return _(
+            "the biometrics appointment of matter {id} was on {day}, before the date of this letter"
+        ).format(id=matter.id, day=_day(matter.appointment_on)), "appointment-past"
     status = matter.program_status or "open"
     if c.program and status not in c.program:
         return _program_fact(status, matter.program_status_since), "program"
@@ -233,6 +237,8 @@ def refusal(conditions: Conditions, matter: MatterFacts, today: date) -> str | N
     other = c.suggestion(key, lang) or (c.suggestion("live", lang) if key == "ending" else None)
     if other:
         text += _("; use {template}").format(template=other)
+    elif key == "appointment-past":
+        text += _("; if the appointment was moved, record the new one on the matter first")
     return text
 
 

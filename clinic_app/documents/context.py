@@ -451,6 +451,7 @@ def matter_values(
         **_grant_values("work_permit", permit, lang, today),
         "work_permit.category": (permit_category(permit.category) or None) if permit else None,
         "appointment.date": write_date(matter.appointment_on, lang),
+        "appointment.days_left": _days(matter.appointment_on, today),
         "preparer.name": _text(matter.preparer_name) or _text(clinic.signer_name),
         "preparer.email": _text(matter.preparer_email) or _text(clinic.email),
         "enclosures": enclosures,

@@ -199,6 +199,14 @@ def _specific_titles(matter: Matter, letters: dict[int, LetterFacts]) -> dict[st
     return titles
 
 
+def _sooner(day: date, than: date, today: date) -> bool:
+    """Whether `day` is the better appointment to write about than `than`: any day on or after
+    `today` beats every day before it; among days ahead the nearest, among days past the latest."""
+    if (day >= today) != (than >= today):
+        return day >= today
+    return day < than if day >= today else day > than
+
+
 def load_matter_facts(
     session: Session, matter_ids: Sequence[int], *, today: date
 ) -> dict[int, MatterFacts]:
@@ -231,11 +239,13 @@ def load_matter_facts(
         by_matter[(grant.matter_id, grant.kind)].append(grant)
         by_client[(owner[grant.matter_id], grant.kind)].append(grant)
 
+    # The next biometrics appointment on or after the letter's date, else the last one before
+    # it: a letter dated after the appointment says so instead of asking to call before it.
     appointments: dict[int, date] = {}
     for event in _where_in(session, MatterEvent, col(MatterEvent.matter_id), sorted(matters)):
-        if event.kind == "biometrics" and event.due_on is not None and event.due_on >= today:
+        if event.kind == "biometrics" and event.due_on is not None:
             current = appointments.get(event.matter_id)
-            if current is None or event.due_on < current:
+            if current is None or _sooner(event.due_on, current, today):
                 appointments[event.matter_id] = event.due_on
 
     places = {(m.program, clients[m.client_id].state) for m in rows}

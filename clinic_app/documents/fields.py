@@ -529,8 +529,21 @@ FIELDS: tuple[FieldSpec, ...] = (
         "appointment.date",
         DATE,
         MATTER,
-        N_("The next biometrics appointment on or after today, from the notice recorded."),
-        N_("no upcoming biometrics appointment is recorded"),
+        N_(
+            "The next biometrics appointment on or after today, from the notice recorded; "
+            "else the last one before today."
+        ),
+        N_("no biometrics appointment is recorded"),
+    ),
+    FieldSpec(
+        "appointment.days_left",
+        NUMBER,
+        MATTER,
+        N_(
+            "Days from today to appointment.date: 0 on the day, negative once it has passed, "
+            "for conditions such as {% if appointment.days_left == 0 %}today{% endif %}."
+        ),
+        N_("no biometrics appointment is recorded"),
     ),
     FieldSpec(
         "preparer.name",

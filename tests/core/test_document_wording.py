@@ -276,3 +276,71 @@ def test_a_cover_letter_with_no_enclosure_yet_names_its_matter(
     assert f"the packet checklist of matter {matter_id} (on the desktop: Matters" in text
     assert f"clinic-app checklist {matter_id} --set ITEM=received" in text
     assert "checklist MATTER" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "today_line", "cannot_today", "before_the_date"),
+    [
+        ("en", "This is a reminder that your appointment is today, March 20, 2027.",
+         "If you cannot go today, call us right away", "before the appointment date"),
+        ("es", "Le recordamos que su cita es hoy, 20 de marzo de 2027.",
+         "Si no puede ir hoy, llámenos de inmediato", "antes de la fecha de la cita"),
+    ],
+)  # fmt: skip
+def test_an_appointment_reminder_dated_on_the_day_speaks_of_today(
+    vault: Vault, site: Worksite, tmp_path: Path, lang: str, today_line: str, cannot_today: str,
+    before_the_date: str,
+) -> None:  # fmt: skip
+    """G1's biometrics are on 2027-03-20: a reminder dated that day asks for nothing before it."""
+    on_the_day = _text(
+        _make(vault, "client-appointment-reminder", site.matters["G1"], tmp_path / "day",
+              lang=lang, today=date(2027, 3, 20))
+    )  # fmt: skip
+    assert today_line in on_the_day and cannot_today in on_the_day
+    assert before_the_date not in on_the_day
+    # The day before, asking for a new date before it is still the advice.
+    ahead = _text(
+        _make(vault, "client-appointment-reminder", site.matters["G1"], tmp_path / "ahead",
+              lang=lang, today=date(2027, 3, 19))
+    )  # fmt: skip
+    assert before_the_date in ahead and cannot_today not in ahead
+
+
+def test_an_appointment_reminder_dated_after_the_appointment_is_refused_with_the_fix(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    matter_id = site.matters["G1"]
+    after = date(2027, 3, 23)
+    report = documents.render_documents(
+        vault, template="client-appointment-reminder", matter_id=matter_id,
+        out_dir=tmp_path / "refused", today=after,
+    )  # fmt: skip
+    (doc,) = report.documents
+    assert doc.refused and doc.problem == (
+        f"the biometrics appointment of matter {matter_id} was on 2027-03-20, before the date of "
+        "this letter, and client-appointment-reminder is for a request waiting for its biometrics "
+        "appointment; if the appointment was moved, record the new one on the matter first"
+    )
+    # Made anyway, the letter says the day has passed and asks for nothing before it.
+    for lang, was, never in (
+        ("en", "your biometrics appointment (fingerprints and photo) was on March 20, 2027.",
+         ("before the appointment date", "This is a reminder", "Please bring:")),
+        ("es", "su cita de biométricos (huellas digitales y foto) fue el 20 de marzo de 2027.",
+         ("antes de la fecha de la cita", "Le recordamos", "Por favor, traiga:")),
+    ):  # fmt: skip
+        made = documents.render_documents(
+            vault, template="client-appointment-reminder", matter_id=matter_id,
+            out_dir=tmp_path / lang, today=after, lang=lang, anyway=True,
+        )  # fmt: skip
+        (anyway,) = made.documents
+        assert anyway.ok and anyway.path is not None, anyway.problem
+        text = _text(anyway.path)
+        assert was in text and not [w for w in never if w in text], text
+    # Once the new appointment is recorded, the reminder is for that one.
+    matters.add_event(vault, matter_id=matter_id, kind="biometrics", due_on="2027-04-08")
+    moved = _text(
+        _make(vault, "client-appointment-reminder", matter_id, tmp_path / "moved", lang="en",
+              today=after)
+    )  # fmt: skip
+    assert "This is a reminder of your appointment on April 8, 2027." in moved
+
