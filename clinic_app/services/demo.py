@@ -207,12 +207,10 @@ EMPLOYERS = [
         N_("unpaid wages and tips"),
     ),
 ]
-STAFF = [
-    (N_("Attorney on duty"), "attorney"),
-    (N_("Renewals representative"), "accredited_representative"),
-    (N_("Intake paralegal"), "paralegal"),
-    (N_("Worksite organizer"), "organizer"),
-]
+# The demo clinic's staff, by role. Their names are drawn like the workers' (from the lists
+# above, by the demo's seed): a letter says "call <a person> at …" in every language, where a
+# job title used as a name read "llame a Renewals representative".
+STAFF_ROLES = ["attorney", "accredited_representative", "paralegal", "organizer"]
 SAFE_CONTACT_TEXTS = [N_("Text only; do not mail to home address."), N_("Call after 6pm.")]
 RECEIPT_PREFIXES = ["IOE", "IOE", "IOE", "EAC", "WAC", "NBC"]
 NOTE_TEXTS = [
@@ -264,7 +262,7 @@ def fill_demo(
     rng = random.Random(seed)
     with vault.session() as session, bulk.bulk_work(session.connection()):
         employers, letters = _employers_and_letters(session, rng, today)
-        staff_ids = _staff(session)
+        staff_ids = _staff(session, seed)
         made_matters = 0
         used_a: set[str] = set(
             a
@@ -373,10 +371,26 @@ def is_demo_vault(vault: Store) -> bool:
 _TYPED = ("create", "update")
 
 
-def _staff(session: Session) -> list[int]:
+def staff_names(seed: int) -> list[str]:
+    """One invented full name per role in STAFF_ROLES, the same for the same seed; drawn apart
+    from the workers' sequence, so the workers stay the same whatever the staff are called."""
+    rng = random.Random(f"demo staff {seed}")
+    names: list[str] = []
+    while len(names) < len(STAFF_ROLES):
+        first_names, last_names, _countries, _languages = rng.choice(COMMUNITIES)
+        name = f"{rng.choice(first_names)} {rng.choice(last_names)}"
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _staff(session: Session, seed: int) -> list[int]:
     existing = list(session.exec(select(StaffMember)))
     if not existing:
-        existing = [StaffMember(name=_(name), role=role) for name, role in STAFF]
+        existing = [
+            StaffMember(name=name, role=role)
+            for name, role in zip(staff_names(seed), STAFF_ROLES, strict=True)
+        ]
         session.add_all(existing)
         session.flush()
     return [require_id(s.id) for s in existing]

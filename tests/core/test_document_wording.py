@@ -344,3 +344,20 @@ def test_an_appointment_reminder_dated_after_the_appointment_is_refused_with_the
     )  # fmt: skip
     assert "This is a reminder of your appointment on April 8, 2027." in moved
 
+
+def test_a_demo_letter_names_a_person_to_call_in_either_language(
+    vault: Vault, tmp_path: Path
+) -> None:
+    """The demo's staff are people, named like its workers: "llame a <a name> al …", never a
+    job title such as "Renewals representative" read as a name in a Spanish letter."""
+    documents.set_clinic_details(vault, values=CLINIC)
+    demo.fill_demo(vault, clients=6, seed=3, today=TODAY, workers=None)
+    names = {f"{first} {last}" for firsts, lasts, _c, _l in demo.COMMUNITIES
+             for first in firsts for last in lasts}  # fmt: skip
+    staff_names = [s.name for s in staff.list_staff(vault)]
+    assert sorted(staff_names) == sorted(demo.staff_names(3)) and set(staff_names) <= names
+    matter = next(m for m in matters.list_matters(vault) if m.assigned_to)
+    english = _text(_make(vault, "client-policy-change", matter.id, tmp_path / "en", lang="en"))
+    spanish = _text(_make(vault, "client-policy-change", matter.id, tmp_path / "es", lang="es"))
+    assert f"If you have questions, call {matter.assigned_to} at (555) 010-0100." in english
+    assert f"Si tiene preguntas, llame a {matter.assigned_to} al (555) 010-0100." in spanish
