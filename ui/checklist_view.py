@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -46,7 +46,25 @@ class ChecklistView(QWidget):
         self.table = QTableWidget(0, 3)
         self.table.setAccessibleName(_("Packet checklist"))
         self.table.setHorizontalHeaderLabels([_("Item"), _("Required"), _("Status")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        # "yes"/"no" and the status need only their own width: the rest goes to the item, whose
+        # name wraps onto as many lines as it needs (a form's full name, read whole).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Rows are measured again once the columns settle at a new width (the panel shown,
+        # resized, or a scroll bar come or gone beside it): once, after the layout's changes.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_rows)
+        header.sectionResized.connect(
+            lambda column, _old, _new: column == 0 and self._refit.start()
+        )
+        self.table.viewport().installEventFilter(self)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().setVisible(False)
         self.state = QLabel()
         self.state.setObjectName("readyState")
@@ -97,7 +115,7 @@ class ChecklistView(QWidget):
                 lambda _i, key=item.key, box=combo: self._set(key, str(box.currentData()))
             )
             self.table.setCellWidget(row, 2, combo)
-        self.table.setFixedHeight(min(420, 30 + 30 * len(record.items)))
+        self._fit_rows()
         if record.ready_to_file and record.sign_off is not None:
             self.state.setText(
                 "<b style='color:#1b5e20'>"
@@ -148,6 +166,22 @@ class ChecklistView(QWidget):
             self.error.setText(
                 _("Add an attorney or accredited representative in Settings to sign off.")
             )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            old, new = event.oldSize(), event.size()  # type: ignore[attr-defined]
+            if old.width() != new.width():
+                self._refit.start()
+        return super().eventFilter(watched, event)
+
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped item name, and the table as tall as its rows: the
+        matter panel scrolls, never the list inside it."""
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        self.table.setFixedHeight(
+            self.table.horizontalHeader().height() + rows + 2 * self.table.frameWidth()
+        )
 
     def _set(self, key: str, status: str) -> None:
         if self.vault is None or self.matter_id is None:

@@ -276,3 +276,37 @@ def test_a_clients_matters_show_every_line_in_the_details(
     assert format_day(date.today()) in shown, shown
     assert date.today().isoformat() not in shown, shown
     window.lock()
+
+
+def test_packet_checklist_items_read_whole(qtbot, demo_vault: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    """A matter's packet checklist on a laptop: each item's full name (a form's long title)
+    wraps onto as many lines as it needs instead of ending in "…", "yes"/"no" takes only its
+    own width, and the list does not scroll inside the scrolling matter panel."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtWidgets import QStyle
+
+    window = _unlocked_at_laptop_size(qtbot, demo_vault)
+    page = window.matters
+    window.show_page(page)
+    QApplication.processEvents()
+    cell = page.table.visualRect(page.table.model().index(0, 0)).center()
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    QApplication.processEvents()
+    table = page.panel.checklist.table
+    assert table.rowCount() > 5
+    metrics = table.fontMetrics()
+    style = table.style()
+    margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    width = table.columnWidth(0) - margin
+    cut = []
+    for row in range(table.rowCount()):
+        text = table.item(row, 0).text()
+        wrapped = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+        if wrapped.height() > table.rowHeight(row) or wrapped.width() > width:
+            cut.append(f"{text}: needs {wrapped.height()}px, has {table.rowHeight(row)}")
+    assert not cut, f"{language}: " + "\n".join(cut)
+    required = table.horizontalHeader()
+    needed = required.fontMetrics().horizontalAdvance(str(table.horizontalHeaderItem(1).text()))
+    assert table.columnWidth(1) <= needed + 40, (table.columnWidth(1), needed)
+    assert table.verticalScrollBar().maximum() == 0
+    window.lock()
