@@ -1,10 +1,12 @@
-"""Opening the store a command works on (a vault, or the clinic server), with its secret."""
+"""Opening the store a command works on (a vault, or the clinic server), with its secret; the day
+it works as of (--today)."""
 
 from __future__ import annotations
 
 import getpass
 import os
-from argparse import Namespace
+from argparse import ArgumentParser, Namespace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -12,6 +14,7 @@ from clinic_app.cli import secrets
 from clinic_app.errors import UserError, VaultError
 from clinic_app.i18n import _
 from clinic_app.paths import is_vault, resolve_vault_dir
+from clinic_app.validation_dates import parse_cli_date
 
 if TYPE_CHECKING:  # `clinic-app` with no command starts the app without loading the services
     from clinic_app.services.vault_ops import Vault
@@ -20,6 +23,22 @@ if TYPE_CHECKING:  # `clinic-app` with no command starts the app without loading
 ACTOR_ENV = "CLINIC_APP_USER"
 SERVER_ENV = "CLINIC_APP_SERVER"
 USER_ENV = ACTOR_ENV  # on the clinic server, the person is who the audit log names
+
+
+def today_or(value: str | None, flag: str = "--today") -> date:
+    """The date given with `flag`, else today."""
+    return parse_cli_date(value, flag) or date.today()
+
+
+def today(args: Namespace) -> date:
+    """The command's --today, else today."""
+    return today_or(getattr(args, "today", None))
+
+
+def add_today(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--today", metavar="YYYY-MM-DD", help=_("the date to compute against (default: today)")
+    )
 
 
 def vault_dir(args: Namespace) -> Path:

@@ -1,10 +1,10 @@
-"""Commands for deadlines: lists and calendars, done/snooze, tasks, rules, policy, reports."""
+"""Commands for deadlines: lists and calendars, done/snooze, tasks, affected matters, reports
+(the rules have their own module)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +26,6 @@ DEADLINES_HELP = N_(
 )
 
 
-def _today(args: argparse.Namespace) -> date:
-    return parse_cli_date(getattr(args, "today", None), "--today") or date.today()
-
-
-def _add_today(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--today", metavar="YYYY-MM-DD", help=_("the date to compute against (default: today)")
-    )
-
-
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "deadlines",
@@ -43,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=_("list deadlines or export them"),
         description=_(DEADLINES_HELP),
     )
-    _add_today(p)
+    context.add_today(p)
     p.add_argument("--within", type=int, metavar="DAYS", help=_("only what is due within DAYS"))
     p.add_argument("--overdue", action="store_true", help=_("only overdue deadlines"))
     p.add_argument(
@@ -78,13 +68,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ):
         q = actions.add_parser(name, parents=[common], help=_(helptext))
         q.add_argument("ref", metavar="ID", help=_("as listed by 'clinic-app deadlines'"))
-        _add_today(q)
+        context.add_today(q)
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=func)
     q = actions.add_parser("snooze", parents=[common], help=_("hide a deadline until a date"))
     q.add_argument("ref", metavar="ID")
     q.add_argument("--until", required=True, metavar="YYYY-MM-DD")
-    _add_today(q)
+    context.add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_deadline_snooze)
 
@@ -95,54 +85,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--due", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--assignee", metavar="NAME", help=_("default: the matter's assignee"))
     q.add_argument("text", nargs="+", help=_("what to do"))
-    _add_today(q)
+    context.add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_task_add)
     q = actions.add_parser("done", parents=[common], help=_("mark a task done"))
     q.add_argument("task_id", type=int, metavar="ID")
-    _add_today(q)
+    context.add_today(q)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_task_done)
 
-    p = sub.add_parser("rules", parents=[common], help=_("show or change the deadline rules"))
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = actions.add_parser("show", parents=[common], help=_("rule packs, policy status and rules"))
-    q.add_argument("--program", metavar="ID", help=_("only this program"))
-    _add_today(q)
-    q.add_argument("--json", action="store_true")
-    q.set_defaults(func=cmd_rules_show)
-    q = actions.add_parser("set", parents=[common], help=_("override a rule's days or reminders"))
-    q.add_argument("rule_id", metavar="RULE_ID")
-    q.add_argument("--days", type=int, metavar="N", help=_("days before or after the fact"))
-    q.add_argument(
-        "--reminders", metavar="LIST", help=_("calendar reminders, days before: e.g. 14,7,1")
-    )
-    q.add_argument("--reset", action="store_true", help=_("back to the shipped numbers"))
-    q.set_defaults(func=cmd_rules_set)
-    q = actions.add_parser(
-        "closed", parents=[common], help=_("list, add or remove clinic closed days")
-    )
-    q.add_argument("--add", action="append", default=[], metavar="YYYY-MM-DD")
-    q.add_argument("--remove", action="append", default=[], metavar="YYYY-MM-DD")
-    q.add_argument("--label", default="", help=_("why the clinic is closed (for --add)"))
-    q.add_argument("--json", action="store_true")
-    q.set_defaults(func=cmd_rules_closed)
-    q = actions.add_parser("policy", parents=[common], help=_("record a program's policy change"))
-    q.add_argument("program", metavar="PROGRAM")
-    q.add_argument("--status", required=True, choices=("open", "paused", "ended"))
-    q.add_argument("--date", required=True, metavar="YYYY-MM-DD", help=_("when it took effect"))
-    q.add_argument("--source", required=True, help=_("where it was announced (URL or citation)"))
-    q.add_argument("--summary", default="", help=_("one sentence on what changed"))
-    q.set_defaults(func=cmd_rules_policy)
-    q = actions.add_parser("recompute", parents=[common], help=_("recompute every deadline now"))
-    q.set_defaults(func=cmd_rules_recompute)
-    rule_commands.register_rules_actions(actions, common)
+    rule_commands.register(sub, common)
 
     p = sub.add_parser(
         "affected", parents=[common], help=_("open matters and live grants under a program")
     )
     p.add_argument("--program", required=True, metavar="ID")
-    _add_today(p)
+    context.add_today(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_affected)
 
@@ -152,7 +110,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "deadlines", parents=[common], help=_("weekly deadline report per assignee (.docx)")
     )
     q.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
-    _add_today(q)
+    context.add_today(q)
     q.add_argument("--assignee", metavar="NAME", help=_("only this staff member's deadlines"))
     q.add_argument(
         "--max-rows",
@@ -218,7 +176,7 @@ def _print_deadlines(rows: list[deadlines.Deadline], empty: str) -> None:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = context.today(args)
     if args.within is not None and args.within < 0:
         raise UserError(_("--within must be zero or more days."))
     if args.limit is not None and args.limit < 1:
@@ -310,24 +268,24 @@ def _show_one(args: argparse.Namespace, record: deadlines.Deadline, verb: str) -
 
 def cmd_deadline_done(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
-        changed = deadlines.mark_done(vault, ref=args.ref, today=_today(args))
+        changed = deadlines.mark_done(vault, ref=args.ref, today=context.today(args))
     return _show_one(args, changed.record, _("Marked done: {id}.").format(id=changed.record.id))
 
 
 def cmd_deadline_reopen(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
-        changed = deadlines.reopen(vault, ref=args.ref, today=_today(args))
+        changed = deadlines.reopen(vault, ref=args.ref, today=context.today(args))
     return _show_one(args, changed.record, _("Reopened {id}.").format(id=changed.record.id))
 
 
 def cmd_deadline_show(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
-        record = deadlines.get_deadline(vault, ref=args.ref, today=_today(args))
+        record = deadlines.get_deadline(vault, ref=args.ref, today=context.today(args))
     return _show_one(args, record, "")
 
 
 def cmd_deadline_snooze(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = context.today(args)
     until = parse_cli_date(args.until, "--until")
     with context.open_store(args) as vault:
         changed = deadlines.snooze(vault, ref=args.ref, until=until or "", today=today)
@@ -342,7 +300,7 @@ def cmd_deadline_snooze(args: argparse.Namespace) -> int:
 
 
 def cmd_task_add(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = context.today(args)
     due = parse_cli_date(args.due, "--due")
     with context.open_store(args) as vault:
         assignee_id = (
@@ -361,215 +319,15 @@ def cmd_task_add(args: argparse.Namespace) -> int:
 
 def cmd_task_done(args: argparse.Namespace) -> int:
     with context.open_store(args) as vault:
-        changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=_today(args))
+        changed = deadlines.mark_done(vault, ref=f"task-{args.task_id}", today=context.today(args))
     return _show_one(args, changed.record, _("Marked done: {id}.").format(id=changed.record.id))
-
-
-# -- rules -----------------------------------------------------------------------------------------
-
-
-def cmd_rules_show(args: argparse.Namespace) -> int:
-    today = _today(args)
-    with context.open_store(args) as vault:
-        programs = deadlines.list_programs(vault, today=today)
-        warnings = deadlines.rule_warnings(vault)
-        closed = deadlines.closed_days(vault)
-        stale = {s.program: s for s in rule_status.stale_packs(vault, today=today)}
-    if args.program:
-        programs = [p for p in programs if p.id == args.program]
-        if not programs:
-            raise UserError(
-                _(
-                    "There is no rule pack for '{program}'; 'clinic-app rules show' lists them."
-                ).format(program=args.program)
-            )
-    if args.json:
-        print_json(
-            {
-                "programs": [to_json(p) for p in programs],
-                "closed_days": {d.isoformat(): label for d, label in closed.items()},
-                "warnings": warnings,
-                "stale": [to_json(s) for s in stale.values()],
-            }
-        )
-        return 0
-    for program in programs:
-        print(
-            f"{program.title} [{program.id}]: {_policy_status(program.policy_status, program.policy_since)}"
-        )
-        if program.id in stale:
-            print("  " + _("STALE: {line}").format(line=stale[program.id].line))
-        if program.caution:
-            print(f"  {program.caution}")
-        for entry in program.policy:
-            who = " " + _("(recorded by the clinic)") if entry.recorded_by_clinic else ""
-            status = vocab.label("program_status", entry.status)
-            print(f"  {cell(entry.date)}  {status:<8}  {entry.places}{entry.summary}{who}")
-            print("              " + _("source: {source}").format(source=entry.source))
-        print_table(
-            [
-                _("Rule"),
-                _("When"),
-                _("On a closed day"),
-                _("Basis"),
-                _("Severity"),
-                _("Reminders"),
-                _("Changed"),
-            ],
-            [
-                (
-                    r.id,
-                    vocab.rule_when(r.days, r.direction, r.fact, r.where, r.except_states),
-                    vocab.label("roll", r.roll),
-                    vocab.label("basis", r.basis),
-                    vocab.label("severity", r.severity),
-                    ",".join(map(str, r.reminders)),
-                    "; ".join(
-                        f"{_changed_label(k)} {a} → {b}" for k, (a, b) in r.overridden.items()
-                    ),
-                )
-                for r in program.rules
-            ],
-            _("No rules."),
-        )
-        print()
-    if closed:
-        days = ", ".join(f"{cell(d)} ({label})" for d, label in closed.items())
-        print(_("Clinic closed days: {days}").format(days=days))
-    for warning in warnings:
-        print(_("Warning: {warning}.").format(warning=warning), file=sys.stderr)
-    print(
-        _(
-            "Change a rule with 'clinic-app rules set RULE_ID --days N'; "
-            "'clinic-app rules show --json' gives each rule's source and when it was last checked."
-        )
-    )
-    return 0
-
-
-def _policy_status(status: str | None, since: date | None) -> str:
-    """'paused since 2025-09-29', in the person's language."""
-    if not status:
-        return _("no policy history")
-    return _("{status} since {date}").format(
-        status=vocab.label("program_status", status), date=cell(since)
-    )
-
-
-def _changed_label(key: str) -> str:
-    return {"days": _("days"), "reminders": _("reminders")}.get(key, key)
-
-
-def _reminder_list(text: str) -> list[int]:
-    try:
-        values = [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
-        raise UserError(
-            _(
-                "--reminders must be days before the due date, separated by commas (not '{text}')."
-            ).format(text=text)
-        ) from None
-    if not values:
-        raise UserError(_("--reminders needs at least one number of days, e.g. 7,1."))
-    return values
-
-
-def cmd_rules_set(args: argparse.Namespace) -> int:
-    if args.reset and (args.days is not None or args.reminders):
-        raise UserError(_("Use --reset alone, or --days/--reminders without it."))
-    with context.open_store(args) as vault:
-        if args.reset:
-            changed = deadlines.reset_rule(vault, rule_id=args.rule_id)
-        else:
-            changed = deadlines.set_rule(
-                vault,
-                rule_id=args.rule_id,
-                days=args.days,
-                reminders=_reminder_list(args.reminders) if args.reminders else None,
-            )
-    rule = changed.record
-    when = vocab.rule_when(rule.days, rule.direction, rule.fact, rule.where, rule.except_states)
-    reminders = ",".join(map(str, rule.reminders)) or _("none")
-    print(
-        (
-            _(
-                "{rule}: {when}, reminders {reminders} (changed by the clinic); every deadline was recomputed."
-            )
-            if rule.overridden
-            else _(
-                "{rule}: {when}, reminders {reminders} (shipped numbers); every deadline was recomputed."
-            )
-        ).format(rule=rule.id, when=when, reminders=reminders)
-    )
-    return 0
-
-
-def cmd_rules_closed(args: argparse.Namespace) -> int:
-    add = [parse_cli_date(d, "--add") for d in args.add]
-    remove = [parse_cli_date(d, "--remove") for d in args.remove]
-    with context.open_store(args) as vault:
-        if add or remove:
-            deadlines.set_closed_days(
-                vault, add=[d for d in add if d], remove=[d for d in remove if d], label=args.label
-            )
-        closed = deadlines.closed_days(vault)
-    if args.json:
-        print_json({d.isoformat(): label for d, label in closed.items()})
-        return 0
-    print_table(
-        [_("Closed day"), _("Why")],
-        [(d, label) for d, label in closed.items()],
-        _("No clinic closed days (weekends and federal holidays always count as closed)."),
-    )
-    return 0
-
-
-def cmd_rules_policy(args: argparse.Namespace) -> int:
-    on = parse_cli_date(args.date, "--date")
-    with context.open_store(args) as vault:
-        deadlines.record_policy(
-            vault,
-            program=args.program,
-            status=args.status,
-            on=on or "",
-            source=args.source,
-            summary=args.summary,
-        )
-    print(
-        _(
-            "Recorded: {program} is {status} from {date}. "
-            "'clinic-app affected --program {id}' lists the matters to contact."
-        ).format(
-            program=vocab.label("program", args.program),
-            status=vocab.label("program_status", args.status),
-            date=cell(on),
-            id=args.program,
-        )
-    )
-    return 0
-
-
-def cmd_rules_recompute(args: argparse.Namespace) -> int:
-    with context.open_store(args) as vault:
-        report = deadlines.recompute_all(vault)
-    print(
-        _("Recomputed {deadlines} for {matters}.").format(
-            deadlines=ngettext("{n} deadline", "{n} deadlines", report.deadlines).format(
-                n=format_number(report.deadlines)
-            ),
-            matters=ngettext("{n} matter", "{n} matters", report.matters).format(
-                n=format_number(report.matters)
-            ),
-        )
-    )
-    return 0
 
 
 # -- affected, reports -----------------------------------------------------------------------------
 
 
 def cmd_affected(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = context.today(args)
     with context.open_store(args) as vault:
         report = deadlines.affected(vault, program=args.program, today=today)
     if args.json:
@@ -583,7 +341,7 @@ def cmd_affected(args: argparse.Namespace) -> int:
             count,
         ).format(
             program=vocab.label("program", report.program),
-            status=_policy_status(report.policy_status, report.policy_since),
+            status=rule_commands.policy_status(report.policy_status, report.policy_since),
             n=format_number(count),
         )
     )
@@ -630,7 +388,7 @@ def cmd_affected(args: argparse.Namespace) -> int:
 
 
 def cmd_report_deadlines(args: argparse.Namespace) -> int:
-    today = _today(args)
+    today = context.today(args)
     if args.max_rows < 1:
         raise UserError(_("--max-rows must be at least 1."))
     if args.out.suffix.lower() != ".docx":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clinic_app.cli import context, render_command, secrets
 from clinic_app.cli.output import print_json, print_table, word
-from clinic_app.cli.render_command import plain_files_notice, today_or
+from clinic_app.cli.render_command import plain_files_notice
 from clinic_app.errors import UserError
 from clinic_app.i18n import N_, _, current_language, format_number, ngettext
 from clinic_app.services import checklist, documents, matters, vault_ops
@@ -397,7 +397,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_sign_off(args: argparse.Namespace) -> int:
-    on = today_or(args.on, "--on")
+    on = context.today_or(args.on, "--on")
     with context.open_store(args) as vault:
         record = checklist.sign_off(vault, matter_id=args.matter_id, by=args.by, on=on).record
     assert record.sign_off is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
 from clinic_app.cli import context
@@ -14,7 +13,6 @@ from clinic_app.i18n import _, format_number, ngettext
 from clinic_app.services import documents
 from clinic_app.services.records import to_json
 from clinic_app.store.base import SERVER
-from clinic_app.validation_dates import parse_cli_date
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -92,10 +90,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_render)
 
 
-def today_or(value: str | None, flag: str = "--today") -> date:
-    return parse_cli_date(value, flag) or date.today()
-
-
 def plain_files_notice(on_server: bool) -> str:
     """What a .docx written out means; on the clinic server, where encrypted copies go instead."""
     if not on_server:
@@ -108,7 +102,7 @@ def plain_files_notice(on_server: bool) -> str:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    today = today_or(args.today)
+    today = context.today_or(args.today)
     with context.open_store(args) as vault:
         report = documents.render_documents(
             vault,
