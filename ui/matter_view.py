@@ -158,7 +158,9 @@ class MatterPanel(QWidget):
         self._timeline_selected()
         if not enabled:
             self.summary.setText(
-                _("Select a matter to see its deadlines, grants and notices, or use New matter….")
+                _(
+                    "Select a matter to see its deadlines, grants and notices; New matter… opens a new one."
+                )
             )
             self.assignee.clear()
             return

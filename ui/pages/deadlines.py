@@ -261,6 +261,19 @@ class DeadlinesPage(Page):
         shared = self._shared_policy()
         self._fit_columns()
         count = ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
+        if not rows:
+            # An empty list says why, and what would fill it.
+            narrowed = self.overdue_only.isChecked() or any(
+                box.currentData() is not None for box in (self.assignee, self.kind, self.program)
+            )
+            count = (
+                _("No deadline matches the filters above; widen them to see more.")
+                if narrowed
+                else _(
+                    "Nothing is due in this period. Deadlines appear once a matter has a grant, "
+                    "a notice or a task (Add task…)."
+                )
+            )
         self.message.setText(
             _("{count}, every one: {status}").format(count=count, status=shared)
             if shared

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -156,6 +157,13 @@ class MattersPage(Page):
         self.table.viewport().installEventFilter(
             _Resized(self, lambda: self._drop_columns_that_do_not_fit())
         )
+        # An empty list says why it is empty and what to do (no matter yet, none at this stage,
+        # none matching the filter).
+        self.empty = QLabel()
+        self.empty.setObjectName("mattersEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        self.model.modelReset.connect(self._say_if_empty)
         self.panel = MatterPanel(self.bus.publish)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         left = QWidget()
@@ -163,6 +171,7 @@ class MattersPage(Page):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.search)
         box.addWidget(self.table)
+        box.addWidget(self.empty)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
@@ -203,6 +212,24 @@ class MattersPage(Page):
             self.open_matter(selected)  # stays in view even when it has moved to another stage
         else:
             self.panel.show_matter(None, None)
+
+    def _say_if_empty(self) -> None:
+        if self.vault is None or self.model.total:
+            self.empty.hide()
+            return
+        if self.model.search.strip():
+            text = _(
+                "No matter matches the filter; check the spelling, or filter by A-number or "
+                "receipt number."
+            )
+        elif self.model.status is not None:
+            text = _("No matter is at the stage “{stage}”. All shows every matter.").format(
+                stage=_(STATUS_LABELS[self.model.status])
+            )
+        else:
+            text = _("No matters yet. New matter… opens one for a client.")
+        self.empty.setText(text)
+        self.empty.show()
 
     def _fit_columns(self) -> None:
         """Client and employer names whole (up to a limit), dates and receipts at their width."""
