@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from clinic_app.deadlines import engine, sync
+from clinic_app.deadlines import finishing, sync
 from clinic_app.deadlines.rules import RuleBook
 from clinic_app.domain.models import Client, Matter
 from clinic_app.domain.places import state_name
@@ -97,7 +97,7 @@ def place_notes(
     return [
         PlaceNote(mid, program, state or "", rule_id, text)
         for mid, program, state in rows
-        for rule_id, text in engine.place_notes(book, program, state or "", lang)
+        for rule_id, text in finishing.place_notes(book, program, state or "", lang)
     ]
 
 

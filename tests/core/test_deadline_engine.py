@@ -12,10 +12,9 @@ from clinic_app.deadlines.engine import (
     Occurrence,
     StaffMark,
     TaskFacts,
-    compute_deadlines,
     plan_matter,
-    status_of,
 )
+from clinic_app.deadlines.finishing import compute_deadlines, status_of
 from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
 from clinic_app.deadlines.rules import RuleBook
 

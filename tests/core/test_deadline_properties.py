@@ -12,10 +12,10 @@ from clinic_app.deadlines.engine import (
     MatterFacts,
     Occurrence,
     StaffMark,
-    compute_deadlines,
     link_renewals,
     plan_matter,
 )
+from clinic_app.deadlines.finishing import compute_deadlines
 from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
 from clinic_app.domain.vocab import DECISIONS, MATTER_KINDS, MATTER_STATUSES
 

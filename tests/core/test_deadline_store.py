@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from clinic_app.deadlines import sync
-from clinic_app.deadlines.engine import compute_deadlines
 from clinic_app.deadlines.facts import load_facts
+from clinic_app.deadlines.finishing import compute_deadlines
 from clinic_app.deadlines.rules import FINGERPRINT_KEY
 from clinic_app.domain.models import AuditEvent, Grant, Matter, Setting
 from clinic_app.errors import NotFoundError, UserError, ValidationError

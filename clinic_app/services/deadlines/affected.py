@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from clinic_app.deadlines import engine, sync
+from clinic_app.deadlines import finishing, sync
 from clinic_app.deadlines.facts import as_date, driver_value, fetch_all
 from clinic_app.domain.models import Client, Matter, StaffMember
 from clinic_app.domain.text import full_name
@@ -138,7 +138,7 @@ def affected(vault: Store, *, program: str, today: date) -> AffectedReport:
                 assignee=assignee or "",
                 state=state or "",
                 not_here=tuple(
-                    text for _rule, text in engine.place_notes(book, program, state or "")
+                    text for _rule, text in finishing.place_notes(book, program, state or "")
                 ),
             )
         )

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
-from clinic_app.deadlines import engine, sync
+from clinic_app.deadlines import engine, finishing, sync
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.deadlines.facts import as_date, chunks, driver_value, fetch_all
 from clinic_app.errors import UserError
@@ -96,7 +96,7 @@ def list_deadlines(
         book = sync.rulebook_from(conn)[0]
         found = _finish_rows(fetch_all(conn, query), book, today, lang)
         found += _finish_tasks(fetch_all(conn, tasks), book, today)
-    found.sort(key=engine.sort_key)
+    found.sort(key=finishing.sort_key)
     return found[:limit] if limit is not None else found
 
 
@@ -138,7 +138,7 @@ def dashboard(
         for due, soon, number in fetch_all(conn, counts_query):
             day = as_date(due)
             assert day is not None
-            counts[engine.status_of(day, today, soon)] += number
+            counts[finishing.status_of(day, today, soon)] += number
             open_by_day[day] += number
         # ...then corrected for the few that staff marked done or snoozed (read from the small
         # table of marks first, so the database never walks the big one for them).
@@ -166,7 +166,7 @@ def dashboard(
                     continue
                 day = as_date(due)
                 assert day is not None
-                counts[engine.status_of(day, today, soon)] -= 1
+                counts[finishing.status_of(day, today, soon)] -= 1
                 open_by_day[day] -= 1
                 if mark[0] is None:  # snoozed, not done
                     counts["snoozed"] += 1
@@ -178,7 +178,7 @@ def dashboard(
         for due, snoozed_until in conn.execute(task_query):
             day = as_date(due)
             assert day is not None
-            status = engine.status_of(
+            status = finishing.status_of(
                 day, today, engine.TASK_SOON_DAYS, snoozed_until=as_date(snoozed_until)
             )
             counts[status] += 1

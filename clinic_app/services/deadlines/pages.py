@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 
 from clinic_app.deadlines import urgency
-from clinic_app.deadlines.engine import PAIRED_GRANT, PAIRED_PERMIT, Deadline, deadline_ref
+from clinic_app.deadlines.engine import PAIRED_GRANT, PAIRED_PERMIT, Deadline
 from clinic_app.deadlines.facts import chunks, fetch_all
+from clinic_app.deadlines.finishing import deadline_ref
 from clinic_app.deadlines.rules import RuleBook
 from clinic_app.services.deadlines.census import (
     KEY_DRIVER_COLUMNS,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from clinic_app.deadlines import engine, ics, sync
+from clinic_app.deadlines import finishing, ics, sync
 from clinic_app.deadlines.engine import (
     Deadline,
     MatterContext,
@@ -227,7 +227,7 @@ def _finish_rows(
         )
         context = MatterContext(client_id, program, staff_id, name, assignee or "", state or "")
         try:
-            finished = engine.finish(
+            finished = finishing.finish(
                 planned,
                 book,
                 today,
@@ -281,7 +281,7 @@ def _finish_tasks(rows: Iterable[Any], book: RuleBook, today: date) -> list[Dead
             assignee or "",
             state or "",
         )
-        out.append(engine.finish_task(task, book, today, context, policies=policies))
+        out.append(finishing.finish_task(task, book, today, context, policies=policies))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from clinic_app.deadlines import engine
+from clinic_app.deadlines import finishing
 from clinic_app.deadlines.engine import Deadline
 from clinic_app.deadlines.models import DeadlineTask
 from clinic_app.domain import validators as v
@@ -57,6 +57,6 @@ def add_task(
         )
         task_id = require_id(insert(session, row, TASK).id)
     return Changed(
-        get_deadline(vault, ref=engine.task_ref(task_id), today=today),
+        get_deadline(vault, ref=finishing.task_ref(task_id), today=today),
         ChangeSet.of(DEADLINE, task_id),
     )
