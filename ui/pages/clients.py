@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError, ConflictError
-from clinic_app.i18n import N_, _, ngettext
+from clinic_app.i18n import N_, _, format_number, ngettext
 from clinic_app.services import clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
 from clinic_app.services.server_session import ServerError
@@ -193,13 +193,15 @@ class ClientsPage(Page):
             self.count.clear()
         elif self.search.text().strip():
             self.count.setText(
-                ngettext("{n} matching client", "{n} matching clients", total).format(n=total)
+                ngettext("{n} matching client", "{n} matching clients", total).format(
+                    n=format_number(total, ",")
+                )
                 if total
                 else _("No client matches; check the spelling or search by A-number.")
             )
         else:
             self.count.setText(
-                ngettext("{n} client", "{n} clients", total).format(n=total)
+                ngettext("{n} client", "{n} clients", total).format(n=format_number(total, ","))
                 if total
                 else _("No clients yet. Add one with New client, or import a spreadsheet.")
             )

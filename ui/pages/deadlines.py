@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _, current_language, ngettext
+from clinic_app.i18n import N_, _, current_language, format_number, ngettext
 from clinic_app.services import deadlines, matters, staff
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING, STAFF
 from clinic_app.services.records import MatterRecord
@@ -260,7 +260,9 @@ class DeadlinesPage(Page):
         self.model.set_rows(deadlines.urgency_order(rows, tiers, self.today), self.today, tiers)
         shared = self._shared_policy()
         self._fit_columns()
-        count = ngettext("{n} deadline", "{n} deadlines", len(rows)).format(n=len(rows))
+        count = ngettext("{n} deadline", "{n} deadlines", len(rows)).format(
+            n=format_number(len(rows), ",")
+        )
         if not rows:
             # An empty list says why, and what would fill it.
             narrowed = self.overdue_only.isChecked() or any(

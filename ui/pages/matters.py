@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import N_, _
+from clinic_app.i18n import N_, _, format_number
 from clinic_app.services import matters
 from clinic_app.services.changes import CLIENT, EVENT, GRANT, MATTER, STAFF
 from clinic_app.services.records import MatterRecord
@@ -206,7 +206,7 @@ class MattersPage(Page):
         for key, button in self.stage_buttons.items():
             label = _("All") if key is None else _(STATUS_LABELS[key])
             n = sum(counts.values()) if key is None else counts.get(key, 0)
-            button.setText(f"{label} {n}" if self.vault else label)
+            button.setText(f"{label} {format_number(n, ',')}" if self.vault else label)
         self._fit_columns()
         if self.vault is not None and selected is not None:
             self.open_matter(selected)  # stays in view even when it has moved to another stage

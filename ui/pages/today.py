@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from clinic_app.errors import ClinicError
-from clinic_app.i18n import N_, _, current_language, format_day, ngettext
+from clinic_app.i18n import N_, _, current_language, format_day, format_number, ngettext
 from clinic_app.services import deadlines, vocab
 from clinic_app.services.changes import DEADLINE, EVENT, GRANT, MATTER, SETTING
 from clinic_app.services.deadlines import Queue, QueueItem
@@ -194,7 +194,9 @@ class TodayPage(Page):
             empty.setFirstColumnSpanned(True)  # spanning works once the item is in the tree
         select: QTreeWidgetItem | None = None
         for group in queue.groups:
-            top = QTreeWidgetItem([f"{group.mark}  {group.title} ({group.count})"])
+            top = QTreeWidgetItem(
+                [f"{group.mark}  {group.title} ({format_number(group.count, ',')})"]
+            )
             top.setToolTip(0, group.reason)
             font = top.font(0)
             font.setBold(True)
@@ -212,7 +214,12 @@ class TodayPage(Page):
             hidden = group.count - len(group.items)
             if hidden > 0:
                 more = QTreeWidgetItem(
-                    [_("Show {n} more of {count}…").format(n=min(hidden, PAGE), count=hidden)]
+                    [
+                        _("Show {n} more of {count}…").format(
+                            n=format_number(min(hidden, PAGE), ","),
+                            count=format_number(hidden, ","),
+                        )
+                    ]
                 )
                 more.setData(0, Qt.ItemDataRole.UserRole, (MORE, group.tier))
                 top.addChild(more)
@@ -236,7 +243,9 @@ class TodayPage(Page):
         when = when_text(row, self.today)
         due = f"{mark} {format_day(row.due)}" + (f" · {when}" if when else "")
         who = (
-            ngettext("{n} worker", "{n} workers", len(row.workers)).format(n=len(row.workers))
+            ngettext("{n} worker", "{n} workers", len(row.workers)).format(
+                n=format_number(len(row.workers), ",")
+            )
             if row.workers
             else row.client
         )
