@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clinic_app.deadlines.bundles import key_id, sign_bundle
-from clinic_app.deadlines.rules import parse_pack
+from clinic_app.deadlines.packs import parse_pack
 from clinic_app.errors import UserError
 from clinic_app.resources import resource_path
 

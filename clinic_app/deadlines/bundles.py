@@ -26,7 +26,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from clinic_app.deadlines.rules import RulePack, RulePackError, parse_pack
+from clinic_app.deadlines.packs import parse_pack
+from clinic_app.deadlines.rules import RulePack, RulePackError
 from clinic_app.errors import UserError
 from clinic_app.i18n import _
 from clinic_app.os_errors import read_error_sentence

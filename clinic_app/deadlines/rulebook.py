@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from clinic_app.deadlines.calendar import BusinessCalendar
+from clinic_app.deadlines.packs import load_packs, parse_pack
 from clinic_app.deadlines.rules import (
     CLOSED_DAYS_KEY,
     ENGINE_VERSION,
@@ -23,8 +24,6 @@ from clinic_app.deadlines.rules import (
     RuleBook,
     RulePack,
     RulePackError,
-    load_packs,
-    parse_pack,
 )
 
 # -- a clinic's changes -------------------------------------------------------------------------

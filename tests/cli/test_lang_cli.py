@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from clinic_app.deadlines.rules import load_packs
+from clinic_app.deadlines.packs import load_packs
 from tests.cli.conftest import CliTarget, assert_ok, assert_one_line_error, new_target
 
 TODAY = "2026-01-15"

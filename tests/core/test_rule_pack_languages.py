@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from clinic_app.deadlines.rules import RulePack, load_packs
+from clinic_app.deadlines.packs import load_packs
+from clinic_app.deadlines.rules import RulePack
 
 LANGS = ("es",)
 RULE_TEXTS = ("message", "why", "why_mailed", "why_stated", "not_here")

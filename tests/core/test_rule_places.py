@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic_app.deadlines.rules import RulePackError, load_packs, parse_pack
+from clinic_app.deadlines.packs import load_packs, parse_pack
+from clinic_app.deadlines.rules import RulePackError
 from clinic_app.domain.places import normalize_state, state_from_address
 from clinic_app.errors import ValidationError
 from clinic_app.services import clients, matters, rule_status

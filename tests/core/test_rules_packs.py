@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from clinic_app.deadlines.calendar import BusinessCalendar
+from clinic_app.deadlines.packs import load_packs, parse_pack, shipped_pack_files
 from clinic_app.deadlines.rulebook import ClinicRuleSettings, build_rulebook
-from clinic_app.deadlines.rules import (
-    FALLBACK_PROGRAM,
-    KINDS,
-    RulePackError,
-    load_packs,
-    parse_pack,
-    shipped_pack_files,
-)
+from clinic_app.deadlines.rules import FALLBACK_PROGRAM, KINDS, RulePackError
 from clinic_app.resources import resource_path
 
 REQUIRED_KINDS = {

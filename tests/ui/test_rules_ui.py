@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from clinic_app.deadlines import bundles
-from clinic_app.deadlines.rules import load_packs
+from clinic_app.deadlines.packs import load_packs
 from clinic_app.services import clients
 from clinic_app.services import deadlines as dl
 from tests.core.helpers import granted_daca

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from clinic_app.deadlines.packs import load_packs
 from clinic_app.deadlines.rules import (
     CLOSED_DAYS_KEY,
     MAX_DAYS,
@@ -19,7 +20,6 @@ from clinic_app.deadlines.rules import (
     POLICY_KEY,
     POLICY_STATUSES,
     Rule,
-    load_packs,
 )
 from clinic_app.domain import validators as v
 from clinic_app.domain.models import Setting
