@@ -25,7 +25,9 @@ def test_a_rule_changed_in_settings_is_named_by_what_it_says(qtbot, window: Main
     page = window.settings
     window.show_page(page)
     table = page.rules
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(256) == "lda.renewal_file_by")
+    row = next(
+        r for r in range(table.rowCount()) if table.item(r, 0).data(256) == "lda.renewal_file_by"
+    )
     box = table.cellWidget(row, 2)
     assert isinstance(box, QSpinBox)
     table.scrollToItem(table.item(row, 0))
@@ -49,7 +51,9 @@ def test_a_rule_update_preview_in_spanish_says_rules_and_dates_in_spanish(  # ty
         key = Ed25519PrivateKey.generate()
         monkeypatch.setattr(bundles, "trusted_keys", lambda: [key.public_key()])
         update = tmp_path / "rules.cliniccrules"
-        update.write_bytes(bundles.sign_bundle({"daca": newer_daca()}, key, issued=date(2027, 1, 15)))
+        update.write_bytes(
+            bundles.sign_bundle({"daca": newer_daca()}, key, issued=date(2027, 1, 15))
+        )
         monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(update), ""))
         asked: list[str] = []
         page = window.settings
@@ -64,3 +68,30 @@ def test_a_rule_update_preview_in_spanish_says_rules_and_dates_in_spanish(  # ty
         assert "daca.renewal_file_by" not in text and "paused" not in text
     finally:
         apply_language(qapp, "en")
+
+
+def test_a_chosen_rule_shows_its_source_whole(qtbot, window: MainWindow, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Settings → Deadline rules: the source column (a long citation) is cut to two lines, so
+    clicking a rule writes its source whole under the list, in the screen's words; the days
+    box takes only its own width, leaving the room to the rule and its source."""
+    from tests.ui.clipping import clipped
+
+    open_window(qtbot, window)
+    page = window.settings
+    window.show_page(page)
+    window.resize(1366, 768)
+    QApplication.processEvents()
+    table = page.rules
+    row = next(
+        r for r in range(table.rowCount()) if len(table.item(r, 3).text()) > 200
+    )  # a citation far longer than its cell
+    table.scrollToItem(table.item(row, 0))
+    where = table.visualItemRect(table.item(row, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    QApplication.processEvents()  # the line under the list grows to the source's lines
+    shown = page.rule_source.text()
+    assert table.item(row, 3).text() in shown, shown
+    assert shown.startswith(_("Source: {source}").format(source="")), shown
+    assert clipped(page) == [], clipped(page)
+    box = table.cellWidget(row, 2)
+    assert table.columnWidth(2) <= box.sizeHint().width() + 30, table.columnWidth(2)

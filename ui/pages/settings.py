@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -64,6 +65,7 @@ ROLES = [
     ("organizer", N_("Organizer")),
     ("other", N_("Other")),
 ]
+RULE_SOURCE_WIDTH = 260  # two lines of a citation's start; the line under the list has it whole
 MULTILINE = {"address", "uscis_address"}
 
 # What the Word templates box says, by where the records are (on the clinic server or not).
@@ -197,11 +199,23 @@ class SettingsPage(Page):
         self.rules.setAccessibleName(_("Deadline rules"))
         self.rules.setHorizontalHeaderLabels([_("Rule"), _("Basis"), _("Days"), _("Source")])
         self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # The basis is a short phrase (longer in Spanish): as wide as it is.
-        self.rules.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
+        # The basis is a short phrase (longer in Spanish), the days a small number: each as
+        # wide as it is; the source (a long citation) gets a fixed share and is read whole in
+        # the line under the list once its rule is chosen.
+        header = self.rules.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(3, RULE_SOURCE_WIDTH)
+        self.rules.setWordWrap(True)
         self.rules.verticalHeader().setVisible(False)
+        self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rule_source = QLabel(_("Choose a rule to read where its number comes from."))
+        self.rule_source.setObjectName("ruleSource")
+        self.rule_source.setWordWrap(True)
+        self.rule_source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rules.currentCellChanged.connect(lambda row, *_a: self._show_rule_source(row))
         self.rules.setMinimumHeight(260)
         self.rules_message = QLabel(
             _(
@@ -213,6 +227,7 @@ class SettingsPage(Page):
         rules_box = QGroupBox(_("Deadline rules"))
         rbox = QVBoxLayout(rules_box)
         rbox.addWidget(self.rules)
+        rbox.addWidget(self.rule_source)
         rbox.addWidget(self.rules_message)
         self.install_update = QPushButton(_("Install update…"))
         self.install_update.clicked.connect(self._install_update)
@@ -340,6 +355,14 @@ class SettingsPage(Page):
             source = QTableWidgetItem(f"{rule.source} ({checked})" if checked else rule.source)
             source.setToolTip(source.text())  # sources are long citations: whole here
             self.rules.setItem(row, 3, source)
+
+    def _show_rule_source(self, row: int) -> None:
+        """The chosen rule's source whole (a citation with its link, and when it was checked)."""
+        item = self.rules.item(row, 3) if row >= 0 else None
+        if item is None:
+            self.rule_source.setText(_("Choose a rule to read where its number comes from."))
+            return
+        self.rule_source.setText(_("Source: {source}").format(source=item.text()))
 
     def _set_rule(self, rule_id: str, box: QSpinBox, name: str) -> None:
         if self.vault is None:
