@@ -336,9 +336,9 @@ class MainWindow(QMainWindow):
         self.show_page(self.documents)
         self.documents.choose_matter(matter_id)
 
-    def open_clinic_settings(self, key: str, message: str) -> None:
+    def open_clinic_settings(self, keys: tuple[str, ...], message: str) -> None:
         self.show_page(self.settings)
-        self.settings.show_clinic_field(key, message)
+        self.settings.show_clinic_fields(keys, message)
 
     def draft_for_letter(self, letter_id: int) -> None:
         self.show_page(self.documents)

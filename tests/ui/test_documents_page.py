@@ -99,7 +99,7 @@ def test_batch_choices_on_the_screen(
     assert not any("--" in row for row in rows), rows
 
 
-def test_missing_clinic_details_open_settings_at_the_first(
+def test_missing_clinic_details_open_settings_at_the_first_with_all_outlined(
     qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     assert window.vault is not None
@@ -113,6 +113,13 @@ def test_missing_clinic_details_open_settings_at_the_first(
     message = window.settings.clinic_message.text()
     assert "the clinic's name, the signer's title" in message
     assert "Settings → Clinic details for letters" in message
+    # Every missing detail is outlined, not only the first; typing in one clears its outline.
+    fields = window.settings.clinic_fields
+    assert fields["name"].property("inError") and fields["signer_title"].property("inError")
+    assert not fields["phone"].property("inError")
+    qtbot.keyClicks(fields["name"], "Workers Legal Clinic")
+    assert not fields["name"].property("inError")
+    assert fields["signer_title"].property("inError")
 
 
 def test_safe_contact_rules_are_ticked_in_words_in_the_client_editor(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -79,8 +79,8 @@ def left_out_reason(left: LeftOut) -> str:
 
 class DocumentsPage(Page):
     title = N_("Documents")
-    # A clinic detail the templates need is not set: (its key, the sentence naming them all).
-    clinic_settings_needed = Signal(str, str)
+    # Clinic details the templates need are not set: (their keys, the sentence naming them).
+    clinic_settings_needed = Signal(object, str)
 
     def __init__(self, bus: ChangeBus, background: Background) -> None:
         super().__init__(bus)
@@ -327,7 +327,7 @@ class DocumentsPage(Page):
                 "Set these clinic details first: {names} (Settings → Clinic details for letters)."
             ).format(names=names)
             self.message.setText(text)
-            self.clinic_settings_needed.emit(missing[0].key, text)
+            self.clinic_settings_needed.emit(tuple(m.key for m in missing), text)
             return
         choose = self._choices() if letter_id is not None else None
         all_workers = self.all_workers.isChecked()

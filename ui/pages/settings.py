@@ -48,7 +48,7 @@ from ui.background import Background
 from ui.bus import ChangeBus
 from ui.confirm import choose
 from ui.date_input import DateInput
-from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message
+from ui.feedback import CLINIC_GROUP, CLINIC_LABELS, desktop_message, mark_error
 from ui.guards import guarded
 from ui.idle_lock import AUTOLOCK_KEY, DEFAULT_AUTOLOCK
 from ui.pages.base import Page
@@ -138,6 +138,8 @@ class SettingsPage(Page):
             if not isinstance(field, DateInput):  # a date field's tip names the forms it takes
                 field.setToolTip(_(what))
             self.clinic_fields[key] = field
+            # Outlined while a document waits for it; plain again once something is typed.
+            field.textChanged.connect(lambda *_a, f=field: mark_error(f, False))
             cform.addRow(label, field)
         self.clinic_message = QLabel()
         self.clinic_message.setWordWrap(True)
@@ -412,13 +414,15 @@ class SettingsPage(Page):
         )
         self.autolock_changed.emit(self.autolock.value())
 
-    def show_clinic_field(self, key: str, message: str = "") -> None:
-        """Bring a clinic detail into view with the cursor in it (a document needs it)."""
-        field = self.clinic_fields.get(key)
-        if field is None:
-            return
-        self.scroll.ensureWidgetVisible(field)
-        field.setFocus()
+    def show_clinic_fields(self, keys: tuple[str, ...], message: str = "") -> None:
+        """The clinic details a document needs, every one outlined, the first in view with the
+        cursor in it; the message under them names them all."""
+        fields = [self.clinic_fields[key] for key in keys if key in self.clinic_fields]
+        for field in fields:
+            mark_error(field, True)
+        if fields:
+            self.scroll.ensureWidgetVisible(fields[0])
+            fields[0].setFocus()
         if message:
             self.clinic_message.setText(message)
 
