@@ -117,6 +117,17 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(_("Import…"), "Ctrl+I", self.import_spreadsheet)
         self.backup_action = self._action(_("Back up…"), "Ctrl+Shift+B", self.back_up)
         self.lock_action = self._action(_("Lock"), "Ctrl+L", self.lock)
+        # Ctrl+1 … Ctrl+7: the screens in the sidebar's order (said in each one's tooltip).
+        self.screen_actions: list[tuple[QAction, str]] = []
+        for index, (_name, title) in enumerate(screens.SCREENS):
+            go = QAction(_(title), self)
+            go.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            go.triggered.connect(lambda _checked=False, i=index: self.sidebar.setCurrentRow(i))
+            self.addAction(go)
+            keys = go.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            self.sidebar.item(index).setToolTip(f"{_(title)} ({keys})")
+            self.screen_actions.append((go, _(title)))
+        self.shortcuts_action = self._action(_("Shortcuts"), "F1", self.show_shortcuts)
         self.vault_actions = [
             self.search_action,
             self.new_client_action,
@@ -124,6 +135,7 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.backup_action,
             self.lock_action,
+            *(go for go, _title in self.screen_actions),
         ]
         self.unlock.restore_requested.connect(self.restore)
 
@@ -153,7 +165,8 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, shortcut: str, slot: object) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{text} ({shortcut})")
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{text} ({keys})")
         action.triggered.connect(slot)
         self.toolbar.addAction(action)
         self.addAction(action)
@@ -343,6 +356,12 @@ class MainWindow(QMainWindow):
     def draft_for_letter(self, letter_id: int) -> None:
         self.show_page(self.documents)
         self.documents.choose_letter(letter_id)
+
+    def show_shortcuts(self) -> None:
+        from ui.shortcuts import ShortcutsDialog
+
+        actions = [a for a in self.vault_actions if self.toolbar.widgetForAction(a) is not None]
+        ShortcutsDialog(actions, self.screen_actions, self).exec()
 
     def import_spreadsheet(self) -> None:
         if self.vault is None:

@@ -31,6 +31,7 @@ from ui.confirm import choose
 from ui.feedback import desktop_message
 from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
+from ui.search_keys import IntoResults
 
 EMPLOYER_WIDTH = 150
 
@@ -95,6 +96,7 @@ class ClientsPage(Page):
         self._debounce.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        IntoResults(self.search, self.table, self._search_now)
 
         # The search box has the whole width, so what it searches is read whole in Spanish too;
         # the buttons sit under the list, beside its count, in reading (and Tab) order.
@@ -171,6 +173,12 @@ class ClientsPage(Page):
                 self.table.selectRow(row)
                 return True
         return False
+
+    def _search_now(self) -> None:
+        """A search still waiting for a pause in the typing, run at once."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._apply_search()
 
     def _apply_search(self) -> None:
         if self.vault is None:

@@ -33,6 +33,7 @@ from ui.labels import KIND_LABELS, STATUS_LABELS
 from ui.matter_editor import MatterDialog
 from ui.matter_view import MatterPanel
 from ui.pages.base import Page, says_server_errors
+from ui.search_keys import IntoResults
 from ui.table_base import Index, PagedTableModel
 
 
@@ -166,6 +167,7 @@ class MattersPage(Page):
         self.model.modelReset.connect(self._say_if_empty)
         self.panel = MatterPanel(self.bus.publish)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        IntoResults(self.search, self.table, self._filter_now)
         left = QWidget()
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 0, 0)
@@ -263,6 +265,12 @@ class MattersPage(Page):
         self.stage_buttons[status].setChecked(True)
         self.model.reload()
         self.panel.show_matter(None, None)
+
+    def _filter_now(self) -> None:
+        """A filter still waiting for a pause in the typing, applied at once."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._filter_changed()
 
     @says_server_errors
     def _filter_changed(self) -> None:
