@@ -160,17 +160,23 @@ class SettingsPage(Page):
             self.staff_role.addItem(_(label), key)
         add_staff = QPushButton(_("Add"))
         add_staff.clicked.connect(self.add_staff)
-        toggle = QPushButton(_("Deactivate / reactivate"))
-        toggle.clicked.connect(self.toggle_staff)
+        # Under the list it acts on, worded for the person chosen: "Deactivate Ana Ruiz".
+        self.toggle_button = QPushButton(_("Deactivate"))
+        self.toggle_button.setEnabled(False)
+        self.toggle_button.clicked.connect(lambda _checked=False: self.toggle_staff())
+        self.staff_list.currentItemChanged.connect(lambda *_a: self._staff_chosen())
         self.staff_message = QLabel()
         people = QGroupBox(_("Staff (for assignments and sign-off)"))
         pbox = QVBoxLayout(people)
         pbox.addWidget(self.staff_list)
+        chosen_row = QHBoxLayout()
+        chosen_row.addWidget(self.toggle_button)
+        chosen_row.addStretch(1)
+        pbox.addLayout(chosen_row)
         row = QHBoxLayout()
         row.addWidget(self.staff_name, 2)
         row.addWidget(self.staff_role, 1)
         row.addWidget(add_staff)
-        row.addWidget(toggle)
         pbox.addLayout(row)
         pbox.addWidget(self.staff_message)
 
@@ -315,6 +321,7 @@ class SettingsPage(Page):
             )
             item.setData(256, member.id)
             item.setData(257, member.active)
+            item.setData(258, member.name)
             self.staff_list.addItem(item)
         self._fill_rules()
         for record in documents.list_templates(vault=self.vault):
@@ -463,14 +470,34 @@ class SettingsPage(Page):
             result.changes, _("Added {name} to the staff.").format(name=result.record.name)
         )
 
+    def _staff_chosen(self) -> None:
+        item = self.staff_list.currentItem()
+        self.toggle_button.setEnabled(item is not None)
+        if item is None:
+            self.toggle_button.setText(_("Deactivate"))
+            return
+        name = str(item.data(258))
+        self.toggle_button.setText(
+            _("Deactivate {name}").format(name=name)
+            if item.data(257)
+            else _("Reactivate {name}").format(name=name)
+        )
+
     def toggle_staff(self) -> None:
         item = self.staff_list.currentItem()
         if self.vault is None or item is None:
             return
-        result = staff.set_active(
-            self.vault, staff_id=int(item.data(256)), active=not bool(item.data(257))
+        active = not bool(item.data(257))
+        name = str(item.data(258))
+        result = staff.set_active(self.vault, staff_id=int(item.data(256)), active=active)
+        self.bus.publish(
+            result.changes,
+            _("{name} is active again: offered for assignments and sign-off.").format(name=name)
+            if active
+            else _("{name} is inactive: no longer offered for new assignments or sign-off.").format(
+                name=name
+            ),
         )
-        self.bus.publish(result.changes)
 
     def add_template(self) -> None:
         if self.vault is None:
