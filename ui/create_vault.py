@@ -18,12 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clinic_app.i18n import _
+from clinic_app.i18n import N_, _
 from clinic_app.services import vault_ops
 from clinic_app.services.vault_ops import Vault
 from ui.background import Background
 from ui.forms import secret_field
 from ui.recovery_code import code_label, print_code
+
+# The passphrase's strength in one word, shown in its meter (the hint under it says why).
+STRENGTH_WORDS = {
+    0: N_("Too short"),
+    1: N_("Weak"),
+    2: N_("Fair"),
+    3: N_("Good"),
+    4: N_("Strong"),
+}
 
 
 class CreateVaultDialog(QDialog):
@@ -42,7 +51,8 @@ class CreateVaultDialog(QDialog):
         self.second = secret_field(_("Repeat the passphrase"))
         self.strength = QProgressBar()
         self.strength.setRange(0, 4)
-        self.strength.setTextVisible(False)
+        # Its word inside the bar: an empty bar alone reads as a field to type in.
+        self.strength.setTextVisible(True)
         self.strength.setAccessibleName(_("Passphrase strength"))
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -100,6 +110,7 @@ class CreateVaultDialog(QDialog):
     def _rate(self, text: str) -> None:
         score, hint = vault_ops.passphrase_strength(text)
         self.strength.setValue(score)
+        self.strength.setFormat(_(STRENGTH_WORDS[score]))
         self.hint.setText(_(hint))
 
     def _create(self) -> None:
