@@ -321,7 +321,13 @@ def grant_state(grant: GrantFacts | None, today: date, within: int = ENDING_DAYS
     """none, live, ending (within `within` days), ended or terminated."""
     if grant is None:
         return "none"
-    if grant.terminated_on is not None and grant.terminated_on <= today:
+    # A termination dated after the grant's end (a notice recorded late) did not cut it short:
+    # the grant had already ended, and a letter must not say it was cancelled before its end.
+    if (
+        grant.terminated_on is not None
+        and grant.terminated_on <= today
+        and (grant.end is None or grant.terminated_on <= grant.end)
+    ):
         return "terminated"
     if grant.end is None:
         return "live"

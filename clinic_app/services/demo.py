@@ -630,6 +630,8 @@ def _matters(
         matter = rows.matters[index]
         matter["decision"], matter["decided_on"] = "granted", start
         terminated = today - timedelta(days=rng.randint(5, 200)) if stage == "closed" else None
+        if terminated and terminated >= end:  # a grant is terminated while it still runs
+            terminated = end - timedelta(days=30)
         if terminated and terminated < start:
             terminated = None
         if stage == "closed" and terminated is None:

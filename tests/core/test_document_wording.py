@@ -361,3 +361,36 @@ def test_a_demo_letter_names_a_person_to_call_in_either_language(
     spanish = _text(_make(vault, "client-policy-change", matter.id, tmp_path / "es", lang="es"))
     assert f"If you have questions, call {matter.assigned_to} at (555) 010-0100." in english
     assert f"Si tiene preguntas, llame a {matter.assigned_to} al (555) 010-0100." in spanish
+
+
+def test_a_termination_recorded_after_the_grant_ended_is_not_called_a_cancellation(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """C1's grant ended on 2026-12-01; a termination notice dated later did not cut it short."""
+    matters.add_event(vault, matter_id=site.matters["C1"], kind="termination",
+                      occurred_on="2026-12-20")  # fmt: skip
+    english = _text(_make(vault, "client-policy-change", site.matters["C1"], tmp_path / "en"))
+    assert "your permission ended on December 1, 2026." in english
+    assert "cancelled" not in english and "before the date it was due to end" not in english
+    spanish = _text(
+        _make(vault, "client-policy-change", site.matters["C1"], tmp_path / "es", lang="es")
+    )
+    assert "su permiso terminó el 1 de diciembre de 2026." in spanish and "cancelado" not in spanish
+    report = documents.render_documents(
+        vault, template="client-grant-terminated", matter_id=site.matters["C1"],
+        out_dir=tmp_path / "t", today=TODAY,
+    )  # fmt: skip
+    (doc,) = report.documents
+    assert doc.refused and doc.problem is not None
+    assert doc.problem.startswith("the grant ended on 2026-12-01"), doc.problem
+
+
+def test_no_demo_grant_is_terminated_after_it_ended(vault: Vault) -> None:
+    demo.fill_demo(vault, clients=150, seed=1, today=TODAY, workers=None)
+    late = [
+        (m.id, g.end, g.terminated_on)
+        for m in matters.list_matters(vault)
+        for g in matters.list_grants(vault, matter_id=m.id)
+        if g.terminated_on is not None and g.end is not None and g.terminated_on >= g.end
+    ]
+    assert late == []
