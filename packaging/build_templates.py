@@ -647,10 +647,12 @@ def cover_letter_renewal_en() -> DocumentObject:
     tag(doc, 'if work_permit.state == "live" or work_permit.state == "ending"')
     para(
         doc,
-        "The current employment authorization document of {{ client.full_name }} expires on "
+        "The current employment authorization document of {{ client.full_name }} expires "
+        "{% if work_permit.days_left == 0 %}today, {% else %}on {% endif %}"
         "{{ work_permit.end }}. Employment authorization in category (c)(14) is not extended "
-        "automatically, so we respectfully ask that this request be decided before that date if "
-        "at all possible.",
+        "automatically, so we respectfully ask that this request be decided "
+        "{% if work_permit.days_left == 0 %}as soon as possible{% else %}before that date if at "
+        "all possible{% endif %}.",
         align="justify",
     )
     tag(doc, 'elif work_permit.state == "ended"')
@@ -939,6 +941,8 @@ def appointment_reminder(lang: str) -> DocumentObject:
 # Days left under which a renewal reminder no longer speaks of preparing "well before" the end.
 SOON_DAYS = 30
 SOON = f"elif grant.days_left is number and grant.days_left <= {SOON_DAYS}"
+# Dated on the grant's last day: "before that date" is gone; the letter says today.
+ENDS_TODAY = "elif grant.days_left == 0"
 
 
 def renewal_reminder(lang: str) -> DocumentObject:
@@ -950,6 +954,13 @@ def renewal_reminder(lang: str) -> DocumentObject:
                 doc,
                 "El permiso que usted recibió terminó el **{{ grant.ended_on }}**. Por favor, "
                 "llámenos pronto para hacer una cita y ver juntos qué se puede hacer ahora.",
+            )
+            tag(doc, ENDS_TODAY)
+            para(doc, "Necesitamos hablar con usted sobre su caso lo antes posible.")
+            para(
+                doc,
+                "El permiso que usted recibió termina hoy, **{{ grant.end }}**. Por favor, "
+                "llámenos de inmediato para hacer una cita y ver juntos qué se puede hacer.",
             )
             tag(doc, SOON)
             para(doc, "Necesitamos hablar con usted sobre su caso lo antes posible.")
@@ -989,6 +1000,13 @@ def renewal_reminder(lang: str) -> DocumentObject:
                 "The permission you received ended on **{{ grant.ended_on }}**. Please call us "
                 "soon to make an appointment, so that we can see together what can be done now.",
             )
+            tag(doc, ENDS_TODAY)
+            para(doc, "We need to talk with you about your case as soon as we can.")
+            para(
+                doc,
+                "The permission you received ends today, **{{ grant.end }}**. Please call us "
+                "right away to make an appointment, so that we can see together what can be done.",
+            )
             tag(doc, SOON)
             para(doc, "We need to talk with you about your case as soon as we can.")
             para(
@@ -1022,87 +1040,96 @@ def renewal_reminder(lang: str) -> DocumentObject:
     return client_letter(lang, body)
 
 
+def either(branches: list[tuple[str, str]], otherwise: str) -> str:
+    """ "{% if a %}x{% elif b %}y{% else %}z{% endif %}" from [(a, x), (b, y)] and z."""
+    text = "".join(
+        "{% " + ("elif " if i else "if ") + condition + " %}" + words
+        for i, (condition, words) in enumerate(branches)
+    )
+    return text + "{% else %}" + otherwise + "{% endif %}"
+
+
+PERMIT_WORDS = {
+    "es": {
+        "date": "Le escribimos por una fecha importante: {date}{today}. Por favor, lea esta carta "
+        "con calma.",
+        "today": " (hoy)",
+        "ended": "En esa fecha terminó su permiso de trabajo (tarjeta de autorización de empleo). "
+        "Esta tarjeta **no se extiende automáticamente**: desde esa fecha, es posible que no "
+        "pueda trabajar hasta que reciba una tarjeta nueva.",
+        "ends_today": "Hoy termina su permiso de trabajo (tarjeta de autorización de empleo). "
+        "Esta tarjeta **no se extiende automáticamente**: después de hoy, es posible que no "
+        "pueda seguir trabajando hasta que reciba una tarjeta nueva.",
+        "ends": "En esa fecha termina su permiso de trabajo (tarjeta de autorización de empleo). "
+        "Esta tarjeta **no se extiende automáticamente**: después de esa fecha, es posible que "
+        "no pueda seguir trabajando hasta que reciba una tarjeta nueva.",
+        "call": "Llámenos lo antes posible para ver juntos qué se puede hacer{when}. [Lo que la "
+        "clínica ya presentó, si algo, y el aviso de recibo que el cliente debe guardar.]",
+        "now": " ahora",
+        "before": " antes de esa fecha",
+        "bring": "Traiga:",
+        "items": "su tarjeta de permiso de trabajo;|las cartas de inmigración que haya recibido;|"
+        "[otros documentos que pida la clínica].",
+        "sign": "No firme papeles ni le pague a nadie que le ofrezca arreglar esto antes de "
+        "hablar con nosotros.",
+    },
+    "en": {
+        "date": "We are writing about an important date: {date}{today}. Please read this letter "
+        "carefully.",
+        "today": " (today)",
+        "ended": "On that date your work permit (employment authorization card) ended. This card "
+        "**is not extended automatically**: since that date, you may not be allowed to work "
+        "until you receive a new card.",
+        "ends_today": "Today your work permit (employment authorization card) ends. This card "
+        "**is not extended automatically**: after today, you may not be able to keep working "
+        "until you receive a new card.",
+        "ends": "On that date your work permit (employment authorization card) ends. This card "
+        "**is not extended automatically**: after that date, you may not be able to keep working "
+        "until you receive a new card.",
+        "call": "Please call us as soon as you can, so that we can see together what can be "
+        "done{when}. [What the clinic has already filed, if anything, and the receipt notice the "
+        "client should keep.]",
+        "now": " now",
+        "before": " before that date",
+        "bring": "Please bring:",
+        "items": "your work permit card;|any letters from immigration you received;|"
+        "[anything else the clinic asks for].",
+        "sign": "Do not sign papers or pay anyone who offers to fix this for you before you talk "
+        "with us.",
+    },
+}
+
+
 def work_permit_expiring(lang: str) -> DocumentObject:
+    """Ended, ending on the letter's own date ("today": nothing is asked before it), or ahead."""
+    words = PERMIT_WORDS[lang]
     ended = 'work_permit.state == "ended"'
+    today = "work_permit.days_left == 0"
 
     def body(doc: DocumentObject) -> None:
-        if lang == "es":
-            para(
-                doc,
-                "Le escribimos por una fecha importante: **{% if " + ended + " %}"
-                "{{ work_permit.ended_on }}{% else %}{{ work_permit.end }}{% endif %}**. Por "
-                "favor, lea esta carta con calma.",
-            )
-            para(
-                doc,
-                "{% if " + ended + " %}En esa fecha terminó su permiso de trabajo (tarjeta de "
-                "autorización de empleo). Esta tarjeta **no se extiende automáticamente**: desde "
-                "esa fecha, es posible que no pueda trabajar hasta que reciba una tarjeta nueva."
-                "{% else %}En esa fecha termina su permiso de trabajo (tarjeta de autorización de "
-                "empleo). Esta tarjeta **no se extiende automáticamente**: después de esa fecha, "
-                "es posible que no pueda seguir trabajando hasta que reciba una tarjeta nueva."
-                "{% endif %}",
-            )
-            para(
-                doc,
-                "Llámenos lo antes posible para ver juntos qué se puede hacer"
-                "{% if " + ended + " %} ahora{% else %} antes de esa fecha{% endif %}. [Lo que "
-                "la clínica ya presentó, si algo, y el aviso de recibo que el cliente debe "
-                "guardar.]",
-            )
-            para(doc, "Traiga:", after=2, keep_next=True)
-            bullets(
-                doc,
-                [
-                    "su tarjeta de permiso de trabajo;",
-                    "las cartas de inmigración que haya recibido;",
-                    "[otros documentos que pida la clínica].",
-                ],
-            )
-            para(
-                doc,
-                "No firme papeles ni le pague a nadie que le ofrezca arreglar esto antes de "
-                "hablar con nosotros.",
-                before=8,
-            )
-        else:
-            para(
-                doc,
-                "We are writing about an important date: **{% if " + ended + " %}"
-                "{{ work_permit.ended_on }}{% else %}{{ work_permit.end }}{% endif %}**. Please "
-                "read this letter carefully.",
-            )
-            para(
-                doc,
-                "{% if " + ended + " %}On that date your work permit (employment authorization "
-                "card) ended. This card **is not extended automatically**: since that date, you "
-                "may not be allowed to work until you receive a new card.{% else %}On that date "
-                "your work permit (employment authorization card) ends. This card **is not "
-                "extended automatically**: after that date, you may not be able to keep working "
-                "until you receive a new card.{% endif %}",
-            )
-            para(
-                doc,
-                "Please call us as soon as you can, so that we can see together what can be done"
-                "{% if " + ended + " %} now{% else %} before that date{% endif %}. [What the "
-                "clinic has already filed, if anything, and the receipt notice the client should "
-                "keep.]",
-            )
-            para(doc, "Please bring:", after=2, keep_next=True)
-            bullets(
-                doc,
-                [
-                    "your work permit card;",
-                    "any letters from immigration you received;",
-                    "[anything else the clinic asks for].",
-                ],
-            )
-            para(
-                doc,
-                "Do not sign papers or pay anyone who offers to fix this for you before you talk "
-                "with us.",
-                before=8,
-            )
+        day = (
+            "**{% if " + ended + " %}{{ work_permit.ended_on }}{% else %}{{ work_permit.end }}"
+            "{% endif %}**"
+        )
+        para(
+            doc,
+            words["date"].format(
+                date=day, today="{% if " + today + " %}" + words["today"] + "{% endif %}"
+            ),
+        )
+        para(
+            doc,
+            either([(ended, words["ended"]), (today, words["ends_today"])], words["ends"]),
+        )
+        para(
+            doc,
+            words["call"].format(
+                when=either([(f"{ended} or {today}", words["now"])], words["before"])
+            ),
+        )
+        para(doc, words["bring"], after=2, keep_next=True)
+        bullets(doc, words["items"].split("|"))
+        para(doc, words["sign"], before=8)
 
     return client_letter(lang, body)
 

@@ -149,13 +149,38 @@ def test_the_spanish_declaration_is_spanish_from_its_first_line(
     assert not [w for w in ("Original in Spanish", "File it", "Delete this") if w in lines[0]]
 
 
-def test_a_grant_ending_today_is_very_soon(vault: Vault, site: Worksite, tmp_path: Path) -> None:
-    """Zero days left is still "very soon", not the advice to prepare well ahead."""
+@pytest.mark.parametrize(
+    ("template", "key", "lang", "says", "never"),
+    [
+        ("client-renewal-reminder", "B1", "en",
+         "The permission you received ends today, April 30, 2027. Please call us right away",
+         ("before that date", "well before")),
+        ("client-renewal-reminder", "B1", "es",
+         "El permiso que usted recibió termina hoy, 30 de abril de 2027. Por favor, llámenos de "
+         "inmediato", ("antes de esa fecha", "bastante antes")),
+        ("client-work-permit-expiring", "B1", "en",
+         "Today your work permit (employment authorization card) ends.",
+         ("before that date", "On that date")),
+        ("client-work-permit-expiring", "B1", "es",
+         "Hoy termina su permiso de trabajo (tarjeta de autorización de empleo).",
+         ("antes de esa fecha", "En esa fecha")),
+        ("cover-letter-renewal", "B2", "en",
+         "expires today, April 30, 2027. Employment authorization in category (c)(14) is not "
+         "extended automatically, so we respectfully ask that this request be decided as soon as "
+         "possible.", ("before that date",)),
+    ],
+)  # fmt: skip
+def test_a_letter_dated_on_the_last_day_asks_nothing_before_it(
+    vault: Vault, site: Worksite, tmp_path: Path, template: str, key: str, lang: str, says: str,
+    never: tuple[str, ...],
+) -> None:  # fmt: skip
+    """B1's grant and work permit end on 2027-04-30: a letter of that date says "today" and asks
+    for nothing before that date (nor "very soon, on" the letter's own date)."""
     text = _text(
-        _make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path, lang="en",
-              today=date(2027, 4, 30))
-    )  # fmt: skip
-    assert "ends very soon, on April 30, 2027" in text
+        _make(vault, template, site.matters[key], tmp_path, lang=lang, today=date(2027, 4, 30))
+    )
+    assert says in text, text
+    assert not [w for w in (*never, "very soon", "muy pronto") if w in text], text
 
 
 def _new_york_letter(vault: Vault, site: Worksite) -> letters.LetterRecord:
