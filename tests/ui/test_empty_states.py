@@ -81,3 +81,29 @@ def test_an_empty_deadlines_list_says_what_fills_it(
     assert page.overdue_only.isChecked()
     text = page.message.text()
     assert text and add_task not in text, text
+
+
+def test_a_new_employer_says_what_to_add_next(
+    qtbot, empty_window: MainWindow, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A new employer has no worksite and no agency letter yet: each empty list says which
+    button fills it (the button's own words), and the lines cannot be opened or edited."""
+    from tests.ui.dialogs import on_next_dialog, type_into
+
+    window = empty_window
+    page = window.employers
+    window.show_page(page)
+    problems: list[str] = []
+    on_next_dialog(qtbot, lambda d: type_into(qtbot, d.name, "Harbor Fish Packing"), problems)
+    qtbot.mouseClick(page.new_employer, Qt.MouseButton.LeftButton)
+    assert problems == []
+    QApplication.processEvents()
+    assert page.selected_employer() is not None
+    letters_hint = page.letter_list.item(0).text()
+    assert page.new_letter.text() in letters_hint, letters_hint
+    assert page.add_worker_button.text() in letters_hint, letters_hint
+    assert page.new_worksite.text() in page.worksite_list.item(0).text()
+    assert page.selected_letter() is None
+    assert not page.edit_letter_button.isEnabled()
+    assert not page.edit_worksite_button.isEnabled()
+    assert not page.packets_button.isEnabled()

@@ -29,6 +29,13 @@ from ui.matter_editor import MatterDialog
 from ui.pages.base import Page
 
 
+def _hint(view: QListWidget, text: str) -> None:
+    """A line in an empty list saying what to do (greyed, never chosen or acted on)."""
+    item = QListWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.NoItemFlags)
+    view.addItem(item)
+
+
 class EmployersPage(Page):
     title = N_("Employers & letters")
     open_matter = Signal(int)
@@ -162,7 +169,8 @@ class EmployersPage(Page):
 
     def selected_letter(self) -> int | None:
         item = self.letter_list.currentItem()
-        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return int(data) if data is not None else None
 
     def _show_employer(self) -> None:
         self.letter_list.clear()
@@ -195,6 +203,8 @@ class EmployersPage(Page):
             )
             item.setData(Qt.ItemDataRole.UserRole, site.id)
             self.worksite_list.addItem(item)
+        if not sites:
+            _hint(self.worksite_list, _("No worksite yet. Add worksite… records one."))
         self.worksite_list.setFixedHeight(min(120, 8 + 22 * max(1, len(sites))))
         self.edit_worksite_button.setEnabled(bool(sites))
         if sites:
@@ -218,6 +228,14 @@ class EmployersPage(Page):
             self.letter_list.addItem(item)
         if self.letter_list.count():
             self.letter_list.setCurrentRow(0)
+        else:
+            _hint(
+                self.letter_list,
+                _(
+                    "No agency letter for this employer yet. New agency letter… records one; "
+                    "then Add a worker… puts a worker's matter under it."
+                ),
+            )
 
     def _show_letter(self) -> None:
         self.covered.clear()
@@ -235,6 +253,8 @@ class EmployersPage(Page):
                 len(found),
             ).format(n=len(found))
         )
+        if not found:
+            _hint(self.covered, _("Add a worker… puts a worker's matter under this letter."))
         for m in found:
             item = QListWidgetItem(
                 f"{m.client_name} · {_(KIND_LABELS.get(m.kind, m.kind))} · "
@@ -245,6 +265,8 @@ class EmployersPage(Page):
             self.covered.addItem(item)
 
     def _open_covered(self, item: QListWidgetItem) -> None:
+        if item.data(Qt.ItemDataRole.UserRole) is None:
+            return  # the line saying there is none yet
         self.open_matter.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _prepare_packets(self) -> None:
@@ -284,6 +306,8 @@ class EmployersPage(Page):
         item = self.worksite_list.currentItem()
         if self.vault is None or employer_id is None or item is None:
             return
+        if item.data(Qt.ItemDataRole.UserRole) is None:
+            return  # the line saying there is none yet
         site_id = int(item.data(Qt.ItemDataRole.UserRole))
         record = next(
             s
