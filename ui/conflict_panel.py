@@ -134,7 +134,8 @@ class ConflictPanel(QFrame):
             _("Possible matches already on file. Check them, then choose before saving:")
         )
         for match in self.matches:
-            text = _("{name} — {kind}, score {score}").format(
+            # The score on its scale: "score 80" alone left a person guessing out of what.
+            text = _("{name} — {kind} ({score} of 100 alike)").format(
                 name=match.name, kind=_(KIND_LABELS[match.kind]), score=match.score
             )
             item = QListWidgetItem(text + "\n    " + "; ".join(match.reasons))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -64,7 +65,8 @@ def test_maria_perez_with_swapped_birth_date_is_offered_her_file(qtbot, window: 
     qtbot.mouseClick(window.clients.new_button, LEFT)
     assert problems == []
     first = str(seen["first"])
-    assert first.startswith("María José Pérez García — may be the same")
+    assert first.startswith("María José Pérez García — may be the same (")
+    assert re.match(r"[^\n]* \(\d+ of 100 alike\)\n", first), first  # a score on its scale
     assert "date of birth with day and month swapped (1990-03-04 ~ 1990-04-03)" in first
     assert "surname Pérez García matches 'Perez'" in first
     assert "choose Same person" in str(seen["message"])
