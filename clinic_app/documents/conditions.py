@@ -46,6 +46,7 @@ class Conditions:
     within: int = DEFAULT_WITHIN
     below_years: int | None = None
     appointment: bool = False
+    unfiled: bool = False  # refuse when the worker's renewal or extension is already filed
     program: tuple[str, ...] = ()
     file_label: str = ""  # a neutral word for file names (client letters)
     instead: Mapping[str, str] = field(default_factory=dict)
@@ -108,6 +109,7 @@ def _parse(template: str, raw: Mapping[str, Any], base: Conditions | None = None
         within=int(raw.get("within", base.within)),
         below_years=int(years) if years is not None else None,
         appointment=bool(raw.get("appointment", base.appointment)),
+        unfiled=bool(raw.get("unfiled", base.unfiled)),
         program=_strings(raw["program"]) if "program" in raw else base.program,
         file_label=str(raw.get("file_label", base.file_label)),
         instead={**base.instead, **{str(k): str(v) for k, v in raw.get("instead", {}).items()}},
@@ -200,6 +202,11 @@ def mismatch(conditions: Conditions, matter: MatterFacts, today: date) -> tuple[
         return _grant_fact(_("work permit"), matter.work_permit, permit_state, c.within), (
             "permit-" + permit_state
         )
+    if c.unfiled and matter.filed_request is not None:
+        filed_id, filed_kind = matter.filed_request
+        return _(
+            "matter {id}, a request of the kind '{kind}', is already filed for this worker and waits for a decision"
+        ).format(id=filed_id, kind=label("matter_kind", filed_kind)), "filed"
     if c.below_years is not None and matter.deferred_action is not None:
         years = grant_years(matter.deferred_action)
         if years is not None and years >= c.below_years:

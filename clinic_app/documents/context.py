@@ -137,6 +137,9 @@ class MatterFacts:
     program_status: str | None = None  # open | paused | ended, from the rule pack's history
     program_status_since: date | None = None
     fee: str = ""  # vocab.FEE_CHOICES, "" until chosen
+    # The worker's renewal or extension already filed and waiting for a decision, if any:
+    # (its matter id, its kind).
+    filed_request: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)

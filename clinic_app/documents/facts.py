@@ -44,6 +44,7 @@ from clinic_app.i18n import _
 M = TypeVar("M", bound=SQLModel)
 CHUNK = 900  # stays under SQLite's limit on bound parameters
 CLINIC_PREFIX = "clinic."
+FILED_STAGES = ("filed", "receipt", "biometrics", "rfe")  # with USCIS, not decided yet
 
 
 def _by_id(session: Session, model: type[M], ids: Iterable[int | None]) -> dict[int, M]:
@@ -229,6 +230,15 @@ def load_matter_facts(
     client_ids = sorted(clients)
     all_matters = _where_in(session, Matter, col(Matter.client_id), client_ids)
     receipts = {m.id: m.receipt_number for m in all_matters if m.id is not None}
+    filed: dict[int, tuple[int, str]] = {}
+    for other in sorted(all_matters, key=lambda m: m.id or 0):
+        if (
+            other.id is not None
+            and other.kind in ("renewal", "extension")
+            and other.status in FILED_STAGES
+            and other.decision is None
+        ):
+            filed[other.client_id] = (other.id, other.kind)
     owner = {m.id: m.client_id for m in all_matters}
     grants = _where_in(
         session, Grant, col(Grant.matter_id), sorted(i for i in owner if i is not None)
@@ -305,6 +315,7 @@ def load_matter_facts(
             status=m.status,
             decision=m.decision,
             decided_on=m.decided_on,
+            filed_request=filed.get(m.client_id),
             program_status=policies[(m.program, c.state)][0],
             program_status_since=policies[(m.program, c.state)][1],
         )

@@ -419,3 +419,27 @@ def test_no_demo_grant_is_terminated_after_it_ended(vault: Vault) -> None:
         if g.terminated_on is not None and g.end is not None and g.terminated_on >= g.end
     ]
     assert late == []
+
+
+def test_no_renewal_reminder_once_the_renewal_is_filed(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """B1's grant ends on 2027-04-30 and its renewal is B2: while B2 is being drafted the
+    reminder is made; once B2 is filed, "It is time to start preparing your renewal" would ask
+    for what is done, so the reminder is refused for both matters, naming the filed request."""
+    _make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path / "drafting")
+    matters.update_matter(vault, matter_id=site.matters["B2"], status="filed")
+    for key in ("B1", "B2"):
+        report = documents.render_documents(
+            vault, template="client-renewal-reminder", matter_id=site.matters[key],
+            out_dir=tmp_path / key, today=TODAY,
+        )  # fmt: skip
+        (doc,) = report.documents
+        assert doc.refused and doc.problem == (
+            f"matter {site.matters['B2']}, a request of the kind 'Renewal', is already filed for "
+            "this worker and waits for a decision, and client-renewal-reminder is for a grant "
+            "that ends within 180 days or has ended, with no renewal or extension filed yet; use "
+            "client-work-permit-expiring"
+        ), doc.problem
+    # The letter it suggests is made.
+    _make(vault, "client-work-permit-expiring", site.matters["B1"], tmp_path / "permit")
