@@ -87,6 +87,9 @@ class ClientTableModel(PagedTableModel[ClientRow]):
     def client_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
+    def a_number(self, row: int) -> str:
+        return (self._rows[row].a_number or "") if 0 <= row < len(self._rows) else ""
+
     def set_vault(self, vault: Vault | None, search: str = "") -> None:
         self._vault = vault
         self._search = search.strip() if vault is not None else ""

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.errors import ClinicError, ConflictError
 from clinic_app.i18n import N_, _, format_number, ngettext
-from clinic_app.services import clients
+from clinic_app.services import ChangeSet, clients
 from clinic_app.services.changes import CLIENT, GRANT, MATTER, NOTE
 from clinic_app.services.server_session import ServerError
 from ui.bus import ChangeBus
@@ -219,7 +219,15 @@ class ClientsPage(Page):
         selected = self.selected_client_id() is not None
         self.new_button.setEnabled(has_vault)
         self.edit_button.setEnabled(has_vault and selected)
-        self.copy_button.setEnabled(has_vault and selected)
+        # Only for a client with an A-number on file: the button never does nothing.
+        row = self.table.currentIndex().row()
+        has_number = selected and bool(self.model.a_number(row))
+        self.copy_button.setEnabled(has_vault and has_number)
+        self.copy_button.setToolTip(
+            _("The clipboard is cleared after 30 seconds")
+            if has_number or not selected
+            else _("This client has no A-number on file")
+        )
         self.delete_button.setEnabled(has_vault and selected)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -327,3 +335,9 @@ class ClientsPage(Page):
         record = clients.get_client(self.vault, client_id=client_id)
         if record.a_number:
             copy_sensitive(record.a_number)
+            self.bus.publish(
+                ChangeSet(),
+                _("Copied {name}'s A-number; the clipboard is cleared in 30 seconds.").format(
+                    name=record.full_name
+                ),
+            )
