@@ -107,3 +107,19 @@ def test_a_new_employer_says_what_to_add_next(
     assert not page.edit_letter_button.isEnabled()
     assert not page.edit_worksite_button.isEnabled()
     assert not page.packets_button.isEnabled()
+
+
+def test_the_deadline_filters_say_what_they_are_all_of(
+    qtbot, language: str, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
+    """Side by side, the filters' first choices each name what they cover ("Everyone", "Every
+    kind", "Every program"): none is a bare word another repeats ("Todos" beside "Todos los
+    tipos" left a person asking: all what?)."""
+    unlocked(qtbot, window)
+    page = window.deadlines
+    window.show_page(page)
+    QApplication.processEvents()
+    firsts = [box.itemText(0) for box in (page.assignee, page.kind, page.program)]
+    for one in firsts:
+        for other in firsts:
+            assert one == other or not other.startswith(one), firsts

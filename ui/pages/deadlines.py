@@ -147,6 +147,15 @@ class DeadlinesPage(Page):
         self.program.setAccessibleName(_("Program"))
         self.overdue_only = QCheckBox(_("Overdue only"))
         self.show_done = QCheckBox(_("Include done"))
+        # A program's full name runs to fifty letters: the kind and program boxes show some 24
+        # when closed (the chosen one whole in their tooltip, every one whole in the list that
+        # drops down), so the person filter beside them is never squeezed in Spanish.
+        for box in (self.kind, self.program):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(24)
+            box.currentTextChanged.connect(lambda text, b=box: b.setToolTip(text))
         for widget in (self.window_box, self.assignee, self.kind, self.program):
             widget.activated.connect(lambda _i: self.reload_rows())
         for box in (self.overdue_only, self.show_done):
@@ -233,6 +242,9 @@ class DeadlinesPage(Page):
             self.program.addItem(program.title, program.id)
         for box, data in chosen.items():
             box.setCurrentIndex(max(0, box.findData(data)))
+        for box in (self.kind, self.program):  # the list that drops down shows each whole
+            view = box.view()
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 20)
         self.reload_rows()
 
     def reload_rows(self) -> None:
