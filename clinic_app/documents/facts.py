@@ -143,8 +143,11 @@ def _letters(session: Session, letter_ids: Iterable[int | None]) -> dict[int, Le
 def _pick_grant(
     own: list[Grant], everyone: list[Grant], receipts: dict[int, str | None]
 ) -> GrantFacts | None:
-    """The matter's own latest grant, else the worker's latest (the one being renewed)."""
-    pool = own or everyone
+    """The worker's latest grant: on a renewal or extension not yet decided, the one it
+    continues; on a matter decided long ago, the grant a later request brought, not the one
+    that matter's own decision gave (a letter must not say "your permission ended" to a worker
+    whose renewal was granted since)."""
+    pool = everyone or own
     if not pool:
         return None
     best = max(pool, key=lambda g: (g.end or date.min, g.start or date.min, g.id or 0))

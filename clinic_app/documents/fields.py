@@ -415,8 +415,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         DATE,
         MATTER,
         N_(
-            "Start of the deferred action granted on this matter, else the worker's latest grant "
-            "(the one a renewal or extension continues)."
+            "Start of the worker's latest grant of deferred action (the one a renewal or "
+            "extension continues; once another request is granted, that newer grant)."
         ),
         N_("no grant of deferred action is recorded"),
     ),

@@ -443,3 +443,29 @@ def test_no_renewal_reminder_once_the_renewal_is_filed(
         ), doc.problem
     # The letter it suggests is made.
     _make(vault, "client-work-permit-expiring", site.matters["B1"], tmp_path / "permit")
+
+
+def test_a_renewed_workers_letters_speak_of_the_renewed_grant(
+    vault: Vault, site: Worksite, tmp_path: Path
+) -> None:
+    """C1's grant ended on 2026-12-01; once its renewal C2 is granted to 2028, a letter made on
+    C1 (the first request, where a batch under the agency letter also finds the worker) speaks
+    of the grant now running, not "your permission ended"."""
+    matters.update_matter(
+        vault, matter_id=site.matters["C2"], status="decision", decision="granted",
+        decided_on="2026-12-02",
+    )  # fmt: skip
+    for kind in ("deferred_action", "work_permit"):
+        matters.add_grant(vault, matter_id=site.matters["C2"], kind=kind, start="2026-12-02",
+                          end="2028-12-01")  # fmt: skip
+    for key in ("C1", "C2"):
+        text = _text(_make(vault, "client-policy-change", site.matters[key], tmp_path / key))
+        assert "your current permission is valid until December 1, 2028." in text, text
+        assert "ended on December 1, 2026" not in text
+        report = documents.render_documents(
+            vault, template="client-renewal-reminder", matter_id=site.matters[key],
+            out_dir=tmp_path / f"r{key}", today=TODAY,
+        )  # fmt: skip
+        (doc,) = report.documents
+        assert doc.refused and doc.problem is not None
+        assert doc.problem.startswith("the grant runs until 2028-12-01"), doc.problem
