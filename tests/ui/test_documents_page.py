@@ -122,7 +122,9 @@ def test_missing_clinic_details_open_settings_at_the_first_with_all_outlined(
     assert fields["signer_title"].property("inError")
 
 
-def test_safe_contact_rules_are_ticked_in_words_in_the_client_editor(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_safe_contact_rules_are_ticked_in_words_in_the_client_editor(
+    qtbot, window: MainWindow
+) -> None:  # type: ignore[no-untyped-def]
     """A box per rule, labelled in words (never an id to spell, in English in a Spanish form):
     ticked ones are saved, and an edit shows them ticked and can untick one."""
     from PySide6.QtWidgets import QDialogButtonBox
@@ -198,3 +200,36 @@ def test_matters_to_pick_are_named_in_the_screens_language(
     assert shown and all(text.startswith("Dámaso Yupanqui · ") for text in shown), shown
     assert any(" · Renovación · " in text for text in shown), shown
     assert not any("renewal" in text or "_" in text for text in shown), shown
+
+
+def test_long_reasons_wrap_in_the_results_list(
+    qtbot, window: MainWindow, case_vault: tuple[Path, Worksite], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """In a window narrower than the screen, a batch's lines saying why a draft was not made
+    are read whole: they wrap to the list's width, and the list never scrolls sideways."""
+    from tests.ui.clipping import clipped
+
+    window.resize(1024, 700)
+    page = window.documents
+    page.template.setCurrentIndex(page.template.findData("client-appointment-reminder"))
+    qtbot.mouseClick(page.for_letter, Qt.MouseButton.LeftButton)
+    page.letter.setCurrentIndex(page.letter.findData(case_vault[1].letter_id))
+    page.out_dir.setText(str(tmp_path / "drafts"))
+    qtbot.mouseClick(page.render_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "written" in page.message.text(), timeout=60000)
+    QApplication.processEvents()
+    results = page.results
+    metrics = results.fontMetrics()
+    assert any(
+        metrics.horizontalAdvance(results.item(i).text()) > results.viewport().width()
+        for i in range(results.count())
+    ), "no line long enough to need wrapping"
+    assert results.horizontalScrollBar().maximum() == 0
+    for i in range(results.count()):
+        item = results.item(i)
+        rect = results.visualItemRect(item)
+        needed = metrics.boundingRect(
+            0, 0, rect.width() - 4, 10_000, Qt.TextFlag.TextWordWrap, item.text()
+        )
+        assert needed.height() <= rect.height() and needed.width() <= rect.width(), item.text()
+    assert clipped(page) == [], clipped(page)

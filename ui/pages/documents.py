@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -164,6 +165,12 @@ class DocumentsPage(Page):
         self.message.setWordWrap(True)
         self.results = QListWidget()
         self.results.setAccessibleName(_("Drafts made"))
+        # Why a draft was not made runs long: each line wraps to the list's width, read whole
+        # without scrolling sideways.
+        self.results.setWordWrap(True)
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.itemActivated.connect(self._open_item)
         self.open_folder = QPushButton(_("Open folder"))
         self.open_folder.clicked.connect(self._open_folder)
