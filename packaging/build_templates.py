@@ -945,6 +945,29 @@ SOON = f"elif grant.days_left is number and grant.days_left <= {SOON_DAYS}"
 ENDS_TODAY = "elif grant.days_left == 0"
 
 
+def renewal_paused(doc: DocumentObject, lang: str) -> None:
+    """While USCIS is not processing requests, a letter about renewing says so (the clinic says
+    what it means for this worker); under an ended program the reminder is refused."""
+    tag(doc, 'if program.status == "paused"')
+    if lang == "es":
+        para(
+            doc,
+            "Tenga en cuenta que USCIS no está tramitando solicitudes nuevas de este proceso"
+            "{% if program.status_since %} desde el {{ program.status_since }}{% endif %}. [Qué "
+            "significa esto para su renovación, y si la clínica igual preparará y enviará la "
+            "solicitud.]",
+        )
+    else:
+        para(
+            doc,
+            "Please know that USCIS has not been processing new requests under this process"
+            "{% if program.status_since %} since {{ program.status_since }}{% endif %}. [What "
+            "this means for the renewal, and whether the clinic will still prepare and send the "
+            "request.]",
+        )
+    tag(doc, "endif")
+
+
 def renewal_reminder(lang: str) -> DocumentObject:
     def body(doc: DocumentObject) -> None:
         if lang == "es":
@@ -980,6 +1003,7 @@ def renewal_reminder(lang: str) -> DocumentObject:
                 "llamar, si la clínica la fija.]",
             )
             tag(doc, "endif")
+            renewal_paused(doc, lang)
             para(doc, "Traiga a la cita:", after=2, keep_next=True)
             bullets(
                 doc,
@@ -1024,6 +1048,7 @@ def renewal_reminder(lang: str) -> DocumentObject:
                 "us soon to make an appointment. [Date by which to call, if the clinic sets one.]",
             )
             tag(doc, "endif")
+            renewal_paused(doc, lang)
             para(doc, "Please bring to the appointment:", after=2, keep_next=True)
             bullets(
                 doc,

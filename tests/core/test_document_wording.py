@@ -6,6 +6,7 @@ someone else to call, and the declaration's lines for the interpreter read as pl
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from clinic_app.documents import conditions
+from clinic_app.documents.context import EXAMPLE_MATTER, EXAMPLE_TODAY
 from clinic_app.documents.engine import read_text
 from clinic_app.services import clients, demo, documents, letters, matters, staff
 from clinic_app.services.vault_ops import Vault
@@ -469,3 +472,34 @@ def test_a_renewed_workers_letters_speak_of_the_renewed_grant(
         (doc,) = report.documents
         assert doc.refused and doc.problem is not None
         assert doc.problem.startswith("the grant runs until 2028-12-01"), doc.problem
+
+
+@pytest.mark.parametrize(
+    ("lang", "paused"),
+    [
+        ("en", "Please know that USCIS has not been processing new requests under this process "
+         "since January 24, 2025."),
+        ("es", "Tenga en cuenta que USCIS no está tramitando solicitudes nuevas de este proceso "
+         "desde el 24 de enero de 2025."),
+    ],
+)  # fmt: skip
+def test_a_renewal_reminder_says_when_requests_are_not_being_processed(
+    vault: Vault, site: Worksite, tmp_path: Path, lang: str, paused: str
+) -> None:
+    """The shipped policy history has the program paused since 2025-01-24: a letter asking the
+    worker to come in to prepare a renewal says so, and leaves the clinic a place to say what it
+    means for them."""
+    text = _text(_make(vault, "client-renewal-reminder", site.matters["B1"], tmp_path, lang=lang))
+    assert paused in text, text
+
+
+def test_no_renewal_reminder_once_the_program_has_ended() -> None:
+    """Under an ended program there is no renewal to prepare: the reminder is refused and the
+    policy-change letter suggested."""
+    rules = conditions.load()["client-renewal-reminder"]
+    open_ = replace(EXAMPLE_MATTER, program_status="open")
+    assert conditions.refusal(rules, open_, EXAMPLE_TODAY) is None
+    ended = replace(EXAMPLE_MATTER, program_status="ended", program_status_since=date(2026, 6, 1))
+    why = conditions.refusal(rules, ended, EXAMPLE_TODAY)
+    assert why is not None and why.endswith("; use client-policy-change"), why
+    assert "2026-06-01" in why, why
