@@ -47,3 +47,27 @@ def test_the_staff_button_names_what_it_does(qtbot, language: str, window: MainW
     QApplication.processEvents()
     _click_row(qtbot, page, "Ana Ruiz")
     assert _("inactive") not in page.staff_list.currentItem().text()
+
+
+def test_an_empty_staff_list_says_how_to_add_someone(qtbot, language: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new clinic's vault has no staff: the list says to type a name, choose the role and
+    press Add (the button's own word); the line cannot be deactivated."""
+    from clinic_app.services import vault_ops
+    from tests.conftest import FAST_KDF, PASSPHRASE
+
+    folder = tmp_path / "vault"
+    vault, _code = vault_ops.create_vault(folder, passphrase=PASSPHRASE, kdf=FAST_KDF)
+    vault.close()
+    window = MainWindow(folder, "tester")
+    qtbot.addWidget(window)
+    window.show()
+    unlocked(qtbot, window)
+    page = window.settings
+    window.show_page(page)
+    QApplication.processEvents()
+    assert page.staff_list.count() == 1
+    hint = page.staff_list.item(0).text()
+    assert _("Add") in hint, hint
+    _click_row(qtbot, page, hint)
+    assert not page.toggle_button.isEnabled()
+    window.lock()

@@ -323,6 +323,10 @@ class SettingsPage(Page):
             item.setData(257, member.active)
             item.setData(258, member.name)
             self.staff_list.addItem(item)
+        if self.staff_list.count() == 0:
+            hint = QListWidgetItem(_("No staff yet. Type a name below, choose the role, then Add."))
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)  # greyed; never chosen or acted on
+            self.staff_list.addItem(hint)
         self._fill_rules()
         for record in documents.list_templates(vault=self.vault):
             origin = _("clinic") if record.source == "clinic" else _("shipped")
@@ -472,6 +476,8 @@ class SettingsPage(Page):
 
     def _staff_chosen(self) -> None:
         item = self.staff_list.currentItem()
+        if item is not None and item.data(256) is None:
+            item = None  # the line saying there is nobody yet
         self.toggle_button.setEnabled(item is not None)
         if item is None:
             self.toggle_button.setText(_("Deactivate"))
@@ -485,7 +491,7 @@ class SettingsPage(Page):
 
     def toggle_staff(self) -> None:
         item = self.staff_list.currentItem()
-        if self.vault is None or item is None:
+        if self.vault is None or item is None or item.data(256) is None:
             return
         active = not bool(item.data(257))
         name = str(item.data(258))
