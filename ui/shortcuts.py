@@ -49,6 +49,7 @@ class ShortcutsDialog(QDialog):
         rows += [
             (_("Down or Enter"), _("From a search box into its list (Clients, Matters)")),
             (_("Enter"), _("Open the chosen item's matter (Today, a client's matters)")),
+            (_("Enter"), _("Edit the chosen client (Clients)")),
             (native("Ctrl+D"), _("Mark the chosen item done (Today)")),
             (native("Ctrl+Shift+S"), _("Snooze the chosen item (Today)")),
             (

@@ -80,3 +80,26 @@ def test_enter_in_the_matters_filter_moves_into_the_list(qtbot, window: MainWind
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is page.table
     assert page.panel.matter_id == page.model.matter_id(0)
+
+
+def test_enter_on_a_client_opens_their_form(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Search, Down into the list, Enter: the chosen client's form opens, as Edit does."""
+    from tests.ui.test_conflict_intake import in_dialog
+    from ui.client_editor import ClientEditor
+
+    unlocked(qtbot, window)
+    window.show_page(window.clients)
+    page = window.clients
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is page.table
+    seen: list[str] = []
+
+    def look(dialog) -> None:  # type: ignore[no-untyped-def]
+        seen.append(dialog.windowTitle())
+        dialog.reject()
+
+    problems = in_dialog(qtbot, ClientEditor, look)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert problems == []
+    assert seen == [_("Edit client")], seen

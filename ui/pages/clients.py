@@ -82,7 +82,8 @@ class ClientsPage(Page):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAlternatingRowColors(True)
-        self.table.doubleClicked.connect(lambda _index: self.edit_client())
+        # Double-click or Enter on a client opens their form, as Edit does.
+        self.table.activated.connect(lambda _index: self.edit_client())
         self.count = QLabel()
         self.count.setWordWrap(True)  # "no client matches…" beside the buttons, never cut
         self.count.setObjectName("clientCount")
