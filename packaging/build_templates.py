@@ -341,8 +341,12 @@ def declaration_en() -> DocumentObject:
     )
     para(
         doc,
-        "I know that {{ letter.agency_with_article }} is investigating {{ employer.name }}"
-        "{% if dispute.case_number %} (case number {{ dispute.case_number }}){% endif %}. "
+        "I know that {{ letter.agency_with_article }} {% if "
+        + DISPUTE_DONE
+        + " %}investigated{% else %}is "
+        "investigating{% endif %} {{ employer.name }}"
+        "{% if dispute.case_number %} (case number {{ dispute.case_number }}){% endif %}"
+        '{% if dispute.status == "settled" %}, and that the case was settled{% endif %}. '
         "[Describe the declarant's part: filing or joining the complaint, speaking with "
         "investigators, giving documents, or being a witness, with dates.]",
         style=numbered,
@@ -359,7 +363,9 @@ def declaration_en() -> DocumentObject:
     para(
         doc,
         "I am asking for deferred action and permission to work so that I can keep cooperating "
-        "with the investigation without fear that my immigration status will be used against me "
+        "with {% if "
+        + DISPUTE_DONE
+        + " %}the agency{% else %}the investigation{% endif %} without fear that my immigration status will be used against me "
         "or my family. [Add, in the declarant's words, why this protection matters to them.]",
         style=numbered,
         align="justify",
@@ -802,6 +808,10 @@ def soi_request_en() -> DocumentObject:
     )
     footer(doc, "Request for a Statement of Interest: {{ employer.name }}", "en")
     return doc
+
+
+# A dispute the agency settled or closed is no longer "being investigated" (the declaration).
+DISPUTE_DONE = 'dispute.status == "settled" or dispute.status == "closed"'
 
 
 # -- client letters ---------------------------------------------------------------------------------
@@ -1368,8 +1378,12 @@ def declaration_es() -> DocumentObject:
     )
     para(
         doc,
-        "Sé que {{ letter.agency_with_article }} está investigando a {{ employer.name }}"
-        "{% if dispute.case_number %} (número de caso {{ dispute.case_number }}){% endif %}. "
+        "Sé que {{ letter.agency_with_article }} {% if "
+        + DISPUTE_DONE
+        + " %}investigó{% else %}está "
+        "investigando{% endif %} a {{ employer.name }}"
+        "{% if dispute.case_number %} (número de caso {{ dispute.case_number }}){% endif %}"
+        '{% if dispute.status == "settled" %}, y que el caso se resolvió con un acuerdo{% endif %}. '
         "[Describa la participación del declarante: presentó la queja o se unió a ella, habló "
         "con los investigadores, entregó documentos o es testigo, con fechas.]",
         style=numbered,
@@ -1385,8 +1399,10 @@ def declaration_es() -> DocumentObject:
     )
     para(
         doc,
-        "Pido acción diferida y permiso de trabajo para poder seguir cooperando con la "
-        "investigación sin miedo a que mi situación migratoria se use en mi contra o en contra "
+        "Pido acción diferida y permiso de trabajo para poder seguir cooperando con "
+        "{% if "
+        + DISPUTE_DONE
+        + " %}la agencia{% else %}la investigación{% endif %} sin miedo a que mi situación migratoria se use en mi contra o en contra "
         "de mi familia. [Agregue, con las palabras del declarante, por qué esta protección es "
         "importante para él o ella.]",
         style=numbered,

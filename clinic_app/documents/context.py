@@ -73,6 +73,7 @@ class LetterFacts:
     worksite: Place | None
     case_number: str = ""
     violation_kind: str = ""
+    dispute_status: str = ""  # vocab.DISPUTE_STATUSES; "" when no dispute is linked
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,7 @@ def letter_values(
         "worksite.state": _text(site.state if site else None),
         "dispute.case_number": _text(letter.case_number if letter else None),
         "dispute.violation_kind": _text(letter.violation_kind if letter else None),
+        "dispute.status": _text(letter.dispute_status if letter else None),
         "letter.agency": agency_name(letter.agency, lang) if letter else None,
         "letter.agency_with_article": agency_with_article(letter.agency, lang) if letter else None,
         "letter.agency_code": _text(letter.agency if letter else None),

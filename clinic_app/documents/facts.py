@@ -136,6 +136,7 @@ def _letters(session: Session, letter_ids: Iterable[int | None]) -> dict[int, Le
             worksite=_place(site),
             case_number=dispute.case_number if dispute else "",
             violation_kind=dispute.violation_kind if dispute else "",
+            dispute_status=dispute.status if dispute else "",
         )
     return out
 

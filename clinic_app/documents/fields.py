@@ -188,6 +188,16 @@ FIELDS: tuple[FieldSpec, ...] = (
         N_("no kind of violation is recorded for the labor dispute"),
     ),
     FieldSpec(
+        "dispute.status",
+        TEXT,
+        LETTER,
+        N_(
+            'The dispute\'s status: "open", "investigating", "settled" or "closed", for '
+            'conditions such as {% if dispute.status == "settled" %}…{% endif %}.'
+        ),
+        N_("no labor dispute is linked to the agency letter"),
+    ),
+    FieldSpec(
         "letter.agency",
         TEXT,
         LETTER,

@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from clinic_app.documents import conditions
 from clinic_app.documents.context import EXAMPLE_MATTER, EXAMPLE_TODAY
 from clinic_app.documents.engine import read_text
-from clinic_app.services import clients, demo, documents, letters, matters, staff
+from clinic_app.services import clients, demo, documents, employers, letters, matters, staff
 from clinic_app.services.vault_ops import Vault
 from tests.case_states import CLINIC, TODAY, Worksite, build
 
@@ -503,3 +503,38 @@ def test_no_renewal_reminder_once_the_program_has_ended() -> None:
     why = conditions.refusal(rules, ended, EXAMPLE_TODAY)
     assert why is not None and why.endswith("; use client-policy-change"), why
     assert "2026-06-01" in why, why
+
+
+@pytest.mark.parametrize(
+    ("status", "lang", "says", "never"),
+    [
+        ("settled", "en", "investigated Riverbend Meat Packers Inc. (case number WHD-2024-2211), "
+         "and that the case was settled.", ("is investigating", "with the investigation")),
+        ("settled", "es", "investigó a Riverbend Meat Packers Inc. (número de caso WHD-2024-2211), "
+         "y que el caso se resolvió con un acuerdo.", ("está investigando", "con la investigación")),
+        ("closed", "en", "investigated Riverbend Meat Packers Inc. (case number WHD-2024-2211).",
+         ("is investigating", "with the investigation")),
+        ("investigating", "en", "is investigating Riverbend Meat Packers Inc. (case number "
+         "WHD-2024-2211).", ("investigated", "was settled")),
+    ],
+)  # fmt: skip
+def test_the_declaration_follows_the_disputes_status(
+    vault: Vault, site: Worksite, tmp_path: Path, status: str, lang: str, says: str,
+    never: tuple[str, ...],
+) -> None:  # fmt: skip
+    """A dispute the agency settled or closed is not "being investigated" in the worker's sworn
+    declaration, nor is the worker "cooperating with the investigation" still."""
+    first = matters.get_matter(vault, matter_id=site.matters["F1"])
+    assert first.employer_id is not None
+    dispute = employers.add_dispute(
+        vault, employer_id=first.employer_id, agency="DOL-WHD", case_number="WHD-2024-2211",
+        status=status,
+    ).record  # fmt: skip
+    letter = letters.add_letter(
+        vault, agency="DOL-WHD", employer_id=first.employer_id, dispute_id=dispute.id,
+        date_issued="2024-06-15", period_start="2022-01-01", period_end="2024-12-31",
+    ).record  # fmt: skip
+    matters.update_matter(vault, matter_id=site.matters["F1"], agency_letter_id=letter.id)
+    text = _text(_make(vault, "declaration", site.matters["F1"], tmp_path, lang=lang))
+    assert says in text, text
+    assert not [w for w in never if w in text], text
