@@ -262,7 +262,7 @@ def fill_demo(
     rng = random.Random(seed)
     with vault.session() as session, bulk.bulk_work(session.connection()):
         employers, letters = _employers_and_letters(session, rng, today)
-        staff_ids = _staff(session, seed)
+        staff_ids, staff_taken = _staff(session, seed)
         made_matters = 0
         used_a: set[str] = set(
             a
@@ -282,6 +282,7 @@ def fill_demo(
             employers=[(require_id(e.id), require_id(w.id)) for e, w in employers],
             letters={eid: [require_id(x.id) for x in found] for eid, found in letters.items()},
             staff_ids=staff_ids,
+            staff_names=staff_taken,
             lang=current_language(),
         )
         fresh: list[search.NewClient] = []
@@ -384,7 +385,8 @@ def staff_names(seed: int) -> list[str]:
     return names
 
 
-def _staff(session: Session, seed: int) -> list[int]:
+def _staff(session: Session, seed: int) -> tuple[list[int], frozenset[str]]:
+    """The staff's ids (the demo's own, made on the first fill) and their names, casefolded."""
     existing = list(session.exec(select(StaffMember)))
     if not existing:
         existing = [
@@ -393,7 +395,7 @@ def _staff(session: Session, seed: int) -> list[int]:
         ]
         session.add_all(existing)
         session.flush()
-    return [require_id(s.id) for s in existing]
+    return [require_id(s.id) for s in existing], frozenset(s.name.casefold() for s in existing)
 
 
 def _employers_and_letters(
@@ -484,7 +486,11 @@ def _home_address(number: int, street: str) -> str:
     return f"{number} {street} St\n{town}, {state} {zip_code}"
 
 
-def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
+def _client(
+    rng: random.Random, used_a: set[str], staff: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """An invented worker, never with the name of a member of `staff` (casefolded names): no
+    list or calendar then shows a worker and a staff member of one name."""
     first_names, last_names, countries, languages = rng.choices(
         COMMUNITIES, weights=[40, 14, 10, 10, 8, 6, 6, 6]
     )[0]
@@ -494,6 +500,12 @@ def _client(rng: random.Random, used_a: set[str]) -> dict[str, Any]:
     if a_number:
         used_a.add(a_number)
     first, last = rng.choice(first_names), rng.choice(last_names)
+    # The next surname of the list instead, without drawing again: the workers that follow
+    # stay those of the seed.
+    for step in range(1, len(last_names)):
+        if f"{first} {last}".casefold() not in staff:
+            break
+        last = last_names[(last_names.index(last) + step) % len(last_names)]
     if rng.random() < 0.01:
         first, last = rng.choice(ONE_WORD_NAMES), ""
     stamp = now()

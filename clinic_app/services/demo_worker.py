@@ -36,6 +36,7 @@ class Plan:
     employers: list[tuple[int, int]]  # (employer id, worksite id)
     letters: dict[int, list[int]]  # employer id -> agency letter ids
     staff_ids: list[int]
+    staff_names: frozenset[str]  # casefolded: no worker is given one of these names
     lang: str
 
 
@@ -49,7 +50,7 @@ def invent(plan: Plan) -> Iterator[Chunk]:
     next_receipt = plan.next_receipt
     for start in range(0, plan.clients, plan.chunk):
         batch = min(plan.chunk, plan.clients - start)
-        client_rows = [_client(rng, used_a) for _ in range(batch)]
+        client_rows = [_client(rng, used_a, plan.staff_names) for _ in range(batch)]
         rows = _Rows()
         for index in range(batch):
             next_receipt = _matters(

@@ -83,3 +83,22 @@ def test_the_demo_files_and_decides_nothing_in_the_future(tmp_path: Path) -> Non
         vault.close()
     assert all(day is not None and date.fromisoformat(day) <= today for day in latest), latest
     assert ahead > 100  # and many grants still run past today
+
+
+def test_no_worker_is_given_a_staff_members_name(tmp_path: Path) -> None:
+    """Staff and workers are named from the same lists; a worker drawn with a staff member's
+    name takes the list's next surname, so no calendar or list shows two people as one (seed 7
+    draws a worker with the name of one of its staff)."""
+    vault, _code = vault_ops.create_vault(tmp_path / "v", passphrase=PASSPHRASE, kdf=FAST_KDF)
+    try:
+        demo.fill_demo(vault, clients=120, seed=7, today=date(2026, 1, 15), workers=1)
+        with vault.engine.connect() as conn:
+            staff = {n.casefold() for (n,) in conn.execute(text("SELECT name FROM staff_member"))}
+            workers = {
+                f"{first} {last}".strip().casefold()
+                for first, last in conn.execute(text("SELECT first_name, last_name FROM client"))
+            }
+    finally:
+        vault.close()
+    assert len(staff) == len(demo.STAFF_ROLES) and len(workers) > 100
+    assert not staff & workers
