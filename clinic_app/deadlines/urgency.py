@@ -175,7 +175,7 @@ def summary(counts: Mapping[str, int]) -> str:
                     "{n} RFE or biometrics", "{n} RFEs or biometrics", n
                 ),
                 "overdue": lambda n: ngettext("{n} overdue", "{n} overdue", n),
-            }[key](n).format(n=format_number(n))
+            }[key](n).format(n=format_number(n, ","))
         )
     if not parts:
         return _("Nothing needs action today")

@@ -291,6 +291,25 @@ def test_a_no_mail_client_gets_no_address_and_a_staff_banner(
     assert "permiso" not in doc.path.name and "work-permit" not in doc.path.name
     body = lines[lines.index("Estimado(a) Inés:") + 1]
     assert "permiso" not in body and "inmigración" not in body
+    # The staff's caution follows the screen's language, as the rest of the results do.
+    i18n.set_language("es")
+    try:
+        again = documents.render_documents(
+            vault, template="client-work-permit-expiring", matter_id=matter.id,
+            out_dir=tmp_path / "es", today=TODAY,
+        )  # fmt: skip
+        quiet = clients.add_client(
+            vault, first_name="Rosa", last_name="Quispe", safe_contact="Text first."
+        ).record
+        noted = documents.render_documents(
+            vault, template="client-policy-change", matter_id=matters.add_matter(
+                vault, client_id=quiet.id, agency_letter_id=site.letter_id, kind="initial"
+            ).record.id, out_dir=tmp_path / "note", today=TODAY, anyway=True,
+        )  # fmt: skip
+    finally:
+        i18n.set_language("en")
+    assert again.documents[0].mailing_note == "NO ENVIAR POR CORREO — solo mensajes de texto"
+    assert noted.documents[0].mailing_note == "nota de contacto seguro: léala antes de enviar"
     with pytest.raises(UserError, match="'by pigeon' is not one"):
         clients.add_client(vault, first_name="X", contact_rules="by pigeon")
 

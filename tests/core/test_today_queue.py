@@ -56,3 +56,18 @@ def test_old_items_on_closed_matters_are_stale_and_counts_match_rows(vault: Vaul
     queue = dl.build_queue(vault, today=TODAY)
     assert [g.tier for g in queue.groups] == ["overdue"]
     assert queue.counts == {"overdue": 2}
+
+
+def test_the_summary_writes_big_counts_as_people_read_them() -> None:
+    """Today, the status bar and the notification say '1,204 overdue', as every other count on
+    screen does ('1.204 vencidos' in Spanish), not '1204 overdue'."""
+    from clinic_app import i18n
+    from clinic_app.deadlines import urgency
+
+    counts = {"terminated": 0, "work_permit_stop": 2, "overdue": 1204}
+    assert urgency.summary(counts) == "2 work-permit stops · 1,204 overdue"
+    i18n.set_language("es")
+    try:
+        assert "1.204" in urgency.summary(counts)
+    finally:
+        i18n.set_language("en")

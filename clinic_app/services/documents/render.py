@@ -572,10 +572,12 @@ def _mailing_note(source: TemplateSource, client: context.ClientFacts) -> str:
     """What staff must know before sending a client letter; said first wherever it is shown."""
     if not source.for_client:
         return ""
-    banner = context.contact_banner(client, "en")
+    # Said to the person making the letters, in their language (the letter's own banner is in
+    # the letter's).
+    banner = context.contact_banner(client, current_language())
     if banner:
         return banner
-    return "safe-contact note: read it before mailing" if client.safe_contact_note else ""
+    return _("safe-contact note: read it before mailing") if client.safe_contact_note else ""
 
 
 def _signed_language(source: TemplateSource, matter: MatterFacts, lang: str) -> str:
