@@ -294,9 +294,12 @@ def terminate_grants(vault: Store, *, matter_id: int, on: date | str) -> ChangeS
 
 
 def _terminate(session: Session, matter_id: int, day: date | None) -> list[int]:
+    """Terminate the matter's grants still running on `day`: one that had already ended (or
+    was terminated before) keeps how it ended, so it is never listed as a termination."""
     ids = []
     for grant in session.exec(select(Grant).where(Grant.matter_id == matter_id)):
-        if grant.terminated_on is None:
+        ended = grant.end is not None and day is not None and grant.end < day
+        if grant.terminated_on is None and not ended:
             grant.terminated_on = day
             session.add(grant)
             ids.append(require_id(grant.id))

@@ -333,6 +333,23 @@ def test_terminate_grants_leaves_earlier_terminations(vault: Vault, matter_id: i
     assert by_id == {first.id: date(2024, 6, 1), second.id: date(2025, 1, 1)}
 
 
+def test_a_termination_leaves_a_grant_that_had_already_ended_as_ended(
+    vault: Vault, matter_id: int
+) -> None:
+    """A termination notice dated after a grant's end does not make that grant 'terminated'
+    (Today's urgent review, the affected lists and letters would call it cancelled)."""
+    old = matters.add_grant(
+        vault, matter_id=matter_id, kind="work_permit", start="2023-01-01", end="2025-01-01"
+    ).record
+    live = matters.add_grant(
+        vault, matter_id=matter_id, kind="deferred_action", start="2024-01-01", end="2026-01-01"
+    ).record
+    changes = matters.terminate_grants(vault, matter_id=matter_id, on="2025-06-01")
+    assert changes.ids_of(GRANT) == {live.id}
+    by_id = {g.id: g.terminated_on for g in matters.list_grants(vault, matter_id=matter_id)}
+    assert by_id == {old.id: None, live.id: date(2025, 6, 1)}
+
+
 def test_grant_dates_in_the_wrong_order_are_refused(vault: Vault, matter_id: int) -> None:
     with pytest.raises(ValidationError) as info:
         matters.add_grant(
