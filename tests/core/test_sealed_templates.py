@@ -190,6 +190,45 @@ def test_templates_are_kept_in_the_store_on_either_store(vault: Vault, tmp_path:
     assert [a for a, _s in _actions(vault)][:2] == ["remove_template", "add_template"]
 
 
+def test_listing_templates_again_compiles_only_what_changed(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings lists every template after each saved change: a template is compiled once to
+    learn whether it makes one document per agency letter, again only when its content changes."""
+    from clinic_app.documents.engine import PreparedTemplate
+
+    compiled: list[str] = []
+    real = PreparedTemplate.check
+
+    def counted(self: PreparedTemplate) -> object:
+        compiled.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(PreparedTemplate, "check", counted)
+    # Words of its own: a template of the same content listed by an earlier test is known.
+    source = _template(tmp_path, "aviso.docx", words=f"Aviso {tmp_path.name}")
+    documents.add_template(vault, path=source, template_id="client-aviso", lang="es")
+    first = documents.list_templates(vault=vault)
+    assert "client-aviso.docx" in compiled
+    compiled.clear()
+    assert documents.list_templates(vault=vault) == first
+    assert compiled == []
+    # The same id, now listing every worker of a letter: compiled again, and said so.
+    wide = Document()
+    wide.add_paragraph(f"Lista {tmp_path.name}")
+    wide.add_paragraph("{%p for w in workers %}")
+    wide.add_paragraph("{{ w.full_name }}")
+    wide.add_paragraph("{%p endfor %}")
+    wide.save(str(tmp_path / "lista.docx"))
+    documents.add_template(
+        vault, path=tmp_path / "lista.docx", template_id="client-aviso", lang="es", replace=True
+    )
+    compiled.clear()  # the check before sealing it
+    listed = {(t.id, t.language): t for t in documents.list_templates(vault=vault)}
+    assert compiled == ["client-aviso.docx"]
+    assert listed[("client-aviso", "es")].worksite_wide
+
+
 def _make_old(vault: Vault) -> None:
     """The vault as the app before sealed templates left it: schema 0009, no sealed mark."""
     with vault.session() as session:

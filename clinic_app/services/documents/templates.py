@@ -118,6 +118,29 @@ def list_templates(*, vault: Store | None = None) -> list[TemplateRecord]:
     clinic = [templates.TemplateFile(tid, lang, "clinic", None, "") for tid, lang in sums]
     out = []
     for t in templates.list_templates(clinic):
+        sha = sums.get((t.id, t.language), "")
+        wide = _worksite_wide(vault, t, sha)
+        out.append(TemplateRecord(t.id, t.language, t.source, t.path, t.title, wide, sha))
+    return out
+
+
+# Whether a template is worksite-wide, by what its content is (a shipped file's path, size and
+# modification time; a clinic template's checksum): finding out compiles the template, some
+# 50 ms each, and Settings lists every template again after each change a person saves.
+_WIDE: dict[tuple[object, ...], bool] = {}
+
+
+def _worksite_wide(vault: Store | None, t: templates.TemplateFile, sha: str) -> bool:
+    if t.path is not None:
+        try:
+            stat = t.path.stat()
+        except OSError:
+            return False
+        key: tuple[object, ...] = ("file", str(t.path), stat.st_size, stat.st_mtime_ns)
+    else:
+        key = ("clinic", t.id, t.language, sha)
+    found = _WIDE.get(key)
+    if found is None:
         try:
             if t.path is not None:
                 prepared = PreparedTemplate.from_path(t.path)
@@ -125,12 +148,11 @@ def list_templates(*, vault: Store | None = None) -> list[TemplateRecord]:
                 assert vault is not None
                 data = read_template(vault, template_id=t.id, lang=t.language)
                 prepared = PreparedTemplate(data, name=f"{t.id}.docx")
-            wide = prepared.check().worksite_wide
+            found = prepared.check().worksite_wide
         except (TemplateProblem, DamagedError):
-            wide = False
-        sha = sums.get((t.id, t.language), "")
-        out.append(TemplateRecord(t.id, t.language, t.source, t.path, t.title, wide, sha))
-    return out
+            return False  # not kept: a damaged file may be put right
+        _WIDE[key] = found
+    return found
 
 
 def check_template(*, path: Path) -> TemplateCheck:
