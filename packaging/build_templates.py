@@ -667,7 +667,7 @@ def cover_letter_renewal_en() -> DocumentObject:
         "The employment authorization document of {{ client.full_name }} expired on "
         "{{ work_permit.ended_on }}. Employment authorization in category (c)(14) is not "
         "extended automatically, so {{ client.full_name }} has been without employment "
-        "authorization since that date; we respectfully ask that this request be decided as "
+        "authorization since the day after; we respectfully ask that this request be decided as "
         "soon as possible.",
         align="justify",
     )

@@ -98,6 +98,9 @@ def test_an_ended_grant_is_dated_once_in_the_cover_letter(
     assert "through December 1, 2026; that grant ended" not in text
     # One parenthesis in the RE block, not "(ended) (receipt …)".
     assert "December 1, 2024 to December 1, 2026 (ended; receipt IOE0123456789)" in text
+    # The card is valid through its last day: the worker is without it from the day after.
+    assert "without employment authorization since the day after;" in text
+    assert "since that date" not in text
 
 
 def test_an_extension_says_the_grant_length_in_words(
