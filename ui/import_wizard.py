@@ -82,8 +82,8 @@ class ImportWizard(QDialog):
         # selectable, to copy the names into the spreadsheet's first row.
         self.columns_label = QLabel(
             _(
-                "Its first row names the columns: {required} are required; it may also have "
-                "{others}."
+                "Its first row names the columns, written as here in every language: "
+                "{required} are required; it may also have {others}."
             ).format(
                 required=", ".join(importing.REQUIRED),
                 others=", ".join(c for c in importing.COLUMNS if c not in importing.REQUIRED),
@@ -96,10 +96,19 @@ class ImportWizard(QDialog):
         self.choose_button.clicked.connect(self.choose)
         self.preview = QTableWidget()
         self.preview.setAccessibleName(_("Preview of the first rows"))
-        self.summary = QLabel()
+        # Until a file is chosen the summary says what will happen, in place of two empty boxes.
+        self.summary = QLabel(
+            _(
+                "Its first rows will show here, and every row is checked before anything is "
+                "written: nothing is imported until you press Import."
+            )
+        )
         self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.problems = QListWidget()
         self.problems.setAccessibleName(_("Problems and matches"))
+        self.preview.hide()
+        self.problems.hide()
         self.progress = QProgressBar()
         self.progress.hide()
         self.import_button = QPushButton(_("Import"))
@@ -112,6 +121,7 @@ class ImportWizard(QDialog):
         top.addWidget(self.choose_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.progress, 1)
+        bottom.addStretch(0)  # the buttons keep their width while the bar is hidden
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
@@ -120,7 +130,11 @@ class ImportWizard(QDialog):
         layout.addWidget(self.preview, 3)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 2)
+        # Takes the room of the two boxes until a file is chosen (then nothing), so the words
+        # stay together at the top.
+        layout.addStretch(1)
         layout.addLayout(bottom)
+        self._layout, self._room = layout, layout.count() - 2
 
     def choose(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(
@@ -133,6 +147,9 @@ class ImportWizard(QDialog):
         """Show the first rows and check every row with a dry run (nothing is written)."""
         self.path = path
         self.file_label.setText(str(path))
+        self.preview.show()
+        self.problems.show()
+        self._layout.setStretch(self._room, 0)
         self.problems.clear()
         self.import_button.setEnabled(False)
         try:

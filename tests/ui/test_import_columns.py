@@ -74,3 +74,35 @@ def test_the_preview_shows_long_headers_and_names_whole(  # type: ignore[no-unty
     QTimer.singleShot(0, look)
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert cut == [[]]
+
+
+def test_before_a_file_is_chosen_the_window_says_what_will_happen(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch, tmp_path: Path
+) -> None:
+    """No empty table and empty list under the columns: a sentence says the rows show there and
+    are all checked before anything is written; choosing a file brings the two boxes."""
+    sheet = tmp_path / "workers.csv"
+    sheet.write_text("first_name,last_name,employer\nAna,Ruiz,Evergreen\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    open_window(qtbot, window)
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, ImportWizard):
+            QTimer.singleShot(20, look)
+            return
+        seen["before"] = (wizard.preview.isVisible(), wizard.problems.isVisible())
+        seen["hint"] = wizard.summary.text()
+        seen["columns"] = wizard.columns_label.text()
+        qtbot.mouseClick(wizard.choose_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.import_button.isEnabled(), timeout=10_000)
+        seen["after"] = (wizard.preview.isVisible(), wizard.problems.isVisible())
+        wizard.reject()
+
+    QTimer.singleShot(0, look)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # Ctrl+I: Import…
+    assert seen["before"] == (False, False)
+    assert "nothing is imported until you press Import" in str(seen["hint"])
+    assert "written as here in every language" in str(seen["columns"])
+    assert seen["after"] == (True, True)
