@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from clinic_app.errors import ClinicError, ConflictError, ValidationError
 from clinic_app.i18n import N_, _
-from clinic_app.services import ChangeSet, clients
+from clinic_app.services import ChangeSet, clients, vocab
 from clinic_app.services.records import ClientRecord
 from clinic_app.services.vault_ops import Vault
 from ui import conflict_panel
@@ -31,7 +31,7 @@ FIELDS = [
     ("date_of_birth", N_("Date of birth"), False),
     ("a_number", N_("A-number"), False),
     ("country_of_birth", N_("Country of birth"), False),
-    ("preferred_languages", N_("Languages (first is preferred; e.g. es, mam)"), False),
+    ("preferred_languages", N_("Languages (first is preferred; e.g. Spanish, Mam)"), False),
     ("phone", N_("Phone"), False),
     ("email", N_("Email"), False),
     ("address", N_("Address"), True),
@@ -149,7 +149,8 @@ class ClientEditor(QDialog):
             "other_names": "\n".join(record.other_names),
             "a_number": record.a_number or "",
             "country_of_birth": record.country_of_birth,
-            "preferred_languages": ", ".join(record.preferred_languages),
+            # By name ('español, mam'): a person reads names, and the form takes them back.
+            "preferred_languages": ", ".join(map(vocab.language_label, record.preferred_languages)),
             "phone": record.phone,
             "email": record.email,
             "address": record.address,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 
+from clinic_app.domain.text import fold
 from clinic_app.errors import ValidationError
-from clinic_app.i18n import _, date_order, date_pattern
+from clinic_app.i18n import LANGUAGES, _, date_order, date_pattern
 
 _A_NUMBER = re.compile(r"^A?([0-9]{7,9})$")
 _RECEIPT = re.compile(r"^([A-Z]{3})([0-9]{10})$")
@@ -236,7 +238,7 @@ def normalize_languages(value: str | None) -> str:
         item = part.strip()
         if not item:
             continue
-        code = LANGUAGE_NAMES.get(item.casefold())
+        code = LANGUAGE_NAMES.get(item.casefold()) or _language_names().get(fold(item))
         if code is None:
             if _LANG_CODE.match(item.lower()):
                 code = item.lower().replace("_", "-")
@@ -251,6 +253,21 @@ def normalize_languages(value: str | None) -> str:
         if code not in codes:
             codes.append(code)
     return ",".join(codes)
+
+
+@cache
+def _language_names() -> dict[str, str]:
+    """Every language's name in each language the app speaks ('árabe', 'Tagalog', "k'iche'"),
+    folded, as its code: the client form shows a client's languages by name, and a person
+    types them so. Plain codes only (no 'zh_Hant'); a name already taken keeps its code."""
+    from babel import Locale  # its tables load on first use, not at start-up
+
+    names: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for code, name in Locale.parse(lang).languages.items():
+            if "_" not in code:
+                names.setdefault(fold(name), code)
+    return names
 
 
 def choice(

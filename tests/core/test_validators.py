@@ -261,7 +261,16 @@ def test_upper_case_language_codes_are_accepted(typed: str, stored: str) -> None
     assert v.normalize_languages(typed) == stored
 
 
-@pytest.mark.parametrize("bad", ["Klingon", "Spanglish", "es, Elvish", "12"])
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("árabe, tagalo", "ar,tl"), ("arabe", "ar"), ("K'iche', Mam", "quc,mam"), ("chino", "zh")],
+)
+def test_language_names_in_either_language_of_the_app_are_accepted(typed: str, stored: str) -> None:
+    """The client form shows languages by name in the screen's language and takes them back."""
+    assert v.normalize_languages(typed) == stored
+
+
+@pytest.mark.parametrize("bad", ["Klingonese", "Spanglish", "es, Elvish", "12"])
 def test_unknown_languages_are_refused(bad: str) -> None:
     with pytest.raises(ValidationError) as info:
         v.normalize_languages(bad)

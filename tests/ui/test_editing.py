@@ -210,3 +210,37 @@ def test_client_fields_in_error_are_outlined_until_fixed(qtbot, window: MainWind
     assert editor.inputs["date_of_birth"].property("inError") is False
     assert editor.message.text() == ""  # every field fixed: the sentence goes too
     assert clients.count_clients(window.vault, search_text="quispe") == 0  # type: ignore[arg-type]
+
+
+def test_a_clients_languages_are_shown_and_typed_by_name(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The client form shows 'Spanish, Mam', not 'es, mam', and takes names back in either
+    language the app speaks, accents or not ('arabe, Tagalog'), storing their codes."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from clinic_app import i18n
+    from clinic_app.services import clients
+    from ui.client_editor import ClientEditor
+
+    open_window(qtbot, window)
+    vault = window.vault
+    assert vault is not None
+    record = clients.add_client(
+        vault, first_name="Zoila", last_name="Quispe", preferred_languages="es, mam"
+    ).record
+    editor = ClientEditor(vault, record, parent=window)
+    qtbot.addWidget(editor)
+    editor.show()
+    field = editor.inputs["preferred_languages"]
+    assert field.text() == "Spanish, Mam"
+    type_into(qtbot, field, "arabe, Tagalog")
+    qtbot.mouseClick(
+        editor.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+    )
+    assert clients.get_client(vault, client_id=record.id).preferred_languages == ("ar", "tl")
+    i18n.set_language("es")
+    try:
+        again = ClientEditor(vault, clients.get_client(vault, client_id=record.id), parent=window)
+        qtbot.addWidget(again)
+        assert again.inputs["preferred_languages"].text() == "árabe, tagalo"
+    finally:
+        i18n.set_language("en")
