@@ -238,10 +238,15 @@ def normalize_languages(value: str | None) -> str:
         item = part.strip()
         if not item:
             continue
-        code = LANGUAGE_NAMES.get(item.casefold()) or _language_names().get(fold(item))
+        code = LANGUAGE_NAMES.get(item.casefold())
         if code is None:
-            if _LANG_CODE.match(item.lower()):
-                code = item.lower().replace("_", "-")
+            typed = item.lower().replace("_", "-")
+            named = _language_names().get(fold(item))
+            # A code as typed ("ga": Irish), unless it is only a name ("Ewe": ee).
+            if _LANG_CODE.match(typed) and (named is None or typed in _language_codes()):
+                code = typed
+            elif named is not None:
+                code = named
             else:
                 raise ValidationError(
                     "preferred language",
@@ -268,6 +273,11 @@ def _language_names() -> dict[str, str]:
             if "_" not in code:
                 names.setdefault(fold(name), code)
     return names
+
+
+@cache
+def _language_codes() -> frozenset[str]:
+    return frozenset(_language_names().values())
 
 
 def choice(

@@ -263,7 +263,14 @@ def test_upper_case_language_codes_are_accepted(typed: str, stored: str) -> None
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("árabe, tagalo", "ar,tl"), ("arabe", "ar"), ("K'iche', Mam", "quc,mam"), ("chino", "zh")],
+    [
+        ("árabe, tagalo", "ar,tl"),
+        ("arabe", "ar"),
+        ("K'iche', Mam", "quc,mam"),
+        ("chino", "zh"),
+        ("Ewe", "ee"),  # a name that looks like a code is read as the name
+        ("ga", "ga"),  # a code that is also a name (Ga) stays the code typed (Irish)
+    ],
 )
 def test_language_names_in_either_language_of_the_app_are_accepted(typed: str, stored: str) -> None:
     """The client form shows languages by name in the screen's language and takes them back."""
