@@ -499,13 +499,13 @@ def _client(
         a_number = _a_number(rng)
     if a_number:
         used_a.add(a_number)
-    first, last = rng.choice(first_names), rng.choice(last_names)
-    # The next surname of the list instead, without drawing again: the workers that follow
-    # stay those of the seed.
-    for step in range(1, len(last_names)):
+    first, drawn = rng.choice(first_names), last_names.index(rng.choice(last_names))
+    # The next surname of the list that no staff member has, without drawing again: the
+    # workers that follow stay those of the seed.
+    for step in range(len(last_names)):
+        last = last_names[(drawn + step) % len(last_names)]
         if f"{first} {last}".casefold() not in staff:
             break
-        last = last_names[(last_names.index(last) + step) % len(last_names)]
     if rng.random() < 0.01:
         first, last = rng.choice(ONE_WORD_NAMES), ""
     stamp = now()

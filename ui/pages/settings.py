@@ -65,6 +65,7 @@ ROLES = [
     ("organizer", N_("Organizer")),
     ("other", N_("Other")),
 ]
+NO_RULE_CHOSEN = N_("Choose a rule to read where its number comes from.")
 RULE_SOURCE_WIDTH = 260  # two lines of a citation's start; the line under the list has it whole
 MULTILINE = {"address", "uscis_address"}
 
@@ -160,7 +161,7 @@ class SettingsPage(Page):
             self.staff_role.addItem(_(label), key)
         add_staff = QPushButton(_("Add"))
         add_staff.clicked.connect(self.add_staff)
-        # Under the list it acts on, worded for the person chosen: "Deactivate Ana Ruiz".
+        # Under the list it acts on, worded for the person chosen: "Deactivate <name>".
         self.toggle_button = QPushButton(_("Deactivate"))
         self.toggle_button.setEnabled(False)
         self.toggle_button.clicked.connect(lambda _checked=False: self.toggle_staff())
@@ -219,7 +220,7 @@ class SettingsPage(Page):
         self.rules.verticalHeader().setVisible(False)
         self.rules.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rules.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.rule_source = QLabel(_("Choose a rule to read where its number comes from."))
+        self.rule_source = QLabel(_(NO_RULE_CHOSEN))
         self.rule_source.setObjectName("ruleSource")
         self.rule_source.setWordWrap(True)
         self.rule_source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -373,7 +374,7 @@ class SettingsPage(Page):
         """The chosen rule's source whole (a citation with its link, and when it was checked)."""
         item = self.rules.item(row, 3) if row >= 0 else None
         if item is None:
-            self.rule_source.setText(_("Choose a rule to read where its number comes from."))
+            self.rule_source.setText(_(NO_RULE_CHOSEN))
             return
         self.rule_source.setText(_("Source: {source}").format(source=item.text()))
 
